@@ -1,0 +1,206 @@
+"""Join table rows to the corridor cities: by name/alias/code, or spatially by lon/lat.
+
+Name matching accepts English or Chinese names (with or without 市/区), GB/T 2260 codes
+and a province qualifier ("Suzhou, Jiangsu"). "Suzhou"/"苏州" is the Jiangsu member;
+宿州 (Suzhou, Anhui) and every other unit of the four provinces is recognised and
+reported as *not a corridor city*. Points are joined to the city polygons with the
+STRtree index of shapely.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from . import settings
+from ._errors import Problem
+from .boundaries import load_admin_units, load_boundaries
+from .io import load_cities
+
+__all__ = ["resolve_city", "resolve_cities", "locate_points", "CityMatch"]
+
+_SUFFIXES = ("新区", "市", "区", "省", " new area", " district", " city", " qu", " shi")
+_SPLIT = re.compile(r"[\s,;/|、，；()（）]+")
+
+
+def _norm(text: str) -> str:
+    t = str(text).strip().lower().replace("’", "'")
+    for suffix in _SUFFIXES:
+        if t.endswith(suffix) and len(t) > len(suffix):
+            t = t[: -len(suffix)].strip()
+    return t
+
+
+@functools.lru_cache(maxsize=1)
+def _lookup() -> tuple[dict[str, set[str]], dict[str, set[str]], dict[str, dict[str, str]]]:
+    """Return (name -> unit codes, name -> province codes, code -> attributes)."""
+    units = load_admin_units()
+    names: dict[str, set[str]] = {}
+    provinces: dict[str, set[str]] = {}
+    info: dict[str, dict[str, str]] = {}
+    prov_names = units[units["level"] == "province"].set_index("code")
+    for row in units.itertuples(index=False):
+        info[row.code] = {
+            "name_en": row.name_en,
+            "name_zh": row.name_zh,
+            "level": row.level,
+            "province_code": row.province_code,
+            "province_en": prov_names.at[row.province_code, "name_en"],
+        }
+        keys = {row.code, _norm(row.name_en), _norm(row.name_zh), row.name_zh}
+        target = provinces if row.level == "province" else names
+        for key in keys:
+            target.setdefault(key, set()).add(row.code)
+    for key in ("shanghai songjiang", "上海松江", "上海市松江区", "songjiang, shanghai"):
+        names.setdefault(_norm(key), set()).add(settings.HUB_CODE)
+    return names, provinces, info
+
+
+class CityMatch(tuple):
+    """Result of :func:`resolve_city`: ``(code, problem)``; one of them is empty."""
+
+    __slots__ = ()
+
+    def __new__(cls, code: str, problem: str):  # noqa: D102
+        return super().__new__(cls, (code, problem))
+
+
+def resolve_city(value: str) -> CityMatch:
+    """Match one city cell to a corridor city code.
+
+    Parameters
+    ----------
+    value : str
+        English or Chinese name, alias or GB/T 2260 code, optionally with a province.
+
+    Returns
+    -------
+    CityMatch
+        ``(code, "")`` for a corridor city, ``("", message)`` otherwise.
+
+    Examples
+    --------
+    >>> resolve_city("苏州")[0]
+    '320500'
+    >>> resolve_city("宿州")[1].split(";")[0]
+    '宿州 is Suzhou, Anhui (341300), not a corridor city'
+    """
+    names, provinces, info = _lookup()
+    members = set(settings.MEMBER_CODES)
+    raw = str(value).strip()
+    whole = _norm(raw)
+    candidates: set[str] = set(names.get(whole, set())) | set(names.get(raw, set()))
+    province_filter: set[str] = set()
+    if not candidates:
+        for token in filter(None, _SPLIT.split(raw)):
+            t = _norm(token)
+            candidates |= names.get(t, set()) | names.get(token, set())
+            province_filter |= provinces.get(t, set()) | provinces.get(token, set())
+        if province_filter:
+            candidates = {c for c in candidates if info[c]["province_code"] in province_filter}
+    elif whole in provinces or raw in provinces:
+        province_filter = provinces.get(whole, set())
+    if not candidates and (whole in provinces or raw in provinces):
+        code = next(iter(provinces.get(whole) or provinces.get(raw)))
+        hint = " (the corridor's Shanghai member is Songjiang, 310117)" if code == "310000" else ""
+        return CityMatch("", f"{raw} is a province, not a corridor city{hint}")
+    hits = candidates & members
+    if len(hits) == 1:
+        return CityMatch(hits.pop(), "")
+    if len(hits) > 1:
+        listed = ", ".join(sorted(f"{info[c]['name_en']} ({c})" for c in hits))
+        return CityMatch("", f"{raw!r} is ambiguous: it names {listed} (write one city)")
+    if candidates:
+        code = sorted(candidates)[0]
+        unit = info[code]
+        msg = f"{raw} is {unit['name_en']}, {unit['province_en']} ({code}), not a corridor city"
+        same_en = [c for c in members if info[c]["name_en"] == unit["name_en"]]
+        if same_en:
+            m = info[same_en[0]]
+            msg += (
+                f"; the corridor's {m['name_en']} is {m['name_zh']} "
+                f"({m['province_en']}, {same_en[0]})"
+            )
+        return CityMatch("", msg + " (use one of the nine corridor cities)")
+    choices = sorted({info[c]["name_en"] for c in members} | {info[c]["name_zh"] for c in members})
+    close = difflib.get_close_matches(raw, choices, n=2, cutoff=0.6)
+    hint = f"did you mean {' or '.join(close)}?" if close else "use one of the nine corridor cities"
+    return CityMatch("", f"unknown city {raw!r} ({hint})")
+
+
+def resolve_cities(values: pd.Series, file: str) -> tuple[pd.Series, list[Problem]]:
+    """Resolve a column of city cells (each distinct value is matched once).
+
+    Parameters
+    ----------
+    values : pandas.Series of str
+        City cells, indexed by spreadsheet row; empty cells are skipped.
+    file : str
+        File name for the problems.
+
+    Returns
+    -------
+    codes : pandas.Series of str
+        Corridor city code per row ("" when empty or not matched).
+    problems : list of Problem
+    """
+    uniq = pd.unique(values[values != ""])
+    matches = {v: resolve_city(v) for v in uniq}
+    codes = values.map(lambda v: matches[v][0] if v in matches else "")
+    problems = []
+    bad = {v: m[1] for v, m in matches.items() if m[1]}
+    if bad:
+        for r in values.index[values.isin(list(bad))]:
+            problems.append(Problem(file, r, "city", bad[values[r]]))
+    return codes.astype(str), problems
+
+
+def locate_points(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """Return the code of the city-level unit containing each WGS-84 point.
+
+    Parameters
+    ----------
+    lon, lat : numpy.ndarray
+        WGS-84 coordinates; NaN entries give "".
+
+    Returns
+    -------
+    numpy.ndarray of str
+        GB/T 2260 code of the prefecture city or Shanghai district containing the
+        point (any of the four provinces, member or not), "" when outside all of them.
+        A point on a shared edge goes to the unit with the lowest code.
+    """
+    cities = load_boundaries("city")
+    out = np.full(len(lon), "", dtype=object)
+    valid = ~(np.isnan(lon) | np.isnan(lat))
+    if not valid.any():
+        return out
+    idx = np.flatnonzero(valid)
+    pts = shapely.points(lon[idx], lat[idx])
+    tree = shapely.STRtree(cities.geometry.values)
+    pt_i, poly_i = tree.query(pts, predicate="intersects")
+    order = np.lexsort((poly_i, pt_i))
+    pt_i, poly_i = pt_i[order], poly_i[order]
+    first = np.unique(pt_i, return_index=True)[1]
+    out[idx[pt_i[first]]] = cities["code"].to_numpy()[poly_i[first]]
+    return out
+
+
+def member_attributes() -> pd.DataFrame:
+    """Return name and province columns of the nine cities, indexed by code."""
+    cities = load_cities().set_index("code")
+    return cities[["name_en", "name_zh", "province_en"]].rename(
+        columns={"name_en": "city_en", "name_zh": "city_zh"}
+    )
+
+
+def frame_with_points(df: pd.DataFrame, lon: np.ndarray, lat: np.ndarray) -> gpd.GeoDataFrame:
+    """Return ``df`` as a WGS-84 GeoDataFrame of points (NaN coordinates give empty points)."""
+    geom = shapely.points(lon, lat)
+    return gpd.GeoDataFrame(df, geometry=geom, crs=settings.WGS84)

@@ -1,0 +1,233 @@
+"""Partner and investment tables: read -> validate -> join, in one call.
+
+``load_partners`` and ``load_investments`` return WGS-84 point GeoDataFrames joined to the
+corridor cities. Rows with lon/lat are placed at their point and joined spatially; rows
+with only a city are placed at the city seat (``location_precision`` "city"). Rows whose
+point lies outside the nine corridor cities are kept, flagged ``in_corridor=False`` and
+reported in a :class:`G60Warning` (or as errors with ``outside="error"``).
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from typing import Literal
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from . import settings
+from ._errors import G60InputError, Problem
+from .datasets import get_path
+from .io import load_cities, read_table
+from .join import frame_with_points, locate_points, member_attributes, resolve_cities
+from .validate import validate_table
+
+__all__ = ["load_partners", "load_investments", "check_table", "G60Warning"]
+
+Kind = Literal["partners", "investments"]
+Outside = Literal["warn", "error", "keep"]
+
+_LEADING = {
+    "partners": ["name", "city", "city_code", "city_en", "city_zh", "province_en"],
+    "investments": [
+        "investor", "project", "city", "city_code", "city_en", "city_zh", "province_en",
+        "amount", "currency", "amount_cny", "amount_usd", "date",
+    ],
+}
+_TRAILING = ["in_corridor", "location_precision", "lon", "lat", "geometry"]
+
+
+class G60Warning(UserWarning):
+    """Something in the input worth knowing that does not stop the work."""
+
+
+def _join(
+    df: pd.DataFrame, kind: Kind, outside: Outside
+) -> tuple[gpd.GeoDataFrame, list[Problem], list[Problem]]:
+    parsed, problems = validate_table(df, kind)
+    file = df.attrs.get("file", "<table>")
+    named, city_problems = resolve_cities(parsed["city"], file)
+    problems += city_problems
+
+    lon = parsed["lon"].to_numpy(dtype=float)
+    lat = parsed["lat"].to_numpy(dtype=float)
+    has_point = ~(np.isnan(lon) | np.isnan(lat))
+    located = pd.Series(locate_points(lon, lat), index=parsed.index)
+    members = set(settings.MEMBER_CODES)
+    in_member = located.isin(members)
+
+    conflict = has_point & in_member & (named != "") & (named != located)
+    units = member_attributes()
+    for r in parsed.index[conflict]:
+        problems.append(
+            Problem(
+                file,
+                r,
+                "lon/lat",
+                f"point lies in {units.at[located[r], 'city_en']} but city says "
+                f"{parsed.at[r, 'city']} (correct the city or the coordinates)",
+            )
+        )
+    notes: list[Problem] = []
+    outside_rows = parsed.index[has_point & ~in_member]
+    if len(outside_rows):
+        from .boundaries import load_admin_units
+
+        names = load_admin_units().set_index("code")["name_en"]
+        for r in outside_rows:
+            where = (
+                f"in {names[located[r]]}, not a corridor city"
+                if located[r]
+                else "outside Shanghai, Jiangsu, Zhejiang and Anhui"
+            )
+            notes.append(Problem(file, r, "lon/lat", f"point ({lon[parsed.index.get_loc(r)]:.5f}, "
+                                 f"{lat[parsed.index.get_loc(r)]:.5f}) lies {where}"))
+        if outside == "error":
+            problems += notes
+            notes = []
+
+    code = pd.Series(np.where(has_point, located.where(in_member, ""), named), index=parsed.index)
+    cities = load_cities().set_index("code")
+    seat_lon = code.map(cities["lon"]).to_numpy(dtype=float)
+    seat_lat = code.map(cities["lat"]).to_numpy(dtype=float)
+    out = parsed.copy()
+    out["city_code"] = code
+    out = out.join(units, on="city_code")
+    for col in ("city_en", "city_zh", "province_en"):
+        out[col] = out[col].fillna("")
+    out["in_corridor"] = code != ""
+    precision = np.where(has_point, "point", np.where(code != "", "city", ""))
+    if "location_precision" in out:
+        user = out["location_precision"].astype(str)
+        out["location_precision"] = user.where(user != "", precision)
+    else:
+        out["location_precision"] = precision
+    out["lon"] = np.where(has_point, lon, seat_lon)
+    out["lat"] = np.where(has_point, lat, seat_lat)
+    if kind == "investments" and "amount" in out and "currency" in out:
+        rate = settings.USD_CNY_RATE
+        cny = out["currency"] == "CNY"
+        out["amount_cny"] = np.where(cny, out["amount"], out["amount"] * rate)
+        out["amount_usd"] = np.where(cny, out["amount"] / rate, out["amount"])
+    gdf = frame_with_points(out, out["lon"].to_numpy(float), out["lat"].to_numpy(float))
+    leading = [c for c in _LEADING[kind] if c in gdf]
+    rest = [c for c in gdf.columns if c not in leading and c not in _TRAILING]
+    gdf = gdf[leading + rest + _TRAILING]
+    gdf.attrs = {"file": file}
+    if kind == "investments":
+        gdf.attrs.update(
+            usd_cny_rate=settings.USD_CNY_RATE,
+            usd_cny_rate_date=settings.USD_CNY_RATE_DATE,
+            usd_cny_rate_source=settings.USD_CNY_RATE_SOURCE,
+        )
+    return gdf, problems, notes
+
+
+def _sorted(problems: list[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: (p.row or 0, p.column or ""))
+
+
+def _load(path: str | os.PathLike[str] | None, kind: Kind, outside: Outside) -> gpd.GeoDataFrame:
+    if outside not in ("warn", "error", "keep"):
+        raise ValueError(f"outside must be 'warn', 'error' or 'keep', not {outside!r}")
+    df = read_table(get_path(kind) if path is None else path)
+    gdf, problems, notes = _join(df, kind, outside)
+    if problems:
+        raise G60InputError(_sorted(problems))
+    if notes and outside == "warn":
+        warnings.warn(
+            f"{len(notes)} row(s) outside the corridor kept with in_corridor=False:\n"
+            + "\n".join(map(str, notes)),
+            G60Warning,
+            stacklevel=3,
+        )
+    return gdf.reset_index(names="row")
+
+
+def load_partners(
+    path: str | os.PathLike[str] | None = None, *, outside: Outside = "warn"
+) -> gpd.GeoDataFrame:
+    """Load, validate and join a partners table.
+
+    Parameters
+    ----------
+    path : path-like, optional
+        CSV (UTF-8, UTF-8 with BOM, GBK, GB18030) or .xlsx with a ``name`` column and
+        ``city`` and/or ``lon``/``lat`` (WGS-84); optional ``kind``, ``website``,
+        ``description``; other columns are kept. Default: the packaged partners named
+        in the source article.
+    outside : {"warn", "error", "keep"}, default "warn"
+        What to do with rows whose point lies outside the nine corridor cities.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        EPSG:4326 points with ``row`` (spreadsheet row), the input columns,
+        ``city_code``, ``city_en``, ``city_zh``, ``province_en``, ``in_corridor``,
+        ``location_precision``, ``lon``, ``lat``.
+
+    Raises
+    ------
+    G60InputError
+        With every problem of the file, each as ``file:row:column: message``.
+
+    Examples
+    --------
+    >>> partners = load_partners()
+    >>> sorted(partners["city_en"].unique())
+    ['Songjiang']
+    """
+    return _load(path, "partners", outside)
+
+
+def load_investments(
+    path: str | os.PathLike[str] | None = None, *, outside: Outside = "warn"
+) -> gpd.GeoDataFrame:
+    """Load, validate and join an investments table.
+
+    Parameters
+    ----------
+    path : path-like, optional
+        Table with ``investor``, ``project``, ``city`` (or ``lon``/``lat``), ``amount``,
+        ``currency`` (CNY or USD), ``date`` (ISO); optional ``description``, ``source``.
+        Default: the packaged investment from the source article.
+    outside : {"warn", "error", "keep"}, default "warn"
+        What to do with rows whose point lies outside the nine corridor cities.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        EPSG:4326 points; ``amount_cny`` and ``amount_usd`` at the rate in
+        ``gdf.attrs["usd_cny_rate"]`` (dated ``attrs["usd_cny_rate_date"]``).
+
+    Examples
+    --------
+    >>> inv = load_investments()
+    >>> float(inv["amount_cny"].sum())
+    15000000000.0
+    """
+    return _load(path, "investments", outside)
+
+
+def check_table(path: str | os.PathLike[str], kind: Kind) -> tuple[list[Problem], list[Problem]]:
+    """Return ``(errors, notes)`` for a table without raising on bad rows.
+
+    Parameters
+    ----------
+    path : path-like
+    kind : {"partners", "investments"}
+
+    Returns
+    -------
+    errors, notes : list of Problem
+        ``errors`` make :func:`load_partners`/:func:`load_investments` fail; ``notes``
+        are rows outside the corridor.
+    """
+    try:
+        df = read_table(path)
+    except G60InputError as exc:
+        return [p for p in exc.problems if isinstance(p, Problem)], []
+    _, problems, notes = _join(df, kind, "warn")
+    return _sorted(problems), notes

@@ -1,0 +1,273 @@
+"""Validate partner and investment tables read by :func:`g60map.io.read_table`.
+
+Every check is vectorised over columns; all problems of a file are collected and
+reported together, each as ``file:row:column: problem (how to fix)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from ._errors import Problem
+
+__all__ = [
+    "PARTNER_SCHEMA",
+    "INVESTMENT_SCHEMA",
+    "CURRENCIES",
+    "FORMULA_PREFIXES",
+    "validate_table",
+    "formula_cells",
+]
+
+#: Required and optional columns per table kind.
+PARTNER_SCHEMA: dict[str, tuple[str, ...]] = {
+    "required": ("name",),
+    "optional": ("city", "lon", "lat", "kind", "website", "description", "source"),
+}
+INVESTMENT_SCHEMA: dict[str, tuple[str, ...]] = {
+    "required": ("investor", "project", "amount", "currency", "date"),
+    "optional": ("city", "lon", "lat", "description", "source"),
+}
+
+#: Accepted currency codes and the spellings mapped onto them.
+CURRENCIES: dict[str, str] = {
+    "CNY": "CNY",
+    "RMB": "CNY",
+    "YUAN": "CNY",
+    "元": "CNY",
+    "人民币": "CNY",
+    "USD": "USD",
+    "US$": "USD",
+    "美元": "USD",
+}
+
+#: Leading characters a spreadsheet would treat as a formula.
+FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@")
+
+_SCHEMAS = {"partners": PARTNER_SCHEMA, "investments": INVESTMENT_SCHEMA}
+_ISO_DATE = r"^\d{4}-\d{2}(-\d{2})?$"
+
+
+def _problems(file: str, rows: Iterable[int], column: str, message: str) -> list[Problem]:
+    return [Problem(file, int(r), column, message) for r in rows]
+
+
+def formula_cells(series: pd.Series) -> pd.Series:
+    """Return a boolean mask of cells a spreadsheet would run as a formula.
+
+    Parameters
+    ----------
+    series : pandas.Series of str
+
+    Returns
+    -------
+    pandas.Series of bool
+
+    Examples
+    --------
+    >>> formula_cells(pd.Series(["=1+1", "ok", "@SUM(A1)", "-5"])).tolist()
+    [True, False, True, True]
+    """
+    return series.astype(str).str.startswith(FORMULA_PREFIXES)
+
+
+def _coordinates(df: pd.DataFrame, file: str, problems: list[Problem]) -> pd.DataFrame:
+    out = pd.DataFrame(index=df.index)
+    has_lon, has_lat = "lon" in df, "lat" in df
+    if has_lon != has_lat:
+        missing = "lat" if has_lon else "lon"
+        problems.append(
+            Problem(file, None, missing, f"column {missing!r} is missing (give both lon and lat)")
+        )
+    if not (has_lon and has_lat):
+        out["lon"] = np.nan
+        out["lat"] = np.nan
+        return out
+    lon_txt, lat_txt = df["lon"].str.strip(), df["lat"].str.strip()
+    lon = pd.to_numeric(lon_txt, errors="coerce")
+    lat = pd.to_numeric(lat_txt, errors="coerce")
+    for name, txt, num in (("lon", lon_txt, lon), ("lat", lat_txt, lat)):
+        bad = (txt != "") & num.isna()
+        for r in df.index[bad]:
+            problems.append(
+                Problem(file, r, name, f"{txt[r]!r} is not a number (decimal degrees, e.g. 121.23)")
+            )
+    one_only = (lon_txt == "") != (lat_txt == "")
+    problems += _problems(
+        file, df.index[one_only], "lon/lat", "only one of lon and lat is given (give both)"
+    )
+    both = lon.notna() & lat.notna()
+    swapped = both & (lat.abs() > 90) & (lon.abs() <= 90) & (lat.abs() <= 180)
+    for r in df.index[swapped]:
+        problems.append(
+            Problem(
+                file,
+                r,
+                "lat",
+                f"lat {lat[r]} is out of range and lon {lon[r]} looks like a latitude: "
+                "lon and lat are probably swapped (swap the two columns)",
+            )
+        )
+    lat_bad = both & ~swapped & (lat.abs() > 90)
+    lon_bad = both & ~swapped & (lon.abs() > 180)
+    for r in df.index[lat_bad]:
+        problems.append(Problem(file, r, "lat", f"lat {lat[r]} is outside -90..90"))
+    for r in df.index[lon_bad]:
+        problems.append(Problem(file, r, "lon", f"lon {lon[r]} is outside -180..180"))
+    # In range, but in the corridor's latitude/longitude the other way round.
+    corridor_swap = (
+        both & ~swapped & ~lat_bad & ~lon_bad
+        & lat.between(115, 125) & lon.between(25, 35)
+    )
+    for r in df.index[corridor_swap]:
+        problems.append(
+            Problem(
+                file,
+                r,
+                "lat",
+                f"lat {lat[r]}, lon {lon[r]} lies outside China; lon and lat are probably "
+                "swapped (swap the two columns)",
+            )
+        )
+    ok = both & ~(swapped | lat_bad | lon_bad | corridor_swap)
+    out["lon"] = lon.where(ok)
+    out["lat"] = lat.where(ok)
+    return out
+
+
+def validate_table(df: pd.DataFrame, kind: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """Check a partners or investments table and parse its typed columns.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        As returned by :func:`g60map.io.read_table` (all text, spreadsheet row index,
+        ``attrs["file"]``).
+    kind : {"partners", "investments"}
+
+    Returns
+    -------
+    parsed : pandas.DataFrame
+        A copy with text stripped and ``lon``/``lat`` (float, NaN when absent) and, for
+        investments, ``amount`` (float), ``currency`` (``CNY``/``USD``) and ``date``
+        (ISO text) parsed. Extra columns are kept as text.
+    problems : list of Problem
+        Every problem found; empty when the table is clean.
+    """
+    if kind not in _SCHEMAS:
+        raise ValueError(f"kind must be one of {sorted(_SCHEMAS)}, not {kind!r}")
+    schema = _SCHEMAS[kind]
+    file = df.attrs.get("file", "<table>")
+    problems: list[Problem] = []
+    out = df.copy()
+    for col in out.columns:
+        out[col] = out[col].astype(str).str.strip()
+
+    dup_cols = out.columns[out.columns.duplicated()].unique().tolist()
+    for col in dup_cols:
+        problems.append(Problem(file, 1, col, "column appears more than once (rename or drop one)"))
+    if dup_cols:
+        out = out.loc[:, ~out.columns.duplicated()]
+
+    present = set(out.columns)
+    for col in schema["required"]:
+        if col not in present:
+            problems.append(
+                Problem(
+                    file,
+                    1,
+                    col,
+                    f"required column {col!r} is missing (header has: {', '.join(out.columns)})",
+                )
+            )
+    has_coords = {"lon", "lat"} & present
+    if "city" not in present and not has_coords:
+        problems.append(
+            Problem(file, 1, "city", "give a 'city' column or 'lon' and 'lat' columns")
+        )
+
+    for col in schema["required"]:
+        if col in present:
+            empty = out[col] == ""
+            problems += _problems(file, out.index[empty], col, f"{col} is empty (fill it in)")
+
+    coords = _coordinates(out, file, problems)
+    out["lon"], out["lat"] = coords["lon"], coords["lat"]
+    if "city" in present:
+        no_place = (out["city"] == "") & coords["lon"].isna()
+        if has_coords:
+            no_place &= (df["lon"].str.strip() == "") & (df["lat"].str.strip() == "")
+        problems += _problems(
+            file, out.index[no_place], "city", "no city and no lon/lat (give one of them)"
+        )
+    else:
+        out["city"] = ""
+
+    if kind == "investments":
+        _validate_investment_columns(out, file, present, problems)
+
+    dup = df.duplicated(keep="first")
+    if dup.any():
+        groups = df.groupby(list(df.columns), sort=False, dropna=False).ngroup()
+        first = pd.Series(df.index, index=df.index).groupby(groups).transform("first")
+        for r in df.index[dup]:
+            problems.append(
+                Problem(file, r, None, f"duplicate of row {first[r]} (delete one of them)")
+            )
+    return out, problems
+
+
+def _validate_investment_columns(
+    out: pd.DataFrame, file: str, present: set[str], problems: list[Problem]
+) -> None:
+    if "amount" in present:
+        txt = out["amount"].str.replace(",", "", regex=False).str.replace("_", "", regex=False)
+        amount = pd.to_numeric(txt, errors="coerce")
+        bad = (out["amount"] != "") & amount.isna()
+        for r in out.index[bad]:
+            problems.append(
+                Problem(
+                    file,
+                    r,
+                    "amount",
+                    f"{out.at[r, 'amount']!r} is not a number (write the full amount, "
+                    "e.g. 15000000000, with the unit in 'currency')",
+                )
+            )
+        neg = amount.notna() & (amount <= 0)
+        problems += _problems(file, out.index[neg], "amount", "amount must be positive")
+        out["amount"] = amount.where(~neg)
+    if "currency" in present:
+        upper = {k.upper(): v for k, v in CURRENCIES.items()}
+        cur = out["currency"].str.upper().map(upper).fillna("")
+        bad = (out["currency"] != "") & (cur == "")
+        for r in out.index[bad]:
+            problems.append(
+                Problem(
+                    file,
+                    r,
+                    "currency",
+                    f"unknown currency {out.at[r, 'currency']!r} (use CNY or USD)",
+                )
+            )
+        out["currency"] = cur
+    if "date" in present:
+        txt = out["date"].str.replace(r"[ T]00:00:00$", "", regex=True)
+        shaped = txt.str.match(_ISO_DATE)
+        parsed = pd.to_datetime(
+            txt.where(txt.str.len() == 10, txt + "-01"), format="%Y-%m-%d", errors="coerce"
+        )
+        bad = (out["date"] != "") & (~shaped | parsed.isna())
+        for r in out.index[bad]:
+            problems.append(
+                Problem(
+                    file,
+                    r,
+                    "date",
+                    f"{out.at[r, 'date']!r} is not an ISO date (write YYYY-MM-DD or YYYY-MM)",
+                )
+            )
+        out["date"] = txt.where(~bad, "")
