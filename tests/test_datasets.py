@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+
+import pytest
+
+from g60map.datasets import available, get_path
+
+
+def test_every_dataset_exists():
+    for name in available:
+        path = get_path(name)
+        assert path.is_file() and path.stat().st_size > 0, name
+
+
+def test_unknown_dataset_lists_names():
+    with pytest.raises(ValueError, match="choose one of: admin_units, boundaries_city"):
+        get_path("nope")
+
+
+@pytest.mark.slow
+def test_wheel_ships_every_dataset(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", ".", "--no-deps", "--no-build-isolation",
+         "-q", "-w", str(tmp_path)],
+        capture_output=True, text=True, check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    (wheel,) = tmp_path.glob("g60map-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for filename in available.values():
+        assert f"g60map/geodata/{filename}" in names, filename
+    assert "g60map/cli.py" in names
+    assert any(n.endswith("entry_points.txt") for n in names)

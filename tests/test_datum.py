@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from pyproj import Geod
+
+from g60map.datum import gcj02_to_wgs84, in_china, shift_gdf, wgs84_to_gcj02
+
+# (lat, lon) WGS-84 -> GCJ-02 reference vectors.
+REFERENCE = [
+    ((31.1774276, 121.5272106), (31.17530398364597, 121.531541859215)),
+    ((22.543847, 113.912316), (22.540796131694766, 113.9171764808363)),
+    ((39.911954, 116.377817), (39.91334545536069, 116.38404722455657)),
+]
+GEOD = Geod(ellps="WGS84")
+
+
+@pytest.mark.parametrize(("wgs", "gcj"), REFERENCE)
+def test_reference_vectors_forward(wgs, gcj):
+    lon, lat = wgs84_to_gcj02(wgs[1], wgs[0])
+    assert abs(float(lon) - gcj[1]) < 1e-6
+    assert abs(float(lat) - gcj[0]) < 1e-6
+
+
+def test_reference_vectors_vectorised_and_inverse():
+    wgs = np.array([w for w, _ in REFERENCE])
+    gcj = np.array([g for _, g in REFERENCE])
+    lon, lat = wgs84_to_gcj02(wgs[:, 1], wgs[:, 0])
+    np.testing.assert_allclose(lon, gcj[:, 1], atol=1e-6)
+    np.testing.assert_allclose(lat, gcj[:, 0], atol=1e-6)
+    blon, blat = gcj02_to_wgs84(gcj[:, 1], gcj[:, 0])
+    np.testing.assert_allclose(blon, wgs[:, 1], atol=1e-8)
+    np.testing.assert_allclose(blat, wgs[:, 0], atol=1e-8)
+
+
+def test_round_trip_below_one_centimetre_over_the_corridor():
+    rng = np.random.default_rng(0)
+    lon = rng.uniform(116.5, 122.5, 20_000)
+    lat = rng.uniform(28.5, 33.0, 20_000)
+    glon, glat = wgs84_to_gcj02(lon, lat)
+    blon, blat = gcj02_to_wgs84(glon, glat)
+    _, _, dist = GEOD.inv(lon, lat, blon, blat)
+    assert np.max(dist) < 0.01
+    # The shift itself is real: 0.3-0.7 km in the corridor.
+    _, _, offset = GEOD.inv(lon, lat, glon, glat)
+    assert 200 < offset.min() and offset.max() < 800
+
+
+def test_uses_krasovsky_radius_not_wgs84():
+    # With a = 6378137 the first reference vector is off by ~0.5 m, more than 1e-6 deg.
+    lon, lat = wgs84_to_gcj02(121.5272106, 31.1774276)
+    _, _, d = GEOD.inv(float(lon), float(lat), 121.531541859215, 31.17530398364597)
+    assert d < 0.05
+
+
+def test_identity_outside_china():
+    lon = np.array([2.3522, -74.006, 151.2093])
+    lat = np.array([48.8566, 40.7128, -33.8688])
+    assert not in_china(lon, lat).any()
+    glon, glat = wgs84_to_gcj02(lon, lat)
+    np.testing.assert_array_equal(glon, lon)
+    np.testing.assert_array_equal(glat, lat)
+    wlon, wlat = gcj02_to_wgs84(lon, lat)
+    np.testing.assert_array_equal(wlon, lon)
+
+
+def test_shift_gdf_moves_every_vertex_and_keeps_input(tmp_path):
+    import geopandas as gpd
+    from shapely.geometry import Polygon
+
+    poly = Polygon([(121.2, 31.0), (121.3, 31.0), (121.3, 31.1), (121.2, 31.0)])
+    gdf = gpd.GeoDataFrame({"a": [1]}, geometry=[poly], crs="EPSG:4326")
+    shifted = shift_gdf(gdf, to="gcj02")
+    back = shift_gdf(shifted, to="wgs84")
+    assert gdf.geometry.iloc[0].equals(poly)  # input untouched
+    assert shifted.geometry.iloc[0].hausdorff_distance(poly) > 0.003  # ~0.5 km in degrees
+    assert back.geometry.iloc[0].hausdorff_distance(poly) < 1e-9
+    with pytest.raises(ValueError, match="to must be"):
+        shift_gdf(gdf, to="bd09")
+    with pytest.raises(ValueError, match="geographic"):
+        shift_gdf(gdf.to_crs(3857), to="gcj02")
