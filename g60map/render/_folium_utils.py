@@ -55,6 +55,8 @@ _ID_TOKEN_RE = re.compile(
     r"|(?<![0-9A-Za-z])[A-Za-z0-9]+_\d{4,}(?![0-9a-f])"
 )
 
+_RANDOM_ID_RE = re.compile(r"(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f])")
+
 # Attributes that are never followed (tree links handled separately) or never rewritten.
 _SKIP_ATTRS = frozenset({"_parent", "_children", "_id", "_template", "_template_str"})
 
@@ -257,9 +259,10 @@ def render_html(m: Element, prefix: str = "g60") -> str:
             (int(el._id.rsplit("_", 1)[1]) for el in before if STABLE_ID_PATTERN.fullmatch(el._id)),
             default=0,
         )
+        in_page = set(_RANDOM_ID_RE.findall(page))
         late: dict[str, str] = {}
         for element in iter_elements(root):
-            if id(element) in known or element._id in late or element._id not in page:
+            if id(element) in known or element._id in late or element._id not in in_page:
                 continue
             last += 1
             late[element._id] = f"{prefix}_{last:04d}"

@@ -610,7 +610,12 @@ _AWESOME = (
 
 
 def _extra_needs(root: Element) -> tuple[list[str], list[str]]:
-    """Elements that need jQuery or awesome-markers, which the trimmed map does not load."""
+    """Elements that need jQuery or awesome-markers, which the trimmed map does not load.
+
+    ``folium.Icon`` is an awesome-markers icon, and so is every marker of a
+    ``FastMarkerCluster`` without a ``callback`` (its default callback calls
+    ``L.AwesomeMarkers.icon()``).
+    """
     from folium.features import GeoJson
     from folium.map import Icon
 
@@ -623,6 +628,8 @@ def _extra_needs(root: Element) -> tuple[list[str], list[str]]:
         if cls == "TimeSliderChoropleth" or (isinstance(element, GeoJson) and not element.embed):
             jquery.append(cls)
         if type(element) is Icon:  # CustomIcon and DivIcon need nothing
+            awesome.append(cls)
+        elif "L.AwesomeMarkers" in str(getattr(element, "callback", "")):
             awesome.append(cls)
     return jquery, awesome
 
@@ -695,8 +702,23 @@ def apply_map_assets(root: Figure, self_contained: bool, cluster: bool) -> None:
             link = JavascriptLink(a.url) if a.kind == "js" else CssLink(a.url)
             entries.append((f"{_HEADER_PREFIX}{a.kind}_{a.name}", link))
 
+    # Drop our entries from an earlier render and links folium itself put there (a render
+    # before configure_map_assets was called); in self-contained mode no link may remain.
     header = root.header
-    items = [(k, v) for k, v in header._children.items() if not k.startswith(_HEADER_PREFIX)]
+    stale = set(_FOLIUM_DEFAULTS) | {a.name for a in needs}
+    items = [
+        (k, v)
+        for k, v in header._children.items()
+        if not k.startswith(_HEADER_PREFIX)
+        and not (k in stale and isinstance(v, (JavascriptLink, CssLink)))
+    ]
+    if self_contained:
+        links = [v.url for _, v in items if isinstance(v, (JavascriptLink, CssLink))]
+        if links:
+            raise AssetError(
+                "a self-contained map cannot link to " + ", ".join(links) + " (added to the "
+                "page header or with add_js_link/add_css_link); use self_contained=False"
+            )
     at = next((i + 1 for i, (k, _) in enumerate(items) if k == "meta_http"), 0)
     for _, element in entries:
         element._parent = header
@@ -727,11 +749,13 @@ def configure_map_assets(m: folium.Map, self_contained: bool, cluster: bool) -> 
     """Make a map load only Leaflet (and markercluster), inlined or from a CDN.
 
     ``folium.Map`` declares class-level ``default_js``/``default_css`` with Leaflet, jQuery,
-    Bootstrap, Font Awesome, glyphicons and awesome-markers. This sets empty instance-level
-    lists and adds, as the map's first child, an element that at render time (see
-    :func:`apply_map_assets`) puts exactly what is needed in the page header in a fixed
-    order and clears the CDN links of plugins such as ``folium.plugins.MarkerCluster`` and
-    ``FastMarkerCluster`` (which would load markercluster 1.1.0). It works for
+    Bootstrap, Font Awesome, glyphicons and awesome-markers. This sets instance-level lists
+    without them (links added with ``m.add_js_link`` are kept; they make a self-contained
+    map fail to render with :class:`AssetError`) and adds, as the map's first child, an
+    element that at render time (see :func:`apply_map_assets`) puts exactly what is needed
+    in the page header in a fixed order and clears the CDN links of plugins such as
+    ``folium.plugins.MarkerCluster`` and ``FastMarkerCluster`` (which would load
+    markercluster 1.1.0). It works for
     :func:`g60map.render._folium_utils.render_html`, ``m.save()`` and notebooks alike. Call
     it again to switch modes.
 
@@ -761,6 +785,7 @@ def configure_map_assets(m: folium.Map, self_contained: bool, cluster: bool) -> 
     if self_contained:
         for name in _LEAFLET_JS + _LEAFLET_CSS + ((_CLUSTER_JS + _CLUSTER_CSS) if cluster else ()):
             asset_bytes(name)
-    m.default_js = []
-    m.default_css = []
+    # Keep links added with m.add_js_link/add_css_link, drop folium's defaults.
+    m.default_js = [(n, u) for n, u in m.default_js if n not in _FOLIUM_DEFAULTS]
+    m.default_css = [(n, u) for n, u in m.default_css if n not in _FOLIUM_DEFAULTS]
     m.add_child(_AssetGuard(self_contained, cluster), name=_GUARD_KEY, index=0)
