@@ -11,8 +11,21 @@ from importlib.metadata import PackageNotFoundError, version
 
 from ._errors import G60Error, G60InputError, MissingDependencyError, UnknownCityError
 from .boundaries import load_boundaries
+from .corridor import (
+    corridor_overview,
+    corridor_spokes,
+    corridor_summary,
+    distance_from_hub,
+    g60_trunk,
+    hub_rings,
+    summary_table,
+)
 from .datum import gcj02_to_wgs84, wgs84_to_gcj02
+from .export import corridor_layers, export_layers, write_table
 from .io import load_cities
+from .render.interactive import build_map, map_fragment, map_html, map_iframe, save_map
+from .render.report import build_report
+from .render.static import render_static, save_static
 from .tables import G60Warning, load_investments, load_partners
 
 try:
@@ -33,4 +46,22 @@ __all__ = [
     "load_investments",
     "wgs84_to_gcj02",
     "gcj02_to_wgs84",
+    "corridor_spokes",
+    "g60_trunk",
+    "corridor_summary",
+    "summary_table",
+    "corridor_overview",
+    "distance_from_hub",
+    "hub_rings",
+    "corridor_layers",
+    "export_layers",
+    "write_table",
+    "render_static",
+    "save_static",
+    "build_report",
+    "build_map",
+    "save_map",
+    "map_html",
+    "map_fragment",
+    "map_iframe",
 ]

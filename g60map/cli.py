@@ -63,6 +63,20 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    from .export import export_layers
+    from .tables import load_investments, load_partners
+
+    partners = load_partners(args.partners)
+    investments = load_investments(args.investments)
+    paths = export_layers(
+        args.out, args.format, partners=partners, investments=investments
+    )
+    for path in paths:
+        print(path)
+    return EXIT_OK
+
+
 def _add_map_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--partners", metavar="FILE", help="partners table (CSV/xlsx)")
     p.add_argument("--investments", metavar="FILE", help="investments table (CSV/xlsx)")
@@ -104,6 +118,21 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("info", help="print the corridor cities")
     p.set_defaults(func=_cmd_info)
 
+    p = sub.add_parser(
+        "export", help="export the corridor layers (GeoPackage, GeoJSON, GeoParquet, CSV, xlsx)"
+    )
+    p.add_argument("--out", default="outputs", metavar="DIR", help="output folder")
+    p.add_argument(
+        "--format",
+        choices=["gpkg", "geojson", "parquet", "csv", "xlsx"],
+        default="gpkg",
+        help="gpkg: one GeoPackage with 7 layers (default); geojson/parquet: one file per "
+        "layer; csv/xlsx: attribute tables, formula-safe",
+    )
+    p.add_argument("--partners", metavar="FILE", help="partners table (CSV/xlsx)")
+    p.add_argument("--investments", metavar="FILE", help="investments table (CSV/xlsx)")
+    p.set_defaults(func=_cmd_export)
+
     for register in _EXTRA_COMMANDS:
         register(sub)
     return parser
@@ -111,6 +140,62 @@ def build_parser() -> argparse.ArgumentParser:
 
 #: Sub-command registrars added by other modules of this file (export, render, report).
 _EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
+
+
+def _cmd_render(args: argparse.Namespace) -> int:
+    from .render.static import STATIC_FILENAME, render_static, save_static
+    from .tables import load_investments, load_partners
+
+    fig, _ = render_static(
+        partners=load_partners(args.partners),
+        investments=load_investments(args.investments),
+        lang=args.lang,
+    )
+    out = Path(args.out) / f"{STATIC_FILENAME}.{args.format}"
+    print(save_static(fig, out, format=args.format, dpi=args.dpi))
+    return EXIT_OK
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .render.report import build_report
+    from .tables import load_investments, load_partners
+
+    path = build_report(
+        args.out,
+        partners=load_partners(args.partners),
+        investments=load_investments(args.investments),
+    )
+    print(path)
+    return EXIT_OK
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be positive: {text!r}")
+    return value
+
+
+def _register_render_report(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("render", help="draw the static corridor map (PNG, SVG or PDF)")
+    p.add_argument("--out", default="outputs", metavar="DIR", help="output folder")
+    p.add_argument("--format", choices=["png", "svg", "pdf"], default="png")
+    p.add_argument("--dpi", type=_positive_float, default=200, metavar="N",
+                   help="resolution of PNG output (default 200)")
+    _add_map_options(p)
+    p.set_defaults(func=_cmd_render)
+
+    p = sub.add_parser("report", help="write the self-contained HTML report")
+    p.add_argument("--out", default="outputs", metavar="DIR", help="output folder")
+    p.add_argument("--partners", metavar="FILE", help="partners table (CSV/xlsx)")
+    p.add_argument("--investments", metavar="FILE", help="investments table (CSV/xlsx)")
+    p.set_defaults(func=_cmd_report)
+
+
+_EXTRA_COMMANDS.append(_register_render_report)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

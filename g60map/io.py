@@ -1,28 +1,37 @@
-"""Read the corridor cities and user tables (CSV in UTF-8/BOM/GBK/GB18030, or .xlsx).
+"""Read the corridor cities and user tables (CSV in UTF-8/BOM/GBK/GB18030, .xlsx, GeoParquet).
 
 Everything is read as text, exactly as written: numbers are parsed later by
 :mod:`g60map.validate`, and cells starting with ``=``, ``+``, ``-`` or ``@`` stay plain
-text (nothing here evaluates a formula).
+text (nothing here evaluates a formula). GeoParquet point geometry becomes ``lon``/``lat``
+text (shortest round-trip repr, so no precision is lost).
 """
 
 from __future__ import annotations
 
+import codecs
 import functools
 import io as _io
 import os
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+import shapely
 
 from . import settings
 from ._errors import G60InputError, Problem
 from .datasets import get_path
 
-__all__ = ["load_cities", "read_table", "ENCODINGS"]
+__all__ = ["load_cities", "read_table", "ENCODINGS", "PARQUET_SUFFIXES"]
 
 #: Encodings tried in order for CSV input. GB18030 is a superset of GBK and GB2312.
 ENCODINGS: tuple[str, ...] = ("utf-8-sig", "gb18030")
+
+#: File suffixes read as (Geo)Parquet.
+PARQUET_SUFFIXES: tuple[str, ...] = (".parquet", ".geoparquet")
+
+_CHUNK = 1 << 24  # bytes decoded at a time when checking an encoding
 
 
 @functools.lru_cache(maxsize=1)
@@ -61,10 +70,16 @@ def load_cities() -> gpd.GeoDataFrame:
     return _cities_cached().copy()
 
 
-def _decode(raw: bytes, label: str) -> str:
+def _encoding(raw: bytes, label: str) -> str:
+    """Return the first of :data:`ENCODINGS` that decodes ``raw`` (checked in chunks)."""
+    view = memoryview(raw)
     for encoding in ENCODINGS:
+        decoder = codecs.getincrementaldecoder(encoding)()
         try:
-            return raw.decode(encoding)
+            for start in range(0, len(view), _CHUNK):
+                decoder.decode(view[start : start + _CHUNK])
+            decoder.decode(b"", final=True)
+            return encoding
         except UnicodeDecodeError as exc:
             last = exc
     # Locate the first undecodable byte for the message (as UTF-8, the expected encoding).
@@ -87,12 +102,17 @@ def _decode(raw: bytes, label: str) -> str:
 
 
 def read_table(path: str | os.PathLike[str]) -> pd.DataFrame:
-    """Read a CSV or .xlsx table as text, with row numbers as a spreadsheet shows them.
+    """Read a CSV, .xlsx or (Geo)Parquet table as text, with spreadsheet row numbers.
 
     Parameters
     ----------
     path : path-like
-        ``.csv`` (UTF-8, UTF-8 with BOM, GBK or GB18030) or ``.xlsx`` (first sheet).
+        ``.csv`` (UTF-8, UTF-8 with BOM, GBK or GB18030), ``.xlsx`` (first sheet) or
+        ``.parquet``/``.geoparquet``. A GeoParquet file's point geometry gives the
+        ``lon``/``lat`` columns (WGS-84; other CRSs are transformed, empty or missing
+        geometry gives empty cells) unless the table has ``lon``/``lat`` columns itself,
+        which are then used as they are. Rows count as in a CSV export: the first
+        record is row 2.
 
     Returns
     -------
@@ -104,7 +124,7 @@ def read_table(path: str | os.PathLike[str]) -> pd.DataFrame:
     Raises
     ------
     G60InputError
-        Missing, empty or undecodable file.
+        Missing, empty or undecodable file; non-point geometry in a GeoParquet file.
     """
     path = Path(path)
     label = str(path)
@@ -114,16 +134,23 @@ def read_table(path: str | os.PathLike[str]) -> pd.DataFrame:
         raise G60InputError([Problem(label, None, None, "is a folder, not a file")])
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         df = _read_xlsx(path, label)
+    elif path.suffix.lower() in PARQUET_SUFFIXES:
+        df = _read_parquet(path, label)
     else:
         raw = path.read_bytes()
-        if not raw.strip():
+        if not raw or raw.isspace():
             raise G60InputError(
                 [Problem(label, None, None, "file is empty (add a header row and data rows)")]
             )
-        text = _decode(raw, label)
+        encoding = _encoding(raw, label)
+        # UTF-8 is parsed straight from the bytes (no decoded copy of the whole file).
+        source = (
+            _io.BytesIO(raw) if encoding == "utf-8-sig" else _io.StringIO(raw.decode(encoding))
+        )
         try:
             df = pd.read_csv(
-                _io.StringIO(text),
+                source,
+                encoding="utf-8-sig" if encoding == "utf-8-sig" else None,
                 dtype=str,
                 keep_default_na=False,
                 skip_blank_lines=True,
@@ -141,6 +168,105 @@ def read_table(path: str | os.PathLike[str]) -> pd.DataFrame:
     df.index = pd.RangeIndex(2, len(df) + 2, name="row")
     df.attrs["file"] = label
     return df
+
+
+def _read_parquet(path: Path, label: str) -> pd.DataFrame:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        schema = pq.read_schema(path)
+        if b"geo" in (schema.metadata or {}):
+            table = gpd.read_parquet(path)
+        else:
+            table = pd.read_parquet(path)
+    except (pa.ArrowException, OSError, ValueError) as exc:
+        raise G60InputError(
+            [Problem(label, None, None, f"not a readable Parquet file ({exc})")]
+        ) from None
+    df, problems = frame_to_text(table, label)
+    if problems:
+        raise G60InputError(problems)
+    return df
+
+
+def _as_text(values: pd.Series) -> pd.Series:
+    """Return ``values`` as ``str`` cells; missing values become empty strings."""
+    if pd.api.types.is_float_dtype(values.dtype):
+        arr = values.to_numpy(dtype=float)
+        text = arr.astype(str)  # shortest repr that round-trips
+        text[np.isnan(arr)] = ""
+        return pd.Series(text, index=values.index, dtype=str)
+    missing = values.isna().to_numpy()
+    text = values.astype(str)
+    if missing.any():
+        text = text.where(~missing, "")
+    return text
+
+
+def frame_to_text(
+    frame: pd.DataFrame, label: str, first_row: int = 2
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """Turn a (Geo)DataFrame read from a binary table into the text table of :func:`read_table`.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame or geopandas.GeoDataFrame
+        Typed columns; a GeoDataFrame's active point geometry gives ``lon``/``lat``
+        unless the frame already has both columns.
+    label : str
+        File name for problems and ``attrs["file"]``.
+    first_row : int, default 2
+        Row number of the first record (spreadsheet convention, header = 1).
+
+    Returns
+    -------
+    df : pandas.DataFrame
+        All cells ``str`` (empty for missing), index ``row`` from ``first_row``.
+    problems : list of Problem
+        One per row whose geometry is not a point.
+    """
+    index = pd.RangeIndex(first_row, first_row + len(frame), name="row")
+    problems: list[Problem] = []
+    geom_col = frame.geometry.name if isinstance(frame, gpd.GeoDataFrame) else None
+    names: list[str] = []
+    cols: list[pd.Series] = []
+    for i, name in enumerate(frame.columns):
+        if name == geom_col:
+            continue
+        series = frame.iloc[:, i]
+        if isinstance(series.dtype, gpd.array.GeometryDtype):
+            series = gpd.GeoSeries(series).to_wkt()  # a second geometry column: keep as WKT
+        names.append(str(name).strip())
+        cols.append(_as_text(series.reset_index(drop=True)))
+    if geom_col is not None and not {"lon", "lat"} & set(names):
+        geoms = frame.geometry
+        if geoms.crs is not None and not geoms.crs.equals(settings.WGS84, ignore_axis_order=True):
+            geoms = geoms.to_crs(settings.WGS84)
+        values = geoms.to_numpy()
+        kind = shapely.get_type_id(values)  # -1 missing, 0 point
+        bad = (kind > 0) & ~shapely.is_empty(values)
+        for i in np.flatnonzero(bad):
+            problems.append(
+                Problem(
+                    label,
+                    int(index[i]),
+                    str(geom_col),
+                    f"geometry is a {values[i].geom_type}, not a point (store one point "
+                    "per row, or lon/lat columns)",
+                )
+            )
+        point = kind == 0
+        x = np.full(len(values), np.nan)
+        y = np.full(len(values), np.nan)
+        x[point], y[point] = shapely.get_x(values[point]), shapely.get_y(values[point])
+        names += ["lon", "lat"]
+        cols += [_as_text(pd.Series(x)), _as_text(pd.Series(y))]
+    df = pd.concat(cols, axis=1, ignore_index=True) if cols else pd.DataFrame(index=index)
+    df.columns = names
+    df.index = index
+    df.attrs["file"] = label
+    return df, problems
 
 
 def _read_xlsx(path: Path, label: str) -> pd.DataFrame:

@@ -153,12 +153,15 @@ def resolve_cities(values: pd.Series, file: str) -> tuple[pd.Series, list[Proble
     """
     uniq = pd.unique(values[values != ""])
     matches = {v: resolve_city(v) for v in uniq}
-    codes = values.map(lambda v: matches[v][0] if v in matches else "")
+    keys, distinct = pd.factorize(values, use_na_sentinel=False)
+    table = np.array([matches[v][0] if v in matches else "" for v in distinct], dtype=object)
+    codes = pd.Series(table[keys], index=values.index)
     problems = []
     bad = {v: m[1] for v, m in matches.items() if m[1]}
     if bad:
-        for r in values.index[values.isin(list(bad))]:
-            problems.append(Problem(file, r, "city", bad[values[r]]))
+        mask = values.isin(list(bad)).to_numpy()
+        for r, v in zip(values.index[mask].tolist(), values.to_numpy()[mask], strict=True):
+            problems.append(Problem(file, r, "city", bad[v]))
     return codes.astype(str), problems
 
 

@@ -58,32 +58,43 @@ def _join(
     members = set(settings.MEMBER_CODES)
     in_member = located.isin(members)
 
-    conflict = has_point & in_member & (named != "") & (named != located)
+    conflict = (has_point & in_member & (named != "") & (named != located)).to_numpy()
     units = member_attributes()
-    for r in parsed.index[conflict]:
+    city_en = units["city_en"].to_dict()
+    for r, code, cell in zip(
+        parsed.index[conflict].tolist(),
+        located.to_numpy()[conflict],
+        parsed["city"].to_numpy()[conflict],
+        strict=True,
+    ):
         problems.append(
             Problem(
                 file,
                 r,
                 "lon/lat",
-                f"point lies in {units.at[located[r], 'city_en']} but city says "
-                f"{parsed.at[r, 'city']} (correct the city or the coordinates)",
+                f"point lies in {city_en[code]} but city says "
+                f"{cell} (correct the city or the coordinates)",
             )
         )
     notes: list[Problem] = []
-    outside_rows = parsed.index[has_point & ~in_member]
-    if len(outside_rows):
+    beyond = has_point & ~in_member.to_numpy()
+    if beyond.any():
         from .boundaries import load_admin_units
 
-        names = load_admin_units().set_index("code")["name_en"]
-        for r in outside_rows:
+        names = load_admin_units().set_index("code")["name_en"].to_dict()
+        for r, code, x, y in zip(
+            parsed.index[beyond].tolist(),
+            located.to_numpy()[beyond],
+            lon[beyond],
+            lat[beyond],
+            strict=True,
+        ):
             where = (
-                f"in {names[located[r]]}, not a corridor city"
-                if located[r]
+                f"in {names[code]}, not a corridor city"
+                if code
                 else "outside Shanghai, Jiangsu, Zhejiang and Anhui"
             )
-            notes.append(Problem(file, r, "lon/lat", f"point ({lon[parsed.index.get_loc(r)]:.5f}, "
-                                 f"{lat[parsed.index.get_loc(r)]:.5f}) lies {where}"))
+            notes.append(Problem(file, r, "lon/lat", f"point ({x:.5f}, {y:.5f}) lies {where}"))
         if outside == "error":
             problems += notes
             notes = []

@@ -55,6 +55,14 @@ def _problems(file: str, rows: Iterable[int], column: str, message: str) -> list
     return [Problem(file, int(r), column, message) for r in rows]
 
 
+def _rows(index: pd.Index, mask: pd.Series, *columns: pd.Series) -> Iterable[tuple]:
+    """Yield ``(row, value, ...)`` where ``mask`` is true, without per-row pandas lookups."""
+    keep = mask.to_numpy(dtype=bool)
+    if not keep.any():
+        return iter(())
+    return zip(index[keep].tolist(), *(c.to_numpy()[keep] for c in columns), strict=True)
+
+
 def formula_cells(series: pd.Series) -> pd.Series:
     """Return a boolean mask of cells a spreadsheet would run as a formula.
 
@@ -90,10 +98,10 @@ def _coordinates(df: pd.DataFrame, file: str, problems: list[Problem]) -> pd.Dat
     lon = pd.to_numeric(lon_txt, errors="coerce")
     lat = pd.to_numeric(lat_txt, errors="coerce")
     for name, txt, num in (("lon", lon_txt, lon), ("lat", lat_txt, lat)):
-        bad = (txt != "") & num.isna()
-        for r in df.index[bad]:
+        bad = ((txt != "") & num.isna()).to_numpy()
+        for r, cell in zip(df.index[bad].tolist(), txt.to_numpy()[bad], strict=True):
             problems.append(
-                Problem(file, r, name, f"{txt[r]!r} is not a number (decimal degrees, e.g. 121.23)")
+                Problem(file, r, name, f"{cell!r} is not a number (decimal degrees, e.g. 121.23)")
             )
     one_only = (lon_txt == "") != (lat_txt == "")
     problems += _problems(
@@ -101,34 +109,34 @@ def _coordinates(df: pd.DataFrame, file: str, problems: list[Problem]) -> pd.Dat
     )
     both = lon.notna() & lat.notna()
     swapped = both & (lat.abs() > 90) & (lon.abs() <= 90) & (lat.abs() <= 180)
-    for r in df.index[swapped]:
+    for r, x, y in _rows(df.index, swapped, lon, lat):
         problems.append(
             Problem(
                 file,
                 r,
                 "lat",
-                f"lat {lat[r]} is out of range and lon {lon[r]} looks like a latitude: "
+                f"lat {y} is out of range and lon {x} looks like a latitude: "
                 "lon and lat are probably swapped (swap the two columns)",
             )
         )
     lat_bad = both & ~swapped & (lat.abs() > 90)
     lon_bad = both & ~swapped & (lon.abs() > 180)
-    for r in df.index[lat_bad]:
-        problems.append(Problem(file, r, "lat", f"lat {lat[r]} is outside -90..90"))
-    for r in df.index[lon_bad]:
-        problems.append(Problem(file, r, "lon", f"lon {lon[r]} is outside -180..180"))
+    for r, _, y in _rows(df.index, lat_bad, lon, lat):
+        problems.append(Problem(file, r, "lat", f"lat {y} is outside -90..90"))
+    for r, x, _ in _rows(df.index, lon_bad, lon, lat):
+        problems.append(Problem(file, r, "lon", f"lon {x} is outside -180..180"))
     # In range, but in the corridor's latitude/longitude the other way round.
     corridor_swap = (
         both & ~swapped & ~lat_bad & ~lon_bad
         & lat.between(115, 125) & lon.between(25, 35)
     )
-    for r in df.index[corridor_swap]:
+    for r, x, y in _rows(df.index, corridor_swap, lon, lat):
         problems.append(
             Problem(
                 file,
                 r,
                 "lat",
-                f"lat {lat[r]}, lon {lon[r]} lies outside China; lon and lat are probably "
+                f"lat {y}, lon {x} lies outside China; lon and lat are probably "
                 "swapped (swap the two columns)",
             )
         )
@@ -209,13 +217,23 @@ def validate_table(df: pd.DataFrame, kind: str) -> tuple[pd.DataFrame, list[Prob
     if kind == "investments":
         _validate_investment_columns(out, file, present, problems)
 
-    dup = df.duplicated(keep="first")
+    # Whole-row duplicates also repeat their key cell: check only the rows whose key
+    # (``name``, else the first column) repeats, instead of hashing every column.
+    if df.shape[1]:
+        key = list(df.columns).index("name") if "name" in df.columns else 0
+        candidates = df[df.iloc[:, key].duplicated(keep=False).to_numpy()]
+    else:
+        candidates = df
+    dup = candidates.duplicated(keep="first")
     if dup.any():
-        groups = df.groupby(list(df.columns), sort=False, dropna=False).ngroup()
-        first = pd.Series(df.index, index=df.index).groupby(groups).transform("first")
-        for r in df.index[dup]:
+        groups = candidates.groupby(list(df.columns), sort=False, dropna=False).ngroup()
+        first = (
+            pd.Series(candidates.index, index=candidates.index).groupby(groups).transform("first")
+        )
+        mask = dup.to_numpy()
+        for r, f in zip(candidates.index[mask].tolist(), first.to_numpy()[mask], strict=True):
             problems.append(
-                Problem(file, r, None, f"duplicate of row {first[r]} (delete one of them)")
+                Problem(file, r, None, f"duplicate of row {f} (delete one of them)")
             )
     return out, problems
 
@@ -227,13 +245,13 @@ def _validate_investment_columns(
         txt = out["amount"].str.replace(",", "", regex=False).str.replace("_", "", regex=False)
         amount = pd.to_numeric(txt, errors="coerce")
         bad = (out["amount"] != "") & amount.isna()
-        for r in out.index[bad]:
+        for r, cell in _rows(out.index, bad, out["amount"]):
             problems.append(
                 Problem(
                     file,
                     r,
                     "amount",
-                    f"{out.at[r, 'amount']!r} is not a number (write the full amount, "
+                    f"{cell!r} is not a number (write the full amount, "
                     "e.g. 15000000000, with the unit in 'currency')",
                 )
             )
@@ -244,13 +262,13 @@ def _validate_investment_columns(
         upper = {k.upper(): v for k, v in CURRENCIES.items()}
         cur = out["currency"].str.upper().map(upper).fillna("")
         bad = (out["currency"] != "") & (cur == "")
-        for r in out.index[bad]:
+        for r, cell in _rows(out.index, bad, out["currency"]):
             problems.append(
                 Problem(
                     file,
                     r,
                     "currency",
-                    f"unknown currency {out.at[r, 'currency']!r} (use CNY or USD)",
+                    f"unknown currency {cell!r} (use CNY or USD)",
                 )
             )
         out["currency"] = cur
@@ -261,13 +279,13 @@ def _validate_investment_columns(
             txt.where(txt.str.len() == 10, txt + "-01"), format="%Y-%m-%d", errors="coerce"
         )
         bad = (out["date"] != "") & (~shaped | parsed.isna())
-        for r in out.index[bad]:
+        for r, cell in _rows(out.index, bad, out["date"]):
             problems.append(
                 Problem(
                     file,
                     r,
                     "date",
-                    f"{out.at[r, 'date']!r} is not an ISO date (write YYYY-MM-DD or YYYY-MM)",
+                    f"{cell!r} is not an ISO date (write YYYY-MM-DD or YYYY-MM)",
                 )
             )
         out["date"] = txt.where(~bad, "")

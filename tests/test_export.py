@@ -1,0 +1,304 @@
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+import zipfile
+
+import geopandas as gpd
+import numpy as np
+import openpyxl
+import pyarrow.parquet as pq
+import pyogrio
+import pyproj
+import pytest
+import shapely
+
+import g60map
+from g60map import export as export_mod
+from g60map import settings
+from g60map.cli import main
+from g60map.corridor import SPOKE_COLUMNS, SUMMARY_COLUMNS
+from g60map.export import LAYERS, TABLE_LAYERS, escape_formulas, export_layers, write_table
+
+WGS84 = pyproj.CRS("EPSG:4326")
+
+
+@pytest.fixture(scope="module")
+def gpkg(tmp_path_factory):
+    out = tmp_path_factory.mktemp("gpkg")
+    paths = export_layers(out)
+    assert paths == [out / "g60_corridor.gpkg"]
+    return paths[0]
+
+
+def _same_vertices(a, b):
+    """Same geometry, allowing a single Polygon written as a one-part MultiPolygon."""
+    a, b = np.asarray(a), np.asarray(b)
+    assert len(a) == len(b)
+    for ga, gb in zip(a, b, strict=True):
+        if ga.geom_type == "MultiPolygon" and gb.geom_type == "Polygon":
+            gb = shapely.MultiPolygon([gb])
+        assert ga.equals_exact(gb, 0), "geometry differs"
+
+
+# ---------------------------------------------------------------------------- gpkg
+
+
+def test_gpkg_has_seven_wgs84_layers(gpkg):
+    listed = pyogrio.list_layers(gpkg)
+    assert [name for name, _ in listed] == list(LAYERS)
+    for name in LAYERS:
+        info = pyogrio.read_info(gpkg, layer=name)
+        assert pyproj.CRS(info["crs"]).equals(WGS84), name
+        assert info["encoding"] == "UTF-8"
+        gdf = gpd.read_file(gpkg, layer=name)
+        assert gdf.crs.equals(WGS84) and len(gdf) > 0, name
+    assert len(gpd.read_file(gpkg, layer="spokes")) == 8
+    assert len(gpd.read_file(gpkg, layer="summary")) == 9
+
+
+def test_gpkg_city_boundaries_are_the_map_geometry(gpkg):
+    expected = g60map.load_boundaries("city")
+    got = gpd.read_file(gpkg, layer="city_boundaries")
+    assert list(got.columns) == list(expected.columns)
+    assert got["code"].tolist() == expected["code"].tolist()
+    _same_vertices(got.geometry.values, expected.geometry.values)
+    assert got["name_zh"].tolist() == expected["name_zh"].tolist()  # UTF-8 round trip
+    assert got["is_member"].dtype == bool and got["is_member"].sum() == 9
+
+
+def test_gpkg_columns_and_values_round_trip(gpkg):
+    spokes = gpd.read_file(gpkg, layer="spokes")
+    assert list(spokes.columns) == SPOKE_COLUMNS
+    ref = g60map.corridor_spokes()
+    assert np.array_equal(spokes["length_km"], ref["length_km"])
+    _same_vertices(spokes.geometry.values, ref.geometry.values)
+    summary = gpd.read_file(gpkg, layer="summary")
+    assert list(summary.columns) == SUMMARY_COLUMNS
+    assert np.isnan(summary["bearing_deg"].iloc[0])
+    partners = gpd.read_file(gpkg, layer="partners")
+    assert list(partners.columns) == list(g60map.load_partners().columns)
+
+
+def test_gpkg_metadata_states_the_rate(gpkg):
+    meta = pyogrio.read_info(gpkg, layer="summary")["layer_metadata"]
+    assert float(meta["usd_cny_rate"]) == settings.USD_CNY_RATE
+    assert meta["usd_cny_rate_date"] == settings.USD_CNY_RATE_DATE
+    assert meta["usd_cny_rate_source"] == settings.USD_CNY_RATE_SOURCE
+    with sqlite3.connect(gpkg) as con:
+        desc = dict(con.execute("SELECT table_name, description FROM gpkg_contents"))
+    assert settings.USD_CNY_RATE_DATE in desc["summary"]
+    assert all(desc[name] for name in LAYERS)
+
+
+def test_gpkg_is_deterministic_and_timestamp_pinned(tmp_path, gpkg, monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    again = export_layers(tmp_path / "again")[0]
+    assert again.read_bytes() == gpkg.read_bytes()
+    with sqlite3.connect(again) as con:
+        stamps = {r[0] for r in con.execute("SELECT last_change FROM gpkg_contents")}
+    assert stamps == {"1980-01-01T00:00:00.000Z"}
+    # the GDAL option is restored for everyone else
+    assert pyogrio.get_gdal_config_option("OGR_CURRENT_DATE") is None
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1583020800")  # 2020-03-01T00:00:00Z
+    dated = export_layers(tmp_path / "dated")[0]
+    with sqlite3.connect(dated) as con:
+        stamps = {r[0] for r in con.execute("SELECT last_change FROM gpkg_contents")}
+    assert stamps == {"2020-03-01T00:00:00.000Z"}
+
+
+def test_gpkg_write_is_atomic(tmp_path, monkeypatch):
+    target = export_layers(tmp_path)[0]
+    before = target.read_bytes()
+    real = pyogrio.write_dataframe
+    calls = []
+
+    def failing(df, path, layer=None, **kwargs):
+        calls.append(layer)
+        if layer == "partners":
+            raise OSError("disk full")
+        return real(df, path, layer=layer, **kwargs)
+
+    monkeypatch.setattr(pyogrio, "write_dataframe", failing)
+    with pytest.raises(OSError, match="disk full"):
+        export_layers(tmp_path)
+    assert "partners" in calls
+    assert target.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["g60_corridor.gpkg"]
+
+
+# ---------------------------------------------------------------------------- geojson
+
+
+def test_geojson_one_file_per_layer_deterministic(tmp_path):
+    first = export_layers(tmp_path / "a", "geojson")
+    second = export_layers(tmp_path / "b", "geojson")
+    assert [p.name for p in first] == [f"g60_corridor_{n}.geojson" for n in LAYERS]
+    for a, b in zip(first, second, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name
+
+    def no_constants(value):
+        raise ValueError(f"non-standard JSON constant {value}")
+
+    for path, name in zip(first, LAYERS, strict=True):
+        doc = json.loads(path.read_text(encoding="utf-8"), parse_constant=no_constants)
+        assert doc["name"] == name
+        assert doc["crs"]["properties"]["name"] == "urn:ogc:def:crs:OGC:1.3:CRS84"
+    summary = json.loads(first[-1].read_text(encoding="utf-8"))
+    assert settings.USD_CNY_RATE_DATE in summary["description"]
+    assert summary["features"][0]["properties"]["name_zh"] == "松江区"
+    assert summary["features"][0]["properties"]["bearing_deg"] is None
+
+    got = gpd.read_file(first[1])
+    assert got.crs.equals(WGS84)
+    _same_vertices(got.geometry.values, g60map.load_boundaries("city").geometry.values)
+
+
+def test_geojson_failure_leaves_previous_set(tmp_path, monkeypatch):
+    paths = export_layers(tmp_path, "geojson")
+    before = {p.name: p.read_bytes() for p in paths}
+
+    def broken(gdf, name, tmp):
+        if name == "summary":
+            raise RuntimeError("boom")
+        tmp.write_text("{}", encoding="utf-8")
+
+    monkeypatch.setattr(export_mod, "_write_geojson", broken)
+    with pytest.raises(RuntimeError, match="boom"):
+        export_layers(tmp_path, "geojson")
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+# ---------------------------------------------------------------------------- parquet
+
+
+def test_geoparquet_layers(tmp_path):
+    first = export_layers(tmp_path / "a", "parquet")
+    second = export_layers(tmp_path / "b", "parquet")
+    assert [p.name for p in first] == [f"g60_corridor_{n}.parquet" for n in LAYERS]
+    for a, b in zip(first, second, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name
+    meta = pq.read_schema(first[-1]).metadata
+    geo = json.loads(meta[b"geo"])
+    assert geo["primary_column"] == "geometry"
+    ours = json.loads(meta[b"g60map"])
+    assert ours["layer"] == "summary" and float(ours["usd_cny_rate"]) == settings.USD_CNY_RATE
+    summary = gpd.read_parquet(first[-1])
+    assert summary.crs.equals(WGS84) and list(summary.columns) == SUMMARY_COLUMNS
+    boundaries = gpd.read_parquet(first[1])
+    _same_vertices(boundaries.geometry.values, g60map.load_boundaries("city").geometry.values)
+
+
+# ---------------------------------------------------------------------------- csv / xlsx
+
+EVIL = [
+    '=HYPERLINK("http://example.invalid","x")',
+    "+1 telecom",
+    "-2+3",
+    "@SUM(A1)",
+    "plain name",
+]
+
+
+@pytest.fixture
+def evil_partners(write_csv):
+    rows = [f'"{name.replace(chr(34), chr(34) * 2)}",Hangzhou,{i}' for i, name in enumerate(EVIL)]
+    path = write_csv("name,city,kind\n" + "\n".join(rows) + "\n")
+    return g60map.load_partners(path)
+
+
+def test_escape_formulas_only_touches_text():
+    import pandas as pd
+
+    df = pd.DataFrame({"t": ["=1", "-a", "ok", None], "n": [-1.5, 2.0, 3.0, 4.0]})
+    out = escape_formulas(df)
+    assert out["t"].tolist()[:3] == ["'=1", "'-a", "ok"] and pd.isna(out["t"].iloc[3])
+    assert out["n"].tolist() == [-1.5, 2.0, 3.0, 4.0]
+    assert df["t"].iloc[0] == "=1"  # input not mutated
+
+
+def test_csv_export_is_formula_safe(tmp_path, evil_partners):
+    paths = export_layers(tmp_path, "csv", partners=evil_partners)
+    names = [p.name for p in paths]
+    assert names == [f"g60_corridor_{n}.csv" for n in TABLE_LAYERS] + [
+        "g60_corridor_metadata.csv"
+    ]
+    raw = (tmp_path / "g60_corridor_partners.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert [r["name"] for r in rows] == ["'" + n if n[0] in "=+-@" else n for n in EVIL]
+    assert all(not r[c].startswith(("=", "+", "-", "@")) for r in rows for c in r)
+    summary = list(csv.DictReader(io.StringIO(paths[4].read_text(encoding="utf-8-sig"))))
+    assert summary[0]["name_zh"] == "松江区" and float(summary[1]["distance_km"]) > 0
+    meta = paths[-1].read_text(encoding="utf-8-sig")
+    assert "usd_cny_rate_date" in meta and settings.USD_CNY_RATE_DATE in meta
+
+
+def test_xlsx_export_is_formula_safe_and_deterministic(tmp_path, evil_partners):
+    a = export_layers(tmp_path / "a", "xlsx", partners=evil_partners)[0]
+    b = export_layers(tmp_path / "b", "xlsx", partners=evil_partners)[0]
+    assert a.read_bytes() == b.read_bytes()
+    with zipfile.ZipFile(a) as zf:
+        assert {i.date_time for i in zf.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+    wb = openpyxl.load_workbook(a)
+    assert wb.sheetnames == [*TABLE_LAYERS, "metadata"]
+    ws = wb["partners"]
+    header = [c.value for c in ws[1]]
+    col = header.index("name") + 1
+    cells = [ws.cell(row=r, column=col) for r in range(2, ws.max_row + 1)]
+    assert [c.value for c in cells] == ["'" + n if n[0] in "=+-@" else n for n in EVIL]
+    assert all(c.data_type == "s" for c in cells)
+    assert not any(c.data_type == "f" for s in wb for row in s.iter_rows() for c in row)
+    summary = wb["summary"]
+    assert summary.cell(row=2, column=1).value == settings.HUB_CODE  # codes stay text
+    assert isinstance(summary.cell(row=3, column=6).value, float)  # numbers stay numbers
+
+
+def test_write_table_single_file(tmp_path, evil_partners):
+    path = write_table(evil_partners, tmp_path / "partners.xlsx")
+    ws = openpyxl.load_workbook(path)["partners"]
+    assert "geometry" not in [c.value for c in ws[1]]
+    with pytest.raises(ValueError, match=".csv or .xlsx"):
+        write_table(evil_partners, tmp_path / "partners.txt")
+
+
+# ---------------------------------------------------------------------------- api / cli
+
+
+def test_bad_format_and_layer():
+    with pytest.raises(ValueError, match="gpkg, geojson"):
+        export_layers("unused", "shp")
+    with pytest.raises(ValueError, match="'roads'"):
+        export_layers("unused", "gpkg", layers=["roads"])
+    with pytest.raises(ValueError, match="city_boundaries"):
+        export_layers("unused", "csv", layers=["city_boundaries"])
+
+
+def test_layer_subset(tmp_path):
+    paths = export_layers(tmp_path, "geojson", layers=["spokes", "cities"])
+    assert [p.name for p in paths] == ["g60_corridor_cities.geojson", "g60_corridor_spokes.geojson"]
+
+
+def test_cli_export(tmp_path, capsys):
+    assert main(["export", "--out", str(tmp_path), "--format", "geojson"]) == 0
+    printed = capsys.readouterr().out.split()
+    assert printed == [str(tmp_path / f"g60_corridor_{n}.geojson") for n in LAYERS]
+    assert main(["export", "--out", str(tmp_path)]) == 0
+    assert [n for n, _ in pyogrio.list_layers(tmp_path / "g60_corridor.gpkg")] == list(LAYERS)
+    assert main(["export", "--format", "shp"]) == 2
+    assert main(["export", "--out", str(tmp_path), "--partners", str(tmp_path / "no.csv")]) == 1
+
+
+def test_empty_tables_keep_their_layer_type(tmp_path):
+    partners = g60map.load_partners().iloc[:0]
+    investments = g60map.load_investments().iloc[:0]
+    gpkg = export_layers(tmp_path, partners=partners, investments=investments)[0]
+    types = dict(pyogrio.list_layers(gpkg))
+    assert types["partners"] == types["investments"] == "Point"
+    got = gpd.read_file(gpkg, layer="partners")
+    assert len(got) == 0 and list(got.columns) == list(partners.columns)
+    summary = gpd.read_file(gpkg, layer="summary")
+    assert summary["partners"].sum() == 0 and summary["invest_cny"].sum() == 0

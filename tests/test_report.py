@@ -1,0 +1,179 @@
+from __future__ import annotations
+
+import hashlib
+import re
+
+import numpy as np
+import pytest
+
+from g60map import build_report, load_boundaries, load_investments, load_partners
+from g60map.cli import main
+from g60map.corridor import corridor_spokes
+from g60map.datasets import get_path
+from g60map.render.report import REPORT_FILENAME
+from tests._browser import _decode_png, open_all_popups, open_page, requires_browser
+
+PAYLOADS = {
+    "name": "<img src=x onerror=alert(1)>",
+    "description": "${alert(1)}",
+    "website": "javascript:alert(1)",
+    "source": "</script><script>alert(1)</script>",
+}
+
+
+@pytest.fixture(scope="module")
+def payload_csv(tmp_path_factory):
+    path = tmp_path_factory.mktemp("in") / "partners payload.csv"
+    path.write_text(
+        "name,city,description,website,source\n"
+        f"{PAYLOADS['name']},Hangzhou,{PAYLOADS['description']},{PAYLOADS['website']},"
+        f"{PAYLOADS['source']}\n"
+        "China Mobile,Songjiang,operator,https://example.com/?a=<b>,tencent-g60-article.txt\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory, payload_csv):
+    """The report written by the CLI from a partners table full of payloads."""
+    out = tmp_path_factory.mktemp("report")
+    assert main(["report", "--out", str(out), "--partners", str(payload_csv)]) == 0
+    path = out / REPORT_FILENAME
+    return path, path.read_text(encoding="utf-8")
+
+
+def _sha(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_report_is_self_contained(report):
+    _, page = report
+    assert page.startswith("<!DOCTYPE html>")
+    # nothing the page would fetch: no src/href to another resource, no CSS url() out
+    assert not re.search(r"""<[a-z][^<>]*\ssrc\s*=\s*(?!["']?data:)""", page, re.I)
+    assert not re.search(r"""<link\b[^>]*\bhref""", page)
+    assert not re.search(r"""url\(\s*(?!["']?(?:data:|#))""", page)
+    assert "@import" not in page
+    assert len(re.findall(r'<div class="g60m-embed" id="(rptzh|rpten)-embed"', page)) == 2
+
+
+def test_user_text_is_escaped_everywhere(report):
+    _, page = report
+    for value in PAYLOADS.values():
+        if "<" in value:
+            assert value not in page
+    assert "</script><script>alert(1)</script>" not in page
+    # the source payload is listed (escaped) among the sources named in the tables
+    assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert '<a href="javascript' not in page.lower()
+
+
+def test_report_records_inputs_with_checksums_and_versions(report, payload_csv):
+    from g60map import __version__
+
+    _, page = report
+    assert _sha(payload_csv) in page
+    assert "partners payload.csv" in page
+    assert str(payload_csv.parent) not in page  # file names, not local folders
+    assert _sha(get_path("investments")) in page
+    for name in ("cities", "admin_units", "boundaries_city"):
+        assert _sha(get_path(name)) in page
+    assert f"<td>g60map</td><td>{__version__}</td>" in page
+    assert re.search(r"<td>matplotlib</td><td>\d+\.\d+", page)
+
+
+def test_in_memory_tables_are_checksummed_by_content(payload_csv):
+    from g60map.render.report import _frame_input
+
+    from_file = load_partners(str(payload_csv))
+    assert _frame_input("P", from_file) == ("P", payload_csv.name, "2", _sha(payload_csv))
+    memory = from_file.copy()
+    memory.attrs = {}
+    label, file, rows, digest = _frame_input("P", memory)
+    assert "in-memory table" in file and rows == "2" and re.fullmatch(r"[0-9a-f]{64}", digest)
+    assert _frame_input("P", memory.copy())[3] == digest
+    memory.loc[memory.index[0], "name"] = "Another name"
+    assert _frame_input("P", memory)[3] != digest
+
+
+def test_tables_match_the_analysis(report):
+    _, page = report
+    summary = page.split('<table class="summary">', 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r"<tr><td>(.*?)</tr>", summary)
+    assert len(rows) == 9 and rows[0].startswith("Songjiang</td><td>松江区")
+    hz = next(r for r in rows if r.startswith("Hangzhou"))
+    assert '<td class="num">1</td><td class="num">0</td>' in hz  # 1 partner, 0 investments
+    spokes = page.split('<table class="spokes">', 1)[1].split("</table>", 1)[0]
+    lengths = [float(v) for v in re.findall(r'<td class="num">([\d.]+)</td><td class="num">'
+                                             r"[\d.]+</td></tr>", spokes)]
+    expected = corridor_spokes().sort_values("rank")["length_km"].round(1).tolist()
+    assert lengths == expected
+
+
+@pytest.mark.slow
+def test_report_is_deterministic(tmp_path):
+    a = build_report(tmp_path / "a").read_bytes()
+    b = build_report(tmp_path / "b").read_bytes()
+    assert a == b
+    assert str(tmp_path).encode() not in a
+
+
+@pytest.mark.browser
+@requires_browser
+def test_report_opens_offline_with_both_maps_tables_and_figure(report, tmp_path):
+    path, _ = report
+    n_cities = len(load_boundaries("city"))
+    n_spokes = len(corridor_spokes())
+    n_inv = len(load_investments())
+    with open_page(path, viewport=(1280, 900), settle_ms=500) as res:
+        page = res.page
+        assert res.console_errors == [] and res.page_errors == []
+        assert res.blocked_requests == [] and res.remote_responses == []
+        assert res.dialogs == []
+
+        panes = page.evaluate(
+            """() => { const out = {};
+              document.querySelectorAll('.g60m-embed path').forEach((p) => {
+                const pane = p.closest('.leaflet-pane');
+                const m = pane && /leaflet-(\\w+)-pane/.exec(pane.className);
+                const key = p.closest('.g60m-embed').id + ' ' + (m ? m[1] : '-');
+                out[key] = (out[key] || 0) + 1; });
+              return out; }"""
+        )
+        for prefix in ("rptzh", "rpten"):
+            assert panes[f"{prefix}-embed g60mCities"] == n_cities
+            assert panes[f"{prefix}-embed g60mProvinces"] == 4
+            assert panes[f"{prefix}-embed g60mLines"] == n_spokes + 1  # spokes and trunk
+            assert panes[f"{prefix}-embed g60mSeats"] == 9
+        assert panes.get("rpten-embed g60mInvest", 0) == n_inv
+        assert panes.get("rptzh-embed g60mInvest", 0) == 0
+        # each map has its own Leaflet container, labels in its own language, own layers
+        ids = page.evaluate("() => [...document.querySelectorAll('.leaflet-container')]"
+                            ".map((e) => e.id)")
+        assert len(ids) == 2 and len(set(ids)) == 2
+        zh_labels = page.locator("#rptzh-embed .g60m-label").all_inner_texts()
+        en_labels = page.locator("#rpten-embed .g60m-label").all_inner_texts()
+        assert "松江区" in zh_labels and "Songjiang" not in zh_labels
+        assert "Songjiang" in en_labels and "松江区" not in en_labels
+        assert page.locator("#rptzh-embed .leaflet-marker-pane > *").count() >= 1  # partners
+        for prefix in ("rptzh", "rpten"):
+            shot = tmp_path / f"{prefix}.png"
+            page.locator(f"#{prefix}-embed").screenshot(path=str(shot))
+            rgb = _decode_png(shot)
+            assert rgb.shape[0] > 300 and rgb.shape[1] > 300
+            assert len(np.unique(rgb.reshape(-1, 3), axis=0)) > 50
+
+        assert page.locator("table.summary tbody tr").count() == 9
+        assert page.locator("table.spokes tbody tr").count() == n_spokes
+        img = page.evaluate(
+            "() => { const i = document.getElementById('static-figure');"
+            " return [i.complete, i.naturalWidth, i.naturalHeight]; }"
+        )
+        assert img == [True, 1500, 1200]
+        assert page.get_by_text("partners payload.csv").count() == 1
+        # every popup and tooltip of both maps opens; the payloads show as text, never run
+        overlays = open_all_popups(page, settle_ms=300)
+        assert overlays.maps == 2 and overlays.errors == []
+        assert PAYLOADS["name"] in overlays.text and PAYLOADS["description"] in overlays.text
+        assert res.dialogs == [] and res.page_errors == [] and res.console_errors == []

@@ -1,0 +1,314 @@
+from __future__ import annotations
+
+import itertools
+import struct
+import xml.etree.ElementTree as ET
+
+import geopandas as gpd
+import numpy as np
+import pytest
+from matplotlib import font_manager
+from matplotlib.text import Text
+from pyproj import Geod, Proj, Transformer
+
+from g60map import load_boundaries, load_cities, load_investments, load_partners, settings
+from g60map.cli import main
+from g60map.corridor import summary_table
+from g60map.render import static
+from g60map.render.static import (
+    find_cjk_font,
+    nice_scale_length,
+    partner_classes,
+    render_static,
+    save_static,
+)
+from g60map.tables import G60Warning
+
+CITIES = load_cities()
+
+
+@pytest.fixture(scope="module")
+def en():
+    return render_static(lang="en")
+
+
+@pytest.fixture(scope="module")
+def zh():
+    if find_cjk_font() is None:
+        pytest.skip("no CJK font installed (apt-get install fonts-noto-cjk)")
+    return render_static(lang="zh")
+
+
+def _texts(fig):
+    """Every visible, non-empty text artist of the figure (labels, legends, credits)."""
+    return [
+        t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()
+    ]
+
+
+def _fonts_used(text: Text) -> list:
+    """The font files matplotlib draws ``text`` with: one per family of its fallback list."""
+    props = text.get_fontproperties()
+    fonts = []
+    for family in props.get_family():
+        one = props.copy()
+        one.set_family(family)
+        fonts.append(font_manager.get_font(font_manager.findfont(one, fallback_to_default=False)))
+    return fonts
+
+
+def _missing_glyphs(text: Text) -> list[str]:
+    fonts = _fonts_used(text)
+    return [
+        c for c in set(text.get_text())
+        if not c.isspace() and all(f.get_char_index(ord(c)) == 0 for f in fonts)
+    ]
+
+
+def _png_chunks(data: bytes) -> list[tuple[bytes, bytes]]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, out = 8, []
+    while pos < len(data):
+        (n,) = struct.unpack(">I", data[pos : pos + 4])
+        out.append((data[pos + 4 : pos + 8], data[pos + 8 : pos + 8 + n]))
+        pos += 12 + n
+    return out
+
+
+# --- labels and fonts -----------------------------------------------------------------
+
+
+def test_zh_labels_are_chinese_and_the_font_used_has_every_glyph(zh):
+    fig, ax = zh
+    assert fig.g60_lang == "zh"
+    labels = sorted(t.get_text() for t in ax.g60_city_labels)
+    assert labels == sorted(CITIES["name_zh"])
+    texts = _texts(fig)
+    assert len(texts) > 20
+    cjk = [t for t in texts if any("\u4e00" <= c <= "\u9fff" for c in t.get_text())]
+    assert len(cjk) >= 15  # city and province labels, legend, title, credits
+    for t in texts:
+        assert _missing_glyphs(t) == [], t.get_text()
+    # city labels are drawn with one CJK face, not through a fallback
+    for label in ax.g60_city_labels:
+        (font,) = _fonts_used(label)
+        assert "CJK" in font.family_name or "Han" in font.family_name, font.family_name
+
+
+def test_en_labels_match_the_english_names_and_have_glyphs(en):
+    fig, ax = en
+    assert fig.g60_lang == "en"
+    assert sorted(t.get_text() for t in ax.g60_city_labels) == sorted(CITIES["name_en"])
+    for t in _texts(fig):
+        assert _missing_glyphs(t) == [], t.get_text()
+        assert not any("\u4e00" <= c <= "\u9fff" for c in t.get_text()), t.get_text()
+
+
+def test_without_a_cjk_font_zh_warns_and_falls_back_to_english(monkeypatch):
+    monkeypatch.setattr(static, "find_cjk_font", lambda text="": None)
+    with pytest.warns(G60Warning, match="fonts-noto-cjk"):
+        fig, ax = render_static(lang="zh", spoke_labels=False)
+    assert fig.g60_lang == "en"
+    assert sorted(t.get_text() for t in ax.g60_city_labels) == sorted(CITIES["name_en"])
+
+
+@pytest.mark.parametrize("which", ["en", "zh"])
+def test_labels_do_not_overlap_each_other_markers_or_legends(which, request):
+    fig, ax = request.getfixturevalue(which)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)
+    boxes = [t.get_window_extent(renderer) for t in ax.g60_labels]
+    assert len(ax.g60_city_labels) == 9 and len(boxes) >= 9
+    for a, b in itertools.combinations(boxes, 2):
+        assert not a.overlaps(b)
+    legends = [a.get_window_extent(renderer) for a in ax.artists]
+    assert len(legends) >= 2
+    px = ax.transData.transform(np.column_stack([CITIES.to_crs(settings.EQUAL_AREA_CRS)
+                                                 .geometry.x, CITIES.to_crs(
+                                                     settings.EQUAL_AREA_CRS).geometry.y]))
+    for box in boxes:
+        assert frame.x0 <= box.x0 and box.x1 <= frame.x1
+        assert frame.y0 <= box.y0 and box.y1 <= frame.y1
+        assert not any(box.overlaps(lb) for lb in legends)
+        # no label covers a city seat
+        inside = (box.x0 < px[:, 0]) & (px[:, 0] < box.x1) & (box.y0 < px[:, 1]) & (
+            px[:, 1] < box.y1)
+        assert not inside.any()
+
+
+def test_user_text_is_drawn_literally_not_as_mathtext(tmp_path):
+    partners = load_partners().iloc[:2].copy()
+    partners["source"] = "$\\frac{a}{b}$ <b>x</b>"
+    fig, _ = render_static(partners=partners, spoke_labels=False)
+    credits = [t.get_text() for t in _texts(fig) if "$" in t.get_text()]
+    assert credits and "$\\frac{a}{b}$ <b>x</b>" in credits[0].replace("\n", " ")
+    save_static(fig, tmp_path / "m.png", dpi=30)  # would raise on bad mathtext
+
+
+# --- geometry of the furniture ------------------------------------------------------
+
+
+def test_scale_bar_length_is_true_on_the_ellipsoid(en):
+    _, ax = en
+    (x0, y0), (x1, y1) = ax.scale_bar_extent
+    to_geo = Transformer.from_crs(settings.EQUAL_AREA_CRS, settings.WGS84, always_xy=True)
+    (lon0, lon1), (lat0, lat1) = to_geo.transform([x0, x1], [y0, y1])
+    metres = Geod(ellps="WGS84").inv(lon0, lat0, lon1, lat1)[2]
+    assert metres == pytest.approx(ax.scale_bar_km * 1000, rel=1e-3)
+    width_km = np.diff(ax.get_xlim())[0] / 1000
+    assert 0.08 * width_km < ax.scale_bar_km < 0.25 * width_km
+
+
+def test_north_arrow_follows_meridian_convergence(en):
+    _, ax = en
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    x, y = x0 + 0.955 * (x1 - x0), y0 + 0.86 * (y1 - y0)
+    to_geo = Transformer.from_crs(settings.EQUAL_AREA_CRS, settings.WGS84, always_xy=True)
+    lon, lat = to_geo.transform(x, y)
+    gamma = Proj(settings.EQUAL_AREA_CRS).get_factors(lon, lat).meridian_convergence
+    assert lon > 119.5  # east of the central meridian: true north leans left (anticlockwise)
+    assert ax.north_angle_deg < -0.5
+    assert ax.north_angle_deg == pytest.approx(-gamma, abs=0.05)
+
+
+def test_investment_circle_area_is_proportional_to_amount():
+    inv = load_investments()
+    two = gpd.GeoDataFrame(
+        [inv.iloc[0], inv.iloc[0]], crs=inv.crs
+    ).reset_index(drop=True)
+    two["amount_cny"] = [1.0e9, 4.0e9]
+    two["geometry"] = gpd.points_from_xy(CITIES["lon"][:2], CITIES["lat"][:2], crs=inv.crs)
+    fig, ax = render_static(investments=two, spoke_labels=False)
+    (coll,) = [c for c in ax.collections if c.get_gid() == "investments"]
+    sizes = sorted(coll.get_sizes())
+    assert sizes[1] / sizes[0] == pytest.approx(4.0)
+    # size legend: same points-per-CNY scale as the map's circles (scatter s = diameter^2)
+    k = sizes[1] / 4.0e9
+    circles = [a for a in fig.findobj() if getattr(a, "get_gid", lambda: None)() == "size-legend"]
+    assert len(circles) >= 2
+    for c in circles:
+        assert (2 * c.get_radius()) ** 2 == pytest.approx(c.g60_amount * k, rel=1e-9)
+
+
+def test_member_fill_classes_follow_the_summary_partner_counts():
+    partners = load_partners()
+    extra = partners.iloc[[0, 0, 0]].copy()
+    hz = CITIES.set_index("code").loc["330100"]
+    extra["city_code"] = "330100"
+    extra["geometry"] = gpd.points_from_xy([hz.lon] * 3, [hz.lat] * 3, crs=partners.crs)
+    both = gpd.GeoDataFrame(
+        gpd.pd.concat([partners, extra], ignore_index=True), crs=partners.crs
+    )
+    fig, ax = render_static(partners=both, spoke_labels=False)
+    counts = summary_table(both).set_index("code")["partners"]
+    assert counts["330100"] == 3 and counts["310117"] == 6
+    (coll,) = [c for c in ax.collections if c.get_gid() == "members"]
+    codes = load_boundaries("city").query("is_member")["code"].tolist()
+    fills = {code: tuple(fc) for code, fc in zip(codes, coll.get_facecolors(), strict=True)}
+    classes = partner_classes(int(counts.max()))
+    for a, b in itertools.combinations(codes, 2):
+        same_class = static._class_index(counts[a], classes) == static._class_index(
+            counts[b], classes)
+        assert (fills[a] == fills[b]) == same_class, (a, b)
+    assert len(set(fills.values())) == 3
+
+
+@pytest.mark.parametrize("n", [0, 1, 6, 10, 49, 3000, 10**6])
+def test_partner_classes_cover_every_count_once(n):
+    classes = partner_classes(n)
+    assert classes[0] == (0, 0) and len(classes) <= 6
+    assert len(static._class_colours(len(classes))) == len(classes)
+    assert classes[-1][1] >= n
+    for lo, hi in classes:
+        assert lo <= hi
+    for a, b in itertools.pairwise(classes):
+        assert b[0] == a[1] + 1  # contiguous, no gap, no overlap
+    for count in {c for c in (0, 1, 2, 3, n // 3, n // 2, n - 1, n) if 0 <= c <= n}:
+        assert sum(lo <= count <= hi for lo, hi in classes) == 1
+
+
+def test_nice_scale_length():
+    assert [nice_scale_length(v) for v in (0.7, 3, 19.9, 99, 101)] == [0.5, 2, 10, 50, 100]
+    with pytest.raises(ValueError):
+        nice_scale_length(0)
+
+
+# --- files ------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_files_are_deterministic_and_carry_no_timestamps(tmp_path):
+    outs = []
+    for i in range(2):
+        fig, _ = render_static(lang="en")
+        outs.append({
+            fmt: save_static(fig, tmp_path / str(i) / f"m.{fmt}", dpi=60).read_bytes()
+            for fmt in ("png", "svg", "pdf")
+        })
+    for fmt in ("png", "svg", "pdf"):
+        assert outs[0][fmt] == outs[1][fmt], fmt
+    png, svg, pdf = outs[0]["png"], outs[0]["svg"], outs[0]["pdf"]
+    chunks = _png_chunks(png)
+    assert not any(kind in (b"tEXt", b"iTXt", b"zTXt", b"tIME") for kind, _ in chunks)
+    width, height = struct.unpack(">II", chunks[0][1][:8])
+    assert (width, height) == (600, 480)  # 10 x 8 in at 60 dpi
+    root = ET.fromstring(svg)
+    assert root.tag.endswith("svg")
+    assert b"<dc:date>" not in svg
+    for code in CITIES["code"]:  # each city label is a group of glyph outlines
+        assert f'<g id="label-{code}">'.encode() in svg
+    assert b"<text" not in svg  # text as paths: the file needs no font
+    assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF")
+    assert b"/CreationDate" not in pdf and b"/ModDate" not in pdf
+    assert b"/Type3" in pdf  # glyphs embedded: opens without the font
+
+
+def test_png_is_a_real_picture(en, tmp_path):
+    fig, _ = en
+    path = save_static(fig, tmp_path / "m.png", dpi=40)
+    import matplotlib.image as mpimg
+
+    img = mpimg.imread(path)[..., :3]
+    assert img.shape == (320, 400, 3)
+    colours = np.unique((img * 255).round().astype(int).reshape(-1, 3), axis=0)
+    assert len(colours) > 200
+    assert 0.05 < (img.mean(axis=2) < 0.95).mean() < 0.9
+
+
+def test_save_rejects_unknown_format_and_keeps_previous_file(en, tmp_path):
+    fig, _ = en
+    target = tmp_path / "m.gif"
+    target.write_bytes(b"old")
+    with pytest.raises(ValueError, match="png, svg, pdf"):
+        save_static(fig, target)
+    assert target.read_bytes() == b"old"
+    assert list(tmp_path.iterdir()) == [target]
+
+
+# --- command line -----------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_cli_render_zh_svg_and_en_png(tmp_path, capsys):
+    if find_cjk_font() is None:
+        pytest.skip("no CJK font installed")
+    assert main(["render", "--out", str(tmp_path), "--format", "svg", "--lang", "zh"]) == 0
+    svg = (tmp_path / "g60_corridor.svg").read_text(encoding="utf-8")
+    for code in CITIES["code"]:  # glyph outlines with curves: not empty "tofu" boxes
+        group = svg.split(f'<g id="label-{code}">', 1)[1].split("</g>", 1)[0]
+        assert group.count(" C ") + group.count("\nC ") > 10
+    assert main(["render", "--out", str(tmp_path), "--dpi", "30"]) == 0
+    png = (tmp_path / "g60_corridor.png").read_bytes()
+    assert struct.unpack(">II", _png_chunks(png)[0][1][:8]) == (300, 240)
+    out = capsys.readouterr().out.split()
+    assert out == [str(tmp_path / "g60_corridor.svg"), str(tmp_path / "g60_corridor.png")]
+
+
+def test_cli_render_usage_errors(capsys):
+    assert main(["render", "--format", "gif"]) == 2
+    assert main(["render", "--dpi", "0"]) == 2
+    assert main(["render", "--lang", "fr"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("invalid choice") == 2 and "must be positive" in err
