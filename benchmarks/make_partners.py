@@ -129,11 +129,17 @@ def make_partners(
 
 
 def write_partners(
-    n: int, out: str | Path = DATA_DIR, *, seed: int = 60, force: bool = False
+    n: int,
+    out: str | Path = DATA_DIR,
+    *,
+    seed: int = 60,
+    force: bool = False,
+    row_group_size: int = 100_000,
 ) -> tuple[Path, Path]:
     """Write ``partners_<n>.csv`` and ``partners_<n>.parquet``; return their paths.
 
-    Existing files are kept unless ``force`` (the output is deterministic).
+    Existing files are kept unless ``force`` (the output is deterministic). The
+    GeoParquet file has row groups of ``row_group_size`` rows (dask partitions).
     """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -150,7 +156,7 @@ def write_partners(
         df.drop(columns=["lon", "lat"]), geometry=geom, crs=settings.WGS84
     )
     tmp = pq_path.with_suffix(".parquet.tmp")
-    gdf.to_parquet(tmp, index=False, row_group_size=100_000, compression="snappy")
+    gdf.to_parquet(tmp, index=False, row_group_size=row_group_size, compression="snappy")
     tmp.replace(pq_path)
     return csv_path, pq_path
 

@@ -101,7 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--basemap",
         default="osm",
-        help="osm, carto, amap, tencent or none (amap/tencent are GCJ-02: geometry is shifted)",
+        choices=["osm", "carto", "amap", "tencent", "none"],
+        help="tiles: osm, carto, amap, tencent or none (amap/tencent are GCJ-02: geometry is "
+        "shifted to match; none draws no tiles, for offline use)",
     )
     p.add_argument(
         "--self-contained",
@@ -217,6 +219,60 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+
+
+def _cmd_count_partners(args: argparse.Namespace) -> int:
+    from .engine import count_partners_by_city
+
+    counts = count_partners_by_city(
+        args.file,
+        engine=args.engine,
+        n_workers=args.workers,
+        outside=args.outside,
+        scheduler=args.scheduler,
+    )
+    print(counts.to_string(index=False))
+    info = counts.attrs
+    print(
+        f"{info['rows']} rows: {int(counts['partners'].sum())} in the corridor, "
+        f"{info['outside']} outside ({info['engine']} engine, {info['partitions']} partition(s))"
+    )
+    return EXIT_OK
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {text!r}")
+    return value
+
+
+def _register_count_partners(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "count-partners",
+        help="count partners per corridor city, in memory or out of core (--engine dask)",
+    )
+    p.add_argument("file", help="partners table (CSV, GeoParquet; xlsx with --engine pandas)")
+    p.add_argument(
+        "--engine",
+        choices=["pandas", "dask"],
+        default="pandas",
+        help="pandas: load the whole table; dask: validate and join partitions on a "
+        "dask.distributed cluster (needs pip install g60map[dask])",
+    )
+    p.add_argument("--workers", type=_positive_int, default=2, metavar="N",
+                   help="worker processes of the local dask cluster (default 2)")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="use a running dask scheduler (tcp://host:8786) instead of a local one")
+    p.add_argument("--outside", choices=["warn", "error", "keep"], default="warn",
+                   help="rows outside the nine cities: warn (default), error or keep silently")
+    p.set_defaults(func=_cmd_count_partners)
+
+
+_EXTRA_COMMANDS.append(_register_count_partners)
 
 
 if __name__ == "__main__":  # pragma: no cover

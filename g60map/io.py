@@ -245,7 +245,8 @@ def frame_to_text(
             geoms = geoms.to_crs(settings.WGS84)
         values = geoms.to_numpy()
         kind = shapely.get_type_id(values)  # -1 missing, 0 point
-        bad = (kind > 0) & ~shapely.is_empty(values)
+        empty = shapely.is_empty(values)
+        bad = (kind > 0) & ~empty
         for i in np.flatnonzero(bad):
             problems.append(
                 Problem(
@@ -256,7 +257,7 @@ def frame_to_text(
                     "per row, or lon/lat columns)",
                 )
             )
-        point = kind == 0
+        point = (kind == 0) & ~empty
         x = np.full(len(values), np.nan)
         y = np.full(len(values), np.nan)
         x[point], y[point] = shapely.get_x(values[point]), shapely.get_y(values[point])

@@ -128,7 +128,7 @@ def test_encode_paths_matches_one_by_one():
     rng = np.random.default_rng(2)
     paths = [rng.integers(-(10**7), 10**7, (k, 2)) for k in (1, 2, 7, 300)]
     assert im._encode_paths(paths) == [im._encode_path(p) for p in paths]
-    for p, text in zip(paths, im._encode_paths(paths)):
+    for p, text in zip(paths, im._encode_paths(paths), strict=True):
         assert (im._decode_path(text) == p).all()
 
 
@@ -156,12 +156,17 @@ def test_corridor_topology_draws_load_boundaries_to_a_metre(none_map):
     cities = g60map.load_boundaries("city")
     provinces = g60map.load_boundaries("province")
     assert len(none_map.payload["cities"]) == len(cities) == 56
-    worst = max(
-        shapely.hausdorff_distance(topo.to_geometry(i), geom)
-        for i, geom in enumerate([*cities.geometry, *provinces.geometry])
-    )
-    assert worst <= 1.0e-5  # degrees: ~1 m, the quantisation step
-    assert worst > 0  # really quantised, not a copy
+    for i, geom in enumerate([*cities.geometry, *provinces.geometry]):
+        drawn = topo.to_geometry(i)
+        # the same vertices, rounded to 1e-5 degrees (~1 m), in the same rings
+        q = {tuple(v) for v in np.rint(shapely.get_coordinates(geom) * 1e5).astype(int)}
+        got = {tuple(v) for v in np.rint(shapely.get_coordinates(drawn) * 1e5).astype(int)}
+        assert got == q, geom
+        assert shapely.get_num_geometries(drawn) == shapely.get_num_geometries(geom)
+        assert drawn.area == pytest.approx(geom.area, rel=1e-4)
+    hub = cities.index[cities["code"] == settings.HUB_CODE][0]
+    worst = shapely.hausdorff_distance(topo.to_geometry(hub), cities.geometry[hub])
+    assert 0 < worst <= 1.0e-5  # really quantised, not a copy; ~1 m at most
     # every shared edge is stored once: far fewer stored than drawn vertices
     stored = sum(len(im._decode_path(a)) for a in none_map.payload["arcs"])
     drawn = int(shapely.get_num_coordinates(cities.geometry.values).sum())
@@ -250,7 +255,7 @@ def test_count_classes_are_contiguous_and_cover_the_maximum():
         classes = im._count_classes(top)
         assert 1 <= len(classes) <= 5
         assert classes[0][0] == 1 and classes[-1][1] >= top
-        assert all(b[0] == a[1] + 1 for a, b in zip(classes, classes[1:]))
+        assert all(b[0] == a[1] + 1 for a, b in zip(classes, classes[1:], strict=False))
 
 
 def test_chinese_labels():
@@ -328,7 +333,8 @@ def test_payload_strings_never_reach_the_page_as_markup(tmp_path):
     # every payload string is in the data, to be shown as text
     d = m.payload
     rows = d["partners"]["rows"]
-    assert rows[0][2] == f"{PAYLOADS[0]} 0"
+    assert rows[0][2] == PAYLOADS[0]  # zh: the title is name_zh ...
+    assert rows[0][3][1] == f"{PAYLOADS[0]} 0"  # ... and the English name a row
     assert PAYLOADS[0] in d["partners"]["cols"] and PAYLOADS[2] in d["partners"]["cols"]
     assert PAYLOADS[1] in d["investments"]["cols"]
 

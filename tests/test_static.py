@@ -23,6 +23,7 @@ from g60map.render.static import (
     save_static,
 )
 from g60map.tables import G60Warning
+from tests._browser import open_page, requires_browser, screenshot_stats
 
 CITIES = load_cities()
 
@@ -73,6 +74,22 @@ def _png_chunks(data: bytes) -> list[tuple[bytes, bytes]]:
         out.append((data[pos + 4 : pos + 8], data[pos + 8 : pos + 8 + n]))
         pos += 12 + n
     return out
+
+
+def _check_pdf_xref(pdf: bytes) -> None:
+    """The cross-reference table points at every object: a reader can open the file."""
+    start = int(pdf.rsplit(b"startxref", 1)[1].split()[0])
+    assert pdf[start:].startswith(b"xref")
+    lines = pdf[start:].split(b"\n")
+    first, count = (int(v) for v in lines[1].split())
+    entries = lines[2 : 2 + count]
+    used = 0
+    for number, entry in enumerate(entries, start=first):
+        offset, _, kind = entry.split()[:3]
+        if kind == b"n":
+            assert pdf[int(offset):].startswith(f"{number} 0 obj".encode()), number
+            used += 1
+    assert used > 10
 
 
 # --- labels and fonts -----------------------------------------------------------------
@@ -261,6 +278,7 @@ def test_files_are_deterministic_and_carry_no_timestamps(tmp_path):
         assert f'<g id="label-{code}">'.encode() in svg
     assert b"<text" not in svg  # text as paths: the file needs no font
     assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF")
+    _check_pdf_xref(pdf)
     assert b"/CreationDate" not in pdf and b"/ModDate" not in pdf
     assert b"/Type3" in pdf  # glyphs embedded: opens without the font
 
@@ -312,3 +330,19 @@ def test_cli_render_usage_errors(capsys):
     assert main(["render", "--lang", "fr"]) == 2
     err = capsys.readouterr().err
     assert err.count("invalid choice") == 2 and "must be positive" in err
+
+
+@pytest.mark.browser
+@requires_browser
+def test_svg_opens_in_chromium(zh, tmp_path):
+    fig, _ = zh
+    path = save_static(fig, tmp_path / "m.svg")
+    with open_page(path, viewport=(1000, 800)) as res:
+        assert res.console_errors == [] and res.page_errors == []
+        assert res.blocked_requests == []
+        size = res.page.evaluate(
+            "() => { const b = document.documentElement.getBBox(); return [b.width, b.height]; }"
+        )
+        assert size[0] > 600 and size[1] > 500
+        stats = screenshot_stats(res.page)
+    assert stats["distinct_colors"] > 100 and stats["non_white_fraction"] > 0.3

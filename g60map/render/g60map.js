@@ -1,7 +1,7 @@
 /* g60map: draws the G60 corridor map from one JSON payload (g60map/render/interactive.py).
  *
  * Safety rule of this file: text from the payload reaches the page only through
- * textContent, DOM properties, or esc() (for the layer control, which uses innerHTML);
+ * textContent, DOM properties, or esc() (for the layer control, which parses HTML);
  * only http(s) URLs become links. MIT licence, part of the g60map package.
  */
 (function (root) {
@@ -62,7 +62,9 @@
   var ESC = { "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;" };
   function esc(s) { return String(s).replace(/[&<>"']/g, function (c) { return ESC[c]; }); }
 
-  var URL_RE = /^https?:\/\/[^\s"'<>`\\]+$/i;
+  /* An absolute http(s) URL without spaces; assigned as a DOM property (a.href), so
+     characters such as < or " cannot become markup, and new URL() percent-encodes them. */
+  var URL_RE = /^https?:\/\/\S+$/i;
   function safeUrl(s) {
     if (typeof s !== "string" || !URL_RE.test(s)) { return null; }
     try {

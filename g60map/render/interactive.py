@@ -1,4 +1,4 @@
-"""The interactive corridor map: a Leaflet page built with folium, small, safe and offline.
+r"""The interactive corridor map: a Leaflet page built with folium, small, safe and offline.
 
 :func:`build_map` returns a :class:`CorridorMap` (a ``folium.Map``) whose layers are drawn
 by a small script of ours (``g60map.js``, shipped next to this module) from one JSON
@@ -12,7 +12,7 @@ payload, instead of one folium element per feature:
   the city arcs and cost almost nothing. The default map is about a third of a naive
   GeoJSON of the same layers.
 * **Text is never HTML.** Every user string reaches the page inside the JSON payload (with
-  ``<``, ``>``, ``&``, U+2028 and U+2029 written as ``\\u003c`` etc., so it cannot end the
+  ``<``, ``>``, ``&``, U+2028 and U+2029 written as ``\u003c`` etc., so it cannot end the
   ``<script>`` element) and is put on screen with ``textContent``; only ``http(s)`` URLs
   become links (``rel="noopener noreferrer"``, ``target="_blank"``). folium's
   ``Popup``/``Tooltip``/``GeoJsonPopup`` (unescaped templates) are not used.
@@ -51,15 +51,15 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from branca.element import Element, Figure, MacroElement
+from branca.element import Figure, MacroElement
 from folium.template import Template
 
 from .. import settings
 from .._atomic import write_text
 from ..boundaries import load_boundaries
 from ..datum import shift_gdf
-from .assets import _HEADER_PREFIX, configure_map_assets, escape_script, escape_style, inline_js
 from ._folium_utils import render_html
+from .assets import _HEADER_PREFIX, configure_map_assets, escape_script, escape_style, inline_js
 
 __all__ = [
     "BASEMAPS",
@@ -338,7 +338,7 @@ _STYLE = {
 
 
 def _encode_chunks(values: Any) -> tuple[str, np.ndarray]:
-    """Encoded string of ``values`` and the number of characters of each value."""
+    """Encode ``values``; also return how many characters each value took."""
     v = np.asarray(values, dtype=np.int64).ravel()
     if v.size == 0:
         return "", np.zeros(0, dtype=np.int64)
@@ -430,7 +430,7 @@ def _encode_paths(paths: list[np.ndarray]) -> list[str]:
     text, n = _encode_chunks(np.concatenate(deltas).ravel())
     ends = np.cumsum(n)[np.cumsum([2 * len(a) for a in arrays]) - 1]
     starts = np.concatenate([[0], ends[:-1]])
-    return [text[a:b] for a, b in zip(starts.tolist(), ends.tolist())]
+    return [text[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
 
 
 def _decode_path(text: str) -> np.ndarray:
@@ -553,7 +553,7 @@ def encode_topology(geometries: Any, scale: int | None = None) -> Topology:
         else:
             order = np.concatenate([np.arange(cuts[0], len(p)), np.arange(0, cuts[0] + 1)])
             at = np.flatnonzero(junction[p[order]])
-            pieces = [order[a : b + 1] for a, b in zip(at[:-1], at[1:])]
+            pieces = [order[a : b + 1] for a, b in zip(at[:-1], at[1:], strict=True)]
         ids = []
         for piece in pieces:
             key = tuple(p[piece].tolist())
@@ -585,10 +585,10 @@ _JS_UNSAFE = {
 
 
 def script_json(obj: Any) -> str:
-    """Serialise ``obj`` as JSON that is safe inside an HTML ``<script>`` element.
+    r"""Serialise ``obj`` as JSON that is safe inside an HTML ``<script>`` element.
 
     Keys are sorted, there is no whitespace, non-ASCII text is kept as UTF-8, and ``<``,
-    ``>``, ``&``, U+2028 and U+2029 are written as ``\\u003c`` etc., so no string can end
+    ``>``, ``&``, U+2028 and U+2029 are written as ``\u003c`` etc., so no string can end
     the script element, open an HTML comment or break a JavaScript literal.
 
     Parameters
@@ -603,7 +603,7 @@ def script_json(obj: Any) -> str:
     Examples
     --------
     >>> script_json({"b": "</script>", "a": 1})
-    '{"a":1,"b":"\\\\u003c/script\\\\u003e"}'
+    '{"a":1,"b":"\\u003c/script\\u003e"}'
     """
     text = json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
                       allow_nan=False)
@@ -614,7 +614,7 @@ def script_json(obj: Any) -> str:
 
 
 def _cell_text(value: Any) -> str:
-    """A table cell as display text ("" for missing)."""
+    """Return a table cell as display text ("" for missing)."""
     if value is None or value is pd.NA or value is pd.NaT:
         return ""
     if isinstance(value, float):
@@ -733,7 +733,9 @@ def _xy(frame: gpd.GeoDataFrame, scale: int) -> np.ndarray:
     x = shapely.get_x(geoms)
     y = shapely.get_y(geoms)
     ok = np.isfinite(x) & np.isfinite(y)
-    return np.column_stack([_quantise(np.where(ok, x, 0), scale), _quantise(np.where(ok, y, 0), scale)])
+    return np.column_stack(
+        [_quantise(np.where(ok, x, 0), scale), _quantise(np.where(ok, y, 0), scale)]
+    )
 
 
 def _shift(gdf: gpd.GeoDataFrame, basemap: Basemap) -> gpd.GeoDataFrame:
@@ -741,7 +743,7 @@ def _shift(gdf: gpd.GeoDataFrame, basemap: Basemap) -> gpd.GeoDataFrame:
 
 
 def _check_frame(frame: Any, name: str) -> gpd.GeoDataFrame:
-    """A WGS-84 point frame without rows that have no location (never drawn at 0, 0)."""
+    """Return a WGS-84 copy without rows that have no location (never drawn at 0, 0)."""
     if not isinstance(frame, gpd.GeoDataFrame):
         raise TypeError(f"{name} must be a GeoDataFrame (see g60map.load_{name}), "
                         f"not {type(frame).__name__}")
@@ -783,7 +785,9 @@ def _columns(frame: gpd.GeoDataFrame, hidden: frozenset[str], t: dict[str, str])
 
 def _table_rows(frame: pd.DataFrame, cols: list[str]) -> list[list[str]]:
     values = [frame[c].map(_cell_text).tolist() for c in cols]
-    return [list(row) for row in zip(*values)] if values else [[] for _ in range(len(frame))]
+    if not values:
+        return [[] for _ in range(len(frame))]
+    return [list(row) for row in zip(*values, strict=True)]
 
 
 def _partners_payload(
@@ -802,7 +806,7 @@ def _partners_payload(
         city = _local_name(partners, lang, "city_en", "city_zh")
         if "name_zh" in partners and lang == "zh":  # show the English name as a row
             labels = [t["name"], *labels]
-            rows = [[_cell_text(a), *r] for a, r in zip(partners["name"], rows)]
+            rows = [[_cell_text(a), *r] for a, r in zip(partners["name"], rows, strict=True)]
         labels = [t["city"], *labels]
         outside = (~partners["in_corridor"].astype(bool)).tolist() if "in_corridor" in \
             partners else [False] * n
@@ -958,7 +962,8 @@ def _payload(
     names = _local_name(cities, lang, "name_en", "name_zh")
     alt = _local_name(cities, "en" if lang == "zh" else "zh", "name_en", "name_zh")
     prov = _local_name(cities, lang, "province_en", "province_zh")
-    seat_xy = dict(zip(seats["code"].astype(str), map(tuple, _xy(seats, scale).tolist())))
+    seat_codes = seats["code"].astype(str)
+    seat_xy = dict(zip(seat_codes, map(tuple, _xy(seats, scale).tolist()), strict=True))
     city_records = []
     for i in range(nc):
         code = codes.iat[i]
@@ -1089,12 +1094,12 @@ class _CorridorLayers(MacroElement):
 
     @staticmethod
     def css() -> str:
-        """The map's stylesheet (every rule under ``.g60m``)."""
+        """Return the map's stylesheet (every rule under ``.g60m``)."""
         return escape_style(_own_asset("g60map.css"))
 
     @staticmethod
     def js() -> str:
-        """The drawing script (defines ``window.G60Map`` once per page)."""
+        """Return the drawing script (defines ``window.G60Map`` once per page)."""
         return escape_script(_own_asset("g60map.js"))
 
 

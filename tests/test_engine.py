@@ -1,0 +1,248 @@
+from __future__ import annotations
+
+import builtins
+import importlib.util
+import logging
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from g60map import G60InputError, G60Warning, MissingDependencyError, load_partners, settings
+from g60map.cli import main
+from g60map.datasets import get_path
+from g60map.engine import COUNT_COLUMNS, count_partners_by_city
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _make_partners_module():
+    spec = importlib.util.spec_from_file_location(
+        "g60_make_partners", ROOT / "benchmarks" / "make_partners.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory):
+    """A generated 20k-row partners table as CSV and GeoParquet (5 row groups)."""
+    mp = _make_partners_module()
+    out = tmp_path_factory.mktemp("synthetic")
+    csv_path, pq_path = mp.write_partners(20_000, out, row_group_size=4_000)
+    expected = mp.make_partners(20_000)["city_code_expected"].value_counts()
+    return csv_path, pq_path, expected
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    distributed = pytest.importorskip("distributed")
+    pytest.importorskip("dask_geopandas")
+    with distributed.LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        silence_logs=logging.ERROR,
+    ) as c:
+        yield c
+
+
+MESSY = (
+    "name,city,lon,lat,kind\n"
+    "A,Jiaxing,120.75,30.75,x\n"
+    "B,宿州,,,x\n"
+    "C,,abc,31,x\n"
+    "D,Hangzhou,200,30,x\n"
+    "E,,31.0,121.2,x\n"
+    "G,,121.2,,x\n"
+    "H,Jiaxing,120.16142,30.29365,x\n"
+    ",Songjiang,,,x\n"
+    "A,Jiaxing,120.75,30.75,x\n"
+    "K,Suzhuo,,,x\n"
+    "L,Hangzhou,120.1,95,x\n"
+    "A,Jiaxing,120.75,30.75,x\n"
+    "N,上海,,,x\n"
+)
+
+
+# ---------------------------------------------------------------- no cluster needed
+
+
+def test_pandas_engine_counts_the_packaged_partners():
+    counts = count_partners_by_city(get_path("partners"))
+    partners = load_partners()
+    assert counts.columns.tolist() == COUNT_COLUMNS
+    assert counts["code"].tolist() == list(settings.MEMBER_CODES)
+    assert counts["role"].tolist() == ["hub"] + ["member"] * 8
+    expected = partners["city_code"].value_counts()
+    for code, n in zip(counts["code"], counts["partners"], strict=True):
+        assert n == expected.get(code, 0)
+    assert counts.attrs["rows"] == len(partners)
+    assert counts.attrs["outside"] == 0
+
+
+def test_pandas_engine_counts_outside_rows(write_csv):
+    path = write_csv(
+        "name,lon,lat\nIn Hangzhou,120.2,30.25\nIn Nanjing,118.79,32.06\nAt sea,124.0,28.0\n"
+    )
+    with pytest.warns(G60Warning, match="2 row"):
+        counts = count_partners_by_city(path)
+    assert counts.set_index("code").loc["330100", "partners"] == 1
+    assert counts["partners"].sum() == 1
+    assert counts.attrs["rows"] == 3
+    assert counts.attrs["outside"] == 2
+    with pytest.raises(G60InputError, match="lies in Nanjing"):
+        count_partners_by_city(path, outside="error")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"engine": "spark"}, "engine must be one of pandas, dask"),
+        ({"engine": "dask", "n_workers": 0}, "n_workers must be a positive integer"),
+        ({"outside": "drop"}, "outside must be"),
+    ],
+)
+def test_bad_arguments(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        count_partners_by_city(get_path("partners"), **kwargs)
+
+
+def test_missing_dask_names_the_extra(monkeypatch):
+    real_import = builtins.__import__
+
+    def fake_import(name, *args, **kwargs):
+        if name.split(".")[0] in {"dask", "dask_geopandas", "distributed"}:
+            raise ImportError(f"No module named {name!r}", name=name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", fake_import)
+    with pytest.raises(MissingDependencyError, match=r"pip install g60map\[dask\]"):
+        count_partners_by_city(get_path("partners"), engine="dask")
+
+
+def test_dask_engine_file_problems_before_any_cluster(tmp_path, write_csv):
+    pytest.importorskip("dask_geopandas")
+    with pytest.raises(G60InputError, match="nope.csv: file not found"):
+        count_partners_by_city(tmp_path / "nope.csv", engine="dask")
+    (tmp_path / "p.xlsx").write_bytes(b"PK")
+    with pytest.raises(G60InputError, match="not workbooks"):
+        count_partners_by_city(tmp_path / "p.xlsx", engine="dask")
+    with pytest.raises(G60InputError, match="file is empty"):
+        count_partners_by_city(write_csv("", name="empty.csv"), engine="dask")
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"name,city\nok,Jiaxing\n\xff\xfe\x80,Hangzhou\n")
+    with pytest.raises(G60InputError, match=r"bad.csv:3: undecodable bytes"):
+        count_partners_by_city(bad, engine="dask")
+
+
+def test_cli_count_partners_pandas(capsys):
+    assert main(["count-partners", str(get_path("partners"))]) == 0
+    out = capsys.readouterr().out
+    n = len(load_partners())
+    assert f"{n} rows: {n} in the corridor, 0 outside (pandas engine" in out
+    assert "Songjiang" in out and "Hefei" in out
+
+
+def test_cli_count_partners_usage_and_input_errors(tmp_path, capsys):
+    assert main(["count-partners", str(get_path("partners")), "--workers", "0"]) == 2
+    assert main(["count-partners", str(tmp_path / "none.csv")]) == 1
+    assert "file not found" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- local dask cluster
+
+
+@pytest.mark.slow
+def test_dask_local_cluster_matches_in_memory_counts(synthetic):
+    """The acceptance test: 2 local workers, same per-city counts as the pandas path."""
+    csv_path, _, expected = synthetic
+    in_memory = count_partners_by_city(csv_path)
+    distributed = count_partners_by_city(csv_path, engine="dask", n_workers=2, blocksize=400_000)
+    assert distributed.attrs["partitions"] >= 4
+    assert distributed.attrs["engine"] == "dask"
+    pd.testing.assert_frame_equal(distributed, in_memory, check_flags=False)
+    assert distributed.attrs["rows"] == in_memory.attrs["rows"] == 20_000
+    # Both agree with where the generator put the points.
+    got = distributed.set_index("code")["partners"]
+    for code, n in expected.items():
+        assert got[code] == n
+
+
+@pytest.mark.slow
+def test_dask_geoparquet_matches_csv(synthetic, cluster):
+    csv_path, pq_path, _ = synthetic
+    from_csv = count_partners_by_city(csv_path)
+    from_parquet = count_partners_by_city(
+        pq_path, engine="dask", scheduler=cluster.scheduler_address
+    )
+    assert from_parquet.attrs["partitions"] == 5  # one per row group
+    assert from_parquet["partners"].tolist() == from_csv["partners"].tolist()
+    assert from_parquet["partners"].sum() == 20_000
+
+
+@pytest.mark.slow
+def test_dask_reports_the_same_problems(write_csv, cluster):
+    """Row numbers across partitions, header problems once, duplicates across partitions."""
+    path = write_csv(MESSY, name="messy.csv")
+    with pytest.raises(G60InputError) as in_memory:
+        count_partners_by_city(path)
+    with pytest.raises(G60InputError) as out_of_core:
+        count_partners_by_city(
+            path, engine="dask", blocksize=64, scheduler=cluster.scheduler_address
+        )
+    assert str(out_of_core.value) == str(in_memory.value)
+    assert "messy.csv:13: duplicate of row 2" in str(out_of_core.value)
+
+    no_name = write_csv("city\nJiaxing\nHefei\nWuhu\nWuhu\nWuhu\n", name="noname.csv")
+    with pytest.raises(G60InputError) as a:
+        count_partners_by_city(no_name)
+    with pytest.raises(G60InputError) as b:
+        count_partners_by_city(no_name, engine="dask", blocksize=16,
+                               scheduler=cluster.scheduler_address)
+    assert str(b.value) == str(a.value)
+    assert str(b.value).count("required column 'name' is missing") == 1
+
+
+@pytest.mark.slow
+def test_dask_outside_rows_warn_like_pandas(write_csv, cluster):
+    rows = "".join(f"P{i},120.2,30.{20 + i}\n" for i in range(10))
+    path = write_csv("name,lon,lat\n" + rows + "Nanjing,118.79,32.06\nSea,124.0,28.0\n")
+    with pytest.warns(G60Warning) as rec_mem:
+        a = count_partners_by_city(path)
+    with pytest.warns(G60Warning) as rec_dask:
+        b = count_partners_by_city(
+            path, engine="dask", blocksize=40, scheduler=cluster.scheduler_address
+        )
+    assert str(rec_dask[0].message) == str(rec_mem[0].message)
+    assert "12:lon/lat: point (118.79000, 32.06000) lies in Nanjing" in str(rec_dask[0].message)
+    assert b.attrs["partitions"] > 2
+    assert b.attrs["outside"] == a.attrs["outside"] == 2
+    assert b["partners"].tolist() == a["partners"].tolist()
+
+
+@pytest.mark.slow
+def test_cli_count_partners_dask(synthetic, cluster, capsys):
+    _, pq_path, _ = synthetic
+    code = main(
+        ["count-partners", str(pq_path), "--engine", "dask",
+         "--scheduler", cluster.scheduler_address]
+    )
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "20000 rows: 20000 in the corridor, 0 outside (dask engine, 5 partition(s))" in out
+
+
+def test_engine_module_imports_no_dask():
+    """Importing g60map.engine must not import dask (it is optional)."""
+    code = (
+        "import sys, g60map.engine, g60map.cli; "
+        "sys.exit(1 if any(m.split('.')[0] in {'dask', 'distributed'} for m in sys.modules) "
+        "else 0)"
+    )
+    import subprocess
+
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
