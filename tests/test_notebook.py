@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import base64
+import html
 import re
 from pathlib import Path
 
@@ -109,12 +110,14 @@ def test_notebook_runs_top_to_bottom(tmp_path):
         o.data.get("text/html", "") for o in _tagged(nb, "map").outputs if "data" in o
     )
     assert re.search(r"<iframe|leaflet", map_html, re.IGNORECASE), "no inline map"
-    try:
-        from g60map.render.interactive import build_map  # noqa: F401
-    except Exception:  # the notebook falls back to a plain folium preview
-        pass
-    else:  # the map module works here, so the notebook must have used it
-        assert "unavailable" not in _text(_tagged(nb, "map"))
+    assert "G60 trunk" in html.unescape(map_html)  # the corridor map, not a bare folium map
+
+    # maps for reports: a static PNG, the HTML report and an embeddable fragment
+    png = tmp_path / "outputs" / "g60_corridor_zh.png"
+    assert png.read_bytes().startswith(b"\x89PNG")
+    report = (tmp_path / "outputs" / "g60_corridor_report.html").read_text(encoding="utf-8")
+    assert report.count("<table") >= 2 and "松江" in report
+    assert "ids prefixed: True" in _text(_tagged(nb, "report"))
 
     # the export cell wrote a GeoPackage in the notebook's working folder
     gpkg = tmp_path / "outputs" / "g60_corridor.gpkg"
