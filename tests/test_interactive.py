@@ -35,6 +35,7 @@ from g60map.render.interactive import (
     save_map,
     script_json,
 )
+from g60map.render.symbology import count_classes
 
 PAYLOADS = (
     "<img src=x onerror=alert(1)>",
@@ -252,7 +253,7 @@ def test_member_classes_follow_partner_counts():
 
 def test_count_classes_are_contiguous_and_cover_the_maximum():
     for top in (1, 2, 6, 11, 99, 2000, 50_000, 10**6):
-        classes = im._count_classes(top)
+        classes = count_classes(top)
         assert 1 <= len(classes) <= 5
         assert classes[0][0] == 1 and classes[-1][1] >= top
         assert all(b[0] == a[1] + 1 for a, b in zip(classes, classes[1:], strict=False))

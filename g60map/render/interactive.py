@@ -60,6 +60,15 @@ from ..boundaries import load_boundaries
 from ..datum import shift_gdf
 from ._folium_utils import render_html
 from .assets import _HEADER_PREFIX, configure_map_assets, escape_script, escape_style, inline_js
+from .symbology import (
+    CLASS_COLORS,
+    GRID_COLORS,
+    STYLE,
+    ZERO_COLOR,
+    class_label,
+    class_of,
+    count_classes,
+)
 
 __all__ = [
     "BASEMAPS",
@@ -305,24 +314,6 @@ _TEXT: dict[str, dict[str, str]] = {
         "aggregated": "已聚合",
     },
 }
-
-# Member fill: "no partners" then up to five classes (ColorBrewer Oranges).
-_ZERO_COLOR = "#fdf0e1"
-_CLASS_COLORS = ("#fdd0a2", "#fdae6b", "#fd8d3c", "#e6550d", "#a63603")
-_GRID_COLORS = ("#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c")
-_STYLE = {
-    "member": "#a63603",
-    "hub": "#54278f",
-    "other": "#8c8c8c",
-    "other_fill": "#f6f5f1",
-    "province": "#3d3d3d",
-    "spoke": "#1f78b4",
-    "trunk": "#238b45",
-    "partner": "#2166ac",
-    "investment": "#7b3294",
-    "background": "#dfe8ef",
-}
-
 
 # ----------------------------------------------------------------------------- encoding
 
@@ -631,48 +622,6 @@ def _nice_floor(value: float) -> float:
     return float(10**exp)
 
 
-def _count_classes(max_count: int) -> list[tuple[int, int]]:
-    """Up to five count classes ``(lo, hi)`` covering ``1..max_count``, on a 1-2-5 scale.
-
-    The top edge is the first 1-2-5 number >= ``max_count``; lower edges step down the
-    1-2-5 series by the smallest stride (1, 2 or a whole number of decades) that leaves at
-    most five classes.
-
-    Examples
-    --------
-    >>> _count_classes(6)
-    [(1, 1), (2, 2), (3, 5), (6, 10)]
-    >>> _count_classes(100_000)[:2]
-    [(1, 10), (11, 100)]
-    """
-    if max_count <= 0:
-        return []
-    series = [1]
-    while series[-1] < max_count:
-        e = len(series)
-        series.append((1, 2, 5)[e % 3] * 10 ** (e // 3))
-    top = len(series) - 1
-    stride = next(s for s in (1, 2, *range(3, 3 * top + 4, 3)) if len(range(top, 0, -s)) <= 5)
-    picks = list(range(top, -1, -stride))
-    edges = sorted(series[i] for i in (picks if len(picks) <= 5 else picks[:-1]))
-    classes, lo = [], 1
-    for hi in edges:
-        classes.append((lo, int(hi)))
-        lo = int(hi) + 1
-    return classes
-
-
-def _class_label(lo: int, hi: int) -> str:
-    return f"{lo:,}" if lo == hi else f"{lo:,}–{hi:,}"
-
-
-def _class_of(counts: np.ndarray, classes: list[tuple[int, int]]) -> np.ndarray:
-    """Class number per count (-1 for 0)."""
-    his = np.array([hi for _, hi in classes] or [0])
-    out = np.searchsorted(his, counts, side="left")
-    return np.where(counts <= 0, -1, np.minimum(out, max(len(classes) - 1, 0)))
-
-
 def _fmt_number(value: float, digits: int = 3) -> str:
     text = f"{value:.{digits}g}"
     if "e" in text:
@@ -821,8 +770,8 @@ def _partners_payload(
     height = int(gy.max()) - y0 + 1
     keys, counts = np.unique((gx - x0) * height + (gy - y0), return_counts=True)
     cells = np.column_stack([keys // height + x0, keys % height + y0])
-    classes = _count_classes(int(counts.max()))
-    cls = _class_of(counts, classes)
+    classes = count_classes(int(counts.max()))
+    cls = class_of(counts, classes)
     triples = np.column_stack([cells, counts, cls]).astype(np.int64)
     triples[1:, :2] -= triples[:-1, :2].copy()
     return {
@@ -831,7 +780,7 @@ def _partners_payload(
         "cell": cell,
         "cells": encode_ints(triples.ravel()),
         "classes": [
-            {"color": _GRID_COLORS[i], "label": _class_label(lo, hi)}
+            {"color": GRID_COLORS[i], "label": class_label(lo, hi)}
             for i, (lo, hi) in enumerate(classes)
         ],
     }
@@ -945,8 +894,8 @@ def _payload(
     else:
         inv_sum, inv_n = pd.Series(dtype=float), pd.Series(dtype=int)
     member = cities["is_member"].astype(bool).to_numpy()
-    classes = _count_classes(int(counts[member].max()) if member.any() else 0)
-    cls = _class_of(counts, classes)
+    classes = count_classes(int(counts[member].max()) if member.any() else 0)
+    cls = class_of(counts, classes)
     names = _local_name(cities, lang, "name_en", "name_zh")
     alt = _local_name(cities, "en" if lang == "zh" else "zh", "name_en", "name_zh")
     prov = _local_name(cities, lang, "province_en", "province_zh")
@@ -1034,7 +983,7 @@ def _payload(
         "tiles": tiles,
         "minZoom": 4,
         "maxZoom": basemap.max_zoom if basemap.url else 16,
-        "style": {**_STYLE, "zero": _ZERO_COLOR},
+        "style": {**STYLE, "zero": ZERO_COLOR},
         "bounds": [[round(by0, 5), round(bx0, 5)], [round(by1, 5), round(bx1, 5)]],
         "arcs": arcs,
         "cities": city_records,
@@ -1044,7 +993,7 @@ def _payload(
             for j, n_ in enumerate(_local_name(provinces, lang, "name_en", "name_zh"))
         ],
         "classes": [
-            {"color": _CLASS_COLORS[i], "label": _class_label(lo, hi)}
+            {"color": CLASS_COLORS[i], "label": class_label(lo, hi)}
             for i, (lo, hi) in enumerate(classes)
         ],
         "spokes": spoke_records,

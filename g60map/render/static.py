@@ -52,7 +52,7 @@ from pyproj import Geod, Transformer
 
 from .. import settings
 from .._atomic import write_bytes
-from .interactive import _CLASS_COLORS, _STYLE, _ZERO_COLOR, _count_classes
+from .symbology import CLASS_COLORS, STYLE, ZERO_COLOR, count_classes
 
 __all__ = [
     "render_static",
@@ -109,16 +109,16 @@ _ARTICLE_TITLE = "Tencent eyes industrial chain cooperation with G60 corridor ci
 # ---------------------------------------------------------------------------------------
 # symbology: the interactive map's colours and count classes, so both maps read the same
 # ---------------------------------------------------------------------------------------
-_HUB_EDGE = _STYLE["hub"]
+_HUB_EDGE = STYLE["hub"]
 _HUB_LABEL = "#3f007d"
-_MEMBER_EDGE = _STYLE["member"]
-_OTHER_FILL = _STYLE["other_fill"]
-_OTHER_EDGE = _STYLE["other"]
-_PROVINCE_EDGE = _STYLE["province"]
-_SPOKE = _STYLE["spoke"]
-_TRUNK = _STYLE["trunk"]
-_PARTNER_FILL = _STYLE["partner"]
-_INVEST = _STYLE["investment"]
+_MEMBER_EDGE = STYLE["member"]
+_OTHER_FILL = STYLE["other_fill"]
+_OTHER_EDGE = STYLE["other"]
+_PROVINCE_EDGE = STYLE["province"]
+_SPOKE = STYLE["spoke"]
+_TRUNK = STYLE["trunk"]
+_PARTNER_FILL = STYLE["partner"]
+_INVEST = STYLE["investment"]
 _INVEST_ALPHA = 0.28  # fill opacity; edges opaque
 _SEAT = "#333333"
 _BACKGROUND = "#fcfcfb"  # outside the four provinces: land or sea
@@ -282,12 +282,12 @@ def partner_classes(max_count: int) -> list[tuple[int, int]]:
     max_count = int(max_count)
     if max_count < 0:
         raise ValueError(f"max_count must be >= 0, got {max_count}")
-    return [(0, 0), *_count_classes(max_count)]
+    return [(0, 0), *count_classes(max_count)]
 
 
 def _class_colours(n: int) -> list[Any]:
     """Return the fill colours of ``n`` classes of :func:`partner_classes` (zero first)."""
-    return [to_rgba(c, _MEMBER_ALPHA) for c in (_ZERO_COLOR, *_CLASS_COLORS)[:n]]
+    return [to_rgba(c, _MEMBER_ALPHA) for c in (ZERO_COLOR, *CLASS_COLORS)[:n]]
 
 
 def _class_index(count: int, classes: Sequence[tuple[int, int]]) -> int:
