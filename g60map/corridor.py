@@ -46,19 +46,11 @@ __all__ = [
     "geodesic_inv",
     "SPOKE_COLUMNS",
     "SUMMARY_COLUMNS",
-    "TRUNK_CODES",
-    "SPOKE_STEP_KM",
 ]
 
 #: The WGS-84 ellipsoid every distance and bearing is computed on.
 GEOD = pyproj.Geod(ellps="WGS84")
 
-#: Largest distance between two vertices of a spoke (km); spokes are densified with
-#: :meth:`pyproj.Geod.npts` so that they draw as geodesics on Web Mercator.
-SPOKE_STEP_KM: float = 5.0
-
-#: City order of the G60 Shanghai-Kunming expressway through the corridor.
-TRUNK_CODES: tuple[str, ...] = ("310117", "330400", "330100", "330700")
 
 #: Column order of :func:`corridor_spokes`.
 SPOKE_COLUMNS = [
@@ -200,7 +192,8 @@ def corridor_spokes(
         City seats as returned by :func:`g60map.load_cities` (the default); must contain
         the hub (``settings.HUB_CODE``). Any CRS; converted to WGS-84.
     step_km : float, optional
-        Largest distance between two vertices of a spoke, default :data:`SPOKE_STEP_KM`.
+        Largest distance between two vertices of a spoke, default
+        :data:`g60map.settings.SPOKE_STEP_KM`.
         Intermediate vertices lie on the geodesic (:meth:`pyproj.Geod.npts`), so the line
         draws as the geodesic on Web Mercator too.
 
@@ -220,7 +213,7 @@ def corridor_spokes(
     >>> spokes.iloc[-1]["name_en"]
     'Hefei'
     """
-    step = SPOKE_STEP_KM if step_km is None else float(step_km)
+    step = settings.SPOKE_STEP_KM if step_km is None else float(step_km)
     if not step > 0:
         raise ValueError(f"step_km must be positive, not {step_km!r}")
     cities, hub_lon, hub_lat = _cities(cities)
@@ -276,10 +269,10 @@ def g60_trunk(cities: gpd.GeoDataFrame | None = None) -> gpd.GeoDataFrame:
     """
     cities, _, _ = _cities(cities)
     by_code = cities.set_index("code")
-    missing = [c for c in TRUNK_CODES if c not in by_code.index]
+    missing = [c for c in settings.TRUNK_CODES if c not in by_code.index]
     if missing:
         raise G60InputError([f"cities: missing trunk city code(s) {', '.join(missing)}"])
-    seats = by_code.loc[list(TRUNK_CODES)]
+    seats = by_code.loc[list(settings.TRUNK_CODES)]
     lon = seats.geometry.x.to_numpy()
     lat = seats.geometry.y.to_numpy()
     legs, _ = geodesic_inv(lon[:-1], lat[:-1], lon[1:], lat[1:])

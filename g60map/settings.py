@@ -22,6 +22,11 @@ __all__ = [
     "USD_CNY_RATE_DATE",
     "USD_CNY_RATE_SOURCE",
     "PARTNER_DETAIL_LIMIT",
+    "PARTNER_POINT_LIMIT",
+    "PARTNER_GRID_DEG",
+    "SPOKE_STEP_KM",
+    "TRUNK_CODES",
+    "CJK_FONT_FAMILIES",
 ]
 
 #: GB/T 2260 code of Songjiang District, Shanghai: the corridor's hub.
@@ -72,3 +77,39 @@ USD_CNY_RATE_SOURCE: str = "implied by the source article: 15 bn yuan = US$2.1 b
 #: Above this many partners the interactive map draws them from a compact array with
 #: client-side clustering instead of one GeoJSON feature (and popup) each.
 PARTNER_DETAIL_LIMIT: int = 2000
+
+#: Above :data:`PARTNER_DETAIL_LIMIT` and up to this many partners, the map carries
+#: only each partner's position and name (clustered in the browser); above it, partners are
+#: counted per grid cell of :data:`PARTNER_GRID_DEG` degrees. Keeps a map of a million
+#: partners under 5 MB.
+PARTNER_POINT_LIMIT: int = 50_000
+
+#: Grid cell size (degrees) of the partner counts drawn above :data:`PARTNER_POINT_LIMIT`.
+PARTNER_GRID_DEG: float = 0.05
+
+#: Largest distance between two vertices of a spoke (km); spokes are densified with
+#: :meth:`pyproj.Geod.npts` so that they draw as geodesics on Web Mercator.
+SPOKE_STEP_KM: float = 5.0
+
+#: City order of the G60 Shanghai-Kunming expressway through the corridor.
+TRUNK_CODES: tuple[str, ...] = ("310117", "330400", "330100", "330700")
+
+#: CJK font families tried in order (simplified-Chinese faces first).
+CJK_FONT_FAMILIES: tuple[str, ...] = (
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "Source Han Sans CN",
+    "Noto Serif CJK SC",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "Droid Sans Fallback",
+    "AR PL UMing CN",
+    "Microsoft YaHei",
+    "SimHei",
+    "PingFang SC",
+    "Heiti SC",
+    "Arial Unicode MS",
+    "Noto Sans CJK JP",
+    "Noto Sans CJK TC",
+)

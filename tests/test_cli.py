@@ -41,3 +41,23 @@ def test_console_script_runs():
         [sys.executable, "-m", "g60map.cli", "info"], capture_output=True, text=True, check=False
     )
     assert proc.returncode == 0 and "Xuancheng" in proc.stdout
+
+
+def test_build_gb18030_partners_then_failed_build_keeps_previous_map(tmp_path, write_csv, capsys):
+    partners = write_csv(
+        "name,city,description\n阿里云,杭州,云计算\n中国移动,松江区,运营商\n",
+        name="partners_gb.csv", encoding="gb18030",
+    )
+    out = tmp_path / "out"
+    assert main(["build", "--out", str(out), "--partners", partners, "--basemap", "none"]) == 0
+    target = out / "g60_corridor.html"
+    assert capsys.readouterr().out.strip() == str(target)
+    before = target.read_bytes()
+    assert "阿里云" in before.decode("utf-8")
+
+    bad = write_csv("name,city\nA,宿州\n,Hefei\n", name="bad.csv")
+    assert main(["build", "--out", str(out), "--partners", bad, "--basemap", "none"]) == 1
+    err = capsys.readouterr().err
+    assert f"{bad}:2:city" in err and f"{bad}:3:name" in err and "Traceback" not in err
+    assert target.read_bytes() == before
+    assert sorted(p.name for p in out.iterdir()) == ["g60_corridor.html"]  # no temp files left

@@ -15,7 +15,6 @@ from g60map import settings
 from g60map.corridor import (
     SPOKE_COLUMNS,
     SUMMARY_COLUMNS,
-    TRUNK_CODES,
     corridor_overview,
     corridor_spokes,
     corridor_summary,
@@ -186,7 +185,7 @@ def test_trunk_is_schematic_line_through_four_seats(cities):
     assert bool(row["schematic"]) is True
     assert "schematic" in row["note"].lower() and "no road geometry" in row["note"]
     assert row["name_zh"]
-    seats = cities.set_index("code").loc[list(TRUNK_CODES)]
+    seats = cities.set_index("code").loc[list(settings.TRUNK_CODES)]
     expected = list(zip(seats["lon"], seats["lat"], strict=True))
     assert list(row.geometry.coords) == expected
     legs = [karney(*expected[i], *expected[i + 1])[0] for i in range(3)]

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -22,8 +24,17 @@ def test_unknown_dataset_lists_names():
 
 @pytest.mark.slow
 def test_wheel_ships_every_dataset(tmp_path):
+    # Build from a copy so the source tree gets no build/ folder.
+    root = Path(__file__).resolve().parents[1]
+    src = tmp_path / "src"
+    for name in ("pyproject.toml", "README.md"):
+        (src / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(root / name, src / name)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for folder in ("g60map", "geodata"):
+        shutil.copytree(root / folder, src / folder, ignore=ignore)
     proc = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", ".", "--no-deps", "--no-build-isolation",
+        [sys.executable, "-m", "pip", "wheel", str(src), "--no-deps", "--no-build-isolation",
          "-q", "-w", str(tmp_path)],
         capture_output=True, text=True, check=False,
     )

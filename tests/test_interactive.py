@@ -360,11 +360,11 @@ def test_partner_modes_bound_the_page():
 
 
 def test_many_partners_stay_under_five_megabytes(tmp_path):
-    n = im.PARTNER_POINT_LIMIT * 4
+    n = settings.PARTNER_POINT_LIMIT * 4
     big = build_map(synthetic_partners(n), basemap="none")
     assert big.payload["partners"]["mode"] == "grid"
     size = save_map(big, tmp_path / "big.html", self_contained=True).stat().st_size
-    points = build_map(synthetic_partners(im.PARTNER_POINT_LIMIT), basemap="none")
+    points = build_map(synthetic_partners(settings.PARTNER_POINT_LIMIT), basemap="none")
     assert points.payload["partners"]["mode"] == "points"
     size_points = save_map(points, tmp_path / "pts.html", self_contained=True).stat().st_size
     assert size < 5 * MB and size_points < 5 * MB

@@ -19,10 +19,11 @@ payload, instead of one folium element per feature:
 * **Deterministic**: element ids are sequential (:func:`~g60map.render._folium_utils.
   render_html`), the payload is serialised with sorted keys and integer coordinates.
 * **Bounded**: up to ``settings.PARTNER_DETAIL_LIMIT`` partners are drawn one by one with
-  a popup of every column; up to :data:`PARTNER_POINT_LIMIT` they come from a compact
+  a popup of every column; up to :data:`g60map.settings.PARTNER_POINT_LIMIT` they come from a
+  compact
   coordinate string plus a name list and are clustered in the browser (Leaflet.
   markercluster); beyond that they are counted per grid cell of
-  :data:`PARTNER_GRID_DEG` degrees (and per city, in the city popups).
+  :data:`g60map.settings.PARTNER_GRID_DEG` degrees (and per city, in the city popups).
 * **Datum**: AMap and Tencent tiles are in GCJ-02; with those basemaps every geometry is
   shifted to GCJ-02 (:func:`g60map.datum.shift_gdf`) so it sits on the tiles.
 
@@ -74,8 +75,6 @@ __all__ = [
     "BASEMAPS",
     "Basemap",
     "CorridorMap",
-    "PARTNER_GRID_DEG",
-    "PARTNER_POINT_LIMIT",
     "Topology",
     "build_map",
     "decode_ints",
@@ -90,14 +89,6 @@ __all__ = [
 
 Lang = Literal["en", "zh"]
 
-#: Above ``settings.PARTNER_DETAIL_LIMIT`` and up to this many partners, the map carries
-#: only each partner's position and name (clustered in the browser); above it, partners are
-#: counted per grid cell of :data:`PARTNER_GRID_DEG` degrees. Keeps a map of a million
-#: partners under 5 MB.
-PARTNER_POINT_LIMIT: int = 50_000
-
-#: Grid cell size (degrees) of the partner counts drawn above :data:`PARTNER_POINT_LIMIT`.
-PARTNER_GRID_DEG: float = 0.05
 
 #: Largest radius (pixels) of an investment circle; area is proportional to the amount.
 INVESTMENT_MAX_RADIUS_PX: float = 28.0
@@ -763,7 +754,7 @@ def _partners_payload(
             "xy": _encode_path(xy[order]),
             "names": [str(s)[:80] for s in names],
         }
-    cell = int(round(PARTNER_GRID_DEG * scale))
+    cell = int(round(settings.PARTNER_GRID_DEG * scale))
     gx = np.floor_divide(xy[:, 0], cell)
     gy = np.floor_divide(xy[:, 1], cell)
     x0, y0 = int(gx.min()), int(gy.min())
@@ -1214,7 +1205,7 @@ def build_map(
         Letters and digits, starting with a letter: prefix of the page's element ids. Give
         each map on one page its own prefix (:func:`map_fragment` does by default).
     detail_limit, point_limit : int, optional
-        Defaults ``settings.PARTNER_DETAIL_LIMIT`` and :data:`PARTNER_POINT_LIMIT`.
+        Defaults ``settings.PARTNER_DETAIL_LIMIT`` and :data:`g60map.settings.PARTNER_POINT_LIMIT`.
 
     Returns
     -------
@@ -1249,7 +1240,7 @@ def build_map(
     partners = _check_frame(partners, "partners")
     investments = _check_frame(investments, "investments")
     detail_limit = settings.PARTNER_DETAIL_LIMIT if detail_limit is None else int(detail_limit)
-    point_limit = PARTNER_POINT_LIMIT if point_limit is None else int(point_limit)
+    point_limit = settings.PARTNER_POINT_LIMIT if point_limit is None else int(point_limit)
     base = BASEMAPS[basemap]
     data = _payload(partners, investments, lang, base, title, detail_limit, point_limit)
     (s, w), (n, e) = data["bounds"]

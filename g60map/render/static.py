@@ -63,7 +63,6 @@ __all__ = [
     "nice_scale_length",
     "STATIC_FILENAME",
     "STATIC_FORMATS",
-    "CJK_FONT_FAMILIES",
 ]
 
 Lang = Literal["en", "zh"]
@@ -75,25 +74,6 @@ STATIC_FILENAME: str = "g60_corridor"
 #: Formats :func:`save_static` writes.
 STATIC_FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
 
-#: CJK font families tried in order (simplified-Chinese faces first).
-CJK_FONT_FAMILIES: tuple[str, ...] = (
-    "Noto Sans CJK SC",
-    "Noto Sans SC",
-    "Source Han Sans SC",
-    "Source Han Sans CN",
-    "Noto Serif CJK SC",
-    "WenQuanYi Zen Hei",
-    "WenQuanYi Micro Hei",
-    "Droid Sans Fallback",
-    "AR PL UMing CN",
-    "Microsoft YaHei",
-    "SimHei",
-    "PingFang SC",
-    "Heiti SC",
-    "Arial Unicode MS",
-    "Noto Sans CJK JP",
-    "Noto Sans CJK TC",
-)
 
 #: Deterministic file metadata per format (no dates, no matplotlib version).
 _METADATA: dict[str, dict[str, Any]] = {
@@ -205,7 +185,7 @@ def _find_cjk_font_cached(probe: str) -> str | None:
         for name in known
         if any(key in name for key in ("CJK", "Han Sans", "Hei", "Ming", "Song", "Kai"))
     )
-    for family in (*CJK_FONT_FAMILIES, *extra):
+    for family in (*settings.CJK_FONT_FAMILIES, *extra):
         if family not in known:
             continue
         try:
@@ -643,7 +623,7 @@ def _pick_font(lang: Lang) -> tuple[Lang, font_manager.FontProperties]:
     if lang == "zh" and cjk is None:
         warnings.warn(
             "no font with Chinese glyphs found (looked for "
-            f"{', '.join(CJK_FONT_FAMILIES[:3])}, ...): the static map uses English "
+            f"{', '.join(settings.CJK_FONT_FAMILIES[:3])}, ...): the static map uses English "
             "labels instead of drawing empty boxes. Install one (Debian/Ubuntu: "
             "apt-get install fonts-noto-cjk) and remove matplotlib's font cache "
             "(matplotlib.get_cachedir()).",
