@@ -17,13 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-from _common import DATA, child_json, mb, print_machine, table
-
-
-def _worker_peak_rss_mb() -> float:
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+from _common import DATA, child_json, mb, peak_rss_mb, print_machine, table
 
 
 def _child(argv: list[str]) -> None:
@@ -54,9 +48,10 @@ def _child(argv: list[str]) -> None:
                 path, engine="dask", scheduler=cluster.scheduler_address, blocksize=blocksize
             )
             out["count_s"] = time.perf_counter() - t0
-            out["worker_peak_rss_mb"] = max(client.run(_worker_peak_rss_mb).values())
+            out["worker_peak_rss_mb"] = max(client.run(peak_rss_mb).values())
             out["partitions"] = counts.attrs["partitions"]
     out["counts"] = counts["partners"].tolist()
+    out["peak_rss_mb"] = peak_rss_mb()
     print(json.dumps(out))
 
 

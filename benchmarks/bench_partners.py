@@ -7,7 +7,7 @@ Each measurement is a fresh process:
 
 * ``load``: ``g60map.load_partners(path)`` on the CSV and on the GeoParquet file; the
   time of that call (imports excluded, first boundary load included) and the process's
-  peak RSS (``ru_maxrss``; the bare imports alone are reported as the baseline);
+  peak RSS (``VmHWM``; the RSS after the imports alone is reported as the baseline);
 * ``map``: load the CSV, ``build_map(partners, investments)`` and ``save_map`` (default,
   CDN links, and ``self_contained=True``); build time, HTML size, peak RSS;
 * then headless Chromium opens each self-contained map (offline) and the time to draw it
@@ -27,14 +27,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import DATA, Chromium, child_json, mb, med, print_machine, table
+from _common import DATA, Chromium, child_json, mb, med, peak_rss_mb, print_machine, table
 
 SIZES = (1_000, 10_000, 100_000, 1_000_000)
 
 
 def _child(argv: list[str]) -> None:
     """Run one measurement in this (fresh) process and print a JSON line."""
-    import resource
     import warnings
 
     mode, path = argv[0], argv[1]
@@ -44,15 +43,14 @@ def _child(argv: list[str]) -> None:
     if mode == "map":
         from g60map.render.interactive import build_map, save_map
     import_s = time.perf_counter() - t0
-    base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    out: dict = {"import_s": import_s, "base_rss_mb": base_rss}
+    out: dict = {"import_s": import_s, "base_rss_mb": peak_rss_mb()}
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a clean synthetic table must load without warnings
         t0 = time.perf_counter()
         partners = g60map.load_partners(path)
         out["load_s"] = time.perf_counter() - t0
     out["rows"] = len(partners)
-    out["load_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out["load_rss_mb"] = peak_rss_mb()
     if mode == "map":
         investments = g60map.load_investments()
         t0 = time.perf_counter()
@@ -64,6 +62,7 @@ def _child(argv: list[str]) -> None:
         sc = save_map(m, Path(argv[2]) / "self_contained.html", self_contained=True)
         out["html_bytes"] = html.stat().st_size
         out["html_sc_bytes"] = sc.stat().st_size
+    out["peak_rss_mb"] = peak_rss_mb()
     print(json.dumps(out))
 
 

@@ -43,6 +43,7 @@ ENGINES: tuple[str, ...] = ("pandas", "dask")
 COUNT_COLUMNS: list[str] = ["code", "name_en", "name_zh", "province_en", "role", "partners"]
 
 _DUPLICATE_PREFIX = "duplicate of row "
+_NO_ROWS = "file has a header but no data rows (add rows)"
 _CHUNK = 1 << 24
 
 
@@ -188,38 +189,50 @@ def _quiet_worker_warnings() -> None:
     warnings.filterwarnings("ignore", message="The inplace keyword", module="pandas")
 
 
+def _as_table(part: pd.DataFrame, label: str, text: bool) -> tuple[pd.DataFrame, list[Problem]]:
+    """Return a partition as :func:`g60map.io.read_table` would (local rows from 2)."""
+    import pandas as pd
+
+    from .io import frame_to_text
+
+    if not text:
+        return frame_to_text(part, label)
+    df = part.astype(str)
+    df.columns = [str(c).strip() for c in df.columns]
+    df.index = pd.RangeIndex(2, len(df) + 2, name="row")
+    df.attrs["file"] = label
+    return df, []
+
+
+def _key_hashes(df: pd.DataFrame) -> Any:
+    """Hash of each row's key cell (``name``, else the first column), as in validate."""
+    import pandas as pd
+
+    key = list(df.columns).index("name") if "name" in df.columns else 0
+    return pd.util.hash_array(df.iloc[:, key].to_numpy(dtype=object), categorize=False)
+
+
 def _count_partition(part: pd.DataFrame, label: str, outside: str, text: bool) -> dict[str, Any]:
-    """Validate and join one partition; return its counts, problems and row hashes.
+    """Validate and join one partition; return its counts, problems and key hashes.
 
     Runs on a worker. Row numbers in the problems are local (first row = 2); the driver
     shifts them by the rows of the partitions before.
     """
-    import pandas as pd
-
-    from .io import frame_to_text
     from .tables import _join
 
-    n = len(part)
-    if text:
-        df = part.astype(str)
-        df.columns = [str(c).strip() for c in df.columns]
-        df.index = pd.RangeIndex(2, n + 2, name="row")
-        df.attrs["file"] = label
-        read_problems: list[Problem] = []
-    else:
-        df, read_problems = frame_to_text(part, label)
+    df, read_problems = _as_table(part, label, text)
     result: dict[str, Any] = {
-        "rows": n,
+        "rows": len(df),
         "counts": {},
         "read_problems": read_problems,
         "problems": [],
         "notes": [],
-        "hashes": pd.util.hash_pandas_object(df, index=False).to_numpy(),
+        "keys": _key_hashes(df) if len(df.columns) else None,
     }
-    if n == 0 or read_problems:
+    if len(df) == 0 or read_problems:
         return result
     gdf, problems, notes = _join(df, "partners", outside)  # type: ignore[arg-type]
-    # Duplicates are found across partitions by the driver, from the row hashes.
+    # Duplicate rows are found across partitions by the driver (see _duplicate_problems).
     result["problems"] = [
         p for p in problems if not (p.column is None and p.message.startswith(_DUPLICATE_PREFIX))
     ]
@@ -227,6 +240,14 @@ def _count_partition(part: pd.DataFrame, label: str, outside: str, text: bool) -
     codes = gdf.loc[gdf["in_corridor"].to_numpy(), "city_code"]
     result["counts"] = {str(k): int(v) for k, v in codes.value_counts().items()}
     return result
+
+
+def _row_hashes(part: pd.DataFrame, label: str, text: bool, local: Any) -> Any:
+    """Hash the whole text rows at positions ``local`` of a partition (worker side)."""
+    import pandas as pd
+
+    df, _ = _as_table(part, label, text)
+    return pd.util.hash_pandas_object(df.iloc[local], index=False).to_numpy()
 
 
 def _shift(problems: list[Problem], offset: int, seen: set[Problem]) -> list[Problem]:
@@ -244,19 +265,49 @@ def _shift(problems: list[Problem], offset: int, seen: set[Problem]) -> list[Pro
     return out
 
 
-def _duplicate_problems(hashes: Any, label: str) -> list[Problem]:
+def _duplicate_problems(
+    results: list[dict[str, Any]],
+    offsets: Any,
+    parts: list[Any],
+    label: str,
+    text: bool,
+    client: Any,
+    dask: Any,
+) -> list[Problem]:
+    """Find whole-row duplicates across partitions, as :func:`validate_table` reports them.
+
+    Like the in-memory check, only rows whose key cell repeats can be duplicates: the
+    partitions sent the hash of that cell for every row; the rows whose key hash repeats
+    (none, for a table of distinct names) are hashed whole by a second, small pass over
+    their partitions, and equal row hashes are duplicates (64-bit hashes: a false match is
+    as likely as 1 in 10^19 per pair).
+    """
     import numpy as np
     import pandas as pd
 
-    h = pd.Series(hashes)
+    if any(r["keys"] is None for r in results):
+        return []
+    keys = np.concatenate([r["keys"] for r in results])
+    candidates = np.flatnonzero(pd.Series(keys).duplicated(keep=False).to_numpy())
+    if not len(candidates):
+        return []
+    bounds = np.append(offsets, len(keys))
+    tasks, rows = [], []
+    for i, part in enumerate(parts):
+        local = candidates[(candidates >= bounds[i]) & (candidates < bounds[i + 1])] - bounds[i]
+        if len(local):
+            tasks.append(dask.delayed(_row_hashes, pure=True)(part, label, text, local))
+            rows.append(local + bounds[i] + 2)  # spreadsheet rows
+    hashes = np.concatenate(client.gather(client.compute(tasks)))
+    rows = np.concatenate(rows)
+    h = pd.Series(hashes, index=rows)
     dup = h.duplicated(keep="first").to_numpy()
     if not dup.any():
         return []
-    first = pd.Series(np.arange(len(h)) + 2).groupby(h.to_numpy()).transform("first")
-    rows = np.flatnonzero(dup) + 2
+    first = pd.Series(rows, index=rows).groupby(hashes).transform("first").to_numpy()
     return [
         Problem(label, int(r), None, f"{_DUPLICATE_PREFIX}{int(f)} (delete one of them)")
-        for r, f in zip(rows, first.to_numpy()[dup], strict=True)
+        for r, f in zip(rows[dup], first[dup], strict=True)
     ]
 
 
@@ -335,6 +386,26 @@ def _count_dask(
             client.run(_quiet_worker_warnings)
             try:
                 results = client.gather(client.compute(tasks))
+                rows = sum(r["rows"] for r in results)
+                if rows == 0:
+                    raise G60InputError([Problem(label, None, None, _NO_ROWS)])
+                offsets = np.concatenate([[0], np.cumsum([r["rows"] for r in results])[:-1]])
+                seen: set[Problem] = set()
+                read_problems = [
+                    p
+                    for r, off in zip(results, offsets, strict=True)
+                    for p in _shift(r["read_problems"], int(off), seen)
+                ]
+                if read_problems:
+                    raise G60InputError(read_problems)
+                problems: list[Problem] = []
+                notes: list[Problem] = []
+                for r, off in zip(results, offsets, strict=True):
+                    problems += _shift(r["problems"], int(off), seen)
+                    notes += _shift(r["notes"], int(off), seen)
+                problems += _duplicate_problems(
+                    results, offsets, parts, label, text, client, dask
+                )
             except pd.errors.ParserError as exc:
                 raise G60InputError(
                     [Problem(label, None, None, f"not a valid CSV table: {exc}")]
@@ -343,25 +414,6 @@ def _count_dask(
         if cluster is not None:
             cluster.close()
 
-    rows = sum(r["rows"] for r in results)
-    if rows == 0:
-        raise G60InputError(
-            [Problem(label, None, None, "file has a header but no data rows (add rows)")]
-        )
-    offsets = np.concatenate([[0], np.cumsum([r["rows"] for r in results])[:-1]])
-    seen: set[Problem] = set()
-    read_problems = [
-        p for r, off in zip(results, offsets, strict=True)
-        for p in _shift(r["read_problems"], int(off), seen)
-    ]
-    if read_problems:
-        raise G60InputError(read_problems)
-    problems: list[Problem] = []
-    notes: list[Problem] = []
-    for r, off in zip(results, offsets, strict=True):
-        problems += _shift(r["problems"], int(off), seen)
-        notes += _shift(r["notes"], int(off), seen)
-    problems += _duplicate_problems(np.concatenate([r["hashes"] for r in results]), label)
     if problems:
         raise G60InputError(_sorted(problems))
     if notes and outside == "warn":

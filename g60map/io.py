@@ -143,14 +143,17 @@ def read_table(path: str | os.PathLike[str]) -> pd.DataFrame:
                 [Problem(label, None, None, "file is empty (add a header row and data rows)")]
             )
         encoding = _encoding(raw, label)
-        # UTF-8 is parsed straight from the bytes (no decoded copy of the whole file).
-        source = (
-            _io.BytesIO(raw) if encoding == "utf-8-sig" else _io.StringIO(raw.decode(encoding))
-        )
+        if encoding == "utf-8-sig":
+            # Checked UTF-8: the C parser reads the bytes as they are (no decoded copy of
+            # the file, no re-encoding), after the BOM if there is one.
+            source: _io.IOBase = _io.BytesIO(raw)
+            source.seek(len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0)
+        else:
+            source = _io.StringIO(raw.decode(encoding))
         try:
             df = pd.read_csv(
                 source,
-                encoding="utf-8-sig" if encoding == "utf-8-sig" else None,
+                encoding="utf-8",
                 dtype=str,
                 keep_default_na=False,
                 skip_blank_lines=True,
@@ -193,10 +196,15 @@ def _read_parquet(path: Path, label: str) -> pd.DataFrame:
 def _as_text(values: pd.Series) -> pd.Series:
     """Return ``values`` as ``str`` cells; missing values become empty strings."""
     if pd.api.types.is_float_dtype(values.dtype):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
         arr = values.to_numpy(dtype=float)
-        text = arr.astype(str)  # shortest repr that round-trips
-        text[np.isnan(arr)] = ""
-        return pd.Series(text, index=values.index, dtype=str)
+        # Shortest text that reads back as the same float64 (Arrow's formatter; ~10x
+        # faster than numpy's), NaN -> "".
+        text = pc.cast(pa.array(arr, from_pandas=True), pa.string())
+        text = pc.fill_null(text, "")
+        return pd.Series(text.to_numpy(zero_copy_only=False), index=values.index, dtype=str)
     missing = values.isna().to_numpy()
     text = values.astype(str)
     if missing.any():

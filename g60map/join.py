@@ -160,7 +160,7 @@ def resolve_cities(values: pd.Series, file: str) -> tuple[pd.Series, list[Proble
     bad = {v: m[1] for v, m in matches.items() if m[1]}
     if bad:
         mask = values.isin(list(bad)).to_numpy()
-        for r, v in zip(values.index[mask].tolist(), values.to_numpy()[mask], strict=True):
+        for r, v in zip(values.index[mask].tolist(), values[mask].to_numpy(), strict=True):
             problems.append(Problem(file, r, "city", bad[v]))
     return codes.astype(str), problems
 

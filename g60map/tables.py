@@ -63,8 +63,8 @@ def _join(
     city_en = units["city_en"].to_dict()
     for r, code, cell in zip(
         parsed.index[conflict].tolist(),
-        located.to_numpy()[conflict],
-        parsed["city"].to_numpy()[conflict],
+        located[conflict].to_numpy(),
+        parsed["city"][conflict].to_numpy(),
         strict=True,
     ):
         problems.append(
@@ -84,7 +84,7 @@ def _join(
         names = load_admin_units().set_index("code")["name_en"].to_dict()
         for r, code, x, y in zip(
             parsed.index[beyond].tolist(),
-            located.to_numpy()[beyond],
+            located[beyond].to_numpy(),
             lon[beyond],
             lat[beyond],
             strict=True,
@@ -101,8 +101,10 @@ def _join(
 
     code = pd.Series(np.where(has_point, located.where(in_member, ""), named), index=parsed.index)
     cities = load_cities().set_index("code")
-    seat_lon = code.map(cities["lon"]).to_numpy(dtype=float)
-    seat_lat = code.map(cities["lat"]).to_numpy(dtype=float)
+    keys, distinct = pd.factorize(code, use_na_sentinel=False)  # a handful of codes
+    seats = cities.reindex(distinct)
+    seat_lon = seats["lon"].to_numpy(dtype=float)[keys]
+    seat_lat = seats["lat"].to_numpy(dtype=float)[keys]
     out = parsed.copy()
     out["city_code"] = code
     out = out.join(units, on="city_code")

@@ -60,7 +60,35 @@ def _rows(index: pd.Index, mask: pd.Series, *columns: pd.Series) -> Iterable[tup
     keep = mask.to_numpy(dtype=bool)
     if not keep.any():
         return iter(())
-    return zip(index[keep].tolist(), *(c.to_numpy()[keep] for c in columns), strict=True)
+    return zip(index[keep].tolist(), *(c[keep].to_numpy() for c in columns), strict=True)
+
+
+def _to_float(text: pd.Series) -> pd.Series:
+    """``pd.to_numeric(text, errors="coerce")`` for stripped text, fast on large columns.
+
+    Arrow's string -> float64 cast (vectorised, ~10x faster) is used when it accepts
+    every non-empty cell and pandas would return float64 too (some cell is empty or has
+    a ``.``, exponent, ``inf`` or ``nan``); otherwise pandas parses the column. Both read
+    the same numbers; Arrow rounds correctly where pandas' parser can be one unit in the
+    last place off (more than 15 significant digits, large exponents).
+    """
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+    except ImportError:  # pragma: no cover - pyarrow is a dependency
+        return pd.to_numeric(text, errors="coerce")
+    try:
+        arr = pa.array(text, type=pa.string())
+        empty = pc.equal(arr, "")
+        floaty = pc.any(pc.or_(empty, pc.match_substring_regex(arr, "[.eEnNiI]"))).as_py()
+        if not floaty:
+            return pd.to_numeric(text, errors="coerce")
+        values = pc.cast(pc.if_else(empty, pa.scalar(None, pa.string()), arr), pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        return pd.to_numeric(text, errors="coerce")
+    return pd.Series(
+        values.to_numpy(zero_copy_only=False), index=text.index, dtype="float64", name=text.name
+    )
 
 
 def formula_cells(series: pd.Series) -> pd.Series:
@@ -95,11 +123,11 @@ def _coordinates(df: pd.DataFrame, file: str, problems: list[Problem]) -> pd.Dat
         out["lat"] = np.nan
         return out
     lon_txt, lat_txt = df["lon"].str.strip(), df["lat"].str.strip()
-    lon = pd.to_numeric(lon_txt, errors="coerce")
-    lat = pd.to_numeric(lat_txt, errors="coerce")
+    lon = _to_float(lon_txt)
+    lat = _to_float(lat_txt)
     for name, txt, num in (("lon", lon_txt, lon), ("lat", lat_txt, lat)):
         bad = ((txt != "") & num.isna()).to_numpy()
-        for r, cell in zip(df.index[bad].tolist(), txt.to_numpy()[bad], strict=True):
+        for r, cell in zip(df.index[bad].tolist(), txt[bad].to_numpy(), strict=True):
             problems.append(
                 Problem(file, r, name, f"{cell!r} is not a number (decimal degrees, e.g. 121.23)")
             )
@@ -231,7 +259,7 @@ def validate_table(df: pd.DataFrame, kind: str) -> tuple[pd.DataFrame, list[Prob
             pd.Series(candidates.index, index=candidates.index).groupby(groups).transform("first")
         )
         mask = dup.to_numpy()
-        for r, f in zip(candidates.index[mask].tolist(), first.to_numpy()[mask], strict=True):
+        for r, f in zip(candidates.index[mask].tolist(), first[mask].to_numpy(), strict=True):
             problems.append(
                 Problem(file, r, None, f"duplicate of row {f} (delete one of them)")
             )
