@@ -7,26 +7,68 @@ The data flows one way: load (:mod:`g60map.io`, :mod:`g60map.boundaries`) -> val
 
 from __future__ import annotations
 
+import importlib
 from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
 
 from ._errors import G60Error, G60InputError, MissingDependencyError, UnknownCityError
 from .boundaries import load_boundaries
-from .corridor import (
-    corridor_overview,
-    corridor_spokes,
-    corridor_summary,
-    distance_from_hub,
-    g60_trunk,
-    hub_rings,
-    summary_table,
-)
 from .datum import gcj02_to_wgs84, wgs84_to_gcj02
-from .export import corridor_layers, export_layers, write_table
 from .io import load_cities
-from .render.interactive import build_map, map_fragment, map_html, map_iframe, save_map
-from .render.report import build_report
-from .render.static import render_static, save_static
 from .tables import G60Warning, load_investments, load_partners
+
+# Analysis, export and rendering are imported on first use, so that the command line and
+# a plain ``import g60map`` don't pay for matplotlib or folium until they draw something.
+_LAZY: dict[str, str] = {
+    **dict.fromkeys(
+        [
+            "corridor_overview",
+            "corridor_spokes",
+            "corridor_summary",
+            "distance_from_hub",
+            "g60_trunk",
+            "hub_rings",
+            "summary_table",
+        ],
+        ".corridor",
+    ),
+    **dict.fromkeys(["corridor_layers", "export_layers", "write_table"], ".export"),
+    **dict.fromkeys(
+        ["build_map", "map_fragment", "map_html", "map_iframe", "save_map"],
+        ".render.interactive",
+    ),
+    "build_report": ".render.report",
+    **dict.fromkeys(["render_static", "save_static"], ".render.static"),
+}
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from .corridor import (
+        corridor_overview,
+        corridor_spokes,
+        corridor_summary,
+        distance_from_hub,
+        g60_trunk,
+        hub_rings,
+        summary_table,
+    )
+    from .export import corridor_layers, export_layers, write_table
+    from .render.interactive import build_map, map_fragment, map_html, map_iframe, save_map
+    from .render.report import build_report
+    from .render.static import render_static, save_static
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'g60map' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 try:
     __version__ = version("g60map")
