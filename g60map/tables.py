@@ -36,6 +36,9 @@ _LEADING = {
         "amount", "currency", "amount_cny", "amount_usd", "date",
     ],
 }
+_DERIVED = [
+    "city_code", "city_en", "city_zh", "province_en", "in_corridor", "amount_cny", "amount_usd",
+]
 _TRAILING = ["in_corridor", "location_precision", "lon", "lat", "geometry"]
 
 
@@ -105,7 +108,9 @@ def _join(
     seats = cities.reindex(distinct)
     seat_lon = seats["lon"].to_numpy(dtype=float)[keys]
     seat_lat = seats["lat"].to_numpy(dtype=float)[keys]
-    out = parsed.copy()
+    # Columns this function derives are recomputed, even if the input had them (a table
+    # saved from an earlier load).
+    out = parsed.drop(columns=[c for c in _DERIVED if c in parsed.columns])
     out["city_code"] = code
     out = out.join(units, on="city_code")
     for col in ("city_en", "city_zh", "province_en"):
@@ -156,6 +161,8 @@ def _load(path: str | os.PathLike[str] | None, kind: Kind, outside: Outside) -> 
             G60Warning,
             stacklevel=3,
         )
+    if "row" in gdf.columns:  # e.g. a table saved from an earlier load: keep it, renamed
+        gdf = gdf.rename(columns={"row": "row_input"})
     return gdf.reset_index(names="row")
 
 
@@ -167,7 +174,8 @@ def load_partners(
     Parameters
     ----------
     path : path-like, optional
-        CSV (UTF-8, UTF-8 with BOM, GBK, GB18030) or .xlsx with a ``name`` column and
+        CSV (UTF-8, UTF-8 with BOM, GBK, GB18030), .xlsx or GeoParquet (``.parquet``;
+        its point geometry gives ``lon``/``lat``) with a ``name`` column and
         ``city`` and/or ``lon``/``lat`` (WGS-84); optional ``kind``, ``website``,
         ``description``; other columns are kept. Default: the packaged partners named
         in the source article.

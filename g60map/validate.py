@@ -153,22 +153,7 @@ def _coordinates(df: pd.DataFrame, file: str, problems: list[Problem]) -> pd.Dat
         problems.append(Problem(file, r, "lat", f"lat {y} is outside -90..90"))
     for r, x, _ in _rows(df.index, lon_bad, lon, lat):
         problems.append(Problem(file, r, "lon", f"lon {x} is outside -180..180"))
-    # In range, but in the corridor's latitude/longitude the other way round.
-    corridor_swap = (
-        both & ~swapped & ~lat_bad & ~lon_bad
-        & lat.between(115, 125) & lon.between(25, 35)
-    )
-    for r, x, y in _rows(df.index, corridor_swap, lon, lat):
-        problems.append(
-            Problem(
-                file,
-                r,
-                "lat",
-                f"lat {y}, lon {x} lies outside China; lon and lat are probably "
-                "swapped (swap the two columns)",
-            )
-        )
-    ok = both & ~(swapped | lat_bad | lon_bad | corridor_swap)
+    ok = both & ~(swapped | lat_bad | lon_bad)
     out["lon"] = lon.where(ok)
     out["lat"] = lat.where(ok)
     return out

@@ -119,3 +119,13 @@ def test_check_table_returns_errors_and_notes(write_csv):
     assert errors == [] and len(notes) == 1
     errors, _ = check_table(write_csv("", name="e.csv"), "partners")
     assert "file is empty" in str(errors[0])
+
+
+def test_saved_output_loads_again(tmp_path):
+    partners = load_partners()
+    path = tmp_path / "again.csv"
+    partners.drop(columns="geometry").to_csv(path, index=False)
+    again = load_partners(path)
+    assert again["row"].tolist() == list(range(2, 2 + len(partners)))
+    assert again["row_input"].astype(int).tolist() == partners["row"].tolist()
+    assert again["city_code"].tolist() == partners["city_code"].tolist()
