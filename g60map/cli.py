@@ -1,15 +1,20 @@
 """Command-line interface: argument parsing only; each command chains the public API.
 
 Exit codes: 0 ok, 1 bad input, 2 usage. Errors print one clear message, never a traceback.
+Progress of the slower steps goes to stderr (silence it with ``--quiet``); stdout carries
+only the result (the paths written, or the table asked for).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
+import time
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from ._errors import G60Error, G60InputError
 
@@ -17,9 +22,34 @@ __all__ = ["main", "build_parser"]
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 
+_QUIET = False
+
 
 def _print_warning(message, category, filename, lineno, file=None, line=None):  # noqa: ANN001
     print(f"warning: {message}", file=sys.stderr)
+
+
+@contextlib.contextmanager
+def _step(label: str) -> Iterator[None]:
+    """Print ``label ...`` before a step and how long it took after it (stderr)."""
+    if _QUIET:
+        yield
+        return
+    print(f"g60map: {label} ...", file=sys.stderr, flush=True)
+    start = time.perf_counter()
+    yield
+    print(f"g60map: {label} done ({time.perf_counter() - start:.1f} s)", file=sys.stderr)
+
+
+def _tables(args: argparse.Namespace) -> dict[str, Any]:
+    """Load the partners and investments named on the command line (packaged ones if not)."""
+    from .tables import load_investments, load_partners
+
+    with _step(f"loading partners ({args.partners or 'packaged'})"):
+        partners = load_partners(args.partners)
+    with _step(f"loading investments ({args.investments or 'packaged'})"):
+        investments = load_investments(args.investments)
+    return {"partners": partners, "investments": investments}
 
 
 def _cmd_info(args: argparse.Namespace) -> int:
@@ -48,39 +78,99 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 def _cmd_build(args: argparse.Namespace) -> int:
     from .render.interactive import build_map, save_map
-    from .tables import load_investments, load_partners
 
-    partners = load_partners(args.partners)
-    investments = load_investments(args.investments)
-    m = build_map(
-        partners=partners,
-        investments=investments,
-        lang=args.lang,
-        basemap=args.basemap,
-    )
-    path = save_map(m, Path(args.out) / "g60_corridor.html", self_contained=args.self_contained)
+    tables = _tables(args)
+    with _step("building the map"):
+        m = build_map(**tables, lang=args.lang, basemap=args.basemap)
+    with _step("writing the map"):
+        path = save_map(m, Path(args.out) / "g60_corridor.html", self_contained=args.self_contained)
     print(path)
     return EXIT_OK
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
     from .export import export_layers
-    from .tables import load_investments, load_partners
 
-    partners = load_partners(args.partners)
-    investments = load_investments(args.investments)
-    paths = export_layers(
-        args.out, args.format, partners=partners, investments=investments
-    )
+    tables = _tables(args)
+    with _step(f"exporting layers ({args.format})"):
+        paths = export_layers(args.out, args.format, **tables)
     for path in paths:
         print(path)
     return EXIT_OK
 
 
-def _add_map_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--partners", metavar="FILE", help="partners table (CSV/xlsx)")
+def _cmd_render(args: argparse.Namespace) -> int:
+    from .render.static import STATIC_FILENAME, render_static, save_static
+
+    tables = _tables(args)
+    with _step("drawing the static map"):
+        fig, _ = render_static(**tables, lang=args.lang)
+    out = Path(args.out) / f"{STATIC_FILENAME}.{args.format}"
+    with _step(f"writing {args.format.upper()}"):
+        path = save_static(fig, out, format=args.format, dpi=args.dpi)
+    print(path)
+    return EXIT_OK
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .render.report import build_report
+
+    tables = _tables(args)
+    with _step("building the report"):
+        path = build_report(args.out, **tables)
+    print(path)
+    return EXIT_OK
+
+
+def _cmd_count_partners(args: argparse.Namespace) -> int:
+    from .engine import count_partners_by_city
+
+    with _step(f"counting partners ({args.engine} engine)"):
+        counts = count_partners_by_city(
+            args.file,
+            engine=args.engine,
+            n_workers=args.workers,
+            outside=args.outside,
+            scheduler=args.scheduler,
+        )
+    print(counts.to_string(index=False))
+    info = counts.attrs
+    print(
+        f"{info['rows']} rows: {int(counts['partners'].sum())} in the corridor, "
+        f"{info['outside']} outside ({info['engine']} engine, {info['partitions']} partition(s))"
+    )
+    return EXIT_OK
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be positive: {text!r}")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {text!r}")
+    return value
+
+
+def _add_out(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--out", default="outputs", metavar="DIR", help="output folder")
+
+
+def _add_tables(p: argparse.ArgumentParser, lang: bool = False) -> None:
+    p.add_argument("--partners", metavar="FILE", help="partners table (CSV/xlsx/GeoParquet)")
     p.add_argument("--investments", metavar="FILE", help="investments table (CSV/xlsx)")
-    p.add_argument("--lang", choices=["en", "zh"], default="en", help="label language")
+    if lang:
+        p.add_argument("--lang", choices=["en", "zh"], default="en", help="label language")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -93,11 +183,14 @@ def build_parser() -> argparse.ArgumentParser:
         "Innovation Corridor.",
     )
     parser.add_argument("--version", action="version", version=f"g60map {__version__}")
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", help="no progress messages on stderr"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     p = sub.add_parser("build", help="build the interactive corridor map (HTML)")
-    p.add_argument("--out", default="outputs", metavar="DIR", help="output folder")
-    _add_map_options(p)
+    _add_out(p)
+    _add_tables(p, lang=True)
     p.add_argument(
         "--basemap",
         default="osm",
@@ -113,7 +206,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_build)
 
     p = sub.add_parser("validate", help="check a partners or investments table")
-    p.add_argument("file", help="CSV or xlsx file")
+    p.add_argument("file", help="CSV, xlsx or GeoParquet file")
     p.add_argument("--kind", choices=["partners", "investments"], default="partners")
     p.set_defaults(func=_cmd_validate)
 
@@ -123,7 +216,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "export", help="export the corridor layers (GeoPackage, GeoJSON, GeoParquet, CSV, xlsx)"
     )
-    p.add_argument("--out", default="outputs", metavar="DIR", help="output folder")
+    _add_out(p)
     p.add_argument(
         "--format",
         choices=["gpkg", "geojson", "parquet", "csv", "xlsx"],
@@ -131,126 +224,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="gpkg: one GeoPackage with 7 layers (default); geojson/parquet: one file per "
         "layer; csv/xlsx: attribute tables, formula-safe",
     )
-    p.add_argument("--partners", metavar="FILE", help="partners table (CSV/xlsx)")
-    p.add_argument("--investments", metavar="FILE", help="investments table (CSV/xlsx)")
+    _add_tables(p)
     p.set_defaults(func=_cmd_export)
 
-    for register in _EXTRA_COMMANDS:
-        register(sub)
-    return parser
-
-
-#: Sub-command registrars added by other modules of this file (export, render, report).
-_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
-
-
-def _cmd_render(args: argparse.Namespace) -> int:
-    from .render.static import STATIC_FILENAME, render_static, save_static
-    from .tables import load_investments, load_partners
-
-    fig, _ = render_static(
-        partners=load_partners(args.partners),
-        investments=load_investments(args.investments),
-        lang=args.lang,
-    )
-    out = Path(args.out) / f"{STATIC_FILENAME}.{args.format}"
-    print(save_static(fig, out, format=args.format, dpi=args.dpi))
-    return EXIT_OK
-
-
-def _cmd_report(args: argparse.Namespace) -> int:
-    from .render.report import build_report
-    from .tables import load_investments, load_partners
-
-    path = build_report(
-        args.out,
-        partners=load_partners(args.partners),
-        investments=load_investments(args.investments),
-    )
-    print(path)
-    return EXIT_OK
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be positive: {text!r}")
-    return value
-
-
-def _register_render_report(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("render", help="draw the static corridor map (PNG, SVG or PDF)")
-    p.add_argument("--out", default="outputs", metavar="DIR", help="output folder")
+    _add_out(p)
     p.add_argument("--format", choices=["png", "svg", "pdf"], default="png")
     p.add_argument("--dpi", type=_positive_float, default=200, metavar="N",
                    help="resolution of PNG output (default 200)")
-    _add_map_options(p)
+    _add_tables(p, lang=True)
     p.set_defaults(func=_cmd_render)
 
     p = sub.add_parser("report", help="write the self-contained HTML report")
-    p.add_argument("--out", default="outputs", metavar="DIR", help="output folder")
-    p.add_argument("--partners", metavar="FILE", help="partners table (CSV/xlsx)")
-    p.add_argument("--investments", metavar="FILE", help="investments table (CSV/xlsx)")
+    _add_out(p)
+    _add_tables(p)
     p.set_defaults(func=_cmd_report)
 
-
-_EXTRA_COMMANDS.append(_register_render_report)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit code."""
-    parser = build_parser()
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
-        return int(exc.code or 0)
-    warnings.showwarning = _print_warning
-    try:
-        return int(args.func(args))
-    except G60InputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_INPUT
-    except (G60Error, FileNotFoundError, PermissionError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_INPUT
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
-
-
-def _cmd_count_partners(args: argparse.Namespace) -> int:
-    from .engine import count_partners_by_city
-
-    counts = count_partners_by_city(
-        args.file,
-        engine=args.engine,
-        n_workers=args.workers,
-        outside=args.outside,
-        scheduler=args.scheduler,
-    )
-    print(counts.to_string(index=False))
-    info = counts.attrs
-    print(
-        f"{info['rows']} rows: {int(counts['partners'].sum())} in the corridor, "
-        f"{info['outside']} outside ({info['engine']} engine, {info['partitions']} partition(s))"
-    )
-    return EXIT_OK
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1: {text!r}")
-    return value
-
-
-def _register_count_partners(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "count-partners",
         help="count partners per corridor city, in memory or out of core (--engine dask)",
@@ -270,9 +259,30 @@ def _register_count_partners(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--outside", choices=["warn", "error", "keep"], default="warn",
                    help="rows outside the nine cities: warn (default), error or keep silently")
     p.set_defaults(func=_cmd_count_partners)
+    return parser
 
 
-_EXTRA_COMMANDS.append(_register_count_partners)
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    global _QUIET
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
+        return int(exc.code or 0)
+    _QUIET = args.quiet
+    warnings.showwarning = _print_warning
+    try:
+        return int(args.func(args))
+    except G60InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except (G60Error, FileNotFoundError, PermissionError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -61,3 +61,13 @@ def test_build_gb18030_partners_then_failed_build_keeps_previous_map(tmp_path, w
     assert f"{bad}:2:city" in err and f"{bad}:3:name" in err and "Traceback" not in err
     assert target.read_bytes() == before
     assert sorted(p.name for p in out.iterdir()) == ["g60_corridor.html"]  # no temp files left
+
+
+def test_progress_on_stderr_and_quiet(tmp_path, capsys):
+    assert main(["export", "--out", str(tmp_path), "--format", "geojson"]) == 0
+    captured = capsys.readouterr()
+    assert "g60map: loading partners (packaged) done" in captured.err
+    assert "g60map:" not in captured.out  # stdout carries only the paths
+    assert all(line.endswith(".geojson") for line in captured.out.split())
+    assert main(["-q", "export", "--out", str(tmp_path), "--format", "geojson"]) == 0
+    assert capsys.readouterr().err == ""
