@@ -277,8 +277,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except G60InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INPUT
-    except (G60Error, FileNotFoundError, PermissionError, ValueError) as exc:
+    except (G60Error, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except OSError as exc:  # unreadable input or unwritable output folder
+        where = f" {exc.filename}" if exc.filename else ""
+        print(
+            f"error: cannot access{where}: {exc.strerror or exc} "
+            "(check the path and its permissions, or choose another --out folder)",
+            file=sys.stderr,
+        )
         return EXIT_INPUT
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -71,3 +71,11 @@ def test_progress_on_stderr_and_quiet(tmp_path, capsys):
     assert all(line.endswith(".geojson") for line in captured.out.split())
     assert main(["-q", "export", "--out", str(tmp_path), "--format", "geojson"]) == 0
     assert capsys.readouterr().err == ""
+
+
+def test_unwritable_output_folder_is_one_clear_error(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    assert main(["-q", "export", "--out", str(blocker / "sub"), "--format", "geojson"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: cannot access") and "--out" in err and "Traceback" not in err
