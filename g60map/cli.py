@@ -22,17 +22,14 @@ __all__ = ["main", "build_parser"]
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 
-_QUIET = False
-
-
 def _print_warning(message, category, filename, lineno, file=None, line=None):  # noqa: ANN001
     print(f"warning: {message}", file=sys.stderr)
 
 
 @contextlib.contextmanager
-def _step(label: str) -> Iterator[None]:
+def _step(args: argparse.Namespace, label: str) -> Iterator[None]:
     """Print ``label ...`` before a step and how long it took after it (stderr)."""
-    if _QUIET:
+    if args.quiet:
         yield
         return
     print(f"g60map: {label} ...", file=sys.stderr, flush=True)
@@ -45,9 +42,9 @@ def _tables(args: argparse.Namespace) -> dict[str, Any]:
     """Load the partners and investments named on the command line (packaged ones if not)."""
     from .tables import load_investments, load_partners
 
-    with _step(f"loading partners ({args.partners or 'packaged'})"):
+    with _step(args, f"loading partners ({args.partners or 'packaged'})"):
         partners = load_partners(args.partners)
-    with _step(f"loading investments ({args.investments or 'packaged'})"):
+    with _step(args, f"loading investments ({args.investments or 'packaged'})"):
         investments = load_investments(args.investments)
     return {"partners": partners, "investments": investments}
 
@@ -80,9 +77,9 @@ def _cmd_build(args: argparse.Namespace) -> int:
     from .render.interactive import build_map, save_map
 
     tables = _tables(args)
-    with _step("building the map"):
+    with _step(args, "building the map"):
         m = build_map(**tables, lang=args.lang, basemap=args.basemap)
-    with _step("writing the map"):
+    with _step(args, "writing the map"):
         path = save_map(m, Path(args.out) / "g60_corridor.html", self_contained=args.self_contained)
     print(path)
     return EXIT_OK
@@ -92,7 +89,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     from .export import export_layers
 
     tables = _tables(args)
-    with _step(f"exporting layers ({args.format})"):
+    with _step(args, f"exporting layers ({args.format})"):
         paths = export_layers(args.out, args.format, **tables)
     for path in paths:
         print(path)
@@ -103,10 +100,10 @@ def _cmd_render(args: argparse.Namespace) -> int:
     from .render.static import STATIC_FILENAME, render_static, save_static
 
     tables = _tables(args)
-    with _step("drawing the static map"):
+    with _step(args, "drawing the static map"):
         fig, _ = render_static(**tables, lang=args.lang)
     out = Path(args.out) / f"{STATIC_FILENAME}.{args.format}"
-    with _step(f"writing {args.format.upper()}"):
+    with _step(args, f"writing {args.format.upper()}"):
         path = save_static(fig, out, format=args.format, dpi=args.dpi)
     print(path)
     return EXIT_OK
@@ -116,7 +113,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from .render.report import build_report
 
     tables = _tables(args)
-    with _step("building the report"):
+    with _step(args, "building the report"):
         path = build_report(args.out, **tables)
     print(path)
     return EXIT_OK
@@ -125,7 +122,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 def _cmd_count_partners(args: argparse.Namespace) -> int:
     from .engine import count_partners_by_city
 
-    with _step(f"counting partners ({args.engine} engine)"):
+    with _step(args, f"counting partners ({args.engine} engine)"):
         counts = count_partners_by_city(
             args.file,
             engine=args.engine,
@@ -149,6 +146,13 @@ def _positive_float(text: str) -> float:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
     if not value > 0:
         raise argparse.ArgumentTypeError(f"must be positive: {text!r}")
+    return value
+
+
+def _dpi(text: str) -> float:
+    value = _positive_float(text)
+    if value > 1200:
+        raise argparse.ArgumentTypeError(f"at most 1200 dpi, not {text!r}")
     return value
 
 
@@ -230,8 +234,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("render", help="draw the static corridor map (PNG, SVG or PDF)")
     _add_out(p)
     p.add_argument("--format", choices=["png", "svg", "pdf"], default="png")
-    p.add_argument("--dpi", type=_positive_float, default=200, metavar="N",
-                   help="resolution of PNG output (default 200)")
+    p.add_argument("--dpi", type=_dpi, default=200, metavar="N",
+                   help="resolution of PNG output (default 200, at most 1200)")
     _add_tables(p, lang=True)
     p.set_defaults(func=_cmd_render)
 
@@ -264,14 +268,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
-    global _QUIET
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
         return int(exc.code or 0)
-    _QUIET = args.quiet
-    warnings.showwarning = _print_warning
+    with warnings.catch_warnings():
+        warnings.showwarning = _print_warning
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         return int(args.func(args))
     except G60InputError as exc:
@@ -291,6 +298,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug: one line, not a traceback
+        print(
+            f"error: internal error ({type(exc).__name__}: {exc}); please report it with the "
+            "command you ran",
+            file=sys.stderr,
+        )
+        return EXIT_INPUT
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -47,6 +47,7 @@ from .boundaries import load_boundaries
 from .corridor import corridor_spokes, corridor_summary
 from .io import load_cities
 from .tables import load_investments, load_partners
+from .validate import FORMULA_PREFIXES
 
 __all__ = [
     "export_layers",
@@ -98,7 +99,6 @@ _EMPTY_GEOMETRY_TYPE = {
     "summary": "MultiPolygon",
 }
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _ILLEGAL_XLSX = re.compile(r"[\000-\010\013\014\016-\037]")
 
 _DESCRIPTIONS = {
@@ -212,8 +212,30 @@ def _promote_multi(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return gdf
 
 
+def _field_names(columns: list[str], geometry: str) -> dict[str, str]:
+    """Return the renames that make user columns valid GIS field names.
+
+    ``fid`` is the GeoPackage feature id, and OGR field names are case-insensitive: such
+    columns get a ``_2``, ``_3`` ... suffix instead of failing the write.
+    """
+    taken = {"fid", geometry.lower()}
+    renames: dict[str, str] = {}
+    for col in columns:
+        if col == geometry:
+            continue
+        name, n = col, 1
+        while name.lower() in taken:
+            n += 1
+            name = f"{col}_{n}"
+        taken.add(name.lower())
+        if name != col:
+            renames[col] = name
+    return renames
+
+
 def _plain(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     out = _promote_multi(gdf).reset_index(drop=True)
+    out = out.rename(columns=_field_names([str(c) for c in out.columns], out.geometry.name))
     out.attrs = {}
     return out
 
@@ -301,9 +323,9 @@ def _write_parquet(gdf: gpd.GeoDataFrame, name: str, tmp: Path) -> None:
 def escape_formulas(df: pd.DataFrame) -> pd.DataFrame:
     """Return a copy whose text cells cannot run as spreadsheet formulas.
 
-    A text cell starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a
-    leading single quote (OWASP "CSV injection"). Numbers, booleans and missing values
-    are left as they are, so ``-5`` stays a number.
+    A text cell or column name starting with ``=``, ``+``, ``-``, ``@``, tab or carriage
+    return gets a leading single quote (OWASP "CSV injection"). Numbers, booleans and
+    missing values are left as they are, so ``-5`` stays a number.
 
     Parameters
     ----------
@@ -327,9 +349,12 @@ def escape_formulas(df: pd.DataFrame) -> pd.DataFrame:
         if values.dtype.kind in "biufcmM":
             continue
         out[col] = values.map(
-            lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v
+            lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_PREFIXES) else v
         ).astype(object)
-    return out
+    # Column names are cells too, in the header row.
+    return out.rename(
+        columns=lambda c: "'" + c if isinstance(c, str) and c.startswith(FORMULA_PREFIXES) else c
+    )
 
 
 def _table(gdf: pd.DataFrame) -> pd.DataFrame:

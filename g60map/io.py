@@ -9,6 +9,7 @@ text (shortest round-trip repr, so no precision is lost).
 from __future__ import annotations
 
 import codecs
+import csv
 import functools
 import io as _io
 import os
@@ -101,6 +102,41 @@ def _encoding(raw: bytes, label: str) -> str:
     )
 
 
+def _first_bad_utf8(raw: bytes) -> int:
+    try:
+        raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return exc.start + (len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0)
+    return 0  # pragma: no cover - only called for files that are not UTF-8
+
+
+def _csv_header(raw: bytes, encoding: str) -> list[str]:
+    """Return the header cells as written (pandas renames repeated names to ``name.1``)."""
+    end = raw.find(b"\n")
+    first = raw[: end if end >= 0 else len(raw)].decode(encoding)
+    return next(csv.reader([first.rstrip("\r")]), [])
+
+
+def _check_header(columns: pd.Index, label: str) -> None:
+    names = [str(c).strip() for c in columns]
+    problems = [
+        Problem(label, 1, name, "column appears more than once (rename or drop one)")
+        for name in dict.fromkeys(n for n in names if names.count(n) > 1)
+    ]
+    if len(names) == 1 and any(sep in names[0] for sep in (";", "\t", "|")):
+        problems.append(
+            Problem(
+                label,
+                1,
+                None,
+                f"header {names[0]!r} is one column: the file is not comma-separated "
+                "(save it as CSV with commas)",
+            )
+        )
+    if problems:
+        raise G60InputError(problems)
+
+
 def read_table(path: str | os.PathLike[str]) -> pd.DataFrame:
     """Read a CSV, .xlsx or (Geo)Parquet table as text, with spreadsheet row numbers.
 
@@ -143,6 +179,21 @@ def read_table(path: str | os.PathLike[str]) -> pd.DataFrame:
                 [Problem(label, None, None, "file is empty (add a header row and data rows)")]
             )
         encoding = _encoding(raw, label)
+        if raw.startswith(codecs.BOM_UTF8) and encoding != "utf-8-sig":
+            bad = _first_bad_utf8(raw)
+            row = raw[:bad].count(b"\n") + 1
+            raise G60InputError(
+                [
+                    Problem(
+                        label,
+                        row,
+                        None,
+                        "file starts with a UTF-8 byte-order mark but is not UTF-8 from this "
+                        "row on (mixed encodings: re-save the whole file as UTF-8)",
+                    )
+                ]
+            )
+        header = _csv_header(raw, encoding)
         if encoding == "utf-8-sig":
             # Checked UTF-8: the C parser reads the bytes as they are (no decoded copy of
             # the file, no re-encoding), after the BOM if there is one.
@@ -163,6 +214,10 @@ def read_table(path: str | os.PathLike[str]) -> pd.DataFrame:
             raise G60InputError(
                 [Problem(label, None, None, f"not a valid CSV table: {exc}")]
             ) from None
+        if len(header) != len(df.columns):  # pragma: no cover - pandas keeps one per field
+            header = list(df.columns)
+        df.columns = header
+    _check_header(df.columns, label)
     df.columns = [str(c).strip() for c in df.columns]
     if df.empty:
         raise G60InputError(

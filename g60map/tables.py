@@ -36,6 +36,7 @@ _LEADING = {
         "amount", "currency", "amount_cny", "amount_usd", "date",
     ],
 }
+_RESERVED = ("row", "geometry")
 _DERIVED = [
     "city_code", "city_en", "city_zh", "province_en", "in_corridor", "amount_cny", "amount_usd",
 ]
@@ -50,6 +51,9 @@ def _join(
     df: pd.DataFrame, kind: Kind, outside: Outside
 ) -> tuple[gpd.GeoDataFrame, list[Problem], list[Problem]]:
     parsed, problems = validate_table(df, kind)
+    # Names this function gives meaning to; an input column of that name is kept, renamed
+    # (e.g. a table saved from an earlier load has a "row" column).
+    parsed = parsed.rename(columns={c: f"{c}_input" for c in _RESERVED if c in parsed.columns})
     file = df.attrs.get("file", "<table>")
     named, city_problems = resolve_cities(parsed["city"], file)
     problems += city_problems
@@ -161,8 +165,6 @@ def _load(path: str | os.PathLike[str] | None, kind: Kind, outside: Outside) -> 
             G60Warning,
             stacklevel=3,
         )
-    if "row" in gdf.columns:  # e.g. a table saved from an earlier load: keep it, renamed
-        gdf = gdf.rename(columns={"row": "row_input"})
     return gdf.reset_index(names="row")
 
 

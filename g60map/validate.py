@@ -44,8 +44,8 @@ CURRENCIES: dict[str, str] = {
     "美元": "USD",
 }
 
-#: Leading characters a spreadsheet would treat as a formula.
-FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@")
+#: Leading characters a spreadsheet would treat as (the start of) a formula.
+FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 
 _SCHEMAS = {"partners": PARTNER_SCHEMA, "investments": INVESTMENT_SCHEMA}
 _ISO_DATE = r"^\d{4}-\d{2}(-\d{2})?$"
@@ -91,6 +91,12 @@ def _to_float(text: pd.Series) -> pd.Series:
     )
 
 
+def _not_a_number(cell: str, hint: str) -> str:
+    if cell.startswith("="):
+        hint = "it is a spreadsheet formula: paste its value instead"
+    return f"{cell!r} is not a number ({hint})"
+
+
 def formula_cells(series: pd.Series) -> pd.Series:
     """Return a boolean mask of cells a spreadsheet would run as a formula.
 
@@ -129,7 +135,7 @@ def _coordinates(df: pd.DataFrame, file: str, problems: list[Problem]) -> pd.Dat
         bad = ((txt != "") & num.isna()).to_numpy()
         for r, cell in zip(df.index[bad].tolist(), txt[bad].to_numpy(), strict=True):
             problems.append(
-                Problem(file, r, name, f"{cell!r} is not a number (decimal degrees, e.g. 121.23)")
+                Problem(file, r, name, _not_a_number(cell, "decimal degrees, e.g. 121.23"))
             )
     one_only = (lon_txt == "") != (lat_txt == "")
     problems += _problems(
@@ -150,9 +156,13 @@ def _coordinates(df: pd.DataFrame, file: str, problems: list[Problem]) -> pd.Dat
     lat_bad = both & ~swapped & (lat.abs() > 90)
     lon_bad = both & ~swapped & (lon.abs() > 180)
     for r, _, y in _rows(df.index, lat_bad, lon, lat):
-        problems.append(Problem(file, r, "lat", f"lat {y} is outside -90..90"))
+        problems.append(
+            Problem(file, r, "lat", f"lat {y} is outside -90..90 (decimal degrees, e.g. 31.03)")
+        )
     for r, x, _ in _rows(df.index, lon_bad, lon, lat):
-        problems.append(Problem(file, r, "lon", f"lon {x} is outside -180..180"))
+        problems.append(
+            Problem(file, r, "lon", f"lon {x} is outside -180..180 (decimal degrees, e.g. 121.22)")
+        )
     ok = both & ~(swapped | lat_bad | lon_bad)
     out["lon"] = lon.where(ok)
     out["lat"] = lat.where(ok)
@@ -183,15 +193,12 @@ def validate_table(df: pd.DataFrame, kind: str) -> tuple[pd.DataFrame, list[Prob
     schema = _SCHEMAS[kind]
     file = df.attrs.get("file", "<table>")
     problems: list[Problem] = []
-    out = df.copy()
-    for col in out.columns:
-        out[col] = out[col].astype(str).str.strip()
-
-    dup_cols = out.columns[out.columns.duplicated()].unique().tolist()
+    dup_cols = df.columns[df.columns.duplicated()].unique().tolist()
     for col in dup_cols:
         problems.append(Problem(file, 1, col, "column appears more than once (rename or drop one)"))
-    if dup_cols:
-        out = out.loc[:, ~out.columns.duplicated()]
+    out = df.loc[:, ~df.columns.duplicated()].copy()
+    for col in out.columns:
+        out[col] = out[col].astype(str).str.strip()
 
     present = set(out.columns)
     for col in schema["required"]:
@@ -256,21 +263,30 @@ def _validate_investment_columns(
 ) -> None:
     if "amount" in present:
         txt = out["amount"].str.replace(",", "", regex=False).str.replace("_", "", regex=False)
-        amount = pd.to_numeric(txt, errors="coerce")
-        bad = (out["amount"] != "") & amount.isna()
+        amount = pd.to_numeric(txt, errors="coerce").astype(float)
+        bad = (out["amount"] != "") & ~np.isfinite(amount)
         for r, cell in _rows(out.index, bad, out["amount"]):
             problems.append(
                 Problem(
                     file,
                     r,
                     "amount",
-                    f"{cell!r} is not a number (write the full amount, "
-                    "e.g. 15000000000, with the unit in 'currency')",
+                    _not_a_number(
+                        cell, "write the full amount, e.g. 15000000000, with the unit in 'currency'"
+                    ),
                 )
             )
-        neg = amount.notna() & (amount <= 0)
-        problems += _problems(file, out.index[neg], "amount", "amount must be positive")
-        out["amount"] = amount.where(~neg)
+        neg = np.isfinite(amount) & (amount <= 0)
+        problems += _problems(
+            file, out.index[neg], "amount", "amount must be positive (write the amount invested)"
+        )
+        # Beyond 1e15 (a quadrillion yuan) an amount is a typo, and converting it can overflow.
+        huge = np.isfinite(amount) & (amount > 1e15)
+        problems += _problems(
+            file, out.index[huge], "amount",
+            "amount is over 10^15: check the figure (write it in units, not thousands)",
+        )
+        out["amount"] = amount.where(np.isfinite(amount) & ~neg & ~huge)
     if "currency" in present:
         upper = {k.upper(): v for k, v in CURRENCIES.items()}
         cur = out["currency"].str.upper().map(upper).fillna("")

@@ -8,7 +8,6 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -38,6 +37,7 @@ from g60map.render.assets import (
     inline_css,
     read_asset,
 )
+from tests._browser import CHROMIUM_ARGS, CHROMIUM_PATH, require_browser
 
 NASTY = "A&B <i>x</i> `tick` ${alert(1)} \\n </script> 'q\" 松江"
 RANDOM_ID = re.compile(r"(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f])")
@@ -484,16 +484,14 @@ def test_folium_pastes_tooltip_text_raw_into_a_template_literal() -> None:
 
 @pytest.mark.browser
 def test_self_contained_page_works_offline_in_chromium(tmp_path: Path) -> None:
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(chromium).exists():
-        pytest.skip("needs /usr/bin/chromium")
-    sync_api = pytest.importorskip("playwright.sync_api")
+    require_browser()  # skips off CI; on CI a missing browser is a failure
+    from playwright import sync_api
     path = tmp_path / "map.html"
     path.write_text(render_html(build_map(True)), encoding="utf-8")
     outside: list[str] = []
     errors: list[str] = []
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        browser = p.chromium.launch(executable_path=CHROMIUM_PATH, args=list(CHROMIUM_ARGS))
         try:
             page = browser.new_page()
             page.on("pageerror", lambda e: errors.append(str(e)))

@@ -79,3 +79,16 @@ def test_unwritable_output_folder_is_one_clear_error(tmp_path, capsys):
     assert main(["-q", "export", "--out", str(blocker / "sub"), "--format", "geojson"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("error: cannot access") and "--out" in err and "Traceback" not in err
+
+
+def test_dpi_is_capped_as_a_usage_error(capsys):
+    assert main(["render", "--dpi", "1e9"]) == 2
+    assert "at most 1200 dpi" in capsys.readouterr().err
+
+
+def test_main_leaves_warning_handling_as_it_was(write_csv):
+    import warnings
+
+    before = warnings.showwarning
+    main(["-q", "validate", write_csv("name,lon,lat\nA,121.55,29.87\n")])
+    assert warnings.showwarning is before

@@ -302,3 +302,19 @@ def test_empty_tables_keep_their_layer_type(tmp_path):
     assert len(got) == 0 and list(got.columns) == list(partners.columns)
     summary = gpd.read_file(gpkg, layer="summary")
     assert summary["partners"].sum() == 0 and summary["invest_cny"].sum() == 0
+
+
+def test_awkward_user_columns_survive_every_format(tmp_path, write_csv):
+    from g60map import load_partners
+    from g60map.export import export_layers
+
+    partners = load_partners(write_csv(
+        'name,city,fid,NAME_2,Name,"=HYPERLINK(""http://x"")"\nA,Hefei,7,x,y,z\n'
+    ))
+    paths = export_layers(tmp_path, "gpkg", partners=partners)
+    cols = list(gpd.read_file(paths[0], layer="partners").columns)
+    assert {"fid_2", "NAME_2", "Name_3"} <= set(cols)  # fid reserved; names case-insensitive
+    (csv_path,) = [p for p in export_layers(tmp_path, "csv", partners=partners)
+                   if p.name.endswith("partners.csv")]
+    header = csv_path.read_text(encoding="utf-8-sig").splitlines()[0]
+    assert "'=HYPERLINK" in header

@@ -23,7 +23,7 @@ from g60map.render.static import (
     save_static,
 )
 from g60map.tables import G60Warning
-from tests._browser import open_page, requires_browser, screenshot_stats
+from tests._browser import on_ci, open_page, requires_browser, screenshot_stats
 
 CITIES = load_cities()
 
@@ -35,9 +35,17 @@ def en():
 
 @pytest.fixture(scope="module")
 def zh():
-    if find_cjk_font() is None:
-        pytest.skip("no CJK font installed (apt-get install fonts-noto-cjk)")
+    _require_cjk_font()
     return render_static(lang="zh")
+
+
+def _require_cjk_font():
+    """Skip without a CJK font, except on CI, which installs one: there it is a failure."""
+    if find_cjk_font() is None:
+        message = "no CJK font installed (apt-get install fonts-noto-cjk)"
+        if on_ci():
+            pytest.fail(message)
+        pytest.skip(message)
 
 
 def _texts(fig):
@@ -310,8 +318,7 @@ def test_save_rejects_unknown_format_and_keeps_previous_file(en, tmp_path):
 
 @pytest.mark.slow
 def test_cli_render_zh_svg_and_en_png(tmp_path, capsys):
-    if find_cjk_font() is None:
-        pytest.skip("no CJK font installed")
+    _require_cjk_font()
     assert main(["render", "--out", str(tmp_path), "--format", "svg", "--lang", "zh"]) == 0
     svg = (tmp_path / "g60_corridor.svg").read_text(encoding="utf-8")
     for code in CITIES["code"]:  # glyph outlines with curves: not empty "tofu" boxes

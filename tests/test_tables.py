@@ -129,3 +129,46 @@ def test_saved_output_loads_again(tmp_path):
     assert again["row"].tolist() == list(range(2, 2 + len(partners)))
     assert again["row_input"].astype(int).tolist() == partners["row"].tolist()
     assert again["city_code"].tolist() == partners["city_code"].tolist()
+
+
+def test_reserved_input_columns_are_kept_renamed(write_csv):
+    partners = load_partners(write_csv("name,city,geometry\nA,Hefei,POINT (0 0)\n"))
+    assert partners["geometry_input"].tolist() == ["POINT (0 0)"]
+    assert partners.geometry.iloc[0].x == pytest.approx(117.28083)
+
+
+def test_repeated_or_semicolon_headers(write_csv, tmp_path):
+    with pytest.raises(G60InputError, match=r"d.csv:1:name: column appears more than once"):
+        load_partners(write_csv("name,city,name\nA,Hefei,B\n", name="d.csv"))
+    with pytest.raises(G60InputError, match="not comma-separated"):
+        load_partners(write_csv("name;city\nA;Hefei\n", name="s.csv"))
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["name", "city", "name"])
+    wb.active.append(["A", "Hefei", "B"])
+    wb.save(tmp_path / "d.xlsx")
+    with pytest.raises(G60InputError, match=r"d.xlsx:1:name: column appears more than once"):
+        load_partners(tmp_path / "d.xlsx")
+
+
+def test_bom_on_a_gbk_body_is_reported_as_mixed_encodings(tmp_path):
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(b"\xef\xbb\xbfname,city\n" + "阿里云,杭州\n".encode("gbk"))
+    with pytest.raises(G60InputError, match=r"mixed.csv:2: file starts with a UTF-8 byte-order"):
+        load_partners(path)
+
+
+def test_infinite_huge_and_formula_amounts(write_csv):
+    path = write_csv(
+        "investor,project,city,amount,currency,date\n"
+        "X,a,Hefei,inf,CNY,2021-01\nX,b,Hefei,1e400,CNY,2021-01\n"
+        "X,c,Hefei,1e300,USD,2021-01\nX,d,Hefei,=A1*2,CNY,2021-01\n"
+    )
+    with pytest.raises(G60InputError) as err:
+        load_investments(path)
+    text = str(err.value)
+    assert f"{path}:2:amount: 'inf' is not a number" in text
+    assert f"{path}:3:amount: '1e400' is not a number" in text
+    assert f"{path}:4:amount: amount is over 10^15" in text
+    assert f"{path}:5:amount: '=A1*2' is not a number (it is a spreadsheet formula" in text

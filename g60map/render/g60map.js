@@ -9,8 +9,9 @@
   if (root.G60Map) { return; }
 
   var ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  var DEC = {};
-  for (var n = 0; n < ALPHABET.length; n++) { DEC[ALPHABET.charCodeAt(n)] = n; }
+  var DEC = [];
+  for (var n = 0; n < 128; n++) { DEC.push(NaN); }
+  for (n = 0; n < ALPHABET.length; n++) { DEC[ALPHABET.charCodeAt(n)] = n; }
 
   /* Decode encode_ints(): zig-zag integers, 5 bits a character, low bits first. */
   function ints(s) {
@@ -26,21 +27,38 @@
     return out;
   }
 
-  /* First point then deltas -> [[lat, lng], ...]. */
+  /* First point then deltas -> [L.LatLng, ...]: ints() and the running sums in one pass,
+     straight into the objects Leaflet keeps (it adopts L.LatLng instances as they are). */
   function path(s, k) {
-    var a = ints(s), out = [], x = 0, y = 0;
-    for (var i = 0; i + 1 < a.length; i += 2) {
-      x += a[i]; y += a[i + 1];
-      out.push([y / k, x / k]);
+    var LatLng = root.L.LatLng, out = [], v = 0, mul = 1, x = 0, y = 0, odd = false;
+    for (var i = 0; i < s.length; i++) {
+      var c = DEC[s.charCodeAt(i)];
+      if (c >= 32) { v += (c - 32) * mul; mul *= 32; continue; }
+      v += c * mul;
+      var d = v % 2 ? -(v + 1) / 2 : v / 2;
+      v = 0; mul = 1;
+      if (odd) {
+        y += d;
+        var ll = new LatLng(y / k, x / k);
+        ll._g60view = 0; ll._g60pt = null;  /* projection cache of SharedPolygon */
+        out.push(ll);
+      } else { x += d; }
+      odd = !odd;
     }
     return out;
   }
 
+  /* A ring from arc ids (~id: the arc reversed); consecutive arcs share their end point.
+     Neighbouring rings share the arcs' L.LatLng objects. */
   function ring(arcs, ids) {
     var out = [];
     for (var j = 0; j < ids.length; j++) {
-      var id = ids[j], a = id >= 0 ? arcs[id] : arcs[~id].slice().reverse();
-      for (var i = j === 0 ? 0 : 1; i < a.length; i++) { out.push(a[i]); }
+      var id = ids[j], first = j === 0 ? 0 : 1, a = arcs[id >= 0 ? id : ~id], i;
+      if (id >= 0) {
+        for (i = first; i < a.length; i++) { out.push(a[i]); }
+      } else {
+        for (i = a.length - 1 - first; i >= 0; i--) { out.push(a[i]); }
+      }
     }
     return out;
   }
@@ -50,6 +68,54 @@
       return rings.map(function (ids) { return ring(arcs, ids); });
     });
   }
+
+  /* L.Polygon for rings built by ring(): a vertex shared by neighbouring cities and their
+     province outline is projected once per view (zoom and pixel origin), not once per ring,
+     and a polygon wholly inside the renderer's clip box skips the clip, which would return
+     its rings unchanged. Leaflet only reads projected points; the one write, clipPolygon's
+     _code, is recomputed for every point before each use. */
+  var views = 0, SharedPolygon = null;
+  function sharedPolygon(L) {
+    if (SharedPolygon) { return SharedPolygon; }
+    SharedPolygon = L.Polygon.extend({
+      _projectLatlngs: function (latlngs, result, bounds) {
+        var map = this._map, z = map.getZoom(), o = map.getPixelOrigin(), v = map._g60view;
+        if (!v || v.z !== z || v.x !== o.x || v.y !== o.y) {
+          v = map._g60view = { z: z, x: o.x, y: o.y, id: ++views };
+        }
+        this._g60project(latlngs, result, bounds, v.id);
+      },
+      _g60project: function (latlngs, result, bounds, view) {
+        var n = latlngs.length, i;
+        if (!(latlngs[0] instanceof L.LatLng)) {
+          for (i = 0; i < n; i++) { this._g60project(latlngs[i], result, bounds, view); }
+          return;
+        }
+        var map = this._map, pts = new Array(n);
+        for (i = 0; i < n; i++) {
+          var ll = latlngs[i];
+          if (ll._g60view !== view) { ll._g60view = view; ll._g60pt = map.latLngToLayerPoint(ll); }
+          pts[i] = ll._g60pt;
+          bounds.extend(pts[i]);
+        }
+        result.push(pts);
+      },
+      _clipPoints: function () {
+        var b = this._renderer._bounds, w = this.options.weight, px = this._rawPxBounds;
+        if (b && px && !this.options.noClip && px.min.x >= b.min.x - w &&
+            px.min.y >= b.min.y - w && px.max.x <= b.max.x + w && px.max.y <= b.max.y + w) {
+          this._parts = this._rings.filter(function (r) { return r.length > 0; });
+          return;
+        }
+        L.Polygon.prototype._clipPoints.call(this);
+      }
+    });
+    return SharedPolygon;
+  }
+
+  /* 12345 -> "12,345", as toLocaleString("en") writes an integer, without the cost of
+     loading the locale data on first use (the bulk of a page's first cluster icon). */
+  function thousands(n) { return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ","); }
 
   function el(tag, cls, text, parent) {
     var e = document.createElement(tag);
@@ -115,9 +181,11 @@
       var r = labels[i].r + 1;
       return { x1: p.x - r, y1: p.y - r, x2: p.x + r, y2: p.y + r };
     });
+    /* every size read before any label moves: one layout, not one a label */
+    var sizes = labels.map(function (l) { return [l.el.offsetWidth, l.el.offsetHeight]; });
     var placed = [];
     labels.forEach(function (l, i) {
-      var p = pts[i], w = l.el.offsetWidth, h = l.el.offsetHeight, gap = l.gap;
+      var p = pts[i], w = sizes[i][0], h = sizes[i][1], gap = l.gap;
       var best = null, bestCost = Infinity;
       for (var j = 0; j < SPOTS.length; j++) {
         var s = SPOTS[j];
@@ -156,7 +224,7 @@
     if (!d.tiles) { box.style.background = S.background; }
     map.setMinZoom(d.minZoom);
     map.setMaxZoom(d.maxZoom);
-    var arcs = d.arcs.map(function (s) { return path(s, k); });
+    var arcs = d.arcs.map(function (s) { return path(s, k); }), Poly = sharedPolygon(L);
 
     [["g60mCities", 410], ["g60mGrid", 415], ["g60mProvinces", 420], ["g60mLines", 430], ["g60mInvest", 450],
       ["g60mSeats", 580], ["g60mLabels", 640]].forEach(function (p) {
@@ -164,6 +232,14 @@
       pane.style.zIndex = String(p[1]);
     });
     map.getPane("g60mLabels").style.pointerEvents = "none";
+
+    /* The final view first, without animation, so that every layer is projected, and
+       every tile requested, once: for this view, not for the provisional one of L.map(). */
+    var W = box.clientWidth, H = box.clientHeight, wide = W >= 760, roomy = wide && H >= 560;
+    map.fitBounds(L.latLngBounds(d.bounds), {
+      paddingTopLeft: [wide ? 60 : 10, wide ? 70 : 50],
+      paddingBottomRight: [wide ? 250 : 10, 20], animate: false
+    });
 
     if (d.tiles) {
       var topts = { attribution: d.tiles.attribution, maxZoom: d.tiles.maxZoom };
@@ -197,7 +273,7 @@
         fillOpacity: d.tiles ? 0.3 : 1
       };
       style.pane = "g60mCities";
-      var poly = L.polygon(shape(arcs, c.shape), style);
+      var poly = new Poly(shape(arcs, c.shape), style);
       poly.g60code = c.code;
       poly.bindTooltip(function () { return textNode(c.name); },
         { sticky: true, className: "g60m-tip" });
@@ -208,7 +284,7 @@
 
     var provLayer = L.featureGroup();
     d.provinces.forEach(function (p) {
-      provLayer.addLayer(L.polygon(shape(arcs, p.shape), {
+      provLayer.addLayer(new Poly(shape(arcs, p.shape), {
         fill: false, color: S.province, weight: 2, opacity: 0.85, interactive: false,
         pane: "g60mProvinces"
       }));
@@ -275,7 +351,7 @@
         spiderfyDistanceMultiplier: 1.5,
         iconCreateFunction: function (cluster) {
           var count = cluster.getChildCount(), size = count < 100 ? 26 : (count < 10000 ? 34 : 42);
-          var span = el("span", null, count.toLocaleString("en"));
+          var span = el("span", null, thousands(count));
           return L.divIcon({ html: span, className: "g60m-cluster", iconSize: [size, size] });
         }
       });
@@ -321,7 +397,7 @@
           renderer: renderer, pane: "g60mGrid", stroke: false, fillOpacity: 0.85,
           fillColor: P.classes[Math.max(g[j + 3], 0)].color
         });
-        rect.bindTooltip(textNode(g[j + 2].toLocaleString("en") + " " + t.partner_count));
+        rect.bindTooltip(textNode(thousands(g[j + 2]) + " " + t.partner_count));
         partnerLayer.addLayer(rect);
       }
     }
@@ -373,7 +449,7 @@
     }
     var Title = L.Control.extend({
       onAdd: function () {
-        var w = box.clientWidth, narrow = w < 760;
+        var w = W, narrow = w < 760;
         var b = el("div", "g60m-title" + (w < 1100 ? " g60m-title-small" : ""));
         b.style.maxWidth = (narrow ? Math.max(160, w - 140) : Math.max(300, w - 520)) + "px";
         el("div", "g60m-title-main", d.title, b);
@@ -449,7 +525,6 @@
     });
     new Search({ position: "topleft" }).addTo(map);
 
-    var roomy = box.clientWidth >= 760 && box.clientHeight >= 560;
     L.control.layers(null, overlays, { collapsed: !roomy, position: "topright" }).addTo(map);
     L.control.scale({ imperial: false, maxWidth: 160, position: "bottomleft" }).addTo(map);
 
@@ -510,12 +585,12 @@
           btn.textContent = on ? "\u2212" : "+";
           btn.title = on ? t.hide_legend : t.show_legend;
         };
-        var fit = function () {
-          body.style.maxHeight = Math.max(80, box.clientHeight - (roomy ? 130 : 90)) + "px";
+        var fit = function (h) {
+          body.style.maxHeight = Math.max(80, h - (roomy ? 130 : 90)) + "px";
         };
         show(roomy);
-        fit();
-        map.on("resize", fit);
+        fit(H);
+        map.on("resize", function () { fit(box.clientHeight); });
         L.DomEvent.on(btn, "click", function () { show(body.hidden); });
         L.DomEvent.disableClickPropagation(b);
         L.DomEvent.disableScrollPropagation(b);
@@ -523,12 +598,6 @@
       }
     });
     new Legend({ position: "bottomright" }).addTo(map);
-
-    var wide = box.clientWidth >= 760;
-    map.fitBounds(L.latLngBounds(d.bounds), {
-      paddingTopLeft: [wide ? 60 : 10, wide ? 70 : 50],
-      paddingBottomRight: [wide ? 250 : 10, 20]
-    });
 
     var place = function () { if (map.hasLayer(labelLayer)) { placeLabels(map, labels); } };
     map.on("zoomend resize", place);
