@@ -84,7 +84,7 @@ def make_partners(
     if n < 1:
         raise ValueError("n must be >= 1")
     rng = np.random.default_rng(seed)
-    cities = load_boundaries("city")
+    cities = load_boundaries("city", settings.JOIN_RESOLUTION)
     members = cities[cities["is_member"]].set_index("code").loc[list(settings.MEMBER_CODES)]
     area = members.to_crs(settings.EQUAL_AREA_CRS).area.to_numpy()
     weights = np.sqrt(area) / np.sqrt(area).sum()

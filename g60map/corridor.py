@@ -372,8 +372,10 @@ def corridor_summary(
         boundaries, "boundaries"
     )
     _require(boundaries, "boundaries", ["code"])
-    partners = load_partners() if partners is None else partners
-    investments = load_investments() if investments is None else investments
+    partners = load_partners() if partners is None else _to_wgs84(partners, "partners")
+    investments = (
+        load_investments() if investments is None else _to_wgs84(investments, "investments")
+    )
     _require(investments, "investments", ["amount_cny", "amount_usd"])
 
     codes = cities["code"].tolist()

@@ -178,13 +178,17 @@ def locate_points(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     numpy.ndarray of str
         GB/T 2260 code of the prefecture city or Shanghai district containing the
         point (any of the four provinces, member or not), "" when outside all of them.
-        A point on a shared edge goes to the unit with the lowest code.
+        A point on a shared edge goes to the unit with the lowest code. Points are
+        joined to the boundaries at ``settings.JOIN_RESOLUTION`` ("full" by default, so
+        a point near a border is not misplaced by the ~150 m of simplification).
     """
-    cities = _city_polygons()
     out = np.full(len(lon), "", dtype=object)
     lon = np.asarray(lon, dtype=float)
     lat = np.asarray(lat, dtype=float)
     todo = ~(np.isnan(lon) | np.isnan(lat))
+    if not todo.any():
+        return out
+    cities = _city_polygons(settings.JOIN_RESOLUTION)
     # Polygons are in code order: the first one that claims a point (lowest code) keeps it.
     # Each polygon is prepared once and tested against the points inside its envelope
     # (vectorised); STRtree.query(points, predicate=...) would prepare the points instead
@@ -201,9 +205,11 @@ def locate_points(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
 
 
 @functools.lru_cache(maxsize=1)
-def _city_polygons() -> tuple[tuple[str, shapely.Geometry, tuple[float, ...]], ...]:
+def _city_polygons(
+    resolution: str,
+) -> tuple[tuple[str, shapely.Geometry, tuple[float, ...]], ...]:
     """Return (code, prepared polygon, envelope) of each city-level unit, in code order."""
-    cities = load_boundaries("city").sort_values("code", kind="stable")
+    cities = load_boundaries("city", resolution).sort_values("code", kind="stable")
     geoms = cities.geometry.to_numpy().copy()
     shapely.prepare(geoms)
     return tuple(

@@ -15,6 +15,7 @@ __all__ = [
     "EQUAL_AREA_CRS",
     "METRIC_CRS",
     "SIMPLIFY_TOLERANCE_M",
+    "JOIN_RESOLUTION",
     "OUTPUT_DIR",
     "MAP_FILENAME",
     "COORD_DECIMALS",
@@ -58,6 +59,10 @@ METRIC_CRS: str = "+proj=aeqd +lat_0=31.03443 +lon_0=121.22326 +datum=WGS84 +uni
 
 #: Coverage simplification tolerance (metres) for the default boundaries.
 SIMPLIFY_TOLERANCE_M: float = 50.0
+
+#: Boundaries that points are joined to: "full" (exact, read once per process, ~1.5 s) or
+#: "simplified" (what the maps draw; up to 150 m off near borders).
+JOIN_RESOLUTION: str = "full"
 
 #: Where the CLI writes its outputs unless told otherwise.
 OUTPUT_DIR: Path = Path("outputs")

@@ -352,3 +352,13 @@ def test_hub_rings_are_geodesic_circles(hub):
     assert r300.contains(seats["Wuhu"]) and not r300.contains(seats["Hefei"])
     with pytest.raises(ValueError, match="positive"):
         hub_rings([0])
+
+
+def test_summary_refuses_frames_without_crs():
+    partners = g60map.load_partners()
+    partners = gpd.GeoDataFrame(
+        partners.drop(columns="geometry"), geometry=list(partners.geometry)
+    )
+    assert partners.crs is None
+    with pytest.raises(g60map.G60InputError, match="partners: GeoDataFrame has no CRS"):
+        g60map.corridor_summary(partners=partners)

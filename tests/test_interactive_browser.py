@@ -183,6 +183,74 @@ def test_payloads_show_as_text_and_run_nothing(payload_map, tmp_path):
         _assert_cjk_labels(page)
 
 
+SHARED_VERTICES_JS = """() => {
+  const api = G60Map.instances[0], map = api.map;
+  const polys = api.layers.cities.getLayers().concat(api.layers.provinces.getLayers());
+  const xy = (rings) => rings.map((r) => r.map((q) => [q.x, q.y]));
+  const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+  let vertices = 0, wrongProjection = 0, wrongClip = 0, clipped = 0, inside = 0, hidden = 0;
+  const points = new Set();
+  for (const p of polys) {
+    /* where Leaflet's own L.Polygon would put every vertex in this view */
+    const rings = [];
+    L.Polygon.prototype._projectLatlngs.call(p, p._latlngs, rings, new L.Bounds());
+    if (!same(xy(p._rings), xy(rings))) { wrongProjection++; }
+    p._rings.forEach((r) => { vertices += r.length; r.forEach((q) => points.add(q)); });
+    /* and the parts Leaflet's own clip would draw */
+    p._clipPoints();
+    const ours = xy(p._parts);
+    L.Polygon.prototype._clipPoints.call(p);
+    const theirs = xy(p._parts);
+    p._update();
+    if (!same(ours, theirs)) { wrongClip++; }
+    if (!theirs.length) { hidden++; } else if (same(theirs, xy(p._rings))) { inside++; } else {
+      clipped++;
+    }
+  }
+  return {polygons: polys.length, vertices: vertices, points: points.size, wrongProjection,
+          wrongClip, clipped, inside, hidden, zoom: map.getZoom()};
+}"""
+
+
+def test_shared_vertices_draw_where_leaflet_puts_them(offline_map):
+    """Cities and provinces share projected vertices and skip needless clips: same drawing."""
+    with open_page(offline_map, settle_ms=0) as res:
+        _assert_clean(res)
+        page = res.page
+        views = [page.evaluate(SHARED_VERTICES_JS)]
+        # zoomed in on Songjiang (most polygons cut by the view), then panned
+        page.evaluate("""() => { const api = G60Map.instances[0];
+          const hub = api.layers.cities.getLayers().find((l) => l.g60code === '310117');
+          api.map.setView(hub.getBounds().getCenter(), 10, {animate: false}); }""")
+        views.append(page.evaluate(SHARED_VERTICES_JS))
+        page.evaluate("() => G60Map.instances[0].map.panBy([300, -200], {animate: false})")
+        views.append(page.evaluate(SHARED_VERTICES_JS))
+        for view in views:
+            assert view["polygons"] == 60
+            assert view["wrongProjection"] == 0 and view["wrongClip"] == 0, view
+            # each shared vertex is one projected point: far fewer points than ring vertices
+            assert view["points"] < 0.6 * view["vertices"], view
+        assert views[0]["inside"] == 60  # the opening view holds every polygon whole
+        assert views[1]["zoom"] == 10
+        for view in views[1:]:  # and the clip still cuts what crosses the view's edge
+            assert view["clipped"] > 0 and view["hidden"] > 0 and view["inside"] > 0, view
+        _assert_clean(res)
+
+
+def test_tiles_are_requested_for_the_opening_view_only(tmp_path):
+    """The map is fitted before its layers are added: no tiles for L.map()'s first view."""
+    m = build_map(basemap="osm")
+    path = save_map(m, tmp_path / "tiles.html", self_contained=True)
+    with open_page(path, settle_ms=300) as res:
+        assert res.page_errors == [] and res.unexpected_console_errors == []
+        zoom = res.page.evaluate("() => G60Map.instances[0].map.getZoom()")
+        tiles = [u for u in res.blocked_requests if u.startswith("https://tile.openstreetmap")]
+        assert tiles and len(tiles) == len(res.blocked_requests)
+        levels = {int(u.split("/")[3]) for u in tiles}
+        assert levels == {round(zoom)}, (zoom, sorted(levels))
+        assert len(tiles) == len(set(tiles))
+
+
 def _assert_cjk_labels(page) -> None:
     """Every glyph of the nine (Chinese) labels comes from a CJK font, not a fallback box."""
     texts = page.evaluate(

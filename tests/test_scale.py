@@ -54,7 +54,7 @@ def test_generator_is_deterministic_and_inside_its_city(mp, tmp_path):
     a, b = mp.make_partners(3_000), mp.make_partners(3_000)
     pd.testing.assert_frame_equal(a, b)
     assert not a.equals(mp.make_partners(3_000, seed=61))
-    cities = load_boundaries("city").set_index("code")
+    cities = load_boundaries("city", settings.JOIN_RESOLUTION).set_index("code")
     has = a["lon"].notna()
     assert 0.03 < 1 - has.mean() < 0.07  # ~5 % city-only rows
     for code, rows in a[has].groupby("city_code_expected"):
@@ -99,7 +99,7 @@ def test_geoparquet_loads_like_the_csv(generated, loaded):
 
 def test_locate_points_matches_a_geopandas_sjoin():
     rng = np.random.default_rng(7)
-    cities = load_boundaries("city")
+    cities = load_boundaries("city", settings.JOIN_RESOLUTION)
     x0, y0, x1, y1 = cities.total_bounds
     lon = rng.uniform(x0 - 0.5, x1 + 0.5, 20_000)
     lat = rng.uniform(y0 - 0.5, y1 + 0.5, 20_000)
@@ -114,7 +114,7 @@ def test_locate_points_matches_a_geopandas_sjoin():
 
 
 def test_point_on_a_shared_edge_goes_to_the_lowest_code():
-    cities = load_boundaries("city").set_index("code")
+    cities = load_boundaries("city", settings.JOIN_RESOLUTION).set_index("code")
     jiaxing = cities.loc["330400", "geometry"]
     checked = 0
     for code, geom in cities.geometry.items():
