@@ -319,8 +319,8 @@ def _count_dask(
     import pandas as pd
     import pyarrow.parquet as pq
 
-    from .io import PARQUET_SUFFIXES
-    from .tables import G60Warning, _sorted
+    from .io import CSV_OPTIONS, PARQUET_SUFFIXES
+    from .tables import sort_problems, warn_outside
 
     label = str(path)
     _check_file(path, label)
@@ -352,13 +352,7 @@ def _count_dask(
             encoding = _csv_encoding(path, label)
             try:
                 ddf = dd.read_csv(
-                    str(path),
-                    blocksize=blocksize,
-                    encoding=encoding,
-                    dtype=str,
-                    keep_default_na=False,
-                    skip_blank_lines=True,
-                    skipinitialspace=False,
+                    str(path), blocksize=blocksize, encoding=encoding, **CSV_OPTIONS
                 )
             except pd.errors.ParserError as exc:
                 raise G60InputError(
@@ -415,14 +409,9 @@ def _count_dask(
             cluster.close()
 
     if problems:
-        raise G60InputError(_sorted(problems))
+        raise G60InputError(sort_problems(problems))
     if notes and outside == "warn":
-        warnings.warn(
-            f"{len(notes)} row(s) outside the corridor kept with in_corridor=False:\n"
-            + "\n".join(map(str, notes)),
-            G60Warning,
-            stacklevel=3,
-        )
+        warn_outside(notes)
     counts: dict[str, int] = {}
     for r in results:
         for code, k in r["counts"].items():

@@ -26,6 +26,14 @@ from .datasets import get_path
 
 __all__ = ["load_cities", "read_table", "ENCODINGS", "PARQUET_SUFFIXES"]
 
+#: How CSV cells are parsed, everywhere a CSV is read: all text, exactly as written.
+CSV_OPTIONS: dict[str, object] = {
+    "dtype": str,
+    "keep_default_na": False,
+    "skip_blank_lines": True,
+    "skipinitialspace": False,
+}
+
 #: Encodings tried in order for CSV input. GB18030 is a superset of GBK and GB2312.
 ENCODINGS: tuple[str, ...] = ("utf-8-sig", "gb18030")
 
@@ -202,14 +210,7 @@ def read_table(path: str | os.PathLike[str]) -> pd.DataFrame:
         else:
             source = _io.StringIO(raw.decode(encoding))
         try:
-            df = pd.read_csv(
-                source,
-                encoding="utf-8",
-                dtype=str,
-                keep_default_na=False,
-                skip_blank_lines=True,
-                skipinitialspace=False,
-            )
+            df = pd.read_csv(source, encoding="utf-8", **CSV_OPTIONS)
         except pd.errors.ParserError as exc:
             raise G60InputError(
                 [Problem(label, None, None, f"not a valid CSV table: {exc}")]

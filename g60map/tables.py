@@ -147,7 +147,8 @@ def _join(
     return gdf, problems, notes
 
 
-def _sorted(problems: list[Problem]) -> list[Problem]:
+def sort_problems(problems: list[Problem]) -> list[Problem]:
+    """Return problems in file order: by row, then column."""
     return sorted(problems, key=lambda p: (p.row or 0, p.column or ""))
 
 
@@ -157,15 +158,20 @@ def _load(path: str | os.PathLike[str] | None, kind: Kind, outside: Outside) -> 
     df = read_table(get_path(kind) if path is None else path)
     gdf, problems, notes = _join(df, kind, outside)
     if problems:
-        raise G60InputError(_sorted(problems))
+        raise G60InputError(sort_problems(problems))
     if notes and outside == "warn":
-        warnings.warn(
-            f"{len(notes)} row(s) outside the corridor kept with in_corridor=False:\n"
-            + "\n".join(map(str, notes)),
-            G60Warning,
-            stacklevel=3,
-        )
+        warn_outside(notes)
     return gdf.reset_index(names="row")
+
+
+def warn_outside(notes: list[Problem]) -> None:
+    """Warn (:class:`G60Warning`) about rows kept although outside the corridor."""
+    warnings.warn(
+        f"{len(notes)} row(s) outside the corridor kept with in_corridor=False:\n"
+        + "\n".join(map(str, notes)),
+        G60Warning,
+        stacklevel=4,
+    )
 
 
 def load_partners(
@@ -253,4 +259,4 @@ def check_table(path: str | os.PathLike[str], kind: Kind) -> tuple[list[Problem]
     except G60InputError as exc:
         return [p for p in exc.problems if isinstance(p, Problem)], []
     _, problems, notes = _join(df, kind, "warn")
-    return _sorted(problems), notes
+    return sort_problems(problems), notes

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import importlib.util
 import os
+from pathlib import Path
 
 import matplotlib
 import pytest
@@ -19,3 +21,12 @@ def write_csv(tmp_path):
         return str(path)
 
     return _write
+
+
+def make_partners_module():
+    """Import ``benchmarks/make_partners.py`` (the synthetic partner generator)."""
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "make_partners.py"
+    spec = importlib.util.spec_from_file_location("g60_make_partners", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -1,10 +1,8 @@
 from __future__ import annotations
 
 import builtins
-import importlib.util
 import logging
 import sys
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -13,23 +11,13 @@ from g60map import G60InputError, G60Warning, MissingDependencyError, load_partn
 from g60map.cli import main
 from g60map.datasets import get_path
 from g60map.engine import COUNT_COLUMNS, count_partners_by_city
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def _make_partners_module():
-    spec = importlib.util.spec_from_file_location(
-        "g60_make_partners", ROOT / "benchmarks" / "make_partners.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from tests.conftest import make_partners_module
 
 
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory):
     """A generated 20k-row partners table as CSV and GeoParquet (5 row groups)."""
-    mp = _make_partners_module()
+    mp = make_partners_module()
     out = tmp_path_factory.mktemp("synthetic")
     csv_path, pq_path = mp.write_partners(20_000, out, row_group_size=4_000)
     expected = mp.make_partners(20_000)["city_code_expected"].value_counts()

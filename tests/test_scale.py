@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -15,23 +12,14 @@ from g60map import G60InputError, load_boundaries, load_cities, load_partners, s
 from g60map.io import read_table
 from g60map.join import locate_points
 from g60map.validate import validate_table
+from tests.conftest import make_partners_module
 
-ROOT = Path(__file__).resolve().parents[1]
 N = 20_000
-
-
-def _make_partners_module():
-    spec = importlib.util.spec_from_file_location(
-        "g60_make_partners", ROOT / "benchmarks" / "make_partners.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
 def mp():
-    return _make_partners_module()
+    return make_partners_module()
 
 
 @pytest.fixture(scope="module")
