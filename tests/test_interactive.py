@@ -328,8 +328,9 @@ def test_payload_strings_never_reach_the_page_as_markup(tmp_path):
         assert payload not in page
     assert "<img" not in page.lower()
     assert page.lower().count("<script") == page.lower().count("</script>")
-    # only our scripts: 4 (leaflet, markercluster, setup, map) + none from the data
-    assert page.lower().count("<script") == 4
+    # only ours: leaflet, markercluster, setup, map and its JSON data block
+    assert page.lower().count("<script") == 5
+    assert page.count("<script type=\"application/json\"") == 1
     assert f"<title>{html.escape(PAYLOADS[1])}</title>" in page
     # every payload string is in the data, to be shown as text
     d = m.payload

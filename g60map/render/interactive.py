@@ -52,7 +52,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from branca.element import Figure, MacroElement
+from branca.element import Element, Figure, MacroElement
 from folium.template import Template
 
 from .. import settings
@@ -1003,23 +1003,66 @@ def _own_asset(name: str) -> str:
     return resources.files("g60map.render").joinpath(name).read_text(encoding="utf-8")
 
 
-class _CorridorLayers(MacroElement):
-    """Our stylesheet, script and the payload, drawn onto the parent map."""
+class _Verbatim(Element):
+    """An element that renders to fixed text, which no template engine ever parses.
 
-    _template = Template(
-        "{% macro header(this, kwargs) %}"
-        "<style>{{ this.css() }}</style>"
-        "{% endmacro %}"
-        "{% macro script(this, kwargs) %}"
-        "{{ this.js() }}\n"
-        "G60Map.draw({{ this._parent.get_name() }}, {{ this.payload.json }});\n"
-        "{% endmacro %}"
-    )
+    branca wraps the output of a ``MacroElement``'s macros in ``Element(text)``, whose
+    template *source* is that text, so it is rendered by Jinja a second time. Text that
+    holds data (the payload, with the user's tables) must never go that way; a
+    ``_Verbatim`` is returned as is by :meth:`render`.
+    """
+
+    def __init__(self, text: str):
+        super().__init__()
+        self._name = "Verbatim"
+        self.text = text
+
+    def render(self, **kwargs: Any) -> str:
+        """Return the text unchanged."""
+        return self.text
+
+
+class _CorridorLayers(MacroElement):
+    """Our stylesheet, script and the payload, drawn onto the parent map.
+
+    Nothing here goes through a template: :meth:`render` adds the stylesheet, the script and
+    the payload to the page as :class:`_Verbatim` elements. The payload is a
+    ``<script type="application/json">`` element (data, never executed) that the script
+    reads with ``JSON.parse``; every string of the user's tables stays inside it.
+    """
 
     def __init__(self, payload: _Payload):
         super().__init__()
         self._name = "CorridorLayers"
         self.payload = payload
+
+    def data_id(self) -> str:
+        """Id of the page's ``<script type="application/json">`` element with the payload."""
+        return f"{self.get_name()}_data"
+
+    def render(self, **kwargs: Any) -> str:
+        """Add the stylesheet, the payload and the drawing script to the page."""
+        figure = self.get_root()
+        if not isinstance(figure, Figure):
+            raise TypeError("the corridor layers must belong to a map on a page")
+        name = self.get_name()
+        figure.header.add_child(_Verbatim(f"<style>{self.css()}</style>"), name=name)
+        data_id = self.data_id()
+        figure.html.add_child(
+            _Verbatim(
+                f'<script type="application/json" id="{data_id}">{self.payload.json}</script>'
+            ),
+            name=name,
+        )
+        figure.script.add_child(
+            _Verbatim(
+                f"{self.js()}\n"
+                f"G60Map.draw({self._parent.get_name()}, JSON.parse("
+                f'document.getElementById("{data_id}").textContent));\n'
+            ),
+            name=name,
+        )
+        return ""
 
     @staticmethod
     def css() -> str:

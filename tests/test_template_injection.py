@@ -1,0 +1,265 @@
+"""User text is data, never code: template, script and markup payloads in every column.
+
+Every cell and every extra header of both tables holds one of :data:`INJECTIONS` (Jinja,
+ERB, ``${}``, balanced and unbalanced, plus HTML/JS). The map (build en/zh, through the
+CLI), the report, a fragment and an iframe are opened in headless Chromium; every partner
+and investment popup must show exactly the cell text, next to exactly the header text, no
+dialog may open, no script error may happen and the shell command of the first payload must
+not create its file. Without a browser, the page's JSON data block must decode to the very
+payload the map was built from (nothing in it was rendered by a template engine).
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+import g60map
+from g60map import settings
+from g60map.cli import main
+from g60map.render.interactive import build_map, map_fragment, map_html, map_iframe
+from tests._browser import open_page, requires_browser
+
+MARKER = "g60-injection-ran"
+
+
+def injections(marker: Path) -> tuple[str, ...]:
+    """Payloads; the first runs ``touch marker`` if any text reaches Jinja as source."""
+    return (
+        f"{{{{ cycler.__init__.__globals__.os.popen('touch {marker}').read() }}}}",
+        "{{7*7}}",
+        "A {{ x }} B",
+        "Item {#3}",
+        "{% if 1 %}yes{% endif %}",
+        "{{ '<img src=x onerror=alert(1)>' }}",
+        "{{ config }} {{ self }}",
+        "{% raw %}",
+        "{%",
+        "{{",
+        "}}",
+        "{#",
+        "%} #}",
+        "<%= 7*7 %>",
+        "<%= `touch x` %>",
+        "<% open",
+        "${7*7}",
+        "${alert(1)}",
+        "${",
+        "#{7*7}",
+        "`${document.title}`",
+        "<img src=x onerror=alert(1)>",
+        "</script><script>alert(1)</script>",
+        "<!-- a -->]]>",
+    )
+
+
+# Members other than Songjiang, so every partner and investment is in the corridor.
+_CITIES = ("Songjiang", "Jiaxing", "Hangzhou", "Jinhua", "Huzhou", "Suzhou", "Xuancheng",
+           "Wuhu", "Hefei")
+
+
+def write_tables(folder: Path, payloads: tuple[str, ...]) -> tuple[Path, Path]:
+    """A partners and an investments CSV with a payload in every text cell and extra header."""
+    extra = [f"h{i} {p}" for i, p in enumerate(payloads)]  # headers must differ
+    p_cols = ["name", "name_zh", "city", "kind", "website", "description", "source",
+              "location_basis", *extra]
+    partners = folder / "partners.csv"
+    with open(partners, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(p_cols)
+        for i, p in enumerate(payloads):
+            w.writerow([p, p, _CITIES[i % len(_CITIES)], p, p, p, p, p, *([p] * len(extra))])
+    i_cols = ["investor", "project", "city", "amount", "currency", "date", "description",
+              "source", *extra]
+    investments = folder / "investments.csv"
+    with open(investments, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(i_cols)
+        for i, p in enumerate(payloads):
+            w.writerow([p, p, _CITIES[i % len(_CITIES)], str(1000 + i), "CNY",
+                        f"2021-{i % 12 + 1:02d}", p, p, *([p] * len(extra))])
+    return partners, investments
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("hostile")
+    marker = folder / MARKER
+    payloads = injections(marker)
+    partners, investments = write_tables(folder, payloads)
+    return folder, marker, payloads, partners, investments
+
+
+def _data_block(page: str) -> dict:
+    blocks = re.findall(r'<script type="application/json" id="[^"]+">(.*?)</script>', page,
+                        flags=re.S)
+    assert len(blocks) == 1
+    return json.loads(blocks[0])
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_page_data_is_the_payload_verbatim(hostile, lang):
+    folder, marker, payloads, partners, investments = hostile
+    p, i = g60map.load_partners(partners), g60map.load_investments(investments)
+    m = build_map(p, i, lang=lang, basemap="none", title=payloads[0])
+    page = map_html(m)
+    assert _data_block(page) == json.loads(json.dumps(m.payload))
+    rows = m.payload["partners"]["rows"]
+    assert [r[2] for r in rows] == list(payloads)
+    assert {r[3] for r in m.payload["investments"]["rows"]} == set(payloads)
+    title = f"<title>{html.escape(payloads[0])}</title>"
+    assert title in page
+    # template text is in the page only inside the data block and the escaped title
+    rest = re.sub(r'<script type="application/json".*?</script>', "", page, flags=re.S)
+    rest = rest.replace(title, "")
+    for text in ("{{", "{%", "{#", "<%", "${"):
+        assert text not in rest, text
+    assert not marker.exists()
+
+
+def test_fragment_and_iframe_keep_the_payload_verbatim(hostile):
+    folder, marker, payloads, partners, investments = hostile
+    m = build_map(g60map.load_partners(partners), g60map.load_investments(investments),
+                  basemap="none")
+    fragment = map_fragment(m, prefix="frag")
+    assert _data_block(fragment) == json.loads(json.dumps(m.payload))
+    frame = map_iframe(m)
+    srcdoc = html.unescape(re.search(r'srcdoc="([^"]*)"', frame).group(1))
+    assert _data_block(srcdoc) == json.loads(json.dumps(m.payload))
+    assert not marker.exists()
+
+
+def test_a_shell_payload_in_a_name_runs_nothing(tmp_path):
+    """The payload of the report that ran ``id``: alone, so no syntax error stops the build."""
+    marker = tmp_path / MARKER
+    payload = injections(marker)[0]
+    partners = tmp_path / "p.csv"
+    partners.write_text(f'name,city,"{payload}"\n"{payload}",Songjiang,"{payload}"\n',
+                        encoding="utf-8")
+    m = build_map(g60map.load_partners(partners), basemap="none")
+    for text in (map_html(m), map_fragment(m), map_iframe(m), m._repr_html_()):
+        assert "touch" in html.unescape(text)
+    assert m.payload["partners"]["rows"][0][2] == payload
+    assert not marker.exists()
+
+
+# ----------------------------------------------------------------------------- in Chromium
+
+POPUPS_JS = """(index) => {
+  const api = G60Map.instances[index];
+  const out = {partners: [], investments: []};
+  for (const key of ["partners", "investments"]) {
+    const layer = api.layers[key];
+    if (!layer) { continue; }
+    layer.getLayers().forEach((m) => {
+      let c = m.getPopup()._content;
+      if (typeof c === "function") { c = c(m); }
+      const host = document.createElement("div");
+      document.body.appendChild(host);
+      host.appendChild(c);
+      out[key].push({
+        title: c.querySelector(".g60m-card-title").textContent,
+        rows: Array.from(c.querySelectorAll("tr")).map(
+          (tr) => [tr.querySelector("th").textContent, tr.querySelector("td").textContent])
+      });
+      host.remove();
+    });
+  }
+  return out;
+}"""
+
+
+def _assert_literal(popups: dict, payloads: tuple[str, ...], kinds: tuple[str, ...]) -> None:
+    headers = {f"h{i} {p}": p for i, p in enumerate(payloads)}
+    for kind in kinds:
+        got = popups[kind]
+        assert len(got) == len(payloads), kind
+        assert sorted(p["title"] for p in got) == sorted(payloads), kind
+        for popup in got:
+            cells = dict(popup["rows"])
+            # every extra column: header text as the label, cell text as the value
+            for header, value in headers.items():
+                assert cells[header] == popup["title"], (kind, header)
+
+
+def _assert_clean(res) -> None:
+    assert res.dialogs == []
+    assert res.page_errors == []
+    assert res.unexpected_console_errors == []
+    assert res.blocked_requests == []
+
+
+@pytest.mark.browser
+@requires_browser
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_build_shows_every_payload_literally(hostile, lang, tmp_path):
+    folder, marker, payloads, partners, investments = hostile
+    code = main(["-q", "build", "--partners", str(partners), "--investments", str(investments),
+                 "--lang", lang, "--basemap", "none", "--self-contained", "--out", str(tmp_path)])
+    assert code == 0
+    with open_page(tmp_path / settings.MAP_FILENAME, settle_ms=200) as res:
+        _assert_clean(res)
+        popups = res.page.evaluate(POPUPS_JS, 0)
+        _assert_literal(popups, payloads, ("partners", "investments"))
+        res.settle(200)
+        _assert_clean(res)
+    assert not marker.exists()
+
+
+@pytest.mark.browser
+@requires_browser
+def test_report_shows_every_payload_literally(hostile, tmp_path):
+    folder, marker, payloads, partners, investments = hostile
+    code = main(["-q", "report", "--partners", str(partners), "--investments",
+                 str(investments), "--out", str(tmp_path)])
+    assert code == 0
+    report = next(tmp_path.glob("*.html"))
+    with open_page(report, settle_ms=200) as res:
+        _assert_clean(res)
+        n = res.page.evaluate("() => G60Map.instances.length")
+        assert n == 2
+        kinds = set()
+        for index in range(n):
+            popups = res.page.evaluate(POPUPS_JS, index)
+            for kind in ("partners", "investments"):
+                if popups[kind]:
+                    _assert_literal(popups, payloads, (kind,))
+                    kinds.add(kind)
+        assert kinds == {"partners", "investments"}
+        body = res.page.evaluate("() => document.body.innerText")
+        for p in payloads[1:]:
+            assert p in body  # the report's tables show them as text
+        assert res.page.evaluate("() => document.querySelectorAll('img[src=x]').length") == 0
+        _assert_clean(res)
+    assert not marker.exists()
+
+
+@pytest.mark.browser
+@requires_browser
+def test_fragment_and_iframe_show_every_payload_literally(hostile, tmp_path):
+    folder, marker, payloads, partners, investments = hostile
+    m = build_map(g60map.load_partners(partners), g60map.load_investments(investments),
+                  lang="zh", basemap="none")
+    page = (
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>host</title></head><body>"
+        + map_fragment(m, prefix="host", height=400, self_contained=True)
+        + map_iframe(m, height=400, self_contained=True)
+        + "</body></html>"
+    )
+    path = tmp_path / "host.html"
+    path.write_text(page, encoding="utf-8")
+    with open_page(path, settle_ms=300) as res:
+        _assert_clean(res)
+        _assert_literal(res.page.evaluate(POPUPS_JS, 0), payloads, ("partners", "investments"))
+        frames = [f for f in res.page.frames if f != res.page.main_frame]
+        assert len(frames) == 1
+        frames[0].wait_for_function("() => window.G60Map && G60Map.instances.length === 1")
+        _assert_literal(frames[0].evaluate(POPUPS_JS, 0), payloads, ("partners", "investments"))
+        res.settle(200)
+        _assert_clean(res)
+    assert not marker.exists()
