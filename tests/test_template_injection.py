@@ -175,7 +175,7 @@ POPUPS_JS = """(index) => {
 
 
 def _assert_literal(popups: dict, payloads: tuple[str, ...], kinds: tuple[str, ...]) -> None:
-    headers = {f"h{i} {p}": p for i, p in enumerate(payloads)}
+    headers = [f"h{i} {p}" for i, p in enumerate(payloads)]
     for kind in kinds:
         got = popups[kind]
         assert len(got) == len(payloads), kind
@@ -183,7 +183,7 @@ def _assert_literal(popups: dict, payloads: tuple[str, ...], kinds: tuple[str, .
         for popup in got:
             cells = dict(popup["rows"])
             # every extra column: header text as the label, cell text as the value
-            for header, value in headers.items():
+            for header in headers:
                 assert cells[header] == popup["title"], (kind, header)
 
 
