@@ -25,6 +25,8 @@ __all__ = [
     "PARTNER_DETAIL_LIMIT",
     "PARTNER_POINT_LIMIT",
     "PARTNER_GRID_DEG",
+    "POPUP_CELL_CHARS",
+    "POPUP_TEXT_CHARS",
     "SPOKE_STEP_KM",
     "TRUNK_CODES",
     "CJK_FONT_FAMILIES",
@@ -91,6 +93,15 @@ PARTNER_POINT_LIMIT: int = 50_000
 
 #: Grid cell size (degrees) of the partner counts drawn above :data:`PARTNER_POINT_LIMIT`.
 PARTNER_GRID_DEG: float = 0.05
+
+#: Longest text (characters) the interactive map shows in one popup cell, title or column
+#: label; longer text is cut and ends with "…". Exports and the loaded tables keep it whole.
+POPUP_CELL_CHARS: int = 200
+
+#: Most characters of cell text one popup shows in all; cells past it are cut. With
+#: :data:`PARTNER_DETAIL_LIMIT` popups this bounds the map's size (2,000 partners with
+#: 10 KB descriptions: 0.75 MB, or 1.5 MB in Chinese, instead of 23 MB).
+POPUP_TEXT_CHARS: int = 600
 
 #: Largest distance between two vertices of a spoke (km); spokes are densified with
 #: :meth:`pyproj.Geod.npts` so that they draw as geodesics on Web Mercator.

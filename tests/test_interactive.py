@@ -469,3 +469,38 @@ def test_iframe_and_notebook_display(none_map):
     assert html.unescape(match.group(1)) == map_html(none_map)
     assert "height:500px" in frame and "allowfullscreen" in frame
     assert none_map._repr_html_() == map_iframe(none_map)
+
+
+# ----------------------------------------------------------------------------- size budget
+
+
+def test_long_texts_are_cut_in_popups_and_kept_whole_in_exports(tmp_path):
+    """2,000 partners with 10 KB descriptions and long names: a map of 3 MB at most."""
+    n = settings.PARTNER_DETAIL_LIMIT
+    cities = ["Songjiang", "Jiaxing", "Hangzhou", "Hefei"]
+    path = tmp_path / "long.csv"
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["name", "city", "description", "note"])
+        for i in range(n):
+            w.writerow([f"Co {i} " + "N" * 400, cities[i % 4], f"{i} " + "描述" * 5000,
+                        "x" * 900])
+    partners = g60map.load_partners(path)
+    assert partners["description"].str.len().min() > 10_000
+    m = build_map(partners, partners.iloc[0:0], basemap="none")
+    page = map_html(m)
+    assert len(page.encode("utf-8")) < 3 * MB
+    d = m.payload["partners"]
+    assert d["mode"] == "detail" and d["n"] == n
+    cap, budget = settings.POPUP_CELL_CHARS, settings.POPUP_TEXT_CHARS
+    for row in d["rows"]:
+        title, cells = row[2], row[3]
+        assert len(title) == cap and title.endswith("…")
+        assert max(len(c) for c in cells) <= cap
+        assert sum(len(c) for c in cells[1:]) <= budget  # cells[0] is the city
+        assert any(c.endswith("…") for c in cells)
+    assert d["rows"][7][3][d["cols"].index("Description")].startswith("7 描述描述")
+    # the export keeps every character
+    (gj,) = g60map.export_layers(tmp_path, "geojson", partners=partners, layers=["partners"])
+    props = [f["properties"] for f in json.loads(gj.read_text(encoding="utf-8"))["features"]]
+    assert sorted(len(p["description"]) for p in props)[0] > 10_000

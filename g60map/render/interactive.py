@@ -710,14 +710,43 @@ def _columns(frame: gpd.GeoDataFrame, hidden: frozenset[str], t: dict[str, str])
 ]:
     geom = frame.geometry.name
     cols = [c for c in frame.columns if c != geom and str(c) not in hidden]
-    return cols, [t.get(str(c), str(c)) for c in cols]
+    cap = int(settings.POPUP_CELL_CHARS)
+    return cols, [_clip(t.get(str(c), str(c)), cap) for c in cols]
+
+
+def _clip(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters, the last one "…" when cut."""
+    if len(text) <= limit:
+        return text
+    return text[: max(limit - 1, 0)] + "…" if limit > 0 else ""
 
 
 def _table_rows(frame: pd.DataFrame, cols: list[str]) -> list[list[str]]:
+    """Return the popup cells of every row, cut to the popup budgets.
+
+    Each cell is cut to ``settings.POPUP_CELL_CHARS`` characters and all of a row's cells
+    together to ``settings.POPUP_TEXT_CHARS``.
+
+    Examples
+    --------
+    >>> from g60map import settings
+    >>> frame = pd.DataFrame({"a": ["x" * 500], "b": ["short"]})
+    >>> [len(c) for c in _table_rows(frame, ["a", "b"])[0]] == [settings.POPUP_CELL_CHARS, 5]
+    True
+    """
+    cell_cap, row_cap = int(settings.POPUP_CELL_CHARS), int(settings.POPUP_TEXT_CHARS)
     values = [frame[c].map(_cell_text).tolist() for c in cols]
     if not values:
         return [[] for _ in range(len(frame))]
-    return [list(row) for row in zip(*values, strict=True)]
+    rows = []
+    for row in zip(*values, strict=True):
+        left, cells = row_cap, []
+        for text in row:
+            cell = _clip(text, min(cell_cap, max(left, 1)))
+            left -= len(cell)
+            cells.append(cell)
+        rows.append(cells)
+    return rows
 
 
 def _partners_payload(
@@ -729,14 +758,16 @@ def _partners_payload(
         return {"mode": "none", "n": 0}
     xy = _xy(partners, scale)
     if n <= point_limit:
-        titles = _local_name(partners, lang, "name", "name_zh")
+        titles = _local_name(partners, lang, "name", "name_zh").map(
+            lambda s: _clip(s, int(settings.POPUP_CELL_CHARS)))
     if n <= detail_limit:
         cols, labels = _columns(partners, _PARTNER_HIDDEN, t)
         rows = _table_rows(partners, cols)
         city = _local_name(partners, lang, "city_en", "city_zh")
         if "name_zh" in partners and lang == "zh":  # show the English name as a row
             labels = [t["name"], *labels]
-            rows = [[_cell_text(a), *r] for a, r in zip(partners["name"], rows, strict=True)]
+            rows = [[_clip(_cell_text(a), int(settings.POPUP_CELL_CHARS)), *r]
+                    for a, r in zip(partners["name"], rows, strict=True)]
         labels = [t["city"], *labels]
         outside = (~partners["in_corridor"].astype(bool)).tolist() if "in_corridor" in \
             partners else [False] * n
@@ -810,6 +841,7 @@ def _investments_payload(
             raw = f"{a} {currency.iat[i] if currency is not None else ''}".strip()
         both = _fmt_both(cny[i], usd[i], lang) if math.isfinite(cny[i]) else ""
         title = _cell_text(investments[title_col].iat[i]) if title_col else ""
+        title = _clip(title, int(settings.POPUP_CELL_CHARS))
         records.append([
             int(xy[i, 0]), int(xy[i, 1]), round(radius(cny[i]), 2), title, both,
             [raw, both, *rows[i]],
