@@ -86,6 +86,12 @@ def write_tables(folder: Path, payloads: tuple[str, ...]) -> tuple[Path, Path]:
     return partners, investments
 
 
+@pytest.fixture(autouse=True)
+def _whole_popups(monkeypatch):
+    """Show whole cells: these popups hold 25 payload columns, more than the popup budget."""
+    monkeypatch.setattr(settings, "POPUP_TEXT_CHARS", 1_000_000)
+
+
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory):
     folder = tmp_path_factory.mktemp("hostile")
@@ -215,10 +221,17 @@ def test_build_shows_every_payload_literally(hostile, lang, tmp_path):
 @requires_browser
 def test_report_shows_every_payload_literally(hostile, tmp_path):
     folder, marker, payloads, partners, investments = hostile
-    code = main(["-q", "report", "--partners", str(partners), "--investments",
-                 str(investments), "--out", str(tmp_path)])
+    # hostile file names too: the report lists its inputs by name
+    names = ("{{7*7}} <img src=x onerror=alert(1)>.csv", "{% raw %} ${x} <%= 1 %>.csv")
+    (tmp_path / "in").mkdir()
+    p_file, i_file = tmp_path / "in" / names[0], tmp_path / "in" / names[1]
+    p_file.write_bytes(partners.read_bytes())
+    i_file.write_bytes(investments.read_bytes())
+    out = tmp_path / "out"
+    code = main(["-q", "report", "--partners", str(p_file), "--investments", str(i_file),
+                 "--out", str(out)])
     assert code == 0
-    report = next(tmp_path.glob("*.html"))
+    report = next(out.glob("*.html"))
     with open_page(report, settle_ms=200) as res:
         _assert_clean(res)
         n = res.page.evaluate("() => G60Map.instances.length")
@@ -234,6 +247,8 @@ def test_report_shows_every_payload_literally(hostile, tmp_path):
         body = res.page.evaluate("() => document.body.innerText")
         for p in payloads[1:]:
             assert p in body  # the report's tables show them as text
+        for name in names:
+            assert name in body
         assert res.page.evaluate("() => document.querySelectorAll('img[src=x]').length") == 0
         _assert_clean(res)
     assert not marker.exists()
