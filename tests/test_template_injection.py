@@ -17,7 +17,12 @@ import json
 import re
 from pathlib import Path
 
+import geopandas as gpd
+import hypothesis as settings_
 import pytest
+import shapely
+from hypothesis import given
+from hypothesis import strategies as st
 
 import g60map
 from g60map import settings
@@ -26,6 +31,7 @@ from g60map.render.interactive import build_map, map_fragment, map_html, map_ifr
 from tests._browser import open_page, requires_browser
 
 MARKER = "g60-injection-ran"
+_NO_INVESTMENTS = gpd.GeoDataFrame(geometry=[], crs=settings.WGS84)
 
 
 def injections(marker: Path) -> tuple[str, ...]:
@@ -278,3 +284,46 @@ def test_fragment_and_iframe_show_every_payload_literally(hostile, tmp_path):
         res.settle(200)
         _assert_clean(res)
     assert not marker.exists()
+
+
+# ----------------------------------------------------------------------------- any text
+
+_ANY_TEXT = st.text(max_size=60)
+
+
+def _one_partner(name: str, description: str, header: str) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {"name": [name], "description": [description], header: [description]},
+        geometry=[shapely.Point(121.2, 31.03)], crs=settings.WGS84,
+    )
+
+
+@settings_.settings(max_examples=40, deadline=None,
+                    suppress_health_check=[settings_.HealthCheck.too_slow])
+@given(name=_ANY_TEXT, description=_ANY_TEXT, header=_ANY_TEXT.filter(
+    lambda h: h.strip() and h not in ("name", "description", "geometry")))
+def test_any_text_reaches_the_page_data_unchanged(name, description, header):
+    m = build_map(_one_partner(name, description, header), _NO_INVESTMENTS, basemap="none")
+    data = _data_block(map_html(m))
+    (row,) = data["partners"]["rows"]
+    assert row[2] == name.strip()
+    assert data["partners"]["cols"][1:] == ["Description", header]
+    assert row[3][1:] == [description.strip(), description.strip()]
+
+
+CONTROL = "".join(map(chr, [*range(1, 32), *range(127, 160)])) + "\u2028\u2029\ufeff\ufffe"
+
+
+@pytest.mark.browser
+@requires_browser
+def test_control_characters_show_unchanged_in_chromium(tmp_path):
+    text = f"a{CONTROL}\x00b {{{{x}}}} </script>"
+    m = build_map(_one_partner(text, text, f"h{CONTROL}"), _NO_INVESTMENTS, basemap="none")
+    path = tmp_path / "control.html"
+    path.write_text(map_html(m, self_contained=True), encoding="utf-8")
+    with open_page(path, settle_ms=200) as res:
+        _assert_clean(res)
+        (popup,) = res.page.evaluate(POPUPS_JS, 0)["partners"]
+        assert popup["title"] == text.strip()
+        # no city row: this frame has no city columns
+        assert popup["rows"] == [["Description", text.strip()], [f"h{CONTROL}", text.strip()]]
