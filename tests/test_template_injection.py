@@ -61,6 +61,7 @@ def injections(marker: Path) -> tuple[str, ...]:
         "<img src=x onerror=alert(1)>",
         "</script><script>alert(1)</script>",
         "<!-- a -->]]>",
+        "$\\frac{1}{2}$ $ unbalanced mathtext",
     )
 
 
@@ -157,6 +158,18 @@ def test_a_shell_payload_in_a_name_runs_nothing(tmp_path):
     for text in (map_html(m), map_fragment(m), map_iframe(m), m._repr_html_()):
         assert "touch" in html.unescape(text)
     assert m.payload["partners"]["rows"][0][2] == payload
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_static_map_draws_payload_sources_as_text(hostile, lang, tmp_path):
+    """The static map prints the tables' sources: no mathtext, no template, no error."""
+    folder, marker, payloads, partners, investments = hostile
+    code = main(["-q", "render", "--partners", str(partners), "--investments",
+                 str(investments), "--lang", lang, "--format", "svg", "--out", str(tmp_path)])
+    assert code == 0
+    svg = next(tmp_path.glob("*.svg")).read_text(encoding="utf-8")
+    assert "<img" not in svg and "<script" not in svg
     assert not marker.exists()
 
 
