@@ -81,6 +81,7 @@ def _join(
                 "lon/lat",
                 f"point lies in {city_en[code]} but city says "
                 f"{cell} (correct the city or the coordinates)",
+                "point and city disagree",
             )
         )
     notes: list[Problem] = []
@@ -101,7 +102,12 @@ def _join(
                 if code
                 else "outside Shanghai, Jiangsu, Zhejiang and Anhui"
             )
-            notes.append(Problem(file, r, "lon/lat", f"point ({x:.5f}, {y:.5f}) lies {where}"))
+            notes.append(
+                Problem(
+                    file, r, "lon/lat", f"point ({x:.5f}, {y:.5f}) lies {where}",
+                    "outside the corridor",
+                )
+            )
         if outside == "error":
             problems += notes
             notes = []
