@@ -189,7 +189,10 @@ def _counts(counter: Counter[str], label: str) -> list[str]:
 
 
 def format_problems(
-    problems: Sequence[Problem | str], limit: int | None = None, hint: str = ""
+    problems: Sequence[Problem | str],
+    limit: int | None = None,
+    hint: str = "",
+    title: str | None = None,
 ) -> str:
     """Return problems as text for a terminal, bounded whatever their number.
 
@@ -203,6 +206,9 @@ def format_problems(
     hint : str, optional
         Appended (on its own line) when some problems are not listed, e.g. where the
         full list is.
+    title : str, optional
+        First line (``":"`` is added). Default ``"N problems found"``, left out when
+        there is a single problem.
 
     Returns
     -------
@@ -227,15 +233,16 @@ def format_problems(
     limit = settings.MAX_PROBLEMS_SHOWN if limit is None else max(int(limit), 0)
     n = len(problems)
     lines = [_clip(escape_control(p)) for p in problems[:limit]]
+    head = f"{n:,} problems found" if title is None else escape_control(title)
     if n <= limit:
-        return "\n".join([f"{n} problems found:", *lines] if n > 1 else lines)
+        return "\n".join([f"{head}:", *lines] if n > 1 or title is not None else lines)
     kinds = Counter(problem_kind(p) for p in problems)
     columns = Counter(
         escape_control(p.column) if isinstance(p, Problem) and p.column is not None
         else "(no column)"
         for p in problems
     )
-    lines = [f"{n:,} problems found; the first {limit:,}:", *lines]
+    lines = [f"{head}; the first {limit:,}:", *lines]
     lines.append(f"... {n - limit:,} more not listed. All {n:,}:")
     lines += _counts(kinds, "kind")
     lines += _counts(columns, "column")

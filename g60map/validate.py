@@ -6,14 +6,18 @@ reported together, each as ``file:row:column: problem (how to fix)``.
 
 from __future__ import annotations
 
+import csv
 import datetime as _dt
-from collections.abc import Iterable
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from . import settings
-from ._errors import Problem
+from ._atomic import atomic_path
+from ._errors import Problem, escape_control, problem_kind
 
 __all__ = [
     "PARTNER_SCHEMA",
@@ -23,6 +27,8 @@ __all__ = [
     "validate_table",
     "formula_cells",
     "date_range",
+    "write_problems",
+    "PROBLEM_COLUMNS",
 ]
 
 #: Required and optional columns per table kind.
@@ -49,6 +55,9 @@ CURRENCIES: dict[str, str] = {
 
 #: Leading characters a spreadsheet would treat as (the start of) a formula.
 FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+
+#: Columns of the CSV written by :func:`write_problems` (``--problems FILE``).
+PROBLEM_COLUMNS: tuple[str, ...] = ("file", "row", "column", "problem", "kind", "level")
 
 _SCHEMAS = {"partners": PARTNER_SCHEMA, "investments": INVESTMENT_SCHEMA}
 
@@ -496,3 +505,51 @@ def _validate_investment_columns(
         out["currency"] = cur
     if "date" in present:
         out["date"] = _dates(out["date"], file, problems)
+
+
+def _csv_cell(value: object) -> str:
+    text = "" if value is None else escape_control(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def write_problems(
+    path: str | os.PathLike[str],
+    errors: Sequence[Problem | str],
+    notes: Sequence[Problem | str] = (),
+) -> Path:
+    """Write every problem to a CSV file (the CLI's ``--problems FILE``), atomically.
+
+    Parameters
+    ----------
+    path : path-like
+        Target ``.csv`` file; replaced as a whole (a failed write leaves the previous file).
+    errors : sequence of Problem or str
+        Problems that stop a table from loading (``level`` "error").
+    notes : sequence of Problem or str, optional
+        Rows kept but worth knowing about, e.g. outside the corridor (``level`` "note").
+
+    Returns
+    -------
+    pathlib.Path
+
+    Notes
+    -----
+    Columns :data:`PROBLEM_COLUMNS`: ``file``, ``row`` (spreadsheet row, empty for the
+    whole file), ``column``, ``problem`` (the message), ``kind`` (for filtering and
+    counting) and ``level``. UTF-8 with a byte-order mark (spreadsheets then read it as
+    UTF-8). Control characters are escaped, and a cell that a spreadsheet would run as a
+    formula (starting with ``=``, ``+``, ``-``, ``@``) gets a leading ``'``.
+    """
+    target = Path(path)
+    with atomic_path(target, suffix=".csv") as tmp:
+        with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
+            writer = csv.writer(fh, lineterminator="\r\n")
+            writer.writerow(PROBLEM_COLUMNS)
+            for level, items in (("error", errors), ("note", notes)):
+                for p in items:
+                    if isinstance(p, Problem):
+                        row = [p.file, "" if p.row is None else p.row, p.column, p.message]
+                    else:
+                        row = ["", "", "", p]
+                    writer.writerow([*map(_csv_cell, row), _csv_cell(problem_kind(p)), level])
+    return target
