@@ -371,7 +371,8 @@ def _amounts(
     txt = _nfkc(text)
     has_sep = txt.str.contains("[,_]", regex=True)
     grouped = has_sep & txt.str.fullmatch(_GROUPED)
-    misgrouped = has_sep & ~grouped
+    # Separators misused in what is otherwise a number; other text is "not a number".
+    misgrouped = has_sep & ~grouped & txt.str.fullmatch(r"[-+0-9.,_eE]*[0-9][-+0-9.,_eE]*")
     clean = txt.where(~grouped, txt.str.replace("[,_]", "", regex=True))
     amount = pd.to_numeric(clean.where(~misgrouped, ""), errors="coerce").astype(float)
     decimal_comma = misgrouped & txt.str.fullmatch(_DECIMAL_COMMA)

@@ -186,7 +186,7 @@ def test_decimal_comma_is_a_problem_that_says_so():
 
 
 @pytest.mark.parametrize("cell", ["1,,0", ",5", "1234,567", "1,00,000", "1,000,00", "1,",
-                                  "1_5", "1,000_000", ",", "1,000.5,5"])
+                                  "1_5", "1,000_000", "1,000.5,5", "+,5"])
 def test_misplaced_thousands_separators_are_a_problem(cell):
     parsed, problems = validate_table(investments([cell]), "investments")
     assert messages(problems) == [
@@ -197,10 +197,13 @@ def test_misplaced_thousands_separators_are_a_problem(cell):
 
 
 def test_amount_problems_still_reported():
-    _, problems = validate_table(investments(["-1,000", "2e15", "abc", "inf"]), "investments")
+    _, problems = validate_table(
+        investments(["-1,000", "2e15", "abc", "inf", "15 bn, approx.", "1,5 亿", "\u22121,000"]),
+        "investments",
+    )
     assert [(p.row, p.kind) for p in problems] == [
-        (4, "not a number"), (5, "not a number"), (2, "amount not positive"),
-        (3, "amount too large"),
+        (4, "not a number"), (5, "not a number"), (6, "not a number"), (7, "not a number"),
+        (8, "not a number"), (2, "amount not positive"), (3, "amount too large"),
     ]
 
 
