@@ -162,7 +162,7 @@ def problem_kind(problem: Problem | str) -> str:
     str
         ``problem.kind`` when set; otherwise the message with quoted text and numbers
         replaced by ``...`` (so ``'x' is not a number`` and ``'y' is not a number`` count
-        as one kind), escaped and at most 100 characters.
+        as one kind). Escaped (:func:`escape_control`), at most about 100 characters.
 
     Examples
     --------
@@ -171,7 +171,7 @@ def problem_kind(problem: Problem | str) -> str:
     """
     if isinstance(problem, Problem):
         if problem.kind:
-            return problem.kind
+            return _clip(escape_control(problem.kind), 100)
         message = problem.message
     else:
         message = str(problem)
