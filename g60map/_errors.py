@@ -233,7 +233,7 @@ def format_problems(
     limit = settings.MAX_PROBLEMS_SHOWN if limit is None else max(int(limit), 0)
     n = len(problems)
     lines = [_clip(escape_control(p)) for p in problems[:limit]]
-    head = f"{n:,} problems found" if title is None else escape_control(title)
+    head = f"{n:,} problems found" if title is None else _clip(escape_control(title))
     if n <= limit:
         return "\n".join([f"{head}:", *lines] if n > 1 or title is not None else lines)
     kinds = Counter(problem_kind(p) for p in problems)
@@ -247,7 +247,7 @@ def format_problems(
     lines += _counts(kinds, "kind")
     lines += _counts(columns, "column")
     if hint:
-        lines.append(escape_control(hint))
+        lines.append(_clip(escape_control(hint)))
     return "\n".join(lines)
 
 

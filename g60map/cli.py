@@ -39,6 +39,21 @@ def _problems_hint(args: argparse.Namespace, n: int) -> str:
     return "write them all to a CSV file with --problems FILE"
 
 
+def _problems_target(args: argparse.Namespace) -> str | None:
+    """Return ``--problems FILE``, refusing a path that names one of the input tables."""
+    target = getattr(args, "problems", None)
+    if not target:
+        return None
+    for option in ("file", "partners", "investments"):
+        given = getattr(args, option, None)
+        if given and Path(given).resolve() == Path(target).resolve():
+            raise G60Error(
+                f"--problems {target} would overwrite the input table {given} "
+                "(choose another file for the problems)"
+            )
+    return target
+
+
 @contextlib.contextmanager
 def _recording_problems(args: argparse.Namespace) -> Iterator[None]:
     """Show the rows of warnings about tables loaded in the block; keep them for ``--problems``.
@@ -51,7 +66,7 @@ def _recording_problems(args: argparse.Namespace) -> Iterator[None]:
     from . import settings
     from .validate import write_problems
 
-    target = getattr(args, "problems", None)
+    target = _problems_target(args)
     notes: list[Any] = []
     shown = warnings.showwarning
 
@@ -117,9 +132,10 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     from .tables import check_table
     from .validate import write_problems
 
+    target = _problems_target(args)
     errors, notes = check_table(args.file, args.kind)
-    if args.problems:
-        write_problems(args.problems, errors, notes)
+    if target:
+        write_problems(target, errors, notes)
     if notes:
         text = format_problems(
             notes,

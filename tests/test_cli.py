@@ -3,6 +3,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import warnings
+from pathlib import Path
 
 from g60map.cli import main
 
@@ -231,3 +232,14 @@ def test_escape_sequences_in_header_and_cells_never_reach_the_terminal(write_csv
         assert main(argv) == 1
         err = capsys.readouterr().err
         assert "\x1b" not in err and "\\x1b[31mHefei" in err
+
+
+def test_problems_file_never_overwrites_an_input_table(write_csv, tmp_path, capsys):
+    path = write_csv("name,city\nA,宿州\n")
+    before = Path(path).read_bytes()
+    assert main(["validate", path, "--problems", path]) == 1
+    assert main(["-q", "build", "--partners", path, "--out", str(tmp_path / "o"),
+                 "--problems", str(tmp_path / "." / "table.csv")]) == 1
+    err = capsys.readouterr().err
+    assert err.count("would overwrite the input table") == 2
+    assert Path(path).read_bytes() == before
