@@ -16,14 +16,82 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from ._errors import G60Error, G60InputError
+from ._errors import G60Error, G60InputError, escape_control, format_problems
 
 __all__ = ["main", "build_parser"]
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 
+
+def _safe(text: object) -> str:
+    """Return ``text`` for the terminal: its lines, with control characters escaped."""
+    return "\n".join(escape_control(line) for line in str(text).split("\n"))
+
+
 def _print_warning(message, category, filename, lineno, file=None, line=None):  # noqa: ANN001
-    print(f"warning: {message}", file=sys.stderr)
+    print(f"warning: {_safe(message)}", file=sys.stderr)
+
+
+def _problems_hint(args: argparse.Namespace, n: int) -> str:
+    """Where the problems not listed on the terminal are (or can be) found."""
+    if getattr(args, "problems", None):
+        return f"all {n:,} are listed in {args.problems}"
+    return "write them all to a CSV file with --problems FILE"
+
+
+def _problems_target(args: argparse.Namespace) -> str | None:
+    """Return ``--problems FILE``, refusing a path that names one of the input tables."""
+    target = getattr(args, "problems", None)
+    if not target:
+        return None
+    for option in ("file", "partners", "investments"):
+        given = getattr(args, option, None)
+        if given and Path(given).resolve() == Path(target).resolve():
+            raise G60Error(
+                f"--problems {target} would overwrite the input table {given} "
+                "(choose another file for the problems)"
+            )
+    return target
+
+
+@contextlib.contextmanager
+def _recording_problems(args: argparse.Namespace) -> Iterator[None]:
+    """Show the rows of warnings about tables loaded in the block; keep them for ``--problems``.
+
+    A warning that carries rows (outside the corridor) lists the first
+    :data:`g60map.settings.MAX_NOTES_SHOWN` and says where the rest are; other warnings
+    are printed as usual. With ``--problems FILE``, every problem and row goes to that
+    file, written when the block succeeds and when it fails on bad input.
+    """
+    from . import settings
+    from .validate import write_problems
+
+    target = _problems_target(args)
+    notes: list[Any] = []
+    shown = warnings.showwarning
+
+    def keep(message, category, filename, lineno, file=None, line=None):  # noqa: ANN001
+        rows = getattr(message, "problems", None)
+        title = getattr(message, "title", "")
+        if not (rows and title):
+            shown(message, category, filename, lineno, file, line)
+            return
+        notes.extend(rows)
+        text = format_problems(
+            rows, settings.MAX_NOTES_SHOWN, _problems_hint(args, len(rows)), title
+        )
+        print(f"warning: {text}", file=sys.stderr)
+
+    with warnings.catch_warnings():
+        warnings.showwarning = keep
+        try:
+            yield
+        except G60InputError as exc:
+            if target:
+                write_problems(target, exc.problems, notes)
+            raise
+    if target:
+        write_problems(target, [], notes)
 
 
 @contextlib.contextmanager
@@ -42,10 +110,11 @@ def _tables(args: argparse.Namespace) -> dict[str, Any]:
     """Load the partners and investments named on the command line (packaged ones if not)."""
     from .tables import load_investments, load_partners
 
-    with _step(args, f"loading partners ({args.partners or 'packaged'})"):
-        partners = load_partners(args.partners)
-    with _step(args, f"loading investments ({args.investments or 'packaged'})"):
-        investments = load_investments(args.investments)
+    with _recording_problems(args):
+        with _step(args, f"loading partners ({args.partners or 'packaged'})"):
+            partners = load_partners(args.partners)
+        with _step(args, f"loading investments ({args.investments or 'packaged'})"):
+            investments = load_investments(args.investments)
     return {"partners": partners, "investments": investments}
 
 
@@ -59,17 +128,31 @@ def _cmd_info(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    from . import settings
     from .tables import check_table
+    from .validate import write_problems
 
+    target = _problems_target(args)
     errors, notes = check_table(args.file, args.kind)
-    for note in notes:
-        print(f"note: {note}", file=sys.stderr)
+    if target:
+        write_problems(target, errors, notes)
+    if notes:
+        text = format_problems(
+            notes,
+            limit=settings.MAX_NOTES_SHOWN,
+            title=f"{len(notes):,} row(s) outside the corridor (kept with in_corridor=False)",
+            hint=_problems_hint(args, len(notes)),
+        )
+        print(f"note: {text}", file=sys.stderr)
     if errors:
-        print(f"{args.file}: {len(errors)} problem(s):", file=sys.stderr)
-        for problem in errors:
-            print(str(problem), file=sys.stderr)
+        text = format_problems(
+            errors,
+            title=f"{args.file}: {len(errors):,} problem(s)",
+            hint=_problems_hint(args, len(errors)),
+        )
+        print(text, file=sys.stderr)
         return EXIT_INPUT
-    print(f"{args.file}: ok ({args.kind})")
+    print(f"{_safe(args.file)}: ok ({args.kind})")
     return EXIT_OK
 
 
@@ -122,7 +205,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 def _cmd_count_partners(args: argparse.Namespace) -> int:
     from .engine import count_partners_by_city
 
-    with _step(args, f"counting partners ({args.engine} engine)"):
+    with _recording_problems(args), _step(args, f"counting partners ({args.engine} engine)"):
         counts = count_partners_by_city(
             args.file,
             engine=args.engine,
@@ -175,6 +258,16 @@ def _add_tables(p: argparse.ArgumentParser, lang: bool = False) -> None:
     p.add_argument("--investments", metavar="FILE", help="investments table (CSV/xlsx)")
     if lang:
         p.add_argument("--lang", choices=["en", "zh"], default="en", help="label language")
+    _add_problems(p)
+
+
+def _add_problems(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--problems",
+        metavar="FILE",
+        help="write every problem of the input tables (and every row outside the corridor) "
+        "to this CSV file; the terminal shows the first few and counts",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -212,6 +305,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check a partners or investments table")
     p.add_argument("file", help="CSV, xlsx or GeoParquet file")
     p.add_argument("--kind", choices=["partners", "investments"], default="partners")
+    _add_problems(p)
     p.set_defaults(func=_cmd_validate)
 
     p = sub.add_parser("info", help="print the corridor cities")
@@ -262,6 +356,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="use a running dask scheduler (tcp://host:8786) instead of a local one")
     p.add_argument("--outside", choices=["warn", "error", "keep"], default="warn",
                    help="rows outside the nine cities: warn (default), error or keep silently")
+    _add_problems(p)
     p.set_defaults(func=_cmd_count_partners)
     return parser
 
@@ -282,15 +377,16 @@ def _run(args: argparse.Namespace) -> int:
     try:
         return int(args.func(args))
     except G60InputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        text = format_problems(exc.problems, hint=_problems_hint(args, len(exc.problems)))
+        print(f"error: {text}", file=sys.stderr)
         return EXIT_INPUT
     except (G60Error, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {_safe(exc)}", file=sys.stderr)
         return EXIT_INPUT
     except OSError as exc:  # unreadable input or unwritable output folder
         where = f" {exc.filename}" if exc.filename else ""
         print(
-            f"error: cannot access{where}: {exc.strerror or exc} "
+            f"error: cannot access{_safe(where)}: {_safe(exc.strerror or exc)} "
             "(check the path and its permissions, or choose another --out folder)",
             file=sys.stderr,
         )
@@ -300,8 +396,8 @@ def _run(args: argparse.Namespace) -> int:
         return 130
     except Exception as exc:  # a bug: one line, not a traceback
         print(
-            f"error: internal error ({type(exc).__name__}: {exc}); please report it with the "
-            "command you ran",
+            f"error: internal error ({type(exc).__name__}: {_safe(exc)}); please report it "
+            "with the command you ran",
             file=sys.stderr,
         )
         return EXIT_INPUT

@@ -159,10 +159,20 @@ def resolve_cities(values: pd.Series, file: str) -> tuple[pd.Series, list[Proble
     problems = []
     bad = {v: m[1] for v, m in matches.items() if m[1]}
     if bad:
+        kinds = {v: _city_problem_kind(message) for v, message in bad.items()}
         mask = values.isin(list(bad)).to_numpy()
         for r, v in zip(values.index[mask].tolist(), values[mask].to_numpy(), strict=True):
-            problems.append(Problem(file, r, "city", bad[v]))
+            problems.append(Problem(file, r, "city", bad[v], kinds[v]))
     return codes.astype(str), problems
+
+
+def _city_problem_kind(message: str) -> str:
+    """Return the kind of a :func:`resolve_city` problem, for counting problems."""
+    if message.startswith("unknown city"):
+        return "unknown city"
+    if " is ambiguous: " in message:
+        return "ambiguous city"
+    return "not a corridor city"
 
 
 def locate_points(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:

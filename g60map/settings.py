@@ -30,6 +30,10 @@ __all__ = [
     "SPOKE_STEP_KM",
     "TRUNK_CODES",
     "CJK_FONT_FAMILIES",
+    "MAX_PROBLEMS_SHOWN",
+    "MAX_NOTES_SHOWN",
+    "EARLIEST_DATE",
+    "LATEST_DATE_YEARS_AHEAD",
 ]
 
 #: GB/T 2260 code of Songjiang District, Shanghai: the corridor's hub.
@@ -129,3 +133,19 @@ CJK_FONT_FAMILIES: tuple[str, ...] = (
     "Noto Sans CJK JP",
     "Noto Sans CJK TC",
 )
+
+#: Problems of an input table listed one per line in an error message (and by the CLI);
+#: beyond it they are counted per kind and per column. Every problem stays in
+#: ``G60InputError.problems``, and ``--problems FILE`` writes them all as CSV.
+MAX_PROBLEMS_SHOWN: int = 100
+
+#: Rows outside the corridor listed one per line in the warning about them; the rest are
+#: counted (and written by ``--problems FILE``).
+MAX_NOTES_SHOWN: int = 10
+
+#: Earliest date accepted in a table (ISO). An earlier date (``0000-01-01``, ``1900-01-01``)
+#: is a typo or a spreadsheet's empty-date placeholder.
+EARLIEST_DATE: str = "1949-01-01"
+
+#: Latest date accepted: this many years after today (planned investments are dated ahead).
+LATEST_DATE_YEARS_AHEAD: int = 10

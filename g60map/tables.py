@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import warnings
+from collections.abc import Iterable
 from typing import Literal
 
 import geopandas as gpd
@@ -18,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from . import settings
-from ._errors import G60InputError, Problem
+from ._errors import G60InputError, Problem, format_problems
 from .datasets import get_path
 from .io import load_cities, read_table
 from .join import frame_with_points, locate_points, member_attributes, resolve_cities
@@ -44,7 +45,21 @@ _TRAILING = ["in_corridor", "location_precision", "lon", "lat", "geometry"]
 
 
 class G60Warning(UserWarning):
-    """Something in the input worth knowing that does not stop the work."""
+    """Something in the input worth knowing that does not stop the work.
+
+    Parameters
+    ----------
+    message : str
+    problems : iterable of Problem, optional
+        The rows concerned, all of them (the message lists only the first few).
+    title : str, optional
+        The message's first line, saying what the rows have in common.
+    """
+
+    def __init__(self, message: str, problems: Iterable[Problem] = (), title: str = ""):
+        super().__init__(message)
+        self.problems: list[Problem] = list(problems)
+        self.title = title
 
 
 def _join(
@@ -81,6 +96,7 @@ def _join(
                 "lon/lat",
                 f"point lies in {city_en[code]} but city says "
                 f"{cell} (correct the city or the coordinates)",
+                "point and city disagree",
             )
         )
     notes: list[Problem] = []
@@ -101,7 +117,12 @@ def _join(
                 if code
                 else "outside Shanghai, Jiangsu, Zhejiang and Anhui"
             )
-            notes.append(Problem(file, r, "lon/lat", f"point ({x:.5f}, {y:.5f}) lies {where}"))
+            notes.append(
+                Problem(
+                    file, r, "lon/lat", f"point ({x:.5f}, {y:.5f}) lies {where}",
+                    "outside the corridor",
+                )
+            )
         if outside == "error":
             problems += notes
             notes = []
@@ -165,13 +186,19 @@ def _load(path: str | os.PathLike[str] | None, kind: Kind, outside: Outside) -> 
 
 
 def warn_outside(notes: list[Problem]) -> None:
-    """Warn (:class:`G60Warning`) about rows kept although outside the corridor."""
-    warnings.warn(
-        f"{len(notes)} row(s) outside the corridor kept with in_corridor=False:\n"
-        + "\n".join(map(str, notes)),
-        G60Warning,
-        stacklevel=4,
+    """Warn (:class:`G60Warning`) about rows kept although outside the corridor.
+
+    The message lists the first :data:`g60map.settings.MAX_NOTES_SHOWN` rows, then counts;
+    the warning's ``problems`` attribute has every row.
+    """
+    title = f"{len(notes):,} row(s) outside the corridor kept with in_corridor=False"
+    text = format_problems(
+        notes,
+        limit=settings.MAX_NOTES_SHOWN,
+        title=title,
+        hint="every row is in the warning's .problems list",
     )
+    warnings.warn(G60Warning(text, notes, title), stacklevel=4)
 
 
 def load_partners(

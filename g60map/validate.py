@@ -6,12 +6,18 @@ reported together, each as ``file:row:column: problem (how to fix)``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import csv
+import datetime as _dt
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ._errors import Problem
+from . import settings
+from ._atomic import atomic_path
+from ._errors import Problem, escape_control, problem_kind
 
 __all__ = [
     "PARTNER_SCHEMA",
@@ -20,6 +26,9 @@ __all__ = [
     "FORMULA_PREFIXES",
     "validate_table",
     "formula_cells",
+    "date_range",
+    "write_problems",
+    "PROBLEM_COLUMNS",
 ]
 
 #: Required and optional columns per table kind.
@@ -47,12 +56,67 @@ CURRENCIES: dict[str, str] = {
 #: Leading characters a spreadsheet would treat as (the start of) a formula.
 FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 
+#: Columns of the CSV written by :func:`write_problems` (``--problems FILE``).
+PROBLEM_COLUMNS: tuple[str, ...] = ("file", "row", "column", "problem", "kind", "level")
+
 _SCHEMAS = {"partners": PARTNER_SCHEMA, "investments": INVESTMENT_SCHEMA}
-_ISO_DATE = r"^\d{4}-\d{2}(-\d{2})?$"
+
+# Patterns use [0-9], not \d: text is NFKC-normalised first (full-width digits become
+# ASCII), and \d would also match other scripts' digits.
+_ISO_DATE = r"[0-9]{4}-[0-9]{2}(?:-[0-9]{2})?"
+_CJK_DATE = r"^([0-9]{4})\s*年\s*([0-9]{1,2})\s*月(?:\s*([0-9]{1,2})\s*[日号])?$"
+_HEADER_SHOWN = 20  # columns named in a "required column is missing" message
+_EXPONENT = r"(?:[eE][+-]?[0-9]+)?"
+#: Thousands separators in proper groups: 1,000,000 / 12,345.5 / 1_000.
+_GROUPED = rf"[+-]?[0-9]{{1,3}}(?:(?:,[0-9]{{3}})+|(?:_[0-9]{{3}})+)(?:\.[0-9]*)?{_EXPONENT}"
+#: A decimal comma: 1,5 / 12,50 / 1,2345 / 1.234,5 (never a group of exactly three digits).
+_DECIMAL_COMMA = (
+    r"[+-]?(?:[0-9]+,(?:[0-9]{1,2}|[0-9]{4,})|[0-9]{1,3}(?:\.[0-9]{3})+,[0-9]+)"
+)
 
 
-def _problems(file: str, rows: Iterable[int], column: str, message: str) -> list[Problem]:
-    return [Problem(file, int(r), column, message) for r in rows]
+def _problems(
+    file: str, rows: Iterable[int], column: str, message: str, kind: str = ""
+) -> list[Problem]:
+    return [Problem(file, int(r), column, message, kind) for r in rows]
+
+
+def _nfkc(text: pd.Series) -> pd.Series:
+    """Return ``text`` in Unicode NFKC form (full-width digits and commas become ASCII)."""
+    if text.str.isascii().all():
+        return text
+    return text.str.normalize("NFKC")
+
+
+def date_range(today: _dt.date | None = None) -> tuple[str, str]:
+    """Return the first and last dates a table may hold, as ISO text.
+
+    From :data:`g60map.settings.EARLIEST_DATE` to today plus
+    :data:`g60map.settings.LATEST_DATE_YEARS_AHEAD` years.
+
+    Parameters
+    ----------
+    today : datetime.date, optional
+        Default: the current date.
+
+    Returns
+    -------
+    (str, str)
+
+    Examples
+    --------
+    >>> import datetime
+    >>> first, last = date_range(datetime.date(2024, 2, 29))
+    >>> first == settings.EARLIEST_DATE, last == f"{2024 + settings.LATEST_DATE_YEARS_AHEAD}-02-28"
+    (True, True)
+    """
+    today = today or _dt.date.today()
+    year = today.year + settings.LATEST_DATE_YEARS_AHEAD
+    try:
+        latest = today.replace(year=year)
+    except ValueError:  # 29 February in a year that has none
+        latest = today.replace(year=year, day=28)
+    return settings.EARLIEST_DATE, latest.isoformat()
 
 
 def _rows(index: pd.Index, mask: pd.Series, *columns: pd.Series) -> Iterable[tuple]:
@@ -122,7 +186,10 @@ def _coordinates(df: pd.DataFrame, file: str, problems: list[Problem]) -> pd.Dat
     if has_lon != has_lat:
         missing = "lat" if has_lon else "lon"
         problems.append(
-            Problem(file, None, missing, f"column {missing!r} is missing (give both lon and lat)")
+            Problem(
+                file, None, missing, f"column {missing!r} is missing (give both lon and lat)",
+                "missing column",
+            )
         )
     if not (has_lon and has_lat):
         out["lon"] = np.nan
@@ -135,11 +202,15 @@ def _coordinates(df: pd.DataFrame, file: str, problems: list[Problem]) -> pd.Dat
         bad = ((txt != "") & num.isna()).to_numpy()
         for r, cell in zip(df.index[bad].tolist(), txt[bad].to_numpy(), strict=True):
             problems.append(
-                Problem(file, r, name, _not_a_number(cell, "decimal degrees, e.g. 121.23"))
+                Problem(
+                    file, r, name, _not_a_number(cell, "decimal degrees, e.g. 121.23"),
+                    "not a number",
+                )
             )
     one_only = (lon_txt == "") != (lat_txt == "")
     problems += _problems(
-        file, df.index[one_only], "lon/lat", "only one of lon and lat is given (give both)"
+        file, df.index[one_only], "lon/lat", "only one of lon and lat is given (give both)",
+        "only one of lon and lat",
     )
     both = lon.notna() & lat.notna()
     swapped = both & (lat.abs() > 90) & (lon.abs() <= 90) & (lat.abs() <= 180)
@@ -151,17 +222,24 @@ def _coordinates(df: pd.DataFrame, file: str, problems: list[Problem]) -> pd.Dat
                 "lat",
                 f"lat {y} is out of range and lon {x} looks like a latitude: "
                 "lon and lat are probably swapped (swap the two columns)",
+                "lon and lat swapped",
             )
         )
     lat_bad = both & ~swapped & (lat.abs() > 90)
     lon_bad = both & ~swapped & (lon.abs() > 180)
     for r, _, y in _rows(df.index, lat_bad, lon, lat):
         problems.append(
-            Problem(file, r, "lat", f"lat {y} is outside -90..90 (decimal degrees, e.g. 31.03)")
+            Problem(
+                file, r, "lat", f"lat {y} is outside -90..90 (decimal degrees, e.g. 31.03)",
+                "coordinate out of range",
+            )
         )
     for r, x, _ in _rows(df.index, lon_bad, lon, lat):
         problems.append(
-            Problem(file, r, "lon", f"lon {x} is outside -180..180 (decimal degrees, e.g. 121.22)")
+            Problem(
+                file, r, "lon", f"lon {x} is outside -180..180 (decimal degrees, e.g. 121.22)",
+                "coordinate out of range",
+            )
         )
     ok = both & ~(swapped | lat_bad | lon_bad)
     out["lon"] = lon.where(ok)
@@ -195,12 +273,20 @@ def validate_table(df: pd.DataFrame, kind: str) -> tuple[pd.DataFrame, list[Prob
     problems: list[Problem] = []
     dup_cols = df.columns[df.columns.duplicated()].unique().tolist()
     for col in dup_cols:
-        problems.append(Problem(file, 1, col, "column appears more than once (rename or drop one)"))
+        problems.append(
+            Problem(
+                file, 1, col, "column appears more than once (rename or drop one)",
+                "repeated column",
+            )
+        )
     out = df.loc[:, ~df.columns.duplicated()].copy()
     for col in out.columns:
         out[col] = out[col].astype(str).str.strip()
 
     present = set(out.columns)
+    header = ", ".join(map(repr, out.columns[:_HEADER_SHOWN]))
+    if len(out.columns) > _HEADER_SHOWN:
+        header += f" and {len(out.columns) - _HEADER_SHOWN:,} more"
     for col in schema["required"]:
         if col not in present:
             problems.append(
@@ -208,30 +294,43 @@ def validate_table(df: pd.DataFrame, kind: str) -> tuple[pd.DataFrame, list[Prob
                     file,
                     1,
                     col,
-                    f"required column {col!r} is missing (header has: {', '.join(out.columns)})",
+                    f"required column {col!r} is missing (header has: {header})",
+                    "missing column",
                 )
             )
     has_coords = {"lon", "lat"} & present
     if "city" not in present and not has_coords:
         problems.append(
-            Problem(file, 1, "city", "give a 'city' column or 'lon' and 'lat' columns")
+            Problem(
+                file, 1, "city", "give a 'city' column or 'lon' and 'lat' columns",
+                "missing column",
+            )
         )
 
     for col in schema["required"]:
         if col in present:
             empty = out[col] == ""
-            problems += _problems(file, out.index[empty], col, f"{col} is empty (fill it in)")
+            problems += _problems(
+                file, out.index[empty], col, f"{col} is empty (fill it in)", "empty cell"
+            )
 
+    # A row needs a place: a city, or lon and lat (a GeoParquet point gives lon/lat;
+    # an empty or missing point gives empty cells).
+    no_place = pd.Series(True, index=out.index)
+    for col in ("city", "lon", "lat"):
+        if col in present:
+            no_place &= out[col] == ""
     coords = _coordinates(out, file, problems)
     out["lon"], out["lat"] = coords["lon"], coords["lat"]
-    if "city" in present:
-        no_place = (out["city"] == "") & coords["lon"].isna()
-        if has_coords:
-            no_place &= (df["lon"].str.strip() == "") & (df["lat"].str.strip() == "")
+    if "city" in present or has_coords:  # else the header problem above says it once
         problems += _problems(
-            file, out.index[no_place], "city", "no city and no lon/lat (give one of them)"
+            file,
+            out.index[no_place.to_numpy()],
+            "city" if "city" in present else "lon/lat",
+            "no city and no lon/lat: the row has no location (give a city, or lon and lat)",
+            "no location",
         )
-    else:
+    if "city" not in present:
         out["city"] = ""
 
     if kind == "investments":
@@ -253,43 +352,146 @@ def validate_table(df: pd.DataFrame, kind: str) -> tuple[pd.DataFrame, list[Prob
         mask = dup.to_numpy()
         for r, f in zip(candidates.index[mask].tolist(), first[mask].to_numpy(), strict=True):
             problems.append(
-                Problem(file, r, None, f"duplicate of row {f} (delete one of them)")
+                Problem(
+                    file, r, None, f"duplicate of row {f} (delete one of them)", "duplicate row"
+                )
             )
     return out, problems
+
+
+def _amounts(
+    text: pd.Series, file: str, problems: list[Problem]
+) -> tuple[pd.Series, pd.Series]:
+    """Parse amount cells; return ``(values, bad)`` and add a problem per bad cell.
+
+    Accepted: plain numbers (``1500``, ``1.5e9``) and thousands separators in proper
+    groups (``1,000,000``, ``12,345.5``, ``1_000``), also in full-width characters
+    (NFKC). A decimal comma (``1,5``) and any other use of separators are problems.
+    """
+    txt = _nfkc(text)
+    has_sep = txt.str.contains("[,_]", regex=True)
+    grouped = has_sep & txt.str.fullmatch(_GROUPED)
+    # Separators misused in what is otherwise a number; other text is "not a number".
+    misgrouped = has_sep & ~grouped & txt.str.fullmatch(r"[-+0-9.,_eE]*[0-9][-+0-9.,_eE]*")
+    clean = txt.where(~grouped, txt.str.replace("[,_]", "", regex=True))
+    amount = pd.to_numeric(clean.where(~misgrouped, ""), errors="coerce").astype(float)
+    decimal_comma = misgrouped & txt.str.fullmatch(_DECIMAL_COMMA)
+    for r, cell, norm in _rows(text.index, decimal_comma, text, txt):
+        fixed = norm.replace(".", "").replace(",", ".")
+        problems.append(
+            Problem(
+                file,
+                r,
+                "amount",
+                f"{cell!r} looks like a decimal comma: write {fixed} (a comma may only "
+                "separate thousands, as in 1,000,000)",
+                "decimal comma",
+            )
+        )
+    for r, cell in _rows(text.index, misgrouped & ~decimal_comma, text):
+        problems.append(
+            Problem(
+                file,
+                r,
+                "amount",
+                f"{cell!r} has misplaced thousands separators: write the amount without "
+                "them (1000000) or with a comma between groups of three digits (1,000,000)",
+                "misplaced thousands separator",
+            )
+        )
+    not_number = (text != "") & ~misgrouped & ~np.isfinite(amount)
+    for r, cell in _rows(text.index, not_number, text):
+        problems.append(
+            Problem(
+                file,
+                r,
+                "amount",
+                _not_a_number(
+                    cell, "write the full amount, e.g. 15000000000, with the unit in 'currency'"
+                ),
+                "not a number",
+            )
+        )
+    return amount, misgrouped | not_number
+
+
+def _dates(text: pd.Series, file: str, problems: list[Problem]) -> pd.Series:
+    """Parse date cells to ISO text (``""`` when empty or bad); add a problem per bad cell.
+
+    Accepted: ``YYYY-MM-DD``, ``YYYY-MM`` (with a spreadsheet's ``00:00:00`` time),
+    ``2022年3月`` and ``2022年3月5日``, also in full-width digits (NFKC), within
+    :func:`date_range`.
+    """
+    txt = _nfkc(text).str.replace(r"[ T]00:00:00$", "", regex=True)
+    cjk = txt.str.extract(_CJK_DATE)
+    is_cjk = cjk[0].notna().to_numpy()
+    if is_cjk.any():
+        year, month, day = cjk[0], cjk[1].str.zfill(2), cjk[2].str.zfill(2).fillna("")
+        iso = year + "-" + month + day.where(day == "", "-" + day)
+        txt = txt.where(~is_cjk, iso)
+    shaped = txt.str.fullmatch(_ISO_DATE)
+    key = txt.where(txt.str.len() == 10, txt + "-01")  # YYYY-MM counts as its first day
+    first, last = date_range()
+    in_range = shaped & (key >= first) & (key <= last)
+    parsed = pd.to_datetime(key.where(in_range), format="%Y-%m-%d", errors="coerce")
+    given = text != ""
+    unshaped = given & ~shaped
+    outside = given & shaped & ~in_range
+    invalid = in_range & parsed.isna()
+    for r, cell in _rows(text.index, unshaped, text):
+        problems.append(
+            Problem(
+                file,
+                r,
+                "date",
+                f"{cell!r} is not an ISO date (write YYYY-MM-DD or YYYY-MM)",
+                "not an ISO date",
+            )
+        )
+    for r, cell in _rows(text.index, outside, text):
+        problems.append(
+            Problem(
+                file,
+                r,
+                "date",
+                f"{cell!r} is outside the accepted dates {first} to {last} (check the year)",
+                "date out of range",
+            )
+        )
+    for r, cell in _rows(text.index, invalid, text):
+        problems.append(
+            Problem(
+                file,
+                r,
+                "date",
+                f"{cell!r} is not a calendar date (check the month 01-12 and the day)",
+                "not a calendar date",
+            )
+        )
+    return txt.where(~(unshaped | outside | invalid), "")
 
 
 def _validate_investment_columns(
     out: pd.DataFrame, file: str, present: set[str], problems: list[Problem]
 ) -> None:
     if "amount" in present:
-        txt = out["amount"].str.replace(",", "", regex=False).str.replace("_", "", regex=False)
-        amount = pd.to_numeric(txt, errors="coerce").astype(float)
-        bad = (out["amount"] != "") & ~np.isfinite(amount)
-        for r, cell in _rows(out.index, bad, out["amount"]):
-            problems.append(
-                Problem(
-                    file,
-                    r,
-                    "amount",
-                    _not_a_number(
-                        cell, "write the full amount, e.g. 15000000000, with the unit in 'currency'"
-                    ),
-                )
-            )
+        amount, bad = _amounts(out["amount"], file, problems)
         neg = np.isfinite(amount) & (amount <= 0)
         problems += _problems(
-            file, out.index[neg], "amount", "amount must be positive (write the amount invested)"
+            file, out.index[neg], "amount", "amount must be positive (write the amount invested)",
+            "amount not positive",
         )
         # Beyond 1e15 (a quadrillion yuan) an amount is a typo, and converting it can overflow.
         huge = np.isfinite(amount) & (amount > 1e15)
         problems += _problems(
             file, out.index[huge], "amount",
             "amount is over 10^15: check the figure (write it in units, not thousands)",
+            "amount too large",
         )
-        out["amount"] = amount.where(np.isfinite(amount) & ~neg & ~huge)
+        out["amount"] = amount.where(np.isfinite(amount) & ~neg & ~huge & ~bad)
     if "currency" in present:
         upper = {k.upper(): v for k, v in CURRENCIES.items()}
-        cur = out["currency"].str.upper().map(upper).fillna("")
+        cur = _nfkc(out["currency"]).str.upper().map(upper).fillna("")
         bad = (out["currency"] != "") & (cur == "")
         for r, cell in _rows(out.index, bad, out["currency"]):
             problems.append(
@@ -298,23 +500,57 @@ def _validate_investment_columns(
                     r,
                     "currency",
                     f"unknown currency {cell!r} (use CNY or USD)",
+                    "unknown currency",
                 )
             )
         out["currency"] = cur
     if "date" in present:
-        txt = out["date"].str.replace(r"[ T]00:00:00$", "", regex=True)
-        shaped = txt.str.match(_ISO_DATE)
-        parsed = pd.to_datetime(
-            txt.where(txt.str.len() == 10, txt + "-01"), format="%Y-%m-%d", errors="coerce"
-        )
-        bad = (out["date"] != "") & (~shaped | parsed.isna())
-        for r, cell in _rows(out.index, bad, out["date"]):
-            problems.append(
-                Problem(
-                    file,
-                    r,
-                    "date",
-                    f"{cell!r} is not an ISO date (write YYYY-MM-DD or YYYY-MM)",
-                )
-            )
-        out["date"] = txt.where(~bad, "")
+        out["date"] = _dates(out["date"], file, problems)
+
+
+def _csv_cell(value: object) -> str:
+    text = "" if value is None else escape_control(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def write_problems(
+    path: str | os.PathLike[str],
+    errors: Sequence[Problem | str],
+    notes: Sequence[Problem | str] = (),
+) -> Path:
+    """Write every problem to a CSV file (the CLI's ``--problems FILE``), atomically.
+
+    Parameters
+    ----------
+    path : path-like
+        Target ``.csv`` file; replaced as a whole (a failed write leaves the previous file).
+    errors : sequence of Problem or str
+        Problems that stop a table from loading (``level`` "error").
+    notes : sequence of Problem or str, optional
+        Rows kept but worth knowing about, e.g. outside the corridor (``level`` "note").
+
+    Returns
+    -------
+    pathlib.Path
+
+    Notes
+    -----
+    Columns :data:`PROBLEM_COLUMNS`: ``file``, ``row`` (spreadsheet row, empty for the
+    whole file), ``column``, ``problem`` (the message), ``kind`` (for filtering and
+    counting) and ``level``. UTF-8 with a byte-order mark (spreadsheets then read it as
+    UTF-8). Control characters are escaped, and a cell that a spreadsheet would run as a
+    formula (starting with ``=``, ``+``, ``-``, ``@``) gets a leading ``'``.
+    """
+    target = Path(path)
+    with atomic_path(target, suffix=".csv") as tmp:
+        with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
+            writer = csv.writer(fh, lineterminator="\r\n")
+            writer.writerow(PROBLEM_COLUMNS)
+            for level, items in (("error", errors), ("note", notes)):
+                for p in items:
+                    if isinstance(p, Problem):
+                        row = [p.file, "" if p.row is None else p.row, p.column, p.message]
+                    else:
+                        row = ["", "", "", p]
+                    writer.writerow([*map(_csv_cell, row), _csv_cell(problem_kind(p)), level])
+    return target

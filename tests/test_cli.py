@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import warnings
+from pathlib import Path
 
 from g60map.cli import main
 
@@ -87,8 +89,157 @@ def test_dpi_is_capped_as_a_usage_error(capsys):
 
 
 def test_main_leaves_warning_handling_as_it_was(write_csv):
-    import warnings
-
     before = warnings.showwarning
     main(["-q", "validate", write_csv("name,lon,lat\nA,121.55,29.87\n")])
     assert warnings.showwarning is before
+
+
+# ------------------------------------------------------------------ bounded problem output
+
+
+def _read_problems_csv(path):
+    import csv
+
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        return list(csv.reader(fh))
+
+
+def test_validate_5000_bad_rows_prints_a_bounded_summary_and_writes_every_problem(
+    write_csv, tmp_path, capsys
+):
+    from g60map import settings
+
+    rows = 5_000
+    path = write_csv("name,lon,lat\n" + "".join(f",x{i},y{i}\n" for i in range(rows)))
+    listing = tmp_path / "problems.csv"
+    assert main(["validate", path, "--problems", str(listing)]) == 1
+    captured = capsys.readouterr()
+    err = captured.err
+    # Bounded by the number shown, not the number found: 100 lines of about path + 60 bytes.
+    assert len(err.encode()) < (settings.MAX_PROBLEMS_SHOWN + 20) * (len(path) + 80)
+    lines = err.splitlines()
+    assert len(lines) < settings.MAX_PROBLEMS_SHOWN + 20
+    assert lines[0] == f"{path}: 15,000 problem(s); the first {settings.MAX_PROBLEMS_SHOWN}:"
+    assert lines[1] == f"{path}:2:lat: 'y0' is not a number (decimal degrees, e.g. 121.23)"
+    assert "... 14,900 more not listed. All 15,000:" in lines
+    assert "      10,000  not a number" in lines and "       5,000  empty cell" in lines
+    assert "       5,000  lat" in lines
+    assert lines[-1] == f"all 15,000 are listed in {listing}"
+    table = _read_problems_csv(listing)
+    assert table[0] == ["file", "row", "column", "problem", "kind", "level"]
+    assert len(table) == 1 + 3 * rows
+    assert table[1] == [path, "2", "lat", "'y0' is not a number (decimal degrees, e.g. 121.23)",
+                        "not a number", "error"]
+    assert {r[1] for r in table[1:]} == {str(r) for r in range(2, rows + 2)}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["problems.csv", "table.csv"]
+
+
+def test_validate_without_problems_option_says_how_to_get_them(write_csv, capsys):
+    path = write_csv("name,lon,lat\n" + ",x,y\n" * 200)
+    assert main(["validate", path]) == 1
+    err = capsys.readouterr().err
+    assert err.rstrip().endswith("write them all to a CSV file with --problems FILE")
+
+
+def test_build_with_bad_rows_writes_the_full_list_and_a_short_error(write_csv, tmp_path, capsys):
+    rows = 5_000
+    path = write_csv("name,city\n" + "".join(f"p{i},Atlantis{i}\n" for i in range(rows)))
+    listing = tmp_path / "all.csv"
+    out = tmp_path / "out"
+    code = main(["-q", "build", "--out", str(out), "--partners", path, "--basemap", "none",
+                 "--problems", str(listing)])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: 5,000 problems found; the first 100:\n")
+    assert len(err.encode()) < 120 * (len(path) + 80) and "Traceback" not in err
+    assert "       5,000  unknown city" in err.splitlines()
+    assert len(_read_problems_csv(listing)) == rows + 1
+    assert not out.exists()
+
+
+def test_outside_corridor_rows_are_summarised_and_listed(write_csv, tmp_path, capsys):
+    rows = 2_000
+    path = write_csv(
+        "name,lon,lat\n" + "".join(f"p{i},{100 + i * 1e-4:.4f},40\n" for i in range(rows))
+    )
+    listing = tmp_path / "notes.csv"
+    out = tmp_path / "out"
+    with warnings.catch_warnings():
+        warnings.simplefilter("default")  # as outside pytest
+        assert main(["-q", "export", "--out", str(out), "--format", "csv", "--partners", path,
+                     "--problems", str(listing)]) == 0
+    err = capsys.readouterr().err
+    lines = err.splitlines()
+    assert lines[0] == (
+        "warning: 2,000 row(s) outside the corridor kept with in_corridor=False; the first 10:"
+    )
+    assert len(lines) < 25 and len(err.encode()) < 20 * (len(path) + 100)
+    assert "       2,000  outside the corridor" in lines
+    table = _read_problems_csv(listing)
+    assert len(table) == rows + 1 and {r[5] for r in table[1:]} == {"note"}
+    assert table[1][:3] == [path, "2", "lon/lat"]
+
+    assert main(["validate", path]) == 0
+    err = capsys.readouterr().err
+    assert err.startswith("note: 2,000 row(s) outside the corridor (kept with in_corridor=False)")
+    assert len(err.splitlines()) < 25
+
+
+def test_problems_file_is_written_empty_for_a_clean_table(write_csv, tmp_path):
+    listing = tmp_path / "p.csv"
+    listing.write_text("old")
+    good = write_csv("name,city\nA,Hefei\n")
+    assert main(["-q", "report", "--out", str(tmp_path / "r"), "--partners", good,
+                 "--problems", str(listing)]) == 0
+    assert _read_problems_csv(listing) == [["file", "row", "column", "problem", "kind", "level"]]
+
+
+def test_count_partners_takes_problems_option(write_csv, tmp_path, capsys):
+    path = write_csv("name,city\nA,Hefei\nB,宿州\n")
+    listing = tmp_path / "p.csv"
+    assert main(["count-partners", path, "--problems", str(listing)]) == 1
+    table = _read_problems_csv(listing)
+    assert [r[:3] for r in table[1:]] == [[path, "3", "city"]]
+
+
+def test_problems_csv_is_formula_safe_and_escaped(write_csv, tmp_path, capsys):
+    path = write_csv("name,city,=cmd|' /C calc'!A0,=cmd|' /C calc'!A0\nA,Hefei,1,2\n")
+    listing = tmp_path / "p.csv"
+    assert main(["validate", path, "--problems", str(listing)]) == 1
+    table = _read_problems_csv(listing)
+    assert table[1][2] == "'=cmd|' /C calc'!A0"
+    path = write_csv("name,city\n-A,\x1b[2J@Hefei\n", name="esc.csv")
+    assert main(["validate", path, "--problems", str(listing)]) == 1
+    table = _read_problems_csv(listing)
+    assert "\x1b" not in listing.read_text(encoding="utf-8-sig")
+    assert table[1][3].startswith("unknown city '\\x1b[2J@Hefei'")
+
+
+# ---------------------------------------------------------------------- control characters
+
+
+def test_escape_sequences_in_header_and_cells_never_reach_the_terminal(write_csv, capsys):
+    path = write_csv(
+        "name,city,\x1b[2J,\x1b[2J\n"
+        "A\x07,\x1b[31mHefei\u202e,x,y\n"
+    )
+    assert main(["validate", path]) == 1
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and "\x07" not in err and "\u202e" not in err
+    assert "\\x1b[2J" in err
+    path = write_csv("name,city\nA,\x1b[31mHefei\n", name="cell.csv")
+    for argv in (["validate", path], ["-q", "report", "--partners", path, "--out", "/nonexistent"]):
+        assert main(argv) == 1
+        err = capsys.readouterr().err
+        assert "\x1b" not in err and "\\x1b[31mHefei" in err
+
+
+def test_problems_file_never_overwrites_an_input_table(write_csv, tmp_path, capsys):
+    path = write_csv("name,city\nA,宿州\n")
+    before = Path(path).read_bytes()
+    assert main(["validate", path, "--problems", path]) == 1
+    assert main(["-q", "build", "--partners", path, "--out", str(tmp_path / "o"),
+                 "--problems", str(tmp_path / "." / "table.csv")]) == 1
+    err = capsys.readouterr().err
+    assert err.count("would overwrite the input table") == 2
+    assert Path(path).read_bytes() == before

@@ -1,9 +1,17 @@
 from __future__ import annotations
 
+import datetime
+
+import geopandas as gpd
 import pandas as pd
 import pytest
+import shapely
 
-from g60map.validate import formula_cells, validate_table
+from g60map import settings
+from g60map._errors import G60InputError, Problem, escape_control, format_problems
+from g60map.io import read_table
+from g60map.tables import load_investments, load_partners
+from g60map.validate import date_range, formula_cells, validate_table
 
 
 def table(rows: dict, file: str = "t.csv") -> pd.DataFrame:
@@ -75,7 +83,10 @@ def test_empty_required_and_no_place():
     _, problems = validate_table(table({"name": ["", "b"], "city": ["Hefei", ""]}), "partners")
     msgs = messages(problems)
     assert "t.csv:2:name: name is empty (fill it in)" in msgs
-    assert "t.csv:3:city: no city and no lon/lat (give one of them)" in msgs
+    assert (
+        "t.csv:3:city: no city and no lon/lat: the row has no location "
+        "(give a city, or lon and lat)"
+    ) in msgs
 
 
 def test_formula_cells_mask():
@@ -87,3 +98,233 @@ def test_formula_cells_mask():
 def test_unknown_kind():
     with pytest.raises(ValueError, match="kind must be"):
         validate_table(table({"name": ["a"]}), "companies")
+
+
+# ------------------------------------------------------------------ rows with no location
+
+
+def test_empty_lon_lat_without_city_column_is_a_problem():
+    _, problems = validate_table(
+        table({"name": ["a", "b"], "lon": ["", "121.2"], "lat": ["", "31.0"]}), "partners"
+    )
+    assert messages(problems) == [
+        "t.csv:2:lon/lat: no city and no lon/lat: the row has no location "
+        "(give a city, or lon and lat)"
+    ]
+
+
+def test_no_city_column_reported_once_not_per_row():
+    _, problems = validate_table(table({"name": ["a", "b"], "kind": ["x", "y"]}), "partners")
+    assert messages(problems) == ["t.csv:1:city: give a 'city' column or 'lon' and 'lat' columns"]
+
+
+def test_csv_row_with_empty_city_and_coordinates_fails_to_load(write_csv):
+    path = write_csv("name,city,lon,lat\nA,Hefei,,\nB,,,\n")
+    with pytest.raises(G60InputError) as err:
+        load_partners(path)
+    assert [str(p) for p in err.value.problems] == [
+        f"{path}:3:city: no city and no lon/lat: the row has no location "
+        "(give a city, or lon and lat)"
+    ]
+
+
+@pytest.mark.parametrize("geometry", [shapely.Point(), None], ids=["empty", "missing"])
+def test_geoparquet_row_without_a_point_fails_to_load(tmp_path, geometry):
+    gdf = gpd.GeoDataFrame(
+        {"name": ["a", "b"]}, geometry=[shapely.Point(120.2, 30.25), geometry],
+        crs=settings.WGS84,
+    )
+    path = tmp_path / "p.parquet"
+    gdf.to_parquet(path)
+    with pytest.raises(G60InputError) as err:
+        load_partners(path)
+    assert [str(p) for p in err.value.problems] == [
+        f"{path}:3:lon/lat: no city and no lon/lat: the row has no location "
+        "(give a city, or lon and lat)"
+    ]
+    _, problems = validate_table(read_table(path), "partners")
+    assert [p.kind for p in problems] == ["no location"]
+
+
+# --------------------------------------------------------------------------------- amounts
+
+
+def investments(amounts=None, dates=None) -> pd.DataFrame:
+    n = len(amounts or dates)
+    return table({
+        "investor": ["T"] * n, "project": [f"p{i}" for i in range(n)], "city": ["Hefei"] * n,
+        "amount": amounts or ["1"] * n, "currency": ["CNY"] * n,
+        "date": dates or ["2020-03"] * n,
+    })
+
+
+def test_amounts_with_proper_thousands_groups_are_accepted():
+    cells = ["1,000,000", "12,345.5", "1,000", "１，０００", "１２，３４５．５", "1_000",
+             "1500", "1.5e9", "+7", " 2,500 "]
+    parsed, problems = validate_table(investments(cells), "investments")
+    assert problems == []
+    assert parsed["amount"].tolist() == [
+        1e6, 12345.5, 1000.0, 1000.0, 12345.5, 1000.0, 1500.0, 1.5e9, 7.0, 2500.0,
+    ]
+
+
+def test_decimal_comma_is_a_problem_that_says_so():
+    parsed, problems = validate_table(
+        investments(["1,5", "12,50", "1.234,5", "１，５"]), "investments"
+    )
+    assert messages(problems) == [
+        "t.csv:2:amount: '1,5' looks like a decimal comma: write 1.5 "
+        "(a comma may only separate thousands, as in 1,000,000)",
+        "t.csv:3:amount: '12,50' looks like a decimal comma: write 12.50 "
+        "(a comma may only separate thousands, as in 1,000,000)",
+        "t.csv:4:amount: '1.234,5' looks like a decimal comma: write 1234.5 "
+        "(a comma may only separate thousands, as in 1,000,000)",
+        "t.csv:5:amount: '１，５' looks like a decimal comma: write 1.5 "
+        "(a comma may only separate thousands, as in 1,000,000)",
+    ]
+    assert parsed["amount"].isna().all()
+
+
+@pytest.mark.parametrize("cell", ["1,,0", ",5", "1234,567", "1,00,000", "1,000,00", "1,",
+                                  "1_5", "1,000_000", "1,000.5,5", "+,5"])
+def test_misplaced_thousands_separators_are_a_problem(cell):
+    parsed, problems = validate_table(investments([cell]), "investments")
+    assert messages(problems) == [
+        f"t.csv:2:amount: {cell!r} has misplaced thousands separators: write the amount "
+        "without them (1000000) or with a comma between groups of three digits (1,000,000)"
+    ]
+    assert parsed["amount"].isna().all()
+
+
+def test_amount_problems_still_reported():
+    _, problems = validate_table(
+        investments(["-1,000", "2e15", "abc", "inf", "15 bn, approx.", "1,5 亿", "\u22121,000"]),
+        "investments",
+    )
+    assert [(p.row, p.kind) for p in problems] == [
+        (4, "not a number"), (5, "not a number"), (6, "not a number"), (7, "not a number"),
+        (8, "not a number"), (2, "amount not positive"), (3, "amount too large"),
+    ]
+
+
+# ----------------------------------------------------------------------------------- dates
+
+
+def test_full_width_and_chinese_dates_are_stored_as_ascii_iso():
+    parsed, problems = validate_table(
+        investments(dates=["２０２２-０３", "２０２２-０３-０５", "2022年3月", "2022年3月5日",
+                           "２０２２年１２月", "2022-03-05 00:00:00", "2022-03-05T00:00:00"]),
+        "investments",
+    )
+    assert problems == []
+    assert parsed["date"].tolist() == [
+        "2022-03", "2022-03-05", "2022-03", "2022-03-05", "2022-12", "2022-03-05", "2022-03-05",
+    ]
+    assert all(d.isascii() for d in parsed["date"])
+
+
+def test_dates_outside_the_plausible_range_are_rejected():
+    first, last = date_range()
+    assert first == "1949-01-01"
+    assert last[:4] == str(datetime.date.today().year + 10)
+    too_late = f"{datetime.date.today().year + 11}-01"
+    parsed, problems = validate_table(
+        investments(dates=["0000-01-01", "1948-12", "1949-01", too_late, "9999-12-31"]),
+        "investments",
+    )
+    msgs = messages(problems)
+    assert msgs == [
+        f"t.csv:{r}:date: {cell!r} is outside the accepted dates {first} to {last} "
+        "(check the year)"
+        for r, cell in ((2, "0000-01-01"), (3, "1948-12"), (5, too_late), (6, "9999-12-31"))
+    ]
+    assert parsed["date"].tolist() == ["", "", "1949-01", "", ""]
+
+
+def test_impossible_and_unshaped_dates():
+    _, problems = validate_table(
+        investments(dates=["2022-02-30", "2022-13", "2022-3-5", "March", "٢٠٢٢-٠٣"]),
+        "investments",
+    )
+    assert [(p.row, p.kind) for p in problems] == [
+        (4, "not an ISO date"), (5, "not an ISO date"), (6, "not an ISO date"),
+        (2, "not a calendar date"), (3, "not a calendar date"),
+    ]
+
+
+def test_investments_csv_with_full_width_date_loads_as_iso(write_csv):
+    path = write_csv(
+        "investor,project,city,amount,currency,date\n"
+        "T,p,Hefei,\"１５，０００\",CNY,２０２２-０３\n"
+    )
+    inv = load_investments(path)
+    assert inv["date"].tolist() == ["2022-03"] and inv["amount"].tolist() == [15000.0]
+
+
+# ------------------------------------------------------------------- control characters
+
+
+def test_control_characters_are_escaped_in_problems():
+    df = table({"name\x1b[2J": ["a"], "city": ["\x1b[2J\x07Atlantis\u202e\x00\r"]})
+    df.attrs["file"] = "t\x1b]0;title\x07.csv"
+    _, problems = validate_table(df, "partners")
+    text = "\n".join(messages(problems))
+    assert "\x1b" not in text and "\x07" not in text and "\x00" not in text
+    assert "\u202e" not in text and "\r" not in text
+    assert "t\\x1b]0;title\\x07.csv:1:name: required column 'name' is missing" in text
+    assert "'name\\x1b[2J'" in text
+    assert problems[0].column == "name"  # the fields keep the text as it was
+
+
+def test_escape_control_keeps_ordinary_text():
+    assert escape_control("松江区 Zürich 　x\u00a0y 🙂") == "松江区 Zürich 　x\u00a0y 🙂"
+    assert escape_control("a\nb\tc\x7f\x9b\u2066\ufeff") == "a\\x0ab\\x09c\\x7f\\x9b\\u2066\\ufeff"
+
+
+def test_unknown_city_with_escape_sequence_in_load_error(write_csv):
+    path = write_csv("name,city\nA,\x1b[2J\x1b[31mHefei\n")
+    with pytest.raises(G60InputError) as err:
+        load_partners(path)
+    assert "\x1b" not in str(err.value)
+    assert "\\x1b[2J\\x1b[31mHefei" in str(err.value)
+
+
+# ------------------------------------------------------------------------- bounded output
+
+
+def test_error_message_is_bounded_and_problems_are_complete():
+    rows = 5_000
+    df = table({"name": [""] * rows, "lon": [f"x{i}" for i in range(rows)],
+                "lat": [f"y{i}" for i in range(rows)]})
+    _, problems = validate_table(df, "partners")
+    assert len(problems) == 3 * rows
+    exc = G60InputError(problems)
+    assert len(exc.problems) == 3 * rows
+    text = str(exc)
+    assert len(text.encode()) < 12_000
+    lines = text.splitlines()
+    assert lines[0] == f"15,000 problems found; the first {settings.MAX_PROBLEMS_SHOWN}:"
+    assert lines[1] == "t.csv:2:name: name is empty (fill it in)"
+    assert "... 14,900 more not listed. All 15,000:" in lines
+    assert "       5,000  not a number" not in lines  # counted per kind: 10,000 of them
+    assert "      10,000  not a number" in lines
+    assert "       5,000  empty cell" in lines
+    assert "       5,000  lon" in lines and "       5,000  name" in lines
+
+
+def test_summary_bounds_kinds_columns_and_long_lines():
+    problems = [Problem("t.csv", 2, f"col{i}", f"odd {i}" + "x" * 10_000, f"kind {i}")
+                for i in range(1_000)]
+    text = format_problems(problems, limit=3, hint="see the file")
+    assert len(text) < 6_000
+    assert "980 other kinds" in text and "980 other columns" in text
+    assert text.endswith("see the file")
+    assert "(10,006 more characters)" not in text  # lines are clipped at 500 characters
+    assert "more characters)" in text
+
+
+def test_short_lists_keep_their_format():
+    ps = [Problem("t.csv", 2, "a", "one"), Problem("t.csv", 3, None, "two")]
+    assert str(G60InputError(ps[:1])) == "t.csv:2:a: one"
+    assert str(G60InputError(ps)) == "2 problems found:\nt.csv:2:a: one\nt.csv:3: two"
+    assert str(G60InputError(["plain \x1b text"])) == "plain \\x1b text"
