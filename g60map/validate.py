@@ -23,6 +23,7 @@ __all__ = [
     "PARTNER_SCHEMA",
     "INVESTMENT_SCHEMA",
     "CURRENCIES",
+    "AMOUNT_UNITS",
     "FORMULA_PREFIXES",
     "validate_table",
     "formula_cells",
@@ -51,7 +52,13 @@ CURRENCIES: dict[str, str] = {
     "USD": "USD",
     "US$": "USD",
     "美元": "USD",
+    "元人民币": "CNY",
+    "¥": "CNY",
 }
+
+#: Chinese units an amount cell may end with, and what they multiply it by
+#: (``3,000万`` = 30,000,000; ``1.5亿元`` = 150,000,000).
+AMOUNT_UNITS: dict[str, float] = {"千": 1e3, "万": 1e4, "亿": 1e8, "万亿": 1e12}
 
 #: Leading characters a spreadsheet would treat as (the start of) a formula.
 FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
@@ -65,6 +72,11 @@ _SCHEMAS = {"partners": PARTNER_SCHEMA, "investments": INVESTMENT_SCHEMA}
 # ASCII), and \d would also match other scripts' digits.
 _ISO_DATE = r"[0-9]{4}-[0-9]{2}(?:-[0-9]{2})?"
 _CJK_DATE = r"^([0-9]{4})\s*年\s*([0-9]{1,2})\s*月(?:\s*([0-9]{1,2})\s*[日号])?$"
+#: An amount with a currency sign before it or a Chinese unit and/or currency after it.
+_UNIT_AMOUNT = (
+    r"^(?P<pre>¥|US\$)?\s*(?P<num>[^\s万亿千元美人民币]+?)\s*(?P<unit>万亿|亿|万|千)?\s*"
+    r"(?P<cur>元人民币|人民币|元|美元)?$"
+)
 _HEADER_SHOWN = 20  # columns named in a "required column is missing" message
 _EXPONENT = r"(?:[eE][+-]?[0-9]+)?"
 #: Thousands separators in proper groups: 1,000,000 / 12,345.5 / 1_000.
@@ -361,14 +373,30 @@ def validate_table(df: pd.DataFrame, kind: str) -> tuple[pd.DataFrame, list[Prob
 
 def _amounts(
     text: pd.Series, file: str, problems: list[Problem]
-) -> tuple[pd.Series, pd.Series]:
-    """Parse amount cells; return ``(values, bad)`` and add a problem per bad cell.
+) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Parse amount cells; return ``(values, bad, currency)``, a problem per bad cell.
 
     Accepted: plain numbers (``1500``, ``1.5e9``) and thousands separators in proper
     groups (``1,000,000``, ``12,345.5``, ``1_000``), also in full-width characters
     (NFKC). A decimal comma (``1,5``) and any other use of separators are problems.
+    A Chinese unit multiplies the number (``3,000万`` = 30,000,000; ``1.5亿元`` =
+    150,000,000; see :data:`AMOUNT_UNITS`); a currency written in the cell (``元``,
+    ``人民币``, ``美元``, a leading ``¥`` or ``US$``) is returned in ``currency`` (else
+    ``""``) so that it can be checked against the ``currency`` column.
+
+    Examples
+    --------
+    >>> cells = pd.Series(["3,000万", "1.5亿元", "¥2,000", "12万美元", "7"], index=range(2, 7))
+    >>> values, bad, currency = _amounts(cells, "t.csv", [])
+    >>> values.tolist(), currency.tolist()
+    ([30000000.0, 150000000.0, 2000.0, 120000.0, 7.0], ['', 'CNY', 'CNY', 'USD', ''])
     """
     txt = _nfkc(text)
+    parts = txt.str.extract(_UNIT_AMOUNT)
+    has_unit = (parts["pre"].notna() | parts["unit"].notna() | parts["cur"].notna()).to_numpy()
+    factor = parts["unit"].map(AMOUNT_UNITS).fillna(1.0).astype(float)
+    currency = parts["cur"].fillna(parts["pre"]).map(CURRENCIES).fillna("")
+    txt = txt.where(~has_unit, parts["num"].fillna(""))
     has_sep = txt.str.contains("[,_]", regex=True)
     grouped = has_sep & txt.str.fullmatch(_GROUPED)
     # Separators misused in what is otherwise a number; other text is "not a number".
@@ -407,12 +435,13 @@ def _amounts(
                 r,
                 "amount",
                 _not_a_number(
-                    cell, "write the full amount, e.g. 15000000000, with the unit in 'currency'"
+                    cell, "write the full amount, e.g. 15000000000 or 150亿, with the currency in "
+                    "'currency'"
                 ),
                 "not a number",
             )
         )
-    return amount, misgrouped | not_number
+    return amount * factor, misgrouped | not_number, currency
 
 
 def _dates(text: pd.Series, file: str, problems: list[Problem]) -> pd.Series:
@@ -475,7 +504,8 @@ def _validate_investment_columns(
     out: pd.DataFrame, file: str, present: set[str], problems: list[Problem]
 ) -> None:
     if "amount" in present:
-        amount, bad = _amounts(out["amount"], file, problems)
+        raw_amount = out["amount"]
+        amount, bad, written = _amounts(raw_amount, file, problems)
         neg = np.isfinite(amount) & (amount <= 0)
         problems += _problems(
             file, out.index[neg], "amount", "amount must be positive (write the amount invested)",
@@ -501,6 +531,18 @@ def _validate_investment_columns(
                     "currency",
                     f"unknown currency {cell!r} (use CNY or USD)",
                     "unknown currency",
+                )
+            )
+        clash = (written != "") & (cur != "") & (written != cur)
+        for r, cell, unit, given in _rows(out.index, clash, raw_amount, written,
+                                          out["currency"]):
+            problems.append(
+                Problem(
+                    file,
+                    r,
+                    "amount",
+                    f"{cell!r} is in {unit} but 'currency' says {given!r}: make them agree",
+                    "currency mismatch",
                 )
             )
         out["currency"] = cur

@@ -201,10 +201,37 @@ def test_amount_problems_still_reported():
         investments(["-1,000", "2e15", "abc", "inf", "15 bn, approx.", "1,5 亿", "\u22121,000"]),
         "investments",
     )
+    # "1,5 亿" is a number with a Chinese unit, whose decimal comma is the problem
     assert [(p.row, p.kind) for p in problems] == [
-        (4, "not a number"), (5, "not a number"), (6, "not a number"), (7, "not a number"),
+        (7, "decimal comma"), (4, "not a number"), (5, "not a number"), (6, "not a number"),
         (8, "not a number"), (2, "amount not positive"), (3, "amount too large"),
     ]
+
+
+def test_chinese_units_multiply_the_amount():
+    cells = ["3,000万", "1.5亿", "1.5 亿元", "２０００万元", "150亿元人民币", "5千", "¥2,000",
+             "￥1.2万", "12万美元", "US$2.1亿", "2万亿"]
+    currencies = ["CNY"] * 8 + ["USD", "USD", "CNY"]
+    df = investments(cells)
+    df["currency"] = currencies
+    parsed, problems = validate_table(df, "investments")
+    assert problems == []
+    assert parsed["amount"].tolist() == pytest.approx([
+        3e7, 1.5e8, 1.5e8, 2e7, 1.5e10, 5e3, 2e3, 1.2e4, 1.2e5, 2.1e8, 2e12,
+    ])
+    assert parsed["currency"].tolist() == currencies
+
+
+def test_a_currency_in_the_amount_must_agree_with_the_currency_column():
+    parsed, problems = validate_table(investments(["12万美元", "亿", "万元", "1.5亿亿"]),
+                                      "investments")
+    assert [(p.row, p.kind) for p in problems] == [
+        (3, "not a number"), (4, "not a number"), (5, "not a number"), (2, "currency mismatch"),
+    ]
+    assert messages(problems)[-1] == (
+        "t.csv:2:amount: '12万美元' is in USD but 'currency' says 'CNY': make them agree"
+    )
+    assert parsed["amount"].iloc[1:].isna().all()
 
 
 # ----------------------------------------------------------------------------------- dates
