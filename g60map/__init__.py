@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._errors import G60Error, G60InputError, MissingDependencyError, UnknownCityError
 from .boundaries import load_boundaries
-from .datum import gcj02_to_wgs84, wgs84_to_gcj02
+from .datum import bd09_to_gcj02, gcj02_to_bd09, gcj02_to_wgs84, to_wgs84, wgs84_to_gcj02
 from .io import load_cities
 from .tables import G60Warning, load_investments, load_partners
 
@@ -88,6 +88,9 @@ __all__ = [
     "load_investments",
     "wgs84_to_gcj02",
     "gcj02_to_wgs84",
+    "gcj02_to_bd09",
+    "bd09_to_gcj02",
+    "to_wgs84",
     "corridor_spokes",
     "g60_trunk",
     "corridor_summary",

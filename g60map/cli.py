@@ -112,9 +112,9 @@ def _tables(args: argparse.Namespace) -> dict[str, Any]:
 
     with _recording_problems(args):
         with _step(args, f"loading partners ({args.partners or 'packaged'})"):
-            partners = load_partners(args.partners)
+            partners = load_partners(args.partners, datum=args.datum)
         with _step(args, f"loading investments ({args.investments or 'packaged'})"):
-            investments = load_investments(args.investments)
+            investments = load_investments(args.investments, datum=args.datum)
     return {"partners": partners, "investments": investments}
 
 
@@ -133,7 +133,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     from .validate import write_problems
 
     target = _problems_target(args)
-    errors, notes = check_table(args.file, args.kind)
+    errors, notes = check_table(args.file, args.kind, datum=args.datum)
     if target:
         write_problems(target, errors, notes)
     if notes:
@@ -258,7 +258,19 @@ def _add_tables(p: argparse.ArgumentParser, lang: bool = False) -> None:
     p.add_argument("--investments", metavar="FILE", help="investments table (CSV/xlsx)")
     if lang:
         p.add_argument("--lang", choices=["en", "zh"], default="en", help="label language")
+    _add_datum(p)
     _add_problems(p)
+
+
+def _add_datum(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--datum",
+        choices=["wgs84", "gcj02", "bd09"],
+        default="wgs84",
+        help="datum of lon/lat in the tables: wgs84 (GPS, OpenStreetMap; default), gcj02 "
+        "(copied from AMap/Gaode or Tencent) or bd09 (Baidu); a 'datum' column overrides "
+        "it per row",
+    )
 
 
 def _add_problems(p: argparse.ArgumentParser) -> None:
@@ -305,6 +317,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check a partners or investments table")
     p.add_argument("file", help="CSV, xlsx or GeoParquet file")
     p.add_argument("--kind", choices=["partners", "investments"], default="partners")
+    _add_datum(p)
     _add_problems(p)
     p.set_defaults(func=_cmd_validate)
 

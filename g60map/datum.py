@@ -1,4 +1,4 @@
-"""GCJ-02 ("Mars coordinates") <-> WGS-84, vectorised.
+"""GCJ-02 ("Mars coordinates"), BD-09 (Baidu) <-> WGS-84, vectorised.
 
 Chinese web-map data (AMap/Gaode, Tencent) is published in GCJ-02, a deliberately
 obfuscated datum offset by roughly 0.3-0.7 km from WGS-84 in the corridor. The forward
@@ -6,6 +6,11 @@ transform is the published Krasovsky-1940 based formula (semi-major axis 6 378 2
 WGS-84's 6 378 137 m); the inverse has no closed form and is solved iteratively to
 better than 1 mm. Points outside China's bounding box are returned unchanged, as the
 official transform does.
+
+Baidu Maps adds its own offset on top of GCJ-02: BD-09, another 0.6-1 km away. The forward
+transform (:func:`gcj02_to_bd09`) is the published formula; :func:`bd09_to_gcj02` solves
+it iteratively, like the GCJ-02 inverse. :func:`to_wgs84` takes coordinates in any of the
+three datums (:data:`DATUMS`) to WGS-84.
 """
 
 from __future__ import annotations
@@ -17,7 +22,20 @@ import numpy as np
 import shapely
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["wgs84_to_gcj02", "gcj02_to_wgs84", "in_china", "shift_gdf"]
+__all__ = [
+    "DATUMS",
+    "wgs84_to_gcj02",
+    "gcj02_to_wgs84",
+    "gcj02_to_bd09",
+    "bd09_to_gcj02",
+    "to_wgs84",
+    "in_china",
+    "shift_gdf",
+]
+
+#: Datums of the coordinates users bring: ``wgs84`` (GPS, OpenStreetMap), ``gcj02`` (AMap/
+#: Gaode, Tencent) and ``bd09`` (Baidu).
+DATUMS: tuple[str, ...] = ("wgs84", "gcj02", "bd09")
 
 _A = 6378245.0  # Krasovsky 1940 semi-major axis used by GCJ-02
 _EE = 0.00669342162296594323  # Krasovsky 1940 first eccentricity squared
@@ -131,6 +149,100 @@ def gcj02_to_wgs84(
         if np.all(np.abs(elon) < tol) and np.all(np.abs(elat) < tol):
             break
     return wlon, wlat
+
+
+_X_PI = np.pi * 3000.0 / 180.0
+
+
+def gcj02_to_bd09(lon: ArrayLike, lat: ArrayLike) -> tuple[NDArray, NDArray]:
+    """Shift GCJ-02 coordinates to Baidu's BD-09.
+
+    Parameters
+    ----------
+    lon, lat : array_like
+        GCJ-02 longitudes and latitudes in degrees.
+
+    Returns
+    -------
+    lon, lat : numpy.ndarray
+        BD-09 coordinates.
+
+    Examples
+    --------
+    >>> lon, lat = gcj02_to_bd09(116.404, 39.915)
+    >>> round(float(lon), 10), round(float(lat), 10)
+    (116.4103694937, 39.9213369935)
+    """
+    x = np.asarray(lon, dtype=float)
+    y = np.asarray(lat, dtype=float)
+    z = np.hypot(x, y) + 0.00002 * np.sin(y * _X_PI)
+    theta = np.arctan2(y, x) + 0.000003 * np.cos(x * _X_PI)
+    return z * np.cos(theta) + 0.0065, z * np.sin(theta) + 0.006
+
+
+def bd09_to_gcj02(
+    lon: ArrayLike, lat: ArrayLike, tol: float = 1e-10, max_iter: int = 30
+) -> tuple[NDArray, NDArray]:
+    """Shift Baidu BD-09 coordinates back to GCJ-02 (iterative exact inverse).
+
+    Parameters
+    ----------
+    lon, lat : array_like
+        BD-09 longitudes and latitudes in degrees.
+    tol : float, default 1e-10
+        Convergence threshold in degrees.
+    max_iter : int, default 30
+        Iteration cap.
+
+    Returns
+    -------
+    lon, lat : numpy.ndarray
+        GCJ-02 coordinates; :func:`gcj02_to_bd09` of them gives back the input.
+    """
+    blon = np.asarray(lon, dtype=float)
+    blat = np.asarray(lat, dtype=float)
+    glon, glat = blon - 0.0065, blat - 0.006
+    for _ in range(max_iter):
+        flon, flat = gcj02_to_bd09(glon, glat)
+        elon, elat = flon - blon, flat - blat
+        glon, glat = glon - elon, glat - elat
+        if np.all(np.abs(elon) < tol) and np.all(np.abs(elat) < tol):
+            break
+    return glon, glat
+
+
+def to_wgs84(lon: ArrayLike, lat: ArrayLike, datum: str) -> tuple[NDArray, NDArray]:
+    """Return WGS-84 coordinates of points given in ``datum``.
+
+    Parameters
+    ----------
+    lon, lat : array_like
+        Longitudes and latitudes in degrees.
+    datum : {"wgs84", "gcj02", "bd09"}
+        Their datum (see :data:`DATUMS`).
+
+    Returns
+    -------
+    lon, lat : numpy.ndarray
+
+    Raises
+    ------
+    ValueError
+        For another datum.
+
+    Examples
+    --------
+    >>> lon, lat = to_wgs84(121.2349, 31.0321, "bd09")
+    >>> round(float(lon), 4), round(float(lat), 4)
+    (121.224, 31.0282)
+    """
+    if datum == "wgs84":
+        return np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+    if datum == "gcj02":
+        return gcj02_to_wgs84(lon, lat)
+    if datum == "bd09":
+        return gcj02_to_wgs84(*bd09_to_gcj02(lon, lat))
+    raise ValueError(f"datum must be one of {', '.join(DATUMS)}, not {datum!r}")
 
 
 def shift_gdf(gdf: gpd.GeoDataFrame, to: Literal["gcj02", "wgs84"]) -> gpd.GeoDataFrame:

@@ -63,9 +63,9 @@ class G60Warning(UserWarning):
 
 
 def _join(
-    df: pd.DataFrame, kind: Kind, outside: Outside
+    df: pd.DataFrame, kind: Kind, outside: Outside, datum: str = "wgs84"
 ) -> tuple[gpd.GeoDataFrame, list[Problem], list[Problem]]:
-    parsed, problems = validate_table(df, kind)
+    parsed, problems = validate_table(df, kind, datum=datum)
     # Names this function gives meaning to; an input column of that name is kept, renamed
     # (e.g. a table saved from an earlier load has a "row" column).
     parsed = parsed.rename(columns={c: f"{c}_input" for c in _RESERVED if c in parsed.columns})
@@ -173,11 +173,13 @@ def sort_problems(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: (p.row or 0, p.column or ""))
 
 
-def _load(path: str | os.PathLike[str] | None, kind: Kind, outside: Outside) -> gpd.GeoDataFrame:
+def _load(
+    path: str | os.PathLike[str] | None, kind: Kind, outside: Outside, datum: str
+) -> gpd.GeoDataFrame:
     if outside not in ("warn", "error", "keep"):
         raise ValueError(f"outside must be 'warn', 'error' or 'keep', not {outside!r}")
     df = read_table(get_path(kind) if path is None else path)
-    gdf, problems, notes = _join(df, kind, outside)
+    gdf, problems, notes = _join(df, kind, outside, datum)
     if problems:
         raise G60InputError(sort_problems(problems))
     if notes and outside == "warn":
@@ -202,7 +204,10 @@ def warn_outside(notes: list[Problem]) -> None:
 
 
 def load_partners(
-    path: str | os.PathLike[str] | None = None, *, outside: Outside = "warn"
+    path: str | os.PathLike[str] | None = None,
+    *,
+    outside: Outside = "warn",
+    datum: str = "wgs84",
 ) -> gpd.GeoDataFrame:
     """Load, validate and join a partners table.
 
@@ -216,6 +221,11 @@ def load_partners(
         in the source article.
     outside : {"warn", "error", "keep"}, default "warn"
         What to do with rows whose point lies outside the nine corridor cities.
+    datum : {"wgs84", "gcj02", "bd09"}, default "wgs84"
+        Datum of ``lon``/``lat``: ``gcj02`` for coordinates copied from AMap/Gaode or
+        Tencent, ``bd09`` for Baidu. A ``datum`` column, when present, gives it per row
+        (``wgs84``/``gps``, ``gcj02``/``amap``/``高德``, ``bd09``/``baidu``/``百度``; an
+        empty cell takes this default). Points are shifted to WGS-84 before the join.
 
     Returns
     -------
@@ -235,11 +245,14 @@ def load_partners(
     >>> sorted(partners["city_en"].unique())
     ['Songjiang']
     """
-    return _load(path, "partners", outside)
+    return _load(path, "partners", outside, datum)
 
 
 def load_investments(
-    path: str | os.PathLike[str] | None = None, *, outside: Outside = "warn"
+    path: str | os.PathLike[str] | None = None,
+    *,
+    outside: Outside = "warn",
+    datum: str = "wgs84",
 ) -> gpd.GeoDataFrame:
     """Load, validate and join an investments table.
 
@@ -251,6 +264,11 @@ def load_investments(
         Default: the packaged investment from the source article.
     outside : {"warn", "error", "keep"}, default "warn"
         What to do with rows whose point lies outside the nine corridor cities.
+    datum : {"wgs84", "gcj02", "bd09"}, default "wgs84"
+        Datum of ``lon``/``lat``: ``gcj02`` for coordinates copied from AMap/Gaode or
+        Tencent, ``bd09`` for Baidu. A ``datum`` column, when present, gives it per row
+        (``wgs84``/``gps``, ``gcj02``/``amap``/``高德``, ``bd09``/``baidu``/``百度``; an
+        empty cell takes this default). Points are shifted to WGS-84 before the join.
 
     Returns
     -------
@@ -264,16 +282,20 @@ def load_investments(
     >>> float(inv["amount_cny"].sum())
     15000000000.0
     """
-    return _load(path, "investments", outside)
+    return _load(path, "investments", outside, datum)
 
 
-def check_table(path: str | os.PathLike[str], kind: Kind) -> tuple[list[Problem], list[Problem]]:
+def check_table(
+    path: str | os.PathLike[str], kind: Kind, *, datum: str = "wgs84"
+) -> tuple[list[Problem], list[Problem]]:
     """Return ``(errors, notes)`` for a table without raising on bad rows.
 
     Parameters
     ----------
     path : path-like
     kind : {"partners", "investments"}
+    datum : {"wgs84", "gcj02", "bd09"}, default "wgs84"
+        As in :func:`load_partners`.
 
     Returns
     -------
@@ -285,5 +307,5 @@ def check_table(path: str | os.PathLike[str], kind: Kind) -> tuple[list[Problem]
         df = read_table(path)
     except G60InputError as exc:
         return [p for p in exc.problems if isinstance(p, Problem)], []
-    _, problems, notes = _join(df, kind, "warn")
+    _, problems, notes = _join(df, kind, "warn", datum)
     return sort_problems(problems), notes

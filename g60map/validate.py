@@ -18,12 +18,14 @@ import pandas as pd
 from . import settings
 from ._atomic import atomic_path
 from ._errors import Problem, escape_control, problem_kind
+from .datum import DATUMS, to_wgs84
 
 __all__ = [
     "PARTNER_SCHEMA",
     "INVESTMENT_SCHEMA",
     "CURRENCIES",
     "AMOUNT_UNITS",
+    "DATUM_NAMES",
     "FORMULA_PREFIXES",
     "validate_table",
     "formula_cells",
@@ -54,6 +56,15 @@ CURRENCIES: dict[str, str] = {
     "美元": "USD",
     "元人民币": "CNY",
     "¥": "CNY",
+}
+
+#: Spellings of a ``datum`` cell (lower case, without spaces or underscores) and the datum
+#: they name (:data:`g60map.datum.DATUMS`).
+DATUM_NAMES: dict[str, str] = {
+    **dict.fromkeys(["wgs84", "wgs-84", "epsg:4326", "gps", "osm", "openstreetmap"], "wgs84"),
+    **dict.fromkeys(["gcj02", "gcj-02", "gcj", "amap", "gaode", "高德", "tencent", "腾讯",
+                     "火星坐标", "国测局坐标"], "gcj02"),
+    **dict.fromkeys(["bd09", "bd-09", "bd09ll", "baidu", "百度"], "bd09"),
 }
 
 #: Chinese units an amount cell may end with, and what they multiply it by
@@ -192,7 +203,10 @@ def formula_cells(series: pd.Series) -> pd.Series:
     return series.astype(str).str.startswith(FORMULA_PREFIXES)
 
 
-def _coordinates(df: pd.DataFrame, file: str, problems: list[Problem]) -> pd.DataFrame:
+def _coordinates(
+    df: pd.DataFrame, file: str, problems: list[Problem], datum: str = "wgs84"
+) -> pd.DataFrame:
+    """Parse ``lon``/``lat``, check them and shift them from their datum to WGS-84."""
     out = pd.DataFrame(index=df.index)
     has_lon, has_lat = "lon" in df, "lat" in df
     if has_lon != has_lat:
@@ -254,12 +268,40 @@ def _coordinates(df: pd.DataFrame, file: str, problems: list[Problem]) -> pd.Dat
             )
         )
     ok = both & ~(swapped | lat_bad | lon_bad)
-    out["lon"] = lon.where(ok)
-    out["lat"] = lat.where(ok)
+    lon, lat = lon.where(ok), lat.where(ok)
+    datums = _datums(df, file, problems, datum)
+    for name in ("gcj02", "bd09"):
+        sel = (ok & (datums == name)).to_numpy()
+        if sel.any():
+            x, y = to_wgs84(lon.to_numpy()[sel], lat.to_numpy()[sel], name)
+            lon.iloc[np.flatnonzero(sel)] = x
+            lat.iloc[np.flatnonzero(sel)] = y
+    out["lon"], out["lat"] = lon, lat
     return out
 
 
-def validate_table(df: pd.DataFrame, kind: str) -> tuple[pd.DataFrame, list[Problem]]:
+def _datums(df: pd.DataFrame, file: str, problems: list[Problem], default: str) -> pd.Series:
+    """Datum of each row's lon/lat: its ``datum`` cell, else ``default``."""
+    if "datum" not in df:
+        return pd.Series(default, index=df.index)
+    text = _nfkc(df["datum"]).str.strip().str.lower().str.replace(r"[\s_]", "", regex=True)
+    code = text.map(DATUM_NAMES)
+    bad = (text != "") & code.isna()
+    for r, cell in _rows(df.index, bad, df["datum"]):
+        problems.append(
+            Problem(
+                file, r, "datum",
+                f"unknown datum {cell!r} (write wgs84 for GPS/OpenStreetMap, gcj02 for "
+                "AMap/Gaode/Tencent, bd09 for Baidu)",
+                "unknown datum",
+            )
+        )
+    return code.where(text != "", default).fillna("")
+
+
+def validate_table(
+    df: pd.DataFrame, kind: str, *, datum: str = "wgs84"
+) -> tuple[pd.DataFrame, list[Problem]]:
     """Check a partners or investments table and parse its typed columns.
 
     Parameters
@@ -268,6 +310,10 @@ def validate_table(df: pd.DataFrame, kind: str) -> tuple[pd.DataFrame, list[Prob
         As returned by :func:`g60map.io.read_table` (all text, spreadsheet row index,
         ``attrs["file"]``).
     kind : {"partners", "investments"}
+    datum : {"wgs84", "gcj02", "bd09"}, default "wgs84"
+        Datum of ``lon``/``lat`` (AMap/Tencent coordinates are ``gcj02``, Baidu's
+        ``bd09``); a row's ``datum`` cell, when the table has that column, wins. The
+        parsed ``lon``/``lat`` are WGS-84.
 
     Returns
     -------
@@ -280,6 +326,8 @@ def validate_table(df: pd.DataFrame, kind: str) -> tuple[pd.DataFrame, list[Prob
     """
     if kind not in _SCHEMAS:
         raise ValueError(f"kind must be one of {sorted(_SCHEMAS)}, not {kind!r}")
+    if datum not in DATUMS:
+        raise ValueError(f"datum must be one of {', '.join(DATUMS)}, not {datum!r}")
     schema = _SCHEMAS[kind]
     file = df.attrs.get("file", "<table>")
     problems: list[Problem] = []
@@ -332,7 +380,7 @@ def validate_table(df: pd.DataFrame, kind: str) -> tuple[pd.DataFrame, list[Prob
     for col in ("city", "lon", "lat"):
         if col in present:
             no_place &= out[col] == ""
-    coords = _coordinates(out, file, problems)
+    coords = _coordinates(out, file, problems, datum)
     out["lon"], out["lat"] = coords["lon"], coords["lat"]
     if "city" in present or has_coords:  # else the header problem above says it once
         problems += _problems(

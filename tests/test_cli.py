@@ -243,3 +243,19 @@ def test_problems_file_never_overwrites_an_input_table(write_csv, tmp_path, caps
     err = capsys.readouterr().err
     assert err.count("would overwrite the input table") == 2
     assert Path(path).read_bytes() == before
+
+
+def test_datum_option_shifts_amap_coordinates(tmp_path, capsys):
+    from g60map.datum import wgs84_to_gcj02
+
+    x, y = wgs84_to_gcj02(121.22326, 31.03443)  # Songjiang seat, as AMap shows it
+    path = tmp_path / "p.csv"
+    path.write_text(f"name,lon,lat\nA,{float(x)!r},{float(y)!r}\n", encoding="utf-8")
+    assert main(["-q", "validate", str(path), "--datum", "gcj02"]) == 0
+    assert main(["-q", "build", "--partners", str(path), "--datum", "gcj02", "--basemap",
+                 "none", "--out", str(tmp_path)]) == 0
+    html = (tmp_path / "g60_corridor.html").read_text(encoding="utf-8")
+    assert "[12122326,3103443," in html  # drawn at the WGS-84 seat, 1e-5 degree units
+    capsys.readouterr()
+    assert main(["-q", "validate", str(path), "--datum", "baidu"]) == 2
+    assert "invalid choice" in capsys.readouterr().err

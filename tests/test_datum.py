@@ -4,7 +4,15 @@ import numpy as np
 import pytest
 from pyproj import Geod
 
-from g60map.datum import gcj02_to_wgs84, in_china, shift_gdf, wgs84_to_gcj02
+from g60map.datum import (
+    bd09_to_gcj02,
+    gcj02_to_bd09,
+    gcj02_to_wgs84,
+    in_china,
+    shift_gdf,
+    to_wgs84,
+    wgs84_to_gcj02,
+)
 
 # (lat, lon) WGS-84 -> GCJ-02 reference vectors.
 REFERENCE = [
@@ -79,3 +87,32 @@ def test_shift_gdf_moves_every_vertex_and_keeps_input(tmp_path):
         shift_gdf(gdf, to="bd09")
     with pytest.raises(ValueError, match="geographic"):
         shift_gdf(gdf.to_crs(3857), to="gcj02")
+
+
+# ----------------------------------------------------------------------------- BD-09
+
+def test_bd09_forward_matches_the_published_reference():
+    # wandergis/coordtransform's reference pair (Tiananmen area, GCJ-02 -> BD-09)
+    lon, lat = gcj02_to_bd09(116.404, 39.915)
+    assert abs(lon - 116.41036949371029) < 1e-12 and abs(lat - 39.92133699351021) < 1e-12
+
+
+def test_bd09_inverse_is_exact_and_close_to_the_published_approximation():
+    rng = np.random.default_rng(9)
+    lon, lat = rng.uniform(116.5, 122.5, 5000), rng.uniform(28.5, 33.5, 5000)
+    glon, glat = bd09_to_gcj02(*gcj02_to_bd09(lon, lat))
+    assert np.abs(glon - lon).max() < 1e-9 and np.abs(glat - lat).max() < 1e-9
+    # the closed-form approximation gives (116.39762729119315, 39.90865673957631): < 0.1 m
+    x, y = bd09_to_gcj02(116.404, 39.915)
+    assert abs(x - 116.39762729119315) < 1e-6 and abs(y - 39.90865673957631) < 1e-6
+
+
+def test_to_wgs84_from_every_datum():
+    x, y = 121.22326, 31.03443  # Songjiang seat, WGS-84
+    gx, gy = wgs84_to_gcj02(x, y)
+    bx, by = gcj02_to_bd09(gx, gy)
+    for datum, (a, b) in {"wgs84": (x, y), "gcj02": (gx, gy), "bd09": (bx, by)}.items():
+        lon, lat = to_wgs84(a, b, datum)
+        assert abs(lon - x) < 1e-9 and abs(lat - y) < 1e-9, datum
+    with pytest.raises(ValueError, match="datum must be one of"):
+        to_wgs84(x, y, "bd-09")

@@ -172,3 +172,78 @@ def test_infinite_huge_and_formula_amounts(write_csv):
     assert f"{path}:3:amount: '1e400' is not a number" in text
     assert f"{path}:4:amount: amount is over 10^15" in text
     assert f"{path}:5:amount: '=A1*2' is not a number (it is a spreadsheet formula" in text
+
+
+# ----------------------------------------------------------------------------- datums
+
+SONGJIANG_SEAT = (121.22326, 31.03443)  # WGS-84, GeoNames
+
+
+def _border_point() -> tuple[float, float]:
+    """A WGS-84 point in a member city whose GCJ-02 twin lies in another unit."""
+    from g60map.datum import wgs84_to_gcj02
+    from g60map.join import locate_points
+
+    lon, lat = np.meshgrid(np.arange(120.9, 121.4, 0.002), np.arange(30.8, 31.2, 0.002))
+    lon, lat = lon.ravel(), lat.ravel()
+    here = locate_points(lon, lat)
+    there = locate_points(*wgs84_to_gcj02(lon, lat))
+    pick = np.flatnonzero(np.isin(here, settings.MEMBER_CODES) & (here != there))
+    assert pick.size
+    return float(lon[pick[0]]), float(lat[pick[0]])
+
+
+@pytest.mark.parametrize("how", ["argument", "column"])
+def test_amap_and_baidu_coordinates_are_shifted_to_wgs84_before_the_join(tmp_path, how):
+    from g60map.datum import gcj02_to_bd09, wgs84_to_gcj02
+    from g60map.join import locate_points
+
+    points = [SONGJIANG_SEAT, _border_point()]
+    rows = []
+    for i, (x, y) in enumerate(points):
+        gx, gy = wgs84_to_gcj02(x, y)
+        bx, by = gcj02_to_bd09(gx, gy)
+        rows += [("wgs84", f"p{i}", x, y, "WGS-84"),
+                 ("gcj02", f"p{i}", float(gx), float(gy), "高德"),
+                 ("bd09", f"p{i}", float(bx), float(by), "Baidu")]
+    expected = locate_points(np.array([p[0] for p in points]), np.array([p[1] for p in points]))
+    frames = {}
+    for datum in ("wgs84", "gcj02", "bd09"):
+        path = tmp_path / f"{how}-{datum}.csv"
+        pick = [r[1:] for r in rows if r[0] == datum]
+        header = "name,lon,lat" + (",datum" if how == "column" else "")
+        lines = [f"{n},{x!r},{y!r}" + (f",{d}" if how == "column" else "")
+                 for n, x, y, d in pick]
+        path.write_text("\n".join([header, *lines]) + "\n", encoding="utf-8")
+        kwargs = {"datum": datum} if how == "argument" else {}
+        frames[datum] = load_partners(path, outside="keep", **kwargs)
+    for datum, gdf in frames.items():
+        # within 1 cm of the surveyed WGS-84 point, in the right city
+        assert np.allclose(gdf["lon"], [p[0] for p in points], atol=1e-7), datum
+        assert np.allclose(gdf["lat"], [p[1] for p in points], atol=1e-7), datum
+        assert gdf["city_code"].tolist() == expected.tolist(), datum
+
+
+def test_gcj02_read_as_wgs84_lands_in_the_wrong_city(tmp_path):
+    """Why the datum matters: the border point's GCJ-02 twin, read as WGS-84, moves city."""
+    from g60map.datum import wgs84_to_gcj02
+    from g60map.join import locate_points
+
+    x, y = _border_point()
+    gx, gy = wgs84_to_gcj02(x, y)
+    path = tmp_path / "p.csv"
+    path.write_text(f"name,lon,lat\nA,{float(gx)!r},{float(gy)!r}\n", encoding="utf-8")
+    wrong = load_partners(path, outside="keep")
+    right = load_partners(path, outside="keep", datum="gcj02")
+    assert right["city_code"].iat[0] == locate_points(np.array([x]), np.array([y]))[0]
+    assert wrong["city_code"].iat[0] != right["city_code"].iat[0]
+
+
+def test_unknown_datum_is_a_problem_naming_row_and_column(tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_text("name,lon,lat,datum\nA,121.2,31.0,gcj02\nB,121.2,31.0,mercator\n",
+                    encoding="utf-8")
+    with pytest.raises(G60InputError, match=r"p\.csv:3:datum: unknown datum 'mercator'"):
+        load_partners(path)
+    with pytest.raises(ValueError, match="datum must be one of"):
+        load_partners(path, datum="cgcs2000")
