@@ -13,6 +13,7 @@ from __future__ import annotations
 import difflib
 import functools
 import re
+import unicodedata
 
 import geopandas as gpd
 import numpy as np
@@ -24,7 +25,14 @@ from ._errors import Problem
 from .boundaries import load_admin_units, load_boundaries
 from .io import load_cities
 
-__all__ = ["resolve_city", "resolve_cities", "locate_points", "CityMatch"]
+__all__ = [
+    "resolve_city",
+    "resolve_cities",
+    "resolve_address",
+    "resolve_addresses",
+    "locate_points",
+    "CityMatch",
+]
 
 _SUFFIXES = ("新区", "市", "区", "省", " new area", " district", " city", " qu", " shi")
 _SPLIT = re.compile(r"[\s,;/|、，；()（）]+")
@@ -153,6 +161,12 @@ def resolve_cities(values: pd.Series, file: str) -> tuple[pd.Series, list[Proble
     """
     uniq = pd.unique(values[values != ""])
     matches = {v: resolve_city(v) for v in uniq}
+    for v, (code, message) in matches.items():
+        if not code and message.startswith("unknown city"):
+            # a longer place name: "上海市松江区", "浙江省嘉兴市南湖区"
+            found = resolve_address(v)
+            if found[0] or "not a corridor city" in found[1]:
+                matches[v] = CityMatch(found[0], found[1].removeprefix("address "))
     keys, distinct = pd.factorize(values, use_na_sentinel=False)
     table = np.array([matches[v][0] if v in matches else "" for v in distinct], dtype=object)
     codes = pd.Series(table[keys], index=values.index)
@@ -164,6 +178,109 @@ def resolve_cities(values: pd.Series, file: str) -> tuple[pd.Series, list[Proble
         for r, v in zip(values.index[mask].tolist(), values[mask].to_numpy(), strict=True):
             problems.append(Problem(file, r, "city", bad[v], kinds[v]))
     return codes.astype(str), problems
+
+
+@functools.lru_cache(maxsize=1)
+def _address_patterns() -> tuple[re.Pattern[str], dict[str, tuple[str, bool]], dict[str, str]]:
+    """Regex of every unit and province name, name -> (code, full name?), province names."""
+    _, _, info = _lookup()
+    names: dict[str, tuple[str, bool]] = {}
+    provinces: dict[str, str] = {}
+    for code, unit in info.items():
+        full = unit["name_zh"]
+        short = _norm(full)
+        if unit["level"] == "province":
+            provinces[full] = provinces[short] = code
+            continue
+        names[full] = (code, True)
+        if len(short) >= 2:
+            names.setdefault(short, (code, False))
+    alternatives = sorted([*names, *provinces], key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, alternatives))), names, provinces
+
+
+def resolve_address(address: str) -> CityMatch:
+    """Find the corridor city an address lies in, from the city or district it names.
+
+    Chinese addresses are scanned for the names of the prefecture cities and Shanghai
+    districts of the four provinces (``浙江省嘉兴市南湖区...`` -> Jiaxing, ``上海市松江区...``
+    -> Songjiang); a full name (with 市/区) wins over a short one, and a province in the
+    address rules out cities of other provinces. Other addresses are split at commas and
+    each part matched as a city cell (``..., Songjiang District, Shanghai``).
+
+    Parameters
+    ----------
+    address : str
+
+    Returns
+    -------
+    CityMatch
+        ``(code, "")`` for a corridor city, ``("", message)`` otherwise.
+
+    Examples
+    --------
+    >>> resolve_address("浙江省嘉兴市南湖区亚太路1号")[0]
+    '330400'
+    >>> resolve_address("上海市松江区金华路8号")[0]  # a street named after Jinhua
+    '310117'
+    >>> resolve_address("No. 1 Road, Songjiang District, Shanghai")[0]
+    '310117'
+    """
+    pattern, names, provinces = _address_patterns()
+    _, _, info = _lookup()
+    text = unicodedata.normalize("NFKC", str(address)).strip()
+    found = [m.group(0) for m in pattern.finditer(text)]
+    in_provinces = {provinces[f] for f in found if f in provinces}
+    hits = [names[f] for f in found if f in names]
+    if in_provinces:
+        hits = [h for h in hits if info[h[0]]["province_code"] in in_provinces]
+    hits.sort(key=lambda h: not h[1])  # full names first, each kind in address order
+    if hits:
+        code = hits[0][0]
+    else:
+        code = ""
+        for token in filter(None, _SPLIT.split(text)):
+            match = resolve_city(token)
+            if match[0] or " is " in match[1] and "not a corridor city" in match[1]:
+                return match
+    if not code:
+        if in_provinces == {"310000"}:
+            return CityMatch("", f"address {text!r} names Shanghai but no district (the "
+                             "corridor's Shanghai member is Songjiang; add the district)")
+        return CityMatch("", f"address {text!r} names no city of Shanghai, Jiangsu, Zhejiang "
+                         "or Anhui (add the city to the address or a 'city' column)")
+    if code in settings.MEMBER_CODES:
+        return CityMatch(code, "")
+    unit = info[code]
+    return CityMatch("", f"address {text!r} is in {unit['name_zh']} ({unit['name_en']}, "
+                     f"{unit['province_en']}, {code}), not a corridor city")
+
+
+def resolve_addresses(values: pd.Series, file: str) -> tuple[pd.Series, list[Problem]]:
+    """:func:`resolve_address` of a column (each distinct address is matched once).
+
+    Parameters
+    ----------
+    values : pandas.Series of str
+        Address cells, indexed by spreadsheet row; empty cells are skipped.
+    file : str
+        File name for the problems.
+
+    Returns
+    -------
+    codes : pandas.Series of str
+        Corridor city code per row ("" when empty or not matched).
+    problems : list of Problem
+    """
+    matches = {v: resolve_address(v) for v in pd.unique(values[values != ""])}
+    codes = values.map(lambda v: matches[v][0] if v in matches else "").astype(str)
+    problems = []
+    for r, v in zip(values.index.tolist(), values.to_numpy(), strict=True):
+        if v in matches and matches[v][1]:
+            message = matches[v][1]
+            kind = "not a corridor city" if "not a corridor city" in message else "unknown city"
+            problems.append(Problem(file, r, "address", message, kind))
+    return codes, problems
 
 
 def _city_problem_kind(message: str) -> str:

@@ -9,6 +9,7 @@ reported in a :class:`G60Warning` (or as errors with ``outside="error"``).
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import warnings
 from collections.abc import Iterable
@@ -22,7 +23,13 @@ from . import settings
 from ._errors import G60InputError, Problem, format_problems
 from .datasets import get_path
 from .io import load_cities, read_table
-from .join import frame_with_points, locate_points, member_attributes, resolve_cities
+from .join import (
+    frame_with_points,
+    locate_points,
+    member_attributes,
+    resolve_addresses,
+    resolve_cities,
+)
 from .validate import validate_table
 
 __all__ = ["load_partners", "load_investments", "check_table", "G60Warning"]
@@ -66,16 +73,26 @@ def _join(
     df: pd.DataFrame, kind: Kind, outside: Outside, datum: str = "wgs84"
 ) -> tuple[gpd.GeoDataFrame, list[Problem], list[Problem]]:
     parsed, problems = validate_table(df, kind, datum=datum)
+    original = parsed.attrs.get("renamed", {})  # standard name -> header as written
     # Names this function gives meaning to; an input column of that name is kept, renamed
     # (e.g. a table saved from an earlier load has a "row" column).
     parsed = parsed.rename(columns={c: f"{c}_input" for c in _RESERVED if c in parsed.columns})
     file = df.attrs.get("file", "<table>")
     named, city_problems = resolve_cities(parsed["city"], file)
-    problems += city_problems
-
     lon = parsed["lon"].to_numpy(dtype=float)
     lat = parsed["lat"].to_numpy(dtype=float)
     has_point = ~(np.isnan(lon) | np.isnan(lat))
+    if "address" in parsed:  # rows with neither a city nor a point: the city in the address
+        use = ((parsed["city"] == "") & ~has_point).to_numpy()
+        from_address, address_problems = resolve_addresses(
+            parsed["address"].where(use, ""), file
+        )
+        named = named.where(~use, from_address)
+        city_problems += address_problems
+    problems += [
+        dataclasses.replace(p, column=original[p.column]) if p.column in original else p
+        for p in city_problems
+    ]
     located = pd.Series(locate_points(lon, lat), index=parsed.index)
     members = set(settings.MEMBER_CODES)
     in_member = located.isin(members)

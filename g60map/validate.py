@@ -7,8 +7,11 @@ reported together, each as ``file:row:column: problem (how to fix)``.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as _dt
 import os
+import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -26,6 +29,8 @@ __all__ = [
     "CURRENCIES",
     "AMOUNT_UNITS",
     "DATUM_NAMES",
+    "HEADER_ALIASES",
+    "standard_columns",
     "FORMULA_PREFIXES",
     "validate_table",
     "formula_cells",
@@ -66,6 +71,39 @@ DATUM_NAMES: dict[str, str] = {
                      "火星坐标", "国测局坐标"], "gcj02"),
     **dict.fromkeys(["bd09", "bd-09", "bd09ll", "baidu", "百度"], "bd09"),
 }
+
+#: Header spellings (NFKC, lower case, spaces collapsed) read as the standard column names:
+#: the Chinese headers of registry exports and project lists, and common English variants.
+#: A unit in brackets after an amount header (``投资金额（万元）``, ``总投资(亿元)``,
+#: ``amount (USD)``) applies to every amount cell that has no unit of its own.
+HEADER_ALIASES: dict[str, str] = {
+    **dict.fromkeys(["name", "名称", "企业名称", "公司名称", "单位名称", "合作伙伴", "合作伙伴名称",
+                     "company", "company name", "partner", "partner name"], "name"),
+    **dict.fromkeys(["city", "城市", "所在城市", "所在地", "地市", "所在地市"], "city"),
+    **dict.fromkeys(["address", "地址", "注册地址", "企业地址", "住所", "通讯地址", "详细地址",
+                     "办公地址", "项目地址", "项目地点", "建设地点"], "address"),
+    **dict.fromkeys(["lon", "经度", "longitude", "lng", "long", "x"], "lon"),
+    **dict.fromkeys(["lat", "纬度", "latitude", "y"], "lat"),
+    **dict.fromkeys(["datum", "坐标系"], "datum"),
+    **dict.fromkeys(["kind", "类型", "类别", "行业", "所属行业", "type", "industry"], "kind"),
+    **dict.fromkeys(["website", "网站", "网址", "官网", "url", "web"], "website"),
+    **dict.fromkeys(["description", "简介", "描述", "说明", "企业简介", "项目简介", "项目概况"],
+                    "description"),
+    **dict.fromkeys(["source", "来源", "数据来源", "信息来源"], "source"),
+    **dict.fromkeys(["investor", "投资方", "投资主体", "投资企业", "投资人", "签约企业"],
+                    "investor"),
+    **dict.fromkeys(["project", "项目", "项目名称"], "project"),
+    **dict.fromkeys(["amount", "金额", "投资金额", "投资额", "总投资", "计划总投资", "签约金额"],
+                    "amount"),
+    **dict.fromkeys(["currency", "币种", "货币"], "currency"),
+    **dict.fromkeys(["date", "日期", "签约日期", "签约时间", "时间", "投资日期"], "date"),
+}
+
+#: The unit in brackets after an amount header: a multiplier and/or a currency.
+_UNIT_WORDS = r"(?P<mult>万亿|亿|万|千)?\s*(?P<cur>元人民币|人民币|元|美元|cny|rmb|usd)?"
+
+#: A header with a unit in brackets: ``投资金额（万元）``, ``amount (USD)``.
+_HEADER_UNIT = r"^(?P<base>.+?)\s*[(（\[]\s*(?P<unit>[^()（）\[\]]+?)\s*[)）\]]$"
 
 #: Chinese units an amount cell may end with, and what they multiply it by
 #: (``3,000万`` = 30,000,000; ``1.5亿元`` = 150,000,000).
@@ -299,6 +337,69 @@ def _datums(df: pd.DataFrame, file: str, problems: list[Problem], default: str) 
     return code.where(text != "", default).fillna("")
 
 
+def _header_key(name: object) -> str:
+    return " ".join(unicodedata.normalize("NFKC", str(name)).strip().lower().split())
+
+
+def standard_columns(
+    columns: Sequence[object], file: str = "<table>"
+) -> tuple[dict[str, str], str, list[Problem]]:
+    """Map a table's headers onto the standard column names (:data:`HEADER_ALIASES`).
+
+    Parameters
+    ----------
+    columns : sequence
+        The header, as read.
+    file : str
+        File name for the problems.
+
+    Returns
+    -------
+    renames : dict of str to str
+        Header -> standard name, for the headers that differ from it.
+    amount_unit : str
+        Unit given in brackets after the amount header (``"万元"``), or ``""``.
+    problems : list of Problem
+        Two headers naming the same standard column.
+
+    Examples
+    --------
+    >>> standard_columns(["企业名称", "注册地址", "Longitude", "纬度", "备注"])[0]
+    {'企业名称': 'name', '注册地址': 'address', 'Longitude': 'lon', '纬度': 'lat'}
+    >>> standard_columns(["项目名称", "总投资（亿元）"])[:2]
+    ({'项目名称': 'project', '总投资（亿元）': 'amount'}, '亿元')
+    """
+    renames: dict[str, str] = {}
+    owner: dict[str, str] = {}
+    unit = ""
+    problems: list[Problem] = []
+    for col in map(str, columns):
+        key = _header_key(col)
+        target = HEADER_ALIASES.get(key)
+        col_unit = ""
+        if target is None:
+            m = re.match(_HEADER_UNIT, key)
+            if m and HEADER_ALIASES.get(m.group("base")) == "amount":
+                target, col_unit = "amount", m.group("unit")
+        if target is None:
+            continue
+        if target in owner:
+            problems.append(
+                Problem(
+                    file, 1, col,
+                    f"column {col!r} and column {owner[target]!r} both give the {target!r} "
+                    "column (keep one of them)",
+                    "repeated column",
+                )
+            )
+            continue
+        owner[target] = col
+        unit = col_unit or unit
+        if col != target:
+            renames[col] = target
+    return renames, unit, problems
+
+
 def validate_table(
     df: pd.DataFrame, kind: str, *, datum: str = "wgs84"
 ) -> tuple[pd.DataFrame, list[Problem]]:
@@ -342,6 +443,13 @@ def validate_table(
     out = df.loc[:, ~df.columns.duplicated()].copy()
     for col in out.columns:
         out[col] = out[col].astype(str).str.strip()
+    renames, amount_unit, alias_problems = standard_columns(out.columns, file)
+    problems += alias_problems
+    out = out.rename(columns=renames)
+    header_unit = _header_unit(amount_unit, file, renames, problems) if kind == "investments" \
+        else (1.0, "")
+    if kind == "investments" and header_unit[1] and "currency" not in out:
+        out["currency"] = ""  # the amount header gives it
 
     present = set(out.columns)
     header = ", ".join(map(repr, out.columns[:_HEADER_SHOWN]))
@@ -359,16 +467,16 @@ def validate_table(
                 )
             )
     has_coords = {"lon", "lat"} & present
-    if "city" not in present and not has_coords:
+    if "city" not in present and "address" not in present and not has_coords:
         problems.append(
             Problem(
-                file, 1, "city", "give a 'city' column or 'lon' and 'lat' columns",
+                file, 1, "city", "give a 'city' or 'address' column, or 'lon' and 'lat' columns",
                 "missing column",
             )
         )
 
     for col in schema["required"]:
-        if col in present:
+        if col in present and not (col == "currency" and kind == "investments"):
             empty = out[col] == ""
             problems += _problems(
                 file, out.index[empty], col, f"{col} is empty (fill it in)", "empty cell"
@@ -377,16 +485,16 @@ def validate_table(
     # A row needs a place: a city, or lon and lat (a GeoParquet point gives lon/lat;
     # an empty or missing point gives empty cells).
     no_place = pd.Series(True, index=out.index)
-    for col in ("city", "lon", "lat"):
+    for col in ("city", "address", "lon", "lat"):
         if col in present:
             no_place &= out[col] == ""
     coords = _coordinates(out, file, problems, datum)
     out["lon"], out["lat"] = coords["lon"], coords["lat"]
-    if "city" in present or has_coords:  # else the header problem above says it once
+    if "city" in present or "address" in present or has_coords:  # else said once above
         problems += _problems(
             file,
             out.index[no_place.to_numpy()],
-            "city" if "city" in present else "lon/lat",
+            "city" if "city" in present else "address" if "address" in present else "lon/lat",
             "no city and no lon/lat: the row has no location (give a city, or lon and lat)",
             "no location",
         )
@@ -394,7 +502,7 @@ def validate_table(
         out["city"] = ""
 
     if kind == "investments":
-        _validate_investment_columns(out, file, present, problems)
+        _validate_investment_columns(out, file, present, problems, header_unit)
 
     # Whole-row duplicates also repeat their key cell: check only the rows whose key
     # (``name``, else the first column) repeats, instead of hashing every column.
@@ -416,11 +524,41 @@ def validate_table(
                     file, r, None, f"duplicate of row {f} (delete one of them)", "duplicate row"
                 )
             )
+    if renames:  # name the columns as the user wrote them
+        original = {v: k for k, v in renames.items()}
+        problems = [
+            dataclasses.replace(p, column=original[p.column]) if p.column in original else p
+            for p in problems
+        ]
+        out.attrs["renamed"] = original
     return out, problems
 
 
+def _header_unit(
+    unit: str, file: str, renames: dict[str, str], problems: list[Problem]
+) -> tuple[float, str]:
+    """Multiplier and currency of the unit in brackets after the amount header."""
+    if not unit:
+        return 1.0, ""
+    m = re.fullmatch(_UNIT_WORDS, unit)
+    if not m or not (m.group("mult") or m.group("cur")):
+        header = next((k for k, v in renames.items() if v == "amount"), "amount")
+        problems.append(
+            Problem(
+                file, 1, header,
+                f"unknown unit {unit!r} in the amount header (use 元, 万元, 亿元, 美元, 万美元, "
+                "CNY or USD, or write the unit in each cell)",
+                "unknown unit",
+            )
+        )
+        return 1.0, ""
+    cur = m.group("cur") or ""
+    return AMOUNT_UNITS.get(m.group("mult") or "", 1.0), CURRENCIES.get(cur.upper(), "") or \
+        CURRENCIES.get(cur, "")
+
+
 def _amounts(
-    text: pd.Series, file: str, problems: list[Problem]
+    text: pd.Series, file: str, problems: list[Problem], header_unit: tuple[float, str] = (1.0, "")
 ) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Parse amount cells; return ``(values, bad, currency)``, a problem per bad cell.
 
@@ -430,7 +568,8 @@ def _amounts(
     A Chinese unit multiplies the number (``3,000万`` = 30,000,000; ``1.5亿元`` =
     150,000,000; see :data:`AMOUNT_UNITS`); a currency written in the cell (``元``,
     ``人民币``, ``美元``, a leading ``¥`` or ``US$``) is returned in ``currency`` (else
-    ``""``) so that it can be checked against the ``currency`` column.
+    ``""``) so that it can be checked against the ``currency`` column. ``header_unit``
+    (multiplier, currency), from the amount header, applies to cells without a unit.
 
     Examples
     --------
@@ -442,8 +581,13 @@ def _amounts(
     txt = _nfkc(text)
     parts = txt.str.extract(_UNIT_AMOUNT)
     has_unit = (parts["pre"].notna() | parts["unit"].notna() | parts["cur"].notna()).to_numpy()
+    # A cell's own unit or currency word wins over the header's unit ("3000元" under
+    # "金额（万元）" is 3000 yuan); a cell without a currency takes the header's.
+    own = parts["unit"].notna() | parts["cur"].notna()
     factor = parts["unit"].map(AMOUNT_UNITS).fillna(1.0).astype(float)
+    factor = factor.where(own, header_unit[0])
     currency = parts["cur"].fillna(parts["pre"]).map(CURRENCIES).fillna("")
+    currency = currency.where(currency != "", header_unit[1])
     txt = txt.where(~has_unit, parts["num"].fillna(""))
     has_sep = txt.str.contains("[,_]", regex=True)
     grouped = has_sep & txt.str.fullmatch(_GROUPED)
@@ -549,11 +693,12 @@ def _dates(text: pd.Series, file: str, problems: list[Problem]) -> pd.Series:
 
 
 def _validate_investment_columns(
-    out: pd.DataFrame, file: str, present: set[str], problems: list[Problem]
+    out: pd.DataFrame, file: str, present: set[str], problems: list[Problem],
+    header_unit: tuple[float, str] = (1.0, ""),
 ) -> None:
     if "amount" in present:
         raw_amount = out["amount"]
-        amount, bad, written = _amounts(raw_amount, file, problems)
+        amount, bad, written = _amounts(raw_amount, file, problems, header_unit)
         neg = np.isfinite(amount) & (amount <= 0)
         problems += _problems(
             file, out.index[neg], "amount", "amount must be positive (write the amount invested)",
@@ -570,6 +715,12 @@ def _validate_investment_columns(
     if "currency" in present:
         upper = {k.upper(): v for k, v in CURRENCIES.items()}
         cur = _nfkc(out["currency"]).str.upper().map(upper).fillna("")
+        if "amount" in present:  # an empty currency cell takes the amount's own currency
+            cur = cur.where((out["currency"] != "") | (written == ""), written)
+        problems += _problems(
+            file, out.index[((out["currency"] == "") & (cur == "")).to_numpy()], "currency",
+            "currency is empty (fill it in)", "empty cell",
+        )
         bad = (out["currency"] != "") & (cur == "")
         for r, cell in _rows(out.index, bad, out["currency"]):
             problems.append(

@@ -48,3 +48,53 @@ def test_locate_points():
     lon = np.array([121.22326, 120.16142, 121.55, 116.4, np.nan])
     lat = np.array([31.03443, 30.29365, 29.87, 39.9, np.nan])
     assert locate_points(lon, lat).tolist() == ["310117", "330100", "330200", "", ""]
+
+
+@pytest.mark.parametrize(
+    ("address", "code"),
+    [
+        ("上海市松江区九亭镇涞寅路1号", "310117"),
+        ("上海松江区洞泾镇", "310117"),
+        ("上海市松江区金华路8号", "310117"),  # a street named after Jinhua stays in Songjiang
+        ("浙江省嘉兴市南湖区亚太路1号", "330400"),
+        ("杭州市余杭区文一西路969号", "330100"),
+        ("江苏省苏州市工业园区星湖街328号", "320500"),
+        ("安徽省合肥市高新区望江西路", "340100"),
+        ("芜湖市鸠江区", "340200"),
+        ("宣城经济技术开发区, 宣城市", "341800"),
+        ("Room 1, No. 9 Road, Songjiang District, Shanghai", "310117"),
+        ("Jinhua, Zhejiang", "330700"),
+        ("浙江省湖州市吴兴区", "330500"),
+    ],
+)
+def test_addresses_resolve_to_the_city_they_name(address, code):
+    from g60map.join import resolve_address
+
+    assert resolve_address(address) == (code, "")
+
+
+@pytest.mark.parametrize(
+    ("address", "expected"),
+    [
+        ("安徽省宿州市埇桥区", "is in 宿州市 (Suzhou, Anhui, 341300), not a corridor city"),
+        ("上海市闵行区", "is in 闵行区 (Minhang, Shanghai, 310112), not a corridor city"),
+        ("上海市", "not a corridor city"),
+        ("昆山市玉山镇", "names no city of Shanghai, Jiangsu, Zhejiang or Anhui"),
+        ("北京市海淀区", "names no city of Shanghai, Jiangsu, Zhejiang or Anhui"),
+    ],
+)
+def test_addresses_outside_the_corridor_say_where_they_are(address, expected):
+    from g60map.join import resolve_address
+
+    code, message = resolve_address(address)
+    assert code == "" and expected in message
+
+
+def test_city_cells_may_be_longer_place_names():
+    codes, problems = resolve_cities(
+        pd.Series(["上海市松江区", "浙江省嘉兴市", "上海市闵行区"], index=[2, 3, 4]), "t.csv"
+    )
+    assert codes.tolist() == ["310117", "330400", ""]
+    assert [str(p) for p in problems] == [
+        "t.csv:4:city: '上海市闵行区' is in 闵行区 (Minhang, Shanghai, 310112), not a corridor city"
+    ]

@@ -247,3 +247,43 @@ def test_unknown_datum_is_a_problem_naming_row_and_column(tmp_path):
         load_partners(path)
     with pytest.raises(ValueError, match="datum must be one of"):
         load_partners(path, datum="cgcs2000")
+
+
+# ----------------------------------------------------------------- registry exports
+
+
+def test_a_registry_export_with_chinese_headers_and_addresses(tmp_path):
+    """An .xlsx as enterprise registries export it: Chinese headers, addresses, no lon/lat."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["企业名称", "统一社会信用代码", "注册地址", "所属行业", "成立日期"])
+    ws.append(["上海某超算科技有限公司", "91310117MA1J00001X", "上海市松江区九亭镇涞寅路1号",
+               "计算", "2020年3月"])
+    ws.append(["嘉兴某数据有限公司", "91330402MA2B00002Y", "浙江省嘉兴市南湖区亚太路1号",
+               "数据", "2021年5月"])
+    ws.append(["合肥某智能有限公司", "91340100MA2N00003Z", "合肥市高新区望江西路", "人工智能",
+               "2019年1月"])
+    path = tmp_path / "registry.xlsx"
+    wb.save(path)
+    partners = load_partners(path)
+    assert partners["name"].tolist()[0] == "上海某超算科技有限公司"
+    assert partners["city_en"].tolist() == ["Songjiang", "Jiaxing", "Hefei"]
+    assert partners["kind"].tolist() == ["计算", "数据", "人工智能"]
+    assert (partners["location_precision"] == "city").all()
+    assert partners["统一社会信用代码"].tolist()[1] == "91330402MA2B00002Y"
+    # each placed at its city's seat, in WGS-84
+    assert partners.crs.to_epsg() == 4326
+    assert abs(partners["lon"].iat[0] - 121.22326) < 1e-4
+
+
+def test_an_address_outside_the_corridor_is_a_problem_naming_the_column(tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text("企业名称,注册地址\n甲,上海市松江区\n乙,安徽省宿州市埇桥区\n丙,某地\n",
+                    encoding="utf-8")
+    with pytest.raises(G60InputError) as err:
+        load_partners(path)
+    text = str(err.value)
+    assert "r.csv:3:注册地址: address '安徽省宿州市埇桥区' is in 宿州市" in text
+    assert "r.csv:4:注册地址: address '某地' names no city" in text

@@ -40,7 +40,7 @@ def test_missing_required_columns_listed_together():
     msgs = messages(problems)
     for col in ("project", "amount", "currency", "date"):
         assert any(f"t.csv:1:{col}: required column '{col}' is missing" in m for m in msgs)
-    assert any("give a 'city' column" in m for m in msgs)
+    assert any("give a 'city' or 'address' column" in m for m in msgs)
 
 
 def test_coordinates_out_of_range_and_swapped():
@@ -115,7 +115,9 @@ def test_empty_lon_lat_without_city_column_is_a_problem():
 
 def test_no_city_column_reported_once_not_per_row():
     _, problems = validate_table(table({"name": ["a", "b"], "kind": ["x", "y"]}), "partners")
-    assert messages(problems) == ["t.csv:1:city: give a 'city' column or 'lon' and 'lat' columns"]
+    assert messages(problems) == [
+        "t.csv:1:city: give a 'city' or 'address' column, or 'lon' and 'lat' columns"
+    ]
 
 
 def test_csv_row_with_empty_city_and_coordinates_fails_to_load(write_csv):
@@ -355,3 +357,54 @@ def test_short_lists_keep_their_format():
     assert str(G60InputError(ps[:1])) == "t.csv:2:a: one"
     assert str(G60InputError(ps)) == "2 problems found:\nt.csv:2:a: one\nt.csv:3: two"
     assert str(G60InputError(["plain \x1b text"])) == "plain \\x1b text"
+
+
+# ------------------------------------------------------------------ headers as users write them
+
+
+def test_chinese_and_variant_headers_are_read_as_standard_columns():
+    parsed, problems = validate_table(
+        table({"企业名称": ["甲", "乙"], "所在城市": ["松江", ""], "Longitude": ["", "x"],
+               "纬度": ["", "31.0"], "备注": ["kept", "as is"]}),
+        "partners",
+    )
+    assert list(parsed.columns[:5]) == ["name", "city", "lon", "lat", "备注"]
+    # problems name the column as the user wrote it
+    assert messages(problems) == [
+        "t.csv:3:Longitude: 'x' is not a number (decimal degrees, e.g. 121.23)",
+    ]
+
+
+def test_two_headers_for_one_column_are_a_problem():
+    _, problems = validate_table(
+        table({"name": ["a"], "企业名称": ["b"], "city": ["Hefei"]}), "partners"
+    )
+    assert messages(problems) == [
+        "t.csv:1:企业名称: column '企业名称' and column 'name' both give the 'name' column "
+        "(keep one of them)"
+    ]
+
+
+def test_a_unit_in_the_amount_header_applies_to_cells_without_one():
+    df = table({"投资方": ["T"] * 4, "项目名称": list("abcd"), "城市": ["松江"] * 4,
+                "总投资（亿元）": ["150", "2,000万", "3000元", "0.5"],
+                "签约日期": ["2020年3月"] * 4})
+    parsed, problems = validate_table(df, "investments")
+    assert problems == []
+    assert parsed["amount"].tolist() == pytest.approx([1.5e10, 2e7, 3e3, 5e7])
+    assert parsed["currency"].tolist() == ["CNY"] * 4  # no currency column: the header's
+    usd = table({"investor": ["T"], "project": ["p"], "city": ["Hefei"],
+                 "Amount (USD)": ["2,100,000"], "currency": ["CNY"], "date": ["2020-03"]})
+    _, problems = validate_table(usd, "investments")
+    assert messages(problems) == [
+        "t.csv:2:Amount (USD): '2,100,000' is in USD but 'currency' says 'CNY': make them agree"
+    ]
+
+
+def test_an_unknown_unit_in_the_amount_header_is_a_problem():
+    df = table({"investor": ["T"], "project": ["p"], "city": ["Hefei"],
+                "金额（万港元）": ["5"], "currency": ["CNY"], "date": ["2020-03"]})
+    _, problems = validate_table(df, "investments")
+    assert [str(p) for p in problems][0].startswith(
+        "t.csv:1:金额（万港元）: unknown unit '万港元' in the amount header"
+    )
