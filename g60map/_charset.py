@@ -19,7 +19,14 @@ from dataclasses import dataclass
 
 from ._errors import G60InputError, Problem
 
-__all__ = ["ENCODINGS", "detect_encoding", "non_ascii_sample", "check_gb18030"]
+__all__ = [
+    "ENCODINGS",
+    "detect_encoding",
+    "non_ascii_sample",
+    "check_gb18030",
+    "refuse_utf16",
+    "undecodable",
+]
 
 #: Encodings tried in order for CSV input. GB18030 is a superset of GBK and GB2312.
 ENCODINGS: tuple[str, ...] = ("utf-8-sig", "gb18030")
@@ -180,18 +187,7 @@ def detect_encoding(raw: bytes, label: str) -> str:
         UTF-16 files, files that are neither UTF-8 nor GB18030, GB18030 readings that look
         garbled, and files that start with a UTF-8 byte-order mark but are not UTF-8.
     """
-    if raw.startswith(_UTF16_BOMS) or raw[:4096].count(0) * 4 > min(len(raw), 4096):
-        raise G60InputError(
-            [
-                Problem(
-                    label,
-                    None,
-                    None,
-                    f"the file looks like UTF-16 text (or is not a text file at all); "
-                    f"encodings tried: {_TRIED}: {_HOW}",
-                )
-            ]
-        )
+    refuse_utf16(raw[:4096], label)
     view = memoryview(raw)
     encoding = None
     for candidate in ENCODINGS:
@@ -223,6 +219,36 @@ def detect_encoding(raw: bytes, label: str) -> str:
         )
     check_gb18030(non_ascii_sample([raw]), label)
     return encoding
+
+
+def refuse_utf16(head: bytes, label: str) -> None:
+    """Raise if the start of a file looks like UTF-16 (a BOM, or many NUL bytes).
+
+    Parameters
+    ----------
+    head : bytes
+        The first few KiB of the file.
+    label : str
+        File name for the error.
+
+    Raises
+    ------
+    G60InputError
+        Asking for UTF-8.
+    """
+    head = head[:4096]
+    if head.startswith(_UTF16_BOMS) or head.count(0) * 4 > len(head):
+        raise G60InputError(
+            [
+                Problem(
+                    label,
+                    None,
+                    None,
+                    f"the file looks like UTF-16 text (or is not a text file at all); "
+                    f"encodings tried: {_TRIED}: {_HOW}",
+                )
+            ]
+        )
 
 
 def undecodable(raw: bytes, label: str) -> G60InputError:

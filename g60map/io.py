@@ -340,11 +340,9 @@ def _read_parquet(path: Path, label: str) -> pd.DataFrame:
                 )
             ]
         ) from None
-    if problems:
-        raise G60InputError(problems)
-    df, problems = frame_to_text(table, label)
-    if problems:
-        raise G60InputError(problems)
+    df, more = frame_to_text(table, label)
+    if problems or more:
+        raise G60InputError(problems + more)
     return df
 
 
@@ -469,8 +467,16 @@ def _binary_problem(series: pd.Series, index: pd.RangeIndex, label: str, name: s
 
 
 def _read_xlsx(path: Path, label: str) -> pd.DataFrame:
+    """Read the first sheet of a workbook, row by row as the XML streams.
+
+    The sheet's ``<dimension ref>`` is ignored: it is only a claim of the writing program
+    (a tiny file may claim 16,384 columns by a million rows), and openpyxl would pad every
+    row to it. Each row is as long as its last cell; empty cells at the end of a row and
+    empty rows at the end of the sheet are dropped.
+    """
     try:
         import openpyxl
+        from openpyxl.utils import get_column_letter
     except ImportError as exc:  # pragma: no cover - a declared dependency
         raise G60InputError(
             [Problem(label, None, None, "reading .xlsx needs openpyxl: pip install openpyxl")]
@@ -479,22 +485,84 @@ def _read_xlsx(path: Path, label: str) -> pd.DataFrame:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many types for corrupt files
         raise G60InputError(
-            [Problem(label, None, None, f"not a readable .xlsx workbook ({exc})")]
+            [Problem(label, None, None, f"not a readable .xlsx workbook ({_brief(exc)})")]
         ) from None
+    header: list[str] | None = None
+    body: list[list[str]] = []
+    problems: list[Problem] = []
     try:
-        rows = [
-            ["" if v is None else str(v) for v in row]
-            for row in wb.worksheets[0].iter_rows(values_only=True)
-        ]
+        if not wb.worksheets:
+            raise G60InputError(
+                [Problem(label, None, None, "workbook has no sheet (add a sheet with a table)")]
+            )
+        ws = wb.worksheets[0]
+        ws.reset_dimensions()
+        blank: list[list[str] | None] = []  # blank rows not yet kept (dropped at the end)
+        for row_number, row in enumerate(
+            ws.iter_rows(min_row=1, min_col=1, values_only=True), start=1
+        ):
+            cells = _xlsx_cells(row)
+            if header is None:
+                if len(cells) > settings.MAX_COLUMNS:
+                    raise _too_wide(label, len(cells))
+                header = cells
+                continue
+            width = len(header)
+            if len(cells) > width:
+                j = next((i for i in range(width, len(cells)) if cells[i].strip()), None)
+                if j is not None:
+                    where = f"{get_column_letter(j + 1)}{row_number}"
+                    problems.append(
+                        Problem(
+                            label,
+                            row_number,
+                            None,
+                            f"cell {where} holds {_shorten(cells[j])!r} but its column has no "
+                            "header: add a header in row 1, or delete the cell",
+                        )
+                    )
+                    continue
+                cells = cells[:width]  # only blanks past the header: nothing is lost
+            if not any(c.strip() for c in cells):
+                blank.append(cells or None)
+                continue
+            body.extend([(b or []) + [""] * (width - len(b or [])) for b in blank])
+            blank.clear()
+            body.append(cells + [""] * (width - len(cells)))
+    except G60InputError:
+        raise
+    except Exception as exc:  # broken sheet XML, bad shared strings, ...
+        raise G60InputError(
+            [Problem(label, None, None, f"not a readable .xlsx workbook ({_brief(exc)})")]
+        ) from None
     finally:
         wb.close()
-    while rows and not any(c.strip() for c in rows[-1]):
-        rows.pop()
-    if not rows:
+    if header is None or (not header and not body and not problems):
         raise G60InputError(
             [Problem(label, None, None, "workbook is empty (add a header row and data rows)")]
         )
-    header, body = rows[0], rows[1:]
-    width = len(header)
-    body = [(r + [""] * width)[:width] for r in body]
+    if not header:
+        raise G60InputError(
+            [Problem(label, 1, None, "the header row is empty: put the column names in row 1")]
+        )
+    if problems:
+        raise G60InputError(problems)
     return pd.DataFrame(body, columns=header, dtype=str)
+
+
+def _xlsx_cells(row: tuple[object, ...]) -> list[str]:
+    """Return a sheet row as text, without the empty cells at its end."""
+    end = len(row)
+    while end and (row[end - 1] is None or row[end - 1] == ""):
+        end -= 1
+    return ["" if v is None else str(v) for v in row[:end]]
+
+
+def _shorten(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _brief(exc: BaseException) -> str:
+    """Return ``Type: message`` of an exception, on one line and at most 200 characters."""
+    text = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    return _shorten(" ".join(text.split()), 200)
