@@ -25,6 +25,7 @@ __all__ = [
     "non_ascii_sample",
     "check_gb18030",
     "refuse_utf16",
+    "decodes",
     "undecodable",
 ]
 
@@ -189,17 +190,8 @@ def detect_encoding(raw: bytes, label: str) -> str:
     """
     refuse_utf16(raw[:4096], label)
     view = memoryview(raw)
-    encoding = None
-    for candidate in ENCODINGS:
-        decoder = codecs.getincrementaldecoder(candidate)()
-        try:
-            for start in range(0, len(view), _CHUNK):
-                decoder.decode(view[start : start + _CHUNK])
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            continue
-        encoding = candidate
-        break
+    chunks = [view[start : start + _CHUNK] for start in range(0, len(view), _CHUNK)]
+    encoding = next((e for e in ENCODINGS if decodes(chunks, e)), None)
     if encoding is None:
         raise undecodable(raw, label)
     if encoding == "utf-8-sig":
@@ -249,6 +241,22 @@ def refuse_utf16(head: bytes, label: str) -> None:
                 )
             ]
         )
+
+
+def decodes(chunks: Iterable[bytes | memoryview], encoding: str) -> bool:
+    """Whether the bytes given in ``chunks`` are valid text in ``encoding``.
+
+    ``"utf-8-sig"`` is checked as UTF-8 (a byte-order mark is valid UTF-8): the
+    ``utf-8-sig`` incremental decoder lets a lone partial BOM at the end pass.
+    """
+    decoder = codecs.getincrementaldecoder("utf-8" if encoding == "utf-8-sig" else encoding)()
+    try:
+        for chunk in chunks:
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def undecodable(raw: bytes, label: str) -> G60InputError:

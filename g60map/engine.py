@@ -174,6 +174,7 @@ def _csv_encoding(path: Path, label: str) -> str:
     from ._charset import (
         ENCODINGS,
         check_gb18030,
+        decodes,
         detect_encoding,
         non_ascii_sample,
         refuse_utf16,
@@ -193,12 +194,7 @@ def _csv_encoding(path: Path, label: str) -> str:
         return detect_encoding(head, label)
     refuse_utf16(head, label)
     for encoding in ENCODINGS:
-        decoder = codecs.getincrementaldecoder(encoding)()
-        try:
-            for chunk in chunks():
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
+        if not decodes(chunks(), encoding):
             continue
         if encoding != "utf-8-sig":
             if head.startswith(codecs.BOM_UTF8):  # mixed encodings: reported with the row

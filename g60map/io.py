@@ -387,6 +387,8 @@ def frame_to_text(
     problems : list of Problem
         One per row whose geometry is not a point.
     """
+    import pyarrow as pa
+
     index = pd.RangeIndex(first_row, first_row + len(frame), name="row")
     problems: list[Problem] = []
     geom_col = frame.geometry.name if isinstance(frame, gpd.GeoDataFrame) else None
@@ -400,8 +402,8 @@ def frame_to_text(
             series = gpd.GeoSeries(series).to_wkt()  # a second geometry column: keep as WKT
         names.append(str(name).strip())
         try:
-            cols.append(_as_text(series.reset_index(drop=True)))
-        except UnicodeDecodeError:
+            cols.append(_valid_text(_as_text(series.reset_index(drop=True))))
+        except (UnicodeDecodeError, pa.ArrowException):
             problems.append(_binary_problem(series, index, label, str(name)))
             cols.append(pd.Series([""] * len(series), dtype=str))
     if geom_col is not None and not {"lon", "lat"} & set(names):
@@ -447,16 +449,40 @@ def frame_to_text(
     return df, problems
 
 
+def _valid_text(text: pd.Series) -> pd.Series:
+    """Return ``text``; raise ``ArrowInvalid`` if Arrow-backed strings are not UTF-8.
+
+    Parquet does not check that its string columns hold UTF-8: a damaged file reads
+    without error and fails later, wherever the strings are first used.
+    """
+    if isinstance(text.array, pd.arrays.ArrowStringArray):
+        import pyarrow as pa
+
+        pa.chunked_array(pa.array(text.array)).validate(full=True)
+    return text
+
+
 def _binary_problem(series: pd.Series, index: pd.RangeIndex, label: str, name: str) -> Problem:
     """Return the problem of a column with bytes that are not UTF-8 (first such row)."""
+    import pyarrow as pa
+
     first = None
-    for i, value in enumerate(series.to_numpy(dtype=object)):
-        if isinstance(value, bytes | bytearray):
+    if isinstance(series.array, pd.arrays.ArrowStringArray):
+        values = pa.array(series.array)
+        for i in range(len(series)):
             try:
-                bytes(value).decode("utf-8")
-            except UnicodeDecodeError:
+                values[i].as_py()
+            except (UnicodeDecodeError, pa.ArrowException):
                 first = int(index[i])
                 break
+    else:
+        for i, value in enumerate(series.to_numpy(dtype=object)):
+            if isinstance(value, bytes | bytearray):
+                try:
+                    bytes(value).decode("utf-8")
+                except UnicodeDecodeError:
+                    first = int(index[i])
+                    break
     return Problem(
         label,
         first,
