@@ -209,8 +209,12 @@ def _csv_header(path: Path, label: str, encoding: str) -> CsvHeader:
     import pandas as pd
 
     from . import settings
-    from .io import CSV_OPTIONS, _check_header, _too_wide
+    from .io import CSV_OPTIONS, _check_header, _too_wide, header_width
 
+    with open(path, "rb") as fh:
+        width = header_width(fh.read(1 << 20))
+    if width > settings.MAX_COLUMNS:
+        raise _too_wide(label, width)
     try:
         head = pd.read_csv(path, nrows=1, header=None, encoding=encoding, **CSV_OPTIONS)
     except pd.errors.EmptyDataError:

@@ -9,6 +9,7 @@ text (shortest round-trip repr, so no precision is lost).
 from __future__ import annotations
 
 import codecs
+import csv
 import functools
 import io as _io
 import os
@@ -243,6 +244,29 @@ def read_table(path: str | os.PathLike[str]) -> pd.DataFrame:
     return df
 
 
+def header_width(head: bytes) -> int:
+    """Count the cells of the first record of a CSV file, cheaply (a lower bound).
+
+    Parameters
+    ----------
+    head : bytes
+        The start of the file (only the first MiB is looked at).
+
+    Returns
+    -------
+    int
+        Cells in the first record; fewer if that record is longer than 1 MiB, 0 if the
+        csv module cannot split it. Commas, quotes and line ends are single ASCII bytes
+        in UTF-8 and GB18030 alike (never part of a multi-byte character), so the bytes
+        are split as Latin-1 text without decoding the file.
+    """
+    text = head[: 1 << 20].decode("latin-1").removeprefix("\xef\xbb\xbf")
+    try:
+        return len(next(csv.reader(_io.StringIO(text, newline="")), []))
+    except csv.Error:  # a cell over the csv module's size limit: pandas will count
+        return 0
+
+
 _BAD_LINE = re.compile(r"line (\d+): expected (\d+) fields, saw (\d+)")
 
 
@@ -264,11 +288,10 @@ def _read_csv(raw: bytes, label: str) -> pd.DataFrame:
         return _io.StringIO(raw.decode(encoding))
 
     options = {**CSV_OPTIONS, "header": None, "encoding": "utf-8"}
+    width = header_width(raw)
+    if width > settings.MAX_COLUMNS:  # refused before the body is parsed
+        raise _too_wide(label, width)
     try:
-        # The header alone first, so a huge header is refused before the body is parsed.
-        head = pd.read_csv(source(), nrows=1, **options)
-        if head.shape[1] > settings.MAX_COLUMNS:
-            raise _too_wide(label, head.shape[1])
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", pd.errors.ParserWarning)
             table = pd.read_csv(source(), on_bad_lines="warn", **options)
@@ -294,6 +317,8 @@ def _read_csv(raw: bytes, label: str) -> pd.DataFrame:
     ]
     if problems:
         raise G60InputError(problems)
+    if table.shape[1] > settings.MAX_COLUMNS:
+        raise _too_wide(label, table.shape[1])
     header = ["" if pd.isna(c) else str(c) for c in table.iloc[0]] if len(table) else []
     df = table.iloc[1:]
     df.columns = header
