@@ -11,10 +11,13 @@ holds more than one partition, so the table never has to fit in memory; the driv
 problems found.
 
 Both engines give the same counts and raise the same :class:`~g60map.G60InputError`
-(same ``file:row:column`` messages) for the same file, with two documented limits of
+(same ``file:row:column`` messages) for the same file, with these documented limits of
 the dask engine: CSV cells must not contain line breaks (blocks are cut at line ends;
-use GeoParquet for such tables), and ``.xlsx`` workbooks are not read (convert them, or
-use the pandas engine). dask and distributed are optional: ``pip install g60map[dask]``.
+use GeoParquet for such tables); ``.xlsx`` workbooks are not read (convert them, or
+use the pandas engine); a CSV row with two or more cells past the header is reported
+without its row number (``g60map validate`` names it), and extra cells that are empty
+(a trailing comma) are ignored; there is no input size limit (the file is streamed).
+dask and distributed are optional: ``pip install g60map[dask]``.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ ENGINES: tuple[str, ...] = ("pandas", "dask")
 
 #: Columns of the frame :func:`count_partners_by_city` returns.
 COUNT_COLUMNS: list[str] = ["code", "name_en", "name_zh", "province_en", "role", "partners"]
+
 
 @dataclass(frozen=True)
 class CsvHeader:

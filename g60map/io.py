@@ -43,6 +43,7 @@ CSV_OPTIONS: dict[str, object] = {
 #: File suffixes read as (Geo)Parquet.
 PARQUET_SUFFIXES: tuple[str, ...] = (".parquet", ".geoparquet")
 
+
 @functools.lru_cache(maxsize=1)
 def _cities_cached() -> gpd.GeoDataFrame:
     df = pd.read_csv(
