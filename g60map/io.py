@@ -150,8 +150,20 @@ def _too_big(size: int) -> str:
 
 def _read_bytes(path: Path, label: str) -> bytes:
     """Read a checked regular file, never more than the size limit (it may have grown)."""
-    with open(path, "rb") as fh:
-        raw = fh.read(settings.MAX_INPUT_BYTES + 1)
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(settings.MAX_INPUT_BYTES + 1)
+    except OSError as exc:
+        raise G60InputError(
+            [
+                Problem(
+                    label,
+                    None,
+                    None,
+                    f"cannot read the file ({exc.strerror or exc}): check its permissions",
+                )
+            ]
+        ) from None
     if len(raw) > settings.MAX_INPUT_BYTES:
         raise G60InputError([Problem(label, None, None, _too_big(len(raw)))])
     return raw

@@ -90,10 +90,12 @@ def test_broken_geoparquet_is_a_clear_error(tmp_path, kind):
 def test_broken_geoparquet_cli_exit_1_one_error(tmp_path, capsys, kind):
     path = hostile_parquet(tmp_path, kind)
     assert main(["-q", "validate", str(path)]) == 1
-    assert main(["-q", "build", "--partners", str(path), "--out", str(tmp_path / "o")]) == 1
     err = capsys.readouterr().err
     assert "Traceback" not in err and "internal error" not in err
     assert str(path) in err
+    assert main(["-q", "build", "--partners", str(path), "--out", str(tmp_path / "o")]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and err[0].startswith(f"error: {path}"), err
 
 
 def test_geoparquet_binary_text_column_is_text(tmp_path):
