@@ -40,11 +40,15 @@ class GeoMeta:
         Geometry column name to its encoding (``"WKB"``, ``"point"``, ...).
     crs : dict of str to pyproj.CRS or None
         Geometry column name to its CRS (``None``: not known).
+    covering : tuple of str
+        Bounding-box columns that only index the geometry (GeoParquet 1.1 ``covering``);
+        dropped on read, as geopandas does.
     """
 
     primary: str
     encodings: dict[str, str] = field(default_factory=dict)
     crs: dict[str, Any] = field(default_factory=dict)
+    covering: tuple[str, ...] = ()
 
     @property
     def wkb(self) -> bool:
@@ -105,6 +109,7 @@ def read_geo_metadata(schema: Any, label: str) -> GeoMeta | None:
         )
     encodings: dict[str, str] = {}
     crss: dict[str, Any] = {}
+    covering: list[str] = []
     for name, spec in columns.items():
         if name not in names:
             raise _fail(
@@ -118,6 +123,10 @@ def read_geo_metadata(schema: Any, label: str) -> GeoMeta | None:
                 label, name, f"the GeoParquet metadata gives this column no encoding: {_REWRITE}"
             )
         encodings[name] = spec["encoding"]
+        cover = spec.get("covering")
+        bbox = cover.get("bbox") if isinstance(cover, dict) else None
+        if isinstance(bbox, dict):
+            covering += [v[0] for v in bbox.values() if isinstance(v, list) and v and v[0] in names]
         crs = spec.get("crs", "OGC:CRS84")  # the GeoParquet default when the key is absent
         try:
             crss[name] = None if crs is None else CRS.from_user_input(crs)
@@ -130,7 +139,7 @@ def read_geo_metadata(schema: Any, label: str) -> GeoMeta | None:
                 "again with a valid CRS, e.g. gdf.set_crs('EPSG:4326', allow_override=True)"
                 ".to_parquet(path)",
             ) from None
-    return GeoMeta(primary, encodings, crss)
+    return GeoMeta(primary, encodings, crss, tuple(dict.fromkeys(covering)))
 
 
 def _names(names: list[str], limit: int = 10) -> str:
@@ -163,7 +172,7 @@ def decode_geometry(
         One per cell that is not valid WKB.
     """
     problems: list[Problem] = []
-    out = frame.copy()
+    out = frame.drop(columns=[c for c in meta.covering if c in frame.columns])
     for name in meta.encodings:
         values = frame[name].to_numpy(dtype=object)
         present = ~pd.isna(values)

@@ -105,6 +105,19 @@ def test_geoparquet_binary_text_column_is_text(tmp_path):
     assert read_table(path)["note"].tolist() == ["Zürich", "plain"]
 
 
+@pytest.mark.parametrize(
+    "options", [{}, {"write_covering_bbox": True}, {"geometry_encoding": "geoarrow"}]
+)
+def test_geoparquet_writer_options_read_alike(tmp_path, options):
+    gdf = gpd.GeoDataFrame(
+        {"name": ["Acme"]}, geometry=[shapely.Point(120.2, 30.25)], crs=settings.WGS84
+    )
+    gdf.to_parquet(tmp_path / "p.parquet", **options)
+    assert read_table(tmp_path / "p.parquet").to_dict("records") == [
+        {"name": "Acme", "lon": "120.2", "lat": "30.25"}
+    ]
+
+
 def test_geoparquet_bad_geo_json(tmp_path):
     table = _geoparquet(tmp_path)
     metadata = dict(table.schema.metadata)
