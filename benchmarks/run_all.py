@@ -7,9 +7,10 @@ Usage::
 
 Runs, one after the other (never in parallel: they would measure each other):
 ``make_partners.py`` (1k-1M, once), ``bench_startup.py``, ``bench_html.py``,
-``bench_partners.py``, ``bench_dask.py`` and ``bench_popup_size.py``. Everything printed
-is also written to ``benchmarks/data/results-<date>.md`` (git-ignored). ``--quick`` uses
-sizes up to 100k and fewer repeats (a smoke run, not numbers to record).
+``bench_partners.py``, ``bench_dask.py``, ``bench_header.py`` and ``bench_popup_size.py``.
+Everything printed is also written to ``benchmarks/data/results-<date>.md``
+(git-ignored). ``--quick`` uses sizes up to 100k and fewer repeats (a smoke run, not
+numbers to record).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
         ("partners at scale", ["bench_partners.py", "--sizes", *sizes,
                                "--repeat", "1" if args.quick else "3"]),
         ("pandas vs dask engine", ["bench_dask.py", "--sizes", *sizes[-2:]]),
+        ("wide headers", ["bench_header.py", *rep]),
         ("map size with long popup texts", ["bench_popup_size.py"]),
     ]
     DATA.mkdir(parents=True, exist_ok=True)

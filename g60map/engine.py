@@ -11,10 +11,13 @@ holds more than one partition, so the table never has to fit in memory; the driv
 problems found.
 
 Both engines give the same counts and raise the same :class:`~g60map.G60InputError`
-(same ``file:row:column`` messages) for the same file, with two documented limits of
+(same ``file:row:column`` messages) for the same file, with these documented limits of
 the dask engine: CSV cells must not contain line breaks (blocks are cut at line ends;
-use GeoParquet for such tables), and ``.xlsx`` workbooks are not read (convert them, or
-use the pandas engine). dask and distributed are optional: ``pip install g60map[dask]``.
+use GeoParquet for such tables); ``.xlsx`` workbooks are not read (convert them, or
+use the pandas engine); a CSV row with two or more cells past the header is reported
+without its row number (``g60map validate`` names it), and extra cells that are empty
+(a trailing comma) are ignored; there is no input size limit (the file is streamed).
+dask and distributed are optional: ``pip install g60map[dask]``.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import codecs
 import logging
 import os
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -35,12 +39,21 @@ __all__ = ["count_partners_by_city", "ENGINES", "COUNT_COLUMNS"]
 
 Engine = Literal["pandas", "dask"]
 Outside = Literal["warn", "error", "keep"]
+Source = Any  # "frame", a CsvHeader or a g60map._geoparquet.GeoMeta (see _as_table)
 
 #: Engines accepted by :func:`count_partners_by_city`.
 ENGINES: tuple[str, ...] = ("pandas", "dask")
 
 #: Columns of the frame :func:`count_partners_by_city` returns.
 COUNT_COLUMNS: list[str] = ["code", "name_en", "name_zh", "province_en", "role", "partners"]
+
+
+@dataclass(frozen=True)
+class CsvHeader:
+    """The header cells of a CSV file, read once by the driver for every partition."""
+
+    names: tuple[str, ...]
+
 
 _DUPLICATE_PREFIX = "duplicate of row "
 _NO_ROWS = "file has a header but no data rows (add rows)"
@@ -150,37 +163,93 @@ def _import_dask() -> tuple[Any, Any, Any, Any, Any]:
 
 
 def _check_file(path: Path, label: str) -> None:
-    if not path.exists():
-        raise G60InputError([Problem(label, None, None, "file not found (check the path)")])
-    if path.is_dir():
-        raise G60InputError([Problem(label, None, None, "is a folder, not a file")])
+    """Refuse a missing path or anything but a regular file (no size limit: streamed)."""
+    from .io import check_input_file
+
+    check_input_file(path, label, limit=False)
 
 
 def _csv_encoding(path: Path, label: str) -> str:
-    """Return the first encoding of :data:`g60map.io.ENCODINGS` that decodes the file.
+    """Return the encoding to read a CSV file with, as :func:`g60map.io.read_table` would.
 
-    The file is streamed in chunks; an undecodable file is reported exactly as
-    :func:`g60map.io.read_table` reports it.
+    The file is streamed in chunks; an undecodable, UTF-16 or garbled (not really GB18030)
+    file is reported exactly as :func:`g60map.io.read_table` reports it.
     """
-    from .io import ENCODINGS, _encoding
+    from ._charset import (
+        ENCODINGS,
+        check_gb18030,
+        decodes,
+        detect_encoding,
+        non_ascii_sample,
+        refuse_utf16,
+    )
+
+    def chunks() -> Any:
+        with open(path, "rb") as fh:
+            yield from iter(lambda: fh.read(_CHUNK), b"")
 
     with open(path, "rb") as fh:
         head = fh.read(_CHUNK)
-        if not head or (head.isspace() and len(head) < _CHUNK):
-            raise G60InputError(
-                [Problem(label, None, None, "file is empty (add a header row and data rows)")]
-            )
-        for encoding in ENCODINGS:
-            fh.seek(0)
-            decoder = codecs.getincrementaldecoder(encoding)()
-            try:
-                for chunk in iter(lambda: fh.read(_CHUNK), b""):
-                    decoder.decode(chunk)
-                decoder.decode(b"", final=True)
-                return encoding
-            except UnicodeDecodeError:
-                continue
-    return _encoding(path.read_bytes(), label)  # raises with the row of the bad bytes
+    if not head or (head.isspace() and len(head) < _CHUNK):
+        raise G60InputError(
+            [Problem(label, None, None, "file is empty (add a header row and data rows)")]
+        )
+    if len(head) < _CHUNK:  # the whole file
+        return detect_encoding(head, label)
+    refuse_utf16(head, label)
+    for encoding in ENCODINGS:
+        if not decodes(chunks(), encoding):
+            continue
+        if encoding != "utf-8-sig":
+            if head.startswith(codecs.BOM_UTF8):  # mixed encodings: reported with the row
+                return detect_encoding(path.read_bytes(), label)
+            check_gb18030(non_ascii_sample(chunks()), label)
+        return encoding
+    return detect_encoding(path.read_bytes(), label)  # raises with the row of the bad bytes
+
+
+def _csv_header(path: Path, label: str, encoding: str) -> CsvHeader:
+    """Read and check the header record of a CSV file, as :func:`g60map.io.read_table`."""
+    import pandas as pd
+
+    from . import settings
+    from .io import CSV_OPTIONS, _check_header, _too_wide, header_width
+
+    with open(path, "rb") as fh:
+        width = header_width(fh.read(1 << 20))
+    if width > settings.MAX_COLUMNS:
+        raise _too_wide(label, width)
+    try:
+        head = pd.read_csv(path, nrows=1, header=None, encoding=encoding, **CSV_OPTIONS)
+    except pd.errors.EmptyDataError:
+        raise G60InputError(
+            [Problem(label, None, None, "file is empty (add a header row and data rows)")]
+        ) from None
+    except pd.errors.ParserError as exc:
+        raise G60InputError(
+            [Problem(label, None, None, f"not a valid CSV table: {exc}")]
+        ) from None
+    if head.shape[1] > settings.MAX_COLUMNS:
+        raise _too_wide(label, head.shape[1])
+    names = ["" if pd.isna(c) else str(c) for c in head.iloc[0]] if len(head) else []
+    _check_header(names, label)
+    return CsvHeader(tuple(names))
+
+
+def _csv_parser_error(label: str, exc: Exception, width: int) -> G60InputError:
+    """Return the error of a CSV block the C parser refused (a row with 2+ extra cells)."""
+    import re
+
+    match = re.search(r"Expected \d+ fields in line \d+, saw (\d+)", str(exc))
+    if match:
+        message = (
+            f"a row has {match.group(1)} cells but the header has {width}: put a cell that "
+            'contains a comma in double quotes ("Acme, Inc."), or add a header for the extra '
+            "columns (g60map validate FILE names the row)"
+        )
+    else:
+        message = f"not a valid CSV table: {exc}"
+    return G60InputError([Problem(label, None, None, message)])
 
 
 def _quiet_worker_warnings() -> None:
@@ -189,19 +258,57 @@ def _quiet_worker_warnings() -> None:
     warnings.filterwarnings("ignore", message="The inplace keyword", module="pandas")
 
 
-def _as_table(part: pd.DataFrame, label: str, text: bool) -> tuple[pd.DataFrame, list[Problem]]:
-    """Return a partition as :func:`g60map.io.read_table` would (local rows from 2)."""
-    import pandas as pd
+def _as_table(part: pd.DataFrame, label: str, source: Source) -> tuple[pd.DataFrame, list[Problem]]:
+    """Return a partition as :func:`g60map.io.read_table` would (local rows from 2).
 
+    ``source`` says what the partition is: a :class:`CsvHeader` (text cells and one spare
+    column), ``"frame"`` (typed columns, a GeoDataFrame for GeoArrow-encoded GeoParquet)
+    or the :class:`~g60map._geoparquet.GeoMeta` of a GeoParquet file read as plain Parquet
+    (WKB cells, decoded here with row numbers).
+    """
+    from ._geoparquet import decode_geometry
     from .io import frame_to_text
 
-    if not text:
-        return frame_to_text(part, label)
-    df = part.astype(str)
-    df.columns = [str(c).strip() for c in df.columns]
+    if isinstance(source, CsvHeader):
+        return _csv_part(part, label, source)
+    if source != "frame":
+        gdf, problems = decode_geometry(part, source, label)
+        df, more = frame_to_text(gdf, label)
+        return df, problems + more
+    return frame_to_text(part, label)
+
+
+def _csv_part(
+    part: pd.DataFrame, label: str, header: CsvHeader
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """Return a CSV partition (one spare column past the header) as text.
+
+    A cell in the spare column is a row with one cell more than the header; such rows are
+    problems, as in :func:`g60map.io.read_table` (rows with more cells make the C parser
+    fail: see :func:`_csv_parser_error`).
+    """
+    import numpy as np
+    import pandas as pd
+
+    width = len(header.names)
+    extra = part.iloc[:, width].to_numpy(dtype=object)
+    filled = ~pd.isna(extra)
+    filled[filled] = extra[filled] != ""
+    problems = [
+        Problem(
+            label,
+            int(i) + 2,
+            None,
+            f"row has {width + 1} cells but the header has {width}: put a cell that contains "
+            'a comma in double quotes ("Acme, Inc."), or add a header for the extra column',
+        )
+        for i in np.flatnonzero(filled)
+    ]
+    df = part.iloc[:, :width].astype(str)
+    df.columns = [name.strip() for name in header.names]
     df.index = pd.RangeIndex(2, len(df) + 2, name="row")
     df.attrs["file"] = label
-    return df, []
+    return df, problems
 
 
 def _key_hashes(df: pd.DataFrame) -> Any:
@@ -212,7 +319,9 @@ def _key_hashes(df: pd.DataFrame) -> Any:
     return pd.util.hash_array(df.iloc[:, key].to_numpy(dtype=object), categorize=False)
 
 
-def _count_partition(part: pd.DataFrame, label: str, outside: str, text: bool) -> dict[str, Any]:
+def _count_partition(
+    part: pd.DataFrame, label: str, outside: str, source: Source
+) -> dict[str, Any]:
     """Validate and join one partition; return its counts, problems and key hashes.
 
     Runs on a worker. Row numbers in the problems are local (first row = 2); the driver
@@ -220,7 +329,7 @@ def _count_partition(part: pd.DataFrame, label: str, outside: str, text: bool) -
     """
     from .tables import _join
 
-    df, read_problems = _as_table(part, label, text)
+    df, read_problems = _as_table(part, label, source)
     result: dict[str, Any] = {
         "rows": len(df),
         "counts": {},
@@ -242,11 +351,11 @@ def _count_partition(part: pd.DataFrame, label: str, outside: str, text: bool) -
     return result
 
 
-def _row_hashes(part: pd.DataFrame, label: str, text: bool, local: Any) -> Any:
+def _row_hashes(part: pd.DataFrame, label: str, source: Source, local: Any) -> Any:
     """Hash the whole text rows at positions ``local`` of a partition (worker side)."""
     import pandas as pd
 
-    df, _ = _as_table(part, label, text)
+    df, _ = _as_table(part, label, source)
     return pd.util.hash_pandas_object(df.iloc[local], index=False).to_numpy()
 
 
@@ -270,7 +379,7 @@ def _duplicate_problems(
     offsets: Any,
     parts: list[Any],
     label: str,
-    text: bool,
+    source: Source,
     client: Any,
     dask: Any,
 ) -> list[Problem]:
@@ -296,7 +405,7 @@ def _duplicate_problems(
     for i, part in enumerate(parts):
         local = candidates[(candidates >= bounds[i]) & (candidates < bounds[i + 1])] - bounds[i]
         if len(local):
-            tasks.append(dask.delayed(_row_hashes, pure=True)(part, label, text, local))
+            tasks.append(dask.delayed(_row_hashes, pure=True)(part, label, source, local))
             rows.append(local + bounds[i] + 2)  # spreadsheet rows
     hashes = np.concatenate(client.gather(client.compute(tasks)))
     rows = np.concatenate(rows)
@@ -339,29 +448,48 @@ def _count_dask(
         )
     with dask.config.set({"dataframe.convert-string": False}):
         if suffix in PARQUET_SUFFIXES:
+            from ._geoparquet import read_geo_metadata
+
             try:
-                geo = b"geo" in (pq.read_schema(path).metadata or {})
+                schema = pq.read_schema(path)
             except Exception as exc:  # pyarrow raises several types for broken files
                 raise G60InputError(
                     [Problem(label, None, None, f"not a readable Parquet file ({exc})")]
                 ) from None
-            reader = dask_geopandas.read_parquet if geo else dd.read_parquet
-            ddf = reader(str(path), split_row_groups=True)
-            text = False
-        else:
-            encoding = _csv_encoding(path, label)
+            meta = read_geo_metadata(schema, label)
+            if meta is not None and not meta.wkb:  # GeoArrow geometry: dask-geopandas reads it
+                reader, source = dask_geopandas.read_parquet, "frame"
+            else:  # plain Parquet, or WKB decoded per partition with row numbers
+                reader, source = dd.read_parquet, meta or "frame"
             try:
+                ddf = reader(str(path), split_row_groups=True)
+            except Exception as exc:  # pyarrow/dask raise several types for broken files
+                raise G60InputError(
+                    [Problem(label, None, None, f"not a readable Parquet file ({exc})")]
+                ) from None
+        else:
+            from dask.utils import parse_bytes
+
+            encoding = _csv_encoding(path, label)
+            source = _csv_header(path, label, encoding)
+            try:
+                # The header line is skipped and named by the driver; one spare column
+                # catches rows with one cell too many (more than one is a ParserError).
                 ddf = dd.read_csv(
-                    str(path), blocksize=blocksize, encoding=encoding, **CSV_OPTIONS
+                    str(path),
+                    blocksize=blocksize,
+                    encoding=encoding,
+                    header=None,
+                    skiprows=1,
+                    names=list(range(len(source.names) + 1)),
+                    sample=min(256_000, parse_bytes(blocksize)),
+                    **CSV_OPTIONS,
                 )
             except pd.errors.ParserError as exc:
-                raise G60InputError(
-                    [Problem(label, None, None, f"not a valid CSV table: {exc}")]
-                ) from None
-            text = True
+                raise _csv_parser_error(label, exc, len(source.names)) from None
         parts = ddf.to_delayed()
         tasks = [
-            dask.delayed(_count_partition, pure=True)(part, label, outside, text)
+            dask.delayed(_count_partition, pure=True)(part, label, outside, source)
             for part in parts
         ]
 
@@ -370,7 +498,10 @@ def _count_dask(
             n_workers=n_workers,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            # No dashboard; the scheduler's HTTP server on a free port, so a busy 8787
+            # (another cluster) prints no warning.
+            dashboard_address=":0",
+            scheduler_kwargs={"dashboard": False},
             silence_logs=logging.ERROR,
         )
     else:
@@ -398,12 +529,11 @@ def _count_dask(
                     problems += _shift(r["problems"], int(off), seen)
                     notes += _shift(r["notes"], int(off), seen)
                 problems += _duplicate_problems(
-                    results, offsets, parts, label, text, client, dask
+                    results, offsets, parts, label, source, client, dask
                 )
             except pd.errors.ParserError as exc:
-                raise G60InputError(
-                    [Problem(label, None, None, f"not a valid CSV table: {exc}")]
-                ) from None
+                width = len(source.names) if isinstance(source, CsvHeader) else 0
+                raise _csv_parser_error(label, exc, width) from None
     finally:
         if cluster is not None:
             cluster.close()

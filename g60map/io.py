@@ -13,6 +13,10 @@ import csv
 import functools
 import io as _io
 import os
+import re
+import stat
+import warnings
+from collections import Counter
 from pathlib import Path
 
 import geopandas as gpd
@@ -21,7 +25,9 @@ import pandas as pd
 import shapely
 
 from . import settings
+from ._charset import ENCODINGS, detect_encoding
 from ._errors import G60InputError, Problem
+from ._geoparquet import decode_geometry, read_geo_metadata
 from .datasets import get_path
 
 __all__ = ["load_cities", "read_table", "ENCODINGS", "PARQUET_SUFFIXES"]
@@ -34,13 +40,8 @@ CSV_OPTIONS: dict[str, object] = {
     "skipinitialspace": False,
 }
 
-#: Encodings tried in order for CSV input. GB18030 is a superset of GBK and GB2312.
-ENCODINGS: tuple[str, ...] = ("utf-8-sig", "gb18030")
-
 #: File suffixes read as (Geo)Parquet.
 PARQUET_SUFFIXES: tuple[str, ...] = (".parquet", ".geoparquet")
-
-_CHUNK = 1 << 24  # bytes decoded at a time when checking an encoding
 
 
 @functools.lru_cache(maxsize=1)
@@ -79,57 +80,119 @@ def load_cities() -> gpd.GeoDataFrame:
     return _cities_cached().copy()
 
 
-def _encoding(raw: bytes, label: str) -> str:
-    """Return the first of :data:`ENCODINGS` that decodes ``raw`` (checked in chunks)."""
-    view = memoryview(raw)
-    for encoding in ENCODINGS:
-        decoder = codecs.getincrementaldecoder(encoding)()
-        try:
-            for start in range(0, len(view), _CHUNK):
-                decoder.decode(view[start : start + _CHUNK])
-            decoder.decode(b"", final=True)
-            return encoding
-        except UnicodeDecodeError as exc:
-            last = exc
-    # Locate the first undecodable byte for the message (as UTF-8, the expected encoding).
+def check_input_file(path: Path, label: str, *, limit: bool = True) -> int:
+    """Refuse anything but a regular file (and, with ``limit``, one that is too big).
+
+    The path is checked with :func:`os.stat` before anything opens it: opening a FIFO
+    blocks until a writer comes, and a device such as ``/dev/zero`` never ends.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The input path (symbolic links are followed).
+    label : str
+        File name for errors.
+    limit : bool, default True
+        Refuse files larger than :data:`g60map.settings.MAX_INPUT_BYTES`.
+
+    Returns
+    -------
+    int
+        The file size in bytes.
+
+    Raises
+    ------
+    G60InputError
+        Missing, unreadable, not a regular file, or over the size limit.
+    """
     try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        last = exc
-    row = raw[: last.start].count(b"\n") + 1
-    raise G60InputError(
+        info = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        raise G60InputError(
+            [Problem(label, None, None, "file not found (check the path)")]
+        ) from None
+    except OSError as exc:
+        raise G60InputError(
+            [Problem(label, None, None, f"cannot read the file ({exc.strerror or exc}): check "
+                     "the path and its permissions")]
+        ) from None
+    mode = info.st_mode
+    if stat.S_ISDIR(mode):
+        raise G60InputError(
+            [Problem(label, None, None, "is a folder, not a file (give the path of a table)")]
+        )
+    if not stat.S_ISREG(mode):
+        kind = (
+            "a named pipe (FIFO)" if stat.S_ISFIFO(mode)
+            else "a character device" if stat.S_ISCHR(mode)
+            else "a block device" if stat.S_ISBLK(mode)
+            else "a socket" if stat.S_ISSOCK(mode)
+            else "not a regular file"
+        )
+        raise G60InputError(
+            [Problem(label, None, None, f"is {kind}, not a regular file (save the table to a "
+                     "file and give the path of that file)")]
+        )
+    if limit and info.st_size > settings.MAX_INPUT_BYTES:
+        raise G60InputError(
+            [Problem(label, None, None, _too_big(info.st_size))]
+        )
+    return int(info.st_size)
+
+
+def _too_big(size: int) -> str:
+    return (
+        f"file is {size:,} bytes, more than the limit of {settings.MAX_INPUT_BYTES:,} bytes "
+        "(split the table, or raise g60map.settings.MAX_INPUT_BYTES; GeoParquet files of any "
+        "size can be counted with count-partners --engine dask)"
+    )
+
+
+def _read_bytes(path: Path, label: str) -> bytes:
+    """Read a checked regular file, never more than the size limit (it may have grown)."""
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(settings.MAX_INPUT_BYTES + 1)
+    except OSError as exc:
+        raise G60InputError(
+            [
+                Problem(
+                    label,
+                    None,
+                    None,
+                    f"cannot read the file ({exc.strerror or exc}): check its permissions",
+                )
+            ]
+        ) from None
+    if len(raw) > settings.MAX_INPUT_BYTES:
+        raise G60InputError([Problem(label, None, None, _too_big(len(raw)))])
+    return raw
+
+
+def _too_wide(label: str, n: int) -> G60InputError:
+    return G60InputError(
         [
             Problem(
                 label,
-                row,
+                1,
                 None,
-                f"undecodable bytes {raw[last.start:last.start + 4]!r} at byte {last.start} "
-                f"(save the file as UTF-8, or GBK/GB18030)",
+                f"the header has {n:,} columns, more than the limit of "
+                f"{settings.MAX_COLUMNS:,} (delete the columns you do not need, or raise "
+                "g60map.settings.MAX_COLUMNS)",
             )
         ]
     )
 
 
-def _first_bad_utf8(raw: bytes) -> int:
-    try:
-        raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return exc.start + (len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0)
-    return 0  # pragma: no cover - only called for files that are not UTF-8
-
-
-def _csv_header(raw: bytes, encoding: str) -> list[str]:
-    """Return the header cells as written (pandas renames repeated names to ``name.1``)."""
-    end = raw.find(b"\n")
-    first = raw[: end if end >= 0 else len(raw)].decode(encoding)
-    return next(csv.reader([first.rstrip("\r")]), [])
-
-
-def _check_header(columns: pd.Index, label: str) -> None:
+def _check_header(columns: pd.Index | list[str], label: str) -> None:
     names = [str(c).strip() for c in columns]
+    if len(names) > settings.MAX_COLUMNS:
+        raise _too_wide(label, len(names))
+    counts = Counter(names)
     problems = [
         Problem(label, 1, name, "column appears more than once (rename or drop one)")
-        for name in dict.fromkeys(n for n in names if names.count(n) > 1)
+        for name, n in counts.items()
+        if n > 1
     ]
     if len(names) == 1 and any(sep in names[0] for sep in (";", "\t", "|")):
         problems.append(
@@ -151,12 +214,14 @@ def read_table(path: str | os.PathLike[str]) -> pd.DataFrame:
     Parameters
     ----------
     path : path-like
-        ``.csv`` (UTF-8, UTF-8 with BOM, GBK or GB18030), ``.xlsx`` (first sheet) or
-        ``.parquet``/``.geoparquet``. A GeoParquet file's point geometry gives the
-        ``lon``/``lat`` columns (WGS-84; other CRSs are transformed, empty or missing
+        ``.csv`` (UTF-8, UTF-8 with BOM, GBK or GB18030; any line ends), ``.xlsx`` (first
+        sheet) or ``.parquet``/``.geoparquet``. A GeoParquet file's point geometry gives
+        the ``lon``/``lat`` columns (WGS-84; other CRSs are transformed, empty or missing
         geometry gives empty cells) unless the table has ``lon``/``lat`` columns itself,
         which are then used as they are. Rows count as in a CSV export: the first
-        record is row 2.
+        record is row 2. Only regular files of at most
+        :data:`g60map.settings.MAX_INPUT_BYTES` bytes with at most
+        :data:`g60map.settings.MAX_COLUMNS` columns are read.
 
     Returns
     -------
@@ -168,56 +233,19 @@ def read_table(path: str | os.PathLike[str]) -> pd.DataFrame:
     Raises
     ------
     G60InputError
-        Missing, empty or undecodable file; non-point geometry in a GeoParquet file.
+        Missing, empty, too big, not a regular file or undecodable; rows with more cells
+        than the header; a header with repeated names or too many columns; unreadable
+        GeoParquet geometry, CRS or binary cells; non-point geometry.
     """
     path = Path(path)
     label = str(path)
-    if not path.exists():
-        raise G60InputError([Problem(label, None, None, "file not found (check the path)")])
-    if path.is_dir():
-        raise G60InputError([Problem(label, None, None, "is a folder, not a file")])
+    check_input_file(path, label)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         df = _read_xlsx(path, label)
     elif path.suffix.lower() in PARQUET_SUFFIXES:
         df = _read_parquet(path, label)
     else:
-        raw = path.read_bytes()
-        if not raw or raw.isspace():
-            raise G60InputError(
-                [Problem(label, None, None, "file is empty (add a header row and data rows)")]
-            )
-        encoding = _encoding(raw, label)
-        if raw.startswith(codecs.BOM_UTF8) and encoding != "utf-8-sig":
-            bad = _first_bad_utf8(raw)
-            row = raw[:bad].count(b"\n") + 1
-            raise G60InputError(
-                [
-                    Problem(
-                        label,
-                        row,
-                        None,
-                        "file starts with a UTF-8 byte-order mark but is not UTF-8 from this "
-                        "row on (mixed encodings: re-save the whole file as UTF-8)",
-                    )
-                ]
-            )
-        header = _csv_header(raw, encoding)
-        if encoding == "utf-8-sig":
-            # Checked UTF-8: the C parser reads the bytes as they are (no decoded copy of
-            # the file, no re-encoding), after the BOM if there is one.
-            source: _io.IOBase = _io.BytesIO(raw)
-            source.seek(len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0)
-        else:
-            source = _io.StringIO(raw.decode(encoding))
-        try:
-            df = pd.read_csv(source, encoding="utf-8", **CSV_OPTIONS)
-        except pd.errors.ParserError as exc:
-            raise G60InputError(
-                [Problem(label, None, None, f"not a valid CSV table: {exc}")]
-            ) from None
-        if len(header) != len(df.columns):  # pragma: no cover - pandas keeps one per field
-            header = list(df.columns)
-        df.columns = header
+        df = _read_csv(_read_bytes(path, label), label)
     _check_header(df.columns, label)
     df.columns = [str(c).strip() for c in df.columns]
     if df.empty:
@@ -229,23 +257,130 @@ def read_table(path: str | os.PathLike[str]) -> pd.DataFrame:
     return df
 
 
+def header_width(head: bytes) -> int:
+    """Count the cells of the first record of a CSV file, cheaply (a lower bound).
+
+    Parameters
+    ----------
+    head : bytes
+        The start of the file (only the first MiB is looked at).
+
+    Returns
+    -------
+    int
+        Cells in the first record; fewer if that record is longer than 1 MiB, 0 if the
+        csv module cannot split it. Commas, quotes and line ends are single ASCII bytes
+        in UTF-8 and GB18030 alike (never part of a multi-byte character), so the bytes
+        are split as Latin-1 text without decoding the file.
+    """
+    text = head[: 1 << 20].decode("latin-1").removeprefix("\xef\xbb\xbf")
+    try:
+        return len(next(csv.reader(_io.StringIO(text, newline="")), []))
+    except csv.Error:  # a cell over the csv module's size limit: pandas will count
+        return 0
+
+
+_BAD_LINE = re.compile(r"line (\d+): expected (\d+) fields, saw (\d+)")
+
+
+def _read_csv(raw: bytes, label: str) -> pd.DataFrame:
+    """Parse the bytes of a CSV file; the first record is the header."""
+    if not raw or raw.isspace():
+        raise G60InputError(
+            [Problem(label, None, None, "file is empty (add a header row and data rows)")]
+        )
+    encoding = detect_encoding(raw, label)
+
+    def source() -> _io.IOBase:
+        if encoding == "utf-8-sig":
+            # Checked UTF-8: the C parser reads the bytes as they are (no decoded copy of
+            # the file, no re-encoding), after the BOM if there is one.
+            buf: _io.IOBase = _io.BytesIO(raw)
+            buf.seek(len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0)
+            return buf
+        return _io.StringIO(raw.decode(encoding))
+
+    options = {**CSV_OPTIONS, "header": None, "encoding": "utf-8"}
+    width = header_width(raw)
+    if width > settings.MAX_COLUMNS:  # refused before the body is parsed
+        raise _too_wide(label, width)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", pd.errors.ParserWarning)
+            table = pd.read_csv(source(), on_bad_lines="warn", **options)
+    except pd.errors.EmptyDataError:
+        raise G60InputError(
+            [Problem(label, None, None, "file is empty (add a header row and data rows)")]
+        ) from None
+    except pd.errors.ParserError as exc:
+        raise G60InputError(
+            [Problem(label, None, None, f"not a valid CSV table: {exc}")]
+        ) from None
+    problems = [
+        Problem(
+            label,
+            int(line),
+            None,
+            f"row has {saw} cells but the header has {expected}: put a cell that contains a "
+            'comma in double quotes ("Acme, Inc."), or add a header for the extra column',
+        )
+        for w in caught
+        if issubclass(w.category, pd.errors.ParserWarning)
+        for line, expected, saw in _BAD_LINE.findall(str(w.message))
+    ]
+    if problems:
+        raise G60InputError(problems)
+    if table.shape[1] > settings.MAX_COLUMNS:
+        raise _too_wide(label, table.shape[1])
+    header = ["" if pd.isna(c) else str(c) for c in table.iloc[0]] if len(table) else []
+    df = table.iloc[1:]
+    df.columns = header
+    return df
+
+
 def _read_parquet(path: Path, label: str) -> pd.DataFrame:
     import pyarrow as pa
     import pyarrow.parquet as pq
+    from pyproj.exceptions import CRSError
 
     try:
         schema = pq.read_schema(path)
-        if b"geo" in (schema.metadata or {}):
-            table = gpd.read_parquet(path)
-        else:
-            table = pd.read_parquet(path)
     except (pa.ArrowException, OSError, ValueError) as exc:
         raise G60InputError(
             [Problem(label, None, None, f"not a readable Parquet file ({exc})")]
         ) from None
-    df, problems = frame_to_text(table, label)
-    if problems:
-        raise G60InputError(problems)
+    meta = read_geo_metadata(schema, label)
+    problems: list[Problem] = []
+    try:
+        if meta is None:
+            table = pd.read_parquet(path)
+        elif meta.wkb:
+            table, problems = decode_geometry(pd.read_parquet(path), meta, label)
+        else:  # GeoArrow-encoded geometry: geopandas decodes it
+            table = gpd.read_parquet(path)
+    except (
+        pa.ArrowException,
+        OSError,
+        ValueError,
+        TypeError,
+        KeyError,
+        CRSError,
+        shapely.errors.ShapelyError,
+    ) as exc:
+        raise G60InputError(
+            [
+                Problem(
+                    label,
+                    None,
+                    None,
+                    f"not a readable Parquet file ({type(exc).__name__}: {exc}): write it "
+                    "again, e.g. with pandas or geopandas to_parquet",
+                )
+            ]
+        ) from None
+    df, more = frame_to_text(table, label)
+    if problems or more:
+        raise G60InputError(problems + more)
     return df
 
 
@@ -290,6 +425,8 @@ def frame_to_text(
     problems : list of Problem
         One per row whose geometry is not a point.
     """
+    import pyarrow as pa
+
     index = pd.RangeIndex(first_row, first_row + len(frame), name="row")
     problems: list[Problem] = []
     geom_col = frame.geometry.name if isinstance(frame, gpd.GeoDataFrame) else None
@@ -302,11 +439,27 @@ def frame_to_text(
         if isinstance(series.dtype, gpd.array.GeometryDtype):
             series = gpd.GeoSeries(series).to_wkt()  # a second geometry column: keep as WKT
         names.append(str(name).strip())
-        cols.append(_as_text(series.reset_index(drop=True)))
+        try:
+            cols.append(_valid_text(_as_text(series.reset_index(drop=True))))
+        except (UnicodeDecodeError, pa.ArrowException):
+            problems.append(_binary_problem(series, index, label, str(name)))
+            cols.append(pd.Series([""] * len(series), dtype=str))
     if geom_col is not None and not {"lon", "lat"} & set(names):
         geoms = frame.geometry
         if geoms.crs is not None and not geoms.crs.equals(settings.WGS84, ignore_axis_order=True):
-            geoms = geoms.to_crs(settings.WGS84)
+            try:
+                geoms = geoms.to_crs(settings.WGS84)
+            except Exception as exc:  # pyproj raises several types for impossible transforms
+                problems.append(
+                    Problem(
+                        label,
+                        None,
+                        str(geom_col),
+                        f"cannot transform the geometry from its CRS to WGS-84 "
+                        f"({type(exc).__name__}): store WGS-84 (EPSG:4326) points",
+                    )
+                )
+                return pd.DataFrame(index=index), problems
         values = geoms.to_numpy()
         kind = shapely.get_type_id(values)  # -1 missing, 0 point
         empty = shapely.is_empty(values)
@@ -334,9 +487,60 @@ def frame_to_text(
     return df, problems
 
 
+def _valid_text(text: pd.Series) -> pd.Series:
+    """Return ``text``; raise ``ArrowInvalid`` if Arrow-backed strings are not UTF-8.
+
+    Parquet does not check that its string columns hold UTF-8: a damaged file reads
+    without error and fails later, wherever the strings are first used.
+    """
+    if isinstance(text.array, pd.arrays.ArrowStringArray):
+        import pyarrow as pa
+
+        pa.chunked_array(pa.array(text.array)).validate(full=True)
+    return text
+
+
+def _binary_problem(series: pd.Series, index: pd.RangeIndex, label: str, name: str) -> Problem:
+    """Return the problem of a column with bytes that are not UTF-8 (first such row)."""
+    import pyarrow as pa
+
+    first = None
+    if isinstance(series.array, pd.arrays.ArrowStringArray):
+        values = pa.array(series.array)
+        for i in range(len(series)):
+            try:
+                values[i].as_py()
+            except (UnicodeDecodeError, pa.ArrowException):
+                first = int(index[i])
+                break
+    else:
+        for i, value in enumerate(series.to_numpy(dtype=object)):
+            if isinstance(value, bytes | bytearray):
+                try:
+                    bytes(value).decode("utf-8")
+                except UnicodeDecodeError:
+                    first = int(index[i])
+                    break
+    return Problem(
+        label,
+        first,
+        name,
+        "column holds binary data, not text (these bytes are not UTF-8): store it as a "
+        "text (UTF-8 string) column, or drop it",
+    )
+
+
 def _read_xlsx(path: Path, label: str) -> pd.DataFrame:
+    """Read the first sheet of a workbook, row by row as the XML streams.
+
+    The sheet's ``<dimension ref>`` is ignored: it is only a claim of the writing program
+    (a tiny file may claim 16,384 columns by a million rows), and openpyxl would pad every
+    row to it. Each row is as long as its last cell; empty cells at the end of a row and
+    empty rows at the end of the sheet are dropped.
+    """
     try:
         import openpyxl
+        from openpyxl.utils import get_column_letter
     except ImportError as exc:  # pragma: no cover - a declared dependency
         raise G60InputError(
             [Problem(label, None, None, "reading .xlsx needs openpyxl: pip install openpyxl")]
@@ -345,22 +549,84 @@ def _read_xlsx(path: Path, label: str) -> pd.DataFrame:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many types for corrupt files
         raise G60InputError(
-            [Problem(label, None, None, f"not a readable .xlsx workbook ({exc})")]
+            [Problem(label, None, None, f"not a readable .xlsx workbook ({_brief(exc)})")]
         ) from None
+    header: list[str] | None = None
+    body: list[list[str]] = []
+    problems: list[Problem] = []
     try:
-        rows = [
-            ["" if v is None else str(v) for v in row]
-            for row in wb.worksheets[0].iter_rows(values_only=True)
-        ]
+        if not wb.worksheets:
+            raise G60InputError(
+                [Problem(label, None, None, "workbook has no sheet (add a sheet with a table)")]
+            )
+        ws = wb.worksheets[0]
+        ws.reset_dimensions()
+        blank: list[list[str] | None] = []  # blank rows not yet kept (dropped at the end)
+        for row_number, row in enumerate(
+            ws.iter_rows(min_row=1, min_col=1, values_only=True), start=1
+        ):
+            cells = _xlsx_cells(row)
+            if header is None:
+                if len(cells) > settings.MAX_COLUMNS:
+                    raise _too_wide(label, len(cells))
+                header = cells
+                continue
+            width = len(header)
+            if len(cells) > width:
+                j = next((i for i in range(width, len(cells)) if cells[i].strip()), None)
+                if j is not None:
+                    where = f"{get_column_letter(j + 1)}{row_number}"
+                    problems.append(
+                        Problem(
+                            label,
+                            row_number,
+                            None,
+                            f"cell {where} holds {_shorten(cells[j])!r} but its column has no "
+                            "header: add a header in row 1, or delete the cell",
+                        )
+                    )
+                    continue
+                cells = cells[:width]  # only blanks past the header: nothing is lost
+            if not any(c.strip() for c in cells):
+                blank.append(cells or None)
+                continue
+            body.extend([(b or []) + [""] * (width - len(b or [])) for b in blank])
+            blank.clear()
+            body.append(cells + [""] * (width - len(cells)))
+    except G60InputError:
+        raise
+    except Exception as exc:  # broken sheet XML, bad shared strings, ...
+        raise G60InputError(
+            [Problem(label, None, None, f"not a readable .xlsx workbook ({_brief(exc)})")]
+        ) from None
     finally:
         wb.close()
-    while rows and not any(c.strip() for c in rows[-1]):
-        rows.pop()
-    if not rows:
+    if header is None or (not header and not body and not problems):
         raise G60InputError(
             [Problem(label, None, None, "workbook is empty (add a header row and data rows)")]
         )
-    header, body = rows[0], rows[1:]
-    width = len(header)
-    body = [(r + [""] * width)[:width] for r in body]
+    if not header:
+        raise G60InputError(
+            [Problem(label, 1, None, "the header row is empty: put the column names in row 1")]
+        )
+    if problems:
+        raise G60InputError(problems)
     return pd.DataFrame(body, columns=header, dtype=str)
+
+
+def _xlsx_cells(row: tuple[object, ...]) -> list[str]:
+    """Return a sheet row as text, without the empty cells at its end."""
+    end = len(row)
+    while end and (row[end - 1] is None or row[end - 1] == ""):
+        end -= 1
+    return ["" if v is None else str(v) for v in row[:end]]
+
+
+def _shorten(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _brief(exc: BaseException) -> str:
+    """Return ``Type: message`` of an exception, on one line and at most 200 characters."""
+    text = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    return _shorten(" ".join(text.split()), 200)

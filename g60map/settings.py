@@ -34,6 +34,8 @@ __all__ = [
     "MAX_NOTES_SHOWN",
     "EARLIEST_DATE",
     "LATEST_DATE_YEARS_AHEAD",
+    "MAX_INPUT_BYTES",
+    "MAX_COLUMNS",
 ]
 
 #: GB/T 2260 code of Songjiang District, Shanghai: the corridor's hub.
@@ -110,6 +112,16 @@ POPUP_TEXT_CHARS: int = 600
 #: Largest distance between two vertices of a spoke (km); spokes are densified with
 #: :meth:`pyproj.Geod.npts` so that they draw as geodesics on Web Mercator.
 SPOKE_STEP_KM: float = 5.0
+
+#: Largest input table (bytes on disk) that :func:`g60map.io.read_table` reads; larger
+#: files are refused before they are opened (a table this big belongs in GeoParquet, read
+#: out of core with ``count_partners_by_city(..., engine="dask")``, which has no limit).
+#: Raise it for bigger tables: ``g60map.settings.MAX_INPUT_BYTES = 8 * 2**30``.
+MAX_INPUT_BYTES: int = 2 * 2**30
+
+#: Most columns an input table may have; a wider header is refused with an error.
+#: Raise it if you need more: ``g60map.settings.MAX_COLUMNS = 5000``.
+MAX_COLUMNS: int = 1000
 
 #: City order of the G60 Shanghai-Kunming expressway through the corridor.
 TRUNK_CODES: tuple[str, ...] = ("310117", "330400", "330100", "330700")

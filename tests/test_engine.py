@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import builtins
+import json
 import logging
 import sys
 
@@ -234,3 +235,95 @@ def test_engine_module_imports_no_dask():
     import subprocess
 
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+# ------------------------------------------------------------- hostile input, dask engine
+
+
+@pytest.mark.parametrize("kind", ["bad_crs", "missing_primary", "junk_wkb", "binary"])
+def test_dask_broken_geoparquet_same_error_as_pandas(tmp_path, cluster, capsys, kind):
+    from tests.test_io_hostile import hostile_parquet
+
+    path = hostile_parquet(tmp_path, kind)
+    with pytest.raises(G60InputError) as in_memory:
+        count_partners_by_city(path)
+    with pytest.raises(G60InputError) as out_of_core:
+        count_partners_by_city(path, engine="dask", scheduler=cluster.scheduler_address)
+    assert str(out_of_core.value) == str(in_memory.value)
+    assert str(path) in str(out_of_core.value)
+    code = main(["-q", "count-partners", str(path), "--engine", "dask",
+                 "--scheduler", cluster.scheduler_address])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert err == f"error: {out_of_core.value}\n"
+
+
+def test_dask_junk_wkb_rows_across_row_groups(tmp_path, cluster):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from tests.test_io_hostile import _geoparquet, _write
+
+    table = _geoparquet(tmp_path)
+    geo = json.loads(table.schema.metadata[b"geo"])
+    wkb = table.column("geometry").to_pylist()
+    junk = pa.array(wkb * 3 + [b"junk"] + wkb, pa.binary())
+    big = pa.table({"name": [f"P{i}" for i in range(len(junk))], "geometry": junk})
+    path = tmp_path / "groups.parquet"
+    _write(big, path, geo)
+    pq.write_table(pq.read_table(path), path, row_group_size=3)
+    with pytest.raises(G60InputError) as in_memory:
+        count_partners_by_city(path)
+    with pytest.raises(G60InputError) as out_of_core:
+        count_partners_by_city(path, engine="dask", scheduler=cluster.scheduler_address)
+    assert str(out_of_core.value) == str(in_memory.value)
+    assert str(out_of_core.value).startswith(f"{path}:8:geometry: geometry cell is not valid WKB")
+
+
+def test_dask_extra_cell_same_error_as_pandas(write_csv, cluster):
+    path = write_csv("name,city\nok,Jiaxing\nAcme, Inc.,Songjiang\nBeta,Hefei\n" * 3)
+    with pytest.raises(G60InputError) as in_memory:
+        count_partners_by_city(path)
+    with pytest.raises(G60InputError) as out_of_core:
+        count_partners_by_city(
+            path, engine="dask", blocksize=40, scheduler=cluster.scheduler_address
+        )
+    assert str(out_of_core.value) == str(in_memory.value)
+    wide = write_csv("name,city\nok,Jiaxing\nAcme, Inc., Ltd,Songjiang\n", name="wide.csv")
+    with pytest.raises(G60InputError, match=r"wide\.csv: a row has 4 cells but the header has "
+                       r"2: put a cell that contains a comma in double quotes"):
+        count_partners_by_city(wide, engine="dask", scheduler=cluster.scheduler_address)
+
+
+def test_dask_refuses_latin1_and_reads_cr_only(tmp_path, cluster):
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("name,city\nZürich AG,Jiaxing\n".encode("latin-1"))
+    with pytest.raises(G60InputError) as in_memory:
+        count_partners_by_city(latin)
+    with pytest.raises(G60InputError) as out_of_core:
+        count_partners_by_city(latin, engine="dask", scheduler=cluster.scheduler_address)
+    assert str(out_of_core.value) == str(in_memory.value)
+    mac = tmp_path / "mac.csv"
+    mac.write_bytes(b"name,city\rAcme,Jiaxing\rBeta,Hefei\r")
+    counts = count_partners_by_city(mac, engine="dask", scheduler=cluster.scheduler_address)
+    assert counts["partners"].tolist() == count_partners_by_city(mac)["partners"].tolist()
+    assert counts.attrs["rows"] == 2
+
+
+@pytest.mark.slow
+def test_cli_dask_junk_wkb_is_one_error_line_no_worker_traceback(tmp_path):
+    """A real local cluster in a fresh process: nothing but the error on stderr."""
+    import subprocess
+
+    from tests.test_io_hostile import hostile_parquet
+
+    path = hostile_parquet(tmp_path, "junk_wkb")
+    proc = subprocess.run(
+        [sys.executable, "-m", "g60map.cli", "-q", "count-partners", str(path),
+         "--engine", "dask", "--workers", "1"],
+        capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert proc.returncode == 1
+    assert proc.stdout == ""
+    assert proc.stderr.startswith(f"error: {path}:3:geometry: geometry cell is not valid WKB")
+    assert len(proc.stderr.splitlines()) == 1, proc.stderr
