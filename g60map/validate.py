@@ -360,7 +360,8 @@ def standard_columns(
     amount_unit : str
         Unit given in brackets after the amount header (``"万元"``), or ``""``.
     problems : list of Problem
-        Two headers naming the same standard column.
+        Two headers naming the same standard column (a header that is the standard name
+        itself wins; the other is kept as an extra column).
 
     Examples
     --------
@@ -370,12 +371,15 @@ def standard_columns(
     ({'项目名称': 'project', '总投资（亿元）': 'amount'}, '亿元')
     """
     renames: dict[str, str] = {}
+    exact = {str(c) for c in columns}
     owner: dict[str, str] = {}
     unit = ""
     problems: list[Problem] = []
     for col in map(str, columns):
         key = _header_key(col)
         target = HEADER_ALIASES.get(key)
+        if target is not None and target in exact and col != target:
+            continue  # the standard header itself is there: this one is an extra column
         col_unit = ""
         if target is None:
             m = re.match(_HEADER_UNIT, key)

@@ -377,12 +377,18 @@ def test_chinese_and_variant_headers_are_read_as_standard_columns():
 
 def test_two_headers_for_one_column_are_a_problem():
     _, problems = validate_table(
-        table({"name": ["a"], "企业名称": ["b"], "city": ["Hefei"]}), "partners"
+        table({"公司名称": ["a"], "企业名称": ["b"], "city": ["Hefei"]}), "partners"
     )
     assert messages(problems) == [
-        "t.csv:1:企业名称: column '企业名称' and column 'name' both give the 'name' column "
+        "t.csv:1:企业名称: column '企业名称' and column '公司名称' both give the 'name' column "
         "(keep one of them)"
     ]
+    # the standard header itself wins; a variant beside it is an extra column
+    parsed, problems = validate_table(
+        table({"name": ["a"], "Name": ["b"], "企业名称": ["c"], "city": ["Hefei"]}), "partners"
+    )
+    assert problems == []
+    assert parsed[["name", "Name", "企业名称"]].iloc[0].tolist() == ["a", "b", "c"]
 
 
 def test_a_unit_in_the_amount_header_applies_to_cells_without_one():
