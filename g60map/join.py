@@ -14,6 +14,7 @@ import difflib
 import functools
 import re
 import unicodedata
+from collections.abc import Callable
 
 import geopandas as gpd
 import numpy as np
@@ -146,6 +147,9 @@ def resolve_city(value: str) -> CityMatch:
 def resolve_cities(values: pd.Series, file: str) -> tuple[pd.Series, list[Problem]]:
     """Resolve a column of city cells (each distinct value is matched once).
 
+    A cell that is no city name but a longer place name (``上海市松江区``,
+    ``浙江省嘉兴市``) is read as an address (:func:`resolve_address`).
+
     Parameters
     ----------
     values : pandas.Series of str
@@ -159,14 +163,23 @@ def resolve_cities(values: pd.Series, file: str) -> tuple[pd.Series, list[Proble
         Corridor city code per row ("" when empty or not matched).
     problems : list of Problem
     """
-    uniq = pd.unique(values[values != ""])
-    matches = {v: resolve_city(v) for v in uniq}
-    for v, (code, message) in matches.items():
-        if not code and message.startswith("unknown city"):
-            # a longer place name: "上海市松江区", "浙江省嘉兴市南湖区"
-            found = resolve_address(v)
-            if found[0] or "not a corridor city" in found[1]:
-                matches[v] = CityMatch(found[0], found[1].removeprefix("address "))
+    return _resolve_column(values, file, "city", _resolve_city_cell)
+
+
+def _resolve_city_cell(value: str) -> CityMatch:
+    match = resolve_city(value)
+    if not match[0] and match[1].startswith("unknown city"):
+        found = resolve_address(value)
+        if found[0] or "not a corridor city" in found[1]:
+            return CityMatch(found[0], found[1].removeprefix("address "))
+    return match
+
+
+def _resolve_column(
+    values: pd.Series, file: str, column: str, resolve: Callable[[str], CityMatch]
+) -> tuple[pd.Series, list[Problem]]:
+    """Codes of a column of place cells, each distinct cell resolved once, and problems."""
+    matches = {v: resolve(v) for v in pd.unique(values[values != ""])}
     keys, distinct = pd.factorize(values, use_na_sentinel=False)
     table = np.array([matches[v][0] if v in matches else "" for v in distinct], dtype=object)
     codes = pd.Series(table[keys], index=values.index)
@@ -176,7 +189,7 @@ def resolve_cities(values: pd.Series, file: str) -> tuple[pd.Series, list[Proble
         kinds = {v: _city_problem_kind(message) for v, message in bad.items()}
         mask = values.isin(list(bad)).to_numpy()
         for r, v in zip(values.index[mask].tolist(), values[mask].to_numpy(), strict=True):
-            problems.append(Problem(file, r, "city", bad[v], kinds[v]))
+            problems.append(Problem(file, r, column, bad[v], kinds[v]))
     return codes.astype(str), problems
 
 
@@ -272,20 +285,12 @@ def resolve_addresses(values: pd.Series, file: str) -> tuple[pd.Series, list[Pro
         Corridor city code per row ("" when empty or not matched).
     problems : list of Problem
     """
-    matches = {v: resolve_address(v) for v in pd.unique(values[values != ""])}
-    codes = values.map(lambda v: matches[v][0] if v in matches else "").astype(str)
-    problems = []
-    for r, v in zip(values.index.tolist(), values.to_numpy(), strict=True):
-        if v in matches and matches[v][1]:
-            message = matches[v][1]
-            kind = "not a corridor city" if "not a corridor city" in message else "unknown city"
-            problems.append(Problem(file, r, "address", message, kind))
-    return codes, problems
+    return _resolve_column(values, file, "address", resolve_address)
 
 
 def _city_problem_kind(message: str) -> str:
     """Return the kind of a :func:`resolve_city` problem, for counting problems."""
-    if message.startswith("unknown city"):
+    if message.startswith("unknown city") or " names no city " in message:
         return "unknown city"
     if " is ambiguous: " in message:
         return "ambiguous city"
