@@ -191,9 +191,9 @@ def _csv_encoding(path: Path, label: str) -> str:
     with open(path, "rb") as fh:
         head = fh.read(_CHUNK)
     if not head or (head.isspace() and len(head) < _CHUNK):
-        raise G60InputError(
-            [Problem(label, None, None, "file is empty (add a header row and data rows)")]
-        )
+        from .io import empty_file
+
+        raise empty_file(label)
     if len(head) < _CHUNK:  # the whole file
         return detect_encoding(head, label)
     refuse_utf16(head, label)
@@ -213,22 +213,14 @@ def _csv_header(path: Path, label: str, encoding: str) -> CsvHeader:
     import pandas as pd
 
     from . import settings
-    from .io import CSV_OPTIONS, _check_header, _too_wide, header_width
+    from .io import CSV_OPTIONS, _check_header, _too_wide, csv_errors, header_width
 
     with open(path, "rb") as fh:
         width = header_width(fh.read(1 << 20))
     if width > settings.MAX_COLUMNS:
         raise _too_wide(label, width)
-    try:
+    with csv_errors(label):
         head = pd.read_csv(path, nrows=1, header=None, encoding=encoding, **CSV_OPTIONS)
-    except pd.errors.EmptyDataError:
-        raise G60InputError(
-            [Problem(label, None, None, "file is empty (add a header row and data rows)")]
-        ) from None
-    except pd.errors.ParserError as exc:
-        raise G60InputError(
-            [Problem(label, None, None, f"not a valid CSV table: {exc}")]
-        ) from None
     if head.shape[1] > settings.MAX_COLUMNS:
         raise _too_wide(label, head.shape[1])
     names = ["" if pd.isna(c) else str(c) for c in head.iloc[0]] if len(head) else []

@@ -9,6 +9,7 @@ text (shortest round-trip repr, so no precision is lost).
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import functools
 import io as _io
@@ -17,6 +18,7 @@ import re
 import stat
 import warnings
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import geopandas as gpd
@@ -280,15 +282,33 @@ def header_width(head: bytes) -> int:
         return 0
 
 
+def empty_file(label: str) -> G60InputError:
+    """Return the error for a table file with nothing in it."""
+    return G60InputError(
+        [Problem(label, None, None, "file is empty (add a header row and data rows)")]
+    )
+
+
+@contextlib.contextmanager
+def csv_errors(label: str) -> Iterator[None]:
+    """Turn pandas' CSV parser errors into a :class:`G60InputError` naming the file."""
+    try:
+        yield
+    except pd.errors.EmptyDataError:
+        raise empty_file(label) from None
+    except pd.errors.ParserError as exc:
+        raise G60InputError(
+            [Problem(label, None, None, f"not a valid CSV table: {exc}")]
+        ) from None
+
+
 _BAD_LINE = re.compile(r"line (\d+): expected (\d+) fields, saw (\d+)")
 
 
 def _read_csv(raw: bytes, label: str) -> pd.DataFrame:
     """Parse the bytes of a CSV file; the first record is the header."""
     if not raw or raw.isspace():
-        raise G60InputError(
-            [Problem(label, None, None, "file is empty (add a header row and data rows)")]
-        )
+        raise empty_file(label)
     encoding = detect_encoding(raw, label)
 
     def source() -> _io.IOBase:
@@ -304,18 +324,9 @@ def _read_csv(raw: bytes, label: str) -> pd.DataFrame:
     width = header_width(raw)
     if width > settings.MAX_COLUMNS:  # refused before the body is parsed
         raise _too_wide(label, width)
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", pd.errors.ParserWarning)
-            table = pd.read_csv(source(), on_bad_lines="warn", **options)
-    except pd.errors.EmptyDataError:
-        raise G60InputError(
-            [Problem(label, None, None, "file is empty (add a header row and data rows)")]
-        ) from None
-    except pd.errors.ParserError as exc:
-        raise G60InputError(
-            [Problem(label, None, None, f"not a valid CSV table: {exc}")]
-        ) from None
+    with csv_errors(label), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", pd.errors.ParserWarning)
+        table = pd.read_csv(source(), on_bad_lines="warn", **options)
     problems = [
         Problem(
             label,
