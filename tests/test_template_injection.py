@@ -62,6 +62,8 @@ def injections(marker: Path) -> tuple[str, ...]:
         "</script><script>alert(1)</script>",
         "<!-- a -->]]>",
         "$\\frac{1}{2}$ $ unbalanced mathtext",
+        "=HYPERLINK(\"http://x\",\"y\")",
+        "+1+1 @SUM(A1) -2",
     )
 
 
