@@ -88,6 +88,10 @@ def test_notebook_runs_top_to_bottom(tmp_path):
     for row in spokes.itertuples():
         assert f"{row.rank}. Songjiang -> {row.name_en:<10} {row.length_km:6.1f} km" in text
     assert "every seat lies in its own city polygon" in _text(_tagged(nb, "join"))
+    own = _text(_tagged(nb, "own-tables"))
+    for expected in ("Songjiang", "Jiaxing", "Hefei", "Wuhu", "1.250000e+09", "8.000000e+07",
+                     "2022-03", "2023-11"):
+        assert expected in own, expected
     trunk_text = _text(_tagged(nb, "trunk"))
     assert "schematic" in trunk_text.lower() and "within 400 km" in trunk_text
 
