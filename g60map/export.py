@@ -20,8 +20,10 @@ its date and source): GeoPackage layer metadata and ``gpkg_contents.description`
 the GeoJSON ``description`` member, the GeoParquet schema metadata key ``g60map``, a
 ``metadata`` sheet in xlsx and ``g60_corridor_metadata.csv`` next to CSV tables.
 
-Text cells of CSV/xlsx exports that a spreadsheet would read as a formula (starting with
-``=``, ``+``, ``-``, ``@``, tab or carriage return) are prefixed with a single quote.
+Text that a spreadsheet would read as a formula (starting with ``=``, ``+``, ``-``,
+``@``, tab or carriage return) never becomes one: in CSV it is prefixed with a single
+quote (a CSV has no cell types); in xlsx it is kept unchanged in a text (string) cell,
+which a spreadsheet shows as it is and never evaluates.
 """
 
 from __future__ import annotations
@@ -357,13 +359,14 @@ def escape_formulas(df: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _table(gdf: pd.DataFrame) -> pd.DataFrame:
+def _table(gdf: pd.DataFrame, *, escape: bool = True) -> pd.DataFrame:
+    """Return the attribute table of ``gdf``; formula-like text quoted if ``escape``."""
     df = pd.DataFrame(gdf).reset_index(drop=True)
     if isinstance(gdf, gpd.GeoDataFrame):
         df = df.drop(columns=gdf.geometry.name)
     df = df.drop(columns=[c for c in df.columns if df[c].dtype.name == "geometry"])
     df.attrs = {}
-    return escape_formulas(df)
+    return escape_formulas(df) if escape else df
 
 
 def _csv_bytes(df: pd.DataFrame) -> bytes:
@@ -383,7 +386,8 @@ def _xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
     wb.remove(wb.active)
     for title, df in sheets.items():
         ws = wb.create_sheet(title=title[:31])
-        ws.append([str(c) for c in df.columns])
+        ws.append([_ILLEGAL_XLSX.sub("", str(c)) for c in df.columns])
+        _as_text(ws[ws.max_row])
         for row in df.itertuples(index=False):
             values = []
             for v in row:
@@ -396,15 +400,20 @@ def _xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
                 else:
                     values.append(v)
             ws.append(values)
-            for cell in ws[ws.max_row]:
-                if cell.data_type == "f":  # never a formula, whatever the text
-                    cell.data_type = "s"
+            _as_text(ws[ws.max_row])
     naive = when.astimezone(_dt.timezone.utc).replace(tzinfo=None)
     wb.properties.creator = "g60map"
     wb.properties.created = naive
     raw = io.BytesIO()
     wb.save(raw)
     return _normalise_zip(raw.getvalue(), naive)
+
+
+def _as_text(cells: Sequence) -> None:
+    """Store text that openpyxl took for a formula (``=...``) as the text it is."""
+    for cell in cells:
+        if cell.data_type == "f":  # never a formula, whatever the text
+            cell.data_type = "s"
 
 
 def _normalise_zip(data: bytes, when: _dt.datetime) -> bytes:
@@ -434,8 +443,9 @@ def _normalise_zip(data: bytes, when: _dt.datetime) -> bytes:
 def write_table(df: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
     """Write a (Geo)DataFrame's attributes as CSV or xlsx, safe to open in a spreadsheet.
 
-    The geometry column is dropped, text cells that would start a formula are quoted
-    (:func:`escape_formulas`), CSV is UTF-8 with BOM; the write is atomic.
+    The geometry column is dropped; text that would start a formula never runs as one:
+    in CSV (UTF-8 with BOM) it is quoted (:func:`escape_formulas`), in xlsx it is kept
+    unchanged as a text cell. The write is atomic.
 
     Parameters
     ----------
@@ -452,7 +462,7 @@ def write_table(df: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
     if suffix == ".csv":
         data = _csv_bytes(_table(df))
     elif suffix == ".xlsx":
-        data = _xlsx_bytes({path.stem: _table(df)})
+        data = _xlsx_bytes({path.stem: _table(df, escape=False)})
     else:
         raise ValueError(f"write_table writes .csv or .xlsx, not {path.suffix or path.name!r}")
     with atomic_path(path) as tmp:
@@ -460,13 +470,16 @@ def write_table(df: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
     return path
 
 
-def _metadata_table(layers: dict[str, gpd.GeoDataFrame]) -> pd.DataFrame:
+def _metadata_table(
+    layers: dict[str, gpd.GeoDataFrame], *, escape: bool = True
+) -> pd.DataFrame:
     rows = [
         {"layer": name, "key": key, "value": value}
         for name, gdf in layers.items()
         for key, value in _metadata(name, gdf).items()
     ]
-    return escape_formulas(pd.DataFrame(rows, columns=["layer", "key", "value"]))
+    table = pd.DataFrame(rows, columns=["layer", "key", "value"])
+    return escape_formulas(table) if escape else table
 
 
 def export_layers(
@@ -538,8 +551,8 @@ def export_layers(
     if fmt == "gpkg":
         return _write_gpkg(frames, out / f"{BASENAME}.gpkg")
     if fmt == "xlsx":
-        sheets = {name: _table(gdf) for name, gdf in frames.items()}
-        sheets["metadata"] = _metadata_table(frames)
+        sheets = {name: _table(gdf, escape=False) for name, gdf in frames.items()}
+        sheets["metadata"] = _metadata_table(frames, escape=False)
         target = out / f"{BASENAME}.xlsx"
         data = _xlsx_bytes(sheets)
         with atomic_path(target) as tmp:

@@ -249,12 +249,41 @@ def test_xlsx_export_is_formula_safe_and_deterministic(tmp_path, evil_partners):
     header = [c.value for c in ws[1]]
     col = header.index("name") + 1
     cells = [ws.cell(row=r, column=col) for r in range(2, ws.max_row + 1)]
-    assert [c.value for c in cells] == ["'" + n if n[0] in "=+-@" else n for n in EVIL]
+    # xlsx has typed cells: the text stays exactly as typed, in a string cell, with no
+    # leading quote (that is only for CSV, which has no cell types).
+    assert [c.value for c in cells] == EVIL
     assert all(c.data_type == "s" for c in cells)
     assert not any(c.data_type == "f" for s in wb for row in s.iter_rows() for c in row)
     summary = wb["summary"]
     assert summary.cell(row=2, column=1).value == settings.HUB_CODE  # codes stay text
     assert isinstance(summary.cell(row=3, column=6).value, float)  # numbers stay numbers
+
+
+def test_xlsx_formula_text_is_unchanged_text_everywhere(tmp_path, write_csv):
+    texts = ["=1+1", "+86 21 5774", "-2+3", "@SUM(A1)", "=A1*2"]
+    rows = "\n".join(f'"{t}",Hangzhou,"{t}"' for t in texts)
+    partners = g60map.load_partners(write_csv(f"name,city,=note\n{rows}\n"))
+    path = export_layers(tmp_path, "xlsx", partners=partners, layers=["partners"])[0]
+    ws = openpyxl.load_workbook(path)["partners"]
+    header = [c.value for c in ws[1]]
+    assert "=note" in header and ws[1][header.index("=note")].data_type == "s"
+    for column in ("name", "=note"):
+        col = header.index(column) + 1
+        cells = [ws.cell(row=r, column=col) for r in range(2, ws.max_row + 1)]
+        assert [c.value for c in cells] == texts
+        assert {c.data_type for c in cells} == {"s"}
+    # the workbook holds no formula at all, as Excel would see it
+    with zipfile.ZipFile(path) as zf:
+        assert not any(b"<f>" in zf.read(n) or b"<f " in zf.read(n) for n in zf.namelist())
+    single = write_table(partners, tmp_path / "p.xlsx")
+    ws = openpyxl.load_workbook(single)["p"]
+    col = [c.value for c in ws[1]].index("name") + 1
+    cells = [ws.cell(row=r, column=col) for r in range(2, ws.max_row + 1)]
+    assert [c.value for c in cells] == texts and {c.data_type for c in cells} == {"s"}
+    # CSV keeps the quote: it has no cell types to say "text"
+    csv_path = write_table(partners, tmp_path / "p.csv")
+    first = next(csv.DictReader(io.StringIO(csv_path.read_text(encoding="utf-8-sig"))))
+    assert first["name"] == "'=1+1" and first["'=note"] == "'=1+1"
 
 
 def test_write_table_single_file(tmp_path, evil_partners):
@@ -318,3 +347,4 @@ def test_awkward_user_columns_survive_every_format(tmp_path, write_csv):
                    if p.name.endswith("partners.csv")]
     header = csv_path.read_text(encoding="utf-8-sig").splitlines()[0]
     assert "'=HYPERLINK" in header
+
