@@ -153,7 +153,8 @@ def atomic_path(target: str | os.PathLike[str], suffix: str | None = None) -> It
     Yields
     ------
     pathlib.Path
-        Where to write (an empty file exists there). Removed if the block raises.
+        Where to write (an empty file exists there). Removed if the block raises; an
+        :class:`OSError` naming it (or no file) is raised again naming ``target``.
 
     Notes
     -----
@@ -166,7 +167,14 @@ def atomic_path(target: str | os.PathLike[str], suffix: str | None = None) -> It
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp_path = _create_temp(target, suffix)
     try:
-        yield tmp_path
+        try:
+            yield tmp_path
+        except OSError as exc:
+            # Name the file the user asked for, not the hidden temporary one (a failed
+            # write() names no file at all).
+            if exc.filename is None or os.fspath(exc.filename) == os.fspath(tmp_path):
+                raise OSError(exc.errno, exc.strerror or str(exc), str(target)) from exc
+            raise
         try:
             os.chmod(tmp_path, 0o644)
             _fsync_file(tmp_path)

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import errno
 import io
 import json
 import os
@@ -275,6 +276,75 @@ def _gdal_current_date(when: _dt.datetime) -> Iterator[None]:
 # writers
 
 
+#: Below this much free space (bytes) in the output folder, a GDAL write failure is
+#: reported as a full disk.
+_LOW_SPACE = 1 << 20
+
+
+def _free_bytes(folder: Path) -> int | None:
+    try:
+        st = os.statvfs(folder)
+    except (OSError, AttributeError):  # AttributeError: no statvfs on Windows
+        return None
+    return st.f_bavail * st.f_frsize
+
+
+def _file_size_limited() -> bool:
+    """Return whether this process may only write files up to a size (``ulimit -f``)."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return False
+    soft, _ = resource.getrlimit(resource.RLIMIT_FSIZE)
+    return soft != resource.RLIM_INFINITY
+
+
+def _write_failure(target: Path, exc: Exception) -> OSError:
+    """Return an :class:`OSError` naming ``target`` for a failed GDAL or Arrow write.
+
+    GDAL and Arrow report a full disk in their own words ("Cannot write feature",
+    "database or disk is full", "[errno 28] ..."): the error number is taken from the
+    message when it holds one, else from the free space of the output folder and the
+    file-size limit; the message of the library is kept in parentheses.
+    """
+    detail = str(exc).strip() or type(exc).__name__
+    code = None
+    match = re.search(r"\[errno (\d+)\]", detail, re.IGNORECASE)
+    if match:
+        code = int(match.group(1))
+    elif "disk is full" in detail or "No space left" in detail:
+        code = errno.ENOSPC
+    else:
+        free = _free_bytes(target.parent)
+        if free is not None and free < _LOW_SPACE:
+            code = errno.ENOSPC
+        elif _file_size_limited():
+            code = errno.EFBIG
+    if code is None:
+        free = _free_bytes(target.parent)
+        room = f"; {free / 1e6:.0f} MB free there" if free is not None else ""
+        return OSError(errno.EIO, f"the file could not be written ({detail}{room})",
+                       str(target))
+    return OSError(code, f"{os.strerror(code)} ({detail})", str(target))
+
+
+@contextlib.contextmanager
+def _writing(target: Path) -> Iterator[None]:
+    """Turn GDAL (pyogrio) and Arrow write errors into an :class:`OSError` on ``target``."""
+    import pyogrio.errors
+
+    try:
+        yield
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+        raise _write_failure(target, exc) from exc
+    except OSError as exc:
+        if exc.filename is not None:
+            raise
+        if exc.errno is not None:  # e.g. a failed write() of a helper's temporary file
+            raise OSError(exc.errno, exc.strerror, str(target)) from exc
+        raise _write_failure(target, exc) from exc  # Arrow: the errno is in the message
+
+
 def _write_gpkg(layers: dict[str, gpd.GeoDataFrame], target: Path) -> list[Path]:
     import pyogrio
 
@@ -282,30 +352,42 @@ def _write_gpkg(layers: dict[str, gpd.GeoDataFrame], target: Path) -> list[Path]
         tmp.unlink()  # let GDAL create the database
         for name, gdf in layers.items():
             extra = {"geometry_type": _EMPTY_GEOMETRY_TYPE[name]} if gdf.empty else {}
-            pyogrio.write_dataframe(
-                _plain(gdf),
-                tmp,
-                layer=name,
-                driver="GPKG",
-                layer_metadata=_metadata(name, gdf),
-                **extra,
-            )
+            with _writing(target):
+                pyogrio.write_dataframe(
+                    _plain(gdf),
+                    tmp,
+                    layer=name,
+                    driver="GPKG",
+                    layer_metadata=_metadata(name, gdf),
+                    **extra,
+                )
     return [target]
 
 
-def _write_geojson(gdf: gpd.GeoDataFrame, name: str, tmp: Path) -> None:
+def _geojson_bytes(gdf: gpd.GeoDataFrame, name: str) -> bytes:
+    """Return one layer as GeoJSON, built in memory.
+
+    GDAL's GeoJSON driver does not report a failure to write its last buffered bytes
+    when it closes a file (a full disk gave a truncated file and no error), so GDAL
+    writes to memory and Python, which reports every failed write, writes the file.
+    """
     import pyogrio
 
-    tmp.unlink()
     extra = {"geometry_type": _EMPTY_GEOMETRY_TYPE[name]} if gdf.empty else {}
+    buf = io.BytesIO()
     pyogrio.write_dataframe(
         _plain(gdf),
-        tmp,
-        layer=name,  # the GeoJSON "name" member; the temporary file name is random
+        buf,
+        layer=name,  # the GeoJSON "name" member
         driver="GeoJSON",
         **extra,
         layer_options={"DESCRIPTION": _metadata(name, gdf)["DESCRIPTION"]},
     )
+    return buf.getvalue()
+
+
+def _write_geojson(gdf: gpd.GeoDataFrame, name: str, tmp: Path) -> None:
+    tmp.write_bytes(_geojson_bytes(gdf, name))
 
 
 def _write_parquet(gdf: gpd.GeoDataFrame, name: str, tmp: Path) -> None:
@@ -554,7 +636,8 @@ def export_layers(
         sheets = {name: _table(gdf, escape=False) for name, gdf in frames.items()}
         sheets["metadata"] = _metadata_table(frames, escape=False)
         target = out / f"{BASENAME}.xlsx"
-        data = _xlsx_bytes(sheets)
+        with _writing(target):  # openpyxl writes temporary files while it builds the zip
+            data = _xlsx_bytes(sheets)
         with atomic_path(target) as tmp:
             tmp.write_bytes(data)
         return [target]
@@ -570,7 +653,8 @@ def export_layers(
             if fmt == "geojson":
                 _write_geojson(frames[name], name, tmp)
             elif fmt == "parquet":
-                _write_parquet(frames[name], name, tmp)
+                with _writing(target):
+                    _write_parquet(frames[name], name, tmp)
             elif name == "metadata":
                 tmp.write_bytes(_csv_bytes(_metadata_table(frames)))
             else:

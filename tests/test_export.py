@@ -348,3 +348,124 @@ def test_awkward_user_columns_survive_every_format(tmp_path, write_csv):
     header = csv_path.read_text(encoding="utf-8-sig").splitlines()[0]
     assert "'=HYPERLINK" in header
 
+
+# ---------------------------------------------------------------------------- full disk
+
+
+def _hidden(folder):
+    return [p.name for p in folder.iterdir() if p.name.startswith(".")]
+
+
+def test_gpkg_disk_full_is_a_clean_error_and_keeps_previous_file(tmp_path, monkeypatch, capsys):
+    target = export_layers(tmp_path)[0]
+    before = target.read_bytes()
+    real = pyogrio.write_dataframe
+
+    def full(df, path, layer=None, **kwargs):
+        if layer == "partners":
+            raise pyogrio.errors.DataSourceError(
+                "sqlite3_exec(COMMIT) failed: database or disk is full"
+            )
+        return real(df, path, layer=layer, **kwargs)
+
+    monkeypatch.setattr(pyogrio, "write_dataframe", full)
+    assert main(["-q", "export", "--out", str(tmp_path), "--format", "gpkg"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: cannot write {target}: No space left on device")
+    assert "free some space" in err and "database or disk is full" in err
+    assert "internal error" not in err and "Traceback" not in err
+    assert target.read_bytes() == before and _hidden(tmp_path) == []
+
+
+def test_geojson_disk_full_is_a_clean_error_and_keeps_previous_set(
+    tmp_path, monkeypatch, capsys
+):
+    import errno
+    import pathlib
+
+    paths = export_layers(tmp_path, "geojson")
+    before = {p.name: p.read_bytes() for p in paths}
+    real = pathlib.Path.write_bytes
+    written = []
+
+    def full(self, data):
+        written.append(self)
+        if len(written) == 3:
+            raise OSError(errno.ENOSPC, "No space left on device", str(self))
+        return real(self, data)
+
+    monkeypatch.setattr(pathlib.Path, "write_bytes", full)
+    assert main(["-q", "export", "--out", str(tmp_path), "--format", "geojson"]) == 1
+    err = capsys.readouterr().err
+    # the message names the file asked for, not the hidden temporary file
+    assert err.startswith(f"error: cannot write {paths[2]}: No space left on device")
+    assert "Traceback" not in err and "internal error" not in err
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+def test_write_failure_reasons(tmp_path, monkeypatch):
+    import errno
+
+    target = tmp_path / "g60_corridor.gpkg"
+    exc = export_mod._write_failure(target, OSError("Error writing bytes. [errno 27] x"))
+    assert exc.errno == errno.EFBIG and exc.filename == str(target)
+
+    monkeypatch.setattr(export_mod, "_file_size_limited", lambda: False)
+    monkeypatch.setattr(export_mod, "_free_bytes", lambda folder: 10 << 30)
+    exc = export_mod._write_failure(target, pyogrio.errors.FeatureError("Cannot write feature"))
+    assert exc.errno == errno.EIO
+    assert "could not be written (Cannot write feature; 10737 MB free there)" in exc.strerror
+    monkeypatch.setattr(export_mod, "_free_bytes", lambda folder: 4096)
+    exc = export_mod._write_failure(target, pyogrio.errors.FeatureError("Cannot write feature"))
+    assert exc.errno == errno.ENOSPC and "Cannot write feature" in exc.strerror
+    monkeypatch.setattr(export_mod, "_free_bytes", lambda folder: 10 << 30)
+    monkeypatch.setattr(export_mod, "_file_size_limited", lambda: True)
+    exc = export_mod._write_failure(target, pyogrio.errors.DataSourceError("commit failed"))
+    assert exc.errno == errno.EFBIG
+
+
+def _limited_export(out, fmt, limit):
+    """Run ``g60map export`` in a child process that may write files up to ``limit`` bytes.
+
+    Writing past the limit fails with EFBIG ("File too large") the way a full disk
+    fails with ENOSPC, at whatever point of the write the limit is reached.
+    """
+    import resource
+    import subprocess
+    import sys
+
+    def cap():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return subprocess.run(
+        [sys.executable, "-m", "g60map.cli", "-q", "export", "--format", fmt, "--out", str(out)],
+        preexec_fn=cap,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs RLIMIT_FSIZE")
+@pytest.mark.parametrize(
+    ("fmt", "room"),
+    [
+        ("gpkg", 1000),
+        ("geojson", 1000),
+        ("geojson", -100),  # fails on the last bytes of the biggest file
+        ("parquet", 1000),
+        ("csv", 500),
+        ("xlsx", 1000),
+    ],
+)
+def test_file_size_limit_is_a_clean_error_and_keeps_previous_files(tmp_path, fmt, room):
+    export_layers(tmp_path, fmt)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    limit = room if room > 0 else max(len(b) for b in before.values()) + room
+    proc = _limited_export(tmp_path, fmt, limit)
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stderr.startswith("error: cannot write "), proc.stderr
+    assert "File too large" in proc.stderr and "ulimit -f" in proc.stderr
+    assert "internal error" not in proc.stderr and "Traceback" not in proc.stderr
+    assert proc.stdout == ""
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
