@@ -53,10 +53,23 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
+#: Files SQLite (GeoPackage) keeps next to a database while it writes it.
+_SIDE_FILES = ("-journal", "-wal", "-shm")
+
+
 def _temp_pattern(target: Path, suffix: str) -> re.Pattern[str]:
+    side = "|".join(map(re.escape, _SIDE_FILES))
     return re.compile(
         rf"\.{re.escape(target.name)}\.(?P<pid>\d+)\.[0-9a-f]{{8}}{re.escape(suffix)}"
+        rf"(?:{side})?"
     )
+
+
+def _unlink_temp(path: Path) -> None:
+    """Remove a temporary file and any SQLite side file next to it."""
+    for name in (path.name, *(path.name + side for side in _SIDE_FILES)):
+        with contextlib.suppress(FileNotFoundError, PermissionError, IsADirectoryError):
+            (path.parent / name).unlink()
 
 
 def _remove_stale(target: Path, suffix: str) -> None:
@@ -80,10 +93,12 @@ def _remove_stale(target: Path, suffix: str) -> None:
         if match is None:
             continue
         path = target.parent / name
+        for side in _SIDE_FILES:
+            name = name.removesuffix(side)
         pid = int(match["pid"])
-        stale = path not in _PENDING if pid == me else not _pid_alive(pid)
+        stale = target.parent / name not in _PENDING if pid == me else not _pid_alive(pid)
         if stale:
-            with contextlib.suppress(FileNotFoundError, PermissionError):
+            with contextlib.suppress(FileNotFoundError, PermissionError, IsADirectoryError):
                 path.unlink()
 
 
@@ -187,7 +202,7 @@ def atomic_path(target: str | os.PathLike[str], suffix: str | None = None) -> It
     finally:
         with _LOCK:
             _PENDING.discard(tmp_path)
-        tmp_path.unlink(missing_ok=True)
+        _unlink_temp(tmp_path)
 
 
 def write_bytes(target: str | os.PathLike[str], data: bytes) -> Path:
@@ -206,7 +221,7 @@ def remove_pending() -> None:
     """Remove every temporary file this process is writing (for signal handlers)."""
     for path in list(_PENDING):
         with contextlib.suppress(OSError):
-            path.unlink()
+            _unlink_temp(path)
     _PENDING.clear()
 
 

@@ -103,11 +103,14 @@ def test_stale_temp_of_dead_process_is_removed_live_one_kept(tmp_path):
         mine = tmp_path / f".g60_corridor.html.{os.getpid()}.deadbeef.html"  # not ours
         other_target = tmp_path / f".report.html.{_dead_pid()}.0123abcd.html"
         not_a_temp = tmp_path / ".g60_corridor.html.notes"
-        for path in (dead, live, mine, other_target, not_a_temp):
+        journal = tmp_path / f".g60_corridor.html.{_dead_pid()}.0123abcd.html-journal"
+        live_journal = tmp_path / f"{live.name}-wal"
+        for path in (dead, live, mine, other_target, not_a_temp, journal, live_journal):
             path.write_text("partial")
         write_text(target, "<html></html>")
-        assert not dead.exists() and not mine.exists()
-        assert live.exists() and other_target.exists() and not_a_temp.exists()
+        assert not dead.exists() and not mine.exists() and not journal.exists()
+        assert live.exists() and live_journal.exists()
+        assert other_target.exists() and not_a_temp.exists()
     finally:
         live_proc.communicate(b"")
     assert target.read_text() == "<html></html>"
