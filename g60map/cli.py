@@ -347,12 +347,14 @@ def _silence_stdout() -> None:
 
 
 def _debug(args: argparse.Namespace) -> bool:
+    """Return whether internal errors should print their traceback."""
     return bool(getattr(args, "debug", False)) or os.environ.get(DEBUG_ENV, "") not in (
         "", "0"
     )
 
 
 def _flush_stdout() -> None:
+    """Flush the result to stdout now, so a write error is reported like any other."""
     try:
         sys.stdout.flush()
     except BrokenPipeError:
@@ -366,6 +368,7 @@ _FULL = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
 
 
 def _os_error_message(exc: OSError) -> str:
+    """Return the one-line message for an input or output that cannot be accessed."""
     where = f" {exc.filename}" if exc.filename else ""
     reason = exc.strerror or str(exc)
     if exc.errno in _FULL:
@@ -384,6 +387,7 @@ def _os_error_message(exc: OSError) -> str:
 
 
 def _run(args: argparse.Namespace) -> int:
+    """Run the command chosen in ``args``; turn every exception into an exit code."""
     try:
         code = int(args.func(args))
         _flush_stdout()
