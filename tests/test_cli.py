@@ -3,7 +3,6 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-import tempfile
 
 import pytest
 
@@ -176,13 +175,13 @@ def test_closed_stdout_pipe_exits_quietly():
     assert proc.returncode == 141
 
 
-def test_head_closing_the_pipe_early_prints_nothing():
+def test_head_closing_the_pipe_early_prints_nothing(tmp_path):
     if shutil.which("sh") is None or shutil.which("head") is None:
         pytest.skip("needs a POSIX shell and head")
     exe = f'"{sys.executable}" -m g60map.cli'
     proc = subprocess.run(
         ["sh", "-c", f"{exe} info | head -1; {exe} export --format csv --out \"$1\" | head -0",
-         "sh", tempfile.mkdtemp()],
+         "sh", str(tmp_path)],
         capture_output=True, text=True, check=False,
     )
     assert proc.stdout.count("\n") == 1 and "code" in proc.stdout
