@@ -9,7 +9,10 @@ Temporary files are named ``.{target name}.{pid}.{8 hex digits}{suffix}`` (hidde
 carrying the writer's process id). They are removed when the write fails, and on
 ``SIGTERM``/``SIGHUP`` once :func:`install_signal_cleanup` is active (the CLI installs
 it). A process killed outright (``SIGKILL``, power loss) cannot clean up: the next write
-to the same target removes temporary files whose process is no longer running.
+to the same target removes temporary files whose process is no longer running. Process
+ids are those of this machine: a folder written at the same time from machines or
+containers with separate process tables may see the other writer's temporary file
+removed, and that write then fails (loudly; no file is left half-written).
 """
 
 from __future__ import annotations
@@ -93,10 +96,11 @@ def _remove_stale(target: Path, suffix: str) -> None:
         if match is None:
             continue
         path = target.parent / name
+        base = name
         for side in _SIDE_FILES:
-            name = name.removesuffix(side)
+            base = base.removesuffix(side)
         pid = int(match["pid"])
-        stale = target.parent / name not in _PENDING if pid == me else not _pid_alive(pid)
+        stale = target.parent / base not in _PENDING if pid == me else not _pid_alive(pid)
         if stale:
             with contextlib.suppress(FileNotFoundError, PermissionError, IsADirectoryError):
                 path.unlink()
