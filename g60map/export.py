@@ -391,17 +391,27 @@ def _write_geojson(gdf: gpd.GeoDataFrame, name: str, tmp: Path) -> None:
 
 
 def _write_parquet(gdf: gpd.GeoDataFrame, name: str, tmp: Path) -> None:
+    """Write one layer as GeoParquet with the ``g60map`` metadata key.
+
+    geopandas writes the GeoParquet bytes to an Arrow in-memory buffer, which is read
+    back to add the key. Only Arrow's own buffers and files are used, never a Python
+    file object: reading one (``io.BytesIO``) makes Arrow pre-buffer Python ``bytes``,
+    and the reader holding them may be released later by an Arrow I/O thread; when
+    that happened while Python was shutting down, the thread could not take the GIL,
+    was ended by ``pthread_exit`` and the process aborted (``terminate called without
+    an active exception``, exit 134) after every file had been written.
+    """
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    buf = io.BytesIO()
-    _plain(gdf).to_parquet(buf, index=False)
-    buf.seek(0)
-    table = pq.read_table(buf)
+    sink = pa.BufferOutputStream()
+    _plain(gdf).to_parquet(sink, index=False)
+    table = pq.read_table(pa.BufferReader(sink.getvalue()))
     meta = dict(table.schema.metadata or {})
     meta[b"g60map"] = json.dumps(
         {"layer": name, **_metadata(name, gdf)}, ensure_ascii=False, sort_keys=True
     ).encode("utf-8")
-    pq.write_table(table.replace_schema_metadata(meta), tmp)
+    pq.write_table(table.replace_schema_metadata(meta), str(tmp))
 
 
 def escape_formulas(df: pd.DataFrame) -> pd.DataFrame:
