@@ -1,16 +1,23 @@
 """Command-line interface: argument parsing only; each command chains the public API.
 
-Exit codes: 0 ok, 1 bad input, 2 usage. Errors print one clear message, never a traceback.
-Progress of the slower steps goes to stderr (silence it with ``--quiet``); stdout carries
-only the result (the paths written, or the table asked for).
+Exit codes: 0 ok; 1 bad input or an output that cannot be written (one clear message,
+never a traceback); 2 usage; 70 internal error (a bug in g60map: please report it;
+``--debug`` or ``G60MAP_DEBUG=1`` prints the traceback); 130 interrupted (Ctrl-C);
+141 standard output closed early (``g60map info | head -1``: nothing is printed);
+143 terminated by SIGTERM (129: SIGHUP), temporary files removed.
+Progress of the slower steps goes to stderr (silence it with ``--quiet``, before or after
+the command); stdout carries only the result (the paths written, or the table asked for).
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
+import os
 import sys
 import time
+import traceback
 import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -21,6 +28,20 @@ from ._errors import G60Error, G60InputError, escape_control, format_problems
 __all__ = ["main", "build_parser"]
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
+#: A bug in g60map (sysexits.h ``EX_SOFTWARE``), never bad input.
+EXIT_INTERNAL = 70
+EXIT_INTERRUPTED = 130
+#: Standard output was closed by its reader (128 + SIGPIPE, as a shell reports it).
+EXIT_PIPE = 141
+
+#: Environment variable that makes internal errors print their traceback.
+DEBUG_ENV = "G60MAP_DEBUG"
+
+_EXIT_CODES_HELP = (
+    "exit codes: 0 ok; 1 bad input or an output that cannot be written; 2 usage; "
+    "70 internal error (a bug: please report it; --debug or G60MAP_DEBUG=1 shows the "
+    "traceback); 130 interrupted; 141 output pipe closed early; 143 terminated (SIGTERM)"
+)
 
 
 def _safe(text: object) -> str:
@@ -282,6 +303,18 @@ def _add_problems(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_common(p: argparse.ArgumentParser, default: Any) -> None:
+    """Add the options every command takes, before or after its name."""
+    p.add_argument(
+        "-q", "--quiet", action="store_true", default=default,
+        help="no progress messages on stderr",
+    )
+    p.add_argument(
+        "--debug", action="store_true", default=default,
+        help=f"print the traceback of an internal error (same as {DEBUG_ENV}=1)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the ``g60map`` argument parser (one sub-command per task)."""
     from . import __version__
@@ -290,11 +323,10 @@ def build_parser() -> argparse.ArgumentParser:
         prog="g60map",
         description="Maps, analysis and exports of the G60 Science and Technology "
         "Innovation Corridor.",
+        epilog=_EXIT_CODES_HELP,
     )
     parser.add_argument("--version", action="version", version=f"g60map {__version__}")
-    parser.add_argument(
-        "-q", "--quiet", action="store_true", help="no progress messages on stderr"
-    )
+    _add_common(parser, default=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     p = sub.add_parser("build", help="build the interactive corridor map (HTML)")
@@ -371,24 +403,103 @@ def build_parser() -> argparse.ArgumentParser:
                    help="rows outside the nine cities: warn (default), error or keep silently")
     _add_problems(p)
     p.set_defaults(func=_cmd_count_partners)
+    # -q/--debug also after the command (g60map report -q); SUPPRESS keeps the value
+    # given before the command when they are not repeated after it.
+    for command in sub.choices.values():
+        _add_common(command, default=argparse.SUPPRESS)
+        command.epilog = _EXIT_CODES_HELP
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit code."""
-    parser = build_parser()
+    """Run the command line; return the exit code (see the module docstring)."""
+    from ._atomic import install_signal_cleanup
+
     try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
-        return int(exc.code or 0)
-    with warnings.catch_warnings():
-        warnings.showwarning = _print_warning
-        return _run(args)
+        parser = build_parser()
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
+            sys.stdout.flush()
+            return int(exc.code or 0)
+        with warnings.catch_warnings(), install_signal_cleanup():
+            warnings.showwarning = _print_warning
+            return _run(args)
+    except BrokenPipeError:  # only when the reader of stdout has gone (see _run)
+        _silence_stdout()
+        return EXIT_PIPE
+
+
+def _stdout_closed() -> bool:
+    """Return whether the reader of standard output has gone (a closed pipe)."""
+    try:
+        import select
+
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(ev & select.POLLERR for _, ev in poller.poll(0))
+    except (AttributeError, ValueError, OSError):  # no poll (Windows), no real stdout
+        return True
+
+
+def _silence_stdout() -> None:
+    """Point standard output at the null device so the exit flush cannot fail again.
+
+    The way the Python documentation recommends for a reader that closes the pipe early
+    (``g60map info | head -1``): no "Broken pipe" message, no traceback.
+    """
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
+def _debug(args: argparse.Namespace) -> bool:
+    """Return whether internal errors should print their traceback."""
+    return bool(getattr(args, "debug", False)) or os.environ.get(DEBUG_ENV, "") not in (
+        "", "0"
+    )
+
+
+def _flush_stdout() -> None:
+    """Flush the result to stdout now, so a write error is reported like any other."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:  # e.g. g60map info > file on a full disk
+        raise OSError(exc.errno, exc.strerror or str(exc), "standard output") from exc
+
+
+#: Errors that mean "the disk (or the process's file-size limit) is full".
+_FULL = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
+
+
+def _os_error_message(exc: OSError) -> str:
+    """Return the one-line message for an input or output that cannot be accessed."""
+    where = _safe(f" {exc.filename}") if exc.filename else ""
+    reason = _safe(exc.strerror or exc)
+    if exc.errno in _FULL:
+        hint = (
+            "raise the file-size limit (ulimit -f)" if exc.errno == errno.EFBIG
+            else "free some space"
+        )
+        return (
+            f"error: cannot write{where}: {reason} ({hint} or choose another --out folder; "
+            "files from earlier runs are unchanged)"
+        )
+    return (
+        f"error: cannot access{where}: {reason} "
+        "(check the path and its permissions, or choose another --out folder)"
+    )
 
 
 def _run(args: argparse.Namespace) -> int:
+    """Run the command chosen in ``args``; turn every exception into an exit code."""
     try:
-        return int(args.func(args))
+        code = int(args.func(args))
+        _flush_stdout()
+        return code
     except G60InputError as exc:
         text = format_problems(exc.problems, hint=_problems_hint(args, len(exc.problems)))
         print(f"error: {text}", file=sys.stderr)
@@ -396,24 +507,28 @@ def _run(args: argparse.Namespace) -> int:
     except (G60Error, ValueError) as exc:
         print(f"error: {_safe(exc)}", file=sys.stderr)
         return EXIT_INPUT
-    except OSError as exc:  # unreadable input or unwritable output folder
-        where = f" {exc.filename}" if exc.filename else ""
-        print(
-            f"error: cannot access{_safe(where)}: {_safe(exc.strerror or exc)} "
-            "(check the path and its permissions, or choose another --out folder)",
-            file=sys.stderr,
-        )
+    except BrokenPipeError as exc:
+        if _stdout_closed():
+            raise  # the reader of stdout has gone: main() exits quietly
+        print(_os_error_message(exc), file=sys.stderr)
+        return EXIT_INPUT
+    except OSError as exc:  # unreadable input, unwritable output folder, full disk
+        print(_os_error_message(exc), file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
-        return 130
-    except Exception as exc:  # a bug: one line, not a traceback
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # a bug: one line, the traceback only when asked
+        if _debug(args):
+            traceback.print_exc()
         print(
-            f"error: internal error ({type(exc).__name__}: {_safe(exc)}); please report it "
-            "with the command you ran",
+            f"error: internal error ({type(exc).__name__}: {_safe(exc)}). This is a bug in g60map, "
+            "not a problem with your input: please report it with the command you ran"
+            + ("" if _debug(args) else f" and the traceback that --debug (or {DEBUG_ENV}=1)"
+               " prints"),
             file=sys.stderr,
         )
-        return EXIT_INPUT
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -20,14 +20,17 @@ its date and source): GeoPackage layer metadata and ``gpkg_contents.description`
 the GeoJSON ``description`` member, the GeoParquet schema metadata key ``g60map``, a
 ``metadata`` sheet in xlsx and ``g60_corridor_metadata.csv`` next to CSV tables.
 
-Text cells of CSV/xlsx exports that a spreadsheet would read as a formula (starting with
-``=``, ``+``, ``-``, ``@``, tab or carriage return) are prefixed with a single quote.
+Text that a spreadsheet would read as a formula (starting with ``=``, ``+``, ``-``,
+``@``, tab or carriage return) never becomes one: in CSV it is prefixed with a single
+quote (a CSV has no cell types); in xlsx it is kept unchanged in a text (string) cell,
+which a spreadsheet shows as it is and never evaluates.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import errno
 import io
 import json
 import os
@@ -273,6 +276,75 @@ def _gdal_current_date(when: _dt.datetime) -> Iterator[None]:
 # writers
 
 
+#: Below this much free space (bytes) in the output folder, a GDAL write failure is
+#: reported as a full disk.
+_LOW_SPACE = 1 << 20
+
+
+def _free_bytes(folder: Path) -> int | None:
+    try:
+        st = os.statvfs(folder)
+    except (OSError, AttributeError):  # AttributeError: no statvfs on Windows
+        return None
+    return st.f_bavail * st.f_frsize
+
+
+def _file_size_limited() -> bool:
+    """Return whether this process may only write files up to a size (``ulimit -f``)."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return False
+    soft, _ = resource.getrlimit(resource.RLIMIT_FSIZE)
+    return soft != resource.RLIM_INFINITY
+
+
+def _write_failure(target: Path, exc: Exception) -> OSError:
+    """Return an :class:`OSError` naming ``target`` for a failed GDAL or Arrow write.
+
+    GDAL and Arrow report a full disk in their own words ("Cannot write feature",
+    "database or disk is full", "[errno 28] ..."): the error number is taken from the
+    message when it holds one, else from the free space of the output folder and the
+    file-size limit; the message of the library is kept in parentheses.
+    """
+    detail = str(exc).strip() or type(exc).__name__
+    code = None
+    match = re.search(r"\[errno (\d+)\]", detail, re.IGNORECASE)
+    if match:
+        code = int(match.group(1))
+    elif "disk is full" in detail or "No space left" in detail:
+        code = errno.ENOSPC
+    else:
+        free = _free_bytes(target.parent)
+        if free is not None and free < _LOW_SPACE:
+            code = errno.ENOSPC
+        elif _file_size_limited():
+            code = errno.EFBIG
+    if code is None:
+        free = _free_bytes(target.parent)
+        room = f"; {free / 1e6:.0f} MB free there" if free is not None else ""
+        return OSError(errno.EIO, f"the file could not be written ({detail}{room})",
+                       str(target))
+    return OSError(code, f"{os.strerror(code)} ({detail})", str(target))
+
+
+@contextlib.contextmanager
+def _writing(target: Path) -> Iterator[None]:
+    """Turn GDAL (pyogrio) and Arrow write errors into an :class:`OSError` on ``target``."""
+    import pyogrio.errors
+
+    try:
+        yield
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+        raise _write_failure(target, exc) from exc
+    except OSError as exc:
+        if exc.filename is not None:
+            raise
+        if exc.errno is not None:  # e.g. a failed write() of a helper's temporary file
+            raise OSError(exc.errno, exc.strerror, str(target)) from exc
+        raise _write_failure(target, exc) from exc  # Arrow: the errno is in the message
+
+
 def _write_gpkg(layers: dict[str, gpd.GeoDataFrame], target: Path) -> list[Path]:
     import pyogrio
 
@@ -280,44 +352,66 @@ def _write_gpkg(layers: dict[str, gpd.GeoDataFrame], target: Path) -> list[Path]
         tmp.unlink()  # let GDAL create the database
         for name, gdf in layers.items():
             extra = {"geometry_type": _EMPTY_GEOMETRY_TYPE[name]} if gdf.empty else {}
-            pyogrio.write_dataframe(
-                _plain(gdf),
-                tmp,
-                layer=name,
-                driver="GPKG",
-                layer_metadata=_metadata(name, gdf),
-                **extra,
-            )
+            with _writing(target):
+                pyogrio.write_dataframe(
+                    _plain(gdf),
+                    tmp,
+                    layer=name,
+                    driver="GPKG",
+                    layer_metadata=_metadata(name, gdf),
+                    **extra,
+                )
     return [target]
 
 
-def _write_geojson(gdf: gpd.GeoDataFrame, name: str, tmp: Path) -> None:
+def _geojson_bytes(gdf: gpd.GeoDataFrame, name: str) -> bytes:
+    """Return one layer as GeoJSON, built in memory.
+
+    GDAL's GeoJSON driver does not report a failure to write its last buffered bytes
+    when it closes a file (a full disk gave a truncated file and no error), so GDAL
+    writes to memory and Python, which reports every failed write, writes the file.
+    """
     import pyogrio
 
-    tmp.unlink()
     extra = {"geometry_type": _EMPTY_GEOMETRY_TYPE[name]} if gdf.empty else {}
+    buf = io.BytesIO()
     pyogrio.write_dataframe(
         _plain(gdf),
-        tmp,
-        layer=name,  # the GeoJSON "name" member; the temporary file name is random
+        buf,
+        layer=name,  # the GeoJSON "name" member
         driver="GeoJSON",
         **extra,
         layer_options={"DESCRIPTION": _metadata(name, gdf)["DESCRIPTION"]},
     )
+    return buf.getvalue()
+
+
+def _write_geojson(gdf: gpd.GeoDataFrame, name: str, tmp: Path) -> None:
+    tmp.write_bytes(_geojson_bytes(gdf, name))
 
 
 def _write_parquet(gdf: gpd.GeoDataFrame, name: str, tmp: Path) -> None:
+    """Write one layer as GeoParquet with the ``g60map`` metadata key.
+
+    geopandas writes the GeoParquet bytes to an Arrow in-memory buffer, which is read
+    back to add the key. Only Arrow's own buffers and files are used, never a Python
+    file object: reading one (``io.BytesIO``) makes Arrow pre-buffer Python ``bytes``,
+    and the reader holding them may be released later by an Arrow I/O thread; when
+    that happened while Python was shutting down, the thread could not take the GIL,
+    was ended by ``pthread_exit`` and the process aborted (``terminate called without
+    an active exception``, exit 134) after every file had been written.
+    """
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    buf = io.BytesIO()
-    _plain(gdf).to_parquet(buf, index=False)
-    buf.seek(0)
-    table = pq.read_table(buf)
+    sink = pa.BufferOutputStream()
+    _plain(gdf).to_parquet(sink, index=False)
+    table = pq.read_table(pa.BufferReader(sink.getvalue()))
     meta = dict(table.schema.metadata or {})
     meta[b"g60map"] = json.dumps(
         {"layer": name, **_metadata(name, gdf)}, ensure_ascii=False, sort_keys=True
     ).encode("utf-8")
-    pq.write_table(table.replace_schema_metadata(meta), tmp)
+    pq.write_table(table.replace_schema_metadata(meta), str(tmp))
 
 
 def escape_formulas(df: pd.DataFrame) -> pd.DataFrame:
@@ -357,13 +451,14 @@ def escape_formulas(df: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _table(gdf: pd.DataFrame) -> pd.DataFrame:
+def _table(gdf: pd.DataFrame, *, escape: bool = True) -> pd.DataFrame:
+    """Return the attribute table of ``gdf``; formula-like text quoted if ``escape``."""
     df = pd.DataFrame(gdf).reset_index(drop=True)
     if isinstance(gdf, gpd.GeoDataFrame):
         df = df.drop(columns=gdf.geometry.name)
     df = df.drop(columns=[c for c in df.columns if df[c].dtype.name == "geometry"])
     df.attrs = {}
-    return escape_formulas(df)
+    return escape_formulas(df) if escape else df
 
 
 def _csv_bytes(df: pd.DataFrame) -> bytes:
@@ -383,7 +478,8 @@ def _xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
     wb.remove(wb.active)
     for title, df in sheets.items():
         ws = wb.create_sheet(title=title[:31])
-        ws.append([str(c) for c in df.columns])
+        ws.append([_ILLEGAL_XLSX.sub("", str(c)) for c in df.columns])
+        _as_text(ws[ws.max_row])
         for row in df.itertuples(index=False):
             values = []
             for v in row:
@@ -396,15 +492,20 @@ def _xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
                 else:
                     values.append(v)
             ws.append(values)
-            for cell in ws[ws.max_row]:
-                if cell.data_type == "f":  # never a formula, whatever the text
-                    cell.data_type = "s"
+            _as_text(ws[ws.max_row])
     naive = when.astimezone(_dt.timezone.utc).replace(tzinfo=None)
     wb.properties.creator = "g60map"
     wb.properties.created = naive
     raw = io.BytesIO()
     wb.save(raw)
     return _normalise_zip(raw.getvalue(), naive)
+
+
+def _as_text(cells: Sequence) -> None:
+    """Store text that openpyxl took for a formula (``=...``) as the text it is."""
+    for cell in cells:
+        if cell.data_type == "f":  # never a formula, whatever the text
+            cell.data_type = "s"
 
 
 def _normalise_zip(data: bytes, when: _dt.datetime) -> bytes:
@@ -434,8 +535,9 @@ def _normalise_zip(data: bytes, when: _dt.datetime) -> bytes:
 def write_table(df: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
     """Write a (Geo)DataFrame's attributes as CSV or xlsx, safe to open in a spreadsheet.
 
-    The geometry column is dropped, text cells that would start a formula are quoted
-    (:func:`escape_formulas`), CSV is UTF-8 with BOM; the write is atomic.
+    The geometry column is dropped; text that would start a formula never runs as one:
+    in CSV (UTF-8 with BOM) it is quoted (:func:`escape_formulas`), in xlsx it is kept
+    unchanged as a text cell. The write is atomic.
 
     Parameters
     ----------
@@ -452,7 +554,7 @@ def write_table(df: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
     if suffix == ".csv":
         data = _csv_bytes(_table(df))
     elif suffix == ".xlsx":
-        data = _xlsx_bytes({path.stem: _table(df)})
+        data = _xlsx_bytes({path.stem: _table(df, escape=False)})
     else:
         raise ValueError(f"write_table writes .csv or .xlsx, not {path.suffix or path.name!r}")
     with atomic_path(path) as tmp:
@@ -460,13 +562,16 @@ def write_table(df: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
     return path
 
 
-def _metadata_table(layers: dict[str, gpd.GeoDataFrame]) -> pd.DataFrame:
+def _metadata_table(
+    layers: dict[str, gpd.GeoDataFrame], *, escape: bool = True
+) -> pd.DataFrame:
     rows = [
         {"layer": name, "key": key, "value": value}
         for name, gdf in layers.items()
         for key, value in _metadata(name, gdf).items()
     ]
-    return escape_formulas(pd.DataFrame(rows, columns=["layer", "key", "value"]))
+    table = pd.DataFrame(rows, columns=["layer", "key", "value"])
+    return escape_formulas(table) if escape else table
 
 
 def export_layers(
@@ -538,10 +643,11 @@ def export_layers(
     if fmt == "gpkg":
         return _write_gpkg(frames, out / f"{BASENAME}.gpkg")
     if fmt == "xlsx":
-        sheets = {name: _table(gdf) for name, gdf in frames.items()}
-        sheets["metadata"] = _metadata_table(frames)
+        sheets = {name: _table(gdf, escape=False) for name, gdf in frames.items()}
+        sheets["metadata"] = _metadata_table(frames, escape=False)
         target = out / f"{BASENAME}.xlsx"
-        data = _xlsx_bytes(sheets)
+        with _writing(target):  # openpyxl writes temporary files while it builds the zip
+            data = _xlsx_bytes(sheets)
         with atomic_path(target) as tmp:
             tmp.write_bytes(data)
         return [target]
@@ -557,7 +663,8 @@ def export_layers(
             if fmt == "geojson":
                 _write_geojson(frames[name], name, tmp)
             elif fmt == "parquet":
-                _write_parquet(frames[name], name, tmp)
+                with _writing(target):
+                    _write_parquet(frames[name], name, tmp)
             elif name == "metadata":
                 tmp.write_bytes(_csv_bytes(_metadata_table(frames)))
             else:

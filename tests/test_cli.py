@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import warnings
 from pathlib import Path
+
+import pytest
 
 from g60map.cli import main
 
@@ -259,3 +262,95 @@ def test_datum_option_shifts_amap_coordinates(tmp_path, capsys):
     capsys.readouterr()
     assert main(["-q", "validate", str(path), "--datum", "baidu"]) == 2
     assert "invalid choice" in capsys.readouterr().err
+
+
+def test_quiet_after_the_command(tmp_path, capsys):
+    assert main(["report", "-q", "--out", str(tmp_path)]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == "" and captured.out.strip().endswith("g60_corridor_report.html")
+    assert main(["export", "--out", str(tmp_path), "--format", "csv", "--quiet"]) == 0
+    assert capsys.readouterr().err == ""
+    # given before the command, it is not reset by the command's own (absent) option
+    assert main(["-q", "report", "--out", str(tmp_path)]) == 0
+    assert capsys.readouterr().err == ""
+    assert main(["report", "--out", str(tmp_path)]) == 0
+    assert "g60map: building the report" in capsys.readouterr().err
+
+
+def _crash(monkeypatch):
+    import g60map.io
+
+    def boom():
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(g60map.io, "load_cities", boom)
+
+
+def test_internal_error_has_its_own_exit_code(monkeypatch, capsys):
+    from g60map.cli import EXIT_INTERNAL
+
+    monkeypatch.delenv("G60MAP_DEBUG", raising=False)
+    _crash(monkeypatch)
+    assert EXIT_INTERNAL == 70
+    assert main(["info"]) == 70
+    err = capsys.readouterr().err
+    assert err.startswith("error: internal error (ZeroDivisionError: division by zero)")
+    assert "bug in g60map" in err and "report" in err and "--debug" in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("how", ["flag-before", "flag-after", "env"])
+def test_internal_error_traceback_on_request(monkeypatch, capsys, how):
+    monkeypatch.delenv("G60MAP_DEBUG", raising=False)
+    _crash(monkeypatch)
+    argv = {"flag-before": ["--debug", "info"], "flag-after": ["info", "--debug"]}.get(how)
+    if argv is None:
+        monkeypatch.setenv("G60MAP_DEBUG", "1")
+        argv = ["info"]
+    assert main(argv) == 70
+    err = capsys.readouterr().err
+    assert "Traceback (most recent call last)" in err and "boom" in err
+    assert "error: internal error (ZeroDivisionError" in err
+
+
+def test_exit_codes_are_documented():
+    import re
+    from pathlib import Path
+
+    from g60map.cli import build_parser
+
+    helptext = build_parser().format_help()
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    for code in ("0 ok", "1 bad input", "2 usage", "70 internal error", "141", "143"):
+        assert code in " ".join(helptext.split()), code
+        assert code in " ".join(readme.split()), code
+    assert re.search(r"G60MAP_DEBUG=1", readme)
+
+
+def test_closed_stdout_pipe_exits_quietly():
+    # The reader goes away before g60map writes (as `g60map info | head -0` would).
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "g60map.cli", "info"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    proc.wait(timeout=120)
+    proc.stderr.close()
+    assert err == ""  # no "Broken pipe", no traceback, no "Exception ignored"
+    assert proc.returncode == 141
+
+
+def test_head_closing_the_pipe_early_prints_nothing(tmp_path):
+    if shutil.which("sh") is None or shutil.which("head") is None:
+        pytest.skip("needs a POSIX shell and head")
+    exe = f'"{sys.executable}" -m g60map.cli'
+    proc = subprocess.run(
+        ["sh", "-c", f"{exe} info | head -1; {exe} export --format csv --out \"$1\" | head -0",
+         "sh", str(tmp_path)],
+        capture_output=True, text=True, check=False,
+    )
+    assert proc.stdout.count("\n") == 1 and "code" in proc.stdout
+    assert "Broken pipe" not in proc.stderr and "Traceback" not in proc.stderr
+    assert "error" not in proc.stderr

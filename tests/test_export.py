@@ -192,6 +192,50 @@ def test_geoparquet_layers(tmp_path):
     _same_vertices(boundaries.geometry.values, g60map.load_boundaries("city").geometry.values)
 
 
+def test_geoparquet_export_gives_arrow_no_python_file(tmp_path, monkeypatch):
+    # Reading a Python file object (io.BytesIO) makes Arrow hold Python bytes that an
+    # Arrow I/O thread may release while the interpreter shuts down: the process then
+    # aborted at exit (``terminate called without an active exception``, exit 134).
+    import pyarrow as pa
+
+    sources = []
+    real = pq.read_table
+
+    def spy(source, *args, **kwargs):
+        sources.append(source)
+        return real(source, *args, **kwargs)
+
+    monkeypatch.setattr(pq, "read_table", spy)
+    export_layers(tmp_path, "parquet")
+    assert len(sources) == len(LAYERS)
+    for source in sources:
+        assert isinstance(source, pa.BufferReader), type(source)
+        assert not isinstance(source, pa.PythonFile)
+
+
+@pytest.mark.slow
+def test_parquet_export_processes_exit_cleanly():
+    """30 exports as fresh processes, two at a time: each exits 0 with empty stderr.
+
+    The abort at exit was a race (about 1 run in 50 on a loaded machine), so this is a
+    smoke test; ``benchmarks/loop_export_parquet.py N`` runs the long version.
+    """
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "loop_export_parquet.py"
+    import sys
+
+    sys.path.insert(0, str(path.parent))
+    try:
+        spec = importlib.util.spec_from_file_location("g60_loop_export_parquet", path)
+        loop = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(loop)
+    finally:
+        sys.path.remove(str(path.parent))
+    assert loop.main(["30", "--jobs", "2"]) == 0
+
+
 # ---------------------------------------------------------------------------- csv / xlsx
 
 EVIL = [
@@ -249,12 +293,41 @@ def test_xlsx_export_is_formula_safe_and_deterministic(tmp_path, evil_partners):
     header = [c.value for c in ws[1]]
     col = header.index("name") + 1
     cells = [ws.cell(row=r, column=col) for r in range(2, ws.max_row + 1)]
-    assert [c.value for c in cells] == ["'" + n if n[0] in "=+-@" else n for n in EVIL]
+    # xlsx has typed cells: the text stays exactly as typed, in a string cell, with no
+    # leading quote (that is only for CSV, which has no cell types).
+    assert [c.value for c in cells] == EVIL
     assert all(c.data_type == "s" for c in cells)
     assert not any(c.data_type == "f" for s in wb for row in s.iter_rows() for c in row)
     summary = wb["summary"]
     assert summary.cell(row=2, column=1).value == settings.HUB_CODE  # codes stay text
     assert isinstance(summary.cell(row=3, column=6).value, float)  # numbers stay numbers
+
+
+def test_xlsx_formula_text_is_unchanged_text_everywhere(tmp_path, write_csv):
+    texts = ["=1+1", "+86 21 5774", "-2+3", "@SUM(A1)", "=A1*2"]
+    rows = "\n".join(f'"{t}",Hangzhou,"{t}"' for t in texts)
+    partners = g60map.load_partners(write_csv(f"name,city,=note\n{rows}\n"))
+    path = export_layers(tmp_path, "xlsx", partners=partners, layers=["partners"])[0]
+    ws = openpyxl.load_workbook(path)["partners"]
+    header = [c.value for c in ws[1]]
+    assert "=note" in header and ws[1][header.index("=note")].data_type == "s"
+    for column in ("name", "=note"):
+        col = header.index(column) + 1
+        cells = [ws.cell(row=r, column=col) for r in range(2, ws.max_row + 1)]
+        assert [c.value for c in cells] == texts
+        assert {c.data_type for c in cells} == {"s"}
+    # the workbook holds no formula at all, as Excel would see it
+    with zipfile.ZipFile(path) as zf:
+        assert not any(b"<f>" in zf.read(n) or b"<f " in zf.read(n) for n in zf.namelist())
+    single = write_table(partners, tmp_path / "p.xlsx")
+    ws = openpyxl.load_workbook(single)["p"]
+    col = [c.value for c in ws[1]].index("name") + 1
+    cells = [ws.cell(row=r, column=col) for r in range(2, ws.max_row + 1)]
+    assert [c.value for c in cells] == texts and {c.data_type for c in cells} == {"s"}
+    # CSV keeps the quote: it has no cell types to say "text"
+    csv_path = write_table(partners, tmp_path / "p.csv")
+    first = next(csv.DictReader(io.StringIO(csv_path.read_text(encoding="utf-8-sig"))))
+    assert first["name"] == "'=1+1" and first["'=note"] == "'=1+1"
 
 
 def test_write_table_single_file(tmp_path, evil_partners):
@@ -318,3 +391,125 @@ def test_awkward_user_columns_survive_every_format(tmp_path, write_csv):
                    if p.name.endswith("partners.csv")]
     header = csv_path.read_text(encoding="utf-8-sig").splitlines()[0]
     assert "'=HYPERLINK" in header
+
+
+# ---------------------------------------------------------------------------- full disk
+
+
+def _hidden(folder):
+    return [p.name for p in folder.iterdir() if p.name.startswith(".")]
+
+
+def test_gpkg_disk_full_is_a_clean_error_and_keeps_previous_file(tmp_path, monkeypatch, capsys):
+    target = export_layers(tmp_path)[0]
+    before = target.read_bytes()
+    real = pyogrio.write_dataframe
+
+    def full(df, path, layer=None, **kwargs):
+        if layer == "partners":
+            raise pyogrio.errors.DataSourceError(
+                "sqlite3_exec(COMMIT) failed: database or disk is full"
+            )
+        return real(df, path, layer=layer, **kwargs)
+
+    monkeypatch.setattr(pyogrio, "write_dataframe", full)
+    assert main(["-q", "export", "--out", str(tmp_path), "--format", "gpkg"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: cannot write {target}: No space left on device")
+    assert "free some space" in err and "database or disk is full" in err
+    assert "internal error" not in err and "Traceback" not in err
+    assert target.read_bytes() == before and _hidden(tmp_path) == []
+
+
+def test_geojson_disk_full_is_a_clean_error_and_keeps_previous_set(
+    tmp_path, monkeypatch, capsys
+):
+    import errno
+    import pathlib
+
+    paths = export_layers(tmp_path, "geojson")
+    before = {p.name: p.read_bytes() for p in paths}
+    real = pathlib.Path.write_bytes
+    written = []
+
+    def full(self, data):
+        written.append(self)
+        if len(written) == 3:
+            raise OSError(errno.ENOSPC, "No space left on device", str(self))
+        return real(self, data)
+
+    monkeypatch.setattr(pathlib.Path, "write_bytes", full)
+    assert main(["-q", "export", "--out", str(tmp_path), "--format", "geojson"]) == 1
+    err = capsys.readouterr().err
+    # the message names the file asked for, not the hidden temporary file
+    assert err.startswith(f"error: cannot write {paths[2]}: No space left on device")
+    assert "Traceback" not in err and "internal error" not in err
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+def test_write_failure_reasons(tmp_path, monkeypatch):
+    import errno
+
+    target = tmp_path / "g60_corridor.gpkg"
+    exc = export_mod._write_failure(target, OSError("Error writing bytes. [errno 27] x"))
+    assert exc.errno == errno.EFBIG and exc.filename == str(target)
+
+    monkeypatch.setattr(export_mod, "_file_size_limited", lambda: False)
+    monkeypatch.setattr(export_mod, "_free_bytes", lambda folder: 10 << 30)
+    exc = export_mod._write_failure(target, pyogrio.errors.FeatureError("Cannot write feature"))
+    assert exc.errno == errno.EIO
+    assert "could not be written (Cannot write feature; 10737 MB free there)" in exc.strerror
+    monkeypatch.setattr(export_mod, "_free_bytes", lambda folder: 4096)
+    exc = export_mod._write_failure(target, pyogrio.errors.FeatureError("Cannot write feature"))
+    assert exc.errno == errno.ENOSPC and "Cannot write feature" in exc.strerror
+    monkeypatch.setattr(export_mod, "_free_bytes", lambda folder: 10 << 30)
+    monkeypatch.setattr(export_mod, "_file_size_limited", lambda: True)
+    exc = export_mod._write_failure(target, pyogrio.errors.DataSourceError("commit failed"))
+    assert exc.errno == errno.EFBIG
+
+
+def _limited_export(out, fmt, limit):
+    """Run ``g60map export`` in a child process that may write files up to ``limit`` bytes.
+
+    Writing past the limit fails with EFBIG ("File too large") the way a full disk
+    fails with ENOSPC, at whatever point of the write the limit is reached.
+    """
+    import resource
+    import subprocess
+    import sys
+
+    def cap():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return subprocess.run(
+        [sys.executable, "-m", "g60map.cli", "-q", "export", "--format", fmt, "--out", str(out)],
+        preexec_fn=cap,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs RLIMIT_FSIZE")
+@pytest.mark.parametrize(
+    ("fmt", "room"),
+    [
+        ("gpkg", 1000),
+        ("geojson", 1000),
+        ("geojson", -100),  # fails on the last bytes of the biggest file
+        ("parquet", 1000),
+        ("csv", 500),
+        ("xlsx", 1000),
+    ],
+)
+def test_file_size_limit_is_a_clean_error_and_keeps_previous_files(tmp_path, fmt, room):
+    export_layers(tmp_path, fmt)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    limit = room if room > 0 else max(len(b) for b in before.values()) + room
+    proc = _limited_export(tmp_path, fmt, limit)
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stderr.startswith("error: cannot write "), proc.stderr
+    assert "File too large" in proc.stderr and "ulimit -f" in proc.stderr
+    assert "internal error" not in proc.stderr and "Traceback" not in proc.stderr
+    assert proc.stdout == ""
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
