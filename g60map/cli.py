@@ -233,6 +233,7 @@ def _cmd_count_partners(args: argparse.Namespace) -> int:
             n_workers=args.workers,
             outside=args.outside,
             scheduler=args.scheduler,
+            datum=args.datum,
         )
     print(counts.to_string(index=False))
     info = counts.attrs
@@ -401,6 +402,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="use a running dask scheduler (tcp://host:8786) instead of a local one")
     p.add_argument("--outside", choices=["warn", "error", "keep"], default="warn",
                    help="rows outside the nine cities: warn (default), error or keep silently")
+    _add_datum(p)
     _add_problems(p)
     p.set_defaults(func=_cmd_count_partners)
     # -q/--debug also after the command (g60map report -q); SUPPRESS keeps the value

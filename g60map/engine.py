@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from ._errors import G60InputError, MissingDependencyError, Problem
+from .datum import DATUMS
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -68,6 +69,7 @@ def count_partners_by_city(
     outside: Outside = "warn",
     blocksize: str | int = "16MB",
     scheduler: str | None = None,
+    datum: str = "wgs84",
 ) -> pd.DataFrame:
     """Count the partners of a table per corridor city.
 
@@ -89,6 +91,8 @@ def count_partners_by_city(
     scheduler : str, optional
         Address of a running dask scheduler (``"tcp://host:8786"``) to use instead of
         starting a local cluster (dask engine).
+    datum : {"wgs84", "gcj02", "bd09"}, default "wgs84"
+        Datum of ``lon``/``lat``, as in :func:`g60map.load_partners`.
 
     Returns
     -------
@@ -115,15 +119,17 @@ def count_partners_by_city(
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
     if outside not in ("warn", "error", "keep"):
         raise ValueError(f"outside must be 'warn', 'error' or 'keep', not {outside!r}")
+    if datum not in DATUMS:
+        raise ValueError(f"datum must be one of {', '.join(DATUMS)}, not {datum!r}")
     if engine == "pandas":
         from .tables import load_partners
 
-        gdf = load_partners(path, outside=outside)
+        gdf = load_partners(path, outside=outside, datum=datum)
         codes = gdf.loc[gdf["in_corridor"].to_numpy(), "city_code"]
         return _count_frame(codes.value_counts().to_dict(), len(gdf), "pandas", 1)
     if isinstance(n_workers, bool) or not isinstance(n_workers, int) or n_workers < 1:
         raise ValueError(f"n_workers must be a positive integer, not {n_workers!r}")
-    return _count_dask(Path(path), n_workers, outside, blocksize, scheduler)
+    return _count_dask(Path(path), n_workers, outside, blocksize, scheduler, datum)
 
 
 def _count_frame(counts: dict[str, int], rows: int, engine: str, partitions: int) -> pd.DataFrame:
@@ -312,7 +318,7 @@ def _key_hashes(df: pd.DataFrame) -> Any:
 
 
 def _count_partition(
-    part: pd.DataFrame, label: str, outside: str, source: Source
+    part: pd.DataFrame, label: str, outside: str, source: Source, datum: str = "wgs84"
 ) -> dict[str, Any]:
     """Validate and join one partition; return its counts, problems and key hashes.
 
@@ -332,7 +338,7 @@ def _count_partition(
     }
     if len(df) == 0 or read_problems:
         return result
-    gdf, problems, notes = _join(df, "partners", outside)  # type: ignore[arg-type]
+    gdf, problems, notes = _join(df, "partners", outside, datum)  # type: ignore[arg-type]
     # Duplicate rows are found across partitions by the driver (see _duplicate_problems).
     result["problems"] = [
         p for p in problems if not (p.column is None and p.message.startswith(_DUPLICATE_PREFIX))
@@ -413,7 +419,8 @@ def _duplicate_problems(
 
 
 def _count_dask(
-    path: Path, n_workers: int, outside: str, blocksize: str | int, scheduler: str | None
+    path: Path, n_workers: int, outside: str, blocksize: str | int, scheduler: str | None,
+    datum: str = "wgs84",
 ) -> pd.DataFrame:
     dask, dd, dask_geopandas, Client, LocalCluster = _import_dask()
     import numpy as np
@@ -481,7 +488,7 @@ def _count_dask(
                 raise _csv_parser_error(label, exc, len(source.names)) from None
         parts = ddf.to_delayed()
         tasks = [
-            dask.delayed(_count_partition, pure=True)(part, label, outside, source)
+            dask.delayed(_count_partition, pure=True)(part, label, outside, source, datum)
             for part in parts
         ]
 

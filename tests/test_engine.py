@@ -327,3 +327,20 @@ def test_cli_dask_junk_wkb_is_one_error_line_no_worker_traceback(tmp_path):
     assert proc.stdout == ""
     assert proc.stderr.startswith(f"error: {path}:3:geometry: geometry cell is not valid WKB")
     assert len(proc.stderr.splitlines()) == 1, proc.stderr
+
+
+@pytest.mark.slow
+def test_dask_reads_amap_coordinates_chinese_headers_and_addresses(write_csv, cluster):
+    """The out-of-core path reads users' tables as load_partners does."""
+    from g60map.datum import wgs84_to_gcj02
+
+    x, y = wgs84_to_gcj02(121.22326, 31.03443)  # the Songjiang seat as AMap shows it
+    rows = [f"甲{i},{float(x)!r},{float(y)!r}," for i in range(3)]
+    rows += [f"乙{i},,,浙江省嘉兴市南湖区{i}号" for i in range(4)]
+    path = write_csv("企业名称,经度,纬度,注册地址\n" + "\n".join(rows) + "\n", name="amap.csv")
+    expected = count_partners_by_city(path, datum="gcj02")
+    got = count_partners_by_city(path, engine="dask", blocksize=64, datum="gcj02",
+                                 scheduler=cluster.scheduler_address)
+    assert got.attrs["partitions"] >= 2
+    assert got["partners"].tolist() == expected["partners"].tolist()
+    assert got.set_index("name_en").loc[["Songjiang", "Jiaxing"], "partners"].tolist() == [3, 4]
