@@ -342,3 +342,33 @@ def test_control_characters_show_unchanged_in_chromium(tmp_path):
         assert popup["title"] == text.strip()
         # no city row: this frame has no city columns
         assert popup["rows"] == [["Description", text.strip()], [f"h{CONTROL}", text.strip()]]
+
+
+# ----------------------------------------------------------------------------- exports
+
+
+def test_exports_keep_every_payload_as_text(hostile, tmp_path):
+    """GeoJSON, GeoPackage and xlsx give back each cell unchanged; no xlsx cell is a formula."""
+    from openpyxl import load_workbook
+
+    folder, marker, payloads, partners, investments = hostile
+    p = g60map.load_partners(partners)
+    i = g60map.load_investments(investments)
+    (gj,) = g60map.export_layers(tmp_path, "geojson", partners=p, investments=i,
+                                 layers=["partners"])
+    props = [f["properties"] for f in json.loads(gj.read_text(encoding="utf-8"))["features"]]
+    assert sorted(f["name"] for f in props) == sorted(payloads)
+    assert all(f[f"h{k} {v}"] == f["name"] for f in props for k, v in enumerate(payloads))
+    (gpkg,) = g60map.export_layers(tmp_path, "gpkg", partners=p, investments=i,
+                                   layers=["investments"])
+    inv = gpd.read_file(gpkg, layer="investments")
+    assert sorted(inv["project"]) == sorted(payloads)
+    (xlsx,) = g60map.export_layers(tmp_path, "xlsx", partners=p, investments=i)
+    sheet = load_workbook(xlsx)["partners"]
+    header = [c.value for c in sheet[1]]
+    names = [row[header.index("name")] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert sorted(names) == sorted(payloads)
+    for row in sheet.iter_rows():
+        for cell in row:
+            assert cell.data_type != "f", cell.coordinate
+    assert not marker.exists()
