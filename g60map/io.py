@@ -145,8 +145,9 @@ def check_input_file(path: Path, label: str, *, limit: bool = True) -> int:
 def _too_big(size: int) -> str:
     return (
         f"file is {size:,} bytes, more than the limit of {settings.MAX_INPUT_BYTES:,} bytes "
-        "(split the table, or raise g60map.settings.MAX_INPUT_BYTES; GeoParquet files of any "
-        "size can be counted with count-partners --engine dask)"
+        "(split the table, or raise g60map.settings.MAX_INPUT_BYTES, on the command line "
+        "the environment variable G60MAP_MAX_INPUT_BYTES; GeoParquet files of any size can "
+        "be counted with count-partners --engine dask)"
     )
 
 
@@ -180,7 +181,8 @@ def _too_wide(label: str, n: int) -> G60InputError:
                 None,
                 f"the header has {n:,} columns, more than the limit of "
                 f"{settings.MAX_COLUMNS:,} (delete the columns you do not need, or raise "
-                "g60map.settings.MAX_COLUMNS)",
+                "g60map.settings.MAX_COLUMNS, on the command line the environment variable "
+                "G60MAP_MAX_COLUMNS)",
             )
         ]
     )

@@ -2,11 +2,26 @@
 
 Functions that take ``None`` for one of these read the module global at call time,
 so a notebook user can change a setting once (``g60map.settings.OUTPUT_DIR = ...``).
+The input limits can also be raised for the command line through the environment:
+``G60MAP_MAX_INPUT_BYTES`` and ``G60MAP_MAX_COLUMNS`` (read when g60map is imported).
 """
 
 from __future__ import annotations
 
+import os
+import warnings
 from pathlib import Path
+
+
+def _env_int(name: str, default: int) -> int:
+    """Return the positive whole number in environment variable ``name``, else ``default``."""
+    text = os.environ.get(name, "").strip().replace("_", "")
+    if not text:
+        return default
+    if text.isdigit() and int(text) > 0:
+        return int(text)
+    warnings.warn(f"ignoring {name}={text!r}: not a positive whole number", stacklevel=2)
+    return default
 
 __all__ = [
     "HUB_CODE",
@@ -116,12 +131,14 @@ SPOKE_STEP_KM: float = 5.0
 #: Largest input table (bytes on disk) that :func:`g60map.io.read_table` reads; larger
 #: files are refused before they are opened (a table this big belongs in GeoParquet, read
 #: out of core with ``count_partners_by_city(..., engine="dask")``, which has no limit).
-#: Raise it for bigger tables: ``g60map.settings.MAX_INPUT_BYTES = 8 * 2**30``.
-MAX_INPUT_BYTES: int = 2 * 2**30
+#: Raise it for bigger tables: ``g60map.settings.MAX_INPUT_BYTES = 8 * 2**30``, or on the
+#: command line ``G60MAP_MAX_INPUT_BYTES=8589934592 g60map build ...``.
+MAX_INPUT_BYTES: int = _env_int("G60MAP_MAX_INPUT_BYTES", 2 * 2**30)
 
 #: Most columns an input table may have; a wider header is refused with an error.
-#: Raise it if you need more: ``g60map.settings.MAX_COLUMNS = 5000``.
-MAX_COLUMNS: int = 1000
+#: Raise it if you need more: ``g60map.settings.MAX_COLUMNS = 5000``, or on the command
+#: line ``G60MAP_MAX_COLUMNS=5000 g60map build ...``.
+MAX_COLUMNS: int = _env_int("G60MAP_MAX_COLUMNS", 1000)
 
 #: City order of the G60 Shanghai-Kunming expressway through the corridor.
 TRUNK_CODES: tuple[str, ...] = ("310117", "330400", "330100", "330700")

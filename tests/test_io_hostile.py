@@ -219,7 +219,8 @@ def test_header_with_too_many_columns(tmp_path, monkeypatch):
         read_table(path)
     assert str(err.value) == (
         f"{path}:1: the header has 100,000 columns, more than the limit of 1,000 (delete the "
-        "columns you do not need, or raise g60map.settings.MAX_COLUMNS)"
+        "columns you do not need, or raise g60map.settings.MAX_COLUMNS, on the command line "
+        "the environment variable G60MAP_MAX_COLUMNS)"
     )
     monkeypatch.setattr(settings, "MAX_COLUMNS", n)
     assert read_table(path).shape == (1, n)
@@ -283,9 +284,35 @@ def test_size_limit(tmp_path, monkeypatch, suffix):
         read_table(path)
     assert str(err.value) == (
         f"{path}: file is 140 bytes, more than the limit of 100 bytes (split the table, or "
-        "raise g60map.settings.MAX_INPUT_BYTES; GeoParquet files of any size can be counted "
-        "with count-partners --engine dask)"
+        "raise g60map.settings.MAX_INPUT_BYTES, on the command line the environment variable "
+        "G60MAP_MAX_INPUT_BYTES; GeoParquet files of any size can be counted with "
+        "count-partners --engine dask)"
     )
+
+
+def test_the_input_limits_can_be_raised_for_the_command_line(tmp_path):
+    """G60MAP_MAX_COLUMNS / G60MAP_MAX_INPUT_BYTES; a bad value is ignored with a warning."""
+    import os
+    import subprocess
+    import sys
+
+    path = tmp_path / "wide.csv"
+    path.write_text("name,city," + ",".join(f"c{i}" for i in range(1200)) + "\n"
+                    + "A,Hefei," + ",".join("x" * 1200) + "\n", encoding="utf-8")
+
+    def run(**env):
+        return subprocess.run(
+            [sys.executable, "-m", "g60map.cli", "-q", "validate", str(path)],
+            capture_output=True, text=True, env={**os.environ, **env}, timeout=120,
+        )
+
+    refused = run()
+    assert refused.returncode == 1 and "G60MAP_MAX_COLUMNS" in refused.stderr
+    assert run(G60MAP_MAX_COLUMNS="2000").returncode == 0
+    small = run(G60MAP_MAX_COLUMNS="2000", G60MAP_MAX_INPUT_BYTES="1_000")
+    assert small.returncode == 1 and "more than the limit of 1,000 bytes" in small.stderr
+    bad = run(G60MAP_MAX_COLUMNS="lots")
+    assert bad.returncode == 1 and "ignoring G60MAP_MAX_COLUMNS='lots'" in bad.stderr
 
 
 def test_size_limit_default_is_documented():
