@@ -21,14 +21,12 @@ import g60map
 from g60map import settings
 from g60map.cli import main
 from g60map.datum import shift_gdf
+from g60map.render import codec
 from g60map.render import interactive as im
+from g60map.render.codec import Topology, decode_ints, encode_ints, encode_topology
 from g60map.render.interactive import (
     BASEMAPS,
-    Topology,
     build_map,
-    decode_ints,
-    encode_ints,
-    encode_topology,
     map_fragment,
     map_html,
     map_iframe,
@@ -48,7 +46,7 @@ MB = 1024 * 1024
 
 def _decoded_topology(m: folium.Map) -> Topology:
     d = m.payload
-    arcs = [im._decode_path(a) for a in d["arcs"]]
+    arcs = [codec.decode_path(a) for a in d["arcs"]]
     shapes = [c["shape"] for c in d["cities"]] + [p["shape"] for p in d["provinces"]]
     return Topology(d["scale"], arcs, shapes)
 
@@ -128,9 +126,9 @@ def test_encode_ints_round_trips_and_uses_a_safe_alphabet():
 def test_encode_paths_matches_one_by_one():
     rng = np.random.default_rng(2)
     paths = [rng.integers(-(10**7), 10**7, (k, 2)) for k in (1, 2, 7, 300)]
-    assert im._encode_paths(paths) == [im._encode_path(p) for p in paths]
-    for p, text in zip(paths, im._encode_paths(paths), strict=True):
-        assert (im._decode_path(text) == p).all()
+    assert codec.encode_paths(paths) == [codec.encode_path(p) for p in paths]
+    for p, text in zip(paths, codec.encode_paths(paths), strict=True):
+        assert (codec.decode_path(text) == p).all()
 
 
 def test_topology_stores_shared_edges_once():
@@ -169,7 +167,7 @@ def test_corridor_topology_draws_load_boundaries_to_a_metre(none_map):
     worst = shapely.hausdorff_distance(topo.to_geometry(hub), cities.geometry[hub])
     assert 0 < worst <= 1.0e-5  # really quantised, not a copy; ~1 m at most
     # every shared edge is stored once: far fewer stored than drawn vertices
-    stored = sum(len(im._decode_path(a)) for a in none_map.payload["arcs"])
+    stored = sum(len(codec.decode_path(a)) for a in none_map.payload["arcs"])
     drawn = int(shapely.get_num_coordinates(cities.geometry.values).sum())
     assert stored < 0.75 * drawn
 
@@ -352,7 +350,7 @@ def test_partner_modes_bound_the_page():
     assert cells[:, 2].sum() == 30
     d = build_map(small, basemap="none", detail_limit=10, point_limit=100).payload["partners"]
     assert d["mode"] == "points" and len(d["names"]) == 30
-    xy = im._decode_path(d["xy"])
+    xy = codec.decode_path(d["xy"])
     assert len(xy) == 30
     expected = np.sort(np.rint(shapely.get_coordinates(small.geometry.values) * 1e5), axis=0)
     assert (np.sort(xy, axis=0) == expected).all()

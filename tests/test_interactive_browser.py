@@ -14,7 +14,7 @@ import pytest
 import g60map
 from g60map import settings
 from g60map.cli import main
-from g60map.render import interactive as im
+from g60map.render import codec
 from g60map.render.interactive import build_map, map_fragment, save_map
 from tests._browser import (
     count_selector,
@@ -70,7 +70,7 @@ def two_maps(tmp_path_factory):
     )
     path = folder / "page.html"
     path.write_text(page, encoding="utf-8")
-    cells = len(im.decode_ints(grid.payload["partners"]["cells"])) // 4
+    cells = len(codec.decode_ints(grid.payload["partners"]["cells"])) // 4
     return path, cells
 
 
