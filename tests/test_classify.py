@@ -26,7 +26,9 @@ def test_quantiles_equal_mapclassify(xs, k):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         ref = mapclassify.Quantiles(np.array(xs), k=k).bins
-    assert quantiles(xs, k) == pytest.approx(tuple(ref))
+    # scipy's interpolation can split one tie into two bounds a rounding error apart
+    ref = [b for i, b in enumerate(ref) if i == 0 or not np.isclose(b, ref[i - 1], rtol=1e-12)]
+    assert quantiles(xs, k) == pytest.approx(tuple(ref), rel=1e-12)
 
 
 @settings(max_examples=40, deadline=None)
