@@ -8,14 +8,20 @@ The data flows one way: load (:mod:`g60map.io`, :mod:`g60map.boundaries`) -> val
 from __future__ import annotations
 
 import importlib
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
-from ._errors import G60Error, G60InputError, MissingDependencyError, UnknownCityError
+from ._errors import (
+    G60Error,
+    G60InputError,
+    G60Warning,
+    MissingDependencyError,
+    UnknownCityError,
+)
+from ._version import __version__
 from .boundaries import load_boundaries
 from .datum import bd09_to_gcj02, gcj02_to_bd09, gcj02_to_wgs84, to_wgs84, wgs84_to_gcj02
 from .io import load_cities
-from .tables import G60Warning, load_investments, load_partners
+from .tables import load_investments, load_partners
 
 # Analysis, export and rendering are imported on first use, so that the command line and
 # a plain ``import g60map`` don't pay for matplotlib or folium until they draw something.
@@ -69,11 +75,6 @@ def __getattr__(name: str) -> Any:
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_LAZY))
 
-
-try:
-    __version__ = version("g60map")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0+unknown"
 
 __all__ = [
     "__version__",

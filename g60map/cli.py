@@ -208,7 +208,7 @@ def _cmd_render(args: argparse.Namespace) -> int:
         fig, _ = render_static(**tables, lang=args.lang)
     out = Path(args.out) / f"{STATIC_FILENAME}.{args.format}"
     with _step(args, f"writing {args.format.upper()}"):
-        path = save_static(fig, out, format=args.format, dpi=args.dpi)
+        path = save_static(fig, out, fmt=args.format, dpi=args.dpi)
     print(path)
     return EXIT_OK
 
@@ -318,7 +318,7 @@ def _add_common(p: argparse.ArgumentParser, default: Any) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """Return the ``g60map`` argument parser (one sub-command per task)."""
-    from . import __version__
+    from ._version import __version__
 
     parser = argparse.ArgumentParser(
         prog="g60map",

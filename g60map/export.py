@@ -31,10 +31,12 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 import errno
+import gc
 import io
 import json
 import os
 import re
+import sys
 import zipfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -64,7 +66,7 @@ __all__ = [
     "FIXED_TIMESTAMP",
 ]
 
-Format = Literal["gpkg", "geojson", "parquet", "csv", "xlsx"]
+ExportFormat = Literal["gpkg", "geojson", "parquet", "csv", "xlsx"]
 
 #: Layer names, in the order they are written.
 LAYERS: tuple[str, ...] = (
@@ -312,7 +314,7 @@ def _write_failure(target: Path, exc: Exception) -> OSError:
     match = re.search(r"\[errno (\d+)\]", detail, re.IGNORECASE)
     if match:
         code = int(match.group(1))
-    elif "disk is full" in detail or "No space left" in detail:
+    elif "disk is full" in detail or "No space left" in detail or "ENOSPC" in detail:
         code = errno.ENOSPC
     else:
         free = _free_bytes(target.parent)
@@ -330,7 +332,10 @@ def _write_failure(target: Path, exc: Exception) -> OSError:
 
 @contextlib.contextmanager
 def _writing(target: Path) -> Iterator[None]:
-    """Turn GDAL (pyogrio) and Arrow write errors into an :class:`OSError` on ``target``."""
+    """Turn GDAL (pyogrio), Arrow and xlsx write errors into an :class:`OSError` on ``target``.
+
+    lxml's failures are turned into an OSError by :func:`_save_workbook`.
+    """
     import pyogrio.errors
 
     try:
@@ -496,9 +501,33 @@ def _xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
     naive = when.astimezone(_dt.timezone.utc).replace(tzinfo=None)
     wb.properties.creator = "g60map"
     wb.properties.created = naive
+    return _normalise_zip(_save_workbook(wb), naive)
+
+
+def _save_workbook(wb: object) -> bytes:
+    """Return the workbook's bytes; a failed write of openpyxl's temporary files is an OSError.
+
+    With lxml installed, openpyxl writes each sheet through an lxml ``xmlfile`` to a
+    temporary file; when that write fails (a full disk, ``ulimit -f``) lxml raises
+    ``SerialisationError("IO_EFBIG")`` and the half-written sheet writers fail again, with
+    a traceback on stderr, when they are freed. They are freed here, quietly, and the
+    failure is raised as an :class:`OSError` that :func:`_writing` names.
+    """
     raw = io.BytesIO()
-    wb.save(raw)
-    return _normalise_zip(raw.getvalue(), naive)
+    hook = sys.unraisablehook
+    try:
+        try:
+            wb.save(raw)  # type: ignore[attr-defined]
+            return raw.getvalue()
+        except Exception as exc:
+            if type(exc).__name__ != "SerialisationError":
+                raise
+            failure = str(exc)
+            sys.unraisablehook = lambda _: None  # the writers are freed with the traceback
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
+    raise OSError(f"the xlsx writer could not write its temporary files ({failure})")
 
 
 def _as_text(cells: Sequence) -> None:
@@ -576,7 +605,7 @@ def _metadata_table(
 
 def export_layers(
     out_dir: str | os.PathLike[str] | None = None,
-    fmt: Format = "gpkg",
+    fmt: ExportFormat = "gpkg",
     *,
     partners: gpd.GeoDataFrame | None = None,
     investments: gpd.GeoDataFrame | None = None,

@@ -472,8 +472,10 @@ def _limited_export(out, fmt, limit):
     """Run ``g60map export`` in a child process that may write files up to ``limit`` bytes.
 
     Writing past the limit fails with EFBIG ("File too large") the way a full disk
-    fails with ENOSPC, at whatever point of the write the limit is reached.
+    fails with ENOSPC, at whatever point of the write the limit is reached. The child
+    writes no bytecode (a ``.pyc`` cut at the limit would break later imports).
     """
+    import os
     import resource
     import subprocess
     import sys
@@ -484,6 +486,7 @@ def _limited_export(out, fmt, limit):
     return subprocess.run(
         [sys.executable, "-m", "g60map.cli", "-q", "export", "--format", fmt, "--out", str(out)],
         preexec_fn=cap,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
         capture_output=True,
         text=True,
         check=False,

@@ -21,18 +21,18 @@ import g60map
 from g60map import settings
 from g60map.cli import main
 from g60map.datum import shift_gdf
-from g60map.render import codec
-from g60map.render import interactive as im
+from g60map.render import codec, interactive
+from g60map.render.basemaps import BASEMAPS
 from g60map.render.codec import Topology, decode_ints, encode_ints, encode_topology
 from g60map.render.interactive import (
-    BASEMAPS,
     build_map,
     map_fragment,
     map_html,
     map_iframe,
     save_map,
-    script_json,
 )
+from g60map.render.page import own_asset
+from g60map.render.payload import INVESTMENT_MAX_RADIUS_PX, script_json
 from g60map.render.symbology import count_classes
 
 PAYLOADS = (
@@ -184,11 +184,11 @@ def test_script_json_cannot_end_a_script():
 
 
 def test_own_script_has_no_template_literals_or_inner_html():
-    js = im._own_asset("g60map.js")
+    js = own_asset("g60map.js")
     assert "`" not in js  # no ${...} substitution anywhere
     assert "innerHTML" not in js and "insertAdjacentHTML" not in js
     assert "eval(" not in js and "new Function" not in js
-    css = im._own_asset("g60map.css")
+    css = own_asset("g60map.css")
     selectors = [s.strip() for block in re.findall(r"([^{}]+)\{", css) for s in block.split(",")]
     selectors = [s for s in selectors if not s.startswith("/*")]
     assert selectors and all(s.startswith(".g60m") for s in selectors)
@@ -217,7 +217,7 @@ def test_default_map_layers(default_map):
     assert "km" in d["spokes"][0]["tip"] and "°" in d["spokes"][0]["tip"]
     invest = d["investments"]
     assert invest["n"] == 1
-    assert invest["rows"][0][2] == pytest.approx(im.INVESTMENT_MAX_RADIUS_PX)
+    assert invest["rows"][0][2] == pytest.approx(INVESTMENT_MAX_RADIUS_PX)
     assert "CNY 15 bn" in invest["rows"][0][4] and "2.1 bn" in invest["rows"][0][4]
     # size legend: area proportional (r ~ sqrt(value))
     s0, s1 = invest["sizes"][:2]
@@ -307,7 +307,7 @@ def test_bad_arguments_are_refused():
         build_map(lang="fr")
     with pytest.raises(ValueError, match="prefix"):
         build_map(prefix="a-b")
-    with pytest.raises(TypeError, match="GeoDataFrame"):
+    with pytest.raises(g60map.G60InputError, match="GeoDataFrame"):
         build_map(partners=[1, 2])
     with pytest.raises(ValueError, match="CSS length"):
         map_iframe(build_map(basemap="none"), height="1px;background:url(x)")
@@ -429,7 +429,7 @@ def test_save_map_is_atomic(tmp_path, monkeypatch, none_map):
     def boom(*args, **kwargs):
         raise RuntimeError("render failed")
 
-    monkeypatch.setattr(im, "render_html", boom)
+    monkeypatch.setattr(interactive, "render_html", boom)
     with pytest.raises(RuntimeError):
         save_map(none_map, target)
     assert target.read_bytes() == before

@@ -11,18 +11,20 @@ from matplotlib import font_manager
 from matplotlib.text import Text
 from pyproj import Geod, Proj, Transformer
 
-from g60map import load_boundaries, load_cities, load_investments, load_partners, settings
+from g60map import (
+    G60Warning,
+    load_boundaries,
+    load_cities,
+    load_investments,
+    load_partners,
+    settings,
+)
 from g60map.cli import main
 from g60map.corridor import summary_table
-from g60map.render import static
-from g60map.render.static import (
-    find_cjk_font,
-    nice_scale_length,
-    partner_classes,
-    render_static,
-    save_static,
-)
-from g60map.tables import G60Warning
+from g60map.render import mpl, static
+from g60map.render.mpl import find_cjk_font
+from g60map.render.static import partner_classes, render_static, save_static
+from g60map.render.text import nice_floor
 from tests._browser import on_ci, open_page, requires_browser, screenshot_stats
 
 CITIES = load_cities()
@@ -130,7 +132,7 @@ def test_en_labels_match_the_english_names_and_have_glyphs(en):
 
 
 def test_without_a_cjk_font_zh_warns_and_falls_back_to_english(monkeypatch):
-    monkeypatch.setattr(static, "find_cjk_font", lambda text="": None)
+    monkeypatch.setattr(mpl, "find_cjk_font", lambda text="": None)
     with pytest.warns(G60Warning, match="fonts-noto-cjk"):
         fig, ax = render_static(lang="zh", spoke_labels=False)
     assert fig.g60_lang == "en"
@@ -254,10 +256,10 @@ def test_partner_classes_cover_every_count_once(n):
         assert sum(lo <= count <= hi for lo, hi in classes) == 1
 
 
-def test_nice_scale_length():
-    assert [nice_scale_length(v) for v in (0.7, 3, 19.9, 99, 101)] == [0.5, 2, 10, 50, 100]
+def test_nice_floor_gives_scale_bar_lengths():
+    assert [nice_floor(v) for v in (0.7, 3, 19.9, 99, 101)] == [0.5, 2, 10, 50, 100]
     with pytest.raises(ValueError):
-        nice_scale_length(0)
+        nice_floor(0)
 
 
 # --- files ------------------------------------------------------------------------------

