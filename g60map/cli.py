@@ -21,9 +21,12 @@ import traceback
 import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._errors import G60Error, G60InputError, escape_control, format_problems
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    from .model import Corridor
 
 __all__ = ["main", "build_parser"]
 
@@ -127,16 +130,19 @@ def _step(args: argparse.Namespace, label: str) -> Iterator[None]:
     print(f"g60map: {label} done ({time.perf_counter() - start:.1f} s)", file=sys.stderr)
 
 
-def _tables(args: argparse.Namespace) -> dict[str, Any]:
-    """Load the partners and investments named on the command line (packaged ones if not)."""
-    from .tables import load_investments, load_partners
+def _corridor(args: argparse.Namespace) -> Corridor:
+    """Build the one corridor of a command from the tables named on the command line.
 
-    with _recording_problems(args):
-        with _step(args, f"loading partners ({args.partners or 'packaged'})"):
-            partners = load_partners(args.partners, datum=args.datum)
-        with _step(args, f"loading investments ({args.investments or 'packaged'})"):
-            investments = load_investments(args.investments, datum=args.datum)
-    return {"partners": partners, "investments": investments}
+    With no table, the partners and investment of the source article; with one, only
+    that one (see :func:`g60map.load_corridor`).
+    """
+    from .model import load_corridor
+
+    given = [f"{kind} {path}" for kind, path in
+             (("partners", args.partners), ("investments", args.investments)) if path]
+    what = ", ".join(given) if given else "the source article's tables"
+    with _recording_problems(args), _step(args, f"loading the corridor ({what})"):
+        return load_corridor(args.partners, args.investments, datum=args.datum)
 
 
 def _cmd_info(args: argparse.Namespace) -> int:
@@ -178,13 +184,15 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
+    from . import settings
     from .render.interactive import build_map, save_map
 
-    tables = _tables(args)
+    corridor = _corridor(args)
     with _step(args, "building the map"):
-        m = build_map(**tables, lang=args.lang, basemap=args.basemap)
+        m = build_map(corridor, lang=args.lang, basemap=args.basemap)
     with _step(args, "writing the map"):
-        path = save_map(m, Path(args.out) / "g60_corridor.html", self_contained=args.self_contained)
+        path = save_map(m, Path(args.out) / settings.MAP_FILENAME,
+                        self_contained=args.self_contained)
     print(path)
     return EXIT_OK
 
@@ -192,9 +200,9 @@ def _cmd_build(args: argparse.Namespace) -> int:
 def _cmd_export(args: argparse.Namespace) -> int:
     from .export import export_layers
 
-    tables = _tables(args)
+    corridor = _corridor(args)
     with _step(args, f"exporting layers ({args.format})"):
-        paths = export_layers(args.out, args.format, **tables)
+        paths = export_layers(corridor, args.out, fmt=args.format)
     for path in paths:
         print(path)
     return EXIT_OK
@@ -203,9 +211,9 @@ def _cmd_export(args: argparse.Namespace) -> int:
 def _cmd_render(args: argparse.Namespace) -> int:
     from .render.static import STATIC_FILENAME, render_static, save_static
 
-    tables = _tables(args)
+    corridor = _corridor(args)
     with _step(args, "drawing the static map"):
-        fig, _ = render_static(**tables, lang=args.lang)
+        fig, _ = render_static(corridor, lang=args.lang)
     out = Path(args.out) / f"{STATIC_FILENAME}.{args.format}"
     with _step(args, f"writing {args.format.upper()}"):
         path = save_static(fig, out, fmt=args.format, dpi=args.dpi)
@@ -214,11 +222,13 @@ def _cmd_render(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from .render.report import build_report
+    from .render.report import REPORT_FILENAME, report_html, save_report
 
-    tables = _tables(args)
+    corridor = _corridor(args)
     with _step(args, "building the report"):
-        path = build_report(args.out, **tables)
+        page = report_html(corridor)
+    with _step(args, "writing the report"):
+        path = save_report(page, Path(args.out) / REPORT_FILENAME)
     print(path)
     return EXIT_OK
 
@@ -276,7 +286,11 @@ def _add_out(p: argparse.ArgumentParser) -> None:
 
 
 def _add_tables(p: argparse.ArgumentParser, lang: bool = False) -> None:
-    p.add_argument("--partners", metavar="FILE", help="partners table (CSV/xlsx/GeoParquet)")
+    p.add_argument(
+        "--partners", metavar="FILE",
+        help="partners table (CSV/xlsx/GeoParquet); with neither table, the source article's "
+        "partners and investment are drawn, with one, only that one",
+    )
     p.add_argument("--investments", metavar="FILE", help="investments table (CSV/xlsx)")
     if lang:
         p.add_argument("--lang", choices=["en", "zh"], default="en", help="label language")

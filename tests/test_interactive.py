@@ -18,7 +18,7 @@ import pytest
 import shapely
 
 import g60map
-from g60map import settings
+from g60map import load_corridor, settings
 from g60map.cli import main
 from g60map.datum import shift_gdf
 from g60map.render import codec, interactive
@@ -92,16 +92,26 @@ def write_payload_tables(folder: Path) -> tuple[Path, Path]:
     return partners, investments
 
 
+def joined(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """``frame`` with the columns of a joined table, so load_corridor takes it as it is."""
+    return frame.assign(in_corridor=True, location_precision="point")
+
+
 def synthetic_partners(n: int, seed: int = 60) -> gpd.GeoDataFrame:
-    """``n`` points in the member cities' bounding box, with names and a city code."""
+    """``n`` joined points in the member cities' bounding box, with names and a city code."""
     rng = np.random.default_rng(seed)
     lon = rng.uniform(117.0, 121.3, n)
     lat = rng.uniform(29.0, 32.0, n)
-    return gpd.GeoDataFrame(
+    return joined(gpd.GeoDataFrame(
         {"name": [f"Partner {i}" for i in range(n)], "city_code": "310117"},
         geometry=gpd.points_from_xy(lon, lat),
         crs=settings.WGS84,
-    )
+    ))
+
+
+def corridor_map(partners=None, investments=None, **kwargs) -> folium.Map:
+    """``build_map`` of a corridor with these tables (None: none; both None: the article's)."""
+    return build_map(load_corridor(partners, investments), **kwargs)
 
 
 # ----------------------------------------------------------------------------- encoding
@@ -230,15 +240,15 @@ def test_default_map_layers(default_map):
 
 def test_member_classes_follow_partner_counts():
     partners = synthetic_partners(0)
-    assert build_map(partners, basemap="none").payload["partners"]["mode"] == "none"
+    assert corridor_map(partners, basemap="none").payload["partners"]["mode"] == "none"
     counts = {"310117": 40, "330400": 7, "340100": 1}
     rows = [(code, i) for code, k in counts.items() for i in range(k)]
     cities = g60map.load_cities().set_index("code")
-    frame = gpd.GeoDataFrame(
+    frame = joined(gpd.GeoDataFrame(
         {"name": [f"P{i}" for _, i in rows], "city_code": [c for c, _ in rows]},
         geometry=[cities.geometry[c] for c, _ in rows], crs=settings.WGS84,
-    )
-    d = build_map(frame, basemap="none").payload
+    ))
+    d = corridor_map(frame, basemap="none").payload
     by_code = {c["code"]: c for c in d["cities"]}
     labels = [c["label"] for c in d["classes"]]
     for code, k in counts.items():
@@ -307,8 +317,10 @@ def test_bad_arguments_are_refused():
         build_map(lang="fr")
     with pytest.raises(ValueError, match="prefix"):
         build_map(prefix="a-b")
-    with pytest.raises(g60map.G60InputError, match="GeoDataFrame"):
-        build_map(partners=[1, 2])
+    with pytest.raises(TypeError, match="load_corridor"):
+        build_map([1, 2])
+    with pytest.raises(ValueError, match="tables"):
+        build_map(basemap="none", tables=["roads"])
     with pytest.raises(ValueError, match="CSS length"):
         map_iframe(build_map(basemap="none"), height="1px;background:url(x)")
 
@@ -320,7 +332,7 @@ def test_payload_strings_never_reach_the_page_as_markup(tmp_path):
     partners, investments = write_payload_tables(tmp_path)
     p = g60map.load_partners(partners)
     i = g60map.load_investments(investments)
-    m = build_map(p, i, lang="zh", basemap="none", title=PAYLOADS[1])
+    m = corridor_map(p, i, lang="zh", basemap="none", title=PAYLOADS[1])
     page = map_html(m, self_contained=True)
     for payload in PAYLOADS[:2]:
         assert payload not in page
@@ -344,26 +356,26 @@ def test_payload_strings_never_reach_the_page_as_markup(tmp_path):
 
 def test_partner_modes_bound_the_page():
     small = synthetic_partners(30)
-    d = build_map(small, basemap="none", detail_limit=10, point_limit=20).payload["partners"]
+    d = corridor_map(small, basemap="none", detail_limit=10, point_limit=20).payload["partners"]
     assert d["mode"] == "grid" and d["n"] == 30
     cells = decode_ints(d["cells"]).reshape(-1, 4)
     assert cells[:, 2].sum() == 30
-    d = build_map(small, basemap="none", detail_limit=10, point_limit=100).payload["partners"]
+    d = corridor_map(small, basemap="none", detail_limit=10, point_limit=100).payload["partners"]
     assert d["mode"] == "points" and len(d["names"]) == 30
     xy = codec.decode_path(d["xy"])
     assert len(xy) == 30
     expected = np.sort(np.rint(shapely.get_coordinates(small.geometry.values) * 1e5), axis=0)
     assert (np.sort(xy, axis=0) == expected).all()
-    d = build_map(small, basemap="none").payload["partners"]
+    d = corridor_map(small, basemap="none").payload["partners"]
     assert d["mode"] == "detail" and len(d["rows"]) == 30
 
 
 def test_many_partners_stay_under_five_megabytes(tmp_path):
     n = settings.PARTNER_POINT_LIMIT * 4
-    big = build_map(synthetic_partners(n), basemap="none")
+    big = corridor_map(synthetic_partners(n), basemap="none")
     assert big.payload["partners"]["mode"] == "grid"
     size = save_map(big, tmp_path / "big.html", self_contained=True).stat().st_size
-    points = build_map(synthetic_partners(settings.PARTNER_POINT_LIMIT), basemap="none")
+    points = corridor_map(synthetic_partners(settings.PARTNER_POINT_LIMIT), basemap="none")
     assert points.payload["partners"]["mode"] == "points"
     size_points = save_map(points, tmp_path / "pts.html", self_contained=True).stat().st_size
     assert size < 5 * MB and size_points < 5 * MB
@@ -485,7 +497,8 @@ def test_long_texts_are_cut_in_popups_and_kept_whole_in_exports(tmp_path):
                         "x" * 900])
     partners = g60map.load_partners(path)
     assert partners["description"].str.len().min() > 10_000
-    m = build_map(partners, partners.iloc[0:0], basemap="none")
+    corridor = load_corridor(partners)
+    m = build_map(corridor, basemap="none")
     page = map_html(m)
     assert len(page.encode("utf-8")) < 3 * MB
     d = m.payload["partners"]
@@ -499,6 +512,6 @@ def test_long_texts_are_cut_in_popups_and_kept_whole_in_exports(tmp_path):
         assert any(c.endswith("…") for c in cells)
     assert d["rows"][7][3][d["cols"].index("Description")].startswith("7 描述描述")
     # the export keeps every character
-    (gj,) = g60map.export_layers(tmp_path, "geojson", partners=partners, layers=["partners"])
+    (gj,) = g60map.export_layers(corridor, tmp_path, fmt="geojson", layers=["partners"])
     props = [f["properties"] for f in json.loads(gj.read_text(encoding="utf-8"))["features"]]
     assert sorted(len(p["description"]) for p in props)[0] > 10_000

@@ -15,6 +15,7 @@ from g60map import (
     G60Warning,
     load_boundaries,
     load_cities,
+    load_corridor,
     load_investments,
     load_partners,
     settings,
@@ -167,7 +168,7 @@ def test_labels_do_not_overlap_each_other_markers_or_legends(which, request):
 def test_user_text_is_drawn_literally_not_as_mathtext(tmp_path):
     partners = load_partners().iloc[:2].copy()
     partners["source"] = "$\\frac{a}{b}$ <b>x</b>"
-    fig, _ = render_static(partners=partners, spoke_labels=False)
+    fig, _ = render_static(load_corridor(partners), spoke_labels=False)
     credits = [t.get_text() for t in _texts(fig) if "$" in t.get_text()]
     assert credits and "$\\frac{a}{b}$ <b>x</b>" in credits[0].replace("\n", " ")
     save_static(fig, tmp_path / "m.png", dpi=30)  # would raise on bad mathtext
@@ -207,7 +208,7 @@ def test_investment_circle_area_is_proportional_to_amount():
     ).reset_index(drop=True)
     two["amount_cny"] = [1.0e9, 4.0e9]
     two["geometry"] = gpd.points_from_xy(CITIES["lon"][:2], CITIES["lat"][:2], crs=inv.crs)
-    fig, ax = render_static(investments=two, spoke_labels=False)
+    fig, ax = render_static(load_corridor(None, two), spoke_labels=False)
     (coll,) = [c for c in ax.collections if c.get_gid() == "investments"]
     sizes = sorted(coll.get_sizes())
     assert sizes[1] / sizes[0] == pytest.approx(4.0)
@@ -228,8 +229,10 @@ def test_member_fill_classes_follow_the_summary_partner_counts():
     both = gpd.GeoDataFrame(
         gpd.pd.concat([partners, extra], ignore_index=True), crs=partners.crs
     )
-    fig, ax = render_static(partners=both, spoke_labels=False)
-    counts = summary_table(both).set_index("code")["partners"]
+    corridor = load_corridor(both)
+    fig, ax = render_static(corridor, spoke_labels=False)
+    counts = corridor.partners_per_city
+    assert counts.to_dict() == summary_table(both).set_index("code")["partners"].to_dict()
     assert counts["330100"] == 3 and counts["310117"] == 6
     (coll,) = [c for c in ax.collections if c.get_gid() == "members"]
     codes = load_boundaries("city").query("is_member")["code"].tolist()

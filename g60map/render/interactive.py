@@ -32,14 +32,14 @@ import hashlib
 import html
 import os
 import re
+from collections.abc import Collection
 from pathlib import Path
 
 import folium
-import geopandas as gpd
 
 from .. import settings
 from .._atomic import write_text
-from .._frames import as_wgs84
+from ..model import Corridor, as_corridor
 from .basemaps import get_basemap
 from .page import CorridorLayers, CorridorMap, Page, Payload, render_html
 from .page_assets import configure_map_assets
@@ -52,8 +52,7 @@ _PREFIX_RE = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 
 
 def build_map(
-    partners: gpd.GeoDataFrame | None = None,
-    investments: gpd.GeoDataFrame | None = None,
+    corridor: Corridor | None = None,
     *,
     lang: Lang = "en",
     basemap: str = "osm",
@@ -61,6 +60,7 @@ def build_map(
     prefix: str = "g60",
     detail_limit: int | None = None,
     point_limit: int | None = None,
+    tables: Collection[str] = ("partners", "investments"),
 ) -> CorridorMap:
     """Build the interactive map of the G60 corridor.
 
@@ -74,12 +74,10 @@ def build_map(
 
     Parameters
     ----------
-    partners : geopandas.GeoDataFrame, optional
-        From :func:`g60map.load_partners`; default: the packaged partners of the source
-        article. Pass an empty frame for none. Above ``detail_limit`` rows only positions and
-        names are kept (clustered); above ``point_limit`` partners are counted per grid cell.
-    investments : geopandas.GeoDataFrame, optional
-        From :func:`g60map.load_investments`; default: the packaged investments.
+    corridor : Corridor, optional
+        From :func:`g60map.load_corridor`; None: ``load_corridor()`` (the partners and
+        investment of the source article). Above ``detail_limit`` partners only positions
+        and names are kept (clustered); above ``point_limit`` they are counted per grid cell.
     lang : {"en", "zh"}, default "en"
         Language of labels, legend and popups.
     basemap : str, default "osm"
@@ -93,6 +91,8 @@ def build_map(
         each map on one page its own prefix (:func:`map_fragment` does by default).
     detail_limit, point_limit : int, optional
         Defaults ``settings.PARTNER_DETAIL_LIMIT`` and :data:`g60map.settings.PARTNER_POINT_LIMIT`.
+    tables : collection of str, default ("partners", "investments")
+        The corridor's tables drawn as points; the city fill counts every partner.
 
     Returns
     -------
@@ -102,7 +102,9 @@ def build_map(
     Raises
     ------
     ValueError
-        Unknown ``lang``, ``basemap`` or a bad ``prefix``.
+        Unknown ``lang``, ``basemap``, ``tables`` or a bad ``prefix``.
+    TypeError
+        ``corridor`` is not a :class:`~g60map.Corridor`.
 
     Examples
     --------
@@ -113,22 +115,14 @@ def build_map(
     lang = check_lang(lang)
     base = get_basemap(basemap)
     _check_prefix(prefix)
-    if partners is None:
-        from ..tables import load_partners
-
-        partners = load_partners()
-    if investments is None:
-        from ..tables import load_investments
-
-        investments = load_investments()
     data = map_payload(
-        as_wgs84(partners, "partners"),
-        as_wgs84(investments, "investments"),
+        as_corridor(corridor),
         lang=lang,
         basemap=base,
         title=title,
         detail_limit=detail_limit,
         point_limit=point_limit,
+        tables=tables,
     )
     (s, w), (n, e) = data["bounds"]
     page_title = data["title"]

@@ -20,10 +20,10 @@ payload as ``v``: change both together.
 
 from __future__ import annotations
 
-import functools
 import json
 import math
 import re
+from collections.abc import Collection
 from typing import Any
 
 import geopandas as gpd
@@ -32,8 +32,8 @@ import pandas as pd
 import shapely
 
 from .. import settings
-from ..boundaries import load_boundaries
 from ..datum import shift_gdf
+from ..model import Corridor
 from .basemaps import Basemap
 from .codec import encode_ints, encode_path, encode_topology, quantise
 from .symbology import (
@@ -53,10 +53,16 @@ from .text import (
     format_money_both,
     format_number,
     legend_amounts,
-    table_sources,
+    sources_line,
 )
 
-__all__ = ["INVESTMENT_MAX_RADIUS_PX", "PAYLOAD_VERSION", "map_payload", "script_json"]
+__all__ = [
+    "INVESTMENT_MAX_RADIUS_PX",
+    "PAYLOAD_VERSION",
+    "drawn_tables",
+    "map_payload",
+    "script_json",
+]
 
 #: Version of the payload format, described in the header of ``g60map.js`` (the page
 #: script that reads it checks it): change both together.
@@ -316,35 +322,64 @@ def _investments_payload(
     return {"n": n, "cols": labels, "rows": [records[i] for i in order], "sizes": sizes}
 
 
-@functools.lru_cache(maxsize=4)
-def _boundaries(
-    datum: str, scale: int
+def _topology(
+    cities: gpd.GeoDataFrame, provinces: gpd.GeoDataFrame, datum: str, scale: int
 ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, list[str], list[Any]]:
-    """City and province boundaries in ``datum`` and their topology (cached; read-only)."""
-    cities = load_boundaries("city")
-    provinces = load_boundaries("province")
+    """City and province boundaries in ``datum`` and their topology."""
     if datum == "gcj02":
         cities, provinces = shift_gdf(cities, to="gcj02"), shift_gdf(provinces, to="gcj02")
     topo = encode_topology([*cities.geometry.values, *provinces.geometry.values], scale)
     return cities, provinces, topo.encoded_arcs(), topo.shapes
 
 
+def drawn_tables(
+    corridor: Corridor, tables: Collection[str]
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Return the corridor's partners and investments, each empty unless named in ``tables``.
+
+    Parameters
+    ----------
+    corridor : Corridor
+    tables : collection of {"partners", "investments"}
+
+    Returns
+    -------
+    partners, investments : geopandas.GeoDataFrame
+
+    Raises
+    ------
+    ValueError
+        For any other name in ``tables``.
+    """
+    unknown = sorted(set(tables) - {"partners", "investments"})
+    if unknown or isinstance(tables, str):
+        raise ValueError(
+            f"tables must be a collection of 'partners' and/or 'investments', not {tables!r}"
+        )
+    return tuple(  # type: ignore[return-value]
+        frame if name in tables else frame.iloc[0:0]
+        for name, frame in (("partners", corridor.partners),
+                            ("investments", corridor.investments))
+    )
+
+
 def map_payload(
-    partners: gpd.GeoDataFrame,
-    investments: gpd.GeoDataFrame,
+    corridor: Corridor,
     *,
     lang: Lang,
     basemap: Basemap,
     title: str | None = None,
     detail_limit: int | None = None,
     point_limit: int | None = None,
+    tables: Collection[str] = ("partners", "investments"),
 ) -> dict[str, Any]:
     """Return the data the page script draws, as JSON-able lists, dicts, str and int.
 
     Parameters
     ----------
-    partners, investments : geopandas.GeoDataFrame
-        WGS-84; rows without a location are left out.
+    corridor : Corridor
+        Everything drawn comes from it: boundaries, seats, spokes, trunk, the tables, the
+        partners counted per city (its summary) and the sources.
     lang : {"en", "zh"}
         Language of every label and popup.
     basemap : Basemap
@@ -353,41 +388,40 @@ def map_payload(
         Map title (default: the corridor's name in ``lang``, with a subtitle).
     detail_limit, point_limit : int, optional
         Defaults ``settings.PARTNER_DETAIL_LIMIT`` and ``settings.PARTNER_POINT_LIMIT``.
+    tables : collection of str, default ("partners", "investments")
+        The tables drawn as points (rows without a location are left out). The city
+        fill counts every partner whichever are drawn.
 
     Returns
     -------
     dict
         Format version :data:`PAYLOAD_VERSION` (described in ``g60map.js``).
-    """
-    from ..corridor import corridor_spokes, g60_trunk
-    from ..io import load_cities
 
+    Examples
+    --------
+    >>> from g60map import load_corridor
+    >>> from g60map.render.basemaps import BASEMAPS
+    >>> data = map_payload(load_corridor(), lang="en", basemap=BASEMAPS["none"])
+    >>> data["v"] == PAYLOAD_VERSION, data["partners"]["n"], len(data["spokes"])
+    (True, 6, 8)
+    """
     detail_limit = settings.PARTNER_DETAIL_LIMIT if detail_limit is None else int(detail_limit)
     point_limit = settings.PARTNER_POINT_LIMIT if point_limit is None else int(point_limit)
     labels = LABELS[lang]
     t = {key: labels[key] for key in MAP_LABELS}
     scale = int(10**settings.COORD_DECIMALS)
-    cities, provinces, arcs, shapes = _boundaries(basemap.datum, scale)
-    seats = _shift(load_cities(), basemap)
-    spokes = _shift(corridor_spokes(), basemap)
-    trunk = _shift(g60_trunk(), basemap)
-    partners = _shift(_located(partners), basemap)
-    investments = _shift(_located(investments), basemap)
+    cities, provinces, arcs, shapes = _topology(
+        corridor.boundaries["city"], corridor.boundaries["province"], basemap.datum, scale
+    )
+    seats = _shift(corridor.cities, basemap)
+    spokes = _shift(corridor.spokes, basemap)
+    trunk = _shift(corridor.trunk, basemap)
+    partners, investments = (_shift(_located(f), basemap) for f in drawn_tables(corridor, tables))
 
     nc = len(cities)
-
     codes = cities["code"].astype(str)
-    pcount = (
-        partners["city_code"].astype(str).value_counts() if "city_code" in partners and
-        len(partners) else pd.Series(dtype=int)
-    )
-    counts = codes.map(pcount).fillna(0).astype(int).to_numpy()
-    if "city_code" in investments and len(investments):
-        inv_sum = pd.to_numeric(investments["amount_cny"], errors="coerce").groupby(
-            investments["city_code"].astype(str)).sum(min_count=1)
-        inv_n = investments["city_code"].astype(str).value_counts()
-    else:
-        inv_sum, inv_n = pd.Series(dtype=float), pd.Series(dtype=int)
+    summary = corridor.summary.set_index(corridor.summary["code"].astype(str))
+    counts = codes.map(summary["partners"]).fillna(0).astype(int).to_numpy()
     member = cities["is_member"].astype(bool).to_numpy()
     classes = count_classes(int(counts[member].max()) if member.any() else 0)
     cls = class_of(counts, classes)
@@ -399,20 +433,20 @@ def map_payload(
     city_records = []
     for i in range(nc):
         code = codes.iat[i]
-        role = str(cities["role"].iat[i])
-        total = float(inv_sum.get(code, np.nan)) if code in inv_sum.index else math.nan
         rec: dict[str, Any] = {
             "code": code,
             "name": names.iat[i],
             "alt": alt.iat[i],
             "prov": prov.iat[i],
-            "role": role or "other",
+            "role": str(cities["role"].iat[i]) or "other",
             "cls": int(cls[i]) if member[i] else -2,
             "partners": int(counts[i]),
             "shape": shapes[i],
         }
-        if code in inv_n.index:
-            rec["invest"] = f"{int(inv_n[code])} · " + format_money(total, lang, "CNY")
+        n_invest = int(summary["investments"].get(code, 0))
+        if n_invest:
+            total = summary["invest_cny"].get(code)
+            rec["invest"] = f"{n_invest} · " + format_money(total, lang, "CNY")
         if code in seat_xy:
             rec["seat"] = list(seat_xy[code])
         city_records.append(rec)
@@ -448,16 +482,14 @@ def map_payload(
 
     members = cities[member]
     bx0, by0, bx1, by1 = (members if len(members) else cities).total_bounds
-    rate = investments.attrs.get("usd_cny_rate") if hasattr(investments, "attrs") else None
+    rate = corridor.summary.attrs.get("usd_cny_rate")
     footer = [
         f"{t['sources']}: {t['boundaries_source']}; {t['seats_source']}",
+        sources_line(corridor.sources, lang, limit=5),
     ]
-    data_sources = sorted(table_sources([partners, investments]))
-    if data_sources:
-        footer.append(f"{t['data_source']}: {', '.join(data_sources)}")
-    if rate:
+    if rate and len(corridor.investments):
         footer.append(f"{t['rate']}: {float(rate):.2f} CNY/USD "
-                      f"({_cell_text(investments.attrs.get('usd_cny_rate_date', ''))})")
+                      f"({_cell_text(corridor.summary.attrs.get('usd_cny_rate_date', ''))})")
     footer.append(f"{t['datum']}: {t['datum_' + basemap.datum]}")
     tiles = None
     if basemap.url:
@@ -496,4 +528,3 @@ def map_payload(
         "investments": _investments_payload(investments, lang, t, scale),
         "footer": footer,
     }
-

@@ -1,8 +1,8 @@
 """The HTML report: one self-contained file with maps, tables, the static figure and sources.
 
-:func:`report_html` returns the page; :func:`build_report` writes it atomically as
-``<out_dir>/g60_corridor_report.html``. The page opens offline: Leaflet and every script
-and style are inline (:func:`g60map.render.interactive.map_fragment` with
+:func:`report_html` returns the page for a :class:`~g60map.Corridor`; :func:`save_report`
+writes it atomically (by default as ``outputs/g60_corridor_report.html``). The page opens
+offline: Leaflet and every script and style are inline (:func:`g60map.map_fragment` with
 ``self_contained=True``), the maps draw no tiles, the static figure is an inline PNG and no
 element refers to anything outside the file. Two interactive maps share the page (partners
 labelled in Chinese, investments in English), each with its own namespaced ids.
@@ -14,7 +14,6 @@ output is deterministic (no dates, sorted and rounded values, stable ids).
 from __future__ import annotations
 
 import base64
-import hashlib
 import html
 import os
 import platform
@@ -22,16 +21,13 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-import geopandas as gpd
-import pandas as pd
-
 from .. import settings
 from .._atomic import write_text
-from .._frames import as_wgs84
 from .._version import __version__, dist_version
-from .text import ARTICLE_FILE, ARTICLE_TITLE, format_money, format_number, table_sources
+from ..model import ARTICLE_FILE, Corridor, as_corridor
+from .text import ARTICLE_TITLE, format_money, format_number
 
-__all__ = ["build_report", "report_html", "REPORT_FILENAME", "REPORT_DEPENDENCIES"]
+__all__ = ["REPORT_DEPENDENCIES", "REPORT_FILENAME", "report_html", "save_report"]
 
 #: File name of the report inside ``out_dir``.
 REPORT_FILENAME: str = "g60_corridor_report.html"
@@ -123,56 +119,15 @@ def _table(
     )
 
 
-def _sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _frame_input(label: str, frame: gpd.GeoDataFrame) -> tuple[str, str, str, str]:
-    """Describe a table input: label, file name, rows and checksum.
-
-    The checksum is of the file the table was read from when it still exists; otherwise of
-    the table's CSV dump (stated as such).
-    """
-    file = frame.attrs.get("file")
-    if file and os.path.isfile(str(file)):
-        return label, Path(str(file)).name, str(len(frame)), _sha256_file(Path(str(file)))
-    dump = pd.DataFrame(frame).to_csv(index=False, lineterminator="\n").encode("utf-8")
-    return (
-        label,
-        "in-memory table (checksum of its CSV dump)",
-        str(len(frame)),
-        hashlib.sha256(dump).hexdigest(),
-    )
-
-
-def _packaged_inputs() -> list[tuple[str, str, str, str]]:
-    from ..datasets import get_path
-
-    out = []
-    for name, label in (
-        ("cities", "City seats (packaged)"),
-        ("admin_units", "Administrative units (packaged)"),
-        ("boundaries_city", "Simplified city boundaries (packaged)"),
-    ):
-        path = get_path(name)
-        out.append((label, path.name, "", _sha256_file(path)))
-    return out
-
-
 # ---------------------------------------------------------------------------------------
 # sections
 # ---------------------------------------------------------------------------------------
-def _maps_section(partners: gpd.GeoDataFrame, investments: gpd.GeoDataFrame) -> str:
+def _maps_section(corridor: Corridor) -> str:
     from .interactive import build_map, map_fragment
 
-    zh = build_map(partners=partners, investments=investments.iloc[0:0], lang="zh",
-                   basemap="none", prefix="rptzh")
-    en = build_map(partners=partners.iloc[0:0], investments=investments, lang="en",
-                   basemap="none", prefix="rpten")
+    zh = build_map(corridor, lang="zh", basemap="none", prefix="rptzh", tables=["partners"])
+    en = build_map(corridor, lang="en", basemap="none", prefix="rpten", tables=["investments"])
+    partners, investments = corridor.partners, corridor.investments
     frag_zh = map_fragment(zh, prefix="rptzh", height=_MAP_HEIGHT, self_contained=True)
     frag_en = map_fragment(en, prefix="rpten", height=_MAP_HEIGHT, self_contained=True)
     return (
@@ -192,10 +147,10 @@ def _maps_section(partners: gpd.GeoDataFrame, investments: gpd.GeoDataFrame) -> 
     )
 
 
-def _figure_section(partners: gpd.GeoDataFrame, investments: gpd.GeoDataFrame) -> str:
+def _figure_section(corridor: Corridor) -> str:
     from .static import figure_bytes, render_static
 
-    fig, _ = render_static(partners=partners, investments=investments, lang="en")
+    fig, _ = render_static(corridor, lang="en")
     png = figure_bytes(fig, fmt="png", dpi=_FIGURE_DPI)
     data = base64.b64encode(png).decode("ascii")
     alt = (
@@ -214,11 +169,8 @@ def _figure_section(partners: gpd.GeoDataFrame, investments: gpd.GeoDataFrame) -
     )
 
 
-def _tables_section(partners: gpd.GeoDataFrame, investments: gpd.GeoDataFrame) -> str:
-    from ..corridor import corridor_overview, corridor_spokes, summary_table
-
-    summary = summary_table(partners, investments)
-    overview = corridor_overview(partners, investments)
+def _tables_section(corridor: Corridor) -> str:
+    summary, overview = corridor.summary, corridor.overview
     rate = float(summary.attrs.get("usd_cny_rate", settings.USD_CNY_RATE))
     facts = [
         f"Cities: {overview['n_cities']} (Songjiang hub and eight members)",
@@ -252,7 +204,7 @@ def _tables_section(partners: gpd.GeoDataFrame, investments: gpd.GeoDataFrame) -
         f"{summary.attrs.get('usd_cny_rate_source', '')}).",
         "summary",
     )
-    spokes = corridor_spokes().sort_values("rank")
+    spokes = corridor.spokes.sort_values("rank")
     spoke_table = _table(
         [("Rank", True), ("To", False), ("城市", False), ("Province", False),
          ("Length (km)", True), ("Bearing (°)", True)],
@@ -274,7 +226,7 @@ def _tables_section(partners: gpd.GeoDataFrame, investments: gpd.GeoDataFrame) -
     )
 
 
-def _sources_section(partners: gpd.GeoDataFrame, investments: gpd.GeoDataFrame) -> str:
+def _sources_section(corridor: Corridor) -> str:
     items = [
         f"Source article: “{ARTICLE_TITLE}” (<code>{ARTICLE_FILE}</code>): it names the nine "
         "corridor cities and is the only source of the packaged partners and investment "
@@ -286,19 +238,16 @@ def _sources_section(partners: gpd.GeoDataFrame, investments: gpd.GeoDataFrame) 
         f"Exchange rate: {settings.USD_CNY_RATE:.4f} CNY per USD "
         f"({_e(settings.USD_CNY_RATE_DATE)}; {_e(settings.USD_CNY_RATE_SOURCE)}).",
     ]
-    user = [s for s in table_sources([partners, investments]) if s != ARTICLE_FILE]
-    if user:
-        items.append(
-            "Other sources named in the tables: "
-            + "; ".join(f"<q>{_e(s)}</q>" for s in user)
-        )
+    items += [f"Partners and investments: {_e(line)}" for line in corridor.sources]
     lis = "".join(f"<li>{i}</li>" for i in items)
     return f'<section id="sources"><h2>Sources</h2><ul>{lis}</ul></section>'
 
 
-def _method_section(partners: gpd.GeoDataFrame, investments: gpd.GeoDataFrame) -> str:
-    inputs = [_frame_input("Partners", partners), _frame_input("Investments", investments)]
-    inputs += _packaged_inputs()
+def _method_section(corridor: Corridor) -> str:
+    inputs = [
+        (i.label, i.name, "" if i.rows is None else str(i.rows), i.sha256)
+        for i in corridor.inputs
+    ]
     input_table = _table(
         [("Input", False), ("File", False), ("Rows", True), ("SHA-256", False)],
         inputs,
@@ -330,28 +279,14 @@ def _method_section(partners: gpd.GeoDataFrame, investments: gpd.GeoDataFrame) -
 # ---------------------------------------------------------------------------------------
 # public API
 # ---------------------------------------------------------------------------------------
-def _load(
-    partners: gpd.GeoDataFrame | None, investments: gpd.GeoDataFrame | None
-) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
-    from ..tables import load_investments, load_partners
-
-    partners = load_partners() if partners is None else partners
-    investments = load_investments() if investments is None else investments
-    return as_wgs84(partners, "partners"), as_wgs84(investments, "investments")
-
-
-def report_html(
-    partners: gpd.GeoDataFrame | None = None,
-    investments: gpd.GeoDataFrame | None = None,
-) -> str:
+def report_html(corridor: Corridor | None = None) -> str:
     """Return the corridor report as one self-contained HTML page.
 
     Parameters
     ----------
-    partners : geopandas.GeoDataFrame, optional
-        From :func:`g60map.load_partners`; the packaged table when None.
-    investments : geopandas.GeoDataFrame, optional
-        From :func:`g60map.load_investments`; the packaged table when None.
+    corridor : Corridor, optional
+        From :func:`g60map.load_corridor`; None: ``load_corridor()`` (the partners and
+        investment of the source article).
 
     Returns
     -------
@@ -359,7 +294,8 @@ def report_html(
         The page: two interactive maps (partners in Chinese, investments in English),
         key figures, the per-city summary and spoke tables, the static map as an inline
         PNG, sources, and how it was made (inputs with SHA-256 checksums, package and
-        dependency versions). It makes no network request.
+        dependency versions). It makes no network request. Write it with
+        :func:`save_report`.
 
     Examples
     --------
@@ -367,14 +303,14 @@ def report_html(
     >>> page.startswith("<!DOCTYPE html>"), 'id="map-partners"' in page
     (True, True)
     """
-    partners, investments = _load(partners, investments)
+    corridor = as_corridor(corridor)
     title = "G60 Science and Technology Innovation Corridor — report"
     sections = [
-        _maps_section(partners, investments),
-        _tables_section(partners, investments),
-        _figure_section(partners, investments),
-        _sources_section(partners, investments),
-        _method_section(partners, investments),
+        _maps_section(corridor),
+        _tables_section(corridor),
+        _figure_section(corridor),
+        _sources_section(corridor),
+        _method_section(corridor),
     ]
     return (
         "<!DOCTYPE html>\n"
@@ -392,36 +328,29 @@ def report_html(
     )
 
 
-def build_report(
-    out_dir: str | os.PathLike[str] | None = None,
-    partners: gpd.GeoDataFrame | None = None,
-    investments: gpd.GeoDataFrame | None = None,
-) -> Path:
-    """Write the self-contained HTML report to ``out_dir/g60_corridor_report.html``.
+def save_report(page: str, path: str | os.PathLike[str] | None = None) -> Path:
+    """Write a report from :func:`report_html` atomically (a failure leaves the old file).
 
     Parameters
     ----------
-    out_dir : path-like, optional
-        Output folder (created if missing); ``settings.OUTPUT_DIR`` when None.
-    partners : geopandas.GeoDataFrame, optional
-        From :func:`g60map.load_partners`; the packaged table when None.
-    investments : geopandas.GeoDataFrame, optional
-        From :func:`g60map.load_investments`; the packaged table when None.
+    page : str
+        The page :func:`report_html` returned.
+    path : path-like, optional
+        Target file; default ``settings.OUTPUT_DIR / REPORT_FILENAME``. Folders are
+        created.
 
     Returns
     -------
     pathlib.Path
-        The file written (atomically: a failure leaves any previous report intact).
-
-    See Also
-    --------
-    report_html : the page as a string.
+        The file written.
 
     Examples
     --------
     >>> import tempfile
-    >>> build_report(tempfile.mkdtemp()).name
-    'g60_corridor_report.html'
+    >>> save_report(report_html(), Path(tempfile.mkdtemp()) / "report.html").name
+    'report.html'
     """
-    folder = Path(settings.OUTPUT_DIR if out_dir is None else out_dir)
-    return write_text(folder / REPORT_FILENAME, report_html(partners, investments))
+    if not isinstance(page, str):
+        raise TypeError(f"page must be the str from report_html(), not {type(page).__name__}")
+    target = Path(settings.OUTPUT_DIR) / REPORT_FILENAME if path is None else Path(path)
+    return write_text(target, page)

