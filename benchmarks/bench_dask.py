@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> dict:
     p.add_argument("--blocksize", default="16MB")
     args = p.parse_args(argv)
     print_machine()
-    from make_partners import write_partners
+    from g60map.synthetic import write_partners
 
     me = [sys.executable, str(Path(__file__).resolve()), "--child"]
     rows, results = [], {}

@@ -2,7 +2,7 @@
 
 Usage: python benchmarks/bench_partners.py [--sizes 1000 10000 100000 1000000] [--repeat 3]
 
-Synthetic tables come from ``make_partners.py`` (written to ``benchmarks/data/`` once).
+Synthetic tables come from ``g60map.synthetic`` (written to ``benchmarks/data/`` once).
 Each measurement is a fresh process:
 
 * ``load``: ``g60map.load_partners(path)`` on the CSV and on the GeoParquet file; the
@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> dict:
     p.add_argument("--no-browser", action="store_true", help="skip the Chromium draw times")
     args = p.parse_args(argv)
     print_machine()
-    from make_partners import write_partners
+    from g60map.synthetic import write_partners
 
     me = [sys.executable, str(Path(__file__).resolve()), "--child"]
     load_rows, map_rows, results = [], [], {}

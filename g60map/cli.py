@@ -134,15 +134,29 @@ def _corridor(args: argparse.Namespace) -> Corridor:
     """Build the one corridor of a command from the tables named on the command line.
 
     With no table, the partners and investment of the source article; with one, only
-    that one (see :func:`g60map.load_corridor`).
+    that one (see :func:`g60map.load_corridor`). Tables named on the command line are
+    loaded here (with ``--sheet`` for a workbook), each in a step of its own.
     """
     from .model import load_corridor
+    from .tables import load_investments, load_partners
 
-    given = [f"{kind} {path}" for kind, path in
-             (("partners", args.partners), ("investments", args.investments)) if path]
-    what = ", ".join(given) if given else "the source article's tables"
-    with _recording_problems(args), _step(args, f"loading the corridor ({what})"):
-        return load_corridor(args.partners, args.investments, datum=args.datum)
+    loaded: dict[str, Any] = {}
+    with _recording_problems(args):
+        for kind, loader in (("partners", load_partners), ("investments", load_investments)):
+            path = getattr(args, kind)
+            if path:
+                with _step(args, f"loading {kind} ({path})"):
+                    loaded[kind] = loader(path, datum=args.datum, sheet=_sheet(args, kind))
+        what = ", ".join(loaded) if loaded else "the source article's tables"
+        with _step(args, f"loading the corridor ({what})"):
+            return load_corridor(loaded.get("partners"), loaded.get("investments"),
+                                 datum=args.datum)
+
+
+def _sheet(args: argparse.Namespace, table: str) -> str | None:
+    """``--sheet`` for a table given as an .xlsx file (the packaged tables are CSV)."""
+    path = getattr(args, table)
+    return args.sheet if path and str(path).lower().endswith((".xlsx", ".xlsm")) else None
 
 
 def _cmd_info(args: argparse.Namespace) -> int:
@@ -160,14 +174,15 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     from .validate import write_problems
 
     target = _problems_target(args)
-    errors, notes = check_table(args.file, args.kind, datum=args.datum)
+    errors, notes = check_table(args.file, args.kind, datum=args.datum, sheet=args.sheet)
     if target:
         write_problems(target, errors, notes)
     if notes:
         text = format_problems(
             notes,
             limit=settings.MAX_NOTES_SHOWN,
-            title=f"{len(notes):,} row(s) outside the corridor (kept with in_corridor=False)",
+            title=f"{len(notes):,} note(s): columns read under a standard name, rows outside "
+            "the corridor (kept with in_corridor=False)",
             hint=_problems_hint(args, len(notes)),
         )
         print(f"note: {text}", file=sys.stderr)
@@ -295,6 +310,7 @@ def _add_tables(p: argparse.ArgumentParser, lang: bool = False) -> None:
     if lang:
         p.add_argument("--lang", choices=["en", "zh"], default="en", help="label language")
     _add_datum(p)
+    _add_sheet(p)
     _add_problems(p)
 
 
@@ -307,6 +323,11 @@ def _add_datum(p: argparse.ArgumentParser) -> None:
         "(copied from AMap/Gaode or Tencent) or bd09 (Baidu); a 'datum' column overrides "
         "it per row",
     )
+
+
+def _add_sheet(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--sheet", metavar="NAME",
+                   help="sheet of the .xlsx workbooks to read (default: the first)")
 
 
 def _add_problems(p: argparse.ArgumentParser) -> None:
@@ -365,6 +386,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="CSV, xlsx or GeoParquet file")
     p.add_argument("--kind", choices=["partners", "investments"], default="partners")
     _add_datum(p)
+    _add_sheet(p)
     _add_problems(p)
     p.set_defaults(func=_cmd_validate)
 

@@ -158,7 +158,22 @@ def _cities(cities: gpd.GeoDataFrame | None) -> tuple[gpd.GeoDataFrame, float, f
     return cities, float(point.x), float(point.y)
 
 
-def _geodesic_line(lon1: float, lat1: float, lon2: float, lat2: float, step_km: float):
+def geodesic_line(
+    lon1: float, lat1: float, lon2: float, lat2: float, step_km: float
+) -> shapely.LineString:
+    """Return the geodesic between two points as a line with vertices every ``step_km``.
+
+    Parameters
+    ----------
+    lon1, lat1, lon2, lat2 : float
+        WGS-84 degrees.
+    step_km : float
+        Largest distance between two vertices (they lie on the geodesic).
+
+    Returns
+    -------
+    shapely.LineString
+    """
     km, _ = geodesic_inv(lon1, lat1, lon2, lat2)
     n = max(math.ceil(float(km) / step_km) - 1, 0)
     inner = GEOD.npts(lon1, lat1, lon2, lat2, n) if n else []
@@ -209,7 +224,7 @@ def corridor_spokes(
     lon = members.geometry.x.to_numpy()
     lat = members.geometry.y.to_numpy()
     km, az = geodesic_inv(hub_lon, hub_lat, lon, lat)
-    lines = [_geodesic_line(hub_lon, hub_lat, x, y, step) for x, y in zip(lon, lat, strict=True)]
+    lines = [geodesic_line(hub_lon, hub_lat, x, y, step) for x, y in zip(lon, lat, strict=True)]
     out = pd.DataFrame(
         {
             "code": members["code"].to_numpy(),

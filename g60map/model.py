@@ -37,6 +37,7 @@ from ._errors import G60InputError
 from ._frames import as_wgs84
 from .boundaries import load_boundaries
 from .corridor import corridor_overview, corridor_spokes, corridor_summary, g60_trunk
+from .flows import investment_flows
 from .io import load_cities
 
 __all__ = [
@@ -105,6 +106,9 @@ class Corridor:
         be drawn.
     partners, investments : geopandas.GeoDataFrame
         Validated and joined tables (possibly empty).
+    flows : geopandas.GeoDataFrame
+        Geodesic lines from each investment's origin to its point, when the investments
+        say where the money comes from (:func:`g60map.flows.investment_flows`); else empty.
     summary : geopandas.GeoDataFrame
         One row per corridor city (:func:`g60map.corridor_summary`): partners counted per
         city, investment totals, distances, areas.
@@ -126,6 +130,7 @@ class Corridor:
     trunk: gpd.GeoDataFrame
     partners: gpd.GeoDataFrame
     investments: gpd.GeoDataFrame
+    flows: gpd.GeoDataFrame
     summary: gpd.GeoDataFrame
     overview: dict[str, Any]
     sources: tuple[str, ...]
@@ -145,7 +150,8 @@ class Corridor:
         -------
         dict of str to geopandas.GeoDataFrame
             ``cities``, ``city_boundaries``, ``provinces``, (``districts`` when present),
-            ``spokes``, ``partners``, ``investments``, ``summary``; each EPSG:4326.
+            ``spokes``, ``partners``, ``investments``, ``flows``, ``summary``; each
+            EPSG:4326.
 
         Examples
         --------
@@ -164,6 +170,7 @@ class Corridor:
             spokes=self.spokes,
             partners=self.partners,
             investments=self.investments,
+            flows=self.flows,
             summary=self.summary,
         )
         return out
@@ -387,6 +394,7 @@ def load_corridor(
         trunk=trunk,
         partners=tables["partners"],
         investments=tables["investments"],
+        flows=investment_flows(tables["investments"], cities, boundaries["city"]),
         summary=summary,
         overview=overview,
         sources=_sources(tables, packaged),

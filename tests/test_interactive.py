@@ -97,18 +97,6 @@ def joined(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return frame.assign(in_corridor=True, location_precision="point")
 
 
-def synthetic_partners(n: int, seed: int = 60) -> gpd.GeoDataFrame:
-    """``n`` joined points in the member cities' bounding box, with names and a city code."""
-    rng = np.random.default_rng(seed)
-    lon = rng.uniform(117.0, 121.3, n)
-    lat = rng.uniform(29.0, 32.0, n)
-    return joined(gpd.GeoDataFrame(
-        {"name": [f"Partner {i}" for i in range(n)], "city_code": "310117"},
-        geometry=gpd.points_from_xy(lon, lat),
-        crs=settings.WGS84,
-    ))
-
-
 def corridor_map(partners=None, investments=None, **kwargs) -> folium.Map:
     """``build_map`` of a corridor with these tables (None: none; both None: the article's)."""
     return build_map(load_corridor(partners, investments), **kwargs)
@@ -238,9 +226,9 @@ def test_default_map_layers(default_map):
     assert d["footer"][-1].endswith("WGS-84")
 
 
-def test_member_classes_follow_partner_counts():
-    partners = synthetic_partners(0)
-    assert corridor_map(partners, basemap="none").payload["partners"]["mode"] == "none"
+def test_member_classes_follow_partner_counts(synthetic_partner_points):
+    partners = synthetic_partner_points(0)
+    assert corridor_map(joined(partners), basemap="none").payload["partners"]["mode"] == "none"
     counts = {"310117": 40, "330400": 7, "340100": 1}
     rows = [(code, i) for code, k in counts.items() for i in range(k)]
     cities = g60map.load_cities().set_index("code")
@@ -354,8 +342,8 @@ def test_payload_strings_never_reach_the_page_as_markup(tmp_path):
 # ----------------------------------------------------------------------------- bounded
 
 
-def test_partner_modes_bound_the_page():
-    small = synthetic_partners(30)
+def test_partner_modes_bound_the_page(synthetic_partner_points):
+    small = joined(synthetic_partner_points(30))
     d = corridor_map(small, basemap="none", detail_limit=10, point_limit=20).payload["partners"]
     assert d["mode"] == "grid" and d["n"] == 30
     cells = decode_ints(d["cells"]).reshape(-1, 4)
@@ -370,12 +358,13 @@ def test_partner_modes_bound_the_page():
     assert d["mode"] == "detail" and len(d["rows"]) == 30
 
 
-def test_many_partners_stay_under_five_megabytes(tmp_path):
+def test_many_partners_stay_under_five_megabytes(tmp_path, synthetic_partner_points):
     n = settings.PARTNER_POINT_LIMIT * 4
-    big = corridor_map(synthetic_partners(n), basemap="none")
+    big = corridor_map(joined(synthetic_partner_points(n)), basemap="none")
     assert big.payload["partners"]["mode"] == "grid"
     size = save_map(big, tmp_path / "big.html", self_contained=True).stat().st_size
-    points = corridor_map(synthetic_partners(settings.PARTNER_POINT_LIMIT), basemap="none")
+    limit = settings.PARTNER_POINT_LIMIT
+    points = corridor_map(joined(synthetic_partner_points(limit)), basemap="none")
     assert points.payload["partners"]["mode"] == "points"
     size_points = save_map(points, tmp_path / "pts.html", self_contained=True).stat().st_size
     assert size < 5 * MB and size_points < 5 * MB

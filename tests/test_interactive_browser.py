@@ -23,12 +23,7 @@ from tests._browser import (
     requires_browser,
     screenshot_stats,
 )
-from tests.test_interactive import (
-    PAYLOADS,
-    corridor_map,
-    synthetic_partners,
-    write_payload_tables,
-)
+from tests.test_interactive import PAYLOADS, corridor_map, joined, write_payload_tables
 
 pytestmark = [pytest.mark.browser, requires_browser]
 
@@ -56,11 +51,11 @@ def payload_map(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def two_maps(tmp_path_factory):
+def two_maps(tmp_path_factory, synthetic_partner_points):
     folder = tmp_path_factory.mktemp("two")
-    points = corridor_map(synthetic_partners(150), lang="en", basemap="none",
+    points = corridor_map(joined(synthetic_partner_points(150)), lang="en", basemap="none",
                           detail_limit=10, point_limit=1000)
-    grid = corridor_map(synthetic_partners(120, seed=7), lang="zh", basemap="none",
+    grid = corridor_map(joined(synthetic_partner_points(120, seed=7)), lang="zh", basemap="none",
                         detail_limit=10, point_limit=100)
     assert points.payload["partners"]["mode"] == "points"
     assert grid.payload["partners"]["mode"] == "grid"
@@ -216,6 +211,7 @@ SHARED_VERTICES_JS = """() => {
 }"""
 
 
+@pytest.mark.slow
 def test_shared_vertices_draw_where_leaflet_puts_them(offline_map):
     """Cities and provinces share projected vertices and skip needless clips: same drawing."""
     with open_page(offline_map, settle_ms=0) as res:
@@ -301,6 +297,6 @@ def test_two_embedded_maps_draw_side_by_side(two_maps):
         assert counts == [["left-embed", 150], ["right-embed", cells]]
         overlays = open_all_popups(page)
         assert overlays.maps == 2 and overlays.errors == []
-        assert "Partner 0" in overlays.text
+        assert "Synthetic Co. 0001" in overlays.text
         assert "个合作伙伴" in overlays.text  # grid cell tooltips, in Chinese
         _assert_clean(res)
