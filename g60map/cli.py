@@ -401,7 +401,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--format",
         choices=["gpkg", "geojson", "parquet", "csv", "xlsx"],
         default="gpkg",
-        help="gpkg: one GeoPackage with 7 layers (default); geojson/parquet: one file per "
+        help="gpkg: one GeoPackage with every layer (default); geojson/parquet: one file per "
         "layer; csv/xlsx: attribute tables, formula-safe",
     )
     _add_tables(p)

@@ -1,8 +1,9 @@
 """GIS and spreadsheet exports of the corridor layers.
 
-:func:`export_layers` writes the seven corridor layers -- ``cities``, ``city_boundaries``,
-``provinces``, ``spokes``, ``partners``, ``investments``, ``summary`` -- as one GeoPackage
-(default), one GeoJSON or GeoParquet file per layer, or attribute tables as CSV / xlsx.
+:func:`export_layers` writes the layers of a :class:`~g60map.Corridor` -- ``cities``,
+``city_boundaries``, ``provinces``, ``districts`` (when the corridor has them), ``spokes``,
+``partners``, ``investments``, ``flows``, ``summary`` -- as one GeoPackage (default), one
+GeoJSON or GeoParquet file per layer, or attribute tables as CSV / xlsx.
 
 Every file is WGS-84 (EPSG:4326) and UTF-8, columns keep the order of the public API,
 and each file is written atomically (temporary file in the target folder, then
@@ -75,6 +76,7 @@ LAYERS: tuple[str, ...] = (
     "spokes",
     "partners",
     "investments",
+    "flows",
     "summary",
 )
 
@@ -98,6 +100,7 @@ _EMPTY_GEOMETRY_TYPE = {
     "partners": "Point",
     "investments": "Point",
     "spokes": "LineString",
+    "flows": "LineString",
     "city_boundaries": "MultiPolygon",
     "provinces": "MultiPolygon",
     "districts": "MultiPolygon",
@@ -120,6 +123,9 @@ _DESCRIPTIONS = {
     "partners": "Partners joined to the corridor cities (location_precision 'city' = "
     "placed at the city seat).",
     "investments": "Investments joined to the corridor cities; amounts in CNY and USD.",
+    "flows": "Geodesic lines from each investment's origin (origin_city or origin_lon/"
+    "origin_lat) to the investment, with its amount in CNY; empty when the investments "
+    "give no origin.",
     "summary": "Per-city summary: geodesic distance/bearing from Songjiang, equal-area "
     "area, partners, investments (CNY and USD), partners per 1000 km2.",
 }

@@ -49,15 +49,19 @@ def _same_vertices(a, b):
 # ---------------------------------------------------------------------------- gpkg
 
 
-def test_gpkg_has_seven_wgs84_layers(gpkg):
+def test_gpkg_has_every_layer_in_wgs84(gpkg):
     listed = pyogrio.list_layers(gpkg)
     assert [name for name, _ in listed] == list(LAYERS)
+    corridor = load_corridor()
     for name in LAYERS:
         info = pyogrio.read_info(gpkg, layer=name)
         assert pyproj.CRS(info["crs"]).equals(WGS84), name
         assert info["encoding"] == "UTF-8"
         gdf = gpd.read_file(gpkg, layer=name)
-        assert gdf.crs.equals(WGS84) and len(gdf) > 0, name
+        assert gdf.crs.equals(WGS84), name
+        assert len(gdf) == len(corridor.layers()[name]), name
+        assert len(gdf) > 0 or name == "flows", name
+    assert dict(listed)["flows"] == "LineString"  # the article's investment has no origin
     assert len(gpd.read_file(gpkg, layer="spokes")) == 8
     assert len(gpd.read_file(gpkg, layer="summary")) == 9
 

@@ -247,6 +247,16 @@ def test_member_classes_follow_partner_counts(synthetic_partner_points):
     assert by_code["310101"]["cls"] == -2  # not a member
 
 
+def test_user_columns_keep_their_names_unless_standard():
+    frame = joined(gpd.GeoDataFrame(
+        {"name": ["A"], "city_code": ["330100"], "description": ["d"], "role_hub": ["x"],
+         "legend": ["y"]},
+        geometry=[shapely.Point(120.16, 30.29)], crs=settings.WGS84,
+    ))
+    cols = corridor_map(frame, lang="zh", basemap="none").payload["partners"]["cols"]
+    assert cols == ["城市", "说明", "role_hub", "legend", "定位精度"]
+
+
 def test_count_classes_are_contiguous_and_cover_the_maximum():
     for top in (1, 2, 6, 11, 99, 2000, 50_000, 10**6):
         classes = count_classes(top)

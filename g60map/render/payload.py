@@ -173,13 +173,22 @@ _INVEST_HIDDEN = frozenset({
 })
 
 
+#: Standard columns whose popup heading is a label in the map's language; any other
+#: column is headed by its name as written (even one spelled like a label key).
+_LABELLED_COLUMNS = frozenset({
+    "name", "name_zh", "kind", "website", "address", "description", "source",
+    "location_precision", "location_basis", "investor", "project", "amount", "date",
+})
+
+
 def _columns(frame: gpd.GeoDataFrame, hidden: frozenset[str], t: dict[str, str]) -> tuple[
     list[str], list[str]
 ]:
     geom = frame.geometry.name
     cols = [c for c in frame.columns if c != geom and str(c) not in hidden]
     cap = int(settings.POPUP_CELL_CHARS)
-    return cols, [_clip(t.get(str(c), str(c)), cap) for c in cols]
+    heads = [t[c] if c in _LABELLED_COLUMNS else str(c) for c in cols]
+    return cols, [_clip(h, cap) for h in heads]
 
 
 def _clip(text: str, limit: int) -> str:
