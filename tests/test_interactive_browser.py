@@ -23,7 +23,7 @@ from tests._browser import (
     requires_browser,
     screenshot_stats,
 )
-from tests.test_interactive import PAYLOADS, write_payload_tables
+from tests.test_interactive import PAYLOADS, corridor_map, joined, write_payload_tables
 
 pytestmark = [pytest.mark.browser, requires_browser]
 
@@ -46,18 +46,17 @@ def offline_map(tmp_path_factory):
 def payload_map(tmp_path_factory):
     folder = tmp_path_factory.mktemp("payload")
     partners, investments = write_payload_tables(folder)
-    m = build_map(g60map.load_partners(partners), g60map.load_investments(investments),
-                  lang="zh", basemap="none", title=PAYLOADS[1])
+    m = corridor_map(partners, investments, lang="zh", basemap="none", title=PAYLOADS[1])
     return save_map(m, folder / "map.html", self_contained=True)
 
 
 @pytest.fixture(scope="module")
 def two_maps(tmp_path_factory, synthetic_partner_points):
     folder = tmp_path_factory.mktemp("two")
-    points = build_map(synthetic_partner_points(150), lang="en", basemap="none",
-                       detail_limit=10, point_limit=1000)
-    grid = build_map(synthetic_partner_points(120, seed=7), lang="zh", basemap="none",
-                     detail_limit=10, point_limit=100)
+    points = corridor_map(joined(synthetic_partner_points(150)), lang="en", basemap="none",
+                          detail_limit=10, point_limit=1000)
+    grid = corridor_map(joined(synthetic_partner_points(120, seed=7)), lang="zh", basemap="none",
+                        detail_limit=10, point_limit=100)
     assert points.payload["partners"]["mode"] == "points"
     assert grid.payload["partners"]["mode"] == "grid"
     page = (
