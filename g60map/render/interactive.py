@@ -91,7 +91,7 @@ Lang = Literal["en", "zh"]
 INVESTMENT_MAX_RADIUS_PX: float = 28.0
 
 _MIN_RADIUS_PX = 3.0
-_PAYLOAD_VERSION = 1
+_PAYLOAD_VERSION = 2
 _PREFIX_RE = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 
 
@@ -220,7 +220,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "amount_both": "In CNY and USD",
         "date": "Date",
         "outside": "Outside the corridor",
-        "search": "Search partners and cities",
+        "search": "Search cities, partners, investments",
+        "at_seat": "Located at the city seat (the data give no address)",
         "no_match": "No match",
         "fullscreen": "Full screen",
         "exit_fullscreen": "Exit full screen",
@@ -284,7 +285,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "amount_both": "人民币与美元",
         "date": "日期",
         "outside": "位于走廊之外",
-        "search": "搜索合作伙伴和城市",
+        "search": "搜索城市、合作伙伴、投资",
+        "at_seat": "位于城市驻地（数据未给出地址）",
         "no_match": "无匹配结果",
         "fullscreen": "全屏",
         "exit_fullscreen": "退出全屏",
@@ -506,6 +508,13 @@ def _table_rows(frame: pd.DataFrame, cols: list[str]) -> list[list[str]]:
     return rows
 
 
+def _at_seat(frame: pd.DataFrame) -> np.ndarray:
+    """Rows placed at their city's seat (``location_precision`` "city"), as booleans."""
+    if "location_precision" not in frame:
+        return np.zeros(len(frame), dtype=bool)
+    return (frame["location_precision"].map(_cell_text) == "city").to_numpy(dtype=bool)
+
+
 def _partners_payload(
     partners: gpd.GeoDataFrame, lang: Lang, t: dict[str, str], scale: int,
     detail_limit: int, point_limit: int,
@@ -517,6 +526,10 @@ def _partners_payload(
     if n <= point_limit:
         titles = _local_name(partners, lang, "name", "name_zh").map(
             lambda s: _clip(s, int(settings.POPUP_CELL_CHARS)))
+        alt = _local_name(partners, "en" if lang == "zh" else "zh", "name", "name_zh").map(
+            lambda s: _clip(s, int(settings.POPUP_CELL_CHARS)))
+        alt = alt.where(alt != titles, "")
+        at_seat = _at_seat(partners)
     if n <= detail_limit:
         cols, labels = _columns(partners, _PARTNER_HIDDEN, t)
         rows = _table_rows(partners, cols)
@@ -531,17 +544,23 @@ def _partners_payload(
         records = []
         for i in range(n):
             cells = [city.iat[i], *rows[i]]
-            records.append([int(xy[i, 0]), int(xy[i, 1]), titles.iat[i], cells, int(outside[i])])
+            records.append([int(xy[i, 0]), int(xy[i, 1]), titles.iat[i], cells, int(outside[i]),
+                            alt.iat[i], int(at_seat[i])])
         return {"mode": "detail", "n": n, "cols": labels, "rows": records}
     if n <= point_limit:
         order = np.lexsort((xy[:, 0], xy[:, 1]))
         names = titles.to_numpy(dtype=object)[order]
-        return {
+        out = {
             "mode": "points",
             "n": n,
             "xy": encode_path(xy[order]),
             "names": [str(s)[:80] for s in names],
         }
+        if (alt != "").any():
+            out["alt"] = [str(s)[:80] for s in alt.to_numpy(dtype=object)[order]]
+        if at_seat.any():
+            out["seat"] = encode_ints(np.diff(np.flatnonzero(at_seat[order]), prepend=0))
+        return out
     cell = int(round(settings.PARTNER_GRID_DEG * scale))
     gx = np.floor_divide(xy[:, 0], cell)
     gy = np.floor_divide(xy[:, 1], cell)
@@ -584,6 +603,7 @@ def _investments_payload(
     cols, labels = _columns(investments, _INVEST_HIDDEN, t)
     rows = _table_rows(investments, cols)
     xy = _xy(investments, scale)
+    at_seat = _at_seat(investments)
     title_col = "project" if "project" in investments else cols[0] if cols else None
     amount = investments["amount"].map(_cell_text) if "amount" in investments else None
     currency = investments["currency"].map(_cell_text) if "currency" in investments else None
@@ -601,7 +621,7 @@ def _investments_payload(
         title = _clip(title, int(settings.POPUP_CELL_CHARS))
         records.append([
             int(xy[i, 0]), int(xy[i, 1]), round(radius(cny[i]), 2), title, both,
-            [raw, both, *rows[i]],
+            [raw, both, *rows[i]], int(at_seat[i]),
         ])
     order = sorted(range(n), key=lambda i: (-records[i][2], i))  # small circles on top
     sizes = []
@@ -787,6 +807,11 @@ def _payload(
 # ----------------------------------------------------------------------------- folium side
 
 
+#: The page script, in load order: the core (payload, codec, layers, ``G60Map.draw``), then
+#: the controls and the layout that ``draw`` calls.
+_SCRIPTS = ("g60map.js", "g60map-controls.js", "g60map-layout.js")
+
+
 @functools.cache
 def _own_asset(name: str) -> str:
     return resources.files("g60map.render").joinpath(name).read_text(encoding="utf-8")
@@ -861,7 +886,7 @@ class _CorridorLayers(MacroElement):
     @staticmethod
     def js() -> str:
         """Return the drawing script (defines ``window.G60Map`` once per page)."""
-        return escape_script(_own_asset("g60map.js"))
+        return escape_script("\n".join(_own_asset(name) for name in _SCRIPTS))
 
 
 _MAP_TEMPLATE = """
