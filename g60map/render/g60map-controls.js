@@ -122,7 +122,10 @@
           if (!input.value) { b.classList.remove("g60m-search-open"); }
         };
         var pick = function (item) {
-          list.textContent = ""; found = []; input.value = item.label; input.blur();
+          list.textContent = ""; found = [];
+          /* on a phone the box folds away again, off the result */
+          input.value = box.classList.contains("g60m-phone") ? "" : item.label;
+          input.blur();
           item.go();
         };
         var mark = function (i) {

@@ -258,17 +258,6 @@
         clearPopup(c, popup);
       }
     });
-    /* A city clicked with the mouse takes the focus (Chromium focuses SVG paths that have
-       focus listeners, as Leaflet's tooltips add); when its popup closes, the focus goes
-       back to the map, so that no focus ring is left on the city. Keyboard users keep
-       theirs on the map and the controls. */
-    map.on("popupclose", function () {
-      var a = document.activeElement;
-      if (a && a !== c.box && c.box.contains(a) && !(a.closest &&
-          a.closest(".leaflet-control-container"))) {
-        c.box.focus({ preventScroll: true });
-      }
-    });
     map.on("resize", function () { arrange(c); });
   }
 

@@ -15,9 +15,11 @@
  *   lang         "en" | "zh"
  *   scale        int      coordinates are integers in 1/scale degree
  *   t            {key: text}   every label of the page, in lang
- *   title        text     subtitle: text ("" for none)
+ *   title        text
+ *   subtitle     text ("" for none)
  *   tiles        null | {url, attribution (HTML of the tile provider), subdomains, maxZoom}
- *   minZoom      int      maxZoom: int
+ *   minZoom      int
+ *   maxZoom      int
  *   style        {name: CSS colour}   hub, member, other, other_fill, province, spoke,
  *                         trunk, investment, background, zero
  *   bounds       [[south, west], [north, east]]   degrees: the view the map opens on
@@ -256,6 +258,17 @@
       className: "g60m-popup" };
   }
 
+  /* Leaflet opens a tooltip when its layer's element takes the focus; an SVG path is never
+     in the tab order, but Chromium lets a click focus an SVG element that listens for focus:
+     the path would take the focus from the map (leaving a focus ring on it, and the map
+     deaf to Escape and the arrow keys). Without those listeners the map keeps the focus. */
+  function keepMapFocus(layer) {
+    layer.on("add", function () {
+      var e = layer.getElement && layer.getElement();
+      if (e) { root.L.DomEvent.off(e, "focus blur"); }
+    });
+  }
+
   /* A layer's tooltip stays closed while its popup is open (the popup says more). */
   function quietTooltip(layer, owner) {
     owner = owner || layer;
@@ -316,6 +329,7 @@
       poly.g60code = city.code;
       poly.bindTooltip(function () { return textNode(city.name); },
         { sticky: true, className: "g60m-tip" });
+      keepMapFocus(poly);
       poly.bindPopup(function () { return cityCard(c.t, city); }, popupOptions(320));
       quietTooltip(poly);
       poly.on("mouseover", function () { highlight(c, poly); });
@@ -351,6 +365,7 @@
         color: c.S.spoke, weight: 2.5, opacity: 0.85, pane: "g60mLines"
       });
       line.bindTooltip(function () { return textNode(s.tip); }, { sticky: true });
+      keepMapFocus(line);
       layer.addLayer(line);
     });
     return layer;
@@ -369,6 +384,7 @@
       if (trunk.note) { el("div", null, trunk.note, b); }
       return b;
     }, { sticky: true });
+    keepMapFocus(line);
     layer.addLayer(line);
     return layer;
   }
@@ -384,6 +400,7 @@
         fillOpacity: 1, pane: "g60mSeats"
       });
       dot.bindTooltip(function () { return textNode(city.name); }, { direction: "top" });
+      keepMapFocus(dot);
       quietTooltip(dot, poly);
       dot.on("click", function () { poly.openPopup(at); });
       dot.on("mouseover", function () { highlight(c, poly); });
@@ -483,6 +500,7 @@
       });
       circle.bindTooltip(function () { return textNode(r[4] ? r[3] + ": " + r[4] : r[3]); },
         { sticky: true });
+      keepMapFocus(circle);
       circle.bindPopup(function () {
         var b = card(r[3], r[4]);
         table(I.cols, r[5], b);
