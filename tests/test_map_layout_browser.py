@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pytest
 
+from g60map.cli import main
 from g60map.render.interactive import build_map, map_iframe, save_map
 from tests._browser import open_page, requires_browser
 
@@ -21,8 +22,8 @@ NOTEBOOK = (980, 760)  # a notebook page; the map is its 600 px high output fram
 
 #: Every visible control, every label, and each popup opened in turn, measured in the
 #: map's pixels; the test's own geometry, independent of g60map-layout.js.
-LAYOUT_JS = """() => {
-  const api = G60Map.instances[0], map = api.map, box = map.getContainer();
+LAYOUT_JS = """(index) => {
+  const api = G60Map.instances[index], map = api.map, box = map.getContainer();
   const W = box.clientWidth, H = box.clientHeight, o = box.getBoundingClientRect();
   const rect = (e) => { const r = e.getBoundingClientRect();
     return {x1: r.left - o.left, y1: r.top - o.top, x2: r.right - o.left, y2: r.bottom - o.top}; };
@@ -101,8 +102,8 @@ def _cut(a, b) -> bool:
             and min(a["y2"], b["y2"]) - max(a["y1"], b["y1"]) > 0.5)
 
 
-def _check_layout(frame, expect_height=None) -> dict:
-    res = frame.evaluate(LAYOUT_JS)
+def _check_layout(frame, expect_height=None, index=0, popups=72) -> dict:
+    res = frame.evaluate(LAYOUT_JS, index)
     if expect_height:
         assert res["H"] == expect_height
     controls = res["controls"]
@@ -127,8 +128,8 @@ def _check_layout(frame, expect_height=None) -> dict:
     for i, a in enumerate(res["labels"]):
         for b in res["labels"][i + 1:]:
             assert not _cut(a, b), (a, b)
-    # every popup: 56 cities, 9 seats, 6 partners, 1 investment
-    assert res["popups"] == 72 and res["bad"] == [], res["bad"][:5]
+    # every popup: 56 cities, 9 seats, 6 partners, 1 investment (by default)
+    assert res["popups"] == popups and res["bad"] == [], res["bad"][:5]
     return res
 
 
@@ -152,4 +153,53 @@ def test_no_control_over_content_in_a_notebook_frame(pages, lang):
         frame.wait_for_function("() => window.G60Map && G60Map.instances.length === 1")
         res.settle(100)
         _check_layout(frame, expect_height=600)
+        assert res.page_errors == [] and res.unexpected_console_errors == []
+
+
+def test_no_control_over_content_in_the_report_maps(tmp_path):
+    """The report's two 460 px maps: partners in Chinese, investments in English."""
+    assert main(["-q", "report", "--out", str(tmp_path)]) == 0
+    report = next(tmp_path.glob("*.html"))
+    with open_page(report, viewport=(1000, 600), settle_ms=0) as res:
+        res.page.emulate_media(reduced_motion="reduce")
+        res.page.wait_for_function("() => window.G60Map && G60Map.instances.length === 2")
+        res.settle(100)
+        for index, popups in ((0, 56 + 9 + 6), (1, 56 + 9 + 1)):
+            res.page.evaluate("(i) => G60Map.instances[i].map.getContainer().scrollIntoView()",
+                              index)
+            _check_layout(res.page, expect_height=460, index=index, popups=popups)
+        assert res.page_errors == [] and res.unexpected_console_errors == []
+
+
+STATE_JS = """() => ({
+  legend: !document.querySelector('.g60m-legend-body').hidden,
+  list: document.querySelector('.leaflet-control-layers')
+    .classList.contains('leaflet-control-layers-expanded'),
+  phone: document.querySelector('.g60m').classList.contains('g60m-phone')})"""
+
+
+def test_layout_follows_a_resize_and_the_readers_choice(pages):
+    with open_page(pages["en"], viewport=(1280, 800), settle_ms=0) as res:
+        page = res.page
+        page.emulate_media(reduced_motion="reduce")
+        page.wait_for_function("() => window.G60Map && G60Map.instances.length === 1")
+        assert page.evaluate(STATE_JS) == {"legend": True, "list": True, "phone": False}
+        page.set_viewport_size({"width": 390, "height": 844})
+        res.settle(300)
+        assert page.evaluate(STATE_JS) == {"legend": False, "list": False, "phone": True}
+        page.set_viewport_size({"width": 1366, "height": 650})
+        res.settle(300)
+        assert page.evaluate(STATE_JS) == {"legend": True, "list": False, "phone": False}
+        # the reader folds the legend: it stays folded, and the layer list has room
+        page.click(".g60m-legend-toggle")
+        assert page.evaluate(STATE_JS) == {"legend": False, "list": True, "phone": False}
+        page.set_viewport_size({"width": 1280, "height": 800})
+        res.settle(300)
+        assert page.evaluate(STATE_JS) == {"legend": False, "list": True, "phone": False}
+        layout = page.evaluate(LAYOUT_JS, 0)
+        controls = layout["controls"]
+        for i, a in enumerate(controls):
+            for b in controls[i + 1:]:
+                assert not _cut(a, b), (a, b)
+        assert layout["bad"] == []
         assert res.page_errors == [] and res.unexpected_console_errors == []

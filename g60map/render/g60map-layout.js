@@ -12,7 +12,7 @@
   /* Pixels kept between content and a control or the map's edge. */
   var GAP = 8;
   /* Pixels kept between the opening view's bounds and a control or the map's edge. */
-  var INSET = 20;
+  var INSET = 30;
   /* Below these widths (px): the phone layout; the layer list and legend start folded. */
   var PHONE = 600, NARROW = 760;
 
@@ -42,44 +42,55 @@
 
   /* ------------------------------------------------------------------ controls */
 
-  /* The title between the top left and top right controls; the legend open when it fits
-     between the top right controls and the scale (or as the reader chose), never taller
-     than that room. */
+  function height(c, e) { var r = rect(c, e); return r.y2 - r.y1; }
+
+  /* The heights of the layer list, open and folded (measured once: its rows do not
+     depend on the map's size). */
+  function measureLayerList(c) {
+    G.controls.addLayerList(c, c.overlays, false);
+    c.listOpen = height(c, c.layerList.getContainer());
+    G.controls.addLayerList(c, c.overlays, true);
+    c.listFolded = height(c, c.layerList.getContainer());
+  }
+
+  /* The right column, from the top: the layer list, then, above the scale, the legend.
+     The legend opens when it fits there under the folded list (or as the reader chose);
+     the list stays open when it fits above the legend as that leaves it; the legend is
+     never taller than the room left. Then the title, between the top left and top right
+     controls. */
   function arrange(c) {
     var box = c.box, W = box.clientWidth, H = box.clientHeight;
     box.classList.toggle("g60m-phone", W < PHONE);
     box.classList.toggle("g60m-narrow", W < NARROW);
     box.classList.toggle("g60m-compact", W < 1100 || H < 520);
-    var side = 0;
-    controlBoxes(c).forEach(function (b) {
-      if (b.el === c.title.getContainer() || b.y1 > 60) { return; }
-      side = Math.max(side, b.x2 < W / 2 ? b.x2 : W - b.x1);
-    });
-    c.title.getContainer().style.maxWidth = Math.max(120, W - 2 * (side + GAP)) + "px";
 
-    var lg = c.legend, shown = !lg.body.hidden;
+    var lg = c.legend, shown = !lg.body.hidden, list = c.layerList.getContainer();
+    lg.show(false);
+    var folded = height(c, lg.el);
     lg.body.style.maxHeight = "";
     lg.show(true);
-    var r = rect(c, lg.el), whole = r.y2 - r.y1, ceiling = GAP;
+    var r = rect(c, lg.el), whole = r.y2 - r.y1, top = rect(c, list).y1, others = GAP;
     controlBoxes(c).forEach(function (b) {
-      if (b.el !== lg.el && b.y2 < r.y2 && b.x2 > r.x1 - GAP && b.x1 < r.x2 + GAP) {
-        ceiling = Math.max(ceiling, b.y2 + GAP);
+      if (b.el !== lg.el && b.el !== list && b.y2 < r.y2 && b.x2 > r.x1 - GAP &&
+          b.x1 < r.x2 + GAP) {
+        others = Math.max(others, b.y2 + GAP);
       }
     });
-    var room = r.y2 - ceiling, on = lg.chosen ? shown : W >= NARROW && whole <= room;
-    lg.body.style.maxHeight = Math.max(60, room - (whole - lg.body.offsetHeight)) + "px";
+    var room = function (listOpen) {
+      return r.y2 - Math.max(others, top + (listOpen ? c.listOpen : c.listFolded) + GAP);
+    };
+    var on = lg.chosen ? shown : W >= NARROW && whole <= room(false);
+    var open = W >= NARROW && (on ? whole : folded) <= room(true);
+    if (open === c.layerList.g60collapsed) { G.controls.addLayerList(c, c.overlays, !open); }
+    lg.body.style.maxHeight = Math.max(60, room(open) - (whole - lg.body.offsetHeight)) + "px";
     lg.show(on);
-  }
 
-  /* The layer list stays open only when it and the open legend fit one above the other. */
-  function foldLayerList(c) {
-    var box = c.box, W = box.clientWidth, list = c.layerList.getContainer();
-    c.legend.body.style.maxHeight = "";
-    c.legend.show(true);
-    var lg = rect(c, c.legend.el), top = rect(c, list);
-    if (W < NARROW || top.y2 + GAP > lg.y1) {
-      G.controls.addLayerList(c, c.overlays, true);
-    }
+    var title = c.title.getContainer(), side = 0;
+    controlBoxes(c).forEach(function (b) {
+      if (b.el === title || b.y1 > 60) { return; }
+      side = Math.max(side, b.x2 < W / 2 ? b.x2 : W - b.x1);
+    });
+    title.style.maxWidth = Math.max(120, W - 2 * (side + GAP)) + "px";
   }
 
   /* ------------------------------------------------------------------ the view */
@@ -240,7 +251,7 @@
     var map = c.map;
     c.arrange = function () { arrange(c); };
     c.fitOptions = function (bounds, maxZoom) { return fitOptions(c, bounds, maxZoom); };
-    foldLayerList(c);
+    measureLayerList(c);
     arrange(c);
     var bounds = c.L.latLngBounds(c.d.bounds), opts = fitOptions(c, bounds);
     opts.animate = false;
