@@ -237,3 +237,33 @@ def test_phone_search_folds_into_a_button(pages):
         assert not page.is_visible(".g60m-search input")  # folded, off the popup
         assert page.is_visible(".g60m-search-btn")
         _clean(res)
+
+
+def test_search_finds_clustered_points_by_either_name(tmp_path):
+    import geopandas as gpd
+
+    frame = gpd.GeoDataFrame(
+        {"name": ["Alpha Co", "Beta Co", "Gamma Co"], "name_zh": ["甲公司", "", "丙公司"],
+         "location_precision": ["point", "city", "point"]},
+        geometry=gpd.points_from_xy([121.0, 120.0, 119.0], [31.0, 30.5, 30.0]),
+        crs=settings.WGS84)
+    m = build_map(frame, lang="en", basemap="none", detail_limit=1)
+    assert m.payload["partners"]["mode"] == "points"
+    ctx, res = _open(save_map(m, tmp_path / "points.html", self_contained=True))
+    try:
+        page = res.page
+        assert _results(page, "丙") == [["Gamma Co", "Partners"]]
+        page.press(".g60m-search input", "Enter")
+        page.wait_for_function("() => document.querySelector('.leaflet-popup-content')")
+        res.settle(300)
+        assert page.evaluate(POPUP_JS).startswith("Gamma Co")
+        assert "Located at the city seat" not in page.evaluate(POPUP_JS)
+        assert _results(page, "beta")[0][0] == "Beta Co"
+        page.press(".g60m-search input", "Enter")
+        res.settle(300)
+        text = page.evaluate(POPUP_JS)
+        assert text.startswith("Beta Co") and "Located at the city seat" in text
+        assert _zoom(page) <= 10
+        _clean(res)
+    finally:
+        ctx.__exit__(None, None, None)

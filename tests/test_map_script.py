@@ -7,6 +7,7 @@ import json
 import re
 from importlib import resources
 
+import numpy as np
 import pytest
 
 from g60map.render import codec
@@ -74,3 +75,39 @@ def test_script_guards_the_pinned_leaflet_version():
 
 def test_script_alphabet_is_the_codec_alphabet():
     assert json.loads(_js_constant("ALPHABET")) == codec.ALPHABET
+
+
+def test_partners_carry_the_other_name_and_the_seat_flag(default_map):
+    import g60map
+
+    partners = g60map.load_partners()
+    rows = default_map.payload["partners"]["rows"]
+    assert [r[5] for r in rows] == partners["name_zh"].tolist()
+    assert [r[6] for r in rows] == (partners["location_precision"] == "city").astype(int).tolist()
+    zh = build_map(lang="zh", basemap="none").payload["partners"]["rows"]
+    assert [r[2] for r in zh] == partners["name_zh"].where(partners["name_zh"] != "",
+                                                           partners["name"]).tolist()
+    assert [r[5] for r in zh] == partners["name"].where(partners["name_zh"] != "", "").tolist()
+    inv = default_map.payload["investments"]["rows"]
+    assert [r[6] for r in inv] == [1]
+
+
+def test_points_mode_lists_other_names_and_seat_points():
+    import geopandas as gpd
+
+    from g60map import settings
+
+    frame = gpd.GeoDataFrame(
+        {"name": ["A", "B", "C", "D"], "name_zh": ["甲", "", "丙", "丁"],
+         "location_precision": ["point", "city", "point", "city"]},
+        geometry=gpd.points_from_xy([121.0, 120.0, 119.0, 118.0], [31.0, 30.5, 30.0, 29.5]),
+        crs=settings.WGS84)
+    p = build_map(frame, lang="en", basemap="none", detail_limit=1).payload["partners"]
+    assert p["mode"] == "points"
+    xy = codec.decode_path(p["xy"])
+    by_x = {round(x / 10**settings.COORD_DECIMALS, 3): i for i, (x, _) in enumerate(xy)}
+    order = [by_x[lon] for lon in (121.0, 120.0, 119.0, 118.0)]  # A, B, C, D in the page
+    assert [p["names"][i] for i in order] == ["A", "B", "C", "D"]
+    assert [p["alt"][i] for i in order] == ["甲", "", "丙", "丁"]
+    seat = set(np.cumsum(codec.decode_ints(p["seat"])).tolist())
+    assert seat == {order[1], order[3]}
