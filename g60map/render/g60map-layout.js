@@ -108,6 +108,13 @@
       if (b.x2 > W / 2) { o.push([1, W - b.x1 + INSET]); }
       return o;
     });
+    /* (a page with many more controls: the smallest padding for each, no search) */
+    var combos = choices.reduce(function (n, o) { return n * Math.max(o.length, 1); }, 1);
+    if (combos > 4096) {
+      choices = choices.map(function (o) {
+        return o.slice().sort(function (a, b) { return a[1] - b[1]; }).slice(0, 1);
+      });
+    }
     var best = null;
     var walk = function (i, pad) {
       if (i < choices.length) {
