@@ -237,13 +237,36 @@ def _cmd_render(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
+    from ._atomic import write_bytes
     from .render.report import REPORT_FILENAME, report_html, save_report
 
     corridor = _corridor(args)
+    if args.format == "docx":
+        from .render.office import report_docx
+
+        with _step(args, "building the Word report"):
+            data = report_docx(corridor, lang=args.lang, title=args.title)
+        with _step(args, "writing the Word report"):
+            path = write_bytes(Path(args.out) / f"{Path(REPORT_FILENAME).stem}.docx", data)
+        print(path)
+        return EXIT_OK
     with _step(args, "building the report"):
         page = report_html(corridor)
     with _step(args, "writing the report"):
         path = save_report(page, Path(args.out) / REPORT_FILENAME)
+    print(path)
+    return EXIT_OK
+
+
+def _cmd_slides(args: argparse.Namespace) -> int:
+    from ._atomic import write_bytes
+    from .render.office import SLIDES_FILENAME, slides_pptx
+
+    corridor = _corridor(args)
+    with _step(args, "building the slides"):
+        data = slides_pptx(corridor, lang=args.lang, title=args.title)
+    with _step(args, "writing the slides"):
+        path = write_bytes(Path(args.out) / SLIDES_FILENAME, data)
     print(path)
     return EXIT_OK
 
@@ -312,6 +335,11 @@ def _add_tables(p: argparse.ArgumentParser, lang: bool = False) -> None:
     _add_datum(p)
     _add_sheet(p)
     _add_problems(p)
+
+
+def _add_title(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--title", metavar="TEXT",
+                   help="title (default: the corridor's name in the chosen language)")
 
 
 def _add_datum(p: argparse.ArgumentParser) -> None:
@@ -415,10 +443,20 @@ def build_parser() -> argparse.ArgumentParser:
     _add_tables(p, lang=True)
     p.set_defaults(func=_cmd_render)
 
-    p = sub.add_parser("report", help="write the self-contained HTML report")
+    p = sub.add_parser("report", help="write the report: one offline HTML page, or Word")
     _add_out(p)
-    _add_tables(p)
+    p.add_argument("--format", choices=["html", "docx"], default="html",
+                   help="html: one self-contained page (default); docx: a Word document "
+                   "with the same content as editable headings, tables and pictures")
+    _add_title(p)
+    _add_tables(p, lang=True)
     p.set_defaults(func=_cmd_report)
+
+    p = sub.add_parser("slides", help="write PowerPoint slides (16:9) of the corridor")
+    _add_out(p)
+    _add_title(p)
+    _add_tables(p, lang=True)
+    p.set_defaults(func=_cmd_slides)
 
     p = sub.add_parser(
         "count-partners",
