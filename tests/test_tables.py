@@ -503,3 +503,14 @@ def test_points_get_the_district_that_contains_them():
     assert partners[["city_code", "district_code", "district_zh"]].values.tolist() == \
         [["330400", "330402", "南湖区"]]
     assert partners["location_precision"].tolist() == ["point"]
+
+
+def test_city_cells_naming_a_county_level_city_or_a_municipality():
+    df = pd.DataFrame({"name": list("abcd"), "city": ["松江", "昆山", "南京", "北京"]})
+    partners = load_partners(df, outside="keep")
+    assert partners["city_code"].tolist() == ["310117", "320500", "320100", ""]
+    assert partners["district_code"].tolist() == ["310117", "320583", "", ""]
+    assert partners["province_code"].tolist() == ["310000", "320000", "320000", "110000"]
+    assert partners["location_precision"].tolist() == ["city", "district", "city", "province"]
+    assert partners["in_corridor"].tolist() == [True, True, False, False]
+    assert (partners["lon"].iat[0], partners["lat"].iat[0]) == SONGJIANG_SEAT
