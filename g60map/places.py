@@ -145,7 +145,7 @@ def _districts_by_name() -> dict[str, tuple[str, ...]]:
     return {name: tuple(group) for name, group in districts.groupby("name_zh")["code"]}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def place_of(code: str) -> Place:
     """Return the :class:`Place` of a GB/T 2260 code of the national table.
 
