@@ -21,7 +21,7 @@ from ._version import __version__
 from .boundaries import load_boundaries
 from .datum import bd09_to_gcj02, gcj02_to_bd09, gcj02_to_wgs84, to_wgs84, wgs84_to_gcj02
 from .io import load_cities
-from .tables import check_table, load_investments, load_partners
+from .tables import G60Note, check_table, load_investments, load_partners
 
 # Analysis, export and rendering are imported on first use, so that the command line and
 # a plain ``import g60map`` don't pay for matplotlib or folium until they draw something.
@@ -85,6 +85,7 @@ __all__ = [
     "G60Error",
     "G60InputError",
     "G60Warning",
+    "G60Note",
     "MissingDependencyError",
     "UnknownCityError",
     "Corridor",

@@ -177,15 +177,16 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     errors, notes = check_table(args.file, args.kind, datum=args.datum, sheet=args.sheet)
     if target:
         write_problems(target, errors, notes)
-    if notes:
-        text = format_problems(
-            notes,
-            limit=settings.MAX_NOTES_SHOWN,
-            title=f"{len(notes):,} note(s): columns read under a standard name, rows outside "
-            "the corridor (kept with in_corridor=False)",
-            hint=_problems_hint(args, len(notes)),
-        )
-        print(f"note: {text}", file=sys.stderr)
+    columns = [n for n in notes if n.kind == "column read as"]
+    outside = [n for n in notes if n.kind != "column read as"]
+    for group, title in (
+        (columns, f"{len(columns):,} column(s) read under a standard name"),
+        (outside, f"{len(outside):,} row(s) outside the corridor (kept with in_corridor=False)"),
+    ):
+        if group:
+            text = format_problems(group, limit=settings.MAX_NOTES_SHOWN, title=title,
+                                   hint=_problems_hint(args, len(group)))
+            print(f"note: {text}", file=sys.stderr)
     if errors:
         text = format_problems(
             errors,
