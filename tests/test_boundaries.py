@@ -66,6 +66,7 @@ def test_songjiang_is_shifted_half_a_kilometre_from_raw_gcj02(full_cities):
     assert 400 <= d.min() and d.max() <= 700
 
 
+@pytest.mark.slow
 def test_simplified_is_a_coverage_close_to_full(cities, full_cities):
     assert shapely.coverage_is_valid(cities.geometry.values)
     n_simple = shapely.get_num_coordinates(cities.geometry.values).sum()
