@@ -33,6 +33,7 @@ _LAZY: dict[str, str] = {
         ".corridor",
     ),
     **dict.fromkeys(["corridor_layers", "export_layers", "write_table"], ".export"),
+    **dict.fromkeys(["Corridor", "load_corridor"], ".model"),
     **dict.fromkeys(
         ["build_map", "map_fragment", "map_html", "map_iframe", "save_map"],
         ".render.interactive",
@@ -52,6 +53,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         summary_table,
     )
     from .export import corridor_layers, export_layers, write_table
+    from .model import Corridor, load_corridor
     from .render.interactive import build_map, map_fragment, map_html, map_iframe, save_map
     from .render.report import build_report
     from .render.static import render_static, save_static
@@ -82,6 +84,8 @@ __all__ = [
     "G60Warning",
     "MissingDependencyError",
     "UnknownCityError",
+    "Corridor",
+    "load_corridor",
     "load_cities",
     "load_boundaries",
     "load_partners",

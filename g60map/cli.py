@@ -133,10 +133,18 @@ def _tables(args: argparse.Namespace) -> dict[str, Any]:
 
     with _recording_problems(args):
         with _step(args, f"loading partners ({args.partners or 'packaged'})"):
-            partners = load_partners(args.partners, datum=args.datum)
+            partners = load_partners(args.partners, datum=args.datum,
+                                     sheet=_sheet(args, "partners"))
         with _step(args, f"loading investments ({args.investments or 'packaged'})"):
-            investments = load_investments(args.investments, datum=args.datum)
+            investments = load_investments(args.investments, datum=args.datum,
+                                           sheet=_sheet(args, "investments"))
     return {"partners": partners, "investments": investments}
+
+
+def _sheet(args: argparse.Namespace, table: str) -> str | None:
+    """``--sheet`` for a table given as an .xlsx file (the packaged tables are CSV)."""
+    path = getattr(args, table)
+    return args.sheet if path and str(path).lower().endswith((".xlsx", ".xlsm")) else None
 
 
 def _cmd_info(args: argparse.Namespace) -> int:
@@ -154,14 +162,15 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     from .validate import write_problems
 
     target = _problems_target(args)
-    errors, notes = check_table(args.file, args.kind, datum=args.datum)
+    errors, notes = check_table(args.file, args.kind, datum=args.datum, sheet=args.sheet)
     if target:
         write_problems(target, errors, notes)
     if notes:
         text = format_problems(
             notes,
             limit=settings.MAX_NOTES_SHOWN,
-            title=f"{len(notes):,} row(s) outside the corridor (kept with in_corridor=False)",
+            title=f"{len(notes):,} note(s): columns read under a standard name, rows outside "
+            "the corridor (kept with in_corridor=False)",
             hint=_problems_hint(args, len(notes)),
         )
         print(f"note: {text}", file=sys.stderr)
@@ -281,6 +290,7 @@ def _add_tables(p: argparse.ArgumentParser, lang: bool = False) -> None:
     if lang:
         p.add_argument("--lang", choices=["en", "zh"], default="en", help="label language")
     _add_datum(p)
+    _add_sheet(p)
     _add_problems(p)
 
 
@@ -293,6 +303,11 @@ def _add_datum(p: argparse.ArgumentParser) -> None:
         "(copied from AMap/Gaode or Tencent) or bd09 (Baidu); a 'datum' column overrides "
         "it per row",
     )
+
+
+def _add_sheet(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--sheet", metavar="NAME",
+                   help="sheet of the .xlsx workbooks to read (default: the first)")
 
 
 def _add_problems(p: argparse.ArgumentParser) -> None:
@@ -351,6 +366,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="CSV, xlsx or GeoParquet file")
     p.add_argument("--kind", choices=["partners", "investments"], default="partners")
     _add_datum(p)
+    _add_sheet(p)
     _add_problems(p)
     p.set_defaults(func=_cmd_validate)
 
