@@ -60,7 +60,7 @@ def test_build_gb18030_partners_then_failed_build_keeps_previous_map(tmp_path, w
     before = target.read_bytes()
     assert "阿里云" in before.decode("utf-8")
 
-    bad = write_csv("name,city\nA,宿州\n,Hefei\n", name="bad.csv")
+    bad = write_csv("name,city\nA,Atlantis\n,Hefei\n", name="bad.csv")
     assert main(["build", "--out", str(out), "--partners", bad, "--basemap", "none"]) == 1
     err = capsys.readouterr().err
     assert f"{bad}:2:city" in err and f"{bad}:3:name" in err and "Traceback" not in err
