@@ -21,9 +21,12 @@ import traceback
 import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._errors import G60Error, G60InputError, escape_control, format_problems
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    from .model import Corridor
 
 __all__ = ["main", "build_parser"]
 
@@ -127,18 +130,27 @@ def _step(args: argparse.Namespace, label: str) -> Iterator[None]:
     print(f"g60map: {label} done ({time.perf_counter() - start:.1f} s)", file=sys.stderr)
 
 
-def _tables(args: argparse.Namespace) -> dict[str, Any]:
-    """Load the partners and investments named on the command line (packaged ones if not)."""
+def _corridor(args: argparse.Namespace) -> Corridor:
+    """Build the one corridor of a command from the tables named on the command line.
+
+    With no table, the partners and investment of the source article; with one, only
+    that one (see :func:`g60map.load_corridor`). Tables named on the command line are
+    loaded here (with ``--sheet`` for a workbook), each in a step of its own.
+    """
+    from .model import load_corridor
     from .tables import load_investments, load_partners
 
+    loaded: dict[str, Any] = {}
     with _recording_problems(args):
-        with _step(args, f"loading partners ({args.partners or 'packaged'})"):
-            partners = load_partners(args.partners, datum=args.datum,
-                                     sheet=_sheet(args, "partners"))
-        with _step(args, f"loading investments ({args.investments or 'packaged'})"):
-            investments = load_investments(args.investments, datum=args.datum,
-                                           sheet=_sheet(args, "investments"))
-    return {"partners": partners, "investments": investments}
+        for kind, loader in (("partners", load_partners), ("investments", load_investments)):
+            path = getattr(args, kind)
+            if path:
+                with _step(args, f"loading {kind} ({path})"):
+                    loaded[kind] = loader(path, datum=args.datum, sheet=_sheet(args, kind))
+        what = ", ".join(loaded) if loaded else "the source article's tables"
+        with _step(args, f"loading the corridor ({what})"):
+            return load_corridor(loaded.get("partners"), loaded.get("investments"),
+                                 datum=args.datum)
 
 
 def _sheet(args: argparse.Namespace, table: str) -> str | None:
@@ -187,13 +199,15 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
+    from . import settings
     from .render.interactive import build_map, save_map
 
-    tables = _tables(args)
+    corridor = _corridor(args)
     with _step(args, "building the map"):
-        m = build_map(**tables, lang=args.lang, basemap=args.basemap)
+        m = build_map(corridor, lang=args.lang, basemap=args.basemap)
     with _step(args, "writing the map"):
-        path = save_map(m, Path(args.out) / "g60_corridor.html", self_contained=args.self_contained)
+        path = save_map(m, Path(args.out) / settings.MAP_FILENAME,
+                        self_contained=args.self_contained)
     print(path)
     return EXIT_OK
 
@@ -201,9 +215,9 @@ def _cmd_build(args: argparse.Namespace) -> int:
 def _cmd_export(args: argparse.Namespace) -> int:
     from .export import export_layers
 
-    tables = _tables(args)
+    corridor = _corridor(args)
     with _step(args, f"exporting layers ({args.format})"):
-        paths = export_layers(args.out, args.format, **tables)
+        paths = export_layers(corridor, args.out, fmt=args.format)
     for path in paths:
         print(path)
     return EXIT_OK
@@ -212,22 +226,24 @@ def _cmd_export(args: argparse.Namespace) -> int:
 def _cmd_render(args: argparse.Namespace) -> int:
     from .render.static import STATIC_FILENAME, render_static, save_static
 
-    tables = _tables(args)
+    corridor = _corridor(args)
     with _step(args, "drawing the static map"):
-        fig, _ = render_static(**tables, lang=args.lang)
+        fig, _ = render_static(corridor, lang=args.lang)
     out = Path(args.out) / f"{STATIC_FILENAME}.{args.format}"
     with _step(args, f"writing {args.format.upper()}"):
-        path = save_static(fig, out, format=args.format, dpi=args.dpi)
+        path = save_static(fig, out, fmt=args.format, dpi=args.dpi)
     print(path)
     return EXIT_OK
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from .render.report import build_report
+    from .render.report import REPORT_FILENAME, report_html, save_report
 
-    tables = _tables(args)
+    corridor = _corridor(args)
     with _step(args, "building the report"):
-        path = build_report(args.out, **tables)
+        page = report_html(corridor)
+    with _step(args, "writing the report"):
+        path = save_report(page, Path(args.out) / REPORT_FILENAME)
     print(path)
     return EXIT_OK
 
@@ -285,7 +301,11 @@ def _add_out(p: argparse.ArgumentParser) -> None:
 
 
 def _add_tables(p: argparse.ArgumentParser, lang: bool = False) -> None:
-    p.add_argument("--partners", metavar="FILE", help="partners table (CSV/xlsx/GeoParquet)")
+    p.add_argument(
+        "--partners", metavar="FILE",
+        help="partners table (CSV/xlsx/GeoParquet); with neither table, the source article's "
+        "partners and investment are drawn, with one, only that one",
+    )
     p.add_argument("--investments", metavar="FILE", help="investments table (CSV/xlsx)")
     if lang:
         p.add_argument("--lang", choices=["en", "zh"], default="en", help="label language")
@@ -333,7 +353,7 @@ def _add_common(p: argparse.ArgumentParser, default: Any) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """Return the ``g60map`` argument parser (one sub-command per task)."""
-    from . import __version__
+    from ._version import __version__
 
     parser = argparse.ArgumentParser(
         prog="g60map",
@@ -381,7 +401,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--format",
         choices=["gpkg", "geojson", "parquet", "csv", "xlsx"],
         default="gpkg",
-        help="gpkg: one GeoPackage with 7 layers (default); geojson/parquet: one file per "
+        help="gpkg: one GeoPackage with every layer (default); geojson/parquet: one file per "
         "layer; csv/xlsx: attribute tables, formula-safe",
     )
     _add_tables(p)

@@ -40,7 +40,15 @@ from .corridor import corridor_overview, corridor_spokes, corridor_summary, g60_
 from .flows import investment_flows
 from .io import load_cities
 
-__all__ = ["ARTICLE_FILE", "Corridor", "InputFile", "TableInput", "load_corridor", "resolve_tables"]
+__all__ = [
+    "ARTICLE_FILE",
+    "Corridor",
+    "InputFile",
+    "TableInput",
+    "as_corridor",
+    "load_corridor",
+    "resolve_tables",
+]
 
 #: The source article the packaged partners and investment come from.
 ARTICLE_FILE = "tencent-g60-article.txt"
@@ -394,3 +402,38 @@ def load_corridor(
         inputs=tuple(inputs),
         resolution=resolution,
     )
+
+
+def as_corridor(corridor: Corridor | None) -> Corridor:
+    """Return ``corridor``, or :func:`load_corridor` with no tables when it is None.
+
+    What every output (:func:`g60map.build_map`, :func:`g60map.render_static`,
+    :func:`g60map.report_html`, :func:`g60map.export_layers`) does with its first argument.
+
+    Parameters
+    ----------
+    corridor : Corridor or None
+
+    Returns
+    -------
+    Corridor
+
+    Raises
+    ------
+    TypeError
+        If ``corridor`` is something else (tables are loaded with
+        ``g60map.load_corridor(partners, investments)`` first).
+
+    Examples
+    --------
+    >>> as_corridor(None).packaged == frozenset({"partners", "investments"})
+    True
+    """
+    if corridor is None:
+        return load_corridor()
+    if not isinstance(corridor, Corridor):
+        raise TypeError(
+            f"expected a Corridor, got {type(corridor).__name__}: build one from your tables "
+            "with g60map.load_corridor(partners, investments)"
+        )
+    return corridor

@@ -12,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import warnings
-from collections.abc import Iterable
 from typing import Literal
 
 import geopandas as gpd
@@ -20,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from . import settings
-from ._errors import G60InputError, Problem, format_problems
+from ._errors import G60InputError, G60Warning, Problem, format_problems
 from .boundaries import load_admin_units
 from .datasets import get_path
 from .io import frame_label, frame_to_text, read_input
@@ -53,24 +52,6 @@ _TRAILING = ["in_corridor", "location_precision", "location_basis", "lon", "lat"
 
 
 Source = str | os.PathLike[str] | pd.DataFrame
-
-
-class G60Warning(UserWarning):
-    """Something in the input worth knowing that does not stop the work.
-
-    Parameters
-    ----------
-    message : str
-    problems : iterable of Problem, optional
-        The rows concerned, all of them (the message lists only the first few).
-    title : str, optional
-        The message's first line, saying what the rows have in common.
-    """
-
-    def __init__(self, message: str, problems: Iterable[Problem] = (), title: str = ""):
-        super().__init__(message)
-        self.problems: list[Problem] = list(problems)
-        self.title = title
 
 
 class G60Note(G60Warning):

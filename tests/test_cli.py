@@ -71,7 +71,7 @@ def test_build_gb18030_partners_then_failed_build_keeps_previous_map(tmp_path, w
 def test_progress_on_stderr_and_quiet(tmp_path, capsys):
     assert main(["export", "--out", str(tmp_path), "--format", "geojson"]) == 0
     captured = capsys.readouterr()
-    assert "g60map: loading partners (packaged) done" in captured.err
+    assert "g60map: loading the corridor (the source article's tables) done" in captured.err
     assert "g60map:" not in captured.out  # stdout carries only the paths
     assert all(line.endswith(".geojson") for line in captured.out.split())
     assert main(["-q", "export", "--out", str(tmp_path), "--format", "geojson"]) == 0

@@ -18,21 +18,21 @@ import pytest
 import shapely
 
 import g60map
-from g60map import settings
+from g60map import load_corridor, settings
 from g60map.cli import main
 from g60map.datum import shift_gdf
-from g60map.render import codec
-from g60map.render import interactive as im
+from g60map.render import codec, interactive
+from g60map.render.basemaps import BASEMAPS
 from g60map.render.codec import Topology, decode_ints, encode_ints, encode_topology
 from g60map.render.interactive import (
-    BASEMAPS,
     build_map,
     map_fragment,
     map_html,
     map_iframe,
     save_map,
-    script_json,
 )
+from g60map.render.page import own_asset
+from g60map.render.payload import INVESTMENT_MAX_RADIUS_PX, script_json
 from g60map.render.symbology import count_classes
 
 PAYLOADS = (
@@ -90,6 +90,16 @@ def write_payload_tables(folder: Path) -> tuple[Path, Path]:
                              "amount": str(10 ** (6 + i)), "currency": ("CNY", "USD")[i % 2],
                              "date": f"2021-01-0{i + 1}"})
     return partners, investments
+
+
+def joined(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """``frame`` with the columns of a joined table, so load_corridor takes it as it is."""
+    return frame.assign(in_corridor=True, location_precision="point")
+
+
+def corridor_map(partners=None, investments=None, **kwargs) -> folium.Map:
+    """``build_map`` of a corridor with these tables (None: none; both None: the article's)."""
+    return build_map(load_corridor(partners, investments), **kwargs)
 
 
 # ----------------------------------------------------------------------------- encoding
@@ -172,11 +182,11 @@ def test_script_json_cannot_end_a_script():
 
 
 def test_own_script_has_no_template_literals_or_inner_html():
-    js = im._own_asset("g60map.js")
+    js = own_asset("g60map.js")
     assert "`" not in js  # no ${...} substitution anywhere
     assert "innerHTML" not in js and "insertAdjacentHTML" not in js
     assert "eval(" not in js and "new Function" not in js
-    css = im._own_asset("g60map.css")
+    css = own_asset("g60map.css")
     selectors = [s.strip() for block in re.findall(r"([^{}]+)\{", css) for s in block.split(",")]
     selectors = [s for s in selectors if not s.startswith("/*")]
     assert selectors and all(s.startswith(".g60m") for s in selectors)
@@ -205,7 +215,7 @@ def test_default_map_layers(default_map):
     assert "km" in d["spokes"][0]["tip"] and "°" in d["spokes"][0]["tip"]
     invest = d["investments"]
     assert invest["n"] == 1
-    assert invest["rows"][0][2] == pytest.approx(im.INVESTMENT_MAX_RADIUS_PX)
+    assert invest["rows"][0][2] == pytest.approx(INVESTMENT_MAX_RADIUS_PX)
     assert "CNY 15 bn" in invest["rows"][0][4] and "2.1 bn" in invest["rows"][0][4]
     # size legend: area proportional (r ~ sqrt(value))
     s0, s1 = invest["sizes"][:2]
@@ -218,15 +228,15 @@ def test_default_map_layers(default_map):
 
 def test_member_classes_follow_partner_counts(synthetic_partner_points):
     partners = synthetic_partner_points(0)
-    assert build_map(partners, basemap="none").payload["partners"]["mode"] == "none"
+    assert corridor_map(joined(partners), basemap="none").payload["partners"]["mode"] == "none"
     counts = {"310117": 40, "330400": 7, "340100": 1}
     rows = [(code, i) for code, k in counts.items() for i in range(k)]
     cities = g60map.load_cities().set_index("code")
-    frame = gpd.GeoDataFrame(
+    frame = joined(gpd.GeoDataFrame(
         {"name": [f"P{i}" for _, i in rows], "city_code": [c for c, _ in rows]},
         geometry=[cities.geometry[c] for c, _ in rows], crs=settings.WGS84,
-    )
-    d = build_map(frame, basemap="none").payload
+    ))
+    d = corridor_map(frame, basemap="none").payload
     by_code = {c["code"]: c for c in d["cities"]}
     labels = [c["label"] for c in d["classes"]]
     for code, k in counts.items():
@@ -235,6 +245,16 @@ def test_member_classes_follow_partner_counts(synthetic_partner_points):
         assert int(lo) <= k <= int(hi or lo)
     assert by_code["330100"]["cls"] == -1  # member without partners
     assert by_code["310101"]["cls"] == -2  # not a member
+
+
+def test_user_columns_keep_their_names_unless_standard():
+    frame = joined(gpd.GeoDataFrame(
+        {"name": ["A"], "city_code": ["330100"], "description": ["d"], "role_hub": ["x"],
+         "legend": ["y"]},
+        geometry=[shapely.Point(120.16, 30.29)], crs=settings.WGS84,
+    ))
+    cols = corridor_map(frame, lang="zh", basemap="none").payload["partners"]["cols"]
+    assert cols == ["城市", "说明", "role_hub", "legend", "定位精度"]
 
 
 def test_count_classes_are_contiguous_and_cover_the_maximum():
@@ -295,8 +315,10 @@ def test_bad_arguments_are_refused():
         build_map(lang="fr")
     with pytest.raises(ValueError, match="prefix"):
         build_map(prefix="a-b")
-    with pytest.raises(TypeError, match="GeoDataFrame"):
-        build_map(partners=[1, 2])
+    with pytest.raises(TypeError, match="load_corridor"):
+        build_map([1, 2])
+    with pytest.raises(ValueError, match="tables"):
+        build_map(basemap="none", tables=["roads"])
     with pytest.raises(ValueError, match="CSS length"):
         map_iframe(build_map(basemap="none"), height="1px;background:url(x)")
 
@@ -308,7 +330,7 @@ def test_payload_strings_never_reach_the_page_as_markup(tmp_path):
     partners, investments = write_payload_tables(tmp_path)
     p = g60map.load_partners(partners)
     i = g60map.load_investments(investments)
-    m = build_map(p, i, lang="zh", basemap="none", title=PAYLOADS[1])
+    m = corridor_map(p, i, lang="zh", basemap="none", title=PAYLOADS[1])
     page = map_html(m, self_contained=True)
     for payload in PAYLOADS[:2]:
         assert payload not in page
@@ -331,27 +353,28 @@ def test_payload_strings_never_reach_the_page_as_markup(tmp_path):
 
 
 def test_partner_modes_bound_the_page(synthetic_partner_points):
-    small = synthetic_partner_points(30)
-    d = build_map(small, basemap="none", detail_limit=10, point_limit=20).payload["partners"]
+    small = joined(synthetic_partner_points(30))
+    d = corridor_map(small, basemap="none", detail_limit=10, point_limit=20).payload["partners"]
     assert d["mode"] == "grid" and d["n"] == 30
     cells = decode_ints(d["cells"]).reshape(-1, 4)
     assert cells[:, 2].sum() == 30
-    d = build_map(small, basemap="none", detail_limit=10, point_limit=100).payload["partners"]
+    d = corridor_map(small, basemap="none", detail_limit=10, point_limit=100).payload["partners"]
     assert d["mode"] == "points" and len(d["names"]) == 30
     xy = codec.decode_path(d["xy"])
     assert len(xy) == 30
     expected = np.sort(np.rint(shapely.get_coordinates(small.geometry.values) * 1e5), axis=0)
     assert (np.sort(xy, axis=0) == expected).all()
-    d = build_map(small, basemap="none").payload["partners"]
+    d = corridor_map(small, basemap="none").payload["partners"]
     assert d["mode"] == "detail" and len(d["rows"]) == 30
 
 
 def test_many_partners_stay_under_five_megabytes(tmp_path, synthetic_partner_points):
     n = settings.PARTNER_POINT_LIMIT * 4
-    big = build_map(synthetic_partner_points(n), basemap="none")
+    big = corridor_map(joined(synthetic_partner_points(n)), basemap="none")
     assert big.payload["partners"]["mode"] == "grid"
     size = save_map(big, tmp_path / "big.html", self_contained=True).stat().st_size
-    points = build_map(synthetic_partner_points(settings.PARTNER_POINT_LIMIT), basemap="none")
+    limit = settings.PARTNER_POINT_LIMIT
+    points = corridor_map(joined(synthetic_partner_points(limit)), basemap="none")
     assert points.payload["partners"]["mode"] == "points"
     size_points = save_map(points, tmp_path / "pts.html", self_contained=True).stat().st_size
     assert size < 5 * MB and size_points < 5 * MB
@@ -417,7 +440,7 @@ def test_save_map_is_atomic(tmp_path, monkeypatch, none_map):
     def boom(*args, **kwargs):
         raise RuntimeError("render failed")
 
-    monkeypatch.setattr(im, "render_html", boom)
+    monkeypatch.setattr(interactive, "render_html", boom)
     with pytest.raises(RuntimeError):
         save_map(none_map, target)
     assert target.read_bytes() == before
@@ -473,7 +496,8 @@ def test_long_texts_are_cut_in_popups_and_kept_whole_in_exports(tmp_path):
                         "x" * 900])
     partners = g60map.load_partners(path)
     assert partners["description"].str.len().min() > 10_000
-    m = build_map(partners, partners.iloc[0:0], basemap="none")
+    corridor = load_corridor(partners)
+    m = build_map(corridor, basemap="none")
     page = map_html(m)
     assert len(page.encode("utf-8")) < 3 * MB
     d = m.payload["partners"]
@@ -487,6 +511,6 @@ def test_long_texts_are_cut_in_popups_and_kept_whole_in_exports(tmp_path):
         assert any(c.endswith("…") for c in cells)
     assert d["rows"][7][3][d["cols"].index("Description")].startswith("7 描述描述")
     # the export keeps every character
-    (gj,) = g60map.export_layers(tmp_path, "geojson", partners=partners, layers=["partners"])
+    (gj,) = g60map.export_layers(corridor, tmp_path, fmt="geojson", layers=["partners"])
     props = [f["properties"] for f in json.loads(gj.read_text(encoding="utf-8"))["features"]]
     assert sorted(len(p["description"]) for p in props)[0] > 10_000
