@@ -46,6 +46,7 @@ _LAZY: dict[str, str] = {
         ".render.interactive",
     ),
     **dict.fromkeys(["report_html", "save_report"], ".render.report"),
+    **dict.fromkeys(["report_docx", "slides_pptx"], ".render.office"),
     **dict.fromkeys(["render_static", "save_static"], ".render.static"),
 }
 
@@ -63,6 +64,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .export import export_layers, write_table
     from .model import Corridor, load_corridor
     from .render.interactive import build_map, map_fragment, map_html, map_iframe, save_map
+    from .render.office import report_docx, slides_pptx
     from .render.report import report_html, save_report
     from .render.static import render_static, save_static
 
@@ -110,6 +112,8 @@ __all__ = [
     "hub_rings",
     "export_layers",
     "write_table",
+    "report_docx",
+    "slides_pptx",
     "render_static",
     "save_static",
     "report_html",
