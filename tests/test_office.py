@@ -126,3 +126,22 @@ def test_word_report_of_a_corridor(dated, lang):
     inputs = [t for t in d.tables if t.rows[0].cells[0].text in ("Input", "输入")][0]
     names = [r.cells[1].text for r in inputs.rows[1:]]
     assert "投资.csv" in names
+
+
+def test_cli_slides_and_word_report(tmp_path, capsys):
+    from g60map.cli import main
+
+    inv = tmp_path / "inv.csv"
+    inv.write_text(INVESTMENTS, encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["slides", "--out", str(out), "--investments", str(inv), "--lang", "zh",
+                 "--title", "{{7*7}} 报告"]) == 0
+    pptx_path = out / "g60_corridor.pptx"
+    assert capsys.readouterr().out.strip() == str(pptx_path)
+    prs = pptx.Presentation(str(pptx_path))
+    assert prs.slides[0].shapes[0].text_frame.text == "{{7*7}} 报告"
+    assert main(["report", "--format", "docx", "--out", str(out), "-q"]) == 0
+    d = docx.Document(str(out / "g60_corridor_report.docx"))
+    assert d.paragraphs[0].text.startswith("G60 Science and Technology Innovation Corridor")
+    assert sorted(p.name for p in out.iterdir()) == ["g60_corridor.pptx",
+                                                     "g60_corridor_report.docx"]

@@ -32,8 +32,12 @@ from .content import Content, ContentTable, content_tables, report_content
 from .text import Lang
 
 __all__ = [
+    "SLIDES_FILENAME",
     "Picture", "docx_bytes", "normalise_zip", "pptx_bytes", "report_docx", "slides_pptx",
 ]
+
+#: File name of ``g60map slides``.
+SLIDES_FILENAME = "g60_corridor.pptx"
 
 #: Latin and East Asian fonts named in the files (the viewer substitutes what it has).
 LATIN_FONT = "Calibri"
