@@ -182,9 +182,12 @@ def draw_badges(
     renderer = ax.figure.canvas.get_renderer()
     pt_per_px = 72.0 / ax.figure.dpi
     items = []
+    widths: dict[str, float] = {}
     for row in groups.itertuples(index=False):
         label = badge_text(row.n)
-        width = renderer.get_text_width_height_descent(label, font, ismath=False)[0]
+        if label not in widths:
+            widths[label] = renderer.get_text_width_height_descent(label, font, ismath=False)[0]
+        width = widths[label]
         diameter = max(BADGE_PT, width * pt_per_px + 5.0)
         name = row.name_en or row.code or f"place {row.x:.0f}, {row.y:.0f}"
         items.append(Badge(row.x, row.y, diameter / 2.0, row.area,

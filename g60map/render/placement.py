@@ -148,8 +148,13 @@ class Obstacles:
         if len(circles):
             d = shapely.distance(segs[:, None], shapely.points(circles[:, :2])[None, :])
             cost += np.clip(r + circles[:, 2] - d, 0, None).sum(axis=1)
+        ends = segments.reshape(-1, 2)
         for line, hw, _ in self._lines:
-            cost += np.clip(r + hw - shapely.distance(line, segs), 0, None)
+            near = _near(line, ends, r + hw).reshape(-1, 2).any(axis=1)
+            near |= _crosses_box(line, segments)
+            if near.any():
+                d = shapely.distance(line, segs[near])
+                cost[near] += np.clip(r + hw - d, 0, None)
         return cost
 
     def circle_cost(self, xy: np.ndarray, r: float) -> np.ndarray:
@@ -168,14 +173,28 @@ class Obstacles:
         if len(circles):
             d = np.hypot(px - circles[:, 0], py - circles[:, 1])
             cost += np.clip(r + circles[:, 2] - d, 0, None).sum(axis=1)
-        if self._lines:
-            points = shapely.points(xy)
-            for line, hw, for_badges in self._lines:
-                if not for_badges:
-                    continue
-                d = shapely.distance(line, points)
-                cost += np.clip(r + hw - d, 0, None)
+        for line, hw, for_badges in self._lines:
+            if not for_badges:
+                continue
+            near = _near(line, xy, r + hw)
+            if near.any():
+                d = shapely.distance(line, shapely.points(xy[near]))
+                cost[near] += np.clip(r + hw - d, 0, None)
         return cost
+
+
+def _near(line: Any, xy: np.ndarray, reach: float) -> np.ndarray:
+    """Points of ``xy`` within ``reach`` of the line's bounding box (the others are far)."""
+    x0, y0, x1, y1 = line.bounds
+    return ((xy[:, 0] >= x0 - reach) & (xy[:, 0] <= x1 + reach)
+            & (xy[:, 1] >= y0 - reach) & (xy[:, 1] <= y1 + reach))
+
+
+def _crosses_box(line: Any, segments: np.ndarray) -> np.ndarray:
+    """Segments whose bounding box meets the line's (a segment may span a small line)."""
+    x0, y0, x1, y1 = line.bounds
+    lo, hi = segments.min(axis=1), segments.max(axis=1)
+    return (lo[:, 0] <= x1) & (hi[:, 0] >= x0) & (lo[:, 1] <= y1) & (hi[:, 1] >= y0)
 
 
 # ---------------------------------------------------------------------------------------
