@@ -1,7 +1,8 @@
 """Files of the static figures: PNG, PDF with embedded TrueType fonts, SVG with outlines or text.
 
 * PDF: fonts embedded as TrueType subsets (``pdf.fonttype`` 42, no Type 3 fonts, which
-  print shops often reject); the text stays text (searchable, selectable).
+  print shops often reject; CFF-flavoured fonts such as Noto Sans CJK are converted to
+  TrueType outlines on the way); the text stays text (searchable, selectable).
 * SVG: text as glyph outlines by default (opens the same everywhere, no font needed), or
   with ``svg_text=True`` as real ``<text>`` elements, editable in Inkscape or Illustrator,
   whose ``font-family`` names a stack of CJK-capable fonts (:data:`SVG_FONT_STACK`) and
@@ -137,6 +138,78 @@ def _text_for_svg(fig: Figure) -> Iterator[dict[str, tuple[float, str]]]:
             text.set_gid(gid)
 
 
+def _quadratic(font: Any) -> None:
+    """Turn an OpenType font with CFF outlines (``OTTO``) into a TrueType one, in place.
+
+    matplotlib embeds a Type 42 subset as it finds it; a subset of Noto Sans CJK (CFF
+    outlines) would land in a ``FontFile2`` stream, which must hold TrueType outlines.
+    The cubic curves are converted to quadratic ones (to 1/1000 em), glyph order and
+    metrics kept, as fontTools' ``otf2ttf`` recipe does.
+    """
+    from fontTools.pens.cu2quPen import Cu2QuPen
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib import newTable
+
+    order = font.getGlyphOrder()
+    glyph_set = font.getGlyphSet()
+    upem = font["head"].unitsPerEm
+    glyphs = {}
+    for name in order:
+        pen = TTGlyphPen(glyph_set)
+        glyph_set[name].draw(Cu2QuPen(pen, upem / 1000, reverse_direction=True))
+        glyphs[name] = pen.glyph()
+    font["loca"] = newTable("loca")
+    font["glyf"] = glyf = newTable("glyf")
+    glyf.glyphOrder = order
+    glyf.glyphs = glyphs
+    for glyph in glyphs.values():
+        glyph.recalcBounds(glyf)
+    del font["CFF "]
+    for table in ("VORG", "CFF2"):
+        if table in font:
+            del font[table]
+    glyf.compile(font)
+    hmtx = font["hmtx"]
+    for name, glyph in glyf.glyphs.items():
+        if hasattr(glyph, "xMin"):
+            hmtx[name] = (hmtx[name][0], glyph.xMin)
+    font["maxp"] = maxp = newTable("maxp")
+    maxp.tableVersion = 0x00010000
+    for field in ("maxZones",):
+        setattr(maxp, field, 1)
+    for field in ("maxTwilightPoints", "maxStorage", "maxFunctionDefs", "maxInstructionDefs",
+                  "maxStackElements", "maxSizeOfInstructions", "maxComponentElements"):
+        setattr(maxp, field, 0)
+    maxp.numGlyphs = len(order)
+    maxp.recalc(font)
+    post = font["post"]
+    post.formatType = 3.0  # no glyph names: the PDF maps glyphs by index
+    post.extraNames, post.mapping = [], {}
+    font.sfntVersion = "\x00\x01\x00\x00"
+
+
+@contextlib.contextmanager
+def _truetype_subsets() -> Iterator[None]:
+    """While a PDF is written, embed every font subset with TrueType outlines."""
+    from matplotlib.backends import _backend_pdf_ps as pdfps
+
+    original = getattr(pdfps, "font_as_file", None)
+    if original is None:  # pragma: no cover - another matplotlib: embed as it does
+        yield
+        return
+
+    def font_as_file(font: Any) -> Any:
+        if "CFF " in font:
+            _quadratic(font)
+        return original(font)
+
+    pdfps.font_as_file = font_as_file
+    try:
+        yield
+    finally:
+        pdfps.font_as_file = original
+
+
 _FAMILY = re.compile(r"font-family: ([^;\"]+)")
 
 
@@ -204,7 +277,8 @@ def figure_bytes(
     as_text = svg_text and name == "svg"
     rc = {**_SAVE_RC, "svg.fonttype": "none"} if as_text else _SAVE_RC
     halos_cm = _text_for_svg(fig) if as_text else contextlib.nullcontext({})
-    with matplotlib.rc_context(rc), halos_cm as halos:
+    fonts_cm = _truetype_subsets() if name == "pdf" else contextlib.nullcontext()
+    with matplotlib.rc_context(rc), halos_cm as halos, fonts_cm:
         fig.savefig(buf, format=name, dpi=dpi, metadata=_METADATA[name], facecolor="white")
     data = buf.getvalue()
     if as_text:

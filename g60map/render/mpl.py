@@ -301,8 +301,12 @@ def size_legend(
     font: font_manager.FontProperties,
     lang: Lang,
     anchor: tuple[float, float],
+    loc: str = "upper left",
 ) -> AnchoredOffsetbox:
-    """Add nested circles of the investment scale (sizes in points, as the map's circles)."""
+    """Add nested circles of the investment scale (sizes in points, as the map's circles).
+
+    The box's ``loc`` corner is at ``anchor`` (axes fraction).
+    """
     radii = [math.sqrt(v * pt2_per_cny) / 2.0 for v in values]
     big = radii[0]
     label_x = 2 * big + 10
@@ -324,7 +328,7 @@ def size_legend(
                              fontproperties=sized(font, 7.5), parse_math=False))
     head = TextArea(title, textprops={"fontproperties": sized(font, 8), "parse_math": False})
     box = AnchoredOffsetbox(
-        loc="upper left", child=VPacker(children=[head, area], align="left", pad=0, sep=6),
+        loc=loc, child=VPacker(children=[head, area], align="left", pad=0, sep=6),
         pad=0.55, borderpad=0.0, frameon=True, bbox_to_anchor=anchor,
         bbox_transform=ax.transAxes,
     )
