@@ -9,7 +9,6 @@ import pytest
 from g60map import (
     load_boundaries,
     load_corridor,
-    load_investments,
     load_partners,
     report_html,
     save_report,
@@ -139,7 +138,7 @@ def test_report_opens_offline_with_both_maps_tables_and_figure(report, tmp_path)
     path, _ = report
     n_cities = len(load_boundaries("city"))
     n_spokes = len(corridor_spokes())
-    n_inv = len(load_investments())
+    n_inv = 0  # one table given: no article investments (test_template_injection draws both)
     with open_page(path, viewport=(1280, 900), settle_ms=500) as res:
         page = res.page
         assert res.console_errors == [] and res.page_errors == []
@@ -185,7 +184,7 @@ def test_report_opens_offline_with_both_maps_tables_and_figure(report, tmp_path)
             " return [i.complete, i.naturalWidth, i.naturalHeight]; }"
         )
         assert img == [True, 1500, 1200]
-        assert page.get_by_text("partners payload.csv").count() == 1
+        assert page.locator("table.inputs td", has_text="partners payload.csv").count() == 1
         # every popup and tooltip of both maps opens; the payloads show as text, never run
         overlays = open_all_popups(page, settle_ms=300)
         assert overlays.maps == 2 and overlays.errors == []

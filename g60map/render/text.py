@@ -13,6 +13,8 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
+import pandas as pd
+
 __all__ = [
     "ARTICLE_TITLE",
     "LABELS",
@@ -450,3 +452,49 @@ def sources_line(sources: Sequence[str], lang: Lang, limit: int = 3) -> str:
     if len(seen) > limit:
         shown.append(f"+{len(seen) - limit}")
     return "; ".join(shown)
+
+
+# ----------------------------------------------------------------------------- dates
+
+_DATE_FORMATS = {"year": "%Y", "month": "%Y-%m", "day": "%Y-%m-%d"}
+
+
+def dates_as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return ``frame`` with its date columns written as text at their precision.
+
+    A ``date_precision`` column (``day``, ``month`` or ``year``, from the loaders) says how
+    much of each date is known: ``2022-03`` for "2022年3月", never ``2022-03-01 00:00:00``.
+    Without it, dates are written as days.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy when something changed; datetime columns become text ("" when missing).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"date": pd.to_datetime(["2022-03-01", None]),
+    ...                    "date_precision": ["month", ""]})
+    >>> dates_as_text(df)["date"].tolist()
+    ['2022-03', '']
+    """
+    columns = [c for c in frame.columns if pd.api.types.is_datetime64_any_dtype(frame[c])]
+    if not columns:
+        return frame
+    out = frame.copy()
+    precision = (
+        frame["date_precision"].astype("string").fillna("day")
+        if "date_precision" in frame else pd.Series("day", index=frame.index)
+    )
+    for col in columns:
+        values = frame[col]
+        text = pd.Series("", index=frame.index, dtype=object)
+        for level, fmt in _DATE_FORMATS.items():
+            pick = (precision == level) if level != "day" else ~precision.isin(["month", "year"])
+            text[pick] = values[pick].dt.strftime(fmt)
+        out[col] = text.where(values.notna(), "")
+    return out
