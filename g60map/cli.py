@@ -241,7 +241,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     corridor = _corridor(args)
     with _step(args, "building the report"):
-        page = report_html(corridor)
+        page = report_html(corridor, template=args.template)
     with _step(args, "writing the report"):
         path = save_report(page, Path(args.out) / REPORT_FILENAME)
     print(path)
@@ -418,6 +418,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("report", help="write the self-contained HTML report")
     _add_out(p)
     _add_tables(p)
+    p.add_argument(
+        "--template", metavar="DIR",
+        help="a folder with your own report.css and/or report.html.j2 (jinja2; see the "
+        "README) to brand the report",
+    )
     p.set_defaults(func=_cmd_report)
 
     p = sub.add_parser(

@@ -191,3 +191,79 @@ def test_report_opens_offline_with_both_maps_tables_and_figure(report, tmp_path)
         assert overlays.maps == 2 and overlays.errors == []
         assert PAYLOADS["name"] in overlays.text and PAYLOADS["description"] in overlays.text
         assert res.dialogs == [] and res.page_errors == [] and res.console_errors == []
+
+
+# ---------------------------------------------------------------------------------------
+# templates
+
+
+@pytest.fixture(scope="module")
+def hostile_corridor(tmp_path_factory):
+    """A corridor whose file name and cells are template and HTML payloads."""
+    folder = tmp_path_factory.mktemp("hostile")
+    path = folder / "{{ 7*7 }} {% raw %} <b>x.csv"
+    path.write_text(
+        "name,city,description,source\n"
+        '"{{ 7*7 }}",Hefei,"{% for x in range(3) %}x{% endfor %}","{{ config }} <i>s</i>"\n',
+        encoding="utf-8",
+    )
+    return load_corridor(path)
+
+
+def test_table_text_and_file_names_are_variables_never_template_source(hostile_corridor):
+    page = report_html(hostile_corridor)
+    assert "{{ 7*7 }} {% raw %} &lt;b&gt;x.csv" in page  # the file name, escaped
+    assert "<b>x" not in page and "<i>s</i>" not in page
+    assert "{{ config }} &lt;i&gt;s&lt;/i&gt;" in page  # the source column, as text
+    # the cells reach the map data unrendered
+    assert '"{% for x in range(3) %}x{% endfor %}"' in page and '"{{ 7*7 }}"' in page
+
+
+def test_a_template_folder_brands_the_report(hostile_corridor, tmp_path):
+    (tmp_path / "report.css").write_text(".g60r h1 { color: #c00; }\n", encoding="utf-8")
+    (tmp_path / "report.html.j2").write_text(
+        '{% extends "g60map/report.html.j2" %}\n'
+        "{% block header %}<header class=\"brand\"><h1>ACME: {{ title }}</h1>"
+        "<p>{{ sources | join(' / ') }}</p></header>{% endblock %}\n",
+        encoding="utf-8",
+    )
+    page = report_html(hostile_corridor, template=tmp_path)
+    assert ".g60r h1 { color: #c00; }" in page
+    assert "ul.facts { columns: 2" not in page  # the packaged stylesheet is replaced
+    assert '<header class="brand"><h1>ACME: G60 Science' in page
+    assert "{{ config }} &lt;i&gt;s&lt;/i&gt;" in page  # still escaped in the user's block
+    assert page.count('<table class="summary">') == 1 and 'id="map-partners"' in page
+    css_only = tmp_path / "css"
+    css_only.mkdir()
+    (css_only / "report.css").write_text("body { color: #123; }\n", encoding="utf-8")
+    assert "body { color: #123; }" in report_html(hostile_corridor, template=css_only)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("{% block header %}{{ oops( }}{% endblock %}", "report.html.j2:1: template syntax"),
+        ("{{ no_such_variable }}", "no_such_variable"),
+        ("{{ ''.__class__.__mro__ }}", "not allowed"),
+    ],
+)
+def test_template_errors_are_input_errors(text, message, tmp_path):
+    from g60map import G60InputError
+
+    corridor = load_corridor()
+    (tmp_path / "report.html.j2").write_text(text, encoding="utf-8")
+    with pytest.raises(G60InputError, match=re.escape(message)):
+        report_html(corridor, template=tmp_path)
+    with pytest.raises(G60InputError, match="must be a folder"):
+        report_html(corridor, template=tmp_path / "report.html.j2")
+
+
+def test_cli_report_template(tmp_path, capsys):
+    (tmp_path / "t").mkdir()
+    (tmp_path / "t" / "report.css").write_text("h1 { color: teal; }\n", encoding="utf-8")
+    assert main(["-q", "report", "--out", str(tmp_path / "o"), "--template",
+                 str(tmp_path / "t")]) == 0
+    assert "h1 { color: teal; }" in (tmp_path / "o" / REPORT_FILENAME).read_text("utf-8")
+    assert main(["-q", "report", "--out", str(tmp_path / "o"), "--template",
+                 str(tmp_path / "none")]) == 1
+    assert "must be a folder" in capsys.readouterr().err
