@@ -264,16 +264,10 @@ def format_number(value: Any, decimals: int | None = None, *, missing: str = "")
     >>> format_number(float("nan"), 0, missing="—")
     '—'
     """
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
+    v = _finite(value)
+    if v is None:
         return missing
-    if not math.isfinite(v):
-        return missing
-    if decimals is not None:
-        return f"{v:,.{decimals}f}"
-    text = f"{v:.3g}"
-    return f"{v:,.0f}" if "e" in text else text
+    return _sig(v, 3) if decimals is None else f"{v:,.{decimals}f}"
 
 
 def format_money(
@@ -303,11 +297,8 @@ def format_money(
     >>> format_money(2.5e8, currency=None)
     '250 m'
     """
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        return missing
-    if not math.isfinite(v):
+    v = _finite(value)
+    if v is None:
         return missing
     if lang == "zh":
         unit = {"CNY": "元", "USD": "美元", None: ""}[currency]
@@ -324,7 +315,17 @@ def format_money(
     return f"{sym}{v:,.0f}"
 
 
+def _finite(value: Any) -> float | None:
+    """``value`` as a finite float, or None (missing, not a number, NaN or infinite)."""
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return None
+    return v if math.isfinite(v) else None
+
+
 def _sig(value: float, digits: int) -> str:
+    """``value`` to ``digits`` significant digits, never with an exponent."""
     text = f"{value:.{digits}g}"
     return f"{value:,.0f}" if "e" in text else text
 
