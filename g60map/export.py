@@ -45,16 +45,9 @@ import shapely
 
 from . import settings
 from ._atomic import atomic_path
+from ._reproducible import FIXED_TIMESTAMP, output_timestamp
 from .model import Corridor, as_corridor
-from .spreadsheet import (
-    FIXED_TIMESTAMP,
-    attribute_table,
-    csv_bytes,
-    escape_formulas,
-    timestamp,
-    write_table,
-    xlsx_bytes,
-)
+from .spreadsheet import attribute_table, csv_bytes, escape_formulas, write_table, xlsx_bytes
 
 __all__ = [
     "export_layers",
@@ -295,7 +288,7 @@ def _writing(target: Path) -> Iterator[None]:
 def _write_gpkg(layers: dict[str, gpd.GeoDataFrame], target: Path) -> list[Path]:
     import pyogrio
 
-    with atomic_path(target, suffix=".gpkg") as tmp, _gdal_current_date(timestamp()):
+    with atomic_path(target, suffix=".gpkg") as tmp, _gdal_current_date(output_timestamp()):
         tmp.unlink()  # let GDAL create the database
         for name, gdf in layers.items():
             extra = {"geometry_type": _EMPTY_GEOMETRY_TYPE[name]} if gdf.empty else {}

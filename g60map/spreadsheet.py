@@ -4,7 +4,8 @@ Text that a spreadsheet would read as a formula (starting with ``=``, ``+``, ``-
 ``@``, tab or carriage return) never becomes one: in CSV it is prefixed with a single
 quote (:func:`escape_formulas`; a CSV has no cell types); in xlsx it is kept unchanged in
 a text (string) cell, which a spreadsheet shows as it is and never evaluates. Files are
-reproducible: the xlsx zip entries and document dates carry :func:`timestamp`.
+reproducible: the xlsx zip entries and document dates carry
+:func:`g60map._reproducible.output_timestamp`.
 """
 
 from __future__ import annotations
@@ -22,48 +23,13 @@ import geopandas as gpd
 import pandas as pd
 
 from ._atomic import atomic_path
+from ._reproducible import normalise_zip, output_timestamp
 from .validate import FORMULA_PREFIXES
 
-__all__ = [
-    "FIXED_TIMESTAMP",
-    "attribute_table",
-    "csv_bytes",
-    "escape_formulas",
-    "timestamp",
-    "write_table",
-    "xlsx_bytes",
-]
+__all__ = ["attribute_table", "csv_bytes", "escape_formulas", "write_table", "xlsx_bytes"]
 
-#: Timestamp written into GeoPackage and xlsx files unless ``SOURCE_DATE_EPOCH`` is set
-#: (1980-01-01, the earliest time a zip entry can hold: a marker, not a real date).
-FIXED_TIMESTAMP: _dt.datetime = _dt.datetime(1980, 1, 1, tzinfo=_dt.timezone.utc)
 
 _ILLEGAL_XLSX = re.compile(r"[\000-\010\013\014\016-\037]")
-
-
-def timestamp() -> _dt.datetime:
-    """Return the time written into files: ``SOURCE_DATE_EPOCH`` when set, else the fixed one.
-
-    Returns
-    -------
-    datetime.datetime
-        UTC; :data:`FIXED_TIMESTAMP` unless ``SOURCE_DATE_EPOCH`` (whole seconds since
-        1970, the reproducible-builds convention) is set.
-
-    Raises
-    ------
-    ValueError
-        ``SOURCE_DATE_EPOCH`` is not whole seconds.
-    """
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch:
-        try:
-            return _dt.datetime.fromtimestamp(int(epoch), tz=_dt.timezone.utc)
-        except ValueError:
-            raise ValueError(
-                f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not {epoch!r}"
-            ) from None
-    return FIXED_TIMESTAMP
 
 
 def escape_formulas(df: pd.DataFrame) -> pd.DataFrame:
@@ -127,7 +93,7 @@ def xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
         from ._errors import MissingDependencyError
 
         raise MissingDependencyError("xlsx export needs openpyxl: pip install openpyxl") from exc
-    when = timestamp()
+    when = output_timestamp()
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
     for title, df in sheets.items():
@@ -150,8 +116,6 @@ def xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
     naive = when.astimezone(_dt.timezone.utc).replace(tzinfo=None)
     wb.properties.creator = "g60map"
     wb.properties.created = naive
-    from .render.office import normalise_zip  # the Office zip normaliser, one for all
-
     return normalise_zip(_save_workbook(wb), naive)
 
 

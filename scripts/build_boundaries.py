@@ -28,9 +28,9 @@ GEODATA = Path(__file__).resolve().parents[1] / "geodata"
 
 #: Files shipped: (level, resolution) -> file name.
 FILES = {
-    ("district", "simplified"): "boundaries_district.parquet",
-    ("district", "full"): "boundaries_district_full.parquet",
-    ("city", "simplified"): "boundaries_city.parquet",
+    (level, resolution): f"boundaries_{level}{'_full' if resolution == 'full' else ''}.parquet"
+    for level in ("province", "city", "district")
+    for resolution in ("simplified", "full")
 }
 
 

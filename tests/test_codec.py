@@ -4,18 +4,14 @@ checked against the same file in tests/test_map_script_browser.py)."""
 from __future__ import annotations
 
 import json
-import re
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from g60map.render import codec
-from g60map.render.assets import ASSETS
 
 VECTORS = json.loads((Path(__file__).parent / "data" / "codec_vectors.json").read_text("utf-8"))
-SCRIPT = resources.files("g60map.render").joinpath("g60map.js").read_text(encoding="utf-8")
 
 
 def _ids(cases, field):
@@ -44,32 +40,6 @@ def test_paths_match_the_vectors(case):
     assert codec.encode_path(xy) == case["text"]
     assert codec.encode_paths([xy]) == [case["text"]]
     assert codec.decode_path(case["text"]).tolist() == case["xy"]
-
-
-def _js_constant(name: str) -> str:
-    found = re.findall(rf"\bvar {name} = ([^;]+);", SCRIPT)
-    assert len(found) == 1, name
-    return found[0]
-
-
-def test_script_reads_the_payload_version_python_writes():
-    from g60map.render.interactive import build_map
-
-    written = build_map(basemap="none").payload["v"]
-    assert isinstance(written, int)
-    assert int(_js_constant("PAYLOAD_VERSION")) == written
-    # the format is written down next to the constant
-    head = SCRIPT[: SCRIPT.index("var PAYLOAD_VERSION")]
-    for key in ("arcs", "cities", "labelOrder", "partners", "investments", "footer"):
-        assert re.search(rf"^ \*   {key}\b", head, re.M), key
-
-
-def test_script_guards_the_pinned_leaflet_version():
-    assert json.loads(_js_constant("LEAFLET_VERSION")) == ASSETS["leaflet.js"].version
-
-
-def test_script_alphabet_is_the_codec_alphabet():
-    assert json.loads(_js_constant("ALPHABET")) == codec.ALPHABET
 
 
 def test_encode_paths_keeps_empty_paths_in_place():

@@ -79,13 +79,14 @@ def _assert_clean(res) -> None:
     assert res.dialogs == []
 
 
-def _assert_labels_apart(res) -> list[dict]:
+def _assert_labels_apart(res, in_view: bool = True) -> list[dict]:
     rects = res.page.evaluate(LABEL_RECTS_JS)
     assert len(rects) == 9
     width, height = res.page.viewport_size["width"], res.page.viewport_size["height"]
     for i, a in enumerate(rects):
         assert a["x2"] - a["x1"] > 10 and a["y2"] - a["y1"] > 8, a
-        assert 0 <= a["x1"] and a["x2"] <= width and 0 <= a["y1"] and a["y2"] <= height, a
+        if in_view:
+            assert 0 <= a["x1"] and a["x2"] <= width and 0 <= a["y1"] and a["y2"] <= height, a
         for b in rects[i + 1:]:
             apart = (a["x2"] <= b["x1"] or b["x2"] <= a["x1"] or a["y2"] <= b["y1"]
                      or b["y2"] <= a["y1"])
@@ -175,7 +176,7 @@ def test_payloads_show_as_text_and_run_nothing(payload_map, tmp_path):
         assert hits.count() >= 1 and hits.first.inner_text().startswith("<img")
         page.press(".g60m-search input", "Enter")
         page.wait_for_timeout(800)
-        _assert_labels_apart(res)
+        _assert_labels_apart(res, in_view=False)  # zoomed in on the result's city
         screenshot_stats(page, tmp_path / "payload.png")
         _assert_clean(res)
         assert res.blocked_requests == []

@@ -99,3 +99,21 @@ def test_city_cells_may_be_longer_place_names():
     assert [str(p) for p in problems] == [
         "t.csv:4:city: '上海市闵行区' is in 闵行区 (Minhang, Shanghai, 310112), not a corridor city"
     ]
+
+
+def test_locate_points_uses_full_resolution_near_borders():
+    import shapely
+
+    from g60map import load_boundaries
+
+    full = load_boundaries("city", "full").set_index("code").geometry
+    simple = load_boundaries("city").set_index("code").geometry
+    # Slivers of Songjiang that the simplified boundaries give to a neighbour.
+    sliver = shapely.difference(full["310117"], simple["310117"])
+    parts = [g for g in shapely.get_parts(sliver) if g.area > 1e-8]
+    points = [g.point_on_surface() for g in parts]
+    points = [p for p in points if not shapely.contains(simple["310117"], p)]
+    assert len(points) >= 5
+    lon = np.array([p.x for p in points])
+    lat = np.array([p.y for p in points])
+    assert set(locate_points(lon, lat).tolist()) == {"310117"}

@@ -20,10 +20,15 @@ DRAWN_JS = """() => Array.from(document.querySelectorAll(
 
 
 @pytest.fixture(scope="module")
-def page_html(tmp_path_factory):
-    path = save_map(build_map(basemap="none"), tmp_path_factory.mktemp("script") / "map.html",
-                    self_contained=True)
-    return path.read_text(encoding="utf-8")
+def built(tmp_path_factory):
+    m = build_map(basemap="none")
+    path = save_map(m, tmp_path_factory.mktemp("script") / "map.html", self_contained=True)
+    return m.payload["v"], path.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def page_html(built):
+    return built[1]
 
 
 def _variant(tmp_path: Path, html: str, old: str, new: str) -> Path:
@@ -53,7 +58,8 @@ def test_other_leaflet_release_draws_plain_polygons_alike(page_html, tmp_path):
               return [L.version, Object.getPrototypeOf(p) === L.Polygon.prototype,
                       typeof p._g60project]; }""")
         assert kinds == ["1.9.3", False, "function"]
-    page = _variant(tmp_path, page_html, "G60Map.draw(", 'L.version = "1.9.4"; G60Map.draw(')
+    page = _variant(tmp_path, page_html, "G60Map.draw(map_",
+                    'L.version = "1.9.4"; G60Map.draw(map_')
     warnings = []
     with open_page(page, settle_ms=100) as res:
         res.page.on("console", lambda m: warnings.append(m.text) if m.type == "warning" else None)
@@ -70,12 +76,14 @@ def test_other_leaflet_release_draws_plain_polygons_alike(page_html, tmp_path):
     assert any("1.9.4" in w and "1.9.3" in w for w in warnings), warnings
 
 
-def test_payload_of_another_version_draws_nothing(page_html, tmp_path):
-    page = _variant(tmp_path, page_html, ',"v":1}</script>', ',"v":99}</script>')
+def test_payload_of_another_version_draws_nothing(built, tmp_path):
+    version, page_html = built
+    page = _variant(tmp_path, page_html, f',"v":{version}}}</script>', ',"v":99}</script>')
     with open_page(page, settle_ms=100) as res:
         assert res.page_errors == []
         errors = res.unexpected_console_errors
-        assert len(errors) == 1 and "format 99" in errors[0] and "format 1;" in errors[0]
+        assert len(errors) == 1, errors
+        assert "format 99" in errors[0] and f"format {version};" in errors[0]
         assert res.page.evaluate("() => G60Map.instances.length") == 0
         assert count_selector(res.page, ".leaflet-map-pane path") == 0
         assert count_selector(res.page, ".g60m-legend, .g60m-title, .g60m-label") == 0

@@ -90,7 +90,7 @@ def test_notebook_runs_top_to_bottom(tmp_path):
     assert "every seat lies in its own city polygon" in _text(_tagged(nb, "join"))
     own = _text(_tagged(nb, "own-tables"))
     for expected in ("Songjiang", "Jiaxing", "Hefei", "Wuhu", "1.250000e+09", "8.000000e+07",
-                     "2022-03", "2023-11"):
+                     "2022-03", "2023-11", "330402", "南湖区", "鸠江区", "Nanjing", "month"):
         assert expected in own, expected
     trunk_text = _text(_tagged(nb, "trunk"))
     assert "schematic" in trunk_text.lower() and "within 400 km" in trunk_text

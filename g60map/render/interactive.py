@@ -69,8 +69,9 @@ def build_map(
     they do not overlap; geodesic spokes from Songjiang (length and bearing on hover); the
     schematic G60 trunk; partners (clustered); investments as circles whose area is
     proportional to the amount. A title, a legend with a size scale, sources and datum, a
-    scale bar, a full-screen button and a search box over partner and city names. The map
-    opens fitted to the nine member cities.
+    scale bar, a full-screen button and a search box over city, partner and investment
+    names (both languages). The map opens fitted to the nine member cities, clear of the
+    controls.
 
     Parameters
     ----------

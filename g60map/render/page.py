@@ -339,6 +339,11 @@ class Payload:
         return script_json(self.data)
 
 
+#: The page script, in load order: the core (payload, codec, layers, ``G60Map.draw``), then
+#: the controls and the layout that ``draw`` calls.
+_SCRIPTS = ("g60map.js", "g60map-controls.js", "g60map-layout.js")
+
+
 @functools.cache
 def own_asset(name: str) -> str:
     """Return a file shipped next to this module (``g60map.js``, ``g60map.css``).
@@ -423,7 +428,7 @@ class CorridorLayers(MacroElement):
     @staticmethod
     def js() -> str:
         """Return the drawing script (defines ``window.G60Map`` once per page)."""
-        return escape_script(own_asset("g60map.js"))
+        return escape_script("\n".join(own_asset(name) for name in _SCRIPTS))
 
 
 _MAP_TEMPLATE = """

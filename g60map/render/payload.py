@@ -67,7 +67,7 @@ __all__ = [
 
 #: Version of the payload format, described in the header of ``g60map.js`` (the page
 #: script that reads it checks it): change both together.
-PAYLOAD_VERSION = 1
+PAYLOAD_VERSION = 2
 
 #: Largest radius (pixels) of an investment circle; area is proportional to the amount.
 INVESTMENT_MAX_RADIUS_PX: float = 28.0
@@ -229,6 +229,13 @@ def _table_rows(frame: pd.DataFrame, cols: list[str]) -> list[list[str]]:
     return rows
 
 
+def _at_seat(frame: pd.DataFrame) -> np.ndarray:
+    """Rows placed at their city's seat (``location_precision`` "city"), as booleans."""
+    if "location_precision" not in frame:
+        return np.zeros(len(frame), dtype=bool)
+    return (frame["location_precision"].map(_cell_text) == "city").to_numpy(dtype=bool)
+
+
 def _partners_payload(
     partners: gpd.GeoDataFrame, lang: Lang, t: dict[str, str], scale: int,
     detail_limit: int, point_limit: int,
@@ -240,6 +247,10 @@ def _partners_payload(
     if n <= point_limit:
         titles = _local_name(partners, lang, "name", "name_zh").map(
             lambda s: _clip(s, int(settings.POPUP_CELL_CHARS)))
+        alt = _local_name(partners, "en" if lang == "zh" else "zh", "name", "name_zh").map(
+            lambda s: _clip(s, int(settings.POPUP_CELL_CHARS)))
+        alt = alt.where(alt != titles, "")
+        at_seat = _at_seat(partners)
     if n <= detail_limit:
         cols, labels = _columns(partners, _PARTNER_HIDDEN, t)
         rows = _table_rows(partners, cols)
@@ -254,17 +265,23 @@ def _partners_payload(
         records = []
         for i in range(n):
             cells = [city.iat[i], *rows[i]]
-            records.append([int(xy[i, 0]), int(xy[i, 1]), titles.iat[i], cells, int(outside[i])])
+            records.append([int(xy[i, 0]), int(xy[i, 1]), titles.iat[i], cells, int(outside[i]),
+                            alt.iat[i], int(at_seat[i])])
         return {"mode": "detail", "n": n, "cols": labels, "rows": records}
     if n <= point_limit:
         order = np.lexsort((xy[:, 0], xy[:, 1]))
         names = titles.to_numpy(dtype=object)[order]
-        return {
+        out = {
             "mode": "points",
             "n": n,
             "xy": encode_path(xy[order]),
             "names": [str(s)[:80] for s in names],
         }
+        if (alt != "").any():
+            out["alt"] = [str(s)[:80] for s in alt.to_numpy(dtype=object)[order]]
+        if at_seat.any():
+            out["seat"] = encode_ints(np.diff(np.flatnonzero(at_seat[order]), prepend=0))
+        return out
     cell = int(round(settings.PARTNER_GRID_DEG * scale))
     gx = np.floor_divide(xy[:, 0], cell)
     gy = np.floor_divide(xy[:, 1], cell)
@@ -307,6 +324,7 @@ def _investments_payload(
     cols, labels = _columns(investments, _INVEST_HIDDEN, t)
     rows = _table_rows(investments, cols)
     xy = _xy(investments, scale)
+    at_seat = _at_seat(investments)
     title_col = "project" if "project" in investments else cols[0] if cols else None
     amount = investments["amount"].map(_cell_text) if "amount" in investments else None
     currency = investments["currency"].map(_cell_text) if "currency" in investments else None
@@ -324,7 +342,7 @@ def _investments_payload(
         title = _clip(title, int(settings.POPUP_CELL_CHARS))
         records.append([
             int(xy[i, 0]), int(xy[i, 1]), round(radius(cny[i]), 2), title, both,
-            [raw, both, *rows[i]],
+            [raw, both, *rows[i]], int(at_seat[i]),
         ])
     order = sorted(range(n), key=lambda i: (-records[i][2], i))  # small circles on top
     sizes = [
