@@ -121,12 +121,17 @@ def count_partners_by_city(
         raise ValueError(f"outside must be 'warn', 'error' or 'keep', not {outside!r}")
     if datum not in DATUMS:
         raise ValueError(f"datum must be one of {', '.join(DATUMS)}, not {datum!r}")
-    if engine == "pandas":
-        from .tables import load_partners
+    if engine == "pandas":  # load_partners without the point geometry
+        from .io import read_table
+        from .tables import _join, sort_problems, warn_outside
 
-        gdf = load_partners(path, outside=outside, datum=datum)
-        codes = gdf.loc[gdf["in_corridor"].to_numpy(), "city_code"]
-        return _count_frame(codes.value_counts().to_dict(), len(gdf), "pandas", 1)
+        joined, problems, notes = _join(read_table(path), "partners", outside, datum, frame=False)
+        if problems:
+            raise G60InputError(sort_problems(problems))
+        if notes and outside == "warn":
+            warn_outside(notes)
+        codes = joined.loc[joined["in_corridor"].to_numpy(), "city_code"]
+        return _count_frame(codes.value_counts().to_dict(), len(joined), "pandas", 1)
     if isinstance(n_workers, bool) or not isinstance(n_workers, int) or n_workers < 1:
         raise ValueError(f"n_workers must be a positive integer, not {n_workers!r}")
     return _count_dask(Path(path), n_workers, outside, blocksize, scheduler, datum)
@@ -338,13 +343,13 @@ def _count_partition(
     }
     if len(df) == 0 or read_problems:
         return result
-    gdf, problems, notes = _join(df, "partners", outside, datum)  # type: ignore[arg-type]
+    joined, problems, notes = _join(df, "partners", outside, datum, frame=False)  # type: ignore[arg-type]
     # Duplicate rows are found across partitions by the driver (see _duplicate_problems).
     result["problems"] = [
         p for p in problems if not (p.column is None and p.message.startswith(_DUPLICATE_PREFIX))
     ]
     result["notes"] = notes
-    codes = gdf.loc[gdf["in_corridor"].to_numpy(), "city_code"]
+    codes = joined.loc[joined["in_corridor"].to_numpy(), "city_code"]
     result["counts"] = {str(k): int(v) for k, v in codes.value_counts().items()}
     return result
 

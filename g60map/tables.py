@@ -70,8 +70,10 @@ class G60Warning(UserWarning):
 
 
 def _join(
-    df: pd.DataFrame, kind: Kind, outside: Outside, datum: str = "wgs84"
-) -> tuple[gpd.GeoDataFrame, list[Problem], list[Problem]]:
+    df: pd.DataFrame, kind: Kind, outside: Outside, datum: str = "wgs84", *, frame: bool = True
+) -> tuple[pd.DataFrame, list[Problem], list[Problem]]:
+    # The joined GeoDataFrame; with frame=False only each row's city (city_code,
+    # in_corridor), for check_table and count-partners: no point geometry, no copies.
     parsed, problems = validate_table(df, kind, datum=datum)
     original = parsed.attrs.get("renamed", {})  # standard name -> header as written
     # Names this function gives meaning to; an input column of that name is kept, renamed
@@ -145,6 +147,8 @@ def _join(
             notes = []
 
     code = pd.Series(np.where(has_point, located.where(in_member, ""), named), index=parsed.index)
+    if not frame:
+        return pd.DataFrame({"city_code": code, "in_corridor": code != ""}), problems, notes
     cities = load_cities().set_index("code")
     keys, distinct = pd.factorize(code, use_na_sentinel=False)  # a handful of codes
     seats = cities.reindex(distinct)
@@ -324,5 +328,5 @@ def check_table(
         df = read_table(path)
     except G60InputError as exc:
         return [p for p in exc.problems if isinstance(p, Problem)], []
-    _, problems, notes = _join(df, kind, "warn", datum)
+    _, problems, notes = _join(df, kind, "warn", datum, frame=False)
     return sort_problems(problems), notes
