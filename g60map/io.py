@@ -338,11 +338,20 @@ def _read_csv_file(path: Path, label: str) -> pd.DataFrame:
     return df if df is not None else _read_csv(_read_bytes(path, label), label)
 
 
-def _arrow_csv(source: object, width: int, data: bytes | mmap.mmap) -> pd.DataFrame | None:
+def _arrow_csv(
+    source: object,
+    width: int,
+    data: bytes | mmap.mmap,
+    *,
+    header: bool = True,
+    threads: bool = True,
+) -> pd.DataFrame | None:
     """Parse UTF-8 CSV text with Arrow; ``None`` where pandas might read it differently.
 
     ``source`` is the Arrow input stream of the text, ``data`` the same bytes (searched,
     not parsed), ``width`` the number of cells of the header (:func:`header_width`).
+    With ``header`` the first record names the columns, else they are numbered from 0;
+    ``threads``: parse blocks of the text in parallel.
 
     Arrow refuses some files pandas reads (rows with more or fewer cells than the
     header, which pandas pads or reports), invalid UTF-8 and records over
@@ -375,7 +384,9 @@ def _arrow_csv(source: object, width: int, data: bytes | mmap.mmap) -> pd.DataFr
     try:
         table = pacsv.read_csv(
             source,
-            read_options=pacsv.ReadOptions(column_names=names, block_size=_ARROW_BLOCK),
+            read_options=pacsv.ReadOptions(
+                column_names=names, block_size=_ARROW_BLOCK, use_threads=threads
+            ),
             parse_options=pacsv.ParseOptions(newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(
                 column_types=dict.fromkeys(names, pa.large_string()),  # pandas' str
@@ -396,23 +407,47 @@ def _arrow_csv(source: object, width: int, data: bytes | mmap.mmap) -> pd.DataFr
     last = table.column(width - 1)[-1].as_py().replace('"', '""').encode("utf-8")
     if len(data) > len(last) and data[-len(last) - 1 :] == b'"' + last:  # maybe open quote
         return None
-    header = [str(c) for c in table.slice(0, 1).to_pylist()[0].values()]
+    if not header:
+        df = table.to_pandas()
+        df.columns = range(width)
+        return df
+    names = [str(c) for c in table.slice(0, 1).to_pylist()[0].values()]
     df = table.slice(1).to_pandas()
-    df.columns = header
+    df.columns = names
     return df
 
 
-def _arrow_transcoded(text: bytes, width: int) -> pd.DataFrame | None:
-    """:func:`_arrow_csv` of UTF-8 bytes, through a copy that Arrow owns.
+def arrow_csv_frame(
+    text: bytes, width: int, *, header: bool = True, threads: bool = True
+) -> pd.DataFrame | None:
+    """Parse UTF-8 CSV bytes with Arrow, or return ``None`` where pandas could differ.
 
-    Arrow's threads then never hold a Python object (releasing one needs the GIL, which
-    a thread cannot take while the interpreter shuts down).
+    The text is copied into a buffer that Arrow owns, so Arrow's threads never hold a
+    Python object (releasing one needs the GIL, which a thread cannot take while the
+    interpreter shuts down).
+
+    Parameters
+    ----------
+    text : bytes
+        UTF-8 CSV text (a byte-order mark at the start is dropped).
+    width : int
+        Cells per record.
+    header : bool, default True
+        The first record names the columns; else they are numbered from 0.
+    threads : bool, default True
+        Parse blocks of the text in parallel.
+
+    Returns
+    -------
+    pandas.DataFrame or None
+        All cells ``str``, as pandas' C parser reads them with :data:`CSV_OPTIONS`; ``None``
+        for text that parser could read differently or refuse.
     """
     import pyarrow as pa
 
     buf = pa.allocate_buffer(len(text))
     memoryview(buf).cast("B")[:] = text
-    return _arrow_csv(pa.BufferReader(buf), width, text)
+    return _arrow_csv(pa.BufferReader(buf), width, text, header=header, threads=threads)
 
 
 def _read_csv(raw: bytes, label: str) -> pd.DataFrame:
@@ -435,7 +470,7 @@ def _read_csv(raw: bytes, label: str) -> pd.DataFrame:
     if width > settings.MAX_COLUMNS:  # refused before the body is parsed
         raise _too_wide(label, width)
     if encoding != "utf-8-sig" and width > 0:  # GB18030: Arrow reads it as UTF-8
-        fast = _arrow_transcoded(raw.decode(encoding).encode("utf-8"), width)
+        fast = arrow_csv_frame(raw.decode(encoding).encode("utf-8"), width)
         if fast is not None:
             return fast
     with csv_errors(label), warnings.catch_warnings(record=True) as caught:
