@@ -25,7 +25,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "benchmarks"
-DATA = BENCH / "data"
+#: Where synthetic tables and result logs go: outside the repository (1M rows = 140 MB,
+#: 10M = 1.4 GB). ``G60MAP_BENCH_DATA`` chooses another folder.
+DATA = Path(os.environ.get("G60MAP_BENCH_DATA") or Path(tempfile.gettempdir()) / "g60map-bench")
 
 if str(ROOT) not in sys.path:  # for ``tests._browser`` (Chromium flags)
     sys.path.insert(0, str(ROOT))

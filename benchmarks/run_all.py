@@ -8,8 +8,8 @@ Usage::
 Runs, one after the other (never in parallel: they would measure each other):
 ``make_partners.py`` (1k-1M, once), ``bench_startup.py``, ``bench_html.py``,
 ``bench_partners.py``, ``bench_dask.py``, ``bench_header.py`` and ``bench_popup_size.py``.
-Everything printed is also written to ``benchmarks/data/results-<date>.md``
-(git-ignored). ``--quick`` uses sizes up to 100k and fewer repeats (a smoke run, not
+Everything printed is also written to ``results-<date>.md`` in the data folder
+(``_common.DATA``: the system's temporary folder, or ``$G60MAP_BENCH_DATA``). ``--quick`` uses sizes up to 100k and fewer repeats (a smoke run, not
 numbers to record).
 """
 

@@ -305,19 +305,20 @@ def _read_block(block: CsvBlock, header: CsvHeader) -> pd.DataFrame | None:
     with open(block.path, "rb") as fh:
         fh.seek(block.start)
         raw = fh.read(block.end - block.start)
-    if not header.checked and not decodes([raw], "utf-8-sig"):
-        return None
     text = raw if header.encoding == "utf-8-sig" else raw.decode(header.encoding).encode()
     width = len(header.names)
     spare = list(range(width + 1))
-    if not text.strip():
-        return pd.DataFrame({i: pd.Series([], dtype=str) for i in spare})
     first = block.start == 0
-    df = arrow_csv_frame(text, width, header=first, threads=False)
+    # Arrow checks that every cell is UTF-8 (and the bytes between cells are ASCII).
+    df = arrow_csv_frame(text, width, header=first, threads=False) if text.strip() else None
     if df is not None and (not first or tuple(df.columns) == header.names):
         df.columns = range(width)
         df[width] = ""
         return df
+    if not header.checked and not decodes([raw], "utf-8-sig"):
+        return None
+    if not text.strip():
+        return pd.DataFrame({i: pd.Series([], dtype=str) for i in spare})
     return pd.read_csv(
         _io.BytesIO(text), header=None, names=spare, skiprows=1 if first else 0,
         encoding="utf-8", **CSV_OPTIONS,
@@ -512,9 +513,12 @@ def _duplicate_problems(
     if any(r["keys"] is None for r in results):
         return []
     keys = np.concatenate([r["keys"] for r in results])
-    candidates = np.flatnonzero(pd.Series(keys).duplicated(keep=False).to_numpy())
-    if not len(candidates):
+    ordered = np.sort(keys)  # less memory than a hash table of 8-byte keys, and no slower
+    repeated = ordered[1:][ordered[1:] == ordered[:-1]]
+    del ordered
+    if not len(repeated):
         return []
+    candidates = np.flatnonzero(np.isin(keys, repeated))
     bounds = np.append(offsets, len(keys))
     tasks, rows = [], []
     for i, part in enumerate(parts):
