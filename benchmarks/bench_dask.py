@@ -10,8 +10,9 @@ threads_per_worker=1, processes=True)`` (its start-up is reported apart, like a 
 pool), runs ``count_partners_by_city(..., engine="dask", scheduler=address)`` and asks
 every worker for its peak RSS (``VmHWM``). Tables up to 1M rows come from
 ``make_partners.py`` (CSV and GeoParquet); larger ones are CSV written 1M rows at a
-time (same generator, one seed per million; ``partners_<N>.csv`` and the generator's own
-per-city counts in ``partners_<N>.counts.json``), into the data folder, never the repo.
+time (:func:`g60map.synthetic.make_partners`, one seed per million; ``partners_<N>.csv``
+and the generator's own per-city counts in ``partners_<N>.counts.json``), into the data
+folder, never the repository.
 
 Counts must be identical: dask vs pandas (pandas is skipped above ``--pandas-max``
 rows) and, for the generated big files, vs where the generator put the points.
@@ -81,7 +82,8 @@ def write_big_csv(n: int, out: Path, chunk: int = 1_000_000, seed: int = 60) -> 
     """Write ``partners_<n>.csv`` a million rows at a time, and the generator's counts."""
     import numpy as np
     import pandas as pd
-    from make_partners import make_partners
+
+    from g60map.synthetic import make_partners
 
     path = out / f"partners_{n}.csv"
     counts_path = out / f"partners_{n}.counts.json"
@@ -94,9 +96,9 @@ def write_big_csv(n: int, out: Path, chunk: int = 1_000_000, seed: int = 60) -> 
         for k, start in enumerate(range(0, n, chunk)):
             df = make_partners(min(chunk, n - start), seed=seed + k)
             ids = pd.Series(np.arange(start + 1, start + len(df) + 1)).map("{:08d}".format)
-            df["name"] = "Partner " + ids
-            df["name_zh"] = "合作伙伴" + ids
-            df["website"] = "https://p" + ids + ".example.com"
+            df["name"] = "Synthetic Co. " + ids  # distinct across the chunks
+            df["name_zh"] = "合成企业" + ids
+            df["website"] = "https://synthetic-" + ids + ".example.com"
             for code, c in df["city_code_expected"].value_counts().items():
                 expected[str(code)] = expected.get(str(code), 0) + int(c)
             df.drop(columns="city_code_expected").to_csv(

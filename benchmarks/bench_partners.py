@@ -2,14 +2,15 @@
 
 Usage: python benchmarks/bench_partners.py [--sizes 1000 10000 100000 1000000] [--repeat 3]
 
-Synthetic tables come from ``make_partners.py`` (written to ``benchmarks/data/`` once).
+Synthetic tables come from ``g60map.synthetic`` (written to ``benchmarks/data/`` once).
 Each measurement is a fresh process:
 
 * ``load``: ``g60map.load_partners(path)`` on the CSV and on the GeoParquet file; the
   time of that call (imports excluded, first boundary load included) and the process's
   peak RSS (``VmHWM``; the RSS after the imports alone is reported as the baseline);
-* ``map``: load the CSV, ``build_map(partners, investments)`` and ``save_map`` (default,
-  CDN links, and ``self_contained=True``); build time, HTML size, peak RSS;
+* ``map``: load the CSV, ``build_map(load_corridor(partners, investments))`` and
+  ``save_map`` (default, CDN links, and ``self_contained=True``); build time, HTML size,
+  peak RSS;
 * then headless Chromium opens each self-contained map (offline) and the time to draw it
   is measured as in ``bench_html.py``.
 
@@ -53,8 +54,9 @@ def _child(argv: list[str]) -> None:
     out["load_rss_mb"] = peak_rss_mb()
     if mode == "map":
         investments = g60map.load_investments()
+        corridor = g60map.load_corridor(partners, investments)
         t0 = time.perf_counter()
-        m = build_map(partners=partners, investments=investments)
+        m = build_map(corridor)
         out["build_s"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         html = save_map(m, Path(argv[2]) / "default.html")
@@ -78,7 +80,7 @@ def main(argv: list[str] | None = None) -> dict:
     p.add_argument("--no-browser", action="store_true", help="skip the Chromium draw times")
     args = p.parse_args(argv)
     print_machine()
-    from make_partners import write_partners
+    from g60map.synthetic import write_partners
 
     me = [sys.executable, str(Path(__file__).resolve()), "--child"]
     load_rows, map_rows, results = [], [], {}

@@ -1,47 +1,116 @@
-"""`g60map render` vs a naive geopandas ``.plot()`` + ``savefig`` of the same layers.
+"""The static map and the interactive map's build: whole process, and the two hotspots.
 
 Usage: python benchmarks/bench_render.py [--repeat 5]
 
-Both are whole processes, fresh each run, interleaved (A B A B ...), medians:
+1. Whole process, fresh processes, interleaved: ``g60map render`` (the default static map,
+   PNG at 200 dpi) vs a naive script that reads the same packaged boundaries and city seats
+   with geopandas, draws them with ``GeoDataFrame.plot()`` and ``savefig`` at the same size
+   and dpi (target: ratio <= 1.0).
+2. In one process (warm), interleaved, ``--repeat`` times each:
 
-* ``g60map render --out DIR`` (PNG at its default 200 dpi, 10 x 8 inches);
-* the naive script a geopandas user writes: the same layers from the g60map loaders
-  (provinces, city boundaries, the nine cities, the packaged partners and investments),
-  one ``.plot(ax=ax)`` each on a 10 x 8 inch figure, ``fig.savefig(..., dpi=200)``.
+   * ``render_static`` + PNG as shipped (geopandas' per-plot figure draws deferred) vs with
+     every ``.plot()`` drawing the figure, as geopandas does on an Agg canvas; the PNGs must
+     be byte-identical;
+   * ``build_map`` + ``map_html`` of the default map with the shipped topology of the
+     packaged boundaries (``g60map/render/topology.json``) vs encoding the topology again;
+     the pages must be byte-identical.
 
-Target (issue 11): ``render`` <= 1.0x the naive plot.
+``g60map build`` against the bare ``import geopandas, folium`` is ``bench_startup.py``.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
+import shutil
 import sys
 import tempfile
-from pathlib import Path
+import time
 
-from _common import interleaved, mb, med, print_machine, run_child, table
+from _common import interleaved, med, print_machine, run_child, table
 
-NAIVE = """
+NAIVE = r"""
+import sys
 import matplotlib
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt
+import geopandas as gpd
+import pandas as pd
+from matplotlib.figure import Figure
 
-import g60map
-
-provinces = g60map.load_boundaries("province")
-cities = g60map.load_boundaries("city")
-seats = g60map.load_cities()
-partners = g60map.load_partners()
-investments = g60map.load_investments()
-fig, ax = plt.subplots(figsize=(10, 8))
-provinces.plot(ax=ax, color="#f2f2f2", edgecolor="#888888", linewidth=0.8)
-cities.plot(ax=ax, facecolor="none", edgecolor="#bbbbbb", linewidth=0.4)
-seats.plot(ax=ax, color="#c0392b", markersize=40, zorder=3)
-partners.plot(ax=ax, color="#2c7fb8", markersize=12, zorder=4)
-investments.plot(ax=ax, color="#e67e22", marker="s", markersize=30, zorder=5)
+city, province, seats, crs, out = sys.argv[1:6]
+cities = gpd.read_parquet(city).to_crs(crs)
+provinces = gpd.read_parquet(province).to_crs(crs)
+table = pd.read_csv(seats)
+points = gpd.GeoDataFrame(
+    table, geometry=gpd.points_from_xy(table["lon"], table["lat"]), crs="EPSG:4326"
+).to_crs(crs)
+fig = Figure(figsize=(10, 8))
+ax = fig.add_subplot()
+cities.plot(ax=ax, facecolor="#fdd0a2", edgecolor="#a63603", linewidth=0.5)
+provinces.boundary.plot(ax=ax, color="#3d3d3d", linewidth=1.1)
+points.plot(ax=ax, color="#333333", markersize=25)
+for row in points.itertuples():
+    ax.annotate(row.name_en, (row.geometry.x, row.geometry.y), xytext=(4, 4),
+                textcoords="offset points", fontsize=9)
 ax.set_axis_off()
-fig.savefig({out!r}, dpi=200)
+fig.savefig(out, dpi=200)
 """
+
+HOTSPOTS = r"""
+import contextlib, json, sys, time
+import g60map
+from g60map.render import interactive, static, topology
+
+repeat = int(sys.argv[1])
+corridor = g60map.load_corridor()
+shipped_draws = static._deferred_draws
+
+
+def draw_after_every_plot(fig):
+    return contextlib.nullcontext()
+
+
+def render(defer):
+    static._deferred_draws = shipped_draws if defer else draw_after_every_plot
+    t0 = time.perf_counter()
+    fig, _ = static.render_static(corridor)
+    png = static.figure_bytes(fig, "png")
+    return time.perf_counter() - t0, png
+
+
+shipped_topology = topology._packaged
+
+
+def build(packaged):
+    topology._CACHE.clear()
+    topology._packaged = shipped_topology if packaged else (lambda: None)
+    t0 = time.perf_counter()
+    page = interactive.map_html(interactive.build_map(corridor))
+    return time.perf_counter() - t0, page
+
+
+render(True), build(True)  # warm: fonts, imports, folium templates
+out = {"render_deferred": [], "render_drawing": [], "build_shipped": [], "build_encoding": []}
+pngs, pages = set(), set()
+for _ in range(repeat):
+    for key, call in (("render_deferred", lambda: render(True)),
+                      ("render_drawing", lambda: render(False)),
+                      ("build_shipped", lambda: build(True)),
+                      ("build_encoding", lambda: build(False))):
+        seconds, result = call()
+        out[key].append(seconds)
+        (pngs if key.startswith("render") else pages).add(result)
+out["png_identical"] = len(pngs) == 1
+out["page_identical"] = len(pages) == 1
+print(json.dumps(out))
+"""
+
+
+def render_cmd(out: str) -> list[str]:
+    exe = shutil.which("g60map")
+    base = [exe] if exe else [sys.executable, "-m", "g60map.cli"]
+    return [*base, "-q", "render", "--out", out]
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -49,36 +118,56 @@ def main(argv: list[str] | None = None) -> dict:
     p.add_argument("--repeat", type=int, default=5)
     args = p.parse_args(argv)
     print_machine()
-    exe = [sys.executable, "-m", "g60map.cli"]
+    from g60map import settings
+    from g60map.datasets import get_path
+
+    city = get_path("boundaries_city")
+    naive_args = [str(city), str(city.with_name("boundaries_province.parquet")),
+                  str(get_path("cities")), settings.EQUAL_AREA_CRS]
     with tempfile.TemporaryDirectory() as tmp:
-        naive_png = Path(tmp, "naive.png")
-        cmds = {
-            "g60map render (PNG, 200 dpi)": [*exe, "-q", "render", "--out", tmp],
-            "naive .plot() + savefig (PNG, 200 dpi)": [
-                sys.executable, "-c", NAIVE.format(out=str(naive_png))
-            ],
-        }
-        for key, cmd in cmds.items():  # warm the OS file cache; fail early
-            res = run_child(cmd)
-            if res["rc"] != 0:
-                raise SystemExit(f"{key} failed:\n{res['stderr'][-2000:]}")
-        values = interleaved({k: (lambda c=c: run_child(c)["wall_s"]) for k, c in cmds.items()},
-                             args.repeat)
-        ours = [q for q in Path(tmp).glob("*.png") if q != naive_png]
-        sizes = {
-            "g60map render (PNG, 200 dpi)": ours[0].stat().st_size if ours else 0,
-            "naive .plot() + savefig (PNG, 200 dpi)": naive_png.stat().st_size,
-        }
-    naive = med(values["naive .plot() + savefig (PNG, 200 dpi)"])
+        ours, naive = render_cmd(tmp), [sys.executable, "-c", NAIVE, *naive_args,
+                                        f"{tmp}/naive.png"]
+        for cmd in (ours, naive):  # also warms the OS file cache
+            first = run_child(cmd)
+            if first["rc"] != 0:
+                raise SystemExit(f"{cmd[:3]} failed:\n{first['stderr']}")
+        whole = interleaved(
+            {"render": lambda: run_child(ours)["wall_s"],
+             "naive": lambda: run_child(naive)["wall_s"]},
+            args.repeat,
+        )
+    render_s, naive_s = med(whole["render"]), med(whole["naive"])
+    res = run_child([sys.executable, "-c", HOTSPOTS, str(args.repeat)])
+    if res["rc"] != 0:
+        raise SystemExit(f"hotspot run failed:\n{res['stderr']}")
+    hot = json.loads(res["stdout"].strip().splitlines()[-1])
     print()
-    print(table(["command", "median s", "min s", "ratio to naive", "PNG"],
-                [[k, f"{med(v):.2f}", f"{min(v):.2f}", f"{med(v) / naive:.2f}", mb(sizes[k])]
-                 for k, v in values.items()]))
-    ratio = med(values["g60map render (PNG, 200 dpi)"]) / naive
-    print(f"\ntarget: render <= 1.0x the naive plot: {'met' if ratio <= 1 else 'NOT met'} "
+    print(table(
+        ["whole process", "median s", "min s", "ratio to naive"],
+        [["naive gdf.plot() + savefig (same layers, size, dpi)", f"{naive_s:.2f}",
+          f"{min(whole['naive']):.2f}", "1.00"],
+         ["g60map render (PNG, 200 dpi)", f"{render_s:.2f}", f"{min(whole['render']):.2f}",
+          f"{render_s / naive_s:.2f}"]],
+    ))
+    rows = []
+    for label, before, after, same in (
+        ("render_static + PNG: draw after every plot -> deferred", "render_drawing",
+         "render_deferred", hot["png_identical"]),
+        ("build_map + map_html: encode topology -> shipped", "build_encoding",
+         "build_shipped", hot["page_identical"]),
+    ):
+        b, a = med(hot[before]), med(hot[after])
+        rows.append([label, f"{b:.3f}", f"{a:.3f}", f"{a / b:.2f}", "yes" if same else "NO"])
+    print()
+    print(table(["in one process (warm)", "before s", "after s", "ratio", "same bytes"], rows))
+    ratio = render_s / naive_s
+    print(f"\ntarget render <= 1.0x naive: {'met' if ratio <= 1.0 else 'NOT met'} "
           f"({ratio:.2f}x)")
-    return {"ratio": ratio, "values": values}
+    return {"render_s": render_s, "naive_s": naive_s, "ratio": ratio, **hot}
 
 
 if __name__ == "__main__":
-    main()
+    with contextlib.suppress(KeyboardInterrupt):
+        t0 = time.perf_counter()
+        main()
+        print(f"({time.perf_counter() - t0:.0f} s)")

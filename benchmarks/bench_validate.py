@@ -1,11 +1,14 @@
 """`g60map validate` of 1k and 1M partner rows, whole process, and where its time goes.
 
 Usage: python benchmarks/bench_validate.py [--sizes 1000 1000000] [--repeat 5]
+                                           [--baseline DIR]
 
 1. Whole process, fresh each run, interleaved (A B C A B C ...), medians: ``python -m
    g60map.cli -q validate FILE`` for each size, next to ``python -c "import geopandas,
    folium"`` (the reference of the startup benchmark) and ``python -c pass``. Peak memory
-   is the child's ``ru_maxrss`` (it spawns nothing).
+   is the child's ``ru_maxrss`` (it spawns nothing). ``--baseline DIR`` adds the same
+   ``validate`` runs with another checkout of g60map first on ``PYTHONPATH`` (before/after
+   side by side, interleaved).
 2. Phases, in one fresh process per size (median of ``--repeat`` processes): interpreter
    start; ``import g60map.cli, g60map.tables`` (what ``validate`` imports before it reads);
    ``read_table``; the boundaries the join uses (read, datum shift, prepared polygons:
@@ -62,23 +65,32 @@ def main(argv: list[str] | None = None) -> dict:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--sizes", type=int, nargs="+", default=[1_000, 1_000_000])
     p.add_argument("--repeat", type=int, default=5)
+    p.add_argument("--baseline", help="another g60map checkout to compare with")
     args = p.parse_args(argv)
     print_machine()
-    from make_partners import write_partners
-
-    files = {n: write_partners(n, DATA)[0] for n in args.sizes}
     py = sys.executable
+    made = run_child([py, str(Path(__file__).with_name("make_partners.py")),
+                      *map(str, args.sizes), "--out", str(DATA)])  # a child: small parent
+    if made["rc"] != 0:
+        raise SystemExit(made["stderr"][-2000:])
+    files = {n: DATA / f"partners_{n}.csv" for n in args.sizes}
     cmds = {
         "python -c pass": [py, "-c", "pass"],
         'python -c "import geopandas, folium"': [py, "-c", "import geopandas, folium"],
         **{f"g60map validate ({n:,} rows)": [py, "-m", "g60map.cli", "-q", "validate", str(f)]
            for n, f in files.items()},
     }
+    envs: dict[str, dict[str, str] | None] = dict.fromkeys(cmds)
+    if args.baseline:
+        for n, f in files.items():
+            key = f"baseline: g60map validate ({n:,} rows)"
+            cmds[key] = [py, "-m", "g60map.cli", "-q", "validate", str(f)]
+            envs[key] = {"PYTHONPATH": str(Path(args.baseline).resolve())}
     runs: dict[str, list[dict]] = {k: [] for k in cmds}
 
     def runner(key: str):
         def f() -> float:
-            res = run_child(cmds[key])
+            res = run_child(cmds[key], env=envs[key])
             if res["rc"] != 0:
                 raise SystemExit(f"{' '.join(cmds[key])} failed:\n{res['stderr'][-2000:]}")
             runs[key].append(res)

@@ -8,14 +8,20 @@ The data flows one way: load (:mod:`g60map.io`, :mod:`g60map.boundaries`) -> val
 from __future__ import annotations
 
 import importlib
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
-from ._errors import G60Error, G60InputError, MissingDependencyError, UnknownCityError
+from ._errors import (
+    G60Error,
+    G60InputError,
+    G60Warning,
+    MissingDependencyError,
+    UnknownCityError,
+)
+from ._version import __version__
 from .boundaries import load_boundaries
 from .datum import bd09_to_gcj02, gcj02_to_bd09, gcj02_to_wgs84, to_wgs84, wgs84_to_gcj02
 from .io import load_cities
-from .tables import G60Warning, load_investments, load_partners
+from .tables import G60Note, check_table, load_investments, load_partners
 
 # Analysis, export and rendering are imported on first use, so that the command line and
 # a plain ``import g60map`` don't pay for matplotlib or folium until they draw something.
@@ -32,12 +38,15 @@ _LAZY: dict[str, str] = {
         ],
         ".corridor",
     ),
-    **dict.fromkeys(["corridor_layers", "export_layers", "write_table"], ".export"),
+    "count_partners_by_city": ".engine",
+    **dict.fromkeys(["export_layers", "write_table"], ".export"),
+    **dict.fromkeys(["Corridor", "load_corridor"], ".model"),
     **dict.fromkeys(
         ["build_map", "map_fragment", "map_html", "map_iframe", "save_map"],
         ".render.interactive",
     ),
-    "build_report": ".render.report",
+    **dict.fromkeys(["report_html", "save_report"], ".render.report"),
+    **dict.fromkeys(["report_docx", "slides_pptx"], ".render.office"),
     **dict.fromkeys(["render_static", "save_static"], ".render.static"),
 }
 
@@ -51,9 +60,12 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         hub_rings,
         summary_table,
     )
-    from .export import corridor_layers, export_layers, write_table
+    from .engine import count_partners_by_city
+    from .export import export_layers, write_table
+    from .model import Corridor, load_corridor
     from .render.interactive import build_map, map_fragment, map_html, map_iframe, save_map
-    from .render.report import build_report
+    from .render.office import report_docx, slides_pptx
+    from .render.report import report_html, save_report
     from .render.static import render_static, save_static
 
 
@@ -70,22 +82,22 @@ def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_LAZY))
 
 
-try:
-    __version__ = version("g60map")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0+unknown"
-
 __all__ = [
     "__version__",
     "G60Error",
     "G60InputError",
     "G60Warning",
+    "G60Note",
     "MissingDependencyError",
     "UnknownCityError",
+    "Corridor",
+    "load_corridor",
     "load_cities",
     "load_boundaries",
     "load_partners",
     "load_investments",
+    "check_table",
+    "count_partners_by_city",
     "wgs84_to_gcj02",
     "gcj02_to_wgs84",
     "gcj02_to_bd09",
@@ -98,12 +110,14 @@ __all__ = [
     "corridor_overview",
     "distance_from_hub",
     "hub_rings",
-    "corridor_layers",
     "export_layers",
     "write_table",
+    "report_docx",
+    "slides_pptx",
     "render_static",
     "save_static",
-    "build_report",
+    "report_html",
+    "save_report",
     "build_map",
     "save_map",
     "map_html",

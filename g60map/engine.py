@@ -139,14 +139,9 @@ def count_partners_by_city(
     if datum not in DATUMS:
         raise ValueError(f"datum must be one of {', '.join(DATUMS)}, not {datum!r}")
     if engine == "pandas":  # load_partners without the point geometry
-        from .io import read_table
-        from .tables import _join, sort_problems, warn_outside
+        from .tables import _load
 
-        joined, problems, notes = _join(read_table(path), "partners", outside, datum, frame=False)
-        if problems:
-            raise G60InputError(sort_problems(problems))
-        if notes and outside == "warn":
-            warn_outside(notes)
+        joined = _load(path, "partners", outside, datum, frame=False)
         codes = joined.loc[joined["in_corridor"].to_numpy(), "city_code"]
         return _count_frame(codes.value_counts().to_dict(), len(joined), "pandas", 1)
     if isinstance(n_workers, bool) or not isinstance(n_workers, int) or n_workers < 1:

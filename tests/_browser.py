@@ -22,20 +22,31 @@ Availability policy: when Chromium or Playwright is missing, browser tests are
 *skipped* on a developer machine but *fail* when ``CI`` is set to a true value
 (``CI=true``), so CI can never pass by silently skipping them.
 
-One browser is launched lazily per process (``get_browser()``) and closed at
-exit; each ``open_page`` gets a fresh browser context, so pages share nothing.
-Use the harness from one thread (pytest's main thread).
+One browser per test session: Chromium is launched on first use (``get_browser()``)
+and closed when the session ends (``tests/conftest.py`` calls ``close_browser()``;
+at interpreter exit otherwise). Each ``open_page`` gets a fresh browser context, so
+pages share nothing.
+
+Threading: Playwright's sync API runs an asyncio event loop of its own in the thread
+that started it, and leaves it registered as that thread's running loop. So that
+``asyncio.run()`` (nbclient, dask, the tests themselves) keeps working in the test
+thread, Playwright lives in one dedicated thread (``tests/_remote.py``) and the test
+thread only holds ``Remote`` proxies: every attribute read and method call on
+``res.page`` (and on what it returns: locators, frames, CDP sessions) runs in that
+thread, and its result comes back as plain data or as another proxy. Callbacks handed
+to Playwright (for ``page.on``, ``page.route``) run in the browser thread and receive
+Playwright's own objects, which they may use directly.
 """
 
 from __future__ import annotations
 
-import asyncio
 import atexit
 import contextlib
 import importlib.util
 import os
 import shutil
 import tempfile
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +55,8 @@ from urllib.parse import urlsplit
 
 import numpy as np
 import pytest
+
+from tests._remote import OwnerThread, Remote
 
 CHROMIUM_PATH = "/usr/bin/chromium"
 
@@ -118,113 +131,107 @@ requires_browser = pytest.mark.skipif(
 
 
 # --------------------------------------------------------------------------
-# one browser per process
+# one browser per session, in a thread of its own
 # --------------------------------------------------------------------------
 
 
 @dataclass
-class _BrowserState:
+class _Session:
+    """Playwright and the Chromium it launched, both living in ``owner``."""
+
     pid: int
+    owner: OwnerThread
     playwright: Any
     browser: Any
-    loop: asyncio.AbstractEventLoop | None
 
 
-_STATE: _BrowserState | None = None
-_ATEXIT_REGISTERED = False
-_OPEN_DEPTH = 0  # open_page() blocks currently entered (they may nest)
-
-
-def _current_pw_loop() -> asyncio.AbstractEventLoop | None:
-    try:
-        return asyncio.get_running_loop()
-    except RuntimeError:
-        return None
-
-
-def _activate(state: _BrowserState) -> None:
-    """Mark Playwright's loop as this thread's running loop before sync calls."""
-    current = _current_pw_loop()
-    if current is not None and current is not state.loop:
-        raise RuntimeError("the browser harness cannot be used inside a running asyncio loop")
-    if state.loop is not None and not state.loop.is_closed():
-        asyncio._set_running_loop(state.loop)
-
-
-def _deactivate(state: _BrowserState | None) -> None:
-    """Clear Playwright's loop marker between uses.
-
-    The Playwright sync API leaves its event loop registered as the thread's
-    *running* loop after every call, which would make ``asyncio.run()`` (and
-    libraries built on it, e.g. jupyter/nbclient, dask) fail in later tests of
-    the same process. The marker is restored by ``_activate`` before the next
-    use, so the dispatcher finds it as it left it.
-    """
-    if state is None or state.loop is None:
-        return
-    if _current_pw_loop() is state.loop:
-        asyncio._set_running_loop(None)
-
-
-def get_browser() -> Any:
-    """Return the process-wide Chromium ``Browser``, launching it on first use.
-
-    Skips the calling test when Chromium/Playwright is missing (fails on CI).
-    The browser is closed at interpreter exit, or by ``close_browser()``.
-    Prefer ``open_page``; if you drive the returned browser directly, call
-    ``get_browser()`` again after any ``open_page`` block has exited (it
-    re-arms Playwright's event-loop marker, see ``_deactivate``).
-    """
-    global _STATE, _ATEXIT_REGISTERED
-    state = _STATE
-    if state is not None and state.pid == os.getpid():
-        _activate(state)
-        if state.browser.is_connected():
-            return state.browser
-        close_browser()  # crashed or closed: start over
-    elif state is not None:  # inherited through fork: unusable here, drop it
-        _STATE = None
-
-    require_browser()
+def _start_playwright() -> Any:
     from playwright.sync_api import sync_playwright
 
-    if _current_pw_loop() is not None:
-        raise RuntimeError("get_browser() cannot run inside a running asyncio event loop")
-    pw = sync_playwright().start()
-    loop = _current_pw_loop()
+    return sync_playwright().start()
+
+
+def _launch(playwright: Any) -> Any:
+    return playwright.chromium.launch(
+        executable_path=CHROMIUM_PATH,
+        args=[*CHROMIUM_ARGS, *ISOLATION_ARGS],
+        headless=True,
+        chromium_sandbox=False,
+    )
+
+
+def _shutdown(playwright: Any, browser: Any) -> None:
+    if browser is not None:
+        with contextlib.suppress(Exception):
+            browser.close()
+    if playwright is not None:
+        with contextlib.suppress(Exception):
+            playwright.stop()
+
+
+def _start_session() -> _Session:
+    owner = OwnerThread("g60map-browser")
+    playwright = browser = None
     try:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM_PATH,
-            args=[*CHROMIUM_ARGS, *ISOLATION_ARGS],
-            headless=True,
-            chromium_sandbox=False,
-        )
+        playwright = owner.call(_start_playwright)
+        browser = owner.call(_launch, playwright)
     except BaseException:
         with contextlib.suppress(Exception):
-            pw.stop()
+            owner.call(_shutdown, playwright, browser)
+        owner.stop()
         raise
-    _STATE = _BrowserState(os.getpid(), pw, browser, loop or _current_pw_loop())
-    if not _ATEXIT_REGISTERED:
-        atexit.register(close_browser)
-        _ATEXIT_REGISTERED = True
-    return browser
+    return _Session(os.getpid(), owner, playwright, browser)
+
+
+def _stop_session(session: _Session) -> None:
+    if session.owner.alive:
+        with contextlib.suppress(Exception):
+            session.owner.call(_shutdown, session.playwright, session.browser)
+        session.owner.stop()
+
+
+_SESSION: _Session | None = None
+_LOCK = threading.Lock()
+_ATEXIT_REGISTERED = False
+
+
+def _session() -> _Session:
+    """Return the process's browser session, launching Chromium on first use."""
+    global _SESSION, _ATEXIT_REGISTERED
+    with _LOCK:
+        session = _SESSION
+        if session is not None and session.pid != os.getpid():
+            session = _SESSION = None  # inherited through fork: its thread is not here
+        if session is not None:
+            if session.owner.alive and session.owner.call(session.browser.is_connected):
+                return session
+            _stop_session(session)  # crashed or closed: start over
+            _SESSION = None
+        require_browser()
+        _SESSION = _start_session()
+        if not _ATEXIT_REGISTERED:
+            atexit.register(close_browser)
+            _ATEXIT_REGISTERED = True
+        return _SESSION
+
+
+def get_browser() -> Remote:
+    """Return the session's Chromium ``Browser`` (a :class:`Remote`), launching it once.
+
+    Skips the calling test when Chromium/Playwright is missing (fails on CI).
+    The browser is closed at the end of the test session, or by ``close_browser()``.
+    """
+    session = _session()
+    return Remote(session.browser, session.owner)
 
 
 def close_browser() -> None:
-    """Close the cached browser and stop Playwright (safe to call repeatedly)."""
-    global _STATE
-    state, _STATE = _STATE, None
-    if state is None or state.pid != os.getpid():
-        return
-    _activate(state)
-    try:
-        with contextlib.suppress(Exception):
-            state.browser.close()
-        with contextlib.suppress(Exception):
-            state.playwright.stop()
-    finally:
-        if _current_pw_loop() is state.loop:
-            asyncio._set_running_loop(None)
+    """Close the browser, stop Playwright and end its thread (safe to call repeatedly)."""
+    global _SESSION
+    with _LOCK:
+        session, _SESSION = _SESSION, None
+    if session is not None and session.pid == os.getpid():
+        _stop_session(session)
 
 
 # --------------------------------------------------------------------------
@@ -265,50 +272,25 @@ def _looks_like_html(text: str) -> bool:
     return "<" in text or "\n" in text
 
 
-@contextlib.contextmanager
-def open_page(
-    html_path_or_string: str | os.PathLike[str],
+def _new_page(
+    browser: Any,
+    result: PageResult,
     *,
-    block_network: bool = True,
-    viewport: tuple[int, int] = (1200, 800),
-    timeout_ms: int = DEFAULT_TIMEOUT_MS,
-    wait_until: str = "load",
-    settle_ms: int = 100,
-) -> Iterator[PageResult]:
-    """Open an HTML file (path) or HTML source (string) in headless Chromium.
-
-    A ``str`` containing ``<`` or a newline is HTML source and is written to a
-    temporary ``page.html``; anything else is a path to an existing file.
-    Console errors, uncaught page errors, dialogs (dismissed) and blocked
-    requests are recorded from before navigation. After the ``load`` event the
-    page runs ``settle_ms`` more milliseconds so late requests are seen too.
-    """
-    global _OPEN_DEPTH
-    is_source = isinstance(html_path_or_string, str) and _looks_like_html(html_path_or_string)
-    if not is_source and not Path(html_path_or_string).is_file():
-        raise FileNotFoundError(f"no HTML file at {html_path_or_string}")
-
-    browser = get_browser()
-    _OPEN_DEPTH += 1
-    tmpdir: str | None = None
-    context = None
+    block_network: bool,
+    viewport: tuple[int, int],
+    timeout_ms: int,
+    wait_until: str,
+    settle_ms: int,
+) -> tuple[Any, Any]:
+    """In the browser thread: a fresh context and page, listening, navigated to the URL."""
+    context = browser.new_context(
+        viewport={"width": int(viewport[0]), "height": int(viewport[1])},
+        device_scale_factor=1,
+        service_workers="block",
+    )
     try:
-        if is_source:
-            tmpdir = tempfile.mkdtemp(prefix="g60map-browser-")
-            path = Path(tmpdir, "page.html")
-            path.write_text(str(html_path_or_string), encoding="utf-8")
-        else:
-            path = Path(html_path_or_string)
-        url = path.resolve().as_uri()
-
-        context = browser.new_context(
-            viewport={"width": int(viewport[0]), "height": int(viewport[1])},
-            device_scale_factor=1,
-            service_workers="block",
-        )
         context.set_default_timeout(timeout_ms)
         page = context.new_page()
-        result = PageResult(page=page, url=url)
 
         if block_network:
 
@@ -345,17 +327,67 @@ def open_page(
         page.on("dialog", _dialog)
         page.on("response", _response)
 
-        page.goto(url, wait_until=wait_until, timeout=timeout_ms)
+        page.goto(result.url, wait_until=wait_until, timeout=timeout_ms)
         if settle_ms > 0:
             page.wait_for_timeout(settle_ms)
+    except BaseException:
+        with contextlib.suppress(Exception):
+            context.close()
+        raise
+    return context, page
+
+
+@contextlib.contextmanager
+def open_page(
+    html_path_or_string: str | os.PathLike[str],
+    *,
+    block_network: bool = True,
+    viewport: tuple[int, int] = (1200, 800),
+    timeout_ms: int = DEFAULT_TIMEOUT_MS,
+    wait_until: str = "load",
+    settle_ms: int = 100,
+) -> Iterator[PageResult]:
+    """Open an HTML file (path) or HTML source (string) in headless Chromium.
+
+    A ``str`` containing ``<`` or a newline is HTML source and is written to a
+    temporary ``page.html``; anything else is a path to an existing file.
+    Console errors, uncaught page errors, dialogs (dismissed) and blocked
+    requests are recorded from before navigation. After the ``load`` event the
+    page runs ``settle_ms`` more milliseconds so late requests are seen too.
+    ``res.page`` is a :class:`Remote` of the Playwright ``Page``; its context is
+    closed when the block exits.
+    """
+    is_source = isinstance(html_path_or_string, str) and _looks_like_html(html_path_or_string)
+    if not is_source and not Path(html_path_or_string).is_file():
+        raise FileNotFoundError(f"no HTML file at {html_path_or_string}")
+
+    session = _session()
+    tmpdir: str | None = None
+    context = None
+    try:
+        if is_source:
+            tmpdir = tempfile.mkdtemp(prefix="g60map-browser-")
+            path = Path(tmpdir, "page.html")
+            path.write_text(str(html_path_or_string), encoding="utf-8")
+        else:
+            path = Path(html_path_or_string)
+        result = PageResult(page=None, url=path.resolve().as_uri())
+        context, page = session.owner.call(
+            _new_page,
+            session.browser,
+            result,
+            block_network=block_network,
+            viewport=viewport,
+            timeout_ms=timeout_ms,
+            wait_until=wait_until,
+            settle_ms=settle_ms,
+        )
+        result.page = Remote(page, session.owner)
         yield result
     finally:
         if context is not None:
             with contextlib.suppress(Exception):
-                context.close()
-        _OPEN_DEPTH -= 1
-        if _OPEN_DEPTH == 0:
-            _deactivate(_STATE)
+                session.owner.call(context.close)
         if tmpdir is not None:
             shutil.rmtree(tmpdir, ignore_errors=True)
 

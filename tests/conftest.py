@@ -1,14 +1,21 @@
 from __future__ import annotations
 
-import importlib.util
+import functools
 import os
-from pathlib import Path
+import sys
 
 import matplotlib
 import pytest
 
 matplotlib.use("Agg")
 os.environ.setdefault("MPLBACKEND", "Agg")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Close the session's Chromium (tests/_browser.py), if a test opened it."""
+    browser = sys.modules.get("tests._browser")
+    if browser is not None:
+        browser.close_browser()
 
 
 @pytest.fixture
@@ -23,10 +30,82 @@ def write_csv(tmp_path):
     return _write
 
 
-def make_partners_module():
-    """Import ``benchmarks/make_partners.py`` (the synthetic partner generator)."""
-    path = Path(__file__).resolve().parents[1] / "benchmarks" / "make_partners.py"
-    spec = importlib.util.spec_from_file_location("g60_make_partners", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+# ---------------------------------------------------------------- synthetic data
+# One family of fixtures over g60map.synthetic: each is a factory taking that module's
+# arguments. Results are made once per session and handed out as copies (mutate freely).
+
+
+def _key(value):
+    if isinstance(value, dict):
+        return tuple(value.items())
+    return value
+
+
+def _memoized(make):
+    cache = {}
+
+    @functools.wraps(make)
+    def factory(*args, **kwargs):
+        key = (tuple(map(_key, args)), tuple(sorted((k, _key(v)) for k, v in kwargs.items())))
+        if key not in cache:
+            cache[key] = make(*args, **kwargs)
+        return cache[key].copy()
+
+    return factory
+
+
+@pytest.fixture(scope="session")
+def synthetic_partners():
+    """``synthetic_partners(n, seed=60, **kw)``: :func:`g60map.synthetic.make_partners`."""
+    from g60map.synthetic import make_partners
+
+    return _memoized(make_partners)
+
+
+@pytest.fixture(scope="session")
+def synthetic_partner_points():
+    """``synthetic_partner_points(n, seed=60, **kw)``: partners with a point each.
+
+    :func:`g60map.synthetic.as_points` of ``make_partners(..., city_only=0)``: a
+    GeoDataFrame with ``city_code``, as the maps and summaries take it.
+    """
+    from g60map.synthetic import as_points, make_partners
+
+    return _memoized(lambda *args, **kw: as_points(make_partners(*args, city_only=0, **kw)))
+
+
+@pytest.fixture(scope="session")
+def synthetic_investments():
+    """``synthetic_investments(n, seed=60, **kw)``: :func:`g60map.synthetic.make_investments`."""
+    from g60map.synthetic import make_investments
+
+    return _memoized(make_investments)
+
+
+@pytest.fixture(scope="session")
+def synthetic_registry():
+    """``synthetic_registry(n, seed=60, expected=False)``: a Chinese registry export."""
+    from g60map.synthetic import make_registry
+
+    return _memoized(make_registry)
+
+
+@pytest.fixture(scope="session")
+def synthetic_partner_files(tmp_path_factory):
+    """``synthetic_partner_files(n, row_group_size=100_000)``: (CSV, GeoParquet) paths.
+
+    :func:`g60map.synthetic.write_partners`, written once per session and arguments into
+    a folder of their own; treat the files as read-only.
+    """
+    from g60map.synthetic import write_partners
+
+    written = {}
+
+    def factory(n, *, seed=60, row_group_size=100_000):
+        key = (n, seed, row_group_size)
+        if key not in written:
+            out = tmp_path_factory.mktemp(f"partners_{n}_{seed}_{row_group_size}")
+            written[key] = write_partners(n, out, seed=seed, row_group_size=row_group_size)
+        return written[key]
+
+    return factory

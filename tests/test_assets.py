@@ -21,23 +21,23 @@ import pytest
 from shapely.geometry import Polygon
 
 from g60map.render import assets
-from g60map.render._folium_utils import (
-    iter_elements,
-    render_html,
-    stabilize_ids,
-    text_to_html,
-)
 from g60map.render.assets import (
     ASSETS,
     AssetError,
     asset_text,
     cdn_urls,
-    configure_map_assets,
     escape_script,
     inline_css,
     read_asset,
 )
-from tests._browser import CHROMIUM_ARGS, CHROMIUM_PATH, require_browser
+from g60map.render.page import (
+    iter_elements,
+    render_html,
+    stabilize_ids,
+    text_to_html,
+)
+from g60map.render.page_assets import configure_map_assets
+from tests._browser import open_page, requires_browser
 
 NASTY = "A&B <i>x</i> `tick` ${alert(1)} \\n </script> 'q\" 松江"
 RANDOM_ID = re.compile(r"(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f])")
@@ -436,7 +436,7 @@ def test_builds_in_separate_processes_are_identical(tmp_path: Path) -> None:
         import sys
         sys.path[:0] = {[str(Path(__file__).parent), str(Path(__file__).parents[1])]!r}
         from test_assets import build_map
-        from g60map.render._folium_utils import render_html
+        from g60map.render.page import render_html
         sys.stdout.buffer.write(render_html(build_map(True)).encode("utf-8"))
         """
     )
@@ -483,49 +483,28 @@ def test_folium_pastes_tooltip_text_raw_into_a_template_literal() -> None:
 
 
 @pytest.mark.browser
+@requires_browser
 def test_self_contained_page_works_offline_in_chromium(tmp_path: Path) -> None:
-    require_browser()  # skips off CI; on CI a missing browser is a failure
-    from playwright import sync_api
     path = tmp_path / "map.html"
     path.write_text(render_html(build_map(True)), encoding="utf-8")
-    outside: list[str] = []
-    errors: list[str] = []
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM_PATH, args=list(CHROMIUM_ARGS))
-        try:
-            page = browser.new_page()
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.on(
-                "console",
-                lambda msg: errors.append(msg.text) if msg.type == "error" else None,
-            )
-
-            def block(route) -> None:
-                url = route.request.url
-                if url.startswith(("file:", "data:")):
-                    route.continue_()
-                else:
-                    outside.append(url)
-                    route.abort()
-
-            page.route("**/*", block)
-            page.goto(path.as_uri())
-            page.wait_for_function("() => document.querySelectorAll('.leaflet-interactive').length")
-            state = page.evaluate(
-                """() => ({
-                    version: L.version,
-                    cluster: typeof L.MarkerClusterGroup,
-                    icons: Array.from(document.querySelectorAll('img.leaflet-marker-icon'))
-                        .map(i => i.src.slice(0, 22)),
-                    clusters: document.querySelectorAll('.marker-cluster').length,
-                    toggle: document.querySelectorAll('.leaflet-control-layers-overlays label')
-                        .length,
-                    popups: Object.keys(window).filter(k => k.startsWith('popup_'))
-                        .map(k => window[k].getContent().textContent),
-                })"""
-            )
-        finally:
-            browser.close()
+    with open_page(path, settle_ms=0) as res:
+        page = res.page
+        page.wait_for_function("() => document.querySelectorAll('.leaflet-interactive').length")
+        state = page.evaluate(
+            """() => ({
+                version: L.version,
+                cluster: typeof L.MarkerClusterGroup,
+                icons: Array.from(document.querySelectorAll('img.leaflet-marker-icon'))
+                    .map(i => i.src.slice(0, 22)),
+                clusters: document.querySelectorAll('.marker-cluster').length,
+                toggle: document.querySelectorAll('.leaflet-control-layers-overlays label')
+                    .length,
+                popups: Object.keys(window).filter(k => k.startsWith('popup_'))
+                    .map(k => window[k].getContent().textContent),
+            })"""
+        )
+        outside = res.blocked_requests
+        errors = res.page_errors + res.console_errors
     assert outside == []
     assert errors == []
     assert state["version"] == "1.9.3"

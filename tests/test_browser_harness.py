@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from tests._browser import (
+    Remote,
     count_selector,
+    get_browser,
     open_all_popups,
     open_page,
     requires_browser,
@@ -83,6 +85,44 @@ def test_asyncio_run_still_works_after_browser_use():
     assert asyncio.run(answer()) == 42
     with open_page("<!doctype html><p>y</p>") as res:  # the cached browser still works
         assert count_selector(res.page, "p") == 1
+
+
+def test_the_test_thread_never_holds_a_running_event_loop():
+    async def answer() -> int:
+        return 42
+
+    with open_page("<!doctype html><p>x</p>") as res:
+        with pytest.raises(RuntimeError):
+            asyncio.get_running_loop()
+        assert asyncio.run(answer()) == 42  # also while a page is open
+        assert count_selector(res.page, "p") == 1
+
+
+def test_pages_can_be_opened_from_inside_a_running_event_loop():
+    async def inside() -> int:
+        with open_page("<!doctype html><p>a</p><p>b</p>") as res:
+            return count_selector(res.page, "p")
+
+    assert asyncio.run(inside()) == 2
+
+
+def test_pages_share_one_browser_and_nothing_else():
+    browser = get_browser()
+    before = len(browser.contexts)
+    with open_page("<!doctype html><p>a</p>") as a, open_page("<!doctype html><p>b</p>") as b:
+        assert isinstance(a.page, Remote)
+        assert a.page.context.browser == browser == b.page.context.browser
+        assert a.page.context != b.page.context
+        assert len(browser.contexts) == before + 2
+        assert a.page.viewport_size == {"width": 1200, "height": 800}  # plain data back
+        assert a.page.locator("p").first.inner_text() == "a"
+        cyclic = a.page.evaluate("() => { const o = {n: 1, list: []}; o.self = o;"
+                                 " o.list.push(o); return o; }")
+        assert cyclic["n"] == 1 and cyclic["self"] is cyclic and cyclic["list"][0] is cyclic
+        with pytest.raises(Exception, match="thrown-in-page"):
+            b.page.evaluate("() => { throw new Error('thrown-in-page'); }")
+    assert len(browser.contexts) == before
+    assert get_browser() == browser
 
 
 def _leaflet_assets() -> tuple[str, str]:

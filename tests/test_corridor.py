@@ -206,16 +206,9 @@ def boundaries():
     return g60map.load_boundaries("city")
 
 
-def _synthetic_points(boundaries, per_city: dict[str, int], outside: int = 0):
+def _synthetic_points(make, per_city: dict[str, int], outside: int = 0):
     """Points inside given cities (no city_code column: joined spatially) + outside."""
-    polys = boundaries.set_index("code").geometry
-    pts = []
-    for code, n in per_city.items():
-        p = polys[code].representative_point()
-        pts += [p] * n
-    pts += [shapely.Point(100.0, 40.0)] * outside  # far outside the corridor
-    return gpd.GeoDataFrame({"name": [f"p{i}" for i in range(len(pts))]},
-                            geometry=pts, crs="EPSG:4326")
+    return make(per_city=per_city, outside=outside, margin_m=500)[["name", "geometry"]]
 
 
 def test_summary_rows_columns_and_distances(boundaries, spokes):
@@ -247,9 +240,9 @@ def test_summary_area_is_equal_area_and_matches_geodesic_area(boundaries):
     assert "EQUAL_AREA_CRS" in summary.attrs["area_method"]
 
 
-def test_summary_counts_and_totals(boundaries):
-    partners = _synthetic_points(boundaries, {"330100": 3, "340100": 1}, outside=2)
-    investments = _synthetic_points(boundaries, {"330100": 2, "310117": 1})
+def test_summary_counts_and_totals(boundaries, synthetic_partner_points):
+    partners = _synthetic_points(synthetic_partner_points, {"330100": 3, "340100": 1}, outside=2)
+    investments = _synthetic_points(synthetic_partner_points, {"330100": 2, "310117": 1})
     investments["amount_cny"] = [100.0, 50.0, 7.0]
     investments["amount_usd"] = investments["amount_cny"] / 7.0
     investments.attrs = {"usd_cny_rate": 7.0, "usd_cny_rate_date": "2099-01",
@@ -292,11 +285,11 @@ def test_summary_table_is_plain_dataframe(boundaries):
     assert table.attrs["usd_cny_rate"] == summary.attrs["usd_cny_rate"]
 
 
-def test_summary_reports_missing_boundaries(boundaries):
+def test_summary_reports_missing_boundaries(boundaries, synthetic_partner_points):
     with pytest.raises(g60map.G60InputError, match="340100"):
         corridor_summary(boundaries=boundaries[boundaries["code"] != "340100"])
     with pytest.raises(g60map.G60InputError, match="amount_cny"):
-        corridor_summary(investments=_synthetic_points(boundaries, {"330100": 1}))
+        corridor_summary(investments=_synthetic_points(synthetic_partner_points, {"330100": 1}))
 
 
 def test_overview_matches_summary_and_spokes(boundaries, spokes):

@@ -18,7 +18,8 @@ def test_every_dataset_exists():
 
 
 def test_unknown_dataset_lists_names():
-    with pytest.raises(ValueError, match="choose one of: admin_units, boundaries_city"):
+    names = "choose one of: admin_districts, admin_units, boundaries_city"
+    with pytest.raises(ValueError, match=names):
         get_path("nope")
 
 

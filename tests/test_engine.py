@@ -12,16 +12,13 @@ from g60map import G60InputError, G60Warning, MissingDependencyError, load_partn
 from g60map.cli import main
 from g60map.datasets import get_path
 from g60map.engine import COUNT_COLUMNS, count_partners_by_city
-from tests.conftest import make_partners_module
 
 
 @pytest.fixture(scope="module")
-def synthetic(tmp_path_factory):
+def synthetic(synthetic_partners, synthetic_partner_files):
     """A generated 20k-row partners table as CSV and GeoParquet (5 row groups)."""
-    mp = make_partners_module()
-    out = tmp_path_factory.mktemp("synthetic")
-    csv_path, pq_path = mp.write_partners(20_000, out, row_group_size=4_000)
-    expected = mp.make_partners(20_000)["city_code_expected"].value_counts()
+    csv_path, pq_path = synthetic_partner_files(20_000, row_group_size=4_000)
+    expected = synthetic_partners(20_000)["city_code_expected"].value_counts()
     return csv_path, pq_path, expected
 
 
@@ -242,6 +239,7 @@ def test_engine_module_imports_no_dask():
 # ------------------------------------------------------------- hostile input, dask engine
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["bad_crs", "missing_primary", "junk_wkb", "binary"])
 def test_dask_broken_geoparquet_same_error_as_pandas(tmp_path, cluster, capsys, kind):
     from tests.test_io_hostile import hostile_parquet
@@ -260,6 +258,7 @@ def test_dask_broken_geoparquet_same_error_as_pandas(tmp_path, cluster, capsys, 
     assert err == f"error: {out_of_core.value}\n"
 
 
+@pytest.mark.slow
 def test_dask_junk_wkb_rows_across_row_groups(tmp_path, cluster):
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -282,6 +281,7 @@ def test_dask_junk_wkb_rows_across_row_groups(tmp_path, cluster):
     assert str(out_of_core.value).startswith(f"{path}:8:geometry: geometry cell is not valid WKB")
 
 
+@pytest.mark.slow
 def test_dask_extra_cell_same_error_as_pandas(write_csv, cluster):
     path = write_csv("name,city\nok,Jiaxing\nAcme, Inc.,Songjiang\nBeta,Hefei\n" * 3)
     with pytest.raises(G60InputError) as in_memory:
@@ -297,6 +297,7 @@ def test_dask_extra_cell_same_error_as_pandas(write_csv, cluster):
         count_partners_by_city(wide, engine="dask", scheduler=cluster.scheduler_address)
 
 
+@pytest.mark.slow
 def test_dask_refuses_latin1_and_reads_cr_only(tmp_path, cluster):
     latin = tmp_path / "latin.csv"
     latin.write_bytes("name,city\nZürich AG,Jiaxing\n".encode("latin-1"))

@@ -17,18 +17,21 @@ import shapely
 
 import g60map
 from g60map import export as export_mod
-from g60map import settings
+from g60map import load_corridor, settings
 from g60map.cli import main
 from g60map.corridor import SPOKE_COLUMNS, SUMMARY_COLUMNS
-from g60map.export import LAYERS, TABLE_LAYERS, escape_formulas, export_layers, write_table
+from g60map.export import LAYERS as ALL_LAYERS
+from g60map.export import TABLE_LAYERS, escape_formulas, export_layers, write_table
 
 WGS84 = pyproj.CRS("EPSG:4326")
+#: The layers written for the packaged data, in order (districts only when packaged).
+LAYERS = tuple(n for n in ALL_LAYERS if n in load_corridor().layers())
 
 
 @pytest.fixture(scope="module")
 def gpkg(tmp_path_factory):
     out = tmp_path_factory.mktemp("gpkg")
-    paths = export_layers(out)
+    paths = export_layers(None, out)
     assert paths == [out / "g60_corridor.gpkg"]
     return paths[0]
 
@@ -46,15 +49,19 @@ def _same_vertices(a, b):
 # ---------------------------------------------------------------------------- gpkg
 
 
-def test_gpkg_has_seven_wgs84_layers(gpkg):
+def test_gpkg_has_every_layer_in_wgs84(gpkg):
     listed = pyogrio.list_layers(gpkg)
     assert [name for name, _ in listed] == list(LAYERS)
+    corridor = load_corridor()
     for name in LAYERS:
         info = pyogrio.read_info(gpkg, layer=name)
         assert pyproj.CRS(info["crs"]).equals(WGS84), name
         assert info["encoding"] == "UTF-8"
         gdf = gpd.read_file(gpkg, layer=name)
-        assert gdf.crs.equals(WGS84) and len(gdf) > 0, name
+        assert gdf.crs.equals(WGS84), name
+        assert len(gdf) == len(corridor.layers()[name]), name
+        assert len(gdf) > 0 or name == "flows", name
+    assert dict(listed)["flows"] == "LineString"  # the article's investment has no origin
     assert len(gpd.read_file(gpkg, layer="spokes")) == 8
     assert len(gpd.read_file(gpkg, layer="summary")) == 9
 
@@ -95,7 +102,7 @@ def test_gpkg_metadata_states_the_rate(gpkg):
 
 def test_gpkg_is_deterministic_and_timestamp_pinned(tmp_path, gpkg, monkeypatch):
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    again = export_layers(tmp_path / "again")[0]
+    again = export_layers(None, tmp_path / "again")[0]
     assert again.read_bytes() == gpkg.read_bytes()
     with sqlite3.connect(again) as con:
         stamps = {r[0] for r in con.execute("SELECT last_change FROM gpkg_contents")}
@@ -104,14 +111,14 @@ def test_gpkg_is_deterministic_and_timestamp_pinned(tmp_path, gpkg, monkeypatch)
     assert pyogrio.get_gdal_config_option("OGR_CURRENT_DATE") is None
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1583020800")  # 2020-03-01T00:00:00Z
-    dated = export_layers(tmp_path / "dated")[0]
+    dated = export_layers(None, tmp_path / "dated")[0]
     with sqlite3.connect(dated) as con:
         stamps = {r[0] for r in con.execute("SELECT last_change FROM gpkg_contents")}
     assert stamps == {"2020-03-01T00:00:00.000Z"}
 
 
 def test_gpkg_write_is_atomic(tmp_path, monkeypatch):
-    target = export_layers(tmp_path)[0]
+    target = export_layers(None, tmp_path)[0]
     before = target.read_bytes()
     real = pyogrio.write_dataframe
     calls = []
@@ -124,7 +131,7 @@ def test_gpkg_write_is_atomic(tmp_path, monkeypatch):
 
     monkeypatch.setattr(pyogrio, "write_dataframe", failing)
     with pytest.raises(OSError, match="disk full"):
-        export_layers(tmp_path)
+        export_layers(None, tmp_path)
     assert "partners" in calls
     assert target.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["g60_corridor.gpkg"]
@@ -134,8 +141,8 @@ def test_gpkg_write_is_atomic(tmp_path, monkeypatch):
 
 
 def test_geojson_one_file_per_layer_deterministic(tmp_path):
-    first = export_layers(tmp_path / "a", "geojson")
-    second = export_layers(tmp_path / "b", "geojson")
+    first = export_layers(None, tmp_path / "a", fmt="geojson")
+    second = export_layers(None, tmp_path / "b", fmt="geojson")
     assert [p.name for p in first] == [f"g60_corridor_{n}.geojson" for n in LAYERS]
     for a, b in zip(first, second, strict=True):
         assert a.read_bytes() == b.read_bytes(), a.name
@@ -158,7 +165,7 @@ def test_geojson_one_file_per_layer_deterministic(tmp_path):
 
 
 def test_geojson_failure_leaves_previous_set(tmp_path, monkeypatch):
-    paths = export_layers(tmp_path, "geojson")
+    paths = export_layers(None, tmp_path, fmt="geojson")
     before = {p.name: p.read_bytes() for p in paths}
 
     def broken(gdf, name, tmp):
@@ -168,7 +175,7 @@ def test_geojson_failure_leaves_previous_set(tmp_path, monkeypatch):
 
     monkeypatch.setattr(export_mod, "_write_geojson", broken)
     with pytest.raises(RuntimeError, match="boom"):
-        export_layers(tmp_path, "geojson")
+        export_layers(None, tmp_path, fmt="geojson")
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
 
 
@@ -176,8 +183,8 @@ def test_geojson_failure_leaves_previous_set(tmp_path, monkeypatch):
 
 
 def test_geoparquet_layers(tmp_path):
-    first = export_layers(tmp_path / "a", "parquet")
-    second = export_layers(tmp_path / "b", "parquet")
+    first = export_layers(None, tmp_path / "a", fmt="parquet")
+    second = export_layers(None, tmp_path / "b", fmt="parquet")
     assert [p.name for p in first] == [f"g60_corridor_{n}.parquet" for n in LAYERS]
     for a, b in zip(first, second, strict=True):
         assert a.read_bytes() == b.read_bytes(), a.name
@@ -206,7 +213,7 @@ def test_geoparquet_export_gives_arrow_no_python_file(tmp_path, monkeypatch):
         return real(source, *args, **kwargs)
 
     monkeypatch.setattr(pq, "read_table", spy)
-    export_layers(tmp_path, "parquet")
+    export_layers(None, tmp_path, fmt="parquet")
     assert len(sources) == len(LAYERS)
     for source in sources:
         assert isinstance(source, pa.BufferReader), type(source)
@@ -265,7 +272,7 @@ def test_escape_formulas_only_touches_text():
 
 
 def test_csv_export_is_formula_safe(tmp_path, evil_partners):
-    paths = export_layers(tmp_path, "csv", partners=evil_partners)
+    paths = export_layers(load_corridor(evil_partners), tmp_path, fmt="csv")
     names = [p.name for p in paths]
     assert names == [f"g60_corridor_{n}.csv" for n in TABLE_LAYERS] + [
         "g60_corridor_metadata.csv"
@@ -282,8 +289,8 @@ def test_csv_export_is_formula_safe(tmp_path, evil_partners):
 
 
 def test_xlsx_export_is_formula_safe_and_deterministic(tmp_path, evil_partners):
-    a = export_layers(tmp_path / "a", "xlsx", partners=evil_partners)[0]
-    b = export_layers(tmp_path / "b", "xlsx", partners=evil_partners)[0]
+    a = export_layers(load_corridor(evil_partners), tmp_path / "a", fmt="xlsx")[0]
+    b = export_layers(load_corridor(evil_partners), tmp_path / "b", fmt="xlsx")[0]
     assert a.read_bytes() == b.read_bytes()
     with zipfile.ZipFile(a) as zf:
         assert {i.date_time for i in zf.infolist()} == {(1980, 1, 1, 0, 0, 0)}
@@ -307,7 +314,7 @@ def test_xlsx_formula_text_is_unchanged_text_everywhere(tmp_path, write_csv):
     texts = ["=1+1", "+86 21 5774", "-2+3", "@SUM(A1)", "=A1*2"]
     rows = "\n".join(f'"{t}",Hangzhou,"{t}"' for t in texts)
     partners = g60map.load_partners(write_csv(f"name,city,=note\n{rows}\n"))
-    path = export_layers(tmp_path, "xlsx", partners=partners, layers=["partners"])[0]
+    path = export_layers(load_corridor(partners), tmp_path, fmt="xlsx", layers=["partners"])[0]
     ws = openpyxl.load_workbook(path)["partners"]
     header = [c.value for c in ws[1]]
     assert "=note" in header and ws[1][header.index("=note")].data_type == "s"
@@ -343,15 +350,15 @@ def test_write_table_single_file(tmp_path, evil_partners):
 
 def test_bad_format_and_layer():
     with pytest.raises(ValueError, match="gpkg, geojson"):
-        export_layers("unused", "shp")
+        export_layers(None, "unused", fmt="shp")
     with pytest.raises(ValueError, match="'roads'"):
-        export_layers("unused", "gpkg", layers=["roads"])
+        export_layers(None, "unused", fmt="gpkg", layers=["roads"])
     with pytest.raises(ValueError, match="city_boundaries"):
-        export_layers("unused", "csv", layers=["city_boundaries"])
+        export_layers(None, "unused", fmt="csv", layers=["city_boundaries"])
 
 
 def test_layer_subset(tmp_path):
-    paths = export_layers(tmp_path, "geojson", layers=["spokes", "cities"])
+    paths = export_layers(None, tmp_path, fmt="geojson", layers=["spokes", "cities"])
     assert [p.name for p in paths] == ["g60_corridor_cities.geojson", "g60_corridor_spokes.geojson"]
 
 
@@ -368,7 +375,7 @@ def test_cli_export(tmp_path, capsys):
 def test_empty_tables_keep_their_layer_type(tmp_path):
     partners = g60map.load_partners().iloc[:0]
     investments = g60map.load_investments().iloc[:0]
-    gpkg = export_layers(tmp_path, partners=partners, investments=investments)[0]
+    gpkg = export_layers(load_corridor(partners, investments), tmp_path)[0]
     types = dict(pyogrio.list_layers(gpkg))
     assert types["partners"] == types["investments"] == "Point"
     got = gpd.read_file(gpkg, layer="partners")
@@ -384,10 +391,10 @@ def test_awkward_user_columns_survive_every_format(tmp_path, write_csv):
     partners = load_partners(write_csv(
         'name,city,fid,NAME_2,Name,"=HYPERLINK(""http://x"")"\nA,Hefei,7,x,y,z\n'
     ))
-    paths = export_layers(tmp_path, "gpkg", partners=partners)
+    paths = export_layers(load_corridor(partners), tmp_path, fmt="gpkg")
     cols = list(gpd.read_file(paths[0], layer="partners").columns)
     assert {"fid_2", "NAME_2", "Name_3"} <= set(cols)  # fid reserved; names case-insensitive
-    (csv_path,) = [p for p in export_layers(tmp_path, "csv", partners=partners)
+    (csv_path,) = [p for p in export_layers(load_corridor(partners), tmp_path, fmt="csv")
                    if p.name.endswith("partners.csv")]
     header = csv_path.read_text(encoding="utf-8-sig").splitlines()[0]
     assert "'=HYPERLINK" in header
@@ -401,7 +408,7 @@ def _hidden(folder):
 
 
 def test_gpkg_disk_full_is_a_clean_error_and_keeps_previous_file(tmp_path, monkeypatch, capsys):
-    target = export_layers(tmp_path)[0]
+    target = export_layers(None, tmp_path)[0]
     before = target.read_bytes()
     real = pyogrio.write_dataframe
 
@@ -427,7 +434,7 @@ def test_geojson_disk_full_is_a_clean_error_and_keeps_previous_set(
     import errno
     import pathlib
 
-    paths = export_layers(tmp_path, "geojson")
+    paths = export_layers(None, tmp_path, fmt="geojson")
     before = {p.name: p.read_bytes() for p in paths}
     real = pathlib.Path.write_bytes
     written = []
@@ -472,8 +479,10 @@ def _limited_export(out, fmt, limit):
     """Run ``g60map export`` in a child process that may write files up to ``limit`` bytes.
 
     Writing past the limit fails with EFBIG ("File too large") the way a full disk
-    fails with ENOSPC, at whatever point of the write the limit is reached.
+    fails with ENOSPC, at whatever point of the write the limit is reached. The child
+    writes no bytecode (a ``.pyc`` cut at the limit would break later imports).
     """
+    import os
     import resource
     import subprocess
     import sys
@@ -484,6 +493,7 @@ def _limited_export(out, fmt, limit):
     return subprocess.run(
         [sys.executable, "-m", "g60map.cli", "-q", "export", "--format", fmt, "--out", str(out)],
         preexec_fn=cap,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
         capture_output=True,
         text=True,
         check=False,
@@ -503,7 +513,7 @@ def _limited_export(out, fmt, limit):
     ],
 )
 def test_file_size_limit_is_a_clean_error_and_keeps_previous_files(tmp_path, fmt, room):
-    export_layers(tmp_path, fmt)
+    export_layers(None, tmp_path, fmt=fmt)
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
     limit = room if room > 0 else max(len(b) for b in before.values()) + room
     proc = _limited_export(tmp_path, fmt, limit)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import html
 import json
 import os
@@ -18,21 +19,21 @@ import pytest
 import shapely
 
 import g60map
-from g60map import settings
+from g60map import load_corridor, settings
 from g60map.cli import main
 from g60map.datum import shift_gdf
-from g60map.render import codec
-from g60map.render import interactive as im
+from g60map.render import codec, interactive, topology
+from g60map.render.basemaps import BASEMAPS
 from g60map.render.codec import Topology, decode_ints, encode_ints, encode_topology
 from g60map.render.interactive import (
-    BASEMAPS,
     build_map,
     map_fragment,
     map_html,
     map_iframe,
     save_map,
-    script_json,
 )
+from g60map.render.page import own_asset
+from g60map.render.payload import INVESTMENT_MAX_RADIUS_PX, script_json
 from g60map.render.symbology import count_classes
 
 PAYLOADS = (
@@ -92,16 +93,14 @@ def write_payload_tables(folder: Path) -> tuple[Path, Path]:
     return partners, investments
 
 
-def synthetic_partners(n: int, seed: int = 60) -> gpd.GeoDataFrame:
-    """``n`` points in the member cities' bounding box, with names and a city code."""
-    rng = np.random.default_rng(seed)
-    lon = rng.uniform(117.0, 121.3, n)
-    lat = rng.uniform(29.0, 32.0, n)
-    return gpd.GeoDataFrame(
-        {"name": [f"Partner {i}" for i in range(n)], "city_code": "310117"},
-        geometry=gpd.points_from_xy(lon, lat),
-        crs=settings.WGS84,
-    )
+def joined(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """``frame`` with the columns of a joined table, so load_corridor takes it as it is."""
+    return frame.assign(in_corridor=True, location_precision="point")
+
+
+def corridor_map(partners=None, investments=None, **kwargs) -> folium.Map:
+    """``build_map`` of a corridor with these tables (None: none; both None: the article's)."""
+    return build_map(load_corridor(partners, investments), **kwargs)
 
 
 # ----------------------------------------------------------------------------- encoding
@@ -172,6 +171,33 @@ def test_corridor_topology_draws_load_boundaries_to_a_metre(none_map):
     assert stored < 0.75 * drawn
 
 
+def test_shipped_topology_is_that_of_the_packaged_boundaries():
+    cities, provinces = g60map.load_boundaries("city"), g60map.load_boundaries("province")
+    scale = int(10**settings.COORD_DECIMALS)
+    shipped = topology._packaged()
+    assert shipped is not None, "g60map/render/topology.json is missing or unreadable"
+    assert shipped[0] == topology.fingerprint(cities, provinces, scale), (
+        "the packaged boundaries changed: rebuild it with python -m g60map.render.topology"
+    )
+    encoded = topology._encode(cities, provinces, scale)
+    assert list(shipped[1].arcs) == list(encoded.arcs)
+    assert json.loads(json.dumps(shipped[1].shapes)) == json.loads(json.dumps(encoded.shapes))
+    assert np.allclose(shipped[1].bounds, encoded.bounds, rtol=0, atol=0)
+
+
+def test_other_boundaries_are_encoded_not_taken_from_the_file(none_map):
+    corridor = load_corridor()
+    city = corridor.boundaries["city"].copy()
+    hub = city.index[city["code"] == settings.HUB_CODE][0]
+    city.loc[hub, "geometry"] = shapely.box(121.0, 30.9, 121.4, 31.2)  # a square Songjiang
+    moved = dataclasses.replace(corridor, boundaries={**corridor.boundaries, "city": city})
+    m = build_map(moved, basemap="none")
+    drawn = _decoded_topology(m).to_geometry(int(hub))
+    assert drawn.equals(shapely.box(121.0, 30.9, 121.4, 31.2))
+    assert m.payload["arcs"] != none_map.payload["arcs"]
+    assert build_map(corridor, basemap="none").payload["arcs"] == none_map.payload["arcs"]
+
+
 def test_script_json_cannot_end_a_script():
     obj = {"z": "</script><!-- \u2028\u2029 & <b>", "a": [1, 2.5]}
     text = script_json(obj)
@@ -184,11 +210,11 @@ def test_script_json_cannot_end_a_script():
 
 
 def test_own_script_has_no_template_literals_or_inner_html():
-    js = im._own_asset("g60map.js")
+    js = own_asset("g60map.js")
     assert "`" not in js  # no ${...} substitution anywhere
     assert "innerHTML" not in js and "insertAdjacentHTML" not in js
     assert "eval(" not in js and "new Function" not in js
-    css = im._own_asset("g60map.css")
+    css = own_asset("g60map.css")
     selectors = [s.strip() for block in re.findall(r"([^{}]+)\{", css) for s in block.split(",")]
     selectors = [s for s in selectors if not s.startswith("/*")]
     assert selectors and all(s.startswith(".g60m") for s in selectors)
@@ -217,7 +243,7 @@ def test_default_map_layers(default_map):
     assert "km" in d["spokes"][0]["tip"] and "°" in d["spokes"][0]["tip"]
     invest = d["investments"]
     assert invest["n"] == 1
-    assert invest["rows"][0][2] == pytest.approx(im.INVESTMENT_MAX_RADIUS_PX)
+    assert invest["rows"][0][2] == pytest.approx(INVESTMENT_MAX_RADIUS_PX)
     assert "CNY 15 bn" in invest["rows"][0][4] and "2.1 bn" in invest["rows"][0][4]
     # size legend: area proportional (r ~ sqrt(value))
     s0, s1 = invest["sizes"][:2]
@@ -228,17 +254,17 @@ def test_default_map_layers(default_map):
     assert d["footer"][-1].endswith("WGS-84")
 
 
-def test_member_classes_follow_partner_counts():
-    partners = synthetic_partners(0)
-    assert build_map(partners, basemap="none").payload["partners"]["mode"] == "none"
+def test_member_classes_follow_partner_counts(synthetic_partner_points):
+    partners = synthetic_partner_points(0)
+    assert corridor_map(joined(partners), basemap="none").payload["partners"]["mode"] == "none"
     counts = {"310117": 40, "330400": 7, "340100": 1}
     rows = [(code, i) for code, k in counts.items() for i in range(k)]
     cities = g60map.load_cities().set_index("code")
-    frame = gpd.GeoDataFrame(
+    frame = joined(gpd.GeoDataFrame(
         {"name": [f"P{i}" for _, i in rows], "city_code": [c for c, _ in rows]},
         geometry=[cities.geometry[c] for c, _ in rows], crs=settings.WGS84,
-    )
-    d = build_map(frame, basemap="none").payload
+    ))
+    d = corridor_map(frame, basemap="none").payload
     by_code = {c["code"]: c for c in d["cities"]}
     labels = [c["label"] for c in d["classes"]]
     for code, k in counts.items():
@@ -247,6 +273,16 @@ def test_member_classes_follow_partner_counts():
         assert int(lo) <= k <= int(hi or lo)
     assert by_code["330100"]["cls"] == -1  # member without partners
     assert by_code["310101"]["cls"] == -2  # not a member
+
+
+def test_user_columns_keep_their_names_unless_standard():
+    frame = joined(gpd.GeoDataFrame(
+        {"name": ["A"], "city_code": ["330100"], "description": ["d"], "role_hub": ["x"],
+         "legend": ["y"]},
+        geometry=[shapely.Point(120.16, 30.29)], crs=settings.WGS84,
+    ))
+    cols = corridor_map(frame, lang="zh", basemap="none").payload["partners"]["cols"]
+    assert cols == ["城市", "说明", "role_hub", "legend", "定位精度"]
 
 
 def test_count_classes_are_contiguous_and_cover_the_maximum():
@@ -307,8 +343,10 @@ def test_bad_arguments_are_refused():
         build_map(lang="fr")
     with pytest.raises(ValueError, match="prefix"):
         build_map(prefix="a-b")
-    with pytest.raises(TypeError, match="GeoDataFrame"):
-        build_map(partners=[1, 2])
+    with pytest.raises(TypeError, match="load_corridor"):
+        build_map([1, 2])
+    with pytest.raises(ValueError, match="tables"):
+        build_map(basemap="none", tables=["roads"])
     with pytest.raises(ValueError, match="CSS length"):
         map_iframe(build_map(basemap="none"), height="1px;background:url(x)")
 
@@ -320,7 +358,7 @@ def test_payload_strings_never_reach_the_page_as_markup(tmp_path):
     partners, investments = write_payload_tables(tmp_path)
     p = g60map.load_partners(partners)
     i = g60map.load_investments(investments)
-    m = build_map(p, i, lang="zh", basemap="none", title=PAYLOADS[1])
+    m = corridor_map(p, i, lang="zh", basemap="none", title=PAYLOADS[1])
     page = map_html(m, self_contained=True)
     for payload in PAYLOADS[:2]:
         assert payload not in page
@@ -342,28 +380,29 @@ def test_payload_strings_never_reach_the_page_as_markup(tmp_path):
 # ----------------------------------------------------------------------------- bounded
 
 
-def test_partner_modes_bound_the_page():
-    small = synthetic_partners(30)
-    d = build_map(small, basemap="none", detail_limit=10, point_limit=20).payload["partners"]
+def test_partner_modes_bound_the_page(synthetic_partner_points):
+    small = joined(synthetic_partner_points(30))
+    d = corridor_map(small, basemap="none", detail_limit=10, point_limit=20).payload["partners"]
     assert d["mode"] == "grid" and d["n"] == 30
     cells = decode_ints(d["cells"]).reshape(-1, 4)
     assert cells[:, 2].sum() == 30
-    d = build_map(small, basemap="none", detail_limit=10, point_limit=100).payload["partners"]
+    d = corridor_map(small, basemap="none", detail_limit=10, point_limit=100).payload["partners"]
     assert d["mode"] == "points" and len(d["names"]) == 30
     xy = codec.decode_path(d["xy"])
     assert len(xy) == 30
     expected = np.sort(np.rint(shapely.get_coordinates(small.geometry.values) * 1e5), axis=0)
     assert (np.sort(xy, axis=0) == expected).all()
-    d = build_map(small, basemap="none").payload["partners"]
+    d = corridor_map(small, basemap="none").payload["partners"]
     assert d["mode"] == "detail" and len(d["rows"]) == 30
 
 
-def test_many_partners_stay_under_five_megabytes(tmp_path):
+def test_many_partners_stay_under_five_megabytes(tmp_path, synthetic_partner_points):
     n = settings.PARTNER_POINT_LIMIT * 4
-    big = build_map(synthetic_partners(n), basemap="none")
+    big = corridor_map(joined(synthetic_partner_points(n)), basemap="none")
     assert big.payload["partners"]["mode"] == "grid"
     size = save_map(big, tmp_path / "big.html", self_contained=True).stat().st_size
-    points = build_map(synthetic_partners(settings.PARTNER_POINT_LIMIT), basemap="none")
+    limit = settings.PARTNER_POINT_LIMIT
+    points = corridor_map(joined(synthetic_partner_points(limit)), basemap="none")
     assert points.payload["partners"]["mode"] == "points"
     size_points = save_map(points, tmp_path / "pts.html", self_contained=True).stat().st_size
     assert size < 5 * MB and size_points < 5 * MB
@@ -429,7 +468,7 @@ def test_save_map_is_atomic(tmp_path, monkeypatch, none_map):
     def boom(*args, **kwargs):
         raise RuntimeError("render failed")
 
-    monkeypatch.setattr(im, "render_html", boom)
+    monkeypatch.setattr(interactive, "render_html", boom)
     with pytest.raises(RuntimeError):
         save_map(none_map, target)
     assert target.read_bytes() == before
@@ -485,7 +524,8 @@ def test_long_texts_are_cut_in_popups_and_kept_whole_in_exports(tmp_path):
                         "x" * 900])
     partners = g60map.load_partners(path)
     assert partners["description"].str.len().min() > 10_000
-    m = build_map(partners, partners.iloc[0:0], basemap="none")
+    corridor = load_corridor(partners)
+    m = build_map(corridor, basemap="none")
     page = map_html(m)
     assert len(page.encode("utf-8")) < 3 * MB
     d = m.payload["partners"]
@@ -499,6 +539,6 @@ def test_long_texts_are_cut_in_popups_and_kept_whole_in_exports(tmp_path):
         assert any(c.endswith("…") for c in cells)
     assert d["rows"][7][3][d["cols"].index("Description")].startswith("7 描述描述")
     # the export keeps every character
-    (gj,) = g60map.export_layers(tmp_path, "geojson", partners=partners, layers=["partners"])
+    (gj,) = g60map.export_layers(corridor, tmp_path, fmt="geojson", layers=["partners"])
     props = [f["properties"] for f in json.loads(gj.read_text(encoding="utf-8"))["features"]]
     assert sorted(len(p["description"]) for p in props)[0] > 10_000

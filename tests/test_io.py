@@ -44,18 +44,80 @@ def test_formula_cells_kept_as_text(write_csv):
     assert df.loc[3, "city"] == "-2"
 
 
+def _save_with_cached_values(wb, path, values):
+    """Save ``wb`` with a saved value for some formula cells, as Excel does ({"B2": "3"})."""
+    import re
+    import zipfile
+
+    wb.save(path)
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    name = "xl/worksheets/sheet1.xml"
+    xml = parts[name].decode()
+    for ref, value in values.items():
+        xml, n = re.subn(rf'(<c r="{ref}"[^>]*><f>[^<]*</f>)<v>\s*</v>', rf"\g<1><v>{value}</v>",
+                         xml)
+        assert n == 1, ref
+    parts[name] = xml.encode()
+    with zipfile.ZipFile(path, "w") as z:
+        for n, data in parts.items():
+            z.writestr(n, data)
+
+
 def test_read_xlsx(tmp_path):
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.append(["name", "city", "lon", "lat"])
     ws.append(["阿里云", "杭州", 120.2, 30.3])
     ws.append(["=1+1", "Jiaxing", None, None])
+    ws["A3"].data_type = "s"  # text that looks like a formula, not a formula
     wb.save(tmp_path / "p.xlsx")
     df = read_table(tmp_path / "p.xlsx")
     assert df.loc[2, "name"] == "阿里云"
     assert df.loc[2, "lon"] == "120.2"
-    assert df.loc[3, "name"] == "=1+1"  # formula text, never evaluated
+    assert df.loc[3, "name"] == "=1+1"  # text, never evaluated
     assert df.loc[3, "lon"] == ""
+
+
+def test_xlsx_formulas_are_read_as_saved(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "项目"
+    ws.append(["investor", "amount", "total"])
+    ws.append(["A", "=1000*3", "=SUM(B2:B3)"])
+    ws.append(["B", "=2000*2", 5])
+    path = tmp_path / "f.xlsx"
+    _save_with_cached_values(wb, path, {"B2": "3000", "B3": "4000", "C2": "7000"})
+    df = read_table(path)
+    assert df["amount"].tolist() == ["3000", "4000"]  # the saved values, not the formulas
+    assert df["total"].tolist() == ["7000", "5"]
+    _save_with_cached_values(wb, path, {"B2": "3000"})  # B3 and C2 never calculated
+    with pytest.raises(G60InputError) as err:
+        read_table(path)
+    assert [str(p).split(" holds")[0] for p in err.value.problems] == [
+        f"{path}:2:total: cell 项目!C2", f"{path}:3:amount: cell 项目!B3",
+    ]
+    assert "=2000*2" in str(err.value) and "save it" in str(err.value)
+
+
+def test_xlsx_sheet_by_name(tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active.append(["notes"])
+    wb.active.append(["nothing here"])
+    other = wb.create_sheet("合作伙伴")
+    other.append(["name", "city"])
+    other.append(["阿里云", "杭州"])
+    path = tmp_path / "s.xlsx"
+    wb.save(path)
+    assert read_table(path, sheet="合作伙伴")["name"].tolist() == ["阿里云"]
+    assert read_table(path).columns.tolist() == ["notes"]
+    with pytest.raises(G60InputError, match=r"has no sheet 'Partners' \(its sheets: 'Sheet', "
+                       r"'合作伙伴'\)"):
+        read_table(path, sheet="Partners")
+    csv = tmp_path / "t.csv"
+    csv.write_text("name,city\nA,Hefei\n", encoding="utf-8")
+    with pytest.raises(G60InputError, match="can only be chosen in an .xlsx"):
+        read_table(csv, sheet="x")
 
 
 def test_missing_empty_undecodable(tmp_path, write_csv):

@@ -65,6 +65,7 @@ def test_locate_points():
         ("Room 1, No. 9 Road, Songjiang District, Shanghai", "310117"),
         ("Jinhua, Zhejiang", "330700"),
         ("浙江省湖州市吴兴区", "330500"),
+        ("昆山市玉山镇", "320500"),  # a county-level city of Suzhou, without the prefecture
     ],
 )
 def test_addresses_resolve_to_the_city_they_name(address, code):
@@ -78,9 +79,9 @@ def test_addresses_resolve_to_the_city_they_name(address, code):
     [
         ("安徽省宿州市埇桥区", "is in 宿州市 (Suzhou, Anhui, 341300), not a corridor city"),
         ("上海市闵行区", "is in 闵行区 (Minhang, Shanghai, 310112), not a corridor city"),
-        ("上海市", "not a corridor city"),
-        ("昆山市玉山镇", "names no city of Shanghai, Jiangsu, Zhejiang or Anhui"),
-        ("北京市海淀区", "names no city of Shanghai, Jiangsu, Zhejiang or Anhui"),
+        ("上海市", "names Shanghai but no district"),
+        ("北京市海淀区", "is in 海淀区 (北京市, 110108), not a corridor city"),
+        ("某地", "names no province, city or district"),
     ],
 )
 def test_addresses_outside_the_corridor_say_where_they_are(address, expected):
@@ -98,3 +99,21 @@ def test_city_cells_may_be_longer_place_names():
     assert [str(p) for p in problems] == [
         "t.csv:4:city: '上海市闵行区' is in 闵行区 (Minhang, Shanghai, 310112), not a corridor city"
     ]
+
+
+def test_locate_points_uses_full_resolution_near_borders():
+    import shapely
+
+    from g60map import load_boundaries
+
+    full = load_boundaries("city", "full").set_index("code").geometry
+    simple = load_boundaries("city").set_index("code").geometry
+    # Slivers of Songjiang that the simplified boundaries give to a neighbour.
+    sliver = shapely.difference(full["310117"], simple["310117"])
+    parts = [g for g in shapely.get_parts(sliver) if g.area > 1e-8]
+    points = [g.point_on_surface() for g in parts]
+    points = [p for p in points if not shapely.contains(simple["310117"], p)]
+    assert len(points) >= 5
+    lon = np.array([p.x for p in points])
+    lat = np.array([p.y for p in points])
+    assert set(locate_points(lon, lat).tolist()) == {"310117"}

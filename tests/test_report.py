@@ -6,7 +6,14 @@ import re
 import numpy as np
 import pytest
 
-from g60map import build_report, load_boundaries, load_investments, load_partners
+from g60map import (
+    load_boundaries,
+    load_corridor,
+    load_investments,
+    load_partners,
+    report_html,
+    save_report,
+)
 from g60map.cli import main
 from g60map.corridor import corridor_spokes
 from g60map.datasets import get_path
@@ -76,25 +83,32 @@ def test_report_records_inputs_with_checksums_and_versions(report, payload_csv):
     assert _sha(payload_csv) in page
     assert "partners payload.csv" in page
     assert str(payload_csv.parent) not in page  # file names, not local folders
-    assert _sha(get_path("investments")) in page
+    # one table given: no article investments (the report says so)
+    assert _sha(get_path("investments")) not in page
+    assert "investments: none" in page
     for name in ("cities", "admin_units", "boundaries_city"):
         assert _sha(get_path(name)) in page
     assert f"<td>g60map</td><td>{__version__}</td>" in page
     assert re.search(r"<td>matplotlib</td><td>\d+\.\d+", page)
 
 
-def test_in_memory_tables_are_checksummed_by_content(payload_csv):
-    from g60map.render.report import _frame_input
+def _inputs_table(page: str) -> list[list[str]]:
+    table = page.split('<table class="inputs">', 1)[1].split("</table>", 1)[0]
+    body = table.split("<tbody>", 1)[1]
+    return [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in body.split("</tr>") if "<td" in row]
 
-    from_file = load_partners(str(payload_csv))
-    assert _frame_input("P", from_file) == ("P", payload_csv.name, "2", _sha(payload_csv))
-    memory = from_file.copy()
-    memory.attrs = {}
-    label, file, rows, digest = _frame_input("P", memory)
-    assert "in-memory table" in file and rows == "2" and re.fullmatch(r"[0-9a-f]{64}", digest)
-    assert _frame_input("P", memory.copy())[3] == digest
-    memory.loc[memory.index[0], "name"] = "Another name"
-    assert _frame_input("P", memory)[3] != digest
+
+def test_inputs_table_lists_the_corridor_inputs(payload_csv):
+    memory = load_partners(str(payload_csv))
+    memory.attrs = {}  # in memory: checksummed by content
+    corridor = load_corridor(memory)
+    rows = _inputs_table(report_html(corridor))
+    assert rows == [
+        [i.label, i.name, "" if i.rows is None else str(i.rows), i.sha256]
+        for i in corridor.inputs
+    ]
+    assert "in-memory table" in rows[0][1] and rows[0][2] == "2"
+    assert re.fullmatch(r"[0-9a-f]{64}", rows[0][3])
 
 
 def test_tables_match_the_analysis(report):
@@ -113,8 +127,8 @@ def test_tables_match_the_analysis(report):
 
 @pytest.mark.slow
 def test_report_is_deterministic(tmp_path):
-    a = build_report(tmp_path / "a").read_bytes()
-    b = build_report(tmp_path / "b").read_bytes()
+    a = save_report(report_html(), tmp_path / "a" / REPORT_FILENAME).read_bytes()
+    b = save_report(report_html(load_corridor()), tmp_path / "b.html").read_bytes()
     assert a == b
     assert str(tmp_path).encode() not in a
 

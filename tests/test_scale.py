@@ -12,47 +12,20 @@ from g60map import G60InputError, load_boundaries, load_cities, load_partners, s
 from g60map.io import read_table
 from g60map.join import locate_points
 from g60map.validate import validate_table
-from tests.conftest import make_partners_module
 
 N = 20_000
 
 
 @pytest.fixture(scope="module")
-def mp():
-    return make_partners_module()
-
-
-@pytest.fixture(scope="module")
-def generated(mp, tmp_path_factory):
-    out = tmp_path_factory.mktemp("generated")
-    csv_path, pq_path = mp.write_partners(N, out, row_group_size=5_000)
-    return mp.make_partners(N), csv_path, pq_path
+def generated(synthetic_partners, synthetic_partner_files):
+    csv_path, pq_path = synthetic_partner_files(N, row_group_size=5_000)
+    return synthetic_partners(N), csv_path, pq_path
 
 
 @pytest.fixture(scope="module")
 def loaded(generated):
     _, csv_path, _ = generated
     return load_partners(csv_path)
-
-
-# ----------------------------------------------------------------------- generator
-
-
-def test_generator_is_deterministic_and_inside_its_city(mp, tmp_path):
-    a, b = mp.make_partners(3_000), mp.make_partners(3_000)
-    pd.testing.assert_frame_equal(a, b)
-    assert not a.equals(mp.make_partners(3_000, seed=61))
-    cities = load_boundaries("city", settings.JOIN_RESOLUTION).set_index("code")
-    has = a["lon"].notna()
-    assert 0.03 < 1 - has.mean() < 0.07  # ~5 % city-only rows
-    for code, rows in a[has].groupby("city_code_expected"):
-        geom = cities.at[code, "geometry"]
-        assert shapely.contains_xy(geom, rows["lon"], rows["lat"]).all(), code
-    assert set(a["city_code_expected"]) == set(settings.MEMBER_CODES)
-    p1 = mp.write_partners(500, tmp_path / "one")
-    p2 = mp.write_partners(500, tmp_path / "two")
-    for x, y in zip(p1, p2, strict=True):
-        assert x.read_bytes() == y.read_bytes()
 
 
 # ----------------------------------------------------------------------- pipeline
@@ -122,8 +95,8 @@ def test_point_on_a_shared_edge_goes_to_the_lowest_code():
 # ----------------------------------------------------------------------- problems
 
 
-def test_every_bad_row_is_reported_with_its_row(mp, tmp_path):
-    df = mp.make_partners(N).drop(columns="city_code_expected")
+def test_every_bad_row_is_reported_with_its_row(synthetic_partners, tmp_path):
+    df = synthetic_partners(N).drop(columns="city_code_expected")
     df["lon"] = df["lon"].map("{:.5f}".format).replace("nan", "")
     df["lat"] = df["lat"].map("{:.5f}".format).replace("nan", "")
     bad_lon = np.arange(10, N, 97)
@@ -136,7 +109,7 @@ def test_every_bad_row_is_reported_with_its_row(mp, tmp_path):
     path = tmp_path / "bad.csv"
     df.to_csv(path, index=False)
     with pytest.raises(G60InputError) as err:
-        load_partners(path)
+        load_partners(path, outside="error")  # 宿州: outside the corridor
     problems = err.value.problems
     lon_rows = sorted(p.row for p in problems if p.column == "lon")
     city_rows = sorted(p.row for p in problems if p.column == "city")

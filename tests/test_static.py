@@ -11,18 +11,21 @@ from matplotlib import font_manager
 from matplotlib.text import Text
 from pyproj import Geod, Proj, Transformer
 
-from g60map import load_boundaries, load_cities, load_investments, load_partners, settings
+from g60map import (
+    G60Warning,
+    load_boundaries,
+    load_cities,
+    load_corridor,
+    load_investments,
+    load_partners,
+    settings,
+)
 from g60map.cli import main
 from g60map.corridor import summary_table
-from g60map.render import static
-from g60map.render.static import (
-    find_cjk_font,
-    nice_scale_length,
-    partner_classes,
-    render_static,
-    save_static,
-)
-from g60map.tables import G60Warning
+from g60map.render import mpl, static
+from g60map.render.mpl import find_cjk_font
+from g60map.render.static import partner_classes, render_static, save_static
+from g60map.render.text import nice_floor
 from tests._browser import on_ci, open_page, requires_browser, screenshot_stats
 
 CITIES = load_cities()
@@ -130,7 +133,7 @@ def test_en_labels_match_the_english_names_and_have_glyphs(en):
 
 
 def test_without_a_cjk_font_zh_warns_and_falls_back_to_english(monkeypatch):
-    monkeypatch.setattr(static, "find_cjk_font", lambda text="": None)
+    monkeypatch.setattr(mpl, "find_cjk_font", lambda text="": None)
     with pytest.warns(G60Warning, match="fonts-noto-cjk"):
         fig, ax = render_static(lang="zh", spoke_labels=False)
     assert fig.g60_lang == "en"
@@ -165,7 +168,7 @@ def test_labels_do_not_overlap_each_other_markers_or_legends(which, request):
 def test_user_text_is_drawn_literally_not_as_mathtext(tmp_path):
     partners = load_partners().iloc[:2].copy()
     partners["source"] = "$\\frac{a}{b}$ <b>x</b>"
-    fig, _ = render_static(partners=partners, spoke_labels=False)
+    fig, _ = render_static(load_corridor(partners), spoke_labels=False)
     credits = [t.get_text() for t in _texts(fig) if "$" in t.get_text()]
     assert credits and "$\\frac{a}{b}$ <b>x</b>" in credits[0].replace("\n", " ")
     save_static(fig, tmp_path / "m.png", dpi=30)  # would raise on bad mathtext
@@ -205,7 +208,7 @@ def test_investment_circle_area_is_proportional_to_amount():
     ).reset_index(drop=True)
     two["amount_cny"] = [1.0e9, 4.0e9]
     two["geometry"] = gpd.points_from_xy(CITIES["lon"][:2], CITIES["lat"][:2], crs=inv.crs)
-    fig, ax = render_static(investments=two, spoke_labels=False)
+    fig, ax = render_static(load_corridor(None, two), spoke_labels=False)
     (coll,) = [c for c in ax.collections if c.get_gid() == "investments"]
     sizes = sorted(coll.get_sizes())
     assert sizes[1] / sizes[0] == pytest.approx(4.0)
@@ -226,8 +229,10 @@ def test_member_fill_classes_follow_the_summary_partner_counts():
     both = gpd.GeoDataFrame(
         gpd.pd.concat([partners, extra], ignore_index=True), crs=partners.crs
     )
-    fig, ax = render_static(partners=both, spoke_labels=False)
-    counts = summary_table(both).set_index("code")["partners"]
+    corridor = load_corridor(both)
+    fig, ax = render_static(corridor, spoke_labels=False)
+    counts = corridor.partners_per_city
+    assert counts.to_dict() == summary_table(both).set_index("code")["partners"].to_dict()
     assert counts["330100"] == 3 and counts["310117"] == 6
     (coll,) = [c for c in ax.collections if c.get_gid() == "members"]
     codes = load_boundaries("city").query("is_member")["code"].tolist()
@@ -254,10 +259,10 @@ def test_partner_classes_cover_every_count_once(n):
         assert sum(lo <= count <= hi for lo, hi in classes) == 1
 
 
-def test_nice_scale_length():
-    assert [nice_scale_length(v) for v in (0.7, 3, 19.9, 99, 101)] == [0.5, 2, 10, 50, 100]
+def test_nice_floor_gives_scale_bar_lengths():
+    assert [nice_floor(v) for v in (0.7, 3, 19.9, 99, 101)] == [0.5, 2, 10, 50, 100]
     with pytest.raises(ValueError):
-        nice_scale_length(0)
+        nice_floor(0)
 
 
 # --- files ------------------------------------------------------------------------------
@@ -353,3 +358,30 @@ def test_svg_opens_in_chromium(zh, tmp_path):
         assert size[0] > 600 and size[1] > 500
         stats = screenshot_stats(res.page)
     assert stats["distinct_colors"] > 100 and stats["non_white_fraction"] > 0.3
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_wrap_fills_each_line_and_never_overflows(lang):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from g60map.render.mpl import pick_font, sized, wrap
+
+    fig = Figure()
+    FigureCanvasAgg(fig)
+    renderer = fig.canvas.get_renderer()
+    _, font = pick_font(lang)
+    font = sized(font, 6.5)
+
+    def width(s):
+        return renderer.get_text_width_height_descent(s, font, ismath=False)[0]
+
+    words = ["corridor", "G60", "松江区", "合作伙伴与投资", "(MIT;", "WGS-84;", "x", "y" * 40]
+    text = " ".join(words[i * 7 % len(words)] for i in range(90))
+    for limit in (120.0, 400.0, 900.0):
+        lines = wrap(text, font, limit, renderer).split("\n")
+        assert "".join(lines).replace(" ", "") == text.replace(" ", "")  # nothing lost
+        for line, following in itertools.pairwise(lines):
+            assert width(line) <= limit or " " not in line.strip()  # one token may overflow
+            nxt = following.split(" ")[0] if following[:1].isascii() else following[:1]
+            assert width(f"{line} {nxt}".rstrip()) > limit or width(line + nxt) > limit

@@ -3,9 +3,11 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from g60map import G60InputError, G60Warning, load_investments, load_partners, settings
+from g60map.join import locate_points
 from g60map.tables import check_table
 
 GB_PARTNERS = (
@@ -49,12 +51,19 @@ def test_chinese_partners_file_loads(write_csv, encoding):
     assert partners.geometry.iloc[1].x == pytest.approx(120.75)
 
 
-def test_suzhou_anhui_fails_with_row(write_csv):
+def test_suzhou_anhui_is_kept_outside_the_corridor(write_csv):
     path = write_csv("name,city\nA,苏州\nB,宿州\n")
     with pytest.raises(G60InputError) as err:
-        load_partners(path)
-    assert str(err.value).startswith(f"{path}:3:city: 宿州 is Suzhou, Anhui (341300)")
+        load_partners(path, outside="error")
+    assert str(err.value).startswith(
+        f"{path}:3:city: '宿州' is in 宿州市 (Suzhou, Anhui, 341300), not a corridor city; "
+        "the corridor's Suzhou is 苏州市 (Jiangsu, 320500)"
+    )
     assert isinstance(err.value, ValueError)
+    with pytest.warns(G60Warning, match="1 row\\(s\\) outside the corridor"):
+        partners = load_partners(path)
+    assert partners["city_code"].tolist() == ["320500", "341300"]
+    assert partners["in_corridor"].tolist() == [True, False]
 
 
 def test_all_problems_listed_at_once(write_csv):
@@ -87,7 +96,7 @@ def test_points_are_joined_spatially(write_csv):
     text = str(rec[0].message)
     assert f"{path}:3:lon/lat" in text and "Ningbo, not a corridor city" in text
     assert f"{path}:4:lon/lat" in text and "outside Shanghai, Jiangsu" in text
-    assert partners["city_code"].tolist() == ["330100", "", ""]
+    assert partners["city_code"].tolist() == ["330100", "330200", ""]  # Ningbo, none
     assert partners["in_corridor"].tolist() == [True, False, False]
     assert partners["location_precision"].tolist() == ["point"] * 3
     assert partners["phone"].tolist() == ["=1+2", "x", "y"]  # extra columns kept, as text
@@ -111,7 +120,8 @@ def test_usd_investment_converted(write_csv):
     inv = load_investments(path)
     assert inv["amount_usd"].iloc[0] == 1e6
     assert np.isclose(inv["amount_cny"].iloc[0], 1e6 * settings.USD_CNY_RATE)
-    assert inv["date"].iloc[0] == "2021-05-04"
+    assert inv["date"].iloc[0] == pd.Timestamp("2021-05-04")
+    assert inv["date_precision"].iloc[0] == "day"
 
 
 def test_check_table_returns_errors_and_notes(write_csv):
@@ -271,19 +281,236 @@ def test_a_registry_export_with_chinese_headers_and_addresses(tmp_path):
     assert partners["name"].tolist()[0] == "上海某超算科技有限公司"
     assert partners["city_en"].tolist() == ["Songjiang", "Jiaxing", "Hefei"]
     assert partners["kind"].tolist() == ["计算", "数据", "人工智能"]
-    assert (partners["location_precision"] == "city").all()
+    # addresses that name a district place the row in it; a development zone is no district
+    assert partners["location_precision"].tolist() == ["district", "district", "city"]
+    assert partners["district_code"].tolist() == ["310117", "330402", ""]
+    assert partners["district_zh"].tolist() == ["松江区", "南湖区", ""]
+    assert partners["location_basis"].iat[1] == "注册地址: 浙江省嘉兴市南湖区亚太路1号"
     assert partners["统一社会信用代码"].tolist()[1] == "91330402MA2B00002Y"
-    # each placed at its city's seat, in WGS-84
+    # placed inside their city, in WGS-84
     assert partners.crs.to_epsg() == 4326
-    assert abs(partners["lon"].iat[0] - 121.22326) < 1e-4
+    assert locate_points(partners["lon"].to_numpy(), partners["lat"].to_numpy()).tolist() == \
+        ["310117", "330400", "340100"]
 
 
-def test_an_address_outside_the_corridor_is_a_problem_naming_the_column(tmp_path):
+def test_an_address_outside_the_corridor_is_kept_and_noted_naming_the_column(tmp_path):
     path = tmp_path / "r.csv"
-    path.write_text("企业名称,注册地址\n甲,上海市松江区\n乙,安徽省宿州市埇桥区\n丙,某地\n",
+    path.write_text("企业名称,注册地址\n甲,上海市松江区\n乙,安徽省宿州市埇桥区\n",
                     encoding="utf-8")
     with pytest.raises(G60InputError) as err:
+        load_partners(path, outside="error")
+    assert "r.csv:3:注册地址: '安徽省宿州市埇桥区' is in 宿州市 (Suzhou, Anhui, 341300)" in \
+        str(err.value)
+    partners = load_partners(path, outside="keep")
+    assert partners["district_code"].tolist() == ["310117", "341302"]
+    assert partners["in_corridor"].tolist() == [True, False]
+
+
+def test_an_address_that_names_no_place_is_a_problem_naming_the_column(tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text("企业名称,注册地址\n甲,上海市松江区\n丙,某地\n", encoding="utf-8")
+    with pytest.raises(G60InputError) as err:
         load_partners(path)
-    text = str(err.value)
-    assert "r.csv:3:注册地址: address '安徽省宿州市埇桥区' is in 宿州市" in text
-    assert "r.csv:4:注册地址: address '某地' names no city" in text
+    assert "r.csv:3:注册地址: address '某地' names no province, city or district" in \
+        str(err.value)
+
+
+# --------------------------------------------------------------- frames as input
+
+
+def test_a_dataframe_with_a_city_outside_the_corridor_keeps_both_rows():
+    df = pd.DataFrame({"name": ["甲", "乙"], "city": ["嘉兴", "南京"]})
+    partners = load_partners(df, outside="keep")
+    assert partners.crs.to_epsg() == 4326
+    assert partners["in_corridor"].tolist() == [True, False]
+    assert partners["city_code"].tolist() == ["330400", "320100"]
+    assert partners["city_zh"].tolist() == ["嘉兴市", "南京市"]
+    assert partners["row"].tolist() == [0, 1]  # the frame's index
+    # Nanjing's seat from the national table, in WGS-84
+    assert locate_points(partners["lon"].to_numpy(), partners["lat"].to_numpy()).tolist() == \
+        ["330400", "320100"]
+    with pytest.warns(G60Warning, match="1 row\\(s\\) outside the corridor dropped") as rec:
+        dropped = load_partners(df, outside="drop")
+    assert dropped["name"].tolist() == ["甲"]
+    assert "DataFrame:1:city: '南京' is in 南京市 (Nanjing, Jiangsu, 320100)" in str(rec[0].message)
+
+
+def test_dataframe_problems_name_the_frame_its_index_and_column():
+    df = pd.DataFrame({"name": ["A", ""], "city": ["Hefei", "Atlantis"]}, index=[10, 11])
+    with pytest.raises(G60InputError) as err:
+        load_partners(df)
+    assert [str(p).split(": ")[0] for p in err.value.problems] == [
+        "DataFrame:11:city", "DataFrame:11:name",
+    ]
+    df.attrs["file"] = "members 2024"
+    with pytest.raises(G60InputError, match="members 2024:11:city: unknown city 'Atlantis'"):
+        load_partners(df)
+
+
+def test_a_geodataframe_crs_is_honoured():
+    import geopandas as gpd
+
+    from g60map.datum import wgs84_to_gcj02
+
+    seat = gpd.GeoSeries(gpd.points_from_xy([SONGJIANG_SEAT[0]], [SONGJIANG_SEAT[1]]), crs=4326)
+    mercator = gpd.GeoDataFrame({"name": ["A"], "lon": [0.0], "lat": [0.0]},
+                                geometry=seat.to_crs(3857).values)
+    partners = load_partners(mercator)  # the geometry wins over stale lon/lat columns
+    assert partners.crs.to_epsg() == 4326
+    assert partners["lon"].iat[0] == pytest.approx(SONGJIANG_SEAT[0], abs=1e-9)
+    assert partners["lat"].iat[0] == pytest.approx(SONGJIANG_SEAT[1], abs=1e-9)
+    assert partners["city_code"].tolist() == ["310117"]
+    assert partners["location_precision"].tolist() == ["point"]
+    x, y = wgs84_to_gcj02(*SONGJIANG_SEAT)
+    amap = gpd.GeoDataFrame({"name": ["A"]}, geometry=gpd.points_from_xy([x], [y]), crs=4326)
+    shifted = load_partners(amap, datum="gcj02")
+    assert shifted["lon"].iat[0] == pytest.approx(SONGJIANG_SEAT[0], abs=1e-9)
+
+
+def test_counts_of_a_raw_frame_are_not_zero():
+    df = pd.DataFrame({"名称": ["a", "b", "c"], "城市": ["杭州", "Hangzhou", "330100"]})
+    partners = load_partners(df)
+    assert (partners["city_code"] == "330100").sum() == 3
+
+
+def _registry_frame() -> pd.DataFrame:
+    from g60map.datum import wgs84_to_gcj02
+
+    x, y = wgs84_to_gcj02(*SONGJIANG_SEAT)
+    return pd.DataFrame(
+        {
+            "企业名称": ["甲", "乙", "丙", "丁"],
+            "所属城市": ["嘉兴", "南京", "", ""],
+            "注册地址": ["", "", "合肥市蜀山区黄山路", ""],
+            "经度": ["", "", "", float(x)],
+            "纬度": ["", "", "", float(y)],
+            "坐标系": ["", "", "", "高德"],
+            "注册资本": ["3000万元", "1.2亿美元", "0.07万元", ""],
+            "成立日期": ["2022年3月", "2021/5/4", "2020", ""],
+        },
+        index=[5, 6, 7, 8],
+    )
+
+
+@pytest.mark.parametrize("datum", ["wgs84", "gcj02"])
+def test_a_loaded_table_passed_again_gives_the_same_table(datum):
+    first = load_partners(_registry_frame(), outside="keep", datum=datum)
+    again = load_partners(first, outside="keep", datum=datum)
+    pd.testing.assert_frame_equal(again, first)
+    assert again.geometry.equals(first.geometry)
+    inv = load_investments()
+    pd.testing.assert_frame_equal(load_investments(inv), inv)
+
+
+def test_columns_read_under_a_standard_name_are_noted_once():
+    from g60map.tables import G60Note
+
+    with pytest.warns(G60Note) as rec:
+        partners = load_partners(_registry_frame(), outside="keep")
+    notes = [w for w in rec if issubclass(w.category, G60Note)]
+    assert len(notes) == 1
+    text = str(notes[0].message)
+    assert "DataFrame:1:企业名称: column 企业名称 read as name" in text
+    assert "column 注册资本 read as amount" in text and "column 成立日期 read as date" in text
+    assert partners.attrs["columns_read_as"]["所属城市"] == "city"
+    errors, notes = check_table(_registry_frame(), "partners")
+    assert errors == []
+    assert [p.kind for p in notes] == ["column read as"] * 8 + ["outside the corridor"]
+
+
+def test_registry_amounts_and_dates_of_partners():
+    partners = load_partners(_registry_frame(), outside="keep")
+    assert partners["amount"].tolist()[:3] == [30000000.0, 120000000.0, 700.0]
+    assert partners["currency"].tolist() == ["CNY", "USD", "CNY", ""]
+    assert partners["date"].dt.strftime("%Y-%m-%d").tolist()[:3] == \
+        ["2022-03-01", "2021-05-04", "2020-01-01"]
+    assert partners["date_precision"].tolist() == ["month", "day", "year", ""]
+    assert partners["location_precision"].tolist() == ["city", "city", "district", "point"]
+    assert partners["district_code"].tolist()[2:] == ["340104", "310117"]
+
+
+# ------------------------------------------------- acceptance: a registry export
+
+#: Made-up companies (not real ones) at made-up street numbers in one district of each of
+#: the nine cities, written as registry exports write addresses: with and without the
+#: province, the city or both.
+REGISTRY = [
+    ("上海松江测试科技有限公司", "上海市松江区九亭镇某路1号", "310117"),
+    ("嘉兴南湖测试数据有限公司", "浙江省嘉兴市南湖区某路2号", "330402"),
+    ("杭州余杭测试智能有限公司", "杭州市余杭区某路3号", "330110"),
+    ("金华义乌测试贸易有限公司", "义乌市稠城街道某路4号", "330782"),
+    ("湖州德清测试地信有限公司", "浙江省湖州市德清县某路5号", "330521"),
+    ("苏州昆山测试电子有限公司", "苏州市昆山市某路6号", "320583"),
+    ("宣城宁国测试材料有限公司", "安徽省宣城市宁国市某路7号", "341881"),
+    ("芜湖鸠江测试汽车有限公司", "芜湖市鸠江区某路8号", "340207"),
+    ("合肥包河测试量子有限公司", "包河区某路9号", "340111"),
+]
+
+
+def test_a_registry_xlsx_loads_every_row_into_its_district(tmp_path):
+    import datetime
+
+    from openpyxl import Workbook
+
+    from g60map import load_boundaries
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "企业名单"
+    ws.append(["企业名称", "统一社会信用代码", "法定代表人", "经营状态", "注册资本（万元）",
+               "成立日期", "注册地址", "所属行业"])
+    capital = ["3000", "1.2亿", "500", "0.07", "80", "12,000", "7.5", "2亿元", "100"]
+    dates = ["2022年3月", "2022年3月15日", "2022/3/15", "2022.03", datetime.datetime(2021, 5, 4),
+             "2020-01", "2019年", "2018-07-08", "２０２３年１月"]
+    for i, (name, address, _) in enumerate(REGISTRY):
+        ws.append([name, f"91{i:016d}", "某某", "存续", capital[i], dates[i], address, "测试"])
+    ws.cell(row=7, column=6).number_format = "yyyy-mm-dd"
+    path = tmp_path / "registry.xlsx"
+    wb.save(path)
+
+    partners = load_partners(path, sheet="企业名单")
+    assert partners["district_code"].tolist() == [code for *_, code in REGISTRY]
+    assert partners["in_corridor"].all()
+    assert set(partners["location_precision"]) == {"district"}
+    assert partners["location_basis"].iat[0] == f"注册地址: {REGISTRY[0][1]}"
+    # each row at a point inside its district's polygon, the same point for the district
+    districts = load_boundaries("district", "full").set_index("code")
+    for row in partners.itertuples():
+        assert districts.geometry[row.district_code].contains(row.geometry), row.name
+    # 万元 in the header, 亿/元 in cells: exact yuan
+    assert partners["amount"].tolist() == [
+        30_000_000, 120_000_000, 5_000_000, 700, 800_000, 120_000_000, 75_000, 200_000_000,
+        1_000_000,
+    ]
+    assert set(partners["currency"]) == {"CNY"}
+    assert partners["date"].dt.strftime("%Y-%m-%d").tolist() == [
+        "2022-03-01", "2022-03-15", "2022-03-15", "2022-03-01", "2021-05-04", "2020-01-01",
+        "2019-01-01", "2018-07-08", "2023-01-01",
+    ]
+    assert partners["date_precision"].tolist() == [
+        "month", "day", "day", "month", "day", "month", "year", "day", "month",
+    ]
+    assert partners["经营状态"].tolist() == ["存续"] * 9  # registry columns kept
+
+
+def test_points_get_the_district_that_contains_them():
+    from g60map import load_boundaries
+
+    districts = load_boundaries("district", "full").set_index("code")
+    inside = districts.geometry["330402"].representative_point()
+    df = pd.DataFrame({"name": ["p"], "lon": [inside.x], "lat": [inside.y]})
+    partners = load_partners(df)
+    assert partners[["city_code", "district_code", "district_zh"]].values.tolist() == \
+        [["330400", "330402", "南湖区"]]
+    assert partners["location_precision"].tolist() == ["point"]
+
+
+def test_city_cells_naming_a_county_level_city_or_a_municipality():
+    df = pd.DataFrame({"name": list("abcd"), "city": ["松江", "昆山", "南京", "北京"]})
+    partners = load_partners(df, outside="keep")
+    assert partners["city_code"].tolist() == ["310117", "320500", "320100", ""]
+    assert partners["district_code"].tolist() == ["310117", "320583", "", ""]
+    assert partners["province_code"].tolist() == ["310000", "320000", "320000", "110000"]
+    assert partners["location_precision"].tolist() == ["city", "district", "city", "province"]
+    assert partners["in_corridor"].tolist() == [True, True, False, False]
+    assert (partners["lon"].iat[0], partners["lat"].iat[0]) == SONGJIANG_SEAT

@@ -12,6 +12,8 @@ payload the map was built from (nothing in it was rendered by a template engine)
 from __future__ import annotations
 
 import csv
+import dataclasses
+import functools
 import html
 import json
 import re
@@ -32,6 +34,20 @@ from tests._browser import open_page, requires_browser
 
 MARKER = "g60-injection-ran"
 _NO_INVESTMENTS = gpd.GeoDataFrame(geometry=[], crs=settings.WGS84)
+
+
+@functools.cache
+def _article_corridor() -> g60map.Corridor:
+    return g60map.load_corridor()
+
+
+def _with_partners(frame: gpd.GeoDataFrame) -> g60map.Corridor:
+    """The corridor with ``frame`` as its partners (drawn as given) and no investments."""
+    return dataclasses.replace(_article_corridor(), partners=frame, investments=_NO_INVESTMENTS)
+
+
+def _corridor(partners: Path, investments: Path | None = None) -> g60map.Corridor:
+    return g60map.load_corridor(partners, investments)
 
 
 def injections(marker: Path) -> tuple[str, ...]:
@@ -120,8 +136,8 @@ def _data_block(page: str) -> dict:
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_the_page_data_is_the_payload_verbatim(hostile, lang):
     folder, marker, payloads, partners, investments = hostile
-    p, i = g60map.load_partners(partners), g60map.load_investments(investments)
-    m = build_map(p, i, lang=lang, basemap="none", title=payloads[0])
+    m = build_map(_corridor(partners, investments), lang=lang, basemap="none",
+                  title=payloads[0])
     page = map_html(m)
     assert _data_block(page) == json.loads(json.dumps(m.payload))
     rows = m.payload["partners"]["rows"]
@@ -139,8 +155,7 @@ def test_the_page_data_is_the_payload_verbatim(hostile, lang):
 
 def test_fragment_and_iframe_keep_the_payload_verbatim(hostile):
     folder, marker, payloads, partners, investments = hostile
-    m = build_map(g60map.load_partners(partners), g60map.load_investments(investments),
-                  basemap="none")
+    m = build_map(_corridor(partners, investments), basemap="none")
     fragment = map_fragment(m, prefix="frag")
     assert _data_block(fragment) == json.loads(json.dumps(m.payload))
     frame = map_iframe(m)
@@ -156,7 +171,7 @@ def test_a_shell_payload_in_a_name_runs_nothing(tmp_path):
     partners = tmp_path / "p.csv"
     partners.write_text(f'name,city,"{payload}"\n"{payload}",Songjiang,"{payload}"\n',
                         encoding="utf-8")
-    m = build_map(g60map.load_partners(partners), basemap="none")
+    m = build_map(_corridor(partners), basemap="none")
     for text in (map_html(m), map_fragment(m), map_iframe(m), m._repr_html_()):
         assert "touch" in html.unescape(text)
     assert m.payload["partners"]["rows"][0][2] == payload
@@ -279,8 +294,7 @@ def test_report_shows_every_payload_literally(hostile, tmp_path):
 @requires_browser
 def test_fragment_and_iframe_show_every_payload_literally(hostile, tmp_path):
     folder, marker, payloads, partners, investments = hostile
-    m = build_map(g60map.load_partners(partners), g60map.load_investments(investments),
-                  lang="zh", basemap="none")
+    m = build_map(_corridor(partners, investments), lang="zh", basemap="none")
     page = (
         "<!DOCTYPE html><html><head><meta charset='utf-8'><title>host</title></head><body>"
         + map_fragment(m, prefix="host", height=400, self_contained=True)
@@ -313,12 +327,13 @@ def _one_partner(name: str, description: str, header: str) -> gpd.GeoDataFrame:
     )
 
 
+@pytest.mark.slow
 @settings_.settings(max_examples=40, deadline=None,
                     suppress_health_check=[settings_.HealthCheck.too_slow])
 @given(name=_ANY_TEXT, description=_ANY_TEXT, header=_ANY_TEXT.filter(
     lambda h: h.strip() and h not in ("name", "description", "geometry")))
 def test_any_text_reaches_the_page_data_unchanged(name, description, header):
-    m = build_map(_one_partner(name, description, header), _NO_INVESTMENTS, basemap="none")
+    m = build_map(_with_partners(_one_partner(name, description, header)), basemap="none")
     data = _data_block(map_html(m))
     (row,) = data["partners"]["rows"]
     assert row[2] == name.strip()
@@ -333,7 +348,7 @@ CONTROL = "".join(map(chr, [*range(1, 32), *range(127, 160)])) + "\u2028\u2029\u
 @requires_browser
 def test_control_characters_show_unchanged_in_chromium(tmp_path):
     text = f"a{CONTROL}\x00b {{{{x}}}} </script>"
-    m = build_map(_one_partner(text, text, f"h{CONTROL}"), _NO_INVESTMENTS, basemap="none")
+    m = build_map(_with_partners(_one_partner(text, text, f"h{CONTROL}")), basemap="none")
     path = tmp_path / "control.html"
     path.write_text(map_html(m, self_contained=True), encoding="utf-8")
     with open_page(path, settle_ms=200) as res:
@@ -354,16 +369,15 @@ def test_exports_keep_every_payload_as_text(hostile, tmp_path):
     folder, marker, payloads, partners, investments = hostile
     p = g60map.load_partners(partners)
     i = g60map.load_investments(investments)
-    (gj,) = g60map.export_layers(tmp_path, "geojson", partners=p, investments=i,
-                                 layers=["partners"])
+    corridor = g60map.load_corridor(p, i)
+    (gj,) = g60map.export_layers(corridor, tmp_path, fmt="geojson", layers=["partners"])
     props = [f["properties"] for f in json.loads(gj.read_text(encoding="utf-8"))["features"]]
     assert sorted(f["name"] for f in props) == sorted(payloads)
     assert all(f[f"h{k} {v}"] == f["name"] for f in props for k, v in enumerate(payloads))
-    (gpkg,) = g60map.export_layers(tmp_path, "gpkg", partners=p, investments=i,
-                                   layers=["investments"])
+    (gpkg,) = g60map.export_layers(corridor, tmp_path, fmt="gpkg", layers=["investments"])
     inv = gpd.read_file(gpkg, layer="investments")
     assert sorted(inv["project"]) == sorted(payloads)
-    (xlsx,) = g60map.export_layers(tmp_path, "xlsx", partners=p, investments=i)
+    (xlsx,) = g60map.export_layers(corridor, tmp_path, fmt="xlsx")
     sheet = load_workbook(xlsx)["partners"]
     header = [c.value for c in sheet[1]]
     names = [row[header.index("name")] for row in sheet.iter_rows(min_row=2, values_only=True)]

@@ -59,16 +59,16 @@ def test_coordinates_out_of_range_and_swapped():
 def test_investment_fields():
     _, problems = validate_table(
         table({"investor": ["T", "T", "T"], "project": ["p", "q", "r"],
-               "city": ["Songjiang"] * 3, "amount": ["15 bn", "-3", "1,000"],
+               "city": ["Songjiang"] * 3, "amount": ["15 bananas", "-3", "1,000"],
                "currency": ["CNY", "EUR", "usd"], "date": ["2020-03", "2020-13-01", "March"]}),
         "investments",
     )
     msgs = messages(problems)
-    assert "t.csv:2:amount: '15 bn' is not a number" in "\n".join(msgs)
+    assert "t.csv:2:amount: '15 bananas' is not a number" in "\n".join(msgs)
     assert any(m.startswith("t.csv:3:amount: amount must be positive") for m in msgs)
     assert any(m.startswith("t.csv:3:currency: unknown currency 'EUR'") for m in msgs)
     assert any(m.startswith("t.csv:3:date:") for m in msgs)
-    assert any(m.startswith("t.csv:4:date: 'March' is not an ISO date") for m in msgs)
+    assert any(m.startswith("t.csv:4:date: 'March' is not a date") for m in msgs)
     assert not any(m.startswith("t.csv:4:amount") or m.startswith("t.csv:4:currency") for m in msgs)
 
 
@@ -239,17 +239,29 @@ def test_a_currency_in_the_amount_must_agree_with_the_currency_column():
 # ----------------------------------------------------------------------------------- dates
 
 
-def test_full_width_and_chinese_dates_are_stored_as_ascii_iso():
-    parsed, problems = validate_table(
-        investments(dates=["２０２２-０３", "２０２２-０３-０５", "2022年3月", "2022年3月5日",
-                           "２０２２年１２月", "2022-03-05 00:00:00", "2022-03-05T00:00:00"]),
-        "investments",
-    )
+def test_full_width_and_chinese_dates_become_dates_with_their_precision():
+    cells = {
+        "２０２２-０３": ("2022-03-01", "month"),
+        "２０２２-０３-０５": ("2022-03-05", "day"),
+        "2022年3月": ("2022-03-01", "month"),
+        "2022年3月5日": ("2022-03-05", "day"),
+        "2022年3月15号": ("2022-03-15", "day"),
+        "２０２２年１２月": ("2022-12-01", "month"),
+        "2022-03-05 00:00:00": ("2022-03-05", "day"),  # an Excel date cell
+        "2022-03-05T00:00:00": ("2022-03-05", "day"),
+        "2022/3/15": ("2022-03-15", "day"),
+        "2022/03": ("2022-03-01", "month"),
+        "2022.03": ("2022-03-01", "month"),
+        "2022.3.15": ("2022-03-15", "day"),
+        "2022-3-5": ("2022-03-05", "day"),
+        "2022年": ("2022-01-01", "year"),
+        "2022": ("2022-01-01", "year"),
+    }
+    parsed, problems = validate_table(investments(dates=list(cells)), "investments")
     assert problems == []
-    assert parsed["date"].tolist() == [
-        "2022-03", "2022-03-05", "2022-03", "2022-03-05", "2022-12", "2022-03-05", "2022-03-05",
-    ]
-    assert all(d.isascii() for d in parsed["date"])
+    assert parsed["date"].dtype.kind == "M"
+    assert parsed["date"].dt.strftime("%Y-%m-%d").tolist() == [v[0] for v in cells.values()]
+    assert parsed["date_precision"].tolist() == [v[1] for v in cells.values()]
 
 
 def test_dates_outside_the_plausible_range_are_rejected():
@@ -267,17 +279,19 @@ def test_dates_outside_the_plausible_range_are_rejected():
         "(check the year)"
         for r, cell in ((2, "0000-01-01"), (3, "1948-12"), (5, too_late), (6, "9999-12-31"))
     ]
-    assert parsed["date"].tolist() == ["", "", "1949-01", "", ""]
+    assert parsed["date"].isna().tolist() == [True, True, False, True, True]
+    assert parsed["date_precision"].tolist() == ["", "", "month", "", ""]
 
 
 def test_impossible_and_unshaped_dates():
     _, problems = validate_table(
-        investments(dates=["2022-02-30", "2022-13", "2022-3-5", "March", "٢٠٢٢-٠٣"]),
+        investments(dates=["2022-02-30", "2022-13", "2022/3-5", "March", "٢٠٢٢-٠٣",
+                           "2022年13月"]),
         "investments",
     )
     assert [(p.row, p.kind) for p in problems] == [
-        (4, "not an ISO date"), (5, "not an ISO date"), (6, "not an ISO date"),
-        (2, "not a calendar date"), (3, "not a calendar date"),
+        (4, "not a date"), (5, "not a date"), (6, "not a date"),
+        (2, "not a calendar date"), (3, "not a calendar date"), (7, "not a calendar date"),
     ]
 
 
@@ -287,7 +301,8 @@ def test_investments_csv_with_full_width_date_loads_as_iso(write_csv):
         "T,p,Hefei,\"１５，０００\",CNY,２０２２-０３\n"
     )
     inv = load_investments(path)
-    assert inv["date"].tolist() == ["2022-03"] and inv["amount"].tolist() == [15000.0]
+    assert inv["date"].tolist() == [pd.Timestamp("2022-03-01")]
+    assert inv["date_precision"].tolist() == ["month"] and inv["amount"].tolist() == [15000.0]
 
 
 # ------------------------------------------------------------------- control characters
@@ -414,3 +429,117 @@ def test_an_unknown_unit_in_the_amount_header_is_a_problem():
     assert [str(p) for p in problems][0].startswith(
         "t.csv:1:金额（万港元）: unknown unit '万港元' in the amount header"
     )
+
+
+# ------------------------------------------------------------ headers and units
+
+
+@pytest.mark.parametrize(("header", "standard"), sorted(settings.HEADER_ALIASES.items()))
+def test_every_header_alias_is_read_as_its_standard_name(header, standard):
+    from g60map.validate import standard_columns
+
+    for written in {header, header.upper(), f" {header} "}:
+        renames, _, problems = standard_columns([written, "备注"], "t.csv")
+        assert problems == []
+        assert renames == ({} if written == standard else {written: standard})
+
+
+@pytest.mark.parametrize(
+    ("header", "standard"),
+    [("企业名称", "name"), ("公司名称", "name"), ("名称", "name"), ("注册地址", "address"),
+     ("地址", "address"), ("办公地址", "address"), ("城市", "city"), ("所在城市", "city"),
+     ("所在地", "city"), ("区县", "district"), ("经度", "lon"), ("纬度", "lat"),
+     ("行业", "kind"), ("类型", "kind"), ("网址", "website"), ("官网", "website"),
+     ("投资方", "investor"), ("投资主体", "investor"), ("项目名称", "project"),
+     ("投资金额", "amount"), ("金额", "amount"), ("注册资本", "amount"), ("币种", "currency"),
+     ("签约日期", "date"), ("日期", "date"), ("成立日期", "date")],
+)
+def test_the_aliases_the_issue_names(header, standard):
+    assert settings.HEADER_ALIASES[header] == standard
+
+
+def test_registry_columns_without_a_standard_name_are_kept():
+    parsed, problems = validate_table(
+        table({"企业名称": ["甲"], "统一社会信用代码": ["91310117MA1J00001X"],
+               "法定代表人": ["张三"], "经营状态": ["存续"], "城市": ["松江"]}),
+        "partners",
+    )
+    assert problems == []
+    assert list(parsed.columns[:5]) == [
+        "name", "统一社会信用代码", "法定代表人", "经营状态", "city",
+    ]
+    assert parsed["经营状态"].tolist() == ["存续"]
+
+
+def investments_with(amounts, header="amount", currency=None):
+    cols = {"investor": ["T"] * len(amounts), "project": [f"p{i}" for i in range(len(amounts))],
+            "city": ["Hefei"] * len(amounts), header: amounts,
+            "date": ["2022-03"] * len(amounts)}
+    if currency is not None:
+        cols["currency"] = currency
+    return table(cols)
+
+
+@pytest.mark.parametrize(
+    ("cell", "value", "currency"),
+    [
+        ("15亿", 1_500_000_000, "CNY"),  # currency column says CNY
+        ("3000万元", 30_000_000, "CNY"),
+        ("1.2亿美元", 120_000_000, "USD"),
+        ("¥2,000", 2_000, "CNY"),
+        ("￥2000", 2_000, "CNY"),  # full-width yen sign
+        ("US$2.1bn", 2_100_000_000, "USD"),
+        ("US$ 3 million", 3_000_000, "USD"),
+        ("RMB 500万", 5_000_000, "CNY"),
+        ("人民币3000万元", 30_000_000, "CNY"),
+        ("500万元人民币", 5_000_000, "CNY"),
+        ("8000元", 8_000, "CNY"),
+        ("12万美元", 120_000, "USD"),
+        ("0.07万", 700, "CNY"),
+        ("1.15亿", 115_000_000, "CNY"),
+        ("2.3万亿", 2_300_000_000_000, "CNY"),
+        ("３０００万元", 30_000_000, "CNY"),
+    ],
+)
+def test_amount_cells_with_units_and_currencies_are_exact(cell, value, currency):
+    has_currency = any(w in cell for w in ("元", "¥", "￥", "US$", "RMB", "人民币", "美元"))
+    parsed, problems = validate_table(
+        investments_with([cell], currency=None if has_currency else [currency]), "investments"
+    )
+    assert problems == []
+    assert parsed["amount"].iat[0] == value  # exactly: no float drift
+    assert parsed["currency"].iat[0] == currency
+
+
+def test_decimal_arithmetic_is_needed_for_exact_amounts():
+    # what float arithmetic would give for two of the cells above
+    assert 1.15 * 1e8 != 115_000_000 and 0.07 * 1e4 != 700
+
+
+@pytest.mark.parametrize(
+    ("header", "cell", "value", "currency"),
+    [
+        ("投资金额（万元）", "3000", 30_000_000, "CNY"),
+        ("总投资（亿元）", "1.5", 150_000_000, "CNY"),
+        ("金额(万美元)", "12", 120_000, "USD"),
+        ("amount (USD m)", "2.1", 2_100_000, "USD"),
+        ("Amount (CNY bn)", "15", 15_000_000_000, "CNY"),
+        ("投资金额（万元）", "3000元", 3_000, "CNY"),  # a cell's own unit wins
+    ],
+)
+def test_a_unit_in_the_amount_header(header, cell, value, currency):
+    parsed, problems = validate_table(investments_with([cell], header=header), "investments")
+    assert problems == []
+    assert parsed["amount"].iat[0] == value and parsed["currency"].iat[0] == currency
+
+
+def test_amount_problems_name_the_cell():
+    _, problems = validate_table(
+        investments_with(["US$500元", "15 bananas", "3000万欧元"], currency=["", "CNY", "CNY"]),
+        "investments",
+    )
+    kinds = [(p.row, p.column, p.kind) for p in problems]
+    assert (2, "amount", "currency mismatch") in kinds
+    assert (3, "amount", "not a number") in kinds and (4, "amount", "not a number") in kinds
+    _, problems = validate_table(investments_with(["1"], header="金额（欧元）"), "investments")
+    assert [p.kind for p in problems][:1] == ["unknown unit"]

@@ -129,7 +129,10 @@ def encode_paths(paths: list[np.ndarray]) -> list[str]:
     arrays = [np.asarray(p, dtype=np.int64).reshape(-1, 2) for p in paths]
     deltas = [np.diff(a, axis=0, prepend=np.zeros((1, 2), dtype=np.int64)) for a in arrays]
     text, n = _encode_chunks(np.concatenate(deltas).ravel())
-    ends = np.cumsum(n)[np.cumsum([2 * len(a) for a in arrays]) - 1]
+    # characters before each value, then the end of each path (an empty path ends where
+    # the previous one did)
+    offsets = np.concatenate([[0], np.cumsum(n)])
+    ends = offsets[np.cumsum([2 * len(a) for a in arrays])]
     starts = np.concatenate([[0], ends[:-1]])
     return [text[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
 

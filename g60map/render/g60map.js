@@ -1,12 +1,64 @@
 /* g60map: draws the G60 corridor map from one JSON payload (g60map/render/interactive.py).
+ * This file: the payload, its codec, the layers and G60Map.draw(); g60map-controls.js adds
+ * the title, search, layer list, scale and legend, g60map-layout.js keeps every control
+ * clear of the content. The three run in this order, as one script.
  *
- * Safety rule of this file: text from the payload reaches the page only through
+ * Safety rule of these files: text from the payload reaches the page only through
  * textContent, DOM properties, or esc() (for the layer control, which parses HTML);
  * only http(s) URLs become links. MIT licence, part of the g60map package.
+ *
+ * The payload (PAYLOAD_VERSION below; the Python side writes the same number as "v").
+ * Coordinates are integers in units of 1/scale degree; "encoded" strings are the codec of
+ * g60map/render/codec.py (ints(): zig-zag integers, 5 bits a character, low bits first;
+ * a path is its first x, y then the deltas, x = longitude, y = latitude).
+ *   v            int      payload version; the page draws nothing if it is not ours
+ *   lang         "en" | "zh"
+ *   scale        int      coordinates are integers in 1/scale degree
+ *   t            {key: text}   every label of the page, in lang
+ *   title        text
+ *   subtitle     text ("" for none)
+ *   tiles        null | {url, attribution (HTML of the tile provider), subdomains, maxZoom}
+ *   minZoom      int
+ *   maxZoom      int
+ *   style        {name: CSS colour}   hub, member, other, other_fill, province, spoke,
+ *                         trunk, investment, background, zero
+ *   bounds       [[south, west], [north, east]]   degrees: the view the map opens on
+ *   arcs         [encoded path]   boundary arcs shared by cities and provinces
+ *   cities       [{code, name, alt (the other language's name), prov, role ("hub" |
+ *                "member" | "other"), cls (fill class, -1: none, -2: not a member),
+ *                partners (count), invest? (text), seat? [x, y], shape}]
+ *                shape: polygons -> rings -> arc numbers (~i: arc i reversed)
+ *   labelOrder   [index into cities]   the seats to label, hub first
+ *   provinces    [{name, shape}]
+ *   classes      [{color, label}]   fill classes of the member cities
+ *   spokes       [{line: encoded path, tip}]
+ *   trunk        null | {line: encoded path, tip, note}
+ *   partners     {mode, n, ...} by mode:
+ *                "none"    nothing more
+ *                "detail"  cols [label], rows [[x, y, title, [cell], outside (0 | 1),
+ *                          alt (the other language's name, "" if none), at_seat (0 | 1)]]
+ *                "points"  xy (encoded path, in the order of names), names [text],
+ *                          alt? [text], seat? (encoded ints: deltas of the indexes of the
+ *                          points at a city seat)
+ *                "grid"    cell (int: cell size in 1/scale degree), classes [{color,
+ *                          label}], cells (encoded ints, 4 a cell: column and row as
+ *                          deltas from the previous cell's, count, class)
+ *   investments  {n, cols [label], rows [[x, y, radius (px), title, amount text, [cell],
+ *                at_seat (0 | 1)]], sizes [{value, r, label}]}   rows largest first
+ *   footer       [text]   sources, exchange rate and datum lines of the legend
+ * at_seat = 1: the table gave a city, not a place (location_precision "city"); the point is
+ * that city's seat, and the page says so instead of zooming in on an address it lacks.
  */
 (function (root) {
   "use strict";
   if (root.G60Map) { return; }
+
+  /* The payload format this script reads; g60map's Python side writes the same number. */
+  var PAYLOAD_VERSION = 2;
+  /* SharedPolygon overrides private methods of this Leaflet release only. */
+  var LEAFLET_VERSION = "1.9.3";
+
+  /* ------------------------------------------------------------------ codec */
 
   var ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   var DEC = [];
@@ -69,11 +121,15 @@
     });
   }
 
+  /* ------------------------------------------------------------------ polygons */
+
   /* L.Polygon for rings built by ring(): a vertex shared by neighbouring cities and their
      province outline is projected once per view (zoom and pixel origin), not once per ring,
      and a polygon wholly inside the renderer's clip box skips the clip, which would return
      its rings unchanged. Leaflet only reads projected points; the one write, clipPolygon's
-     _code, is recomputed for every point before each use. */
+     _code, is recomputed for every point before each use. These are overrides of private
+     methods, checked against one Leaflet release: polygonClass() returns the plain
+     L.Polygon (same drawing, each ring projected on its own) under any other. */
   var views = 0, SharedPolygon = null;
   function sharedPolygon(L) {
     if (SharedPolygon) { return SharedPolygon; }
@@ -112,6 +168,17 @@
     });
     return SharedPolygon;
   }
+
+  function polygonClass(L) {
+    if (L.version === LEAFLET_VERSION) { return sharedPolygon(L); }
+    if (root.console && console.warn) {
+      console.warn("g60map: Leaflet " + L.version + " is not " + LEAFLET_VERSION +
+        ", the version this map was made for; boundaries are drawn as plain polygons");
+    }
+    return L.Polygon;
+  }
+
+  /* ------------------------------------------------------------------ DOM helpers */
 
   /* 12345 -> "12,345", as toLocaleString("en") writes an integer, without the cost of
      loading the locale data on first use (the bulk of a page's first cluster icon). */
@@ -172,444 +239,432 @@
     return w > 0 && h > 0 ? w * h : 0;
   }
 
-  /* Label positions around a dot: E, W, N, S, NE, SE, NW, SW. */
-  var SPOTS = [[1, 0], [-1, 0], [0, -1], [0, 1], [1, -1], [1, 1], [-1, -1], [-1, 1]];
+  /* ------------------------------------------------------------------ layers */
 
-  function placeLabels(map, labels) {
-    var pts = labels.map(function (l) { return map.latLngToLayerPoint(l.ll); });
-    var dots = pts.map(function (p, i) {
-      var r = labels[i].r + 1;
-      return { x1: p.x - r, y1: p.y - r, x2: p.x + r, y2: p.y + r };
-    });
-    /* every size read before any label moves: one layout, not one a label */
-    var sizes = labels.map(function (l) { return [l.el.offsetWidth, l.el.offsetHeight]; });
-    var placed = [];
-    labels.forEach(function (l, i) {
-      var p = pts[i], w = sizes[i][0], h = sizes[i][1], gap = l.gap;
-      var best = null, bestCost = Infinity;
-      for (var j = 0; j < SPOTS.length; j++) {
-        var s = SPOTS[j];
-        var x = s[0] > 0 ? p.x + gap : (s[0] < 0 ? p.x - gap - w : p.x - w / 2);
-        var y = s[1] > 0 ? p.y + (s[0] ? 0 : gap) : (s[1] < 0 ? p.y - h - (s[0] ? 0 : gap) :
-          p.y - h / 2);
-        var r = { x1: x - 2, y1: y - 1, x2: x + w + 2, y2: y + h + 1 }, cost = j * 1e-3;
-        for (var q = 0; q < placed.length; q++) { cost += overlap(r, placed[q]); }
-        for (var m = 0; m < dots.length; m++) { if (m !== i) { cost += 2 * overlap(r, dots[m]); } }
-        if (cost < bestCost) { bestCost = cost; best = r; }
-        if (cost < 1) { break; }
-      }
-      placed.push(best);
-      l.el.style.left = Math.round(best.x1 + 2 - p.x) + "px";
-      l.el.style.top = Math.round(best.y1 + 1 - p.y) + "px";
+  /* Each layer function reads the drawing context c ({L, map, d, t, k, S, box, arcs,
+     Poly, ...}), returns its layer (or null), and adds to c.search what can be found. */
+
+  function latlng(c, xy) { return c.L.latLng(xy[1] / c.k, xy[0] / c.k); }
+
+  /* No motion for people who ask for none (and for tests that measure the result). */
+  function still() {
+    return !!(root.matchMedia && root.matchMedia("(prefers-reduced-motion: reduce)").matches);
+  }
+
+  /* Popups of ours: Leaflet's own auto-pan is off, g60map-layout.js pans them clear of
+     every control (popupopen). maxWidth is the widest a popup gets on a large screen. */
+  function popupOptions(width) {
+    return { maxWidth: width, autoPan: false, g60pan: true, g60width: width,
+      className: "g60m-popup" };
+  }
+
+  /* Leaflet opens a tooltip when its layer's element takes the focus; an SVG path is never
+     in the tab order, but Chromium lets a click focus an SVG element that listens for focus:
+     the path would take the focus from the map (leaving a focus ring on it, and the map
+     deaf to Escape and the arrow keys). Without those listeners the map keeps the focus. */
+  function keepMapFocus(layer) {
+    layer.on("add", function () {
+      var e = layer.getElement && layer.getElement();
+      if (e) { root.L.DomEvent.off(e, "focus blur"); }
     });
   }
 
-  function swatch(parent, kind, css) {
-    var i = el("i", "g60m-sw g60m-sw-" + kind, null, parent);
-    Object.keys(css).forEach(function (key) { i.style[key] = css[key]; });
-    return i;
+  /* A layer's tooltip stays closed while its popup is open (the popup says more). */
+  function quietTooltip(layer, owner) {
+    owner = owner || layer;
+    owner.on("popupopen", function () { layer.closeTooltip(); });
+    layer.on("tooltipopen", function () {
+      if (owner.isPopupOpen()) { layer.closeTooltip(); }
+    });
   }
 
-  function legendRow(parent, kind, css, label) {
-    var row = el("div", "g60m-legend-row", null, parent);
-    swatch(row, kind, css);
-    el("span", null, label, row);
-    return row;
+  function cardNote(c, box, atSeat) {
+    if (atSeat) { el("div", "g60m-card-note", c.t.at_seat, box); }
+    return box;
   }
 
-  function draw(map, d) {
-    var L = root.L, t = d.t, k = d.scale, S = d.style;
-    var box = map.getContainer();
-    box.classList.add("g60m");
-    if (!d.tiles) { box.style.background = S.background; }
-    map.setMinZoom(d.minZoom);
-    map.setMaxZoom(d.maxZoom);
-    var arcs = d.arcs.map(function (s) { return path(s, k); }), Poly = sharedPolygon(L);
+  function cityCard(t, city) {
+    var role = city.role === "hub" ? t.role_hub : (city.cls === -2 ? t.role_other :
+      t.role_member);
+    var body = card(city.name, city.alt);
+    var labels = [t.province, t.role, t.partners], values = [city.prov, role,
+      String(city.partners)];
+    if (city.invest) { labels.push(t.investments); values.push(city.invest); }
+    table(labels, values, body);
+    return body;
+  }
 
-    [["g60mCities", 410], ["g60mGrid", 415], ["g60mProvinces", 420], ["g60mLines", 430], ["g60mInvest", 450],
-      ["g60mSeats", 580], ["g60mLabels", 640]].forEach(function (p) {
-      var pane = map.getPane(p[0]) || map.createPane(p[0]);
-      pane.style.zIndex = String(p[1]);
-    });
-    map.getPane("g60mLabels").style.pointerEvents = "none";
-
-    /* The final view first, without animation, so that every layer is projected, and
-       every tile requested, once: for this view, not for the provisional one of L.map(). */
-    var W = box.clientWidth, H = box.clientHeight, wide = W >= 760, roomy = wide && H >= 560;
-    map.fitBounds(L.latLngBounds(d.bounds), {
-      paddingTopLeft: [wide ? 60 : 10, wide ? 70 : 50],
-      paddingBottomRight: [wide ? 250 : 10, 20], animate: false
-    });
-
-    if (d.tiles) {
-      var topts = { attribution: d.tiles.attribution, maxZoom: d.tiles.maxZoom };
-      if (d.tiles.subdomains) { topts.subdomains = d.tiles.subdomains; }
-      L.tileLayer(d.tiles.url, topts).addTo(map);
+  /* The outline drawn over the city under the pointer (its own pane, not interactive). */
+  function highlight(c, poly) {
+    if (!poly) {
+      if (c.hover) { c.map.removeLayer(c.hover); }
+      return;
     }
-    if (map.attributionControl) {
-      map.attributionControl.addAttribution(esc(t.attribution));
+    if (!c.hover) {
+      c.hover = new c.Poly(poly.getLatLngs(), { pane: "g60mHover", interactive: false,
+        fill: false, color: c.S.hover || "#111111", weight: 3, opacity: 0.9 });
+    } else {
+      c.hover.setLatLngs(poly.getLatLngs());
     }
+    if (!c.map.hasLayer(c.hover)) { c.hover.addTo(c.map); }
+  }
 
-    /* City boundaries: others first, then members, the hub last (on top). */
-    var cityLayer = L.featureGroup(), cityByCode = {};
-    var rank = function (c) { return c.role === "hub" ? 2 : (c.cls === -2 ? 0 : 1); };
-    var order = d.cities.map(function (c, i) { return i; });
+  /* City boundaries: others first, then members, the hub last (on top). */
+  function drawCities(c) {
+    var L = c.L, d = c.d, S = c.S, layer = L.featureGroup();
+    var rank = function (city) { return city.role === "hub" ? 2 : (city.cls === -2 ? 0 : 1); };
+    var order = d.cities.map(function (city, i) { return i; });
     order.sort(function (a, b) { return rank(d.cities[a]) - rank(d.cities[b]) || a - b; });
-    function cityCard(c) {
-      var role = c.role === "hub" ? t.role_hub : (c.cls === -2 ? t.role_other : t.role_member);
-      var body = card(c.name, c.alt);
-      var labels = [t.province, t.role, t.partners], values = [c.prov, role, String(c.partners)];
-      if (c.invest) { labels.push(t.investments); values.push(c.invest); }
-      table(labels, values, body);
-      return body;
-    }
     order.forEach(function (i) {
-      var c = d.cities[i], member = c.cls !== -2, hub = c.role === "hub";
+      var city = d.cities[i], member = city.cls !== -2, hub = city.role === "hub";
       var style = member ? {
         color: hub ? S.hub : S.member, weight: hub ? 3.5 : 1.4, opacity: 1,
-        fillColor: c.cls >= 0 ? d.classes[c.cls].color : S.zero, fillOpacity: 0.72
+        fillColor: city.cls >= 0 ? d.classes[city.cls].color : S.zero, fillOpacity: 0.72
       } : {
         color: S.other, weight: 0.7, opacity: 0.9, fillColor: d.tiles ? "#ffffff" : S.other_fill,
         fillOpacity: d.tiles ? 0.3 : 1
       };
       style.pane = "g60mCities";
-      var poly = new Poly(shape(arcs, c.shape), style);
-      poly.g60code = c.code;
-      poly.bindTooltip(function () { return textNode(c.name); },
+      var poly = new c.Poly(shape(c.arcs, city.shape), style);
+      poly.g60code = city.code;
+      poly.bindTooltip(function () { return textNode(city.name); },
         { sticky: true, className: "g60m-tip" });
-      poly.bindPopup(function () { return cityCard(c); }, { maxWidth: 320 });
-      cityLayer.addLayer(poly);
-      cityByCode[c.code] = poly;
+      keepMapFocus(poly);
+      poly.bindPopup(function () { return cityCard(c.t, city); }, popupOptions(320));
+      quietTooltip(poly);
+      poly.on("mouseover", function () { highlight(c, poly); });
+      poly.on("mouseout", function () { highlight(c, null); });
+      layer.addLayer(poly);
+      c.cityByCode[city.code] = poly;
+      if (city.seat) { c.seatCity[city.seat.join(",")] = poly; }
     });
+    layer.on("remove", function () { highlight(c, null); });
+    d.cities.forEach(function (city) {
+      c.search.push({ names: [city.name, city.alt], label: city.name, kind: city.prov, rank: 0,
+        go: function () { showCity(c, city); } });
+    });
+    return layer;
+  }
 
-    var provLayer = L.featureGroup();
-    d.provinces.forEach(function (p) {
-      provLayer.addLayer(new Poly(shape(arcs, p.shape), {
-        fill: false, color: S.province, weight: 2, opacity: 0.85, interactive: false,
+  function drawProvinces(c) {
+    var layer = c.L.featureGroup();
+    c.d.provinces.forEach(function (p) {
+      layer.addLayer(new c.Poly(shape(c.arcs, p.shape), {
+        fill: false, color: c.S.province, weight: 2, opacity: 0.85, interactive: false,
         pane: "g60mProvinces"
       }));
     });
+    return layer;
+  }
 
-    var spokeLayer = L.featureGroup();
-    d.spokes.forEach(function (s) {
-      var line = L.polyline(path(s.line, k), {
-        color: S.spoke, weight: 2.5, opacity: 0.85, pane: "g60mLines"
+  function drawSpokes(c) {
+    if (!c.d.spokes.length) { return null; }
+    var L = c.L, layer = L.featureGroup();
+    c.d.spokes.forEach(function (s) {
+      var line = L.polyline(path(s.line, c.k), {
+        color: c.S.spoke, weight: 2.5, opacity: 0.85, pane: "g60mLines"
       });
       line.bindTooltip(function () { return textNode(s.tip); }, { sticky: true });
-      spokeLayer.addLayer(line);
+      keepMapFocus(line);
+      layer.addLayer(line);
     });
+    return layer;
+  }
 
-    var trunkLayer = L.featureGroup();
-    if (d.trunk) {
-      var tl = L.polyline(path(d.trunk.line, k), {
-        color: S.trunk, weight: 5, opacity: 0.8, dashArray: "12 8", pane: "g60mLines"
-      });
-      tl.bindTooltip(function () {
-        var b = el("div", "g60m-tipbox");
-        el("div", "g60m-strong", d.trunk.tip, b);
-        if (d.trunk.note) { el("div", null, d.trunk.note, b); }
-        return b;
-      }, { sticky: true });
-      trunkLayer.addLayer(tl);
-    }
+  function drawTrunk(c) {
+    var trunk = c.d.trunk;
+    if (!trunk) { return null; }
+    var L = c.L, layer = L.featureGroup();
+    var line = L.polyline(path(trunk.line, c.k), {
+      color: c.S.trunk, weight: 5, opacity: 0.8, dashArray: "12 8", pane: "g60mLines"
+    });
+    line.bindTooltip(function () {
+      var b = el("div", "g60m-tipbox");
+      el("div", "g60m-strong", trunk.tip, b);
+      if (trunk.note) { el("div", null, trunk.note, b); }
+      return b;
+    }, { sticky: true });
+    keepMapFocus(line);
+    layer.addLayer(line);
+    return layer;
+  }
 
-    /* City seats and labels (hub first). */
-    var labelLayer = L.layerGroup(), labels = [];
-    d.labelOrder.forEach(function (i) {
-      var c = d.cities[i], hub = c.role === "hub", ll = L.latLng(c.seat[1] / k, c.seat[0] / k);
-      var r = hub ? 6 : 4;
-      var dot = L.circleMarker(ll, {
+  /* City seats and their labels (hub first); c.labels collects what the layout places. */
+  function drawSeats(c) {
+    var L = c.L, S = c.S, layer = L.layerGroup();
+    c.d.labelOrder.forEach(function (i) {
+      var city = c.d.cities[i], hub = city.role === "hub", at = latlng(c, city.seat);
+      var poly = c.cityByCode[city.code], r = hub ? 6 : 4;
+      var dot = L.circleMarker(at, {
         radius: r, color: "#ffffff", weight: 1.5, fillColor: hub ? S.hub : "#333333",
         fillOpacity: 1, pane: "g60mSeats"
       });
-      dot.bindTooltip(function () { return textNode(c.name); }, { direction: "top" });
-      dot.on("click", function () { cityByCode[c.code].openPopup(ll); });
-      var span = el("span", "g60m-label" + (hub ? " g60m-label-hub" : ""), c.name);
+      dot.bindTooltip(function () { return textNode(city.name); }, { direction: "top" });
+      keepMapFocus(dot);
+      quietTooltip(dot, poly);
+      dot.on("click", function () { poly.openPopup(at); });
+      dot.on("mouseover", function () { highlight(c, poly); });
+      dot.on("mouseout", function () { highlight(c, null); });
+      var span = el("span", "g60m-label" + (hub ? " g60m-label-hub" : ""), city.name);
       var icon = L.divIcon({ className: "g60m-label-anchor", html: span, iconSize: [0, 0],
         iconAnchor: [0, 0] });
-      labelLayer.addLayer(dot);
-      labelLayer.addLayer(L.marker(ll, { icon: icon, interactive: false, keyboard: false,
+      layer.addLayer(dot);
+      layer.addLayer(L.marker(at, { icon: icon, interactive: false, keyboard: false,
         pane: "g60mLabels" }));
       /* the hub's label clears a partner cluster icon drawn on its seat */
-      labels.push({ ll: ll, el: span, r: r, gap: hub ? 15 : r + 3 });
+      c.labels.push({ ll: at, el: span, r: r, gap: hub ? 15 : r + 3 });
     });
+    return layer;
+  }
 
-    /* Partners: one marker each (clustered), or counts per grid cell. */
-    var P = d.partners, partnerLayer = null, search = [], markers = [];
-    d.cities.forEach(function (c) {
-      search.push({ key: (c.name + " " + c.alt).toLowerCase(), label: c.name, kind: c.prov,
-        go: function () {
-          var poly = cityByCode[c.code];
-          if (!map.hasLayer(cityLayer)) { map.addLayer(cityLayer); }
-          map.fitBounds(poly.getBounds(), { maxZoom: 10 });
-          poly.openPopup(c.seat ? L.latLng(c.seat[1] / k, c.seat[0] / k) : undefined);
-        } });
-    });
-    if (P.mode === "detail" || P.mode === "points") {
-      partnerLayer = L.markerClusterGroup({
-        showCoverageOnHover: false, maxClusterRadius: 40, chunkedLoading: true,
-        spiderfyDistanceMultiplier: 1.5,
-        iconCreateFunction: function (cluster) {
-          var count = cluster.getChildCount(), size = count < 100 ? 26 : (count < 10000 ? 34 : 42);
-          var span = el("span", null, thousands(count));
-          return L.divIcon({ html: span, className: "g60m-cluster", iconSize: [size, size] });
-        }
-      });
-      var icon = L.divIcon({ className: "g60m-pt", iconSize: [12, 12] });
-      var addSearch = function (m, name) {
-        search.push({ key: String(name).toLowerCase(), label: name, kind: t.layer_partners,
-          go: function () {
-            if (!map.hasLayer(partnerLayer)) { map.addLayer(partnerLayer); }
-            partnerLayer.zoomToShowLayer(m, function () { m.openPopup(); });
-          } });
-      };
-      if (P.mode === "detail") {
-        P.rows.forEach(function (r) {
-          var m = L.marker([r[1] / k, r[0] / k], { icon: icon, keyboard: false });
-          m.bindTooltip(function () { return textNode(r[2]); }, { direction: "top",
-            offset: [0, -6] });
-          m.bindPopup(function () {
-            var c = card(r[2], r[4] ? t.outside : "");
-            table(P.cols, r[3], c);
-            return c;
-          }, { maxWidth: 360 });
-          markers.push(m);
-          addSearch(m, r[2]);
-        });
-      } else {
-        var a = ints(P.xy), x = 0, y = 0;
-        for (var i = 0; i + 1 < a.length; i += 2) {
-          x += a[i]; y += a[i + 1];
-          var m = L.marker([y / k, x / k], { icon: icon, keyboard: false });
-          m.bindPopup((function (name) {
-            return function () { return card(name, ""); };
-          })(P.names[i / 2]));
-          markers.push(m);
-          addSearch(m, P.names[i / 2]);
-        }
+  /* Partners: one marker each, clustered ("detail", "points"; the markers wait in
+     c.markers until the cluster group is on the map), or counts per grid cell ("grid"). */
+  function drawPartners(c) {
+    var P = c.d.partners;
+    if (P.mode === "detail" || P.mode === "points") { return drawPartnerPoints(c, P); }
+    if (P.mode === "grid") { return drawPartnerGrid(c, P); }
+    return null;
+  }
+
+  function drawPartnerPoints(c, P) {
+    var L = c.L, k = c.k, t = c.t;
+    var layer = L.markerClusterGroup({
+      showCoverageOnHover: false, maxClusterRadius: 40, chunkedLoading: true,
+      spiderfyDistanceMultiplier: 1.5,
+      iconCreateFunction: function (cluster) {
+        var count = cluster.getChildCount(), size = count < 100 ? 26 : (count < 10000 ? 34 : 42);
+        var span = el("span", null, thousands(count));
+        return L.divIcon({ html: span, className: "g60m-cluster", iconSize: [size, size] });
       }
-    } else if (P.mode === "grid") {
-      partnerLayer = L.featureGroup();
-      var renderer = L.canvas({ padding: 0.5, pane: "g60mGrid" }), g = ints(P.cells), gx = 0, gy = 0, cs = P.cell;
-      for (var j = 0; j + 3 < g.length; j += 4) {
-        gx += g[j]; gy += g[j + 1];
-        var rect = L.rectangle([[gy * cs / k, gx * cs / k], [(gy + 1) * cs / k, (gx + 1) * cs / k]], {
-          renderer: renderer, pane: "g60mGrid", stroke: false, fillOpacity: 0.85,
-          fillColor: P.classes[Math.max(g[j + 3], 0)].color
-        });
-        rect.bindTooltip(textNode(thousands(g[j + 2]) + " " + t.partner_count));
-        partnerLayer.addLayer(rect);
+    });
+    var icon = L.divIcon({ className: "g60m-pt", iconSize: [12, 12] });
+    var add = function (m, name, alt, atSeat) {
+      c.markers.push(m);
+      c.search.push({ names: [name, alt], label: name, kind: t.layer_partners, rank: 1,
+        go: function () { showMarker(c, layer, m, atSeat); } });
+    };
+    if (P.mode === "detail") {
+      P.rows.forEach(function (r) {
+        var m = L.marker([r[1] / k, r[0] / k], { icon: icon, keyboard: false });
+        m.bindTooltip(function () { return textNode(r[2]); }, { direction: "top",
+          offset: [0, -6] });
+        m.bindPopup(function () {
+          var b = card(r[2], r[4] ? t.outside : "");
+          table(P.cols, r[3], b);
+          return cardNote(c, b, r[6]);
+        }, popupOptions(360));
+        quietTooltip(m);
+        add(m, r[2], r[5], !!r[6]);
+      });
+    } else {
+      var a = ints(P.xy), x = 0, y = 0, seat = {}, s = P.seat ? ints(P.seat) : [], at = 0;
+      for (var j = 0; j < s.length; j++) { at += s[j]; seat[at] = true; }
+      var popup = function (name, atSeat) {
+        return function () { return cardNote(c, card(name, ""), atSeat); };
+      };
+      for (var i = 0; i + 1 < a.length; i += 2) {
+        x += a[i]; y += a[i + 1];
+        var n = i / 2, m = L.marker([y / k, x / k], { icon: icon, keyboard: false });
+        m.bindPopup(popup(P.names[n], seat[n]), popupOptions(300));
+        add(m, P.names[n], P.alt ? P.alt[n] : "", !!seat[n]);
       }
     }
+    return layer;
+  }
 
-    /* Investments: circle area proportional to the amount (largest first). */
-    var I = d.investments, invLayer = L.featureGroup();
+  function drawPartnerGrid(c, P) {
+    var L = c.L, k = c.k, layer = L.featureGroup();
+    var renderer = L.canvas({ padding: 0.5, pane: "g60mGrid" }), g = ints(P.cells);
+    var gx = 0, gy = 0, cs = P.cell;
+    for (var j = 0; j + 3 < g.length; j += 4) {
+      gx += g[j]; gy += g[j + 1];
+      var rect = L.rectangle([[gy * cs / k, gx * cs / k], [(gy + 1) * cs / k, (gx + 1) * cs / k]], {
+        renderer: renderer, pane: "g60mGrid", stroke: false, fillOpacity: 0.85,
+        fillColor: P.classes[Math.max(g[j + 3], 0)].color
+      });
+      rect.bindTooltip(textNode(thousands(g[j + 2]) + " " + c.t.partner_count));
+      layer.addLayer(rect);
+    }
+    return layer;
+  }
+
+  /* Investments: circle area proportional to the amount (largest first). */
+  function drawInvestments(c) {
+    var I = c.d.investments, L = c.L, S = c.S;
+    if (!I.rows.length) { return null; }
+    var layer = L.featureGroup();
     I.rows.forEach(function (r) {
-      var c = L.circleMarker([r[1] / k, r[0] / k], {
+      var circle = L.circleMarker([r[1] / c.k, r[0] / c.k], {
         radius: r[2], color: S.investment, weight: 1.5, fillColor: S.investment,
         fillOpacity: 0.28, pane: "g60mInvest"
       });
-      c.bindTooltip(function () { return textNode(r[4] ? r[3] + ": " + r[4] : r[3]); },
+      circle.bindTooltip(function () { return textNode(r[4] ? r[3] + ": " + r[4] : r[3]); },
         { sticky: true });
-      c.bindPopup(function () {
+      keepMapFocus(circle);
+      circle.bindPopup(function () {
         var b = card(r[3], r[4]);
         table(I.cols, r[5], b);
-        return b;
-      }, { maxWidth: 360 });
-      invLayer.addLayer(c);
+        return cardNote(c, b, r[6]);
+      }, popupOptions(360));
+      quietTooltip(circle);
+      layer.addLayer(circle);
+      if (r[3]) {
+        c.search.push({ names: [r[3]], label: r[3], kind: c.t.layer_investments, rank: 2,
+          go: function () { showMarker(c, layer, circle, !!r[6]); } });
+      }
     });
+    return layer;
+  }
 
-    var layers = {
-      cities: cityLayer, provinces: provLayer, spokes: spokeLayer, trunk: trunkLayer,
-      labels: labelLayer, partners: partnerLayer, investments: invLayer
-    };
-    var overlays = {};
+  /* ------------------------------------------------------------------ going to a result */
+
+  function ensureOn(c, layer) { if (!c.map.hasLayer(layer)) { c.map.addLayer(layer); } }
+
+  function showCity(c, city) {
+    var poly = c.cityByCode[city.code];
+    ensureOn(c, c.layers.cities);
+    c.map.fitBounds(poly.getBounds(), c.fitOptions(poly.getBounds(), 10));
+    poly.openPopup(city.seat ? latlng(c, city.seat) : undefined);
+  }
+
+  /* A partner or an investment. One placed at its city's seat is shown at the zoom that
+     fits that city, no closer, with its popup at the seat; others are zoomed to. */
+  function showMarker(c, layer, m, atSeat) {
+    var map = c.map, at = m.getLatLng();
+    ensureOn(c, layer);
+    if (atSeat) {
+      var key = Math.round(at.lng * c.k) + "," + Math.round(at.lat * c.k);
+      var city = c.seatCity[key], zoom = 10;
+      if (city) {
+        var o = c.fitOptions(city.getBounds(), 18);
+        zoom = map.getBoundsZoom(city.getBounds(), false,
+          c.L.point(o.paddingTopLeft).add(o.paddingBottomRight));
+      }
+      map.setView(at, Math.min(zoom, map.getMaxZoom()), { animate: !still() });
+      var popup = m.getPopup();
+      popup.setLatLng(at);
+      map.openPopup(popup);
+    } else if (layer.zoomToShowLayer) {
+      layer.zoomToShowLayer(m, function () { m.openPopup(); });
+    } else {
+      map.setView(at, Math.max(map.getZoom(), 12), { animate: !still() });
+      m.openPopup();
+    }
+  }
+
+  /* ------------------------------------------------------------------ the map */
+
+  function makePanes(map) {
+    [["g60mCities", 410], ["g60mGrid", 415], ["g60mProvinces", 420], ["g60mHover", 425],
+      ["g60mLines", 430], ["g60mInvest", 450], ["g60mSeats", 580],
+      ["g60mLabels", 640]].forEach(function (p) {
+      var pane = map.getPane(p[0]) || map.createPane(p[0]);
+      pane.style.zIndex = String(p[1]);
+    });
+    map.getPane("g60mLabels").style.pointerEvents = "none";
+    map.getPane("g60mHover").style.pointerEvents = "none";
+  }
+
+  /* The attribution first (the layout measures it), the tiles once the view is set. */
+  function addAttribution(c) {
+    var control = c.map.attributionControl;
+    if (!control) { return; }
+    if (c.d.tiles) { control.addAttribution(c.d.tiles.attribution); }
+    control.addAttribution(esc(c.t.attribution));
+  }
+
+  function addTiles(c) {
+    var tiles = c.d.tiles;
+    if (tiles) {
+      var opts = { maxZoom: tiles.maxZoom };
+      if (tiles.subdomains) { opts.subdomains = tiles.subdomains; }
+      c.L.tileLayer(tiles.url, opts).addTo(c.map);
+    }
+  }
+
+  /* The overlays of the layer control, in its order: [key, name (HTML)] of each layer. */
+  function overlayList(c) {
+    var t = c.t, out = [];
     [["cities", t.layer_cities], ["provinces", t.layer_provinces], ["labels", t.layer_labels],
       ["spokes", t.layer_spokes], ["trunk", t.layer_trunk], ["partners", t.layer_partners],
       ["investments", t.layer_investments]].forEach(function (e) {
-      var layer = layers[e[0]];
-      if (!layer) { return; }
-      if (e[0] === "spokes" && !d.spokes.length) { return; }
-      if (e[0] === "trunk" && !d.trunk) { return; }
-      if (e[0] === "investments" && !I.rows.length) { return; }
-      layer.addTo(map);
+      if (!c.layers[e[0]]) { return; }
       var name = esc(e[1]);
-      if (e[0] === "partners" && P.mode === "grid") { name += " (" + esc(t.aggregated) + ")"; }
-      overlays[name] = layer;
+      if (e[0] === "partners" && c.d.partners.mode === "grid") {
+        name += " (" + esc(t.aggregated) + ")";
+      }
+      out.push([e[0], name]);
     });
+    return out;
+  }
 
+  function badPayload(d) {
+    var v = d && typeof d === "object" ? d.v : undefined;
+    if (v === PAYLOAD_VERSION) { return false; }
+    if (root.console && console.error) {
+      console.error("g60map: this map's data is in format " + v + ", but its script reads " +
+        "format " + PAYLOAD_VERSION + "; nothing is drawn. Write the map again with one " +
+        "g60map version (the data and g60map.js come from the same package).");
+    }
+    return true;
+  }
+
+  /* Draw the corridor map from payload d onto the Leaflet map; returns the map's api
+     ({map, layers, placeLabels, search}), or null when the payload is not of our format. */
+  function draw(map, d) {
+    if (badPayload(d)) { return null; }
+    var L = root.L, box = map.getContainer();
+    var c = {
+      L: L, map: map, d: d, t: d.t, k: d.scale, S: d.style, box: box, Poly: polygonClass(L),
+      cityByCode: {}, seatCity: {}, search: [], labels: [], markers: [], layers: {}
+    };
+    box.classList.add("g60m");
+    if (!d.tiles) { box.style.background = c.S.background; }
+    map.setMinZoom(d.minZoom);
+    map.setMaxZoom(d.maxZoom);
+    c.arcs = d.arcs.map(function (s) { return path(s, c.k); });
+    makePanes(map);
+
+    var layers = c.layers;
+    layers.cities = drawCities(c);
+    layers.provinces = drawProvinces(c);
+    layers.spokes = drawSpokes(c);
+    layers.trunk = drawTrunk(c);
+    layers.labels = drawSeats(c);
+    layers.partners = drawPartners(c);
+    layers.investments = drawInvestments(c);
+
+    /* Controls first, then the view that clears them: fitted once, without animation,
+       before any layer is on the map, so that every layer is projected, and every tile
+       requested, once, for this view. */
+    addAttribution(c);
+    G60Map.controls.add(c, overlayList(c));
+    G60Map.layout.start(c);
+    addTiles(c);
+    overlayList(c).forEach(function (e) { layers[e[0]].addTo(map); });
     /* Markers join the cluster group once it is on the map: it then clusters them in
        chunks without blocking the page (off the map, adding is quadratic). */
-    if (markers.length) { partnerLayer.addLayers(markers); }
+    if (c.markers.length) { layers.partners.addLayers(c.markers); }
+    G60Map.layout.labels(c);
 
-    /* Controls: title, full screen, search, layers, scale, legend. */
-    var corners = map._controlCorners;
-    if (corners && !corners.topcenter) {
-      corners.topcenter = el("div", "leaflet-top g60m-topcenter", null, map._controlContainer);
-    }
-    var Title = L.Control.extend({
-      onAdd: function () {
-        var w = W, narrow = w < 760;
-        var b = el("div", "g60m-title" + (w < 1100 ? " g60m-title-small" : ""));
-        b.style.maxWidth = (narrow ? Math.max(160, w - 140) : Math.max(300, w - 520)) + "px";
-        el("div", "g60m-title-main", d.title, b);
-        if (d.subtitle && !narrow) { el("div", "g60m-title-sub", d.subtitle, b); }
-        return b;
-      }
-    });
-    new Title({ position: corners && corners.topcenter ? "topcenter" : "topleft" }).addTo(map);
-
-    if (document.fullscreenEnabled && box.requestFullscreen) {
-      var Full = L.Control.extend({
-        onAdd: function () {
-          var bar = el("div", "leaflet-bar g60m-fs"), a = el("a", null, null, bar);
-          a.href = "#"; a.setAttribute("role", "button");
-          var sync = function () {
-            var on = document.fullscreenElement === box;
-            a.title = on ? t.exit_fullscreen : t.fullscreen;
-            a.setAttribute("aria-label", a.title);
-            box.classList.toggle("g60m-full", on);
-          };
-          sync();
-          L.DomEvent.on(a, "click", function (e) {
-            L.DomEvent.preventDefault(e);
-            if (document.fullscreenElement === box) { document.exitFullscreen(); } else {
-              var p = box.requestFullscreen();
-              if (p && p.catch) { p.catch(function () {}); }
-            }
-          });
-          L.DomEvent.disableClickPropagation(bar);
-          document.addEventListener("fullscreenchange", function () {
-            sync();
-            map.invalidateSize();
-          });
-          return bar;
-        }
-      });
-      new Full({ position: "topleft" }).addTo(map);
-    }
-
-    var Search = L.Control.extend({
-      onAdd: function () {
-        var b = el("div", "g60m-search leaflet-bar"), input = el("input", null, null, b);
-        input.type = "search"; input.placeholder = t.search;
-        input.setAttribute("aria-label", t.search);
-        var list = el("ul", "g60m-results", null, b), found = [];
-        var pick = function (item) {
-          list.textContent = ""; input.value = item.label; input.blur(); item.go();
-        };
-        var update = function () {
-          var q = input.value.trim().toLowerCase();
-          list.textContent = ""; found = [];
-          if (!q) { return; }
-          for (var i = 0; i < search.length && found.length < 8; i++) {
-            if (search[i].key.indexOf(q) >= 0) { found.push(search[i]); }
-          }
-          if (!found.length) { el("li", "g60m-none", t.no_match, list); return; }
-          found.forEach(function (item) {
-            var li = el("li", null, null, list);
-            el("span", "g60m-hit", item.label, li);
-            el("span", "g60m-kind", item.kind, li);
-            L.DomEvent.on(li, "click", function () { pick(item); });
-          });
-        };
-        input.addEventListener("input", update);
-        input.addEventListener("keydown", function (e) {
-          if (e.key === "Enter" && found.length) { pick(found[0]); }
-          if (e.key === "Escape") { input.value = ""; update(); }
-        });
-        L.DomEvent.disableClickPropagation(b);
-        L.DomEvent.disableScrollPropagation(b);
-        return b;
-      }
-    });
-    new Search({ position: "topleft" }).addTo(map);
-
-    L.control.layers(null, overlays, { collapsed: !roomy, position: "topright" }).addTo(map);
-    L.control.scale({ imperial: false, maxWidth: 160, position: "bottomleft" }).addTo(map);
-
-    var Legend = L.Control.extend({
-      onAdd: function () {
-        var b = el("div", "g60m-legend"), head = el("div", "g60m-legend-head", null, b);
-        el("span", null, t.legend, head);
-        var btn = el("button", "g60m-legend-toggle", "\u2212", head);
-        btn.type = "button"; btn.title = t.hide_legend;
-        var body = el("div", "g60m-legend-body", null, b);
-        el("div", "g60m-legend-h", t.legend_fill, body);
-        legendRow(body, "fill", { background: S.zero, borderColor: S.member }, t.legend_none);
-        d.classes.forEach(function (c) {
-          legendRow(body, "fill", { background: c.color, borderColor: S.member }, c.label);
-        });
-        legendRow(body, "fill", { background: "transparent", borderColor: S.hub,
-          borderWidth: "3px" }, t.legend_hub);
-        legendRow(body, "fill", { background: d.tiles ? "#ffffff" : S.other_fill,
-          borderColor: S.other }, t.legend_other);
-        legendRow(body, "line", { borderTopColor: S.province }, t.legend_province);
-        if (d.spokes.length) {
-          legendRow(body, "line", { borderTopColor: S.spoke }, t.legend_spoke);
-        }
-        if (d.trunk) {
-          legendRow(body, "line", { borderTopColor: S.trunk, borderTopStyle: "dashed",
-            borderTopWidth: "4px" }, t.legend_trunk);
-        }
-        legendRow(body, "dot", { background: "#333333" }, t.legend_seat);
-        if (P.mode === "detail" || P.mode === "points") {
-          legendRow(body, "pt", {}, t.legend_partner);
-        } else if (P.mode === "grid") {
-          el("div", "g60m-legend-h", t.legend_partner_grid, body);
-          P.classes.forEach(function (c) {
-            legendRow(body, "fill", { background: c.color, borderColor: c.color }, c.label);
-          });
-        }
-        if (I.sizes.length) {
-          el("div", "g60m-legend-h", t.legend_investment, body);
-          var rmax = I.sizes[0].r, sz = el("div", "g60m-sizes", null, body);
-          sz.style.height = Math.ceil(2 * rmax + 2) + "px";
-          var top = -14;
-          I.sizes.forEach(function (s) {
-            var c = el("i", "g60m-size", null, sz);
-            c.style.width = c.style.height = (2 * s.r) + "px";
-            c.style.left = (rmax - s.r) + "px";
-            c.style.borderColor = S.investment;
-            var lab = el("span", "g60m-size-label", s.label, sz);
-            top = Math.max(top + 14, 2 * (rmax - s.r) - 6);
-            lab.style.left = (2 * rmax + 8) + "px";
-            lab.style.top = top + "px";
-          });
-          sz.style.height = Math.ceil(Math.max(2 * rmax + 2, top + 16)) + "px";
-        }
-        var foot = el("div", "g60m-legend-foot", null, body);
-        d.footer.forEach(function (line) { el("div", null, line, foot); });
-        var show = function (on) {
-          body.hidden = !on;
-          btn.textContent = on ? "\u2212" : "+";
-          btn.title = on ? t.hide_legend : t.show_legend;
-        };
-        var fit = function (h) {
-          body.style.maxHeight = Math.max(80, h - (roomy ? 130 : 90)) + "px";
-        };
-        show(roomy);
-        fit(H);
-        map.on("resize", function () { fit(box.clientHeight); });
-        L.DomEvent.on(btn, "click", function () { show(body.hidden); });
-        L.DomEvent.disableClickPropagation(b);
-        L.DomEvent.disableScrollPropagation(b);
-        return b;
-      }
-    });
-    new Legend({ position: "bottomright" }).addTo(map);
-
-    var place = function () { if (map.hasLayer(labelLayer)) { placeLabels(map, labels); } };
-    map.on("zoomend resize", place);
-    map.on("overlayadd", function (e) { if (e.layer === labelLayer) { place(); } });
-    place();
-
-    var api = { map: map, layers: layers, placeLabels: place, search: search };
+    var api = { map: map, layers: layers, placeLabels: c.placeLabels, search: c.search };
     map.g60 = api;
     G60Map.instances.push(api);
     return api;
   }
 
-  var G60Map = { version: 1, draw: draw, instances: [], decode: ints, safeUrl: safeUrl };
+  /* Decoders of the codec, for tests and for other scripts: codec.path() gives [x, y]
+     integer pairs. */
+  var codec = {
+    ints: ints,
+    path: function (s) { return path(s, 1).map(function (p) { return [p.lng, p.lat]; }); }
+  };
+
+  var G60Map = {
+    version: 1, payloadVersion: PAYLOAD_VERSION, leafletVersion: LEAFLET_VERSION,
+    draw: draw, instances: [], decode: ints, codec: codec, safeUrl: safeUrl,
+    /* shared with g60map-controls.js and g60map-layout.js */
+    _: { el: el, esc: esc, overlap: overlap, still: still }
+  };
   root.G60Map = G60Map;
 })(window);

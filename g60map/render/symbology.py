@@ -1,17 +1,25 @@
 """Symbology shared by the interactive and the static map: colours and count classes.
 
-One place for what a colour means, so a PNG in a report and the HTML map agree.
+One place for what a colour means, so a PNG in a report and the HTML map agree
+(:data:`STYLE`, :data:`CLASS_COLORS`); :data:`PRINT` adds what only the static map needs
+(marker sizes in points, dash patterns, opacities).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
+
+from .text import nice_series
 
 __all__ = [
     "ZERO_COLOR",
     "CLASS_COLORS",
     "GRID_COLORS",
     "STYLE",
+    "PRINT",
+    "PrintStyle",
     "count_classes",
     "class_label",
     "class_of",
@@ -35,6 +43,39 @@ STYLE = {
 }
 
 
+@dataclass(frozen=True)
+class PrintStyle:
+    """Sizes and strokes of the static (print) map; colours come from :data:`STYLE`.
+
+    Attributes
+    ----------
+    hub_label, seat, background : str
+        Colours of the hub's label, of city seats, and outside the provinces.
+    invest_alpha, member_alpha : float
+        Fill opacity of investment circles and of member cities.
+    spoke_dash, trunk_dash
+        matplotlib line styles; the trunk's is the interactive map's "12 8" at weight 5.
+    seat_pt, hub_seat_pt, partner_pt, max_circle_pt : float
+        Marker diameters in points (``max_circle_pt``: the largest investment circle).
+    """
+
+    hub_label: str = "#3f007d"
+    seat: str = "#333333"
+    background: str = "#fcfcfb"
+    invest_alpha: float = 0.28
+    member_alpha: float = 0.72
+    spoke_dash: str = "solid"
+    trunk_dash: tuple = (0, (2.4, 1.6))
+    seat_pt: float = 5.0
+    hub_seat_pt: float = 7.5
+    partner_pt: float = 14.0
+    max_circle_pt: float = 42.0
+
+
+#: The static map's print style.
+PRINT = PrintStyle()
+
+
 def count_classes(max_count: int) -> list[tuple[int, int]]:
     """Up to five count classes ``(lo, hi)`` covering ``1..max_count``, on a 1-2-5 scale.
 
@@ -51,10 +92,7 @@ def count_classes(max_count: int) -> list[tuple[int, int]]:
     """
     if max_count <= 0:
         return []
-    series = [1]
-    while series[-1] < max_count:
-        e = len(series)
-        series.append((1, 2, 5)[e % 3] * 10 ** (e // 3))
+    series = nice_series(max_count)
     top = len(series) - 1
     stride = next(s for s in (1, 2, *range(3, 3 * top + 4, 3)) if len(range(top, 0, -s)) <= 5)
     picks = list(range(top, -1, -stride))

@@ -1,9 +1,17 @@
-r"""Deterministic rendering of folium maps.
+r"""The folium side of the interactive map: the page, its elements, deterministic output.
+
+* :class:`CorridorMap` is the ``folium.Map`` that :func:`g60map.build_map` returns; its
+  corridor layers are one element (:class:`CorridorLayers`) that puts our stylesheet, the
+  drawing script ``g60map.js`` and the payload (:mod:`g60map.render.payload`) on the page
+  as fixed text (:class:`Verbatim`), never through a template engine.
+* :class:`Page` is its Figure: a full page with ``<html lang>`` or, for
+  :func:`g60map.map_fragment`, a ``<div>``.
+* :func:`render_html` renders a page deterministically (:func:`stabilize_ids`).
 
 folium and branca give every element a random id (``hexlify(urandom(16))``) that ends up in
-JavaScript variable names, so rendering the same map twice gives different HTML. This module
-renames every element of a map's tree to sequential ids (``map_g60_0001``, ...) in tree order
-and renders the page, so that two builds of the same map are byte-identical.
+JavaScript variable names, so rendering the same map twice gives different HTML.
+:func:`stabilize_ids` renames every element of a map's tree to sequential ids
+(``map_g60_0001``, ...) in tree order, so that two builds of the same map are byte-identical.
 
 What else folium 0.20 does that matters here (checked against its source):
 
@@ -23,22 +31,38 @@ What else folium 0.20 does that matters here (checked against its source):
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from importlib import resources
 from typing import Any
 
+import folium
 import jinja2
-from branca.element import Element
+from branca.element import Element, Figure, MacroElement
+from folium.template import Template
 from folium.utilities import JsCode
 
+from .assets import HEADER_PREFIX, escape_script, escape_style, inline_js
+from .basemaps import Basemap
+from .payload import script_json
+from .text import Lang
+
 __all__ = [
-    "iter_elements",
-    "stabilize_ids",
-    "render_html",
-    "text_to_html",
     "STABLE_ID_PATTERN",
+    "CorridorLayers",
+    "CorridorMap",
+    "Page",
+    "Payload",
+    "Verbatim",
+    "iter_elements",
+    "own_asset",
+    "render_html",
+    "stabilize_ids",
+    "text_to_html",
 ]
 
 #: Pattern of the ids :func:`stabilize_ids` assigns: ``<prefix>_<4+ digits>``.
@@ -294,3 +318,246 @@ def text_to_html(text: object) -> str:
     """
     out = html.escape(str(text), quote=True)
     return out.replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
+
+
+# ----------------------------------------------------------------------------- the page
+
+
+@dataclass
+class Payload:
+    """The map's data (:func:`g60map.render.payload.map_payload`).
+
+    Held in an object of its own so that the id rewriting of :func:`stabilize_ids`, which
+    scans the strings of every element, never scans (or changes) the user's text.
+    """
+
+    data: dict[str, Any]
+
+    @functools.cached_property
+    def json(self) -> str:
+        """The payload as JSON that cannot end its ``<script>`` element."""
+        return script_json(self.data)
+
+
+#: The page script, in load order: the core (payload, codec, layers, ``G60Map.draw``), then
+#: the controls and the layout that ``draw`` calls.
+_SCRIPTS = ("g60map.js", "g60map-controls.js", "g60map-layout.js")
+
+
+@functools.cache
+def own_asset(name: str) -> str:
+    """Return a file shipped next to this module (``g60map.js``, ``g60map.css``).
+
+    Parameters
+    ----------
+    name : str
+
+    Returns
+    -------
+    str
+    """
+    return resources.files("g60map.render").joinpath(name).read_text(encoding="utf-8")
+
+
+class Verbatim(Element):
+    """An element that renders to fixed text, which no template engine ever parses.
+
+    branca wraps the output of a ``MacroElement``'s macros in ``Element(text)``, whose
+    template *source* is that text, so it is rendered by Jinja a second time. Text that
+    holds data (the payload, with the user's tables) must never go that way; a
+    ``Verbatim`` is returned as is by :meth:`render`.
+    """
+
+    def __init__(self, text: str):
+        super().__init__()
+        self._name = "Verbatim"
+        self.text = text
+
+    def render(self, **kwargs: Any) -> str:
+        """Return the text unchanged."""
+        return self.text
+
+
+class CorridorLayers(MacroElement):
+    """Our stylesheet, script and the payload, drawn onto the parent map.
+
+    Nothing here goes through a template: :meth:`render` adds the stylesheet, the script and
+    the payload to the page as :class:`Verbatim` elements. The payload is a
+    ``<script type="application/json">`` element (data, never executed) that the script
+    reads with ``JSON.parse``; every string of the user's tables stays inside it.
+    """
+
+    def __init__(self, payload: Payload):
+        super().__init__()
+        self._name = "CorridorLayers"
+        self.payload = payload
+
+    def data_id(self) -> str:
+        """Id of the page's ``<script type="application/json">`` element with the payload."""
+        return f"{self.get_name()}_data"
+
+    def render(self, **kwargs: Any) -> str:
+        """Add the stylesheet, the payload and the drawing script to the page."""
+        figure = self.get_root()
+        if not isinstance(figure, Figure):
+            raise TypeError("the corridor layers must belong to a map on a page")
+        name = self.get_name()
+        figure.header.add_child(Verbatim(f"<style>{self.css()}</style>"), name=name)
+        data_id = self.data_id()
+        figure.html.add_child(
+            Verbatim(
+                f'<script type="application/json" id="{data_id}">{self.payload.json}</script>'
+            ),
+            name=name,
+        )
+        figure.script.add_child(
+            Verbatim(
+                f"{self.js()}\n"
+                f"G60Map.draw({self._parent.get_name()}, JSON.parse("
+                f'document.getElementById("{data_id}").textContent));\n'
+            ),
+            name=name,
+        )
+        return ""
+
+    @staticmethod
+    def css() -> str:
+        """Return the map's stylesheet (every rule under ``.g60m``)."""
+        return escape_style(own_asset("g60map.css"))
+
+    @staticmethod
+    def js() -> str:
+        """Return the drawing script (defines ``window.G60Map`` once per page)."""
+        return escape_script("\n".join(own_asset(name) for name in _SCRIPTS))
+
+
+_MAP_TEMPLATE = """
+{% macro header(this, kwargs) %}
+{%- if not this.fragment %}
+<meta name="viewport" content="width=device-width, initial-scale=1.0" />
+<style>html, body { width: 100%; height: 100%; margin: 0; padding: 0; }</style>
+{%- endif %}
+<style>#{{ this.get_name() }} { position: {{ this.position }}; width: {{ this.width[0] }}{{
+ this.width[1] }}; height: {{ this.height[0] }}{{ this.height[1] }}; left: 0; top: 0; }</style>
+{% endmacro %}
+
+{% macro html(this, kwargs) %}
+<div class="folium-map g60m" id={{ this.get_name()|tojson }}></div>
+{% endmacro %}
+
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = L.map(
+    {{ this.get_name()|tojson }},
+    {
+        center: {{ this.location|tojson }},
+        crs: L.CRS.{{ this.crs }},
+        ...{{ this.options|tojavascript }}
+    }
+);
+{% endmacro %}
+"""
+
+
+class CorridorMap(folium.Map):
+    """A ``folium.Map`` whose corridor layers are drawn by ``g60map.js``.
+
+    Made by :func:`g60map.build_map`; behaves as any ``folium.Map`` (add folium layers to
+    it, ``m.save(...)``), with a page that has ``<html lang>``, no global styles when
+    embedded (:func:`g60map.map_fragment`), and a deterministic inline display in Jupyter
+    (:func:`g60map.map_iframe`).
+
+    Attributes
+    ----------
+    lang : {"en", "zh"}
+    basemap : g60map.render.basemaps.Basemap
+    prefix : str
+        Prefix of the element ids (:func:`stabilize_ids`).
+    payload : dict
+        The data the page's script draws (read it, e.g. in tests; do not modify it).
+    """
+
+    _template = Template(_MAP_TEMPLATE)
+
+    def __init__(self, *, lang: Lang, basemap: Basemap, prefix: str, title: str, **kwargs: Any):
+        super().__init__(tiles=None, **kwargs)
+        self._name = "Map"
+        self.lang = lang
+        self.basemap = basemap
+        self.prefix = prefix
+        self.title = title
+        self.fragment = False
+        self.self_contained: bool | None = None
+
+    @property
+    def payload(self) -> dict[str, Any]:
+        """The payload drawn by the page script."""
+        for child in self._children.values():
+            if isinstance(child, CorridorLayers):
+                return child.payload.data
+        return {}
+
+    def _repr_html_(self, **kwargs: Any) -> str:
+        """Inline display in Jupyter: an ``<iframe srcdoc>`` of the page."""
+        from .interactive import map_iframe  # the public writer, built on this module
+
+        return map_iframe(self)
+
+
+_PAGE_TEMPLATE = Template(
+    "{% if this.mode == 'fragment' %}"
+    '<div class="g60m-embed" id="{{ this.embed_id }}" style="position:relative;'
+    'width:{{ this.frame_width }};height:{{ this.frame_height }}">\n'
+    "{{ this.fragment_header(kwargs) }}\n"
+    "{{ this.html.render(**kwargs) }}\n"
+    "<script>\n{{ this.script.render(**kwargs) }}\n</script>\n"
+    "</div>\n"
+    "{% else %}"
+    "<!DOCTYPE html>\n"
+    '<html lang="{{ this.lang }}">\n'
+    "<head>\n"
+    "<title>{{ this.page_title }}</title>\n"
+    "{{ this.header.render(**kwargs) }}\n"
+    "</head>\n"
+    "<body>\n"
+    "{{ this.html.render(**kwargs) }}\n"
+    "<script>\n{{ this.script.render(**kwargs) }}\n</script>\n"
+    "</body>\n"
+    "</html>\n"
+    "{% endif %}"
+)
+
+
+class Page(Figure):
+    """The map's Figure: a full page or, with ``mode="fragment"``, a ``<div>``."""
+
+    _template = _PAGE_TEMPLATE
+
+    def __init__(self, lang: Lang, title: str):
+        super().__init__()
+        self.lang = "zh-CN" if lang == "zh" else "en"
+        self.page_title = html.escape(title)
+        self.mode = "page"
+        self.embed_id = ""
+        self.frame_width = "100%"
+        self.frame_height = "600px"
+
+    def fragment_header(self, kwargs: dict[str, Any]) -> str:
+        """Header entries for an embedded map.
+
+        No ``<meta>``; inlined Leaflet/markercluster are wrapped so that a page holding
+        several self-contained fragments runs each library once.
+        """
+        out = []
+        for name, child in self.header._children.items():
+            if name == "meta_http":
+                continue
+            kind = getattr(child, "kind", None)
+            source = getattr(child, "source", None)
+            if name.startswith(HEADER_PREFIX) and kind == "js" and isinstance(source, str):
+                test = "window.L" if source == "leaflet.js" else "window.L.MarkerClusterGroup"
+                out.append(
+                    f"<script>\nif (!{test}) {{\n{escape_script(inline_js(source))}}}\n</script>"
+                )
+            else:
+                out.append(child.render(**kwargs))
+        return "\n".join(out)

@@ -1,0 +1,211 @@
+"""Class breaks for choropleths: 1-2-5 steps, quantiles and natural breaks (Fisher-Jenks).
+
+The schemes are those of `mapclassify <https://pysal.org/mapclassify/>`_ (``Quantiles``,
+``FisherJenks``) computed here without its import (scikit-learn and scipy take seconds to
+load, and the map is built in every ``g60map build``); the tests check the breaks equal
+mapclassify's. ``"nice"`` is ours: upper bounds on the 1-2-5 series, easy to read in a
+legend. Breaks are *upper bounds*: a value belongs to the first class whose bound is >= it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+__all__ = ["SCHEMES", "Classes", "classify", "fisher_jenks", "nice_breaks", "quantiles"]
+
+Scheme = Literal["nice", "quantiles", "natural_breaks"]
+
+#: Classification schemes, by name.
+SCHEMES: tuple[str, ...] = ("nice", "quantiles", "natural_breaks")
+
+
+@dataclass(frozen=True)
+class Classes:
+    """Classes of a set of values.
+
+    Attributes
+    ----------
+    scheme : str
+        One of :data:`SCHEMES`.
+    bins : tuple of float
+        Upper bound of each class, increasing.
+    index : numpy.ndarray
+        Class number of each value (0-based); -1 for NaN (and for 0 with ``"nice"``, which
+        keeps zero as a class of its own: "none").
+    """
+
+    scheme: str
+    bins: tuple[float, ...]
+    index: np.ndarray
+
+    @property
+    def k(self) -> int:
+        """Number of classes."""
+        return len(self.bins)
+
+
+def _series(upto: float) -> list[float]:
+    """Return the 1-2-5 series ``1, 2, 5, 10, ...`` (decimal steps below 1) up to ``upto``."""
+    start = 10.0 ** math.floor(math.log10(upto)) if upto > 0 else 1.0
+    start = min(start, 1.0)
+    out = [start]
+    while out[-1] < upto:
+        e = len(out)
+        out.append((1, 2, 5)[e % 3] * start * 10 ** (e // 3))
+    return out
+
+
+def nice_breaks(values: np.ndarray, k: int = 5) -> tuple[float, ...]:
+    """Up to ``k`` upper bounds on the 1-2-5 series covering the positive values.
+
+    Parameters
+    ----------
+    values : array_like
+    k : int, default 5
+
+    Returns
+    -------
+    tuple of float
+
+    Examples
+    --------
+    >>> nice_breaks([1, 2, 6])
+    (1.0, 2.0, 5.0, 10.0)
+    >>> nice_breaks([0.3, 2500])[-1]
+    5000.0
+    """
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v) & (v > 0)]
+    if not v.size:
+        return ()
+    series = _series(float(v.max()))
+    top = len(series) - 1
+    stride = next(s for s in (1, 2, *range(3, 3 * top + 4, 3)) if len(range(top, -1, -s)) <= k)
+    picks = sorted(range(top, -1, -stride))
+    low = float(v.min())
+    while len(picks) > 1 and series[picks[1]] < low:  # no empty classes below the smallest
+        picks.pop(0)
+    return tuple(float(series[i]) for i in picks)
+
+
+def quantiles(values: np.ndarray, k: int = 5) -> tuple[float, ...]:
+    """Upper bounds of ``k`` quantile classes, as ``mapclassify.Quantiles`` (ties collapse).
+
+    Parameters
+    ----------
+    values : array_like
+    k : int, default 5
+
+    Returns
+    -------
+    tuple of float
+
+    Examples
+    --------
+    >>> quantiles(range(1000), 4)
+    (249.75, 499.5, 749.25, 999.0)
+    """
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v)]
+    if not v.size:
+        return ()
+    w = 100.0 / k
+    p = np.minimum(np.arange(w, 100 + w, w), 100.0)[:k]
+    return tuple(float(q) for q in np.unique(np.percentile(v, p)))
+
+
+def fisher_jenks(values: np.ndarray, k: int = 5) -> tuple[float, ...]:
+    """Upper bounds of the ``k`` natural-breaks classes, as ``mapclassify.FisherJenks``.
+
+    The optimal partition of the sorted values into ``k`` classes minimising the sum of
+    squared deviations from the class means (Fisher 1958), by dynamic programming.
+    Fewer distinct values than ``k`` give one class per distinct value.
+
+    Parameters
+    ----------
+    values : array_like
+    k : int, default 5
+
+    Returns
+    -------
+    tuple of float
+
+    Examples
+    --------
+    >>> fisher_jenks([1, 2, 3, 10, 11, 12, 50], 3)
+    (3.0, 12.0, 50.0)
+    """
+    x = np.sort(np.asarray(values, dtype=float)[np.isfinite(np.asarray(values, dtype=float))])
+    distinct = np.unique(x)
+    if len(distinct) <= k:
+        return tuple(float(d) for d in distinct)
+    n = len(x)
+    s1 = np.concatenate([[0.0], np.cumsum(x)])
+    s2 = np.concatenate([[0.0], np.cumsum(x * x)])
+
+    def ssd(i: np.ndarray, j: int) -> np.ndarray:  # values i..j-1 (0-based, vector i)
+        w = j - i
+        return s2[j] - s2[i] - (s1[j] - s1[i]) ** 2 / w
+
+    cost = np.full((k + 1, n + 1), np.inf)
+    back = np.zeros((k + 1, n + 1), dtype=np.int64)
+    cost[1, 1:] = [float(ssd(np.array([0]), j)[0]) for j in range(1, n + 1)]
+    for c in range(2, k + 1):
+        for j in range(c, n + 1):
+            i = np.arange(c - 1, j)  # last class is values i..j-1
+            total = cost[c - 1, i] + ssd(i, j)
+            best = int(np.argmin(total))
+            cost[c, j], back[c, j] = total[best], i[best]
+    bounds, j = [], n
+    for c in range(k, 0, -1):
+        bounds.append(float(x[j - 1]))
+        j = int(back[c, j]) if c > 1 else 0
+    return tuple(sorted(bounds))
+
+
+def classify(values: np.ndarray, scheme: Scheme = "nice", k: int = 5) -> Classes:
+    """Class the values with one of :data:`SCHEMES`.
+
+    Parameters
+    ----------
+    values : array_like of float
+    scheme : {"nice", "quantiles", "natural_breaks"}, default "nice"
+    k : int, default 5
+        Classes wanted (fewer when the values have fewer distinct levels).
+
+    Returns
+    -------
+    Classes
+
+    Raises
+    ------
+    ValueError
+        Unknown scheme or ``k`` < 1.
+
+    Examples
+    --------
+    >>> c = classify([0, 1, 4, 9, 30], "nice")
+    >>> c.bins, c.index.tolist()
+    ((2.0, 10.0, 50.0), [-1, 0, 1, 1, 2])
+    """
+    if scheme not in SCHEMES:
+        raise ValueError(f"unknown scheme {scheme!r}; use one of {', '.join(SCHEMES)}")
+    if int(k) < 1:
+        raise ValueError(f"k must be at least 1, not {k!r}")
+    v = np.asarray(values, dtype=float)
+    if scheme == "nice":
+        bins = nice_breaks(v, int(k))
+    elif scheme == "quantiles":
+        bins = quantiles(v, int(k))
+    else:
+        bins = fisher_jenks(v, int(k))
+    edges = np.asarray(bins or (0.0,))
+    index = np.minimum(np.searchsorted(edges, v, side="left"), max(len(bins) - 1, 0))
+    index = np.where(np.isfinite(v), index, -1)
+    if scheme == "nice":
+        index = np.where(v > 0, index, -1)
+    return Classes(scheme, tuple(bins), index.astype(np.int64))

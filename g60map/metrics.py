@@ -1,0 +1,151 @@
+"""What a choropleth can show per corridor city: built-in metrics and the user's own columns.
+
+Built in (:data:`BUILTIN`): partners, partners per 1,000 km², investment total (CNY).
+Any numeric column of the partners or investments table can be named too (``metrics=`` in
+the API, ``--metric`` on the command line): its values are summed per city. Write
+``partners.employees`` or ``investments.jobs`` when both tables have the column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from ._errors import G60InputError, Problem
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .model import Corridor
+
+__all__ = ["BUILTIN", "Metric", "city_metrics", "parse_metric"]
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One metric: its key, labels, unit and where its values come from."""
+
+    key: str
+    label_en: str
+    label_zh: str
+    table: str = ""  # "" for built-in metrics, else "partners" / "investments"
+    column: str = ""
+    money: bool = False
+
+
+#: The built-in metrics, in the order a map offers them.
+BUILTIN: dict[str, Metric] = {
+    "partners": Metric("partners", "Partners", "合作伙伴数"),
+    "partners_per_1000km2": Metric(
+        "partners_per_1000km2", "Partners per 1,000 km²", "每千平方公里合作伙伴数"
+    ),
+    "invest_cny": Metric("invest_cny", "Investment (CNY)", "投资额（人民币）", money=True),
+}
+
+_TABLES = ("partners", "investments")
+
+
+def parse_metric(name: str, corridor: Corridor) -> Metric:
+    """Resolve a metric name: built-in, ``column`` or ``table.column``.
+
+    Parameters
+    ----------
+    name : str
+    corridor : Corridor
+
+    Returns
+    -------
+    Metric
+
+    Raises
+    ------
+    G60InputError
+        Unknown column, or a bare name both tables have; the message lists the choices.
+    """
+    key = str(name).strip()
+    if key in BUILTIN:
+        return BUILTIN[key]
+    table, _, column = key.partition(".")
+    if not column or table not in _TABLES:
+        table, column = "", key
+    frames = {t: getattr(corridor, t) for t in _TABLES}
+    owners = [t for t in _TABLES if (not table or t == table) and column in frames[t].columns]
+    if len(owners) != 1:
+        numeric = sorted(
+            f"{t}.{c}" for t in _TABLES for c in frames[t].columns
+            if c not in ("geometry", "row") and _numeric_share(frames[t][c]) > 0.5
+        )
+        why = "both tables have it" if len(owners) > 1 else "no table has that column"
+        raise G60InputError([Problem(
+            "metrics", None, key,
+            f"cannot use {key!r} as a metric ({why}); use one of "
+            f"{', '.join([*BUILTIN, *numeric]) or 'the built-in metrics'}",
+        )])
+    return Metric(f"{owners[0]}.{column}", column, column, owners[0], column)
+
+
+def _numeric_share(values: pd.Series) -> float:
+    text = values.astype("string").str.strip()
+    filled = text.fillna("").ne("")
+    if not filled.any():
+        return 0.0
+    numbers = pd.to_numeric(text[filled].str.replace(",", "", regex=False), errors="coerce")
+    return float(numbers.notna().mean())
+
+
+def _column_sums(corridor: Corridor, metric: Metric) -> pd.Series:
+    frame = getattr(corridor, metric.table)
+    file = str(frame.attrs.get("file", metric.table))
+    text = frame[metric.column].astype("string").str.strip()
+    filled = text.fillna("").ne("")
+    numbers = pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce")
+    bad = filled & numbers.isna()
+    if bad.any():
+        rows = frame["row"] if "row" in frame else pd.Series(frame.index + 2, index=frame.index)
+        raise G60InputError([
+            Problem(file, int(rows[i]), metric.column,
+                    f"{text[i]!r} is not a number (the metric {metric.key} sums this column)")
+            for i in bad[bad].index[:100]
+        ])
+    codes = frame["city_code"].astype(str) if "city_code" in frame else pd.Series("", frame.index)
+    return numbers.fillna(0.0).groupby(codes).sum()
+
+
+def city_metrics(corridor: Corridor, metrics: Sequence[str] = ()) -> pd.DataFrame:
+    """Return one row per corridor city (hub first) and one column per metric.
+
+    Parameters
+    ----------
+    corridor : Corridor
+    metrics : sequence of str
+        Extra metrics to add to :data:`BUILTIN` (see :func:`parse_metric`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``code``; columns the metric keys; ``attrs["metrics"]`` maps each key to its
+        :class:`Metric`.
+
+    Examples
+    --------
+    >>> from g60map.model import load_corridor
+    >>> table = city_metrics(load_corridor())
+    >>> float(table.loc["310117", "partners"]), float(table["invest_cny"].sum())
+    (6.0, 15000000000.0)
+    """
+    summary = corridor.summary.set_index("code")
+    out = pd.DataFrame(index=summary.index)
+    chosen = dict(BUILTIN)
+    for name in metrics:
+        metric = parse_metric(name, corridor)
+        chosen[metric.key] = metric
+    for key, metric in chosen.items():
+        if not metric.table:
+            out[key] = summary[key].astype(float)
+        else:
+            sums = _column_sums(corridor, metric)
+            out[key] = sums.reindex(out.index, fill_value=0.0).astype(float)
+    out.attrs["metrics"] = chosen
+    return out.replace([np.inf, -np.inf], np.nan)

@@ -1,0 +1,308 @@
+/* g60map: the controls of the corridor map (title, full screen, search, layer list, scale,
+ * legend), added by G60Map.draw() in g60map.js; g60map-layout.js arranges them. Same safety
+ * rule: payload text only through textContent, DOM properties or esc(). MIT licence.
+ */
+(function (root) {
+  "use strict";
+  var G = root.G60Map;
+  if (!G || G.controls) { return; }
+  var el = G._.el;
+
+  function addTitle(c) {
+    var L = c.L, map = c.map, d = c.d;
+    var corners = map._controlCorners;
+    if (corners && !corners.topcenter) {
+      corners.topcenter = el("div", "leaflet-top g60m-topcenter", null, map._controlContainer);
+    }
+    var Title = L.Control.extend({
+      onAdd: function () {
+        var b = el("div", "g60m-title");
+        el("div", "g60m-title-main", d.title, b);
+        if (d.subtitle) { el("div", "g60m-title-sub", d.subtitle, b); }
+        return b;
+      }
+    });
+    c.title = new Title({ position: corners && corners.topcenter ? "topcenter" : "topleft" });
+    c.title.addTo(map);
+  }
+
+  function addFullscreen(c) {
+    var L = c.L, map = c.map, box = c.box, t = c.t;
+    if (!document.fullscreenEnabled || !box.requestFullscreen) { return; }
+    var Full = L.Control.extend({
+      onAdd: function () {
+        var bar = el("div", "leaflet-bar g60m-fs"), a = el("a", null, null, bar);
+        a.href = "#"; a.setAttribute("role", "button");
+        var sync = function () {
+          var on = document.fullscreenElement === box;
+          a.title = on ? t.exit_fullscreen : t.fullscreen;
+          a.setAttribute("aria-label", a.title);
+          box.classList.toggle("g60m-full", on);
+        };
+        sync();
+        L.DomEvent.on(a, "click", function (e) {
+          L.DomEvent.preventDefault(e);
+          if (document.fullscreenElement === box) { document.exitFullscreen(); } else {
+            var p = box.requestFullscreen();
+            if (p && p.catch) { p.catch(function () {}); }
+          }
+        });
+        L.DomEvent.disableClickPropagation(bar);
+        document.addEventListener("fullscreenchange", function () {
+          sync();
+          map.invalidateSize();
+        });
+        return bar;
+      }
+    });
+    new Full({ position: "topleft" }).addTo(map);
+  }
+
+  /* ------------------------------------------------------------------ search */
+
+  function norm(s) {
+    s = String(s === undefined || s === null ? "" : s);
+    if (s.normalize) { s = s.normalize("NFKC"); }
+    return s.toLowerCase().trim();
+  }
+
+  var WORD_START = /[\s\-_.,;:()/&·（）、，]/;
+
+  /* 0: a name is the query; 1: a name starts with it; 2: a word of a name does; 3: a name
+     holds it; 4: no match. */
+  function score(keys, q) {
+    var best = 4;
+    for (var i = 0; i < keys.length; i++) {
+      var n = keys[i];
+      if (!n) { continue; }
+      if (n === q) { return 0; }
+      var at = n.indexOf(q);
+      if (at === 0) { best = Math.min(best, 1); }
+      while (at > 0 && best > 2) {
+        best = Math.min(best, WORD_START.test(n.charAt(at - 1)) ? 2 : 3);
+        at = n.indexOf(q, at + 1);
+      }
+    }
+    return best;
+  }
+
+  /* The best matches of q among the items: exact > prefix > word prefix > substring, then
+     cities before partners before investments, shorter names first. */
+  function rank(items, q, limit) {
+    var hits = [];
+    for (var i = 0; i < items.length; i++) {
+      var it = items[i];
+      if (!it.keys) { it.keys = it.names.map(norm); }
+      var s = score(it.keys, q);
+      if (s < 4) { hits.push({ s: s, i: i, it: it }); }
+    }
+    hits.sort(function (a, b) {
+      return a.s - b.s || a.it.rank - b.it.rank ||
+        String(a.it.label).length - String(b.it.label).length || a.i - b.i;
+    });
+    return hits.slice(0, limit).map(function (h) { return h.it; });
+  }
+
+  function addSearch(c) {
+    var L = c.L, t = c.t, box = c.box;
+    var Search = L.Control.extend({
+      onAdd: function () {
+        var b = el("div", "g60m-search leaflet-bar");
+        /* on a phone the box folds into this button (g60m-phone, see g60map-layout.js) */
+        var open = el("a", "g60m-search-btn", null, b);
+        open.href = "#"; open.title = t.search;
+        open.setAttribute("role", "button"); open.setAttribute("aria-label", t.search);
+        var input = el("input", null, null, b);
+        input.type = "search"; input.placeholder = t.search;
+        input.setAttribute("aria-label", t.search);
+        input.setAttribute("aria-autocomplete", "list");
+        var list = el("ul", "g60m-results", null, b), found = [], active = -1;
+        list.setAttribute("role", "listbox");
+        var fold = function () {
+          if (!input.value) { b.classList.remove("g60m-search-open"); }
+        };
+        var pick = function (item) {
+          list.textContent = ""; found = [];
+          /* on a phone the box folds away again, off the result */
+          input.value = box.classList.contains("g60m-phone") ? "" : item.label;
+          input.blur();
+          item.go();
+        };
+        var mark = function (i) {
+          active = i;
+          Array.prototype.forEach.call(list.children, function (li, j) {
+            li.classList.toggle("g60m-active", j === i);
+            li.setAttribute("aria-selected", j === i ? "true" : "false");
+          });
+        };
+        var update = function () {
+          var q = norm(input.value);
+          list.textContent = ""; found = []; active = -1;
+          if (!q) { return; }
+          found = rank(c.search, q, 8);
+          if (!found.length) { el("li", "g60m-none", t.no_match, list); return; }
+          found.forEach(function (item) {
+            var li = el("li", null, null, list);
+            li.setAttribute("role", "option");
+            el("span", "g60m-hit", item.label, li);
+            el("span", "g60m-kind", item.kind, li);
+            L.DomEvent.on(li, "click", function () { pick(item); });
+          });
+        };
+        L.DomEvent.on(open, "click", function (e) {
+          L.DomEvent.preventDefault(e);
+          b.classList.add("g60m-search-open");
+          input.focus();
+        });
+        /* a click on a result must not blur (and fold) the box before it lands */
+        L.DomEvent.on(list, "mousedown", L.DomEvent.preventDefault);
+        input.addEventListener("input", update);
+        input.addEventListener("blur", fold);
+        input.addEventListener("keydown", function (e) {
+          if (e.key === "ArrowDown" && found.length) {
+            mark((active + 1) % found.length); e.preventDefault();
+          } else if (e.key === "ArrowUp" && found.length) {
+            mark((active + found.length - 1) % found.length); e.preventDefault();
+          } else if (e.key === "Enter" && found.length) {
+            pick(found[Math.max(active, 0)]);
+          } else if (e.key === "Escape") {
+            input.value = ""; update();
+            if (box.classList.contains("g60m-phone")) { input.blur(); }
+          }
+        });
+        L.DomEvent.disableClickPropagation(b);
+        L.DomEvent.disableScrollPropagation(b);
+        return b;
+      }
+    });
+    new Search({ position: "topleft" }).addTo(c.map);
+  }
+
+  /* ------------------------------------------------------------------ layer list */
+
+  function addLayerList(c, overlays, collapsed) {
+    if (c.layerList) { c.layerList.remove(); }
+    var named = {};
+    overlays.forEach(function (e) { named[e[1]] = c.layers[e[0]]; });
+    c.layerList = c.L.control.layers(null, named, { collapsed: collapsed, position: "topright" });
+    c.layerList.addTo(c.map);
+    c.layerList.g60collapsed = collapsed;
+  }
+
+  /* ------------------------------------------------------------------ legend */
+
+  function swatch(parent, kind, css) {
+    var i = el("i", "g60m-sw g60m-sw-" + kind, null, parent);
+    Object.keys(css).forEach(function (key) { i.style[key] = css[key]; });
+    return i;
+  }
+
+  function legendRow(parent, kind, css, label) {
+    var row = el("div", "g60m-legend-row", null, parent);
+    swatch(row, kind, css);
+    el("span", null, label, row);
+    return row;
+  }
+
+  function legendSizes(c, body) {
+    var I = c.d.investments, S = c.S;
+    el("div", "g60m-legend-h", c.t.legend_investment, body);
+    var rmax = I.sizes[0].r, sz = el("div", "g60m-sizes", null, body);
+    sz.style.height = Math.ceil(2 * rmax + 2) + "px";
+    var top = -14;
+    I.sizes.forEach(function (s) {
+      var circle = el("i", "g60m-size", null, sz);
+      circle.style.width = circle.style.height = (2 * s.r) + "px";
+      circle.style.left = (rmax - s.r) + "px";
+      circle.style.borderColor = S.investment;
+      var lab = el("span", "g60m-size-label", s.label, sz);
+      top = Math.max(top + 14, 2 * (rmax - s.r) - 6);
+      lab.style.left = (2 * rmax + 8) + "px";
+      lab.style.top = top + "px";
+    });
+    sz.style.height = Math.ceil(Math.max(2 * rmax + 2, top + 16)) + "px";
+  }
+
+  /* The legend's rows, from the payload. */
+  function legendBody(c, body) {
+    var d = c.d, t = c.t, S = c.S, P = d.partners;
+    el("div", "g60m-legend-h", t.legend_fill, body);
+    legendRow(body, "fill", { background: S.zero, borderColor: S.member }, t.legend_none);
+    d.classes.forEach(function (cls) {
+      legendRow(body, "fill", { background: cls.color, borderColor: S.member }, cls.label);
+    });
+    legendRow(body, "fill", { background: "transparent", borderColor: S.hub,
+      borderWidth: "3px" }, t.legend_hub);
+    legendRow(body, "fill", { background: d.tiles ? "#ffffff" : S.other_fill,
+      borderColor: S.other }, t.legend_other);
+    legendRow(body, "line", { borderTopColor: S.province }, t.legend_province);
+    if (d.spokes.length) {
+      legendRow(body, "line", { borderTopColor: S.spoke }, t.legend_spoke);
+    }
+    if (d.trunk) {
+      legendRow(body, "line", { borderTopColor: S.trunk, borderTopStyle: "dashed",
+        borderTopWidth: "4px" }, t.legend_trunk);
+    }
+    legendRow(body, "dot", { background: "#333333" }, t.legend_seat);
+    if (P.mode === "detail" || P.mode === "points") {
+      legendRow(body, "pt", {}, t.legend_partner);
+    } else if (P.mode === "grid") {
+      el("div", "g60m-legend-h", t.legend_partner_grid, body);
+      P.classes.forEach(function (cls) {
+        legendRow(body, "fill", { background: cls.color, borderColor: cls.color }, cls.label);
+      });
+    }
+    if (d.investments.sizes.length) { legendSizes(c, body); }
+    var foot = el("div", "g60m-legend-foot", null, body);
+    d.footer.forEach(function (line) { el("div", null, line, foot); });
+  }
+
+  /* The legend opens and folds with its button; until that is pressed, the layout opens
+     it when there is room (legend.chosen stays false). */
+  function addLegend(c) {
+    var L = c.L, t = c.t, legend = { chosen: false };
+    var Legend = L.Control.extend({
+      onAdd: function () {
+        var b = el("div", "g60m-legend"), head = el("div", "g60m-legend-head", null, b);
+        el("span", null, t.legend, head);
+        var btn = el("button", "g60m-legend-toggle", "\u2212", head);
+        btn.type = "button";
+        var body = el("div", "g60m-legend-body", null, b);
+        legendBody(c, body);
+        legend.el = b; legend.head = head; legend.body = body;
+        legend.show = function (on) {
+          body.hidden = !on;
+          btn.textContent = on ? "\u2212" : "+";
+          btn.title = on ? t.hide_legend : t.show_legend;
+          btn.setAttribute("aria-label", btn.title);
+          btn.setAttribute("aria-expanded", on ? "true" : "false");
+        };
+        legend.show(true);
+        L.DomEvent.on(btn, "click", function () {
+          legend.chosen = true;
+          legend.show(body.hidden);
+          if (c.arrange) { c.arrange(); }
+        });
+        L.DomEvent.disableClickPropagation(b);
+        L.DomEvent.disableScrollPropagation(b);
+        return b;
+      }
+    });
+    new Legend({ position: "bottomright" }).addTo(c.map);
+    c.legend = legend;
+  }
+
+  /* Title, full screen and search at the top left and centre, the layer list at the top
+     right; at the bottom right, from the bottom up: attribution, scale, legend. */
+  function add(c, overlays) {
+    c.overlays = overlays;
+    addTitle(c);
+    addFullscreen(c);
+    addSearch(c);
+    addLayerList(c, overlays, false);
+    c.L.control.scale({ imperial: false, maxWidth: 120, position: "bottomright" }).addTo(c.map);
+    addLegend(c);
+  }
+
+  G.controls = { add: add, addLayerList: addLayerList, rank: rank };
+})(window);

@@ -1,0 +1,78 @@
+"""Class breaks equal mapclassify's; the 1-2-5 scheme reads well and covers every value."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from g60map.classify import classify, fisher_jenks, nice_breaks, quantiles
+
+mapclassify = pytest.importorskip("mapclassify")
+
+values = st.lists(
+    st.floats(min_value=0, max_value=1e9, allow_nan=False).map(lambda v: round(v, 2)),
+    min_size=6,
+    max_size=60,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(values, st.integers(2, 6))
+def test_quantiles_equal_mapclassify(xs, k):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ref = mapclassify.Quantiles(np.array(xs), k=k).bins
+    # scipy's interpolation can split one tie into two bounds a rounding error apart
+    ref = [b for i, b in enumerate(ref) if i == 0 or not np.isclose(b, ref[i - 1], rtol=1e-12)]
+    assert quantiles(xs, k) == pytest.approx(tuple(ref), rel=1e-12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(values, st.integers(2, 5))
+def test_natural_breaks_equal_mapclassify(xs, k):
+    if len(set(xs)) < k:
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ref = mapclassify.FisherJenks(np.array(xs), k=k)
+    ours = fisher_jenks(xs, k)
+    # both are optimal partitions; compare the goodness (sum of squared deviations)
+    def ssd(bins):
+        cls = np.searchsorted(np.asarray(bins), xs, side="left")
+        arr = np.asarray(xs)
+        return sum(((arr[cls == c] - arr[cls == c].mean()) ** 2).sum() for c in set(cls))
+    assert ssd(ours) <= ssd(ref.bins) * (1 + 1e-6) + 1e-6
+    assert len(ours) == k and ours[-1] == max(xs)
+
+
+def test_natural_breaks_on_the_mapclassify_example():
+    cal = mapclassify.load_example()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "Numba not installed"
+        ref = mapclassify.FisherJenks(cal, k=5).bins
+    assert fisher_jenks(cal, 5) == pytest.approx(tuple(ref))
+
+
+@settings(max_examples=100, deadline=None)
+@given(values)
+def test_nice_breaks_cover_every_positive_value_on_the_1_2_5_series(xs):
+    bins = nice_breaks(xs)
+    positive = [x for x in xs if x > 0]
+    if not positive:
+        assert bins == ()
+        return
+    assert 1 <= len(bins) <= 5 and bins[-1] >= max(positive)
+    for b in bins:
+        mantissa = b / 10 ** np.floor(np.log10(b))
+        assert round(mantissa, 6) in (1.0, 2.0, 5.0)
+    c = classify(xs, "nice")
+    assert all((i == -1) == (x <= 0) for i, x in zip(c.index, xs, strict=True))
+
+
+def test_classify_rejects_unknown_schemes():
+    with pytest.raises(ValueError, match="unknown scheme"):
+        classify([1, 2], "jenks")

@@ -1,0 +1,120 @@
+"""The Corridor: built once, article data only when asked, every frame in WGS-84."""
+
+from __future__ import annotations
+
+import hashlib
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+
+import g60map
+from g60map import settings
+from g60map.datasets import get_path
+from g60map.model import Corridor, load_corridor, resolve_tables
+
+
+@pytest.fixture(scope="module")
+def default() -> Corridor:
+    return load_corridor()
+
+
+def test_default_corridor_carries_the_article_data(default):
+    assert default.packaged == frozenset({"partners", "investments"})
+    assert len(default.partners) == 6 and len(default.investments) == 1
+    assert default.overview["invest_cny"] == pytest.approx(15e9)
+    assert default.partners_per_city.to_dict()[settings.HUB_CODE] == 6
+    assert any("tencent-g60-article.txt" in line for line in default.sources)
+
+
+def test_every_frame_is_wgs84_with_a_fresh_index(default):
+    frames = {
+        "cities": default.cities,
+        "spokes": default.spokes,
+        "trunk": default.trunk,
+        "partners": default.partners,
+        "investments": default.investments,
+        "summary": default.summary,
+        **{f"boundaries[{k}]": v for k, v in default.boundaries.items()},
+    }
+    for name, frame in frames.items():
+        assert isinstance(frame, gpd.GeoDataFrame), name
+        assert frame.crs.to_epsg() == 4326, name
+        assert list(frame.index) == list(range(len(frame))), name
+    assert {"province", "city"} <= set(default.boundaries)
+
+
+def test_summary_and_overview_agree(default):
+    s = default.summary
+    assert len(s) == 9 and s["code"].iloc[0] == settings.HUB_CODE
+    assert default.overview["partners"] == int(s["partners"].sum()) == len(default.partners)
+    assert default.overview["invest_cny"] == pytest.approx(s["invest_cny"].sum())
+
+
+def test_one_table_given_leaves_the_other_empty(default):
+    mine = load_corridor(default.partners)
+    assert mine.packaged == frozenset()
+    assert len(mine.partners) == 6 and len(mine.investments) == 0
+    assert mine.overview["invest_cny"] == 0.0
+    assert any(line == "investments: none" for line in mine.sources)
+    # ... unless asked explicitly
+    both = load_corridor(default.partners, article=True)
+    assert both.packaged == frozenset({"investments"}) and len(both.investments) == 1
+    none = load_corridor(article=False)
+    assert len(none.partners) == 0 and len(none.investments) == 0
+
+
+def test_resolve_tables_rejects_a_bad_article_flag():
+    with pytest.raises(ValueError, match="article must be"):
+        resolve_tables(article="yes")
+
+
+def test_inputs_name_files_and_checksums(tmp_path, default):
+    path = tmp_path / "mine.csv"
+    path.write_text("name,city\nAcme,Hangzhou\nBeta,Hefei\n", encoding="utf-8")
+    c = load_corridor(path)
+    first = c.inputs[0]
+    assert (first.label, first.name, first.rows) == ("partners", "mine.csv", 2)
+    assert first.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+    packaged = {i.label: i for i in default.inputs}
+    digest = hashlib.sha256(get_path("partners").read_bytes()).hexdigest()
+    assert packaged["partners"].sha256 == digest
+    assert packaged["City seats (packaged)"].sha256 == hashlib.sha256(
+        get_path("cities").read_bytes()
+    ).hexdigest()
+    counts = c.partners_per_city
+    assert counts["330100"] == 1 and counts["340100"] == 1 and counts.sum() == 2
+
+
+def test_layers_are_the_export_set(default):
+    layers = default.layers()
+    assert list(layers)[:3] == ["cities", "city_boundaries", "provinces"]
+    assert {"spokes", "partners", "investments", "summary"} <= set(layers)
+    assert layers["summary"] is default.summary
+
+
+def test_exported_from_the_package(default):
+    assert g60map.Corridor is Corridor and g60map.load_corridor is load_corridor
+    assert "Corridor:" in repr(default)
+
+
+def test_a_frame_without_crs_is_a_clear_error(default):
+    bare = pd.DataFrame(default.partners.drop(columns="geometry"))
+    frame = gpd.GeoDataFrame(bare, geometry=gpd.points_from_xy(bare.lon, bare.lat))
+    with pytest.raises(g60map.G60InputError, match="no CRS"):
+        load_corridor(frame)
+
+
+def test_outputs_take_a_table_as_a_convenience(default):
+    from g60map.model import as_corridor
+
+    raw = gpd.GeoDataFrame(
+        {"name": ["Acme", "Beta"]},
+        geometry=gpd.points_from_xy([120.16, 117.23], [30.27, 31.82]),
+        crs="EPSG:4326",
+    )
+    c = as_corridor(raw)  # a raw frame is validated and joined: counts are not zero
+    assert c.partners_per_city["330100"] == 1 and c.partners_per_city["340100"] == 1
+    assert as_corridor(default) is default
+    with pytest.raises(TypeError, match="expected a Corridor"):
+        as_corridor(42)
