@@ -440,14 +440,15 @@ def _arrow_csv(
     data: bytes | mmap.mmap,
     *,
     header: bool = True,
-    threads: bool = True,
+    threads: bool = False,
 ) -> pd.DataFrame | None:
     """Parse UTF-8 CSV text with Arrow; ``None`` where pandas might read it differently.
 
     ``source`` is the Arrow input stream of the text, ``data`` the same bytes (searched,
     not parsed), ``width`` the number of cells of the header (:func:`header_width`).
     With ``header`` the first record names the columns, else they are numbered from 0;
-    ``threads``: parse blocks of the text in parallel.
+    ``threads``: parse blocks of the text in parallel threads (on 2 cores as fast as one
+    thread, for twice the CPU time: off by default).
 
     Arrow refuses some files pandas reads (rows with more or fewer cells than the
     header, which pandas pads or reports), invalid UTF-8 and records over
@@ -514,7 +515,7 @@ def _arrow_csv(
 
 
 def arrow_csv_frame(
-    text: bytes, width: int, *, header: bool = True, threads: bool = True
+    text: bytes, width: int, *, header: bool = True, threads: bool = False
 ) -> pd.DataFrame | None:
     """Parse UTF-8 CSV bytes with Arrow, or return ``None`` where pandas could differ.
 
@@ -530,8 +531,8 @@ def arrow_csv_frame(
         Cells per record.
     header : bool, default True
         The first record names the columns; else they are numbered from 0.
-    threads : bool, default True
-        Parse blocks of the text in parallel.
+    threads : bool, default False
+        Parse blocks of the text in parallel threads.
 
     Returns
     -------

@@ -58,8 +58,11 @@ class G60Note(G60Warning):
     """How the input was read, for the record: e.g. columns read under a standard name."""
 
 
-def _attributes(codes: pd.Series) -> pd.DataFrame:
-    """Province, city and district columns of each row's unit (national table)."""
+def _attributes(codes: pd.Series, columns: list[str] | None = None) -> pd.DataFrame:
+    """Province, city and district columns of each row's unit (national table).
+
+    ``columns``: only these of :data:`_PLACE_COLUMNS` (each costs a pass over the rows).
+    """
     from .join import _lookup
 
     _, _, info = _lookup()
@@ -77,7 +80,7 @@ def _attributes(codes: pd.Series) -> pd.DataFrame:
         )
     table = pd.DataFrame(rows, columns=_PLACE_COLUMNS) if rows else \
         pd.DataFrame(columns=_PLACE_COLUMNS)
-    out = table.iloc[keys].reset_index(drop=True).astype(str)
+    out = table[columns or _PLACE_COLUMNS].iloc[keys].reset_index(drop=True).astype(str)
     out.index = codes.index
     return out
 
@@ -110,8 +113,7 @@ def _join(
     has_point = ~(np.isnan(lon) | np.isnan(lat))
     located = pd.Series(locate_points(lon, lat), index=parsed.index)
     point_district = pd.Series(locate_districts(lon, lat), index=parsed.index)
-    named_attrs = _attributes(named["code"])
-    named_city = named_attrs["city_code"]
+    named_city = _attributes(named["code"], ["city_code"])["city_code"]
 
     conflict = (has_point & (located != "") & (named_city != "") & (named_city != located)
                 ).to_numpy()
@@ -140,7 +142,7 @@ def _join(
                  named["code"]),
         index=parsed.index,
     )
-    attrs = _attributes(code)
+    attrs = _attributes(code, None if frame else ["city_code"])
     members = set(settings.MEMBER_CODES)
     in_corridor = attrs["city_code"].isin(members)
     # A city cell naming a district of a municipality (松江区) is a city of the corridor,
