@@ -272,6 +272,7 @@ def _both_parsers(data: bytes) -> tuple[tuple, tuple]:
     return got, reference
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.too_slow])
 @given(_csv_text(), st.sampled_from(["utf-8", "utf-8", "utf-8", "gb18030"]))
