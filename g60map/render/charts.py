@@ -331,7 +331,7 @@ def small_multiples(
                ncols=2, borderaxespad=0.0)
     sizes = fig.add_axes((0.55, 0.05 / height, 0.43, (bottom - 0.1) / height))
     sizes.set_axis_off()
-    size_legend(sizes, legend_amounts(largest)[:2], pt2_per_cny, t["print_invest"], font,
+    size_legend(sizes, legend_amounts(largest)[:2], pt2_per_cny, t["legend_investment"], font,
                 lang, anchor=(1.0, 1.0), loc="upper right")
     left_out = len(corridor.investments) - len(dated)
     if left_out:

@@ -59,7 +59,6 @@ PRINT_TEXT: dict[str, dict[str, str]] = {
         "badge_district": "Partners per district (count)",
         "badge_city": "Partners per city (count)",
         "badge_both": "Partners per district, or per city\nwhere no district is known (count)",
-        "badge_place": "Partners at one place (count)",
         "dots": "Partner (one dot per place)",
         "years_title": "Investments, cumulative by year",
         "years_total": "{year}: {total} in all",
@@ -70,7 +69,6 @@ PRINT_TEXT: dict[str, dict[str, str]] = {
         "badge_district": "各区县合作伙伴数",
         "badge_city": "各城市合作伙伴数",
         "badge_both": "各区县合作伙伴数\n（区县不详者按城市计）",
-        "badge_place": "同一地点合作伙伴数",
         "dots": "合作伙伴（每点一处）",
         "years_title": "逐年累计投资",
         "years_total": "{year}年：累计{total}",
@@ -429,7 +427,7 @@ def legends(
         for (lo, hi), colour in zip(classes, colours, strict=True)
     ]
     classes_legend = Legend(
-        ax, handles, [h.get_label() for h in handles], title=t["print_classes"],
+        ax, handles, [h.get_label() for h in handles], title=t["legend_fill"],
         loc="upper left", prop=small, title_fontproperties=small, framealpha=0.92,
         borderpad=0.6, handlelength=1.6,
     )
@@ -440,14 +438,14 @@ def legends(
         if schematic and "schematic" not in trunk_label.lower() and "示意" not in trunk_label:
             trunk_label = t["trunk_schematic"].format(name=trunk_label)
     symbols = [
-        Patch(facecolor="none", edgecolor=STYLE["hub"], linewidth=2.2, label=t["print_hub"]),
+        Patch(facecolor="none", edgecolor=STYLE["hub"], linewidth=2.2, label=t["legend_hub"]),
         Patch(facecolor=STYLE["other_fill"], edgecolor=STYLE["other"], linewidth=0.4,
-              label=t["print_other"]),
+              label=t["legend_other"]),
         Line2D([], [], color=STYLE["province"], linewidth=1.1, label=t["legend_province"]),
         Line2D([], [], color=STYLE["trunk"], linewidth=3.2, alpha=0.85,
                linestyle=PRINT.trunk_dash, label=trunk_label),
         Line2D([], [], color=STYLE["spoke"], linewidth=1.1, linestyle=PRINT.spoke_dash,
-               label=t["print_spoke"]),
+               label=t["legend_spoke"]),
         Line2D([], [], linestyle="none", marker="o", markersize=PRINT.seat_pt, color=PRINT.seat,
                markeredgecolor="white", label=t["legend_seat"]),
         *([partner_handle] if partner_handle is not None else []),

