@@ -245,3 +245,7 @@ STATIC_SIZES: dict[str, tuple[tuple[float, float], int]] = {
     "a3": ((16.54, 11.69), 300),
     "slide": ((16.0, 9.0), 120),
 }
+
+#: Most partner groups (districts, or cities where no district is known) the static map
+#: draws as count badges; above it, partners are drawn as small dots, one per place.
+STATIC_BADGE_LIMIT: int = 80
