@@ -21,7 +21,7 @@ from ._version import __version__
 from .boundaries import load_boundaries
 from .datum import bd09_to_gcj02, gcj02_to_bd09, gcj02_to_wgs84, to_wgs84, wgs84_to_gcj02
 from .io import load_cities
-from .tables import check_table, load_investments, load_partners
+from .tables import G60Note, check_table, load_investments, load_partners
 
 # Analysis, export and rendering are imported on first use, so that the command line and
 # a plain ``import g60map`` don't pay for matplotlib or folium until they draw something.
@@ -46,6 +46,7 @@ _LAZY: dict[str, str] = {
         ".render.interactive",
     ),
     **dict.fromkeys(["report_html", "save_report"], ".render.report"),
+    **dict.fromkeys(["report_docx", "slides_pptx"], ".render.office"),
     **dict.fromkeys(["render_static", "save_static"], ".render.static"),
 }
 
@@ -63,6 +64,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .export import export_layers, write_table
     from .model import Corridor, load_corridor
     from .render.interactive import build_map, map_fragment, map_html, map_iframe, save_map
+    from .render.office import report_docx, slides_pptx
     from .render.report import report_html, save_report
     from .render.static import render_static, save_static
 
@@ -85,6 +87,7 @@ __all__ = [
     "G60Error",
     "G60InputError",
     "G60Warning",
+    "G60Note",
     "MissingDependencyError",
     "UnknownCityError",
     "Corridor",
@@ -109,6 +112,8 @@ __all__ = [
     "hub_rings",
     "export_layers",
     "write_table",
+    "report_docx",
+    "slides_pptx",
     "render_static",
     "save_static",
     "report_html",

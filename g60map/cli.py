@@ -177,15 +177,16 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     errors, notes = check_table(args.file, args.kind, datum=args.datum, sheet=args.sheet)
     if target:
         write_problems(target, errors, notes)
-    if notes:
-        text = format_problems(
-            notes,
-            limit=settings.MAX_NOTES_SHOWN,
-            title=f"{len(notes):,} note(s): columns read under a standard name, rows outside "
-            "the corridor (kept with in_corridor=False)",
-            hint=_problems_hint(args, len(notes)),
-        )
-        print(f"note: {text}", file=sys.stderr)
+    columns = [n for n in notes if n.kind == "column read as"]
+    outside = [n for n in notes if n.kind != "column read as"]
+    for group, title in (
+        (columns, f"{len(columns):,} column(s) read under a standard name"),
+        (outside, f"{len(outside):,} row(s) outside the corridor (kept with in_corridor=False)"),
+    ):
+        if group:
+            text = format_problems(group, limit=settings.MAX_NOTES_SHOWN, title=title,
+                                   hint=_problems_hint(args, len(group)))
+            print(f"note: {text}", file=sys.stderr)
     if errors:
         text = format_problems(
             errors,
@@ -237,13 +238,36 @@ def _cmd_render(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
+    from ._atomic import write_bytes
     from .render.report import REPORT_FILENAME, report_html, save_report
 
     corridor = _corridor(args)
+    if args.format == "docx":
+        from .render.office import report_docx
+
+        with _step(args, "building the Word report"):
+            data = report_docx(corridor, lang=args.lang, title=args.title)
+        with _step(args, "writing the Word report"):
+            path = write_bytes(Path(args.out) / f"{Path(REPORT_FILENAME).stem}.docx", data)
+        print(path)
+        return EXIT_OK
     with _step(args, "building the report"):
         page = report_html(corridor)
     with _step(args, "writing the report"):
         path = save_report(page, Path(args.out) / REPORT_FILENAME)
+    print(path)
+    return EXIT_OK
+
+
+def _cmd_slides(args: argparse.Namespace) -> int:
+    from ._atomic import write_bytes
+    from .render.office import SLIDES_FILENAME, slides_pptx
+
+    corridor = _corridor(args)
+    with _step(args, "building the slides"):
+        data = slides_pptx(corridor, lang=args.lang, title=args.title)
+    with _step(args, "writing the slides"):
+        path = write_bytes(Path(args.out) / SLIDES_FILENAME, data)
     print(path)
     return EXIT_OK
 
@@ -312,6 +336,11 @@ def _add_tables(p: argparse.ArgumentParser, lang: bool = False) -> None:
     _add_datum(p)
     _add_sheet(p)
     _add_problems(p)
+
+
+def _add_title(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--title", metavar="TEXT",
+                   help="title (default: the corridor's name in the chosen language)")
 
 
 def _add_datum(p: argparse.ArgumentParser) -> None:
@@ -415,10 +444,20 @@ def build_parser() -> argparse.ArgumentParser:
     _add_tables(p, lang=True)
     p.set_defaults(func=_cmd_render)
 
-    p = sub.add_parser("report", help="write the self-contained HTML report")
+    p = sub.add_parser("report", help="write the report: one offline HTML page, or Word")
     _add_out(p)
-    _add_tables(p)
+    p.add_argument("--format", choices=["html", "docx"], default="html",
+                   help="html: one self-contained page (default); docx: a Word document "
+                   "with the same content as editable headings, tables and pictures")
+    _add_title(p)
+    _add_tables(p, lang=True)
     p.set_defaults(func=_cmd_report)
+
+    p = sub.add_parser("slides", help="write PowerPoint slides (16:9) of the corridor")
+    _add_out(p)
+    _add_title(p)
+    _add_tables(p, lang=True)
+    p.set_defaults(func=_cmd_slides)
 
     p = sub.add_parser(
         "count-partners",

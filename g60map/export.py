@@ -38,7 +38,6 @@ import json
 import os
 import re
 import sys
-import zipfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Literal
@@ -49,6 +48,7 @@ import shapely
 
 from . import settings
 from ._atomic import atomic_path
+from ._reproducible import FIXED_TIMESTAMP, normalise_zip, output_timestamp
 from .model import Corridor, as_corridor
 from .validate import FORMULA_PREFIXES
 
@@ -92,7 +92,6 @@ BASENAME: str = "g60_corridor"
 
 #: Timestamp written into GeoPackage and xlsx files unless ``SOURCE_DATE_EPOCH`` is set
 #: (1980-01-01, the earliest time a zip entry can hold: a marker, not a real date).
-FIXED_TIMESTAMP: _dt.datetime = _dt.datetime(1980, 1, 1, tzinfo=_dt.timezone.utc)
 
 #: Geometry type written for a layer that has no rows (GDAL cannot infer one).
 _EMPTY_GEOMETRY_TYPE = {
@@ -207,18 +206,6 @@ def _plain(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 # reproducible timestamps
 
 
-def _timestamp() -> _dt.datetime:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch:
-        try:
-            return _dt.datetime.fromtimestamp(int(epoch), tz=_dt.timezone.utc)
-        except ValueError:
-            raise ValueError(
-                f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not {epoch!r}"
-            ) from None
-    return FIXED_TIMESTAMP
-
-
 @contextlib.contextmanager
 def _gdal_current_date(when: _dt.datetime) -> Iterator[None]:
     import pyogrio
@@ -311,7 +298,7 @@ def _writing(target: Path) -> Iterator[None]:
 def _write_gpkg(layers: dict[str, gpd.GeoDataFrame], target: Path) -> list[Path]:
     import pyogrio
 
-    with atomic_path(target, suffix=".gpkg") as tmp, _gdal_current_date(_timestamp()):
+    with atomic_path(target, suffix=".gpkg") as tmp, _gdal_current_date(output_timestamp()):
         tmp.unlink()  # let GDAL create the database
         for name, gdf in layers.items():
             extra = {"geometry_type": _EMPTY_GEOMETRY_TYPE[name]} if gdf.empty else {}
@@ -436,7 +423,7 @@ def _xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
         from ._errors import MissingDependencyError
 
         raise MissingDependencyError("xlsx export needs openpyxl: pip install openpyxl") from exc
-    when = _timestamp()
+    when = output_timestamp()
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
     for title, df in sheets.items():
@@ -459,7 +446,7 @@ def _xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
     naive = when.astimezone(_dt.timezone.utc).replace(tzinfo=None)
     wb.properties.creator = "g60map"
     wb.properties.created = naive
-    return _normalise_zip(_save_workbook(wb), naive)
+    return normalise_zip(_save_workbook(wb), naive)
 
 
 def _save_workbook(wb: object) -> bytes:
@@ -493,30 +480,6 @@ def _as_text(cells: Sequence) -> None:
     for cell in cells:
         if cell.data_type == "f":  # never a formula, whatever the text
             cell.data_type = "s"
-
-
-def _normalise_zip(data: bytes, when: _dt.datetime) -> bytes:
-    """Rewrite an xlsx (zip) with fixed entry times and a fixed ``dcterms:modified``."""
-    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
-    date_time = (max(when.year, 1980), when.month, when.day, when.hour, when.minute,
-                 when.second)
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(
-        out, "w", zipfile.ZIP_DEFLATED
-    ) as dst:
-        for info in src.infolist():
-            payload = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                payload = re.sub(
-                    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)",
-                    rb"\g<1>" + stamp.encode() + rb"\g<2>",
-                    payload,
-                )
-            entry = zipfile.ZipInfo(info.filename, date_time=date_time)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            dst.writestr(entry, payload)
-    return out.getvalue()
 
 
 def write_table(df: pd.DataFrame, path: str | os.PathLike[str]) -> Path:

@@ -686,9 +686,9 @@ def _read_xlsx(path: Path, label: str, sheet: str | None = None) -> pd.DataFrame
             ws.reset_dimensions()
             formula_rows = _formula_rows(path, ws, stack) if _has_formulas(ws) else None
             blank: list[list[str] | None] = []  # blank rows not yet kept (dropped at the end)
-            for row_number, row in enumerate(
-                ws.iter_rows(min_row=1, min_col=1, values_only=True), start=1
-            ):
+            values = ws.iter_rows(min_row=1, min_col=1, values_only=True)
+            stack.callback(values.close)
+            for row_number, row in enumerate(values, start=1):
                 if formula_rows is not None:
                     problems += _unsaved_formulas(
                         next(formula_rows, ()), row, ws.title, row_number, header, label
@@ -785,7 +785,9 @@ def _formula_rows(path: Path, ws, stack: contextlib.ExitStack) -> Iterator[tuple
     stack.callback(wb.close)
     other = wb.worksheets[[w.title for w in wb.worksheets].index(ws.title)]
     other.reset_dimensions()
-    return other.iter_rows(min_row=1, min_col=1)
+    rows = other.iter_rows(min_row=1, min_col=1)
+    stack.callback(rows.close)  # before the workbook: an unfinished row stream holds the file
+    return rows
 
 
 def _unsaved_formulas(

@@ -404,15 +404,18 @@ def load_corridor(
     )
 
 
-def as_corridor(corridor: Corridor | None) -> Corridor:
-    """Return ``corridor``, or :func:`load_corridor` with no tables when it is None.
+def as_corridor(corridor: Corridor | TableInput) -> Corridor:
+    """Return ``corridor`` as a :class:`Corridor`: what every output does with its first argument.
 
-    What every output (:func:`g60map.build_map`, :func:`g60map.render_static`,
-    :func:`g60map.report_html`, :func:`g60map.export_layers`) does with its first argument.
+    :func:`g60map.build_map`, :func:`g60map.render_static`, :func:`g60map.report_html`,
+    :func:`g60map.export_layers` and the slides and Word report take a Corridor. As a
+    convenience for notebooks they also take a partners table (a path, a DataFrame or a
+    GeoDataFrame): it goes through :func:`load_corridor` like any table, so counts are never
+    silently zero; None gives the article's data.
 
     Parameters
     ----------
-    corridor : Corridor or None
+    corridor : Corridor, path-like, pandas.DataFrame, geopandas.GeoDataFrame or None
 
     Returns
     -------
@@ -421,8 +424,9 @@ def as_corridor(corridor: Corridor | None) -> Corridor:
     Raises
     ------
     TypeError
-        If ``corridor`` is something else (tables are loaded with
-        ``g60map.load_corridor(partners, investments)`` first).
+        If ``corridor`` is none of these.
+    G60InputError
+        If a table given has problems.
 
     Examples
     --------
@@ -431,9 +435,11 @@ def as_corridor(corridor: Corridor | None) -> Corridor:
     """
     if corridor is None:
         return load_corridor()
-    if not isinstance(corridor, Corridor):
-        raise TypeError(
-            f"expected a Corridor, got {type(corridor).__name__}: build one from your tables "
-            "with g60map.load_corridor(partners, investments)"
-        )
-    return corridor
+    if isinstance(corridor, Corridor):
+        return corridor
+    if isinstance(corridor, str | os.PathLike | pd.DataFrame):
+        return load_corridor(corridor)
+    raise TypeError(
+        f"expected a Corridor (or a partners table), got {type(corridor).__name__}: build one "
+        "from your tables with g60map.load_corridor(partners, investments)"
+    )

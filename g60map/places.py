@@ -127,12 +127,25 @@ def national_units() -> pd.DataFrame:
 
 
 @functools.lru_cache(maxsize=1)
+def _unit_dict() -> dict[str, dict[str, str]]:
+    """Code -> name_zh, level, province_code, parent_code (plain dicts: fast lookups)."""
+    cols = ["name_zh", "level", "province_code", "parent_code"]
+    return _units()[cols].to_dict(orient="index")
+
+
+@functools.lru_cache(maxsize=1)
+def _names() -> dict[str, str]:
+    return _units()["name_zh"].to_dict()
+
+
+@functools.lru_cache(maxsize=1)
 def _districts_by_name() -> dict[str, tuple[str, ...]]:
     units = _units()
     districts = units[units["level"] == "district"]
     return {name: tuple(group) for name, group in districts.groupby("name_zh")["code"]}
 
 
+@functools.cache
 def place_of(code: str) -> Place:
     """Return the :class:`Place` of a GB/T 2260 code of the national table.
 
@@ -152,11 +165,11 @@ def place_of(code: str) -> Place:
     >>> p.city_code, p.district_zh, p.province_zh
     ('310117', '松江区', '上海市')
     """
-    units = _units()
-    if code not in units.index:
+    units = _unit_dict()
+    if code not in units:
         return Place()
-    unit = units.loc[code]
-    names = units["name_zh"]
+    unit = units[code]
+    names = _names()
     province = unit["province_code"]
     prov_zh = names.get(province, "")
     if unit["level"] == "province":
@@ -175,7 +188,7 @@ def place_of(code: str) -> Place:
                  unit["name_zh"])
 
 
-def _parent_name(code: str, names: pd.Series) -> str:
+def _parent_name(code: str, names: dict[str, str]) -> str:
     """Name of the city (or municipality) a district belongs to."""
     province = code[:2] + "0000"
     return names.get(province if province in MUNICIPALITIES else code[:4] + "00", "")
@@ -213,7 +226,7 @@ def parse_addresses(texts: Sequence[str]) -> list[Place]:
         return []
     parsed = _cpca().transform(cleaned, pos_sensitive=True)
     by_name = _districts_by_name()
-    names = _units()["name_zh"]
+    names = _names()
     out = []
     for text, row in zip(cleaned, parsed.itertuples(index=False), strict=True):
         adcode = row[4]

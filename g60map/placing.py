@@ -312,10 +312,11 @@ def place_points(codes: pd.Series, precision: pd.Series) -> tuple[np.ndarray, np
     seats = load_cities().set_index("code")[["lon", "lat"]]
     units = national_units()
     inside = district_points()
-    keys = pd.MultiIndex.from_arrays([codes.astype(str), precision.astype(str)])
-    distinct = keys.unique()
-    table: dict[tuple[str, str], tuple[float, float]] = {}
-    for code, prec in distinct:
+    keys, distinct = pd.factorize(codes.astype(str) + "|" + precision.astype(str),
+                                  use_na_sentinel=False)
+    table = np.full((len(distinct), 2), np.nan)
+    for k, key in enumerate(distinct):
+        code, _, prec = str(key).partition("|")
         point = (np.nan, np.nan)
         if code and prec == "district" and code in inside:
             point = inside[code]
@@ -329,6 +330,6 @@ def place_points(codes: pd.Series, precision: pd.Series) -> tuple[np.ndarray, np
                     point = (float(lon), float(lat))
                     break
                 unit = units.at[unit, "parent_code"]
-        table[(code, prec)] = point
-    values = np.array([table[k] for k in keys], dtype=float).reshape(-1, 2)
+        table[k] = point
+    values = table[keys] if len(distinct) else np.full((len(codes), 2), np.nan)
     return values[:, 0], values[:, 1]

@@ -246,3 +246,12 @@ CURRENCIES: dict[str, str] = {
     **dict.fromkeys(["CNY", "RMB", "YUAN", "元", "人民币", "元人民币", "¥"], "CNY"),
     **dict.fromkeys(["USD", "US$", "美元", "美金"], "USD"),
 }
+
+#: Static-map size presets (``--size``): name -> (figure size in inches, PNG dpi). ``slide``
+#: is 16:9 and 1920 px wide; ``a4``/``a3`` are landscape pages at print resolution.
+STATIC_SIZES: dict[str, tuple[tuple[float, float], int]] = {
+    "default": ((10.0, 8.0), 200),
+    "a4": ((11.69, 8.27), 300),
+    "a3": ((16.54, 11.69), 300),
+    "slide": ((16.0, 9.0), 120),
+}

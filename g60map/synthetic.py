@@ -42,7 +42,8 @@ from ._atomic import atomic_path
 __all__ = [
     "KINDS",
     "INDUSTRIES",
-    "DISTRICTS",
+    "SONGJIANG_TOWNS",
+    "address_parts",
     "REGISTRY_COLUMNS",
     "make_partners",
     "make_investments",
@@ -75,37 +76,50 @@ INDUSTRIES: tuple[str, ...] = (
     "商务服务业",
 )
 
-# Code, province, city, then its county-level districts (for Songjiang: towns and
-# subdistricts); a long list goes on in a line that starts with the code again.
-_DISTRICT_TEXT = """
-310117 上海市 松江区 岳阳街道 永丰街道 方松街道 中山街道 广富林街道 九里亭街道 泗泾镇 佘山镇
-310117 车墩镇 新桥镇 洞泾镇 九亭镇 泖港镇 石湖荡镇 新浜镇 叶榭镇 小昆山镇
-330400 浙江省 嘉兴市 南湖区 秀洲区 嘉善县 海盐县 海宁市 平湖市 桐乡市
-330100 浙江省 杭州市 上城区 拱墅区 西湖区 滨江区 萧山区 余杭区 临平区 钱塘区 富阳区 临安区
-330100 桐庐县 淳安县 建德市
-330700 浙江省 金华市 婺城区 金东区 武义县 浦江县 磐安县 兰溪市 义乌市 东阳市 永康市
-330500 浙江省 湖州市 吴兴区 南浔区 德清县 长兴县 安吉县
-320500 江苏省 苏州市 姑苏区 虎丘区 吴中区 相城区 吴江区 常熟市 张家港市 昆山市 太仓市
-341800 安徽省 宣城市 宣州区 郎溪县 泾县 绩溪县 旌德县 宁国市 广德市
-340200 安徽省 芜湖市 镜湖区 鸠江区 弋江区 湾沚区 繁昌区 南陵县 无为市
-340100 安徽省 合肥市 瑶海区 庐阳区 蜀山区 包河区 长丰县 肥东县 肥西县 庐江县 巢湖市
-"""
+#: Towns and subdistricts (镇, 街道) of Songjiang, a district itself: what its registry
+#: addresses name after the district.
+SONGJIANG_TOWNS: tuple[str, ...] = (
+    "岳阳街道", "永丰街道", "方松街道", "中山街道", "广富林街道", "九里亭街道", "泗泾镇", "佘山镇",
+    "车墩镇", "新桥镇", "洞泾镇", "九亭镇", "泖港镇", "石湖荡镇", "新浜镇", "叶榭镇", "小昆山镇",
+)
 
 
-def _parse_districts(text: str) -> dict[str, tuple[str, str, tuple[str, ...]]]:
-    out: dict[str, tuple[str, str, tuple[str, ...]]] = {}
-    for code, *words in map(str.split, text.strip().splitlines()):
-        if code in out:
-            province, city, districts = out[code]
-            out[code] = (province, city, districts + tuple(words))
+@functools.lru_cache(maxsize=1)
+def _address_parts() -> tuple[tuple[str, tuple[str, str, tuple[str, ...]]], ...]:
+    from .boundaries import load_admin_units
+
+    units = load_admin_units().set_index("code")
+    districts = load_admin_units("district")
+    parts = []
+    for code in settings.MEMBER_CODES:
+        province = units.at[units.at[code, "province_code"], "name_zh"]
+        if code == settings.HUB_CODE:
+            below = SONGJIANG_TOWNS
         else:
-            out[code] = (words[0], words[1], tuple(words[2:]))
-    return out
+            below = tuple(districts.loc[districts["city_code"] == code, "name_zh"])
+        parts.append((code, (province, units.at[code, "name_zh"], below)))
+    return tuple(parts)
 
 
-#: Province, city and the county-level districts (for Songjiang: towns and subdistricts)
-#: that registry addresses of each corridor city are written with.
-DISTRICTS: dict[str, tuple[str, str, tuple[str, ...]]] = _parse_districts(_DISTRICT_TEXT)
+def address_parts() -> dict[str, tuple[str, str, tuple[str, ...]]]:
+    """Return what registry addresses of each corridor city are written with.
+
+    Returns
+    -------
+    dict
+        City code -> (province, city, the places below the city): a prefecture city's
+        districts (区县) from :func:`g60map.boundaries.load_admin_units`, and for
+        Songjiang (a district of Shanghai) its towns, :data:`SONGJIANG_TOWNS`.
+
+    Examples
+    --------
+    >>> from g60map.synthetic import address_parts
+    >>> province, city, districts = address_parts()["330400"]
+    >>> province, city, districts[:3]
+    ('浙江省', '嘉兴市', ('南湖区', '秀洲区', '嘉善县'))
+    """
+    return dict(_address_parts())
+
 
 #: Columns of :func:`make_registry`, as a registry export names them.
 REGISTRY_COLUMNS: tuple[str, ...] = ("企业名称", "注册地址", "注册资本（万元）", "成立日期", "行业")
@@ -499,6 +513,7 @@ def make_registry(n: int, seed: int = 60, *, expected: bool = False) -> pd.DataF
         raise ValueError("n must be >= 0")
     rng = np.random.default_rng(seed)
     codes = list(settings.MEMBER_CODES)
+    parts = address_parts()
     city = rng.integers(0, len(codes), n)
     pick = rng.random(n)
     streets = rng.integers(0, len(_STREETS), n)
@@ -506,7 +521,7 @@ def make_registry(n: int, seed: int = 60, *, expected: bool = False) -> pd.DataF
     short = rng.random(n) < 0.25
     addresses = []
     for i in range(n):
-        province, city_name, districts = DISTRICTS[codes[city[i]]]
+        province, city_name, districts = parts[codes[city[i]]]
         district = districts[int(pick[i] * len(districts))]
         if province == "上海市":  # Songjiang is a district of Shanghai
             head = f"{province}{city_name}"

@@ -141,11 +141,13 @@ def _join(
     attrs = _attributes(code)
     members = set(settings.MEMBER_CODES)
     in_corridor = attrs["city_code"].isin(members)
+    # A city cell naming a district of a municipality (松江区) is a city of the corridor,
+    # placed at its seat; one naming a county-level city (昆山) places the row in it.
+    municipal = named["code"].str[:2].isin(["11", "12", "31", "50"])
     precision = pd.Series(
         np.where(has_point, "point",
-                 np.where(named["column"] == "city",
-                          np.where(named["level"] == "province", "province", "city"),
-                          named["level"])),
+                 np.where((named["column"] == "city") & (named["level"] == "district")
+                          & municipal, "city", named["level"])),
         index=parsed.index,
     )
     notes = _outside_notes(

@@ -116,3 +116,29 @@ def test_to_wgs84_from_every_datum():
         assert abs(lon - x) < 1e-9 and abs(lat - y) < 1e-9, datum
     with pytest.raises(ValueError, match="datum must be one of"):
         to_wgs84(x, y, "bd-09")
+
+
+def test_the_same_place_from_amap_and_baidu_lands_on_its_wgs84_point():
+    """Published vectors of one place (Tiananmen area, wandergis/coordTransform): GCJ-02
+    (116.404, 39.915), its BD-09 (116.41036949371029, 39.92133699351021) and WGS-84
+    (116.39775550083061, 39.91359571849836, from the published approximate inverse, good to
+    a few centimetres here). Loaded as a table, both rows land within a few metres of it."""
+    import pandas as pd
+
+    from g60map import load_partners
+
+    wgs = (116.39775550083061, 39.91359571849836)
+    df = pd.DataFrame({
+        "name": ["from AMap", "from Baidu"],
+        "lon": [116.404, 116.41036949371029],
+        "lat": [39.915, 39.92133699351021],
+        "datum": ["gcj02", "bd09"],
+    })
+    partners = load_partners(df, outside="keep")
+    _, _, dist = GEOD.inv(partners["lon"], partners["lat"], [wgs[0]] * 2, [wgs[1]] * 2)
+    assert np.max(dist) < 3.0
+    (x1, x2), (y1, y2) = partners["lon"], partners["lat"]
+    _, _, apart = GEOD.inv(x1, y1, x2, y2)
+    assert apart < 0.01  # the two sources agree to a centimetre
+    _, _, raw = GEOD.inv(116.404, 39.915, *wgs)
+    assert raw > 400  # read as WGS-84, the AMap point would be ~0.6 km off

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import html
 import json
 import os
@@ -21,7 +22,7 @@ import g60map
 from g60map import load_corridor, settings
 from g60map.cli import main
 from g60map.datum import shift_gdf
-from g60map.render import codec, interactive
+from g60map.render import codec, interactive, topology
 from g60map.render.basemaps import BASEMAPS
 from g60map.render.codec import Topology, decode_ints, encode_ints, encode_topology
 from g60map.render.interactive import (
@@ -168,6 +169,33 @@ def test_corridor_topology_draws_load_boundaries_to_a_metre(none_map):
     stored = sum(len(codec.decode_path(a)) for a in none_map.payload["arcs"])
     drawn = int(shapely.get_num_coordinates(cities.geometry.values).sum())
     assert stored < 0.75 * drawn
+
+
+def test_shipped_topology_is_that_of_the_packaged_boundaries():
+    cities, provinces = g60map.load_boundaries("city"), g60map.load_boundaries("province")
+    scale = int(10**settings.COORD_DECIMALS)
+    shipped = topology._packaged()
+    assert shipped is not None, "g60map/render/topology.json is missing or unreadable"
+    assert shipped[0] == topology.fingerprint(cities, provinces, scale), (
+        "the packaged boundaries changed: rebuild it with python -m g60map.render.topology"
+    )
+    encoded = topology._encode(cities, provinces, scale)
+    assert list(shipped[1].arcs) == list(encoded.arcs)
+    assert json.loads(json.dumps(shipped[1].shapes)) == json.loads(json.dumps(encoded.shapes))
+    assert np.allclose(shipped[1].bounds, encoded.bounds, rtol=0, atol=0)
+
+
+def test_other_boundaries_are_encoded_not_taken_from_the_file(none_map):
+    corridor = load_corridor()
+    city = corridor.boundaries["city"].copy()
+    hub = city.index[city["code"] == settings.HUB_CODE][0]
+    city.loc[hub, "geometry"] = shapely.box(121.0, 30.9, 121.4, 31.2)  # a square Songjiang
+    moved = dataclasses.replace(corridor, boundaries={**corridor.boundaries, "city": city})
+    m = build_map(moved, basemap="none")
+    drawn = _decoded_topology(m).to_geometry(int(hub))
+    assert drawn.equals(shapely.box(121.0, 30.9, 121.4, 31.2))
+    assert m.payload["arcs"] != none_map.payload["arcs"]
+    assert build_map(corridor, basemap="none").payload["arcs"] == none_map.payload["arcs"]
 
 
 def test_script_json_cannot_end_a_script():

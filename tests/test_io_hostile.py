@@ -211,6 +211,7 @@ def test_utf16_is_an_error(tmp_path):
         read_table(path)
 
 
+@pytest.mark.slow
 def test_header_with_too_many_columns(tmp_path, monkeypatch):
     n = 100_000
     path = tmp_path / "wide.csv"
@@ -290,6 +291,7 @@ def test_size_limit(tmp_path, monkeypatch, suffix):
     )
 
 
+@pytest.mark.slow
 def test_the_input_limits_can_be_raised_for_the_command_line(tmp_path):
     """G60MAP_MAX_COLUMNS / G60MAP_MAX_INPUT_BYTES; a bad value is ignored with a warning."""
     import os

@@ -145,6 +145,10 @@ def _write(path: Path, header: list[str], rows: list[list[str]]) -> None:
         ws = wb.active
         for row in [header, *rows]:
             ws.append(row)
+        for cells in ws.iter_rows():
+            for cell in cells:
+                if cell.data_type == "f":  # openpyxl reads "=..." as a formula: keep text
+                    cell.data_type = "s"
         wb.save(path)
     else:
         columns = {f"c{i}": [r[i] for r in rows] for i in range(len(header))}

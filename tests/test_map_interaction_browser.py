@@ -247,7 +247,14 @@ def test_search_finds_clustered_points_by_either_name(tmp_path):
          "location_precision": ["point", "city", "point"]},
         geometry=gpd.points_from_xy([121.0, 120.0, 119.0], [31.0, 30.5, 30.0]),
         crs=settings.WGS84)
-    m = build_map(frame, lang="en", basemap="none", detail_limit=1)
+    import dataclasses
+
+    import g60map
+
+    corridor = g60map.load_corridor(frame, outside="keep")
+    placed = corridor.partners.assign(location_precision=["point", "city", "point"])
+    corridor = dataclasses.replace(corridor, partners=placed)
+    m = build_map(corridor, lang="en", basemap="none", detail_limit=1)
     assert m.payload["partners"]["mode"] == "points"
     ctx, res = _open(save_map(m, tmp_path / "points.html", self_contained=True))
     try:

@@ -10,6 +10,7 @@ from importlib import resources
 import numpy as np
 import pytest
 
+import g60map
 from g60map.render import codec
 from g60map.render.assets import ASSETS, escape_script
 from g60map.render.interactive import build_map, map_html
@@ -103,7 +104,12 @@ def test_points_mode_lists_other_names_and_seat_points():
          "location_precision": ["point", "city", "point", "city"]},
         geometry=gpd.points_from_xy([121.0, 120.0, 119.0, 118.0], [31.0, 30.5, 30.0, 29.5]),
         crs=settings.WGS84)
-    p = build_map(frame, lang="en", basemap="none", detail_limit=1).payload["partners"]
+    import dataclasses
+
+    corridor = g60map.load_corridor(frame, outside="keep")
+    placed = corridor.partners.assign(location_precision=["point", "city", "point", "city"])
+    corridor = dataclasses.replace(corridor, partners=placed)
+    p = build_map(corridor, lang="en", basemap="none", detail_limit=1).payload["partners"]
     assert p["mode"] == "points"
     xy = codec.decode_path(p["xy"])
     by_x = {round(x / 10**settings.COORD_DECIMALS, 3): i for i, (x, _) in enumerate(xy)}

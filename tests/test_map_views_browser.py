@@ -29,7 +29,9 @@ STATE_JS = """() => {
   for (const e of box.querySelectorAll('.g60m-label')) {
     labels[e.getAttribute('data-code')] = e.querySelector('.g60m-label-v').textContent;
   }
-  for (const l of api.layers.cities.getLayers()) { fills[l.g60code] = l.getElement().getAttribute('fill'); }
+  for (const l of api.layers.cities.getLayers()) {
+    fills[l.g60code] = l.getElement().getAttribute('fill');
+  }
   const range = box.querySelector('.g60m-time input');
   return {
     circles: box.querySelectorAll('.leaflet-g60mInvest-pane path').length,

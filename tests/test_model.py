@@ -103,3 +103,18 @@ def test_a_frame_without_crs_is_a_clear_error(default):
     frame = gpd.GeoDataFrame(bare, geometry=gpd.points_from_xy(bare.lon, bare.lat))
     with pytest.raises(g60map.G60InputError, match="no CRS"):
         load_corridor(frame)
+
+
+def test_outputs_take_a_table_as_a_convenience(default):
+    from g60map.model import as_corridor
+
+    raw = gpd.GeoDataFrame(
+        {"name": ["Acme", "Beta"]},
+        geometry=gpd.points_from_xy([120.16, 117.23], [30.27, 31.82]),
+        crs="EPSG:4326",
+    )
+    c = as_corridor(raw)  # a raw frame is validated and joined: counts are not zero
+    assert c.partners_per_city["330100"] == 1 and c.partners_per_city["340100"] == 1
+    assert as_corridor(default) is default
+    with pytest.raises(TypeError, match="expected a Corridor"):
+        as_corridor(42)

@@ -81,6 +81,9 @@ def test_notebook_runs_top_to_bottom(tmp_path):
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert all(c.execution_count for c in code)
     assert not [o for c in code for o in c.outputs if o.output_type == "error"]
+    # numbers are written for people: no exponent notation in any printed table or text
+    shown = "\n".join(_text(c) for c in code if "map" not in (c.metadata.get("tags") or []))
+    assert not re.findall(r"\d\.\d+e[+-]\d\d", shown)
 
     # measured numbers printed by the notebook are the API's numbers
     spokes = g60map.corridor_spokes()
@@ -89,8 +92,8 @@ def test_notebook_runs_top_to_bottom(tmp_path):
         assert f"{row.rank}. Songjiang -> {row.name_en:<10} {row.length_km:6.1f} km" in text
     assert "every seat lies in its own city polygon" in _text(_tagged(nb, "join"))
     own = _text(_tagged(nb, "own-tables"))
-    for expected in ("Songjiang", "Jiaxing", "Hefei", "Wuhu", "1.250000e+09", "8.000000e+07",
-                     "2022-03", "2023-11"):
+    for expected in ("Songjiang", "Jiaxing", "Hefei", "Wuhu", "1,250,000,000.0", "80,000,000.0",
+                     "2022-03", "2023-11", "330402", "南湖区", "鸠江区", "Nanjing", "month"):
         assert expected in own, expected
     trunk_text = _text(_tagged(nb, "trunk"))
     assert "schematic" in trunk_text.lower() and "within 400 km" in trunk_text

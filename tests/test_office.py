@@ -1,26 +1,38 @@
-"""PowerPoint and Word writers: real tables and pictures, text kept literally, same bytes."""
+"""Slides and Word reports: real tables and pictures, text kept literally, same bytes."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import zipfile
 
-import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from g60map.render.office import Document, Picture, Table, docx_bytes, pptx_bytes
+from g60map.model import load_corridor
+from g60map.render.content import ContentTable, report_content
+from g60map.render.office import Picture, docx_bytes, pptx_bytes, report_docx, slides_pptx
 
 pptx = pytest.importorskip("pptx")
 docx = pytest.importorskip("docx")
 
 WHEN = dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)
 HOSTILE = ["=1+1", "{{7*7}}", "{% if 1 %}x{% endif %}", "<script>alert(1)</script>", "${x}",
-           "@SUM(A1)", "+cmd|' /C calc'!A0", "中文 松江"]
+           "@SUM(A1)", "+cmd|' /C calc'!A0", "中文 松江", "ctl \x01 char"]
+SHOWN = [h.replace("\x01", "\ufffd") for h in HOSTILE]
+
+INVESTMENTS = """investor,project,city,amount,currency,date
+Acme,Plant A,Hangzhou,2亿,CNY,2019年3月
+Beta,Lab B,Jiaxing,5000万元,CNY,2021-06-01
+Gamma,Park C,Hefei,1.5亿,CNY,2023/2/1
+Delta,Depot D,Wuhu,800万,CNY,2024.05
+"""
 
 
 def _png() -> bytes:
+    import matplotlib.pyplot as plt
+
     fig, ax = plt.subplots(figsize=(4, 3))
     ax.plot([0, 1], [0, 1])
     buf = io.BytesIO()
@@ -30,64 +42,106 @@ def _png() -> bytes:
 
 
 @pytest.fixture(scope="module")
-def doc() -> Document:
+def content():
+    base = report_content(load_corridor(), "zh", title="G60 走廊 {{ title }}")
     rows = 15
-    frame = pd.DataFrame({
-        "城市": [HOSTILE[i % len(HOSTILE)] for i in range(rows)],
-        "partners": list(range(rows)),
-    })
-    return Document(
-        title="G60 走廊 {{ title }}",
-        subtitle="subtitle <b>",
-        lang="zh",
-        facts=[("Partners", "6"), ("Investment", "15 bn CNY")],
-        pictures=[Picture("地图", _png())],
-        tables=[Table("Cities", frame)],
-        sources=["source \x01 with a control character"],
-        method=["sha256 abc"],
-    )
+    frame = pd.DataFrame({"城市": [HOSTILE[i % len(HOSTILE)] for i in range(rows)],
+                          "n": [str(i) for i in range(rows)]})
+    hostile = ContentTable("cities", "Cities", "caption <b>", frame, ("n",))
+    return dataclasses.replace(base, tables=(hostile, *base.tables[1:]))
 
 
-def test_pptx_has_title_picture_table_and_sources_slides(doc):
-    data = pptx_bytes(doc, when=WHEN)
-    prs = pptx.Presentation(io.BytesIO(data))
+def test_pptx_has_title_picture_table_and_sources_slides(content):
+    prs = pptx.Presentation(io.BytesIO(pptx_bytes(content, [Picture("地图", _png())],
+                                                  when=WHEN)))
     assert prs.slide_width / prs.slide_height == pytest.approx(16 / 9, rel=1e-3)
     kinds = [[s.shape_type for s in slide.shapes] for slide in prs.slides]
-    # title, map, the 15-row table split 12 + 3, sources
-    assert len(kinds) == 5
-    assert 13 in kinds[1]  # picture
+    assert len(kinds) == 5  # title, map, the 15-row table split 12 + 3, sources
+    assert 13 in kinds[1]  # a picture
     tables = [s.table for slide in prs.slides for s in slide.shapes if s.has_table]
     assert [len(t.rows) for t in tables] == [13, 4]
     cells = [t.cell(i, 0).text for t in tables for i in range(1, len(t.rows))]
-    assert cells == [HOSTILE[i % len(HOSTILE)] for i in range(15)]
+    assert cells == [SHOWN[i % len(HOSTILE)] for i in range(15)]
     texts = [s.text_frame.text for slide in prs.slides for s in slide.shapes if s.has_text_frame]
-    assert "G60 走廊 {{ title }}" in texts and "source \ufffd with a control character" in texts
+    assert "G60 走廊 {{ title }}" in texts
 
 
-def test_pptx_names_an_east_asian_font(doc):
-    with zipfile.ZipFile(io.BytesIO(pptx_bytes(doc, when=WHEN))) as z:
+def test_pptx_names_an_east_asian_font(content):
+    with zipfile.ZipFile(io.BytesIO(pptx_bytes(content, when=WHEN))) as z:
         xml = z.read("ppt/slides/slide1.xml").decode()
     assert '<a:ea typeface="Noto Sans CJK SC"/>' in xml
 
 
-def test_docx_has_headings_tables_and_the_picture(doc):
-    d = docx.Document(io.BytesIO(docx_bytes(doc, when=WHEN)))
+def test_docx_has_headings_tables_and_the_picture(content):
+    d = docx.Document(io.BytesIO(docx_bytes(content, [Picture("地图", _png())], when=WHEN)))
     headings = [p.text for p in d.paragraphs if p.style.name.startswith("Heading")]
-    assert headings == ["主要数据", "地图", "Cities", "资料来源", "制作方法"]
+    assert headings[:4] == ["主要数据", "地图", "Cities", "辐射线"]
+    assert "资料来源" in headings and "制作方法" in headings
     assert len(d.inline_shapes) == 1
-    facts, cities = d.tables
-    assert [c.text for c in facts.rows[0].cells] == ["Partners", "6"]
+    facts, cities = d.tables[:2]
+    assert facts.rows[0].cells[0].text == "城市"
     assert [r.cells[0].text for r in cities.rows] == ["城市"] + [
-        HOSTILE[i % len(HOSTILE)] for i in range(15)
+        SHOWN[i % len(HOSTILE)] for i in range(15)
     ]
     assert d.core_properties.title == "G60 走廊 {{ title }}"
 
 
 @pytest.mark.parametrize("writer", [pptx_bytes, docx_bytes])
-def test_same_document_same_bytes(doc, writer):
-    first = writer(doc, when=WHEN)
-    assert writer(doc, when=WHEN) == first
+def test_same_content_same_bytes(content, writer):
+    first = writer(content, when=WHEN)
+    assert writer(content, when=WHEN) == first
     with zipfile.ZipFile(io.BytesIO(first)) as z:
         assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
-        core = z.read("docProps/core.xml").decode()
-    assert "1980-01-01T00:00:00Z" in core
+        assert "1980-01-01T00:00:00Z" in z.read("docProps/core.xml").decode()
+
+
+@pytest.fixture(scope="module")
+def dated(tmp_path_factory):
+    path = tmp_path_factory.mktemp("inv") / "投资.csv"
+    path.write_text(INVESTMENTS, encoding="utf-8")
+    return load_corridor(investments=path)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_slides_of_a_corridor(dated, lang):
+    prs = pptx.Presentation(io.BytesIO(slides_pptx(dated, lang=lang)))
+    pictures = [s for slide in prs.slides for s in slide.shapes if s.shape_type == 13]
+    assert len(pictures) == 2  # the map and the timeline (2019-2024)
+    assert pictures[0].image.size[0] == 1920
+    tables = [s.table for slide in prs.slides for s in slide.shapes if s.has_table]
+    assert len(tables[0].rows) == 10  # header + 9 cities
+    amounts = [tables[-1].cell(i, 3).text for i in range(1, 5)]
+    assert amounts == (["CNY 200 m", "CNY 150 m", "CNY 50 m", "CNY 8 m"] if lang == "en"
+                       else ["2亿元", "1.5亿元", "5000万元", "800万元"])
+    assert slides_pptx(dated, lang=lang) == slides_pptx(dated, lang=lang)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_word_report_of_a_corridor(dated, lang):
+    d = docx.Document(io.BytesIO(report_docx(dated, lang=lang, title="My <report>")))
+    assert d.paragraphs[0].text == "My <report>"
+    assert len(d.inline_shapes) == 2
+    texts = {t.rows[0].cells[0].text for t in d.tables}
+    assert ("City" in texts) and (("Input" in texts) if lang == "en" else ("输入" in texts))
+    inputs = [t for t in d.tables if t.rows[0].cells[0].text in ("Input", "输入")][0]
+    names = [r.cells[1].text for r in inputs.rows[1:]]
+    assert "投资.csv" in names
+
+
+def test_cli_slides_and_word_report(tmp_path, capsys):
+    from g60map.cli import main
+
+    inv = tmp_path / "inv.csv"
+    inv.write_text(INVESTMENTS, encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["slides", "--out", str(out), "--investments", str(inv), "--lang", "zh",
+                 "--title", "{{7*7}} 报告"]) == 0
+    pptx_path = out / "g60_corridor.pptx"
+    assert capsys.readouterr().out.strip() == str(pptx_path)
+    prs = pptx.Presentation(str(pptx_path))
+    assert prs.slides[0].shapes[0].text_frame.text == "{{7*7}} 报告"
+    assert main(["report", "--format", "docx", "--out", str(out), "-q"]) == 0
+    d = docx.Document(str(out / "g60_corridor_report.docx"))
+    assert d.paragraphs[0].text.startswith("G60 Science and Technology Innovation Corridor")
+    assert sorted(p.name for p in out.iterdir()) == ["g60_corridor.pptx",
+                                                     "g60_corridor_report.docx"]

@@ -109,7 +109,7 @@ def test_every_bad_row_is_reported_with_its_row(synthetic_partners, tmp_path):
     path = tmp_path / "bad.csv"
     df.to_csv(path, index=False)
     with pytest.raises(G60InputError) as err:
-        load_partners(path)
+        load_partners(path, outside="error")  # 宿州: outside the corridor
     problems = err.value.problems
     lon_rows = sorted(p.row for p in problems if p.column == "lon")
     city_rows = sorted(p.row for p in problems if p.column == "city")

@@ -358,3 +358,30 @@ def test_svg_opens_in_chromium(zh, tmp_path):
         assert size[0] > 600 and size[1] > 500
         stats = screenshot_stats(res.page)
     assert stats["distinct_colors"] > 100 and stats["non_white_fraction"] > 0.3
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_wrap_fills_each_line_and_never_overflows(lang):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from g60map.render.mpl import pick_font, sized, wrap
+
+    fig = Figure()
+    FigureCanvasAgg(fig)
+    renderer = fig.canvas.get_renderer()
+    _, font = pick_font(lang)
+    font = sized(font, 6.5)
+
+    def width(s):
+        return renderer.get_text_width_height_descent(s, font, ismath=False)[0]
+
+    words = ["corridor", "G60", "松江区", "合作伙伴与投资", "(MIT;", "WGS-84;", "x", "y" * 40]
+    text = " ".join(words[i * 7 % len(words)] for i in range(90))
+    for limit in (120.0, 400.0, 900.0):
+        lines = wrap(text, font, limit, renderer).split("\n")
+        assert "".join(lines).replace(" ", "") == text.replace(" ", "")  # nothing lost
+        for line, following in itertools.pairwise(lines):
+            assert width(line) <= limit or " " not in line.strip()  # one token may overflow
+            nxt = following.split(" ")[0] if following[:1].isascii() else following[:1]
+            assert width(f"{line} {nxt}".rstrip()) > limit or width(line + nxt) > limit

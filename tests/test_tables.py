@@ -427,3 +427,90 @@ def test_registry_amounts_and_dates_of_partners():
     assert partners["date_precision"].tolist() == ["month", "day", "year", ""]
     assert partners["location_precision"].tolist() == ["city", "city", "district", "point"]
     assert partners["district_code"].tolist()[2:] == ["340104", "310117"]
+
+
+# ------------------------------------------------- acceptance: a registry export
+
+#: Made-up companies (not real ones) at made-up street numbers in one district of each of
+#: the nine cities, written as registry exports write addresses: with and without the
+#: province, the city or both.
+REGISTRY = [
+    ("上海松江测试科技有限公司", "上海市松江区九亭镇某路1号", "310117"),
+    ("嘉兴南湖测试数据有限公司", "浙江省嘉兴市南湖区某路2号", "330402"),
+    ("杭州余杭测试智能有限公司", "杭州市余杭区某路3号", "330110"),
+    ("金华义乌测试贸易有限公司", "义乌市稠城街道某路4号", "330782"),
+    ("湖州德清测试地信有限公司", "浙江省湖州市德清县某路5号", "330521"),
+    ("苏州昆山测试电子有限公司", "苏州市昆山市某路6号", "320583"),
+    ("宣城宁国测试材料有限公司", "安徽省宣城市宁国市某路7号", "341881"),
+    ("芜湖鸠江测试汽车有限公司", "芜湖市鸠江区某路8号", "340207"),
+    ("合肥包河测试量子有限公司", "包河区某路9号", "340111"),
+]
+
+
+def test_a_registry_xlsx_loads_every_row_into_its_district(tmp_path):
+    import datetime
+
+    from openpyxl import Workbook
+
+    from g60map import load_boundaries
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "企业名单"
+    ws.append(["企业名称", "统一社会信用代码", "法定代表人", "经营状态", "注册资本（万元）",
+               "成立日期", "注册地址", "所属行业"])
+    capital = ["3000", "1.2亿", "500", "0.07", "80", "12,000", "7.5", "2亿元", "100"]
+    dates = ["2022年3月", "2022年3月15日", "2022/3/15", "2022.03", datetime.datetime(2021, 5, 4),
+             "2020-01", "2019年", "2018-07-08", "２０２３年１月"]
+    for i, (name, address, _) in enumerate(REGISTRY):
+        ws.append([name, f"91{i:016d}", "某某", "存续", capital[i], dates[i], address, "测试"])
+    ws.cell(row=7, column=6).number_format = "yyyy-mm-dd"
+    path = tmp_path / "registry.xlsx"
+    wb.save(path)
+
+    partners = load_partners(path, sheet="企业名单")
+    assert partners["district_code"].tolist() == [code for *_, code in REGISTRY]
+    assert partners["in_corridor"].all()
+    assert set(partners["location_precision"]) == {"district"}
+    assert partners["location_basis"].iat[0] == f"注册地址: {REGISTRY[0][1]}"
+    # each row at a point inside its district's polygon, the same point for the district
+    districts = load_boundaries("district", "full").set_index("code")
+    for row in partners.itertuples():
+        assert districts.geometry[row.district_code].contains(row.geometry), row.name
+    # 万元 in the header, 亿/元 in cells: exact yuan
+    assert partners["amount"].tolist() == [
+        30_000_000, 120_000_000, 5_000_000, 700, 800_000, 120_000_000, 75_000, 200_000_000,
+        1_000_000,
+    ]
+    assert set(partners["currency"]) == {"CNY"}
+    assert partners["date"].dt.strftime("%Y-%m-%d").tolist() == [
+        "2022-03-01", "2022-03-15", "2022-03-15", "2022-03-01", "2021-05-04", "2020-01-01",
+        "2019-01-01", "2018-07-08", "2023-01-01",
+    ]
+    assert partners["date_precision"].tolist() == [
+        "month", "day", "day", "month", "day", "month", "year", "day", "month",
+    ]
+    assert partners["经营状态"].tolist() == ["存续"] * 9  # registry columns kept
+
+
+def test_points_get_the_district_that_contains_them():
+    from g60map import load_boundaries
+
+    districts = load_boundaries("district", "full").set_index("code")
+    inside = districts.geometry["330402"].representative_point()
+    df = pd.DataFrame({"name": ["p"], "lon": [inside.x], "lat": [inside.y]})
+    partners = load_partners(df)
+    assert partners[["city_code", "district_code", "district_zh"]].values.tolist() == \
+        [["330400", "330402", "南湖区"]]
+    assert partners["location_precision"].tolist() == ["point"]
+
+
+def test_city_cells_naming_a_county_level_city_or_a_municipality():
+    df = pd.DataFrame({"name": list("abcd"), "city": ["松江", "昆山", "南京", "北京"]})
+    partners = load_partners(df, outside="keep")
+    assert partners["city_code"].tolist() == ["310117", "320500", "320100", ""]
+    assert partners["district_code"].tolist() == ["310117", "320583", "", ""]
+    assert partners["province_code"].tolist() == ["310000", "320000", "320000", "110000"]
+    assert partners["location_precision"].tolist() == ["city", "district", "city", "province"]
+    assert partners["in_corridor"].tolist() == [True, True, False, False]
+    assert (partners["lon"].iat[0], partners["lat"].iat[0]) == SONGJIANG_SEAT

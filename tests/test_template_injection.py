@@ -327,6 +327,7 @@ def _one_partner(name: str, description: str, header: str) -> gpd.GeoDataFrame:
     )
 
 
+@pytest.mark.slow
 @settings_.settings(max_examples=40, deadline=None,
                     suppress_health_check=[settings_.HealthCheck.too_slow])
 @given(name=_ANY_TEXT, description=_ANY_TEXT, header=_ANY_TEXT.filter(

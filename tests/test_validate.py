@@ -465,7 +465,9 @@ def test_registry_columns_without_a_standard_name_are_kept():
         "partners",
     )
     assert problems == []
-    assert list(parsed.columns[:5]) == ["name", "统一社会信用代码", "法定代表人", "经营状态", "city"]
+    assert list(parsed.columns[:5]) == [
+        "name", "统一社会信用代码", "法定代表人", "经营状态", "city",
+    ]
     assert parsed["经营状态"].tolist() == ["存续"]
 
 

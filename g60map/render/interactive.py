@@ -328,7 +328,8 @@ def map_iframe(
     title = html.escape(str(getattr(m, "title", "map")))
     return (
         f'<iframe class="g60m-frame" title="{title}" style="width:{width};height:{height};'
-        f'border:0" sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox allow-downloads" '
+        f'border:0" sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox '
+        f'allow-downloads" '
         f'allow="fullscreen" allowfullscreen srcdoc="{html.escape(page, quote=True)}">'
         "</iframe>"
     )

@@ -302,12 +302,18 @@ def marker_box(ax: Axes, x: float, y: float, size_pt: float) -> Bbox:
 # ---------------------------------------------------------------------------------------
 # map furniture
 # ---------------------------------------------------------------------------------------
+@functools.lru_cache(maxsize=8)
+def _transformer(source: str, target: str) -> Transformer:
+    """Return a lon/lat-ordered transformer (made once: it costs ~20 ms to set up)."""
+    return Transformer.from_crs(source, target, always_xy=True)
+
+
 def scale_bar(ax: Axes, crs: str, font: font_manager.FontProperties, lang: Lang) -> list[Any]:
     """Draw a scale bar whose length is true on the WGS-84 ellipsoid where it stands."""
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
     bx, by = x0 + 0.04 * (x1 - x0), y0 + 0.05 * (y1 - y0)
-    to_geo = Transformer.from_crs(crs, settings.WGS84, always_xy=True)
+    to_geo = _transformer(crs, settings.WGS84)
     geod = Geod(ellps="WGS84")
     probe = 0.1 * (x1 - x0)
     (lon0, lon1), (lat0, lat1) = to_geo.transform([bx, bx + probe], [by, by])
@@ -347,8 +353,8 @@ def north_arrow(ax: Axes, crs: str, font: font_manager.FontProperties, lang: Lan
     y0, y1 = ax.get_ylim()
     fx, fy = 0.955, 0.86
     x, y = x0 + fx * (x1 - x0), y0 + fy * (y1 - y0)
-    to_geo = Transformer.from_crs(crs, settings.WGS84, always_xy=True)
-    to_map = Transformer.from_crs(settings.WGS84, crs, always_xy=True)
+    to_geo = _transformer(crs, settings.WGS84)
+    to_map = _transformer(settings.WGS84, crs)
     lon, lat = to_geo.transform(x, y)
     nx, ny = to_map.transform(lon, lat + 0.1)
     angle = math.atan2(nx - x, ny - y)  # clockwise from grid north
@@ -419,7 +425,25 @@ def size_legend(
 def wrap(text: str, font: font_manager.FontProperties, width_px: float, renderer: Any) -> str:
     """Break ``text`` into lines no wider than ``width_px`` as the renderer measures them.
 
-    Latin words stay whole; Chinese text may break between any two characters.
+    Latin words stay whole; Chinese text may break between any two characters. Each line
+    takes as many tokens as fit (the first always does); where it ends is found by
+    bisection, since a longer prefix of a line is never narrower: a few measurements per
+    line instead of one per token (each measurement lays out the whole line).
+
+    Parameters
+    ----------
+    text : str
+        Paragraphs, one a line.
+    font : matplotlib.font_manager.FontProperties
+    width_px : float
+        Widest line, in display pixels.
+    renderer : matplotlib.backend_bases.RendererBase
+        The figure's renderer.
+
+    Returns
+    -------
+    str
+        The lines, one a line.
     """
     def width(s: str) -> float:
         return renderer.get_text_width_height_descent(s, font, ismath=False)[0]
@@ -427,13 +451,23 @@ def wrap(text: str, font: font_manager.FontProperties, width_px: float, renderer
     lines: list[str] = []
     for para in text.split("\n"):
         tokens = re.findall(r"[\x21-\x7e\u00b0\u2018-\u201d]+\s*|\s+|.", para)
-        line = ""
-        for tok in tokens:
-            if line and width(line + tok.rstrip()) > width_px:
+        line, i = "", 0
+        while i < len(tokens):
+            if not line:  # a line's first token goes on it whatever its width
+                line, i = line + tokens[i], i + 1
+                continue
+            lo, hi = i, len(tokens)  # the first token that does not fit, or len(tokens)
+            while lo < hi:
+                mid = (lo + hi) // 2
+                if width(line + "".join(tokens[i:mid]) + tokens[mid].rstrip()) > width_px:
+                    hi = mid
+                else:
+                    lo = mid + 1
+            line += "".join(tokens[i:lo])
+            if lo < len(tokens):
                 lines.append(line.rstrip())
-                line = tok.lstrip()
-            else:
-                line += tok
+                line = tokens[lo].lstrip()
+            i = lo + 1
         lines.append(line.rstrip())
     return "\n".join(lines)
 

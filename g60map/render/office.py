@@ -1,8 +1,10 @@
-"""PowerPoint and Word files from a neutral document model, editable and deterministic.
+"""PowerPoint slides and Word reports of the corridor, editable and deterministic.
 
-A :class:`Document` holds what a report says — title, key figures, tables, pictures,
-sources and method — without saying how it looks. :func:`pptx_bytes` lays it out as 16:9
-slides (python-pptx), :func:`docx_bytes` as a Word report (python-docx). Text stays text
+A report's content (:func:`g60map.render.content.report_content`: title, key figures,
+tables, sources, method) and its pictures are laid out by :func:`pptx_bytes` as 16:9 slides
+(python-pptx) and by :func:`docx_bytes` as a Word report (python-docx);
+:func:`slides_pptx` and :func:`report_docx` do both steps from a
+:class:`~g60map.model.Corridor`. Text stays text
 and tables are real tables, so offices can edit them; Chinese text names an East Asian
 font so it renders in PowerPoint and Word. Same document, same bytes: the zip entries and
 the document properties carry a fixed timestamp (``SOURCE_DATE_EPOCH`` when set).
@@ -16,16 +18,26 @@ from __future__ import annotations
 import datetime as _dt
 import io
 import re
-import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
+from .. import settings
 from .._errors import MissingDependencyError
+from .._reproducible import normalise_zip, output_timestamp
+from ..model import Corridor, as_corridor
+from .content import Content, ContentTable, content_tables, report_content
+from .text import Lang
 
-__all__ = ["Document", "Picture", "Table", "docx_bytes", "normalise_zip", "pptx_bytes"]
+__all__ = [
+    "SLIDES_FILENAME",
+    "Picture", "docx_bytes", "normalise_zip", "pptx_bytes", "report_docx", "slides_pptx",
+]
+
+#: File name of ``g60map slides``.
+SLIDES_FILENAME = "g60_corridor.pptx"
 
 #: Latin and East Asian fonts named in the files (the viewer substitutes what it has).
 LATIN_FONT = "Calibri"
@@ -42,55 +54,6 @@ class Picture:
 
     caption: str
     png: bytes
-
-
-@dataclass(frozen=True)
-class Table:
-    """A table with its caption; cells are shown as text exactly as given."""
-
-    caption: str
-    frame: pd.DataFrame
-
-
-@dataclass(frozen=True)
-class Document:
-    """What a report says, independent of its format.
-
-    Attributes
-    ----------
-    title : str
-    subtitle : str
-        One line under the title (e.g. what the corridor is).
-    lang : {"en", "zh"}
-        Language of the text (picks the East Asian font for ``"zh"``).
-    facts : sequence of (str, str)
-        Key figures: label and formatted value.
-    pictures : sequence of Picture
-        The map first; other figures after.
-    tables : sequence of Table
-    sources : sequence of str
-    method : sequence of str
-        How it was made: one line each (inputs with checksums, versions).
-    """
-
-    title: str
-    subtitle: str = ""
-    lang: str = "en"
-    facts: Sequence[tuple[str, str]] = field(default_factory=tuple)
-    pictures: Sequence[Picture] = field(default_factory=tuple)
-    tables: Sequence[Table] = field(default_factory=tuple)
-    sources: Sequence[str] = field(default_factory=tuple)
-    method: Sequence[str] = field(default_factory=tuple)
-    headings: dict[str, str] = field(default_factory=dict)
-
-    def heading(self, key: str) -> str:
-        """Section heading ``key`` in the document's language."""
-        default = {
-            "facts": ("Key figures", "主要数据"),
-            "sources": ("Sources", "资料来源"),
-            "method": ("How this was made", "制作方法"),
-        }[key]
-        return self.headings.get(key, default[1] if self.lang == "zh" else default[0])
 
 
 def _text(value: Any) -> str:
@@ -110,45 +73,9 @@ def _import(module: str, package: str) -> Any:
         ) from exc
 
 
-def normalise_zip(data: bytes, when: _dt.datetime) -> bytes:
-    """Rewrite an Office file (zip) with fixed entry times and fixed document dates.
-
-    Parameters
-    ----------
-    data : bytes
-        A .xlsx, .pptx or .docx file.
-    when : datetime.datetime
-        The timestamp to store (entry times and ``dcterms:created``/``modified``).
-
-    Returns
-    -------
-    bytes
-    """
-    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    date_time = (max(when.year, 1980), when.month, when.day, when.hour, when.minute,
-                 when.second)
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(
-        out, "w", zipfile.ZIP_DEFLATED
-    ) as dst:
-        for info in sorted(src.infolist(), key=lambda i: i.filename != "[Content_Types].xml"):
-            payload = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                payload = re.sub(
-                    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)",
-                    rb"\g<1>" + stamp + rb"\g<2>",
-                    payload,
-                )
-            entry = zipfile.ZipInfo(info.filename, date_time=date_time)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            dst.writestr(entry, payload)
-    return out.getvalue()
-
-
-def _core(props: Any, doc: Document, when: _dt.datetime) -> None:
+def _core(props: Any, content: Content, when: _dt.datetime) -> None:
     naive = when.replace(tzinfo=None)
-    props.title = _text(doc.title)[:255]
+    props.title = _text(content.title)[:255]
     props.author = "g60map"
     props.last_modified_by = "g60map"
     props.revision = 1
@@ -157,75 +84,75 @@ def _core(props: Any, doc: Document, when: _dt.datetime) -> None:
     props.last_printed = naive
     props.comments = ""
     props.keywords = "G60 corridor"
+    props.language = "zh-CN" if content.lang == "zh" else "en-US"
 
 
 # --------------------------------------------------------------------------------------
 # PowerPoint
 
+_A_EA = "{http://schemas.openxmlformats.org/drawingml/2006/main}ea"
 
-def _pptx_font(run: Any, doc: Document, size: float, bold: bool = False) -> None:
+
+def _pptx_run(paragraph: Any, text: str, size: float, bold: bool = False) -> None:
     from pptx.util import Pt
 
-    font = run.font
-    font.size = Pt(size)
-    font.bold = bold
-    font.name = LATIN_FONT
+    run = paragraph.add_run()
+    run.text = _text(text)
+    run.font.size, run.font.bold, run.font.name = Pt(size), bold, LATIN_FONT
     rpr = run._r.get_or_add_rPr()  # the East Asian typeface has no python-pptx property
-    ea = "{http://schemas.openxmlformats.org/drawingml/2006/main}ea"
-    for old in rpr.findall(ea):
+    for old in rpr.findall(_A_EA):
         rpr.remove(old)
-    rpr.append(rpr.makeelement(ea, {"typeface": CJK_FONT}))
+    rpr.append(rpr.makeelement(_A_EA, {"typeface": CJK_FONT}))
 
 
-def _pptx_textbox(slide: Any, doc: Document, text: str, box: tuple[float, ...], size: float,
+def _pptx_textbox(slide: Any, lines: Sequence[str], box: tuple[float, ...], size: float,
                   bold: bool = False) -> Any:
     from pptx.util import Inches
 
     shape = slide.shapes.add_textbox(*(Inches(v) for v in box))
     frame = shape.text_frame
     frame.word_wrap = True
-    for i, line in enumerate(_text(text).split("\n")):
-        para = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
-        run = para.add_run()
-        run.text = line
-        _pptx_font(run, doc, size, bold)
+    for i, line in enumerate(lines):
+        _pptx_run(frame.paragraphs[0] if i == 0 else frame.add_paragraph(), line, size, bold)
     return shape
 
 
-def _pptx_table(slide: Any, doc: Document, frame: pd.DataFrame, top: float) -> None:
+def _pptx_table(slide: Any, table: ContentTable, frame: pd.DataFrame, top: float) -> None:
+    from pptx.enum.text import PP_ALIGN
     from pptx.util import Inches
 
     rows, cols = len(frame) + 1, max(len(frame.columns), 1)
     height = min(0.4 * rows, _SLIDE_H_IN - top - 0.3)
     shape = slide.shapes.add_table(rows, cols, Inches(0.5), Inches(top),
                                    Inches(_SLIDE_W_IN - 1.0), Inches(height))
-    table = shape.table
     size = 12 if cols <= 6 else 10
     for j, name in enumerate(frame.columns):
-        cell = table.cell(0, j)
-        cell.text = ""
-        run = cell.text_frame.paragraphs[0].add_run()
-        run.text = _text(name)
-        _pptx_font(run, doc, size, bold=True)
+        cell = shape.table.cell(0, j)
+        _pptx_run(cell.text_frame.paragraphs[0], str(name), size, bold=True)
     for i, row in enumerate(frame.itertuples(index=False), start=1):
         for j, value in enumerate(row):
-            cell = table.cell(i, j)
-            cell.text = ""
-            run = cell.text_frame.paragraphs[0].add_run()
-            run.text = _text(value)
-            _pptx_font(run, doc, size)
+            para = shape.table.cell(i, j).text_frame.paragraphs[0]
+            _pptx_run(para, value, size)
+            if frame.columns[j] in table.numeric:
+                para.alignment = PP_ALIGN.RIGHT
 
 
-def pptx_bytes(doc: Document, *, when: _dt.datetime) -> bytes:
-    """Lay ``doc`` out as 16:9 slides and return the .pptx bytes.
+def pptx_bytes(
+    content: Content, pictures: Sequence[Picture] = (), *, tables: Sequence[str] = ("cities",),
+    when: _dt.datetime,
+) -> bytes:
+    """Lay the content out as 16:9 slides and return the .pptx bytes.
 
-    Slides: a title slide (title, subtitle, key figures), one per picture (full slide,
-    caption as the slide title), one per table (split every 12 rows, a real PowerPoint
-    table), and a sources slide.
+    Slides: a title slide (title, lead, key figures); one per picture (caption as the
+    slide title); the tables named in ``tables`` as real PowerPoint tables (12 rows a
+    slide); the sources.
 
     Parameters
     ----------
-    doc : Document
+    content : Content
+    pictures : sequence of Picture
+    tables : sequence of str
+        Keys of ``content.tables`` to put on slides.
     when : datetime.datetime
         Timestamp stored in the file.
 
@@ -243,16 +170,14 @@ def pptx_bytes(doc: Document, *, when: _dt.datetime) -> bytes:
     width = _SLIDE_W_IN - 1.0
 
     slide = prs.slides.add_slide(blank)
-    _pptx_textbox(slide, doc, doc.title, (0.5, 0.6, width, 1.2), 36, bold=True)
-    if doc.subtitle:
-        _pptx_textbox(slide, doc, doc.subtitle, (0.5, 1.9, width, 1.0), 18)
-    if doc.facts:
-        lines = "\n".join(f"{label}: {value}" for label, value in doc.facts)
-        _pptx_textbox(slide, doc, lines, (0.5, 3.1, width, 4.0), 16)
+    _pptx_textbox(slide, [content.title], (0.5, 0.5, width, 1.2), 36, bold=True)
+    _pptx_textbox(slide, [content.lead], (0.5, 1.8, width, 1.0), 18)
+    facts = [f"{label}: {value}" for label, value in content.facts]
+    _pptx_textbox(slide, facts, (0.5, 3.0, width, 4.2), 16)
 
-    for pic in doc.pictures:
+    for pic in pictures:
         slide = prs.slides.add_slide(blank)
-        _pptx_textbox(slide, doc, pic.caption, (0.5, 0.2, width, 0.6), 22, bold=True)
+        _pptx_textbox(slide, [pic.caption], (0.5, 0.2, width, 0.6), 22, bold=True)
         image = slide.shapes.add_picture(io.BytesIO(pic.png), Inches(0.5), Inches(0.9),
                                          height=Inches(_SLIDE_H_IN - 1.1))
         if image.width > Inches(width):  # wide figure: fit the width instead
@@ -260,20 +185,19 @@ def pptx_bytes(doc: Document, *, when: _dt.datetime) -> bytes:
             image.width, image.height = Inches(width), int(image.height * ratio)
         image.left = int((Inches(_SLIDE_W_IN) - image.width) / 2)
 
-    for tab in doc.tables:
-        for start in range(0, max(len(tab.frame), 1), _ROWS_PER_SLIDE):
-            part = tab.frame.iloc[start : start + _ROWS_PER_SLIDE]
+    for table in content_tables(content, tables):
+        for start in range(0, max(len(table.frame), 1), _ROWS_PER_SLIDE):
+            part = table.frame.iloc[start : start + _ROWS_PER_SLIDE]
             slide = prs.slides.add_slide(blank)
-            caption = tab.caption if start == 0 else f"{tab.caption} ({start + 1}–)"
-            _pptx_textbox(slide, doc, caption, (0.5, 0.2, width, 0.6), 22, bold=True)
-            _pptx_table(slide, doc, part, 1.0)
+            heading = table.heading if start == 0 else f"{table.heading} ({start + 1}–)"
+            _pptx_textbox(slide, [heading], (0.5, 0.2, width, 0.6), 22, bold=True)
+            _pptx_table(slide, table, part, 1.0)
 
-    if doc.sources:
-        slide = prs.slides.add_slide(blank)
-        _pptx_textbox(slide, doc, doc.heading("sources"), (0.5, 0.2, width, 0.6), 22, True)
-        _pptx_textbox(slide, doc, "\n".join(doc.sources), (0.5, 1.0, width, 6.0), 14)
+    slide = prs.slides.add_slide(blank)
+    _pptx_textbox(slide, [content.headings["sources"]], (0.5, 0.2, width, 0.6), 22, True)
+    _pptx_textbox(slide, [*content.sources, content.note], (0.5, 1.0, width, 6.0), 14)
 
-    _core(prs.core_properties, doc, when)
+    _core(prs.core_properties, content, when)
     buf = io.BytesIO()
     prs.save(buf)
     return normalise_zip(buf.getvalue(), when)
@@ -283,14 +207,12 @@ def pptx_bytes(doc: Document, *, when: _dt.datetime) -> bytes:
 # Word
 
 
-def _docx_fonts(document: Any) -> None:
+def _docx_fonts(document: Any, lang: str) -> None:
     from docx.oxml.ns import qn
 
-    for name in ("Normal", "Title", "Heading 1", "Heading 2", "Caption"):
-        try:
-            style = document.styles[name]
-        except KeyError:  # pragma: no cover - the default template has them all
-            continue
+    for name in ("Normal", "Title", "Heading 1", "Heading 2", "Caption", "List Bullet",
+                 "List Number"):
+        style = document.styles[name]
         rpr = style.element.get_or_add_rPr()
         fonts = rpr.find(qn("w:rFonts"))
         if fonts is None:
@@ -299,17 +221,54 @@ def _docx_fonts(document: Any) -> None:
         fonts.set(qn("w:ascii"), LATIN_FONT)
         fonts.set(qn("w:hAnsi"), LATIN_FONT)
         fonts.set(qn("w:eastAsia"), CJK_FONT)
+        for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme"):
+            fonts.attrib.pop(qn(attr), None)
+        lang_el = rpr.find(qn("w:lang"))
+        if lang_el is None:
+            lang_el = rpr.makeelement(qn("w:lang"), {})
+            rpr.append(lang_el)
+        lang_el.set(qn("w:eastAsia"), "zh-CN")
+        lang_el.set(qn("w:val"), "zh-CN" if lang == "zh" else "en-US")
 
 
-def docx_bytes(doc: Document, *, when: _dt.datetime) -> bytes:
-    """Lay ``doc`` out as a Word report and return the .docx bytes.
+def _docx_table(document: Any, table: ContentTable, usable: Any) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
 
-    Title, subtitle, key figures (a two-column table), each picture with its caption,
-    each table as a Word table with a header row, sources and method as lists.
+    frame = table.frame
+    cols = max(len(frame.columns), 1)
+    out = document.add_table(rows=1, cols=cols)
+    out.style = "Table Grid"
+    size = Pt(9) if cols > 6 else None
+    for j, name in enumerate(frame.columns):
+        run = out.rows[0].cells[j].paragraphs[0].add_run(_text(name))
+        run.bold, run.font.size = True, size
+    header = out.rows[0]._tr.get_or_add_trPr()  # repeat the header row on each page
+    header.append(header.makeelement(
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tblHeader", {}))
+    for row in frame.itertuples(index=False):
+        cells = out.add_row().cells
+        for j, value in enumerate(row):
+            para = cells[j].paragraphs[0]
+            para.add_run(_text(value)).font.size = size
+            if frame.columns[j] in table.numeric:
+                para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    document.add_paragraph(_text(table.caption), style="Caption")
+
+
+def docx_bytes(
+    content: Content, pictures: Sequence[Picture] = (), *, when: _dt.datetime
+) -> bytes:
+    """Lay the content out as a Word report and return the .docx bytes.
+
+    Title and lead; key figures (a two-column table); each picture with its caption; every
+    table of the content as a Word table with a repeating header row; sources; the method
+    steps.
 
     Parameters
     ----------
-    doc : Document
+    content : Content
+    pictures : sequence of Picture
     when : datetime.datetime
         Timestamp stored in the file.
 
@@ -319,47 +278,116 @@ def docx_bytes(doc: Document, *, when: _dt.datetime) -> bytes:
     """
     _import("docx", "python-docx")
     from docx import Document as _Docx
-    from docx.shared import Cm
 
     document = _Docx()
-    _docx_fonts(document)
+    _docx_fonts(document, content.lang)
     section = document.sections[0]
     usable = section.page_width - section.left_margin - section.right_margin
-    document.add_heading(_text(doc.title), level=0)
-    if doc.subtitle:
-        document.add_paragraph(_text(doc.subtitle))
-    if doc.facts:
-        document.add_heading(doc.heading("facts"), level=1)
-        table = document.add_table(rows=0, cols=2)
-        table.style = "Table Grid"
-        for label, value in doc.facts:
-            cells = table.add_row().cells
-            cells[0].text, cells[1].text = _text(label), _text(value)
-    for pic in doc.pictures:
+    document.add_heading(_text(content.title), level=0)
+    document.add_paragraph(_text(content.lead))
+    document.add_heading(content.headings["facts"], level=1)
+    facts = document.add_table(rows=0, cols=2)
+    facts.style = "Table Grid"
+    for label, value in content.facts:
+        cells = facts.add_row().cells
+        cells[0].text, cells[1].text = _text(label), _text(value)
+    for pic in pictures:
         document.add_heading(_text(pic.caption), level=1)
         document.add_picture(io.BytesIO(pic.png), width=usable)
-    for tab in doc.tables:
-        document.add_heading(_text(tab.caption), level=1)
-        cols = max(len(tab.frame.columns), 1)
-        table = document.add_table(rows=1, cols=cols)
-        table.style = "Table Grid"
-        for j, name in enumerate(tab.frame.columns):
-            cell = table.rows[0].cells[j]
-            cell.text = ""
-            cell.paragraphs[0].add_run(_text(name)).bold = True
-        for row in tab.frame.itertuples(index=False):
-            cells = table.add_row().cells
-            for j, value in enumerate(row):
-                cells[j].text = _text(value)
-        if cols > 6:
-            for column in table.columns:
-                column.width = Cm(usable.cm / cols)
-    for key, lines in (("sources", doc.sources), ("method", doc.method)):
-        if lines:
-            document.add_heading(doc.heading(key), level=1)
-            for line in lines:
-                document.add_paragraph(_text(line), style="List Bullet")
-    _core(document.core_properties, doc, when)
+    method = {"inputs", "software"}
+    for table in content.tables:
+        if table.key not in method:
+            document.add_heading(_text(table.heading), level=1)
+            _docx_table(document, table, usable)
+    document.add_heading(content.headings["sources"], level=1)
+    for line in content.sources:
+        document.add_paragraph(_text(line), style="List Bullet")
+    document.add_heading(content.headings["method"], level=1)
+    for line in content.steps:
+        document.add_paragraph(_text(line), style="List Number")
+    for table in content.tables:
+        if table.key in method:
+            document.add_heading(_text(table.heading), level=2)
+            _docx_table(document, table, usable)
+    document.add_paragraph(_text(content.note))
+    _core(document.core_properties, content, when)
     buf = io.BytesIO()
     document.save(buf)
     return normalise_zip(buf.getvalue(), when)
+
+
+# --------------------------------------------------------------------------------------
+# from a corridor
+
+
+def _figures(corridor: Corridor, content: Content, lang: Lang, size: str) -> list[Picture]:
+    from .charts import timeline_figure
+    from .static import figure_bytes, render_static
+
+    figsize, dpi = settings.STATIC_SIZES[size]
+    fig, _ = render_static(corridor, lang=lang, figsize=figsize, title=content.title)
+    pictures = [Picture(content.headings["map"], figure_bytes(fig, fmt="png", dpi=dpi))]
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+    if len(content.years) > 1:
+        fig = timeline_figure(corridor, lang=lang, figsize=figsize)
+        pictures.append(Picture(content.headings["years"],
+                                figure_bytes(fig, fmt="png", dpi=dpi)))
+        plt.close(fig)
+    return pictures
+
+
+def slides_pptx(
+    corridor: Corridor | None = None, *, lang: Lang = "en", title: str | None = None
+) -> bytes:
+    """Return the corridor as PowerPoint slides (16:9): title, map, cities, sources.
+
+    A title slide with the key figures, the static map at slide size (1920 px wide),
+    the investment timeline when the investments span several years, the per-city
+    summary as a real table, and the sources. Text stays editable; same inputs, same
+    bytes (``SOURCE_DATE_EPOCH`` sets the stored date).
+
+    Parameters
+    ----------
+    corridor : Corridor, optional
+        From :func:`g60map.load_corridor` (None: the article's data).
+    lang : {"en", "zh"}, default "en"
+    title : str, optional
+        Title slide and map title (default: the corridor's name).
+
+    Returns
+    -------
+    bytes
+    """
+    corridor = as_corridor(corridor)
+    content = report_content(corridor, lang, title=title)
+    pictures = _figures(corridor, content, content.lang, "slide")  # type: ignore[arg-type]
+    return pptx_bytes(content, pictures, tables=("cities", "investments"), when=output_timestamp())
+
+
+def report_docx(
+    corridor: Corridor | None = None, *, lang: Lang = "en", title: str | None = None
+) -> bytes:
+    """Return the corridor report as a Word document (.docx).
+
+    The content of :func:`g60map.report_html` — key figures, the static map (and the
+    timeline when investments span several years), the per-city, spoke and investment
+    tables, sources, method with input checksums and software versions — as Word
+    headings, tables and pictures that offices can edit.
+
+    Parameters
+    ----------
+    corridor : Corridor, optional
+        From :func:`g60map.load_corridor` (None: the article's data).
+    lang : {"en", "zh"}, default "en"
+    title : str, optional
+
+    Returns
+    -------
+    bytes
+    """
+    corridor = as_corridor(corridor)
+    content = report_content(corridor, lang, title=title)
+    pictures = _figures(corridor, content, content.lang, "a4")  # type: ignore[arg-type]
+    return docx_bytes(content, pictures, when=output_timestamp())

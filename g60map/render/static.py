@@ -18,9 +18,10 @@ returns the encoded file.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -82,6 +83,23 @@ _METADATA: dict[str, dict[str, Any]] = {
     "pdf": {"CreationDate": None, "ModDate": None, "Producer": None, "Creator": "g60map"},
 }
 _SAVE_RC: dict[str, Any] = {"svg.hashsalt": "g60map", "svg.fonttype": "path", "pdf.fonttype": 3}
+
+
+@contextlib.contextmanager
+def _deferred_draws(fig: Figure) -> Iterator[None]:
+    """Skip the figure draws that geopandas asks for; the figure is drawn once, later.
+
+    Every ``GeoDataFrame.plot`` ends with ``canvas.draw_idle()``, which on a canvas
+    without an event loop (Agg, as here) draws the whole figure there and then: six plots,
+    six full draws. Nothing reads the drawing until labels are measured and the file is
+    saved, so the result is the same, pixel for pixel.
+    """
+    canvas = fig.canvas
+    canvas.draw_idle = lambda *args, **kwargs: None  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        del canvas.draw_idle  # the class's method again
 
 
 def partner_classes(max_count: int) -> list[tuple[int, int]]:
@@ -282,19 +300,21 @@ def render_static(
     places = _partner_places(partners, crs)
 
     fig, ax, view = new_map_axes(members.total_bounds, figsize)
-    others.plot(ax=ax, facecolor=STYLE["other_fill"], edgecolor=STYLE["other"], linewidth=0.4,
-                zorder=1)
-    members.plot(ax=ax, facecolor=fills, edgecolor=STYLE["member"], linewidth=0.9, zorder=2,
-                 gid="members")
-    prov_b.boundary.plot(ax=ax, color=STYLE["province"], linewidth=1.1, zorder=3)
-    trunk.plot(ax=ax, color=STYLE["trunk"], linewidth=3.2, alpha=0.85, linestyle=PRINT.trunk_dash,
-               zorder=5)
-    spokes.plot(ax=ax, color=STYLE["spoke"], linewidth=1.1, linestyle=PRINT.spoke_dash, zorder=6)
-    if len(inv):  # scatter sizes are areas (pt^2): area proportional to the amount
-        ax.scatter(inv.geometry.x, inv.geometry.y, s=inv["amount_cny"] * pt2_per_cny,
-                   facecolor=to_rgba(STYLE["investment"], PRINT.invest_alpha),
-                   edgecolor=STYLE["investment"], linewidth=1.0, zorder=7, gid="investments")
-    hub.boundary.plot(ax=ax, color=STYLE["hub"], linewidth=2.2, zorder=8)  # above the circles
+    with _deferred_draws(fig):
+        others.plot(ax=ax, facecolor=STYLE["other_fill"], edgecolor=STYLE["other"],
+                    linewidth=0.4, zorder=1)
+        members.plot(ax=ax, facecolor=fills, edgecolor=STYLE["member"], linewidth=0.9,
+                     zorder=2, gid="members")
+        prov_b.boundary.plot(ax=ax, color=STYLE["province"], linewidth=1.1, zorder=3)
+        trunk.plot(ax=ax, color=STYLE["trunk"], linewidth=3.2, alpha=0.85,
+                   linestyle=PRINT.trunk_dash, zorder=5)
+        spokes.plot(ax=ax, color=STYLE["spoke"], linewidth=1.1, linestyle=PRINT.spoke_dash,
+                    zorder=6)
+        if len(inv):  # scatter sizes are areas (pt^2): area proportional to the amount
+            ax.scatter(inv.geometry.x, inv.geometry.y, s=inv["amount_cny"] * pt2_per_cny,
+                       facecolor=to_rgba(STYLE["investment"], PRINT.invest_alpha),
+                       edgecolor=STYLE["investment"], linewidth=1.0, zorder=7, gid="investments")
+        hub.boundary.plot(ax=ax, color=STYLE["hub"], linewidth=2.2, zorder=8)  # over circles
     is_hub = (cities["code"] == settings.HUB_CODE).to_numpy()
     ax.scatter(cities.geometry.x, cities.geometry.y,
                s=np.where(is_hub, PRINT.hub_seat_pt, PRINT.seat_pt) ** 2,
