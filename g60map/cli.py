@@ -252,7 +252,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         print(path)
         return EXIT_OK
     with _step(args, "building the report"):
-        page = report_html(corridor)
+        page = report_html(corridor, lang=args.lang, title=args.title, template=args.template)
     with _step(args, "writing the report"):
         path = save_report(page, Path(args.out) / REPORT_FILENAME)
     print(path)
@@ -451,6 +451,11 @@ def build_parser() -> argparse.ArgumentParser:
                    "with the same content as editable headings, tables and pictures")
     _add_title(p)
     _add_tables(p, lang=True)
+    p.add_argument(
+        "--template", metavar="DIR",
+        help="html: a folder with your own report.css and/or report.html.j2 (jinja2; see "
+        "the README) to brand the report",
+    )
     p.set_defaults(func=_cmd_report)
 
     p = sub.add_parser("slides", help="write PowerPoint slides (16:9) of the corridor")

@@ -510,7 +510,7 @@ def legends(
         for (lo, hi), colour in zip(classes, colours, strict=True)
     ]
     classes_legend = Legend(
-        ax, handles, [h.get_label() for h in handles], title=t["print_classes"],
+        ax, handles, [h.get_label() for h in handles], title=t["legend_fill"],
         loc="upper left", prop=small, title_fontproperties=small, framealpha=0.92,
         borderpad=0.6, handlelength=1.6,
     )
@@ -521,19 +521,19 @@ def legends(
         if schematic and "schematic" not in trunk_label.lower() and "示意" not in trunk_label:
             trunk_label = t["trunk_schematic"].format(name=trunk_label)
     symbols = [
-        Patch(facecolor="none", edgecolor=STYLE["hub"], linewidth=2.2, label=t["print_hub"]),
+        Patch(facecolor="none", edgecolor=STYLE["hub"], linewidth=2.2, label=t["legend_hub"]),
         Patch(facecolor=STYLE["other_fill"], edgecolor=STYLE["other"], linewidth=0.4,
-              label=t["print_other"]),
+              label=t["legend_other"]),
         Line2D([], [], color=STYLE["province"], linewidth=1.1, label=t["legend_province"]),
         Line2D([], [], color=STYLE["trunk"], linewidth=3.2, alpha=0.85,
                linestyle=PRINT.trunk_dash, label=trunk_label),
         Line2D([], [], color=STYLE["spoke"], linewidth=1.1, linestyle=PRINT.spoke_dash,
-               label=t["print_spoke"]),
+               label=t["legend_spoke"]),
         Line2D([], [], linestyle="none", marker="o", markersize=PRINT.seat_pt, color=PRINT.seat,
                markeredgecolor="white", label=t["legend_seat"]),
         Line2D([], [], linestyle="none", marker="o", markersize=9, color=STYLE["partner"],
                markeredgecolor=to_rgba(STYLE["partner"], 0.35), markeredgewidth=2.0,
-               label=t["print_partner"]),
+               label=t["legend_partner_place"]),
     ]
     if not partners:
         symbols.pop()

@@ -49,6 +49,7 @@ from .text import (
     LABELS,
     MAP_LABELS,
     Lang,
+    dates_as_text,
     format_money,
     format_money_both,
     format_number,
@@ -169,11 +170,12 @@ def _located(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 _PARTNER_HIDDEN = frozenset({
     "row", "name", "city", "city_code", "city_en", "city_zh", "province_en", "province_zh",
-    "in_corridor", "lon", "lat",
+    "in_corridor", "lon", "lat", "date_precision",
 })
 _INVEST_HIDDEN = frozenset({
     "row", "city", "city_code", "city_en", "city_zh", "province_en", "province_zh",
     "in_corridor", "lon", "lat", "amount", "currency", "amount_cny", "amount_usd",
+    "date_precision",
 })
 
 
@@ -216,6 +218,7 @@ def _table_rows(frame: pd.DataFrame, cols: list[str]) -> list[list[str]]:
     True
     """
     cell_cap, row_cap = int(settings.POPUP_CELL_CHARS), int(settings.POPUP_TEXT_CHARS)
+    frame = dates_as_text(frame)
     values = [frame[c].map(_cell_text).tolist() for c in cols]
     if not values:
         return [[] for _ in range(len(frame))]

