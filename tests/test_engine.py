@@ -30,7 +30,9 @@ def cluster():
         n_workers=2,
         threads_per_worker=1,
         processes=True,
-        dashboard_address=None,
+        # The scheduler's HTTP server on a free port: another cluster may hold 8787.
+        dashboard_address=":0",
+        scheduler_kwargs={"dashboard": False},
         silence_logs=logging.ERROR,
     ) as c:
         yield c
@@ -345,3 +347,83 @@ def test_dask_reads_amap_coordinates_chinese_headers_and_addresses(write_csv, cl
     assert got.attrs["partitions"] >= 2
     assert got["partners"].tolist() == expected["partners"].tolist()
     assert got.set_index("name_en").loc[["Songjiang", "Jiaxing"], "partners"].tolist() == [3, 4]
+
+
+# ------------------------------------------------------------ CSV blocks read by workers
+
+
+@pytest.mark.parametrize("blocksize", [1, 7, 40, 1000, 10**6])
+def test_csv_blocks_cover_the_file_in_whole_lines(tmp_path, blocksize):
+    from g60map import engine
+
+    data = b"name,city\n" + b"".join(b"P%d,Jiaxing\r\n" % i for i in range(50)) + b"last,Hefei"
+    path = tmp_path / "t.csv"
+    path.write_bytes(data)
+    blocks = engine._csv_blocks(path, blocksize)
+    assert blocks[0].start == 0 and blocks[-1].end == len(data)
+    assert all(a.end == b.start for a, b in zip(blocks[:-1], blocks[1:], strict=True))
+    assert all(data[b.end - 1 : b.end] == b"\n" for b in blocks[:-1])
+    assert len(blocks) == (1 if blocksize >= len(data) else 52 if blocksize == 1 else
+                           len(blocks))
+    if blocksize == 40:
+        assert 10 < len(blocks) < 52  # about one block per 40 bytes, cut after a line feed
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '\ufeffname,city\n"Acme, Inc.",Jiaxing\n"say ""hi""",杭州\n\nB,Hefei\n',
+        "name,city\r\nA,Jiaxing\r\n\r\nB, Hefei \r\nC,Wuhu\r\n",
+        "name,city,lon,lat\nA,,120.75,30.75\n  B,Jiaxing,,\nC,Hefei\n",  # leading blanks, short
+        "name,city\nA,Jiaxing\n\r,Hefei\nB,Wuhu\n",  # pandas drops the comma after \r
+        "name,city\nA,Jiaxing\nB,Hefei,extra\nC,Wuhu\n",
+    ],
+)
+def test_dask_blocks_read_like_read_table(write_csv, cluster, text):
+    path = write_csv(text)
+    outcomes = []
+    for kwargs in ({}, {"engine": "dask", "blocksize": 16,
+                        "scheduler": cluster.scheduler_address}):
+        try:
+            outcomes.append(count_partners_by_city(path, **kwargs)["partners"].tolist())
+        except G60InputError as exc:
+            outcomes.append(str(exc))
+    assert outcomes[0] == outcomes[1]
+
+
+def test_dask_checks_the_encoding_of_big_files_block_by_block(tmp_path, cluster, monkeypatch):
+    """The driver reads only the start of a big file; workers check their blocks' bytes."""
+    from g60map import engine
+
+    monkeypatch.setattr(engine, "_CHUNK", 64)  # "big" = more than 64 bytes here
+    # More rows than pandas decodes when the driver reads the header (256 KiB).
+    text = "name,city\n" + "".join(f"P{i},Jiaxing\n" for i in range(40_000)) + "华为,杭州\n"
+    paths = {}
+    for name, data in [
+        ("utf8", text.encode("utf-8")),
+        ("gbk", text.encode("gb18030")),
+        ("bad", text.encode("utf-8") + b"\xff\xfe\x80,Hangzhou\n"),
+    ]:
+        paths[name] = tmp_path / f"{name}.csv"
+        paths[name].write_bytes(data)
+    address = cluster.scheduler_address
+    real = engine._csv_encoding
+    monkeypatch.setattr(engine, "_csv_encoding", lambda *a: pytest.fail("read whole file"))
+    counts = count_partners_by_city(paths["utf8"], engine="dask", blocksize=100_000,
+                                    scheduler=address)
+    assert counts["partners"].tolist() == count_partners_by_city(paths["utf8"])["partners"].tolist()
+    monkeypatch.setattr(engine, "_csv_encoding", real)
+    calls = []
+    monkeypatch.setattr(engine, "_csv_encoding", lambda *a: calls.append(a) or real(*a))
+    counts = count_partners_by_city(paths["gbk"], engine="dask", blocksize=100_000,
+                                    scheduler=address)
+    assert len(calls) == 1  # after a worker found a block that is not UTF-8
+    assert counts["partners"].tolist() == count_partners_by_city(paths["gbk"])["partners"].tolist()
+    assert counts["partners"].sum() == 40_001
+    with pytest.raises(G60InputError) as in_memory:
+        count_partners_by_city(paths["bad"])
+    with pytest.raises(G60InputError) as out_of_core:
+        count_partners_by_city(paths["bad"], engine="dask", blocksize=100_000,
+                               scheduler=address)
+    assert str(out_of_core.value) == str(in_memory.value)
+    assert "bad.csv:40003: undecodable bytes" in str(out_of_core.value)

@@ -6,6 +6,7 @@ import csv
 import io
 import tempfile
 from pathlib import Path
+from unittest import mock
 
 import openpyxl
 import pandas as pd
@@ -16,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from g60map import G60InputError
+from g60map import io as gio
 from g60map.io import read_table
 
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
@@ -209,3 +211,123 @@ def test_simple_tables_do_read():
             _write(path, ["name", "note"], [["{{ 7*7 }}", "=cmd|' /C calc'!A0"], last])
             df = read_table(path)
             assert df.to_numpy().tolist() == [["{{ 7*7 }}", "=cmd|' /C calc'!A0"], last]
+
+
+# ------------------------------------------- Arrow's CSV parser vs pandas' C parser
+#
+# read_table parses CSV with Arrow and keeps its frame only where pandas' C parser gives
+# the same one; everything else (and every file with a problem) goes through pandas,
+# whose frames and messages are the reference. These tests compare the two on the
+# corners of CSV where the parsers differ, and on generated text.
+
+_CSV_CHARS = st.sampled_from(
+    list('ab "\t\r\n,') + ["中", "\0", "\x0b", "\ufeff", "\u3000", "'", "=", "é"]
+)
+
+
+@st.composite
+def _csv_cell(draw) -> str:
+    text = draw(st.lists(_CSV_CHARS, max_size=6).map("".join))
+    mode = draw(st.sampled_from(["plain", "quoted", "quoted", "raw"]))
+    if mode == "quoted":
+        return '"' + text.replace('"', '""') + '"'
+    if mode == "plain":
+        return "".join(c for c in text if c not in ',\r\n"')
+    return text  # quotes, commas and line breaks where they fall
+
+
+@st.composite
+def _csv_text(draw) -> str:
+    """Mostly regular tables: ragged rows, odd line ends, blank lines and BOMs now and then."""
+    width = draw(st.integers(1, 4))
+    out = []
+    if draw(st.booleans()):
+        out.append(draw(st.sampled_from(["\ufeff", "\ufeff\ufeff", "\r", "\n", " ", "\r,"])))
+    for _ in range(draw(st.integers(1, 6))):
+        cells = width + draw(st.sampled_from([0, 0, 0, 0, -1, 1]))
+        out.append(",".join(draw(_csv_cell()) for _ in range(max(cells, 1))))
+        out.append(draw(st.sampled_from(["\n", "\r\n", "\r", "\n\n", "\r\r", "\n\r", "\n \n"])))
+    if draw(st.booleans()):
+        out.pop()  # no line end after the last record
+    return "".join(out)
+
+
+def _outcome(path: Path) -> tuple:
+    try:
+        df = read_table(path)
+    except G60InputError as exc:
+        return ("error", str(exc))
+    return ("ok", df.columns.tolist(), df.to_numpy().tolist(), df.dtypes.tolist(),
+            df.index.tolist())
+
+
+def _both_parsers(data: bytes) -> tuple[tuple, tuple]:
+    """Return the outcome of read_table as it is, and with pandas' parser only."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "t.csv"
+        path.write_bytes(data)
+        got = _outcome(path)
+        with mock.patch.object(gio, "_arrow_csv", return_value=None):
+            reference = _outcome(path)
+    return got, reference
+
+
+@pytest.mark.slow
+@settings(max_examples=300, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(_csv_text(), st.sampled_from(["utf-8", "utf-8", "utf-8", "gb18030"]))
+def test_arrow_and_c_parser_read_generated_csv_alike(text, encoding):
+    got, reference = _both_parsers(text.encode(encoding))
+    assert got == reference
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'a\n"unterminated',  # EOF inside a quoted cell: an error
+        b'a,b\n1,"x""',  # ... after an escaped quote
+        b'a\n"',
+        b"a,b\n\r,x\n",  # a blank line ended by CR: pandas drops the comma after it
+        b"a,b\r\r,x\r",
+        b"\r,a,b\n1,2\n",
+        b"\xef\xbb\xbf\xef\xbb\xbfa,b\n1,2\n",  # two byte-order marks: pandas drops both
+        b"a\n  \n1\n",  # a whitespace-only line in a one-column table: skipped
+        b"a\n\t\n",
+        b"a,b\r  x,1\r",  # a record starting with blanks, CR line ends
+        b"a,b\n  x,1\n",
+        b'a,b\n"x"y,2\n',  # text after a closing quote
+        b'a,b\nx"y",2\n',  # quotes inside an unquoted cell
+        b"a,b\n1\n",  # a short row: padded
+        b"a,b\n1,2,3\n",  # a long row: an error naming the row
+        b"a,b\n1,\x00 2\n",
+        b"a,b\n1,2",  # no line end at the end
+        b'a,b\n"1\r\n2",3\r\n',
+    ],
+)
+def test_arrow_and_c_parser_agree_on_csv_corners(data):
+    got, reference = _both_parsers(data)
+    assert got == reference
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        ("name,city\nAcme,Jiaxing\nBeta,杭州\n", "utf-8"),
+        ("name,city\r\nAcme,Jiaxing\r\n\r\nBeta,杭州\r\n", "utf-8"),
+        ("name,city\rAcme,Jiaxing\r\"Beta\rCorp\",Hangzhou\r", "utf-8"),
+        ('name,note\n"Acme, Inc.","two\nlines"\n,\n', "utf-8"),
+        ("\ufeffname,city\nAcme,Jiaxing\n", "utf-8"),
+        ("name,city\n华为,杭州\nA股公司,嘉兴\n", "gb18030"),
+    ],
+)
+def test_ordinary_csv_is_parsed_by_arrow(tmp_path, text, encoding):
+    """The fast path is taken for ordinary tables (the C parser is never called)."""
+    path = tmp_path / "t.csv"
+    path.write_bytes(text.encode(encoding))
+    expected = pd.read_csv(io.StringIO(text.removeprefix("\ufeff")), dtype=str,
+                           keep_default_na=False)
+    with mock.patch.object(gio.pd, "read_csv", side_effect=AssertionError("C parser")):
+        df = read_table(path)
+    assert df.columns.tolist() == expected.columns.tolist()
+    assert df.to_numpy().tolist() == expected.to_numpy().tolist()
+    assert df.index.tolist() == list(range(2, len(df) + 2))

@@ -9,6 +9,7 @@ import pytest
 from g60map import (
     load_boundaries,
     load_corridor,
+    load_investments,
     load_partners,
     report_html,
     save_report,
@@ -141,7 +142,7 @@ def test_report_opens_offline_with_both_maps_tables_and_figure(report, tmp_path)
     path, _ = report
     n_cities = len(load_boundaries("city"))
     n_spokes = len(corridor_spokes())
-    n_inv = 0  # one table given: no article investments (test_template_injection draws both)
+    n_inv = len(load_investments())
     with open_page(path, viewport=(1280, 900), settle_ms=500) as res:
         page = res.page
         assert res.console_errors == [] and res.page_errors == []
