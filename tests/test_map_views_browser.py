@@ -27,7 +27,7 @@ STATE_JS = """() => {
   const api = G60Map.instances[0], box = api.map.getContainer();
   const labels = {}, fills = {};
   for (const e of box.querySelectorAll('.g60m-label')) {
-    labels[e.getAttribute('data-code')] = e.querySelector('.g60m-label-v').textContent;
+    labels[e.getAttribute('data-code')] = e.getAttribute('data-v');
   }
   for (const l of api.layers.cities.getLayers()) {
     fills[l.g60code] = l.getElement().getAttribute('fill');
@@ -214,7 +214,7 @@ def test_the_metric_switch_changes_fills_labels_and_legend(pages, lang):
     corridor = analyst_corridor()
     m = pages[lang][0]
     table = city_metrics(corridor, ["employees"])
-    entries = m.payload["views"]["list"]
+    entries = m.payload["choices"]["list"]
     assert [e["key"] for e in entries] == ["partners", "partners_per_1000km2", "invest_cny",
                                            "partners.employees"]
     ctx, res = _open(m and pages[lang][1])
