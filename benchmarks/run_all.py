@@ -45,6 +45,7 @@ def main(argv: list[str] | None = None) -> int:
         ("pandas vs dask engine", ["bench_dask.py", "--sizes", *(
             ["100000", "--budget-gb", "0"] if args.quick else ["1000000", "10000000"])]),
         ("HTML size and draw time vs explore()", ["bench_html.py", *rep]),
+        ("the map with its views: size and draw time", ["bench_map_views.py", *rep]),
         ("partners at scale", ["bench_partners.py", "--sizes", *sizes,
                                "--repeat", "1" if args.quick else "3"]),
         ("wide headers", ["bench_header.py", *rep]),

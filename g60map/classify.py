@@ -152,12 +152,14 @@ def fisher_jenks(values: np.ndarray, k: int = 5) -> tuple[float, ...]:
     if len(distinct) <= k:
         return tuple(float(d) for d in distinct)
     n = len(x)
-    s1 = np.concatenate([[0.0], np.cumsum(x)])
-    s2 = np.concatenate([[0.0], np.cumsum(x * x)])
 
     def ssd(i: np.ndarray, j: int) -> np.ndarray:  # values i..j-1 (0-based, vector i)
-        w = j - i
-        return s2[j] - s2[i] - (s1[j] - s1[i]) ** 2 / w
+        # sums of the deviations from x[j-1], the class's largest value: a class of close
+        # values loses no digits next to large ones (global sums of squares would cancel)
+        d = x[:j] - x[j - 1]
+        c1 = np.cumsum(d[::-1])[::-1]
+        c2 = np.cumsum((d * d)[::-1])[::-1]
+        return c2[i] - c1[i] ** 2 / (j - i)
 
     cost = np.full((k + 1, n + 1), np.inf)
     back = np.zeros((k + 1, n + 1), dtype=np.int64)

@@ -297,7 +297,8 @@
   /* Before the layers go on the map: arrange the controls, then fit the opening view. */
   function start(c) {
     var map = c.map;
-    c.arrange = function () { arrange(c); };
+    /* (also called when the reader opens or folds the legend or the panel: labels move off) */
+    c.arrange = function () { arrange(c); if (c.placeLabels) { c.placeLabels(); } };
     c.fitOptions = function (bounds, maxZoom) { return fitOptions(c, bounds, maxZoom); };
     measureLayerList(c);
     arrange(c);
