@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/bench_dask.py [--sizes 1000000 10000000] [--blocksize 16MB]
+    python benchmarks/bench_dask.py [--sizes 1000000 10000000] [--blocksize 64MB]
                                     [--budget-gb 1.5] [--pandas-max 10000000]
 
 Every run is a fresh process. For dask, the process starts a ``LocalCluster(n_workers=2,
@@ -113,7 +113,7 @@ def write_big_csv(n: int, out: Path, chunk: int = 1_000_000, seed: int = 60) -> 
 def main(argv: list[str] | None = None) -> dict:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 10_000_000])
-    p.add_argument("--blocksize", default="16MB")
+    p.add_argument("--blocksize", default="64MB", help="CSV block per dask task")
     p.add_argument("--budget-gb", type=float, default=1.5,
                    help="memory budget per process for the last run (0: skip it)")
     p.add_argument("--pandas-max", type=int, default=10_000_000,
