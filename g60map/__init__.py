@@ -39,7 +39,8 @@ _LAZY: dict[str, str] = {
         ".corridor",
     ),
     "count_partners_by_city": ".engine",
-    **dict.fromkeys(["export_layers", "write_table"], ".export"),
+    "export_layers": ".export",
+    "write_table": ".spreadsheet",
     **dict.fromkeys(["Corridor", "load_corridor"], ".model"),
     **dict.fromkeys(
         ["build_map", "map_fragment", "map_html", "map_iframe", "save_map"],
@@ -61,12 +62,13 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         summary_table,
     )
     from .engine import count_partners_by_city
-    from .export import export_layers, write_table
+    from .export import export_layers
     from .model import Corridor, load_corridor
     from .render.interactive import build_map, map_fragment, map_html, map_iframe, save_map
     from .render.office import report_docx, slides_pptx
     from .render.report import report_html, save_report
     from .render.static import render_static, save_static
+    from .spreadsheet import write_table
 
 
 def __getattr__(name: str) -> Any:

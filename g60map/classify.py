@@ -115,7 +115,15 @@ def quantiles(values: np.ndarray, k: int = 5) -> tuple[float, ...]:
         return ()
     w = 100.0 / k
     p = np.minimum(np.arange(w, 100 + w, w), 100.0)[:k]
-    return tuple(float(q) for q in np.unique(np.percentile(v, p)))
+    q = np.percentile(v, p)
+    # interpolating between two equal values can miss them by a rounding error (0 and 1e-16
+    # would make two classes of one tie): snap bounds to a data value that close
+    data = np.unique(v)
+    near = data[np.clip(np.searchsorted(data, q), 0, len(data) - 1)]
+    below = data[np.clip(np.searchsorted(data, q) - 1, 0, len(data) - 1)]
+    tol = 1e-9 * max(float(np.abs(data).max()), 1.0)
+    q = np.where(np.abs(q - near) <= tol, near, np.where(np.abs(q - below) <= tol, below, q))
+    return tuple(float(b) for b in np.unique(q))
 
 
 def fisher_jenks(values: np.ndarray, k: int = 5) -> tuple[float, ...]:

@@ -225,15 +225,36 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_render(args: argparse.Namespace) -> int:
-    from .render.static import STATIC_FILENAME, render_static, save_static
+    from .render.static import STATIC_FILENAME, render_static, save_static, static_size
 
+    fmt = args.format or ("svg" if args.svg_text else "png")
+    if args.svg_text and fmt != "svg":
+        print(f"g60map render: error: --svg-text writes SVG, not {fmt.upper()} (drop "
+              "--format or use --format svg)", file=sys.stderr)
+        return EXIT_USAGE
+    figsize, preset_dpi = static_size(args.size)
+    dpi = args.dpi or preset_dpi
     corridor = _corridor(args)
     with _step(args, "drawing the static map"):
-        fig, _ = render_static(corridor, lang=args.lang)
-    out = Path(args.out) / f"{STATIC_FILENAME}.{args.format}"
-    with _step(args, f"writing {args.format.upper()}"):
-        path = save_static(fig, out, fmt=args.format, dpi=args.dpi)
+        fig, _ = render_static(corridor, lang=args.lang, figsize=figsize, title=args.title,
+                               partners_as=args.partners_as)
+    out = Path(args.out) / f"{STATIC_FILENAME}.{fmt}"
+    with _step(args, f"writing {fmt.upper()}"):
+        path = save_static(fig, out, fmt=fmt, dpi=dpi, svg_text=args.svg_text)
     print(path)
+    if args.multiples:
+        from .render.charts import MULTIPLES_FILENAME, small_multiples
+
+        with _step(args, "drawing the investments year by year"):
+            fig = small_multiples(corridor, lang=args.lang, figsize=figsize)
+        if fig is None:
+            print("g60map: note: no small multiples: the dated investments do not span two "
+                  "years", file=sys.stderr)
+        else:
+            out = Path(args.out) / f"{MULTIPLES_FILENAME}.{fmt}"
+            with _step(args, f"writing {fmt.upper()}"):
+                path = save_static(fig, out, fmt=fmt, dpi=dpi, svg_text=args.svg_text)
+            print(path)
     return EXIT_OK
 
 
@@ -252,7 +273,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         print(path)
         return EXIT_OK
     with _step(args, "building the report"):
-        page = report_html(corridor)
+        page = report_html(corridor, lang=args.lang, title=args.title, template=args.template)
     with _step(args, "writing the report"):
         path = save_report(page, Path(args.out) / REPORT_FILENAME)
     print(path)
@@ -382,6 +403,7 @@ def _add_common(p: argparse.ArgumentParser, default: Any) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """Return the ``g60map`` argument parser (one sub-command per task)."""
+    from . import settings
     from ._version import __version__
 
     parser = argparse.ArgumentParser(
@@ -438,9 +460,24 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("render", help="draw the static corridor map (PNG, SVG or PDF)")
     _add_out(p)
-    p.add_argument("--format", choices=["png", "svg", "pdf"], default="png")
-    p.add_argument("--dpi", type=_dpi, default=200, metavar="N",
-                   help="resolution of PNG output (default 200, at most 1200)")
+    p.add_argument("--format", choices=["png", "svg", "pdf"], default=None,
+                   help="png (default), svg (text as outlines, or editable with --svg-text) "
+                   "or pdf (fonts embedded as TrueType subsets)")
+    p.add_argument("--size", choices=list(settings.STATIC_SIZES), default="default",
+                   help="figure size and PNG resolution: default (10 x 8 in, 200 dpi), a4 or "
+                   "a3 (landscape pages, 300 dpi), slide (16:9, 1920 x 1080 px)")
+    p.add_argument("--dpi", type=_dpi, default=None, metavar="N",
+                   help="resolution of PNG output (default: the --size preset's; at most 1200)")
+    p.add_argument("--svg-text", action="store_true",
+                   help="SVG with real, editable text (fonts named: Noto Sans CJK SC and "
+                   "other CJK fonts) instead of glyph outlines; implies --format svg")
+    p.add_argument("--partners-as", choices=["auto", "badges", "dots"], default="auto",
+                   help="partners as one count badge per district or city, as small dots, "
+                   "or badges up to settings.STATIC_BADGE_LIMIT groups and dots above (auto)")
+    p.add_argument("--multiples", action="store_true",
+                   help="also draw the investments cumulative by year, one small map per "
+                   "year (g60_corridor_years.<format>), when they span several years")
+    _add_title(p)
     _add_tables(p, lang=True)
     p.set_defaults(func=_cmd_render)
 
@@ -451,6 +488,11 @@ def build_parser() -> argparse.ArgumentParser:
                    "with the same content as editable headings, tables and pictures")
     _add_title(p)
     _add_tables(p, lang=True)
+    p.add_argument(
+        "--template", metavar="DIR",
+        help="html: a folder with your own report.css and/or report.html.j2 (jinja2; see "
+        "the README) to brand the report",
+    )
     p.set_defaults(func=_cmd_report)
 
     p = sub.add_parser("slides", help="write PowerPoint slides (16:9) of the corridor")

@@ -21,10 +21,9 @@ its date and source): GeoPackage layer metadata and ``gpkg_contents.description`
 the GeoJSON ``description`` member, the GeoParquet schema metadata key ``g60map``, a
 ``metadata`` sheet in xlsx and ``g60_corridor_metadata.csv`` next to CSV tables.
 
-Text that a spreadsheet would read as a formula (starting with ``=``, ``+``, ``-``,
-``@``, tab or carriage return) never becomes one: in CSV it is prefixed with a single
-quote (a CSV has no cell types); in xlsx it is kept unchanged in a text (string) cell,
-which a spreadsheet shows as it is and never evaluates.
+CSV and xlsx come from :mod:`g60map.spreadsheet`: text that a spreadsheet would read as
+a formula never becomes one (quoted in CSV, a text cell in xlsx). ``write_table`` and
+``escape_formulas`` are that module's, also importable from here.
 """
 
 from __future__ import annotations
@@ -32,12 +31,10 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 import errno
-import gc
 import io
 import json
 import os
 import re
-import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Literal
@@ -48,9 +45,9 @@ import shapely
 
 from . import settings
 from ._atomic import atomic_path
-from ._reproducible import FIXED_TIMESTAMP, normalise_zip, output_timestamp
+from ._reproducible import FIXED_TIMESTAMP, output_timestamp
 from .model import Corridor, as_corridor
-from .validate import FORMULA_PREFIXES
+from .spreadsheet import attribute_table, csv_bytes, escape_formulas, write_table, xlsx_bytes
 
 __all__ = [
     "export_layers",
@@ -90,8 +87,6 @@ FORMATS: tuple[str, ...] = ("gpkg", "geojson", "parquet", "csv", "xlsx")
 #: Stem of every file written: ``g60_corridor.gpkg``, ``g60_corridor_<layer>.geojson``...
 BASENAME: str = "g60_corridor"
 
-#: Timestamp written into GeoPackage and xlsx files unless ``SOURCE_DATE_EPOCH`` is set
-#: (1980-01-01, the earliest time a zip entry can hold: a marker, not a real date).
 
 #: Geometry type written for a layer that has no rows (GDAL cannot infer one).
 _EMPTY_GEOMETRY_TYPE = {
@@ -106,7 +101,6 @@ _EMPTY_GEOMETRY_TYPE = {
     "summary": "MultiPolygon",
 }
 
-_ILLEGAL_XLSX = re.compile(r"[\000-\010\013\014\016-\037]")
 
 _DESCRIPTIONS = {
     "cities": "The nine G60 corridor cities (Songjiang hub + 8 members): city seats from "
@@ -200,10 +194,6 @@ def _plain(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     out = out.rename(columns=_field_names([str(c) for c in out.columns], out.geometry.name))
     out.attrs = {}
     return out
-
-
-# --------------------------------------------------------------------------------------
-# reproducible timestamps
 
 
 @contextlib.contextmanager
@@ -364,154 +354,6 @@ def _write_parquet(gdf: gpd.GeoDataFrame, name: str, tmp: Path) -> None:
     pq.write_table(table.replace_schema_metadata(meta), str(tmp))
 
 
-def escape_formulas(df: pd.DataFrame) -> pd.DataFrame:
-    """Return a copy whose text cells cannot run as spreadsheet formulas.
-
-    A text cell or column name starting with ``=``, ``+``, ``-``, ``@``, tab or carriage
-    return gets a leading single quote (OWASP "CSV injection"). Numbers, booleans and
-    missing values are left as they are, so ``-5`` stays a number.
-
-    Parameters
-    ----------
-    df : pandas.DataFrame
-
-    Returns
-    -------
-    pandas.DataFrame
-
-    Examples
-    --------
-    >>> escape_formulas(pd.DataFrame({"a": ["=1+1", "ok", "-x"], "n": [-1, 2, 3]}))
-           a  n
-    0  '=1+1 -1
-    1     ok  2
-    2    '-x  3
-    """
-    out = df.copy()
-    for col in out.columns:
-        values = out[col]
-        if values.dtype.kind in "biufcmM":
-            continue
-        out[col] = values.map(
-            lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_PREFIXES) else v
-        ).astype(object)
-    # Column names are cells too, in the header row.
-    return out.rename(
-        columns=lambda c: "'" + c if isinstance(c, str) and c.startswith(FORMULA_PREFIXES) else c
-    )
-
-
-def _table(gdf: pd.DataFrame, *, escape: bool = True) -> pd.DataFrame:
-    """Return the attribute table of ``gdf``; formula-like text quoted if ``escape``."""
-    df = pd.DataFrame(gdf).reset_index(drop=True)
-    if isinstance(gdf, gpd.GeoDataFrame):
-        df = df.drop(columns=gdf.geometry.name)
-    df = df.drop(columns=[c for c in df.columns if df[c].dtype.name == "geometry"])
-    df.attrs = {}
-    return escape_formulas(df) if escape else df
-
-
-def _csv_bytes(df: pd.DataFrame) -> bytes:
-    text = df.to_csv(index=False, lineterminator="\r\n")
-    return ("\ufeff" + text).encode("utf-8")  # BOM: spreadsheets then read UTF-8
-
-
-def _xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
-    try:
-        import openpyxl
-    except ImportError as exc:  # pragma: no cover - a declared dependency
-        from ._errors import MissingDependencyError
-
-        raise MissingDependencyError("xlsx export needs openpyxl: pip install openpyxl") from exc
-    when = output_timestamp()
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for title, df in sheets.items():
-        ws = wb.create_sheet(title=title[:31])
-        ws.append([_ILLEGAL_XLSX.sub("", str(c)) for c in df.columns])
-        _as_text(ws[ws.max_row])
-        for row in df.itertuples(index=False):
-            values = []
-            for v in row:
-                if v is None or (isinstance(v, float) and v != v):
-                    values.append(None)
-                elif isinstance(v, str):
-                    values.append(_ILLEGAL_XLSX.sub("", v))
-                elif hasattr(v, "item"):
-                    values.append(v.item())
-                else:
-                    values.append(v)
-            ws.append(values)
-            _as_text(ws[ws.max_row])
-    naive = when.astimezone(_dt.timezone.utc).replace(tzinfo=None)
-    wb.properties.creator = "g60map"
-    wb.properties.created = naive
-    return normalise_zip(_save_workbook(wb), naive)
-
-
-def _save_workbook(wb: object) -> bytes:
-    """Return the workbook's bytes; a failed write of openpyxl's temporary files is an OSError.
-
-    With lxml installed, openpyxl writes each sheet through an lxml ``xmlfile`` to a
-    temporary file; when that write fails (a full disk, ``ulimit -f``) lxml raises
-    ``SerialisationError("IO_EFBIG")`` and the half-written sheet writers fail again, with
-    a traceback on stderr, when they are freed. They are freed here, quietly, and the
-    failure is raised as an :class:`OSError` that :func:`_writing` names.
-    """
-    raw = io.BytesIO()
-    hook = sys.unraisablehook
-    try:
-        try:
-            wb.save(raw)  # type: ignore[attr-defined]
-            return raw.getvalue()
-        except Exception as exc:
-            if type(exc).__name__ != "SerialisationError":
-                raise
-            failure = str(exc)
-            sys.unraisablehook = lambda _: None  # the writers are freed with the traceback
-        gc.collect()
-    finally:
-        sys.unraisablehook = hook
-    raise OSError(f"the xlsx writer could not write its temporary files ({failure})")
-
-
-def _as_text(cells: Sequence) -> None:
-    """Store text that openpyxl took for a formula (``=...``) as the text it is."""
-    for cell in cells:
-        if cell.data_type == "f":  # never a formula, whatever the text
-            cell.data_type = "s"
-
-
-def write_table(df: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
-    """Write a (Geo)DataFrame's attributes as CSV or xlsx, safe to open in a spreadsheet.
-
-    The geometry column is dropped; text that would start a formula never runs as one:
-    in CSV (UTF-8 with BOM) it is quoted (:func:`escape_formulas`), in xlsx it is kept
-    unchanged as a text cell. The write is atomic.
-
-    Parameters
-    ----------
-    df : pandas.DataFrame or geopandas.GeoDataFrame
-    path : path-like
-        ``.csv`` or ``.xlsx`` (one sheet named after the file).
-
-    Returns
-    -------
-    pathlib.Path
-    """
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        data = _csv_bytes(_table(df))
-    elif suffix == ".xlsx":
-        data = _xlsx_bytes({path.stem: _table(df, escape=False)})
-    else:
-        raise ValueError(f"write_table writes .csv or .xlsx, not {path.suffix or path.name!r}")
-    with atomic_path(path) as tmp:
-        tmp.write_bytes(data)
-    return path
-
-
 def _metadata_table(
     layers: dict[str, gpd.GeoDataFrame], *, escape: bool = True
 ) -> pd.DataFrame:
@@ -593,11 +435,11 @@ def export_layers(
     if fmt == "gpkg":
         return _write_gpkg(frames, out / f"{BASENAME}.gpkg")
     if fmt == "xlsx":
-        sheets = {name: _table(gdf, escape=False) for name, gdf in frames.items()}
+        sheets = {name: attribute_table(gdf, escape=False) for name, gdf in frames.items()}
         sheets["metadata"] = _metadata_table(frames, escape=False)
         target = out / f"{BASENAME}.xlsx"
         with _writing(target):  # openpyxl writes temporary files while it builds the zip
-            data = _xlsx_bytes(sheets)
+            data = xlsx_bytes(sheets)
         with atomic_path(target) as tmp:
             tmp.write_bytes(data)
         return [target]
@@ -616,7 +458,7 @@ def export_layers(
                 with _writing(target):
                     _write_parquet(frames[name], name, tmp)
             elif name == "metadata":
-                tmp.write_bytes(_csv_bytes(_metadata_table(frames)))
+                tmp.write_bytes(csv_bytes(_metadata_table(frames)))
             else:
-                tmp.write_bytes(_csv_bytes(_table(frames[name])))
+                tmp.write_bytes(csv_bytes(attribute_table(frames[name])))
     return list(targets.values())

@@ -20,7 +20,7 @@ from ._errors import G60InputError, Problem
 if TYPE_CHECKING:  # pragma: no cover
     from .model import Corridor
 
-__all__ = ["BUILTIN", "Metric", "city_metrics", "parse_metric"]
+__all__ = ["BUILTIN", "Metric", "city_metrics", "parse_metric", "row_values"]
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,29 @@ def _numeric_share(values: pd.Series) -> float:
     return float(numbers.notna().mean())
 
 
-def _column_sums(corridor: Corridor, metric: Metric) -> pd.Series:
+def row_values(corridor: Corridor, metric: Metric) -> pd.Series:
+    """Return the numbers a table metric sums, one per row of its table (0 for empty cells).
+
+    Parameters
+    ----------
+    corridor : Corridor
+    metric : Metric
+        A metric of a table column (from :func:`parse_metric`).
+
+    Returns
+    -------
+    pandas.Series of float
+        Indexed like the table.
+
+    Raises
+    ------
+    ValueError
+        For a built-in metric (it has no column).
+    G60InputError
+        A cell that is not a number, named by file, row and column.
+    """
+    if not metric.table:
+        raise ValueError(f"{metric.key} is built in: it has no column of its own")
     frame = getattr(corridor, metric.table)
     file = str(frame.attrs.get("file", metric.table))
     text = frame[metric.column].astype("string").str.strip()
@@ -109,8 +131,14 @@ def _column_sums(corridor: Corridor, metric: Metric) -> pd.Series:
                     f"{text[i]!r} is not a number (the metric {metric.key} sums this column)")
             for i in bad[bad].index[:100]
         ])
+    return numbers.fillna(0.0).astype(float)
+
+
+def _column_sums(corridor: Corridor, metric: Metric) -> pd.Series:
+    frame = getattr(corridor, metric.table)
+    numbers = row_values(corridor, metric)
     codes = frame["city_code"].astype(str) if "city_code" in frame else pd.Series("", frame.index)
-    return numbers.fillna(0.0).groupby(codes).sum()
+    return numbers.groupby(codes).sum()
 
 
 def city_metrics(corridor: Corridor, metrics: Sequence[str] = ()) -> pd.DataFrame:

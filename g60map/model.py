@@ -59,6 +59,8 @@ TableInput = str | os.PathLike[str] | pd.DataFrame | None
 Kind = Literal["partners", "investments"]
 
 _KINDS: tuple[Kind, ...] = ("partners", "investments")
+#: Distinct values of a table's ``source`` column listed in :attr:`Corridor.sources`.
+_MAX_SOURCES = 50
 #: Columns that show a frame already went through :func:`g60map.load_partners` et al.
 _JOINED = ("city_code", "in_corridor", "location_precision")
 
@@ -264,7 +266,9 @@ def _sources(tables: dict[str, gpd.GeoDataFrame], packaged: frozenset[str]) -> t
                 value = " ".join(value.split())
                 if value and value.lower() != "nan" and value not in extra:
                     extra.append(value)
-        tail = f" (source column: {'; '.join(extra[:5])})" if extra else ""
+        more = len(extra) - _MAX_SOURCES
+        listed = "; ".join(extra[:_MAX_SOURCES]) + (f"; and {more} more" if more > 0 else "")
+        tail = f" (source column: {listed})" if extra else ""
         lines.append(f"{kind}: {name}{tail}")
     return tuple(lines)
 

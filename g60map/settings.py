@@ -42,6 +42,8 @@ __all__ = [
     "PARTNER_GRID_DEG",
     "POPUP_CELL_CHARS",
     "POPUP_TEXT_CHARS",
+    "MAP_TIME_MONTHS",
+    "FLOW_MAX_WIDTH_PX",
     "SPOKE_STEP_KM",
     "TRUNK_CODES",
     "CJK_FONT_FAMILIES",
@@ -126,6 +128,14 @@ POPUP_CELL_CHARS: int = 200
 #: :data:`PARTNER_DETAIL_LIMIT` popups this bounds the map's size (2,000 partners with
 #: 10 KB descriptions: 0.75 MB, or 1.5 MB in Chinese, instead of 23 MB).
 POPUP_TEXT_CHARS: int = 600
+
+#: The interactive map's time slider steps by month when the dates (all given to the month
+#: or day) span at most this many months, else by year.
+MAP_TIME_MONTHS: int = 24
+
+#: Width (pixels) of the interactive map's widest investment flow; widths are
+#: proportional to the amount.
+FLOW_MAX_WIDTH_PX: float = 14.0
 
 #: Largest distance between two vertices of a spoke (km); spokes are densified with
 #: :meth:`pyproj.Geod.npts` so that they draw as geodesics on Web Mercator.
@@ -245,3 +255,7 @@ STATIC_SIZES: dict[str, tuple[tuple[float, float], int]] = {
     "a3": ((16.54, 11.69), 300),
     "slide": ((16.0, 9.0), 120),
 }
+
+#: Most partner groups (districts, or cities where no district is known) the static map
+#: draws as count badges; above it, partners are drawn as small dots, one per place.
+STATIC_BADGE_LIMIT: int = 80

@@ -122,14 +122,14 @@ _SLOW_EXPORT = textwrap.dedent(
     import g60map.export as export
     from g60map.cli import main
 
-    real = export._csv_bytes
+    real = export.csv_bytes
 
     def slow(df):
         print("writing", flush=True)
         time.sleep(120)
         return real(df)
 
-    export._csv_bytes = slow
+    export.csv_bytes = slow
     sys.exit(main(["-q", "export", "--format", "csv", "--out", sys.argv[1]]))
     """
 )

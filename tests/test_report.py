@@ -43,9 +43,14 @@ def payload_csv(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory, payload_csv):
-    """The report written by the CLI from a partners table full of payloads."""
+    """The report written by the CLI from a partners table full of payloads.
+
+    The investments are the packaged table, named on the command line: with one table
+    given, the other would be empty.
+    """
     out = tmp_path_factory.mktemp("report")
-    assert main(["report", "--out", str(out), "--partners", str(payload_csv)]) == 0
+    assert main(["report", "--out", str(out), "--partners", str(payload_csv),
+                 "--investments", str(get_path("investments"))]) == 0
     path = out / REPORT_FILENAME
     return path, path.read_text(encoding="utf-8")
 
@@ -83,9 +88,7 @@ def test_report_records_inputs_with_checksums_and_versions(report, payload_csv):
     assert _sha(payload_csv) in page
     assert "partners payload.csv" in page
     assert str(payload_csv.parent) not in page  # file names, not local folders
-    # one table given: no article investments (the report says so)
-    assert _sha(get_path("investments")) not in page
-    assert "investments: none" in page
+    assert _sha(get_path("investments")) in page
     for name in ("cities", "admin_units", "boundaries_city"):
         assert _sha(get_path(name)) in page
     assert f"<td>g60map</td><td>{__version__}</td>" in page
@@ -113,7 +116,7 @@ def test_inputs_table_lists_the_corridor_inputs(payload_csv):
 
 def test_tables_match_the_analysis(report):
     _, page = report
-    summary = page.split('<table class="summary">', 1)[1].split("</table>", 1)[0]
+    summary = page.split('<table class="cities">', 1)[1].split("</table>", 1)[0]
     rows = re.findall(r"<tr><td>(.*?)</tr>", summary)
     assert len(rows) == 9 and rows[0].startswith("Songjiang</td><td>松江区")
     hz = next(r for r in rows if r.startswith("Hangzhou"))
@@ -178,16 +181,112 @@ def test_report_opens_offline_with_both_maps_tables_and_figure(report, tmp_path)
             assert rgb.shape[0] > 300 and rgb.shape[1] > 300
             assert len(np.unique(rgb.reshape(-1, 3), axis=0)) > 50
 
-        assert page.locator("table.summary tbody tr").count() == 9
+        assert page.locator("table.cities tbody tr").count() == 9
         assert page.locator("table.spokes tbody tr").count() == n_spokes
         img = page.evaluate(
             "() => { const i = document.getElementById('static-figure');"
             " return [i.complete, i.naturalWidth, i.naturalHeight]; }"
         )
         assert img == [True, 1500, 1200]
-        assert page.get_by_text("partners payload.csv").count() == 1
+        assert page.locator("table.inputs").get_by_text("partners payload.csv").count() == 1
         # every popup and tooltip of both maps opens; the payloads show as text, never run
         overlays = open_all_popups(page, settle_ms=300)
         assert overlays.maps == 2 and overlays.errors == []
         assert PAYLOADS["name"] in overlays.text and PAYLOADS["description"] in overlays.text
         assert res.dialogs == [] and res.page_errors == [] and res.console_errors == []
+
+
+# ---------------------------------------------------------------------------------------
+# templates
+
+
+@pytest.fixture(scope="module")
+def hostile_corridor(tmp_path_factory):
+    """A corridor whose file name and cells are template and HTML payloads."""
+    folder = tmp_path_factory.mktemp("hostile")
+    path = folder / "{{ 7*7 }} {% raw %} <b>x.csv"
+    path.write_text(
+        "name,city,description,source\n"
+        '"{{ 7*7 }}",Hefei,"{% for x in range(3) %}x{% endfor %}","{{ config }} <i>s</i>"\n',
+        encoding="utf-8",
+    )
+    return load_corridor(path)
+
+
+def test_table_text_and_file_names_are_variables_never_template_source(hostile_corridor):
+    page = report_html(hostile_corridor)
+    assert "{{ 7*7 }} {% raw %} &lt;b&gt;x.csv" in page  # the file name, escaped
+    assert "<b>x" not in page and "<i>s</i>" not in page
+    assert "{{ config }} &lt;i&gt;s&lt;/i&gt;" in page  # the source column, as text
+    # the cells reach the map data unrendered
+    assert '"{% for x in range(3) %}x{% endfor %}"' in page and '"{{ 7*7 }}"' in page
+
+
+def test_a_template_folder_brands_the_report(hostile_corridor, tmp_path):
+    (tmp_path / "report.css").write_text(".g60r h1 { color: #c00; }\n", encoding="utf-8")
+    (tmp_path / "report.html.j2").write_text(
+        '{% extends "g60map/report.html.j2" %}\n'
+        "{% block header %}<header class=\"brand\"><h1>ACME: {{ title }}</h1>"
+        "<p>{{ sources | join(' / ') }}</p></header>{% endblock %}\n",
+        encoding="utf-8",
+    )
+    page = report_html(hostile_corridor, template=tmp_path)
+    assert ".g60r h1 { color: #c00; }" in page
+    assert "ul.facts { columns: 2" not in page  # the packaged stylesheet is replaced
+    assert '<header class="brand"><h1>ACME: G60 Science' in page
+    assert "{{ config }} &lt;i&gt;s&lt;/i&gt;" in page  # still escaped in the user's block
+    assert page.count('<table class="cities">') == 1 and 'id="map-partners"' in page
+    css_only = tmp_path / "css"
+    css_only.mkdir()
+    (css_only / "report.css").write_text("body { color: #123; }\n", encoding="utf-8")
+    assert "body { color: #123; }" in report_html(hostile_corridor, template=css_only)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("{% block header %}{{ oops( }}{% endblock %}", "report.html.j2:1: template syntax"),
+        ("{{ no_such_variable }}", "no_such_variable"),
+        ("{{ ''.__class__.__mro__ }}", "not allowed"),
+    ],
+)
+def test_template_errors_are_input_errors(text, message, tmp_path):
+    from g60map import G60InputError
+
+    corridor = load_corridor()
+    (tmp_path / "report.html.j2").write_text(text, encoding="utf-8")
+    with pytest.raises(G60InputError, match=re.escape(message)):
+        report_html(corridor, template=tmp_path)
+    with pytest.raises(G60InputError, match="must be a folder"):
+        report_html(corridor, template=tmp_path / "report.html.j2")
+
+
+def test_cli_report_template(tmp_path, capsys):
+    (tmp_path / "t").mkdir()
+    (tmp_path / "t" / "report.css").write_text("h1 { color: teal; }\n", encoding="utf-8")
+    assert main(["-q", "report", "--out", str(tmp_path / "o"), "--template",
+                 str(tmp_path / "t")]) == 0
+    assert "h1 { color: teal; }" in (tmp_path / "o" / REPORT_FILENAME).read_text("utf-8")
+    assert main(["-q", "report", "--out", str(tmp_path / "o"), "--template",
+                 str(tmp_path / "none")]) == 1
+    assert "must be a folder" in capsys.readouterr().err
+
+
+def test_the_page_lays_out_the_shared_report_content():
+    import html
+
+    from g60map.render.content import report_content
+
+    corridor = load_corridor()
+    for lang in ("en", "zh"):
+        page = report_html(corridor, lang=lang, title="G60 <2026>")
+        content = report_content(corridor, lang, title="G60 <2026>")
+        assert f"<title>{html.escape(content.title)}</title>" in page
+        assert ('<html lang="zh-CN">' in page) == (lang == "zh")
+        for label, value in content.facts:  # the same figures as the Word report and slides
+            assert f"<li>{html.escape(label)}: {html.escape(value)}</li>" in page
+        for line in content.sources:
+            assert f"<li>{html.escape(line)}</li>" in page
+        for table in content.tables:
+            assert f'<table class="{table.key}">' in page
+            assert page.count("<tr><td") >= len(table.frame)

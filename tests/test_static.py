@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 import geopandas as gpd
 import numpy as np
 import pytest
+import shapely
 from matplotlib import font_manager
 from matplotlib.text import Text
 from pyproj import Geod, Proj, Transformer
@@ -27,6 +28,7 @@ from g60map.render.mpl import find_cjk_font
 from g60map.render.static import partner_classes, render_static, save_static
 from g60map.render.text import nice_floor
 from tests._browser import on_ci, open_page, requires_browser, screenshot_stats
+from tests._figure import disc_polygon, discs, line_paths, text_polygon
 
 CITIES = load_cities()
 
@@ -146,23 +148,44 @@ def test_labels_do_not_overlap_each_other_markers_or_legends(which, request):
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
     frame = ax.get_window_extent(renderer)
-    boxes = [t.get_window_extent(renderer) for t in ax.g60_labels]
-    assert len(ax.g60_city_labels) == 9 and len(boxes) >= 9
-    for a, b in itertools.combinations(boxes, 2):
-        assert not a.overlaps(b)
-    legends = [a.get_window_extent(renderer) for a in ax.artists]
+    polys = [text_polygon(t, renderer) for t in ax.g60_labels]
+    assert len(ax.g60_city_labels) == 9 and len(polys) >= 9
+    for a, b in itertools.combinations(polys, 2):
+        assert not a.intersects(b)
+    legends = [shapely.box(*a.get_window_extent(renderer).extents) for a in ax.artists]
     assert len(legends) >= 2
-    px = ax.transData.transform(np.column_stack([CITIES.to_crs(settings.EQUAL_AREA_CRS)
-                                                 .geometry.x, CITIES.to_crs(
-                                                     settings.EQUAL_AREA_CRS).geometry.y]))
-    for box in boxes:
-        assert frame.x0 <= box.x0 and box.x1 <= frame.x1
-        assert frame.y0 <= box.y0 and box.y1 <= frame.y1
-        assert not any(box.overlaps(lb) for lb in legends)
-        # no label covers a city seat
-        inside = (box.x0 < px[:, 0]) & (px[:, 0] < box.x1) & (box.y0 < px[:, 1]) & (
-            px[:, 1] < box.y1)
-        assert not inside.any()
+    seats = [disc_polygon(*d) for d in discs(ax.g60_seats)]
+    assert len(seats) == 9
+    for poly in polys:
+        x0, y0, x1, y1 = poly.bounds
+        assert frame.x0 <= x0 and x1 <= frame.x1
+        assert frame.y0 <= y0 and y1 <= frame.y1
+        assert not any(poly.intersects(lb) for lb in legends)
+        assert not any(poly.intersects(seat) for seat in seats)  # no label covers a seat
+
+
+@pytest.mark.parametrize("which", ["en", "zh"])
+def test_every_spoke_is_labelled_beside_it_and_off_every_line(which, request):
+    fig, ax = request.getfixturevalue(which)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    assert fig.g60_unplaced == []
+    spokes = load_corridor().spokes.sort_values("rank")
+    km = "km" if which == "en" else "公里"
+    texts = [t.get_text() for t in ax.g60_spoke_labels]
+    assert texts == [f"{v:.0f} {km}" for v in spokes["length_km"]]  # '109 km' included
+    lines = line_paths(ax, "spokes") + line_paths(ax, "trunk")
+    for text in ax.g60_labels:  # '131 km' is not crossed by the trunk, nothing by a spoke
+        poly = text_polygon(text, renderer)
+        for line, half in lines:
+            assert poly.distance(line) > half, text.get_text()
+    for text, (line, _) in zip(ax.g60_spoke_labels, line_paths(ax, "spokes"), strict=True):
+        # along its spoke: the text's direction is the spoke's where it stands
+        centre = text_polygon(text, renderer).centroid
+        at = line.interpolate(line.project(centre))
+        ahead = line.interpolate(min(line.project(centre) + 5, line.length))
+        slope = np.degrees(np.arctan2(ahead.y - at.y, ahead.x - at.x))
+        assert abs((text.get_rotation() - slope + 90) % 180 - 90) < 3, text.get_text()
 
 
 def test_user_text_is_drawn_literally_not_as_mathtext(tmp_path):
@@ -293,7 +316,7 @@ def test_files_are_deterministic_and_carry_no_timestamps(tmp_path):
     assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF")
     _check_pdf_xref(pdf)
     assert b"/CreationDate" not in pdf and b"/ModDate" not in pdf
-    assert b"/Type3" in pdf  # glyphs embedded: opens without the font
+    assert b"/Subtype /Type3" not in pdf and b"/FontFile2" in pdf  # TrueType, embedded
 
 
 def test_png_is_a_real_picture(en, tmp_path):

@@ -21,11 +21,11 @@ import importlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from types import MappingProxyType
 
 from .._errors import MissingDependencyError
+from .._version import dist_version
 
 __all__ = [
     "Asset",
@@ -228,10 +228,7 @@ def asset_path(asset: Asset | str) -> Path:
             f"{asset.distribution} {asset.package_version} is not installed "
             f"(cannot import {asset.module}); {fix}"
         ) from exc
-    try:
-        installed = metadata.version(asset.distribution)
-    except metadata.PackageNotFoundError:
-        installed = None
+    installed = dist_version(asset.distribution, "") or None
     module_version = getattr(module, "VERSION", None)
     if module_version != asset.version or installed not in (None, asset.package_version):
         raise AssetError(

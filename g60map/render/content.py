@@ -20,7 +20,7 @@ from .. import settings
 from .._version import __version__, dist_version
 from ..boundaries import SOURCE_VERSION
 from ..model import ARTICLE_FILE, Corridor
-from .text import ARTICLE_TITLE, Lang, check_lang, format_money, format_number
+from .text import ARTICLE_TITLE, Lang, check_lang, dates_as_text, format_money, format_number
 
 __all__ = [
     "Content", "ContentTable", "REPORT_DEPENDENCIES", "content_tables", "report_content",
@@ -287,9 +287,9 @@ def report_content(
             t["c_city"]: col("city_zh" if lang == "zh" else "city_en",
                              pd.Series("", index=inv.index)).astype(str),
             t["c_amount"]: inv["amount_cny"].map(lambda v: _money(v, lang, "CNY")),
-            t["c_date"]: (pd.to_datetime(col("date", pd.Series(None, index=inv.index)),
-                                         errors="coerce").dt.strftime("%Y-%m-%d")
-                          .fillna("")),
+            t["c_date"]: (dates_as_text(inv[["date", "date_precision"]])["date"]
+                          if "date_precision" in inv and "date" in inv
+                          else pd.Series("", index=inv.index)),
         }).head(_MAX_INVESTMENT_ROWS)
         tables.append(ContentTable("investments", t["h_investments"], t["cap_investments"],
                                    inv_frame, (t["c_amount"],)))

@@ -1,6 +1,8 @@
 /* g60map: the controls of the corridor map (title, full screen, search, layer list, scale,
- * legend), added by G60Map.draw() in g60map.js; g60map-layout.js arranges them. Same safety
- * rule: payload text only through textContent, DOM properties or esc(). MIT licence.
+ * legend; g60map-views.js adds the time and filters panel and the legend's fill section,
+ * g60map-export.js the PNG and link buttons), added by G60Map.draw() in g60map.js;
+ * g60map-layout.js arranges them. Same safety rule: payload text only through
+ * textContent, DOM properties or esc(). MIT licence.
  */
 (function (root) {
   "use strict";
@@ -223,14 +225,20 @@
     sz.style.height = Math.ceil(Math.max(2 * rmax + 2, top + 16)) + "px";
   }
 
-  /* The legend's rows, from the payload. */
+  /* Widths of the investment flows, as lines. */
+  function legendFlows(c, body) {
+    el("div", "g60m-legend-h", c.t.legend_flow, body);
+    c.d.flows.sizes.forEach(function (s) {
+      legendRow(body, "line", { borderTopColor: c.S.flow, borderTopWidth: s.w + "px",
+        opacity: "0.75" }, s.label);
+    });
+  }
+
+  /* The legend's rows, from the payload: the summary of what is shown and the member
+     cities' fill (g60map-views.js, which updates them), then the rest. */
   function legendBody(c, body) {
     var d = c.d, t = c.t, S = c.S, P = d.partners;
-    el("div", "g60m-legend-h", t.legend_fill, body);
-    legendRow(body, "fill", { background: S.zero, borderColor: S.member }, t.legend_none);
-    d.classes.forEach(function (cls) {
-      legendRow(body, "fill", { background: cls.color, borderColor: S.member }, cls.label);
-    });
+    G.views.legend(c, body);
     legendRow(body, "fill", { background: "transparent", borderColor: S.hub,
       borderWidth: "3px" }, t.legend_hub);
     legendRow(body, "fill", { background: d.tiles ? "#ffffff" : S.other_fill,
@@ -253,6 +261,7 @@
       });
     }
     if (d.investments.sizes.length) { legendSizes(c, body); }
+    if (d.flows) { legendFlows(c, body); }
     var foot = el("div", "g60m-legend-foot", null, body);
     d.footer.forEach(function (line) { el("div", null, line, foot); });
   }
@@ -292,17 +301,20 @@
     c.legend = legend;
   }
 
-  /* Title, full screen and search at the top left and centre, the layer list at the top
-     right; at the bottom right, from the bottom up: attribution, scale, legend. */
+  /* Title, full screen, PNG and link buttons and search at the top left and centre, the
+     layer list at the top right; at the bottom right, from the bottom up: attribution,
+     scale, legend; at the bottom left, time and filters. */
   function add(c, overlays) {
     c.overlays = overlays;
     addTitle(c);
     addFullscreen(c);
+    G.exporter.addButtons(c);
     addSearch(c);
     addLayerList(c, overlays, false);
     c.L.control.scale({ imperial: false, maxWidth: 120, position: "bottomright" }).addTo(c.map);
     addLegend(c);
+    G.views.addPanel(c);
   }
 
-  G.controls = { add: add, addLayerList: addLayerList, rank: rank };
+  G.controls = { add: add, addLayerList: addLayerList, rank: rank, legendRow: legendRow };
 })(window);

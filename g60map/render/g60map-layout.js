@@ -65,14 +65,15 @@
     box.classList.toggle("g60m-compact", W < 1100 || H < 520);
 
     var lg = c.legend, shown = !lg.body.hidden, list = c.layerList.getContainer();
+    var panel = c.panel ? c.panel.el : null;
     lg.show(false);
     var folded = height(c, lg.el);
     lg.body.style.maxHeight = "";
     lg.show(true);
     var r = rect(c, lg.el), whole = r.y2 - r.y1, top = rect(c, list).y1, others = GAP;
     controlBoxes(c).forEach(function (b) {
-      if (b.el !== lg.el && b.el !== list && b.y2 < r.y2 && b.x2 > r.x1 - GAP &&
-          b.x1 < r.x2 + GAP) {
+      if (b.el !== lg.el && b.el !== list && b.el !== panel && b.y2 < r.y2 &&
+          b.x2 > r.x1 - GAP && b.x1 < r.x2 + GAP) {
         others = Math.max(others, b.y2 + GAP);
       }
     });
@@ -91,6 +92,46 @@
       side = Math.max(side, b.x2 < W / 2 ? b.x2 : W - b.x1);
     });
     title.style.maxWidth = Math.max(120, W - 2 * (side + GAP)) + "px";
+    if (c.panel) { placePanel(c, W, H); }
+  }
+
+  /* The time and filters panel, at the bottom left: open when the map is wide enough (or
+     as the reader chose), raised above any control of the bottom right it would cover,
+     as wide as the map allows, its body no taller than the room under the top left
+     controls (folded when that room is too small). */
+  function placePanel(c, W, H) {
+    var p = c.panel, e = p.el, shown = !p.body.hidden;
+    e.style.marginBottom = "";
+    e.style.maxWidth = Math.max(140, W - 2 * 10) + "px";
+    p.body.style.maxHeight = "";
+    p.show(p.chosen ? shown : W >= NARROW && H >= 520);
+    var others = controlBoxes(c).filter(function (b) { return b.el !== e; });
+    var lift = 0, r;
+    for (var pass = 0; pass < 4; pass++) {
+      r = rect(c, e);
+      var hit = 0;
+      others.forEach(function (b) {
+        if (b.y1 > H / 2 && overlap({ x1: r.x1 - GAP, y1: r.y1 - GAP, x2: r.x2 + GAP,
+          y2: r.y2 + GAP }, b) > 0) {
+          hit = Math.max(hit, r.y2 - b.y1 + GAP);
+        }
+      });
+      if (!hit) { break; }
+      lift += hit;
+      e.style.marginBottom = (10 + lift) + "px";
+    }
+    r = rect(c, e);
+    var top = GAP;
+    others.forEach(function (b) {
+      if (b.y1 < H / 2 && b.x1 < r.x2 + GAP && b.x2 > r.x1 - GAP) { top = Math.max(top, b.y2 + GAP); }
+    });
+    if (r.y1 >= top) { return; }
+    var head = r.y2 - r.y1 - p.body.offsetHeight, room = r.y2 - top - head;
+    if (room < 60 && !p.chosen) {
+      p.show(false);
+    } else {
+      p.body.style.maxHeight = Math.max(40, room) + "px";
+    }
   }
 
   /* ------------------------------------------------------------------ the view */

@@ -1,7 +1,9 @@
 /* g60map: draws the G60 corridor map from one JSON payload (g60map/render/interactive.py).
  * This file: the payload, its codec, the layers and G60Map.draw(); g60map-controls.js adds
  * the title, search, layer list, scale and legend, g60map-layout.js keeps every control
- * clear of the content. The three run in this order, as one script.
+ * clear of the content, g60map-views.js redraws for the metric, time and filters the
+ * reader picks, g60map-export.js saves the view (PNG, link). They run in this order, as
+ * one script.
  *
  * Safety rule of these files: text from the payload reaches the page only through
  * textContent, DOM properties, or esc() (for the layer control, which parses HTML);
@@ -21,30 +23,49 @@
  *   minZoom      int
  *   maxZoom      int
  *   style        {name: CSS colour}   hub, member, other, other_fill, province, spoke,
- *                         trunk, investment, background, zero
+ *                         trunk, investment, flow, background, zero
  *   bounds       [[south, west], [north, east]]   degrees: the view the map opens on
  *   arcs         [encoded path]   boundary arcs shared by cities and provinces
  *   cities       [{code, name, alt (the other language's name), prov, role ("hub" |
- *                "member" | "other"), cls (fill class, -1: none, -2: not a member),
+ *                "member" | "other"), cls (class of the first metric, -1: none, -2: not a
+ *                member),
  *                partners (count), invest? (text), seat? [x, y], shape}]
  *                shape: polygons -> rings -> arc numbers (~i: arc i reversed)
  *   labelOrder   [index into cities]   the seats to label, hub first
  *   provinces    [{name, shape}]
- *   classes      [{color, label}]   fill classes of the member cities
- *   spokes       [{line: encoded path, tip}]
+ *   views        the metrics of the member cities' fill, the time and the filters:
+ *                codes [corridor city code] (the order of every per-city list), area
+ *                [km²], prov [index into provs, -1: none], scheme (of the classes),
+ *                metric (index into list: the one shown first), list [{key, label, money
+ *                (0 | 1), int (0 | 1: whole numbers), table (0: partners, 1: investments),
+ *                col (-1: count the rows, else index into cols), area (1: per 1,000 km²),
+ *                none (1: values <= 0 have no class), bins [upper bound of each class],
+ *                labels [text], colors [CSS colour], values [per city], cls [per city]}],
+ *                cols [metric key]   the sums of each group,
+ *                groups [[table, city (index into codes), period, kind, count, sum of
+ *                each of cols...]]   the rows of both tables counted per city,
+ *                time null | {unit ("year" | "month"), labels [text]}   the periods,
+ *                kinds [text], provs [text]   the values of the filters
+ *                period: index into time.labels, -1: no date (shown with the whole
+ *                period only), -2: its table has no dates (always shown)
+ *   spokes       [{line: encoded path, tip}]   (none when there are flows)
+ *   flows        null | {rows [{line: encoded path, w (width, px), tip, i (index into
+ *                investments.rows)}] widest first, sizes [{value, w, label}]}
  *   trunk        null | {line: encoded path, tip, note}
  *   partners     {mode, n, ...} by mode:
  *                "none"    nothing more
  *                "detail"  cols [label], rows [[x, y, title, [cell], outside (0 | 1),
- *                          alt (the other language's name, "" if none), at_seat (0 | 1)]]
+ *                          alt (the other language's name, "" if none), at_seat (0 | 1)]],
+ *                          attr (encoded ints, 4 a row: period, kind, province, outside)
  *                "points"  xy (encoded path, in the order of names), names [text],
  *                          alt? [text], seat? (encoded ints: deltas of the indexes of the
- *                          points at a city seat)
+ *                          points at a city seat), attr (as in "detail", in this order)
  *                "grid"    cell (int: cell size in 1/scale degree), classes [{color,
  *                          label}], cells (encoded ints, 4 a cell: column and row as
  *                          deltas from the previous cell's, count, class)
  *   investments  {n, cols [label], rows [[x, y, radius (px), title, amount text, [cell],
- *                at_seat (0 | 1)]], sizes [{value, r, label}]}   rows largest first
+ *                at_seat (0 | 1), CNY]], sizes [{value, r, label}], attr (as for
+ *                partners, kind -1)}   rows largest first
  *   footer       [text]   sources, exchange rate and datum lines of the legend
  * at_seat = 1: the table gave a city, not a place (location_precision "city"); the point is
  * that city's seat, and the page says so instead of zooming in on an address it lacks.
@@ -54,7 +75,7 @@
   if (root.G60Map) { return; }
 
   /* The payload format this script reads; g60map's Python side writes the same number. */
-  var PAYLOAD_VERSION = 2;
+  var PAYLOAD_VERSION = 3;
   /* SharedPolygon overrides private methods of this Leaflet release only. */
   var LEAFLET_VERSION = "1.9.3";
 
@@ -283,13 +304,15 @@
     return box;
   }
 
-  function cityCard(t, city) {
-    var role = city.role === "hub" ? t.role_hub : (city.cls === -2 ? t.role_other :
+  function cityCard(c, city) {
+    var t = c.t, role = city.role === "hub" ? t.role_hub : (city.cls === -2 ? t.role_other :
       t.role_member);
     var body = card(city.name, city.alt);
     var labels = [t.province, t.role, t.partners], values = [city.prov, role,
       String(city.partners)];
     if (city.invest) { labels.push(t.investments); values.push(city.invest); }
+    var now = G60Map.views && G60Map.views.cityValue(c, city.code);
+    if (now) { labels.push(now[0]); values.push(now[1]); }
     table(labels, values, body);
     return body;
   }
@@ -319,7 +342,7 @@
       var city = d.cities[i], member = city.cls !== -2, hub = city.role === "hub";
       var style = member ? {
         color: hub ? S.hub : S.member, weight: hub ? 3.5 : 1.4, opacity: 1,
-        fillColor: city.cls >= 0 ? d.classes[city.cls].color : S.zero, fillOpacity: 0.72
+        fillColor: city.cls >= 0 ? c.metric.colors[city.cls] : S.zero, fillOpacity: 0.72
       } : {
         color: S.other, weight: 0.7, opacity: 0.9, fillColor: d.tiles ? "#ffffff" : S.other_fill,
         fillOpacity: d.tiles ? 0.3 : 1
@@ -330,7 +353,7 @@
       poly.bindTooltip(function () { return textNode(city.name); },
         { sticky: true, className: "g60m-tip" });
       keepMapFocus(poly);
-      poly.bindPopup(function () { return cityCard(c.t, city); }, popupOptions(320));
+      poly.bindPopup(function () { return cityCard(c, city); }, popupOptions(320));
       quietTooltip(poly);
       poly.on("mouseover", function () { highlight(c, poly); });
       poly.on("mouseout", function () { highlight(c, null); });
@@ -371,6 +394,28 @@
     return layer;
   }
 
+  /* Investment flows, origin -> project: width proportional to the amount, widest first
+     (thin ones on top), a ring at the origin; c.flows keeps each with its investment. */
+  function drawFlows(c) {
+    var F = c.d.flows;
+    if (!F) { return null; }
+    var L = c.L, layer = L.featureGroup(), color = c.S.flow;
+    F.rows.forEach(function (f) {
+      var pts = path(f.line, c.k), tip = function () { return textNode(f.tip); };
+      var line = L.polyline(pts, { color: color, weight: f.w, opacity: 0.6, lineCap: "butt",
+        pane: "g60mLines" });
+      var ring = L.circleMarker(pts[0], { radius: 3.5, color: color, weight: 1.5,
+        fillColor: "#ffffff", fillOpacity: 1, pane: "g60mLines" });
+      [line, ring].forEach(function (l) {
+        l.bindTooltip(tip, { sticky: true });
+        keepMapFocus(l);
+        layer.addLayer(l);
+      });
+      c.flows.push({ i: f.i, w: f.w, tip: f.tip, line: line, ring: ring });
+    });
+    return layer;
+  }
+
   function drawTrunk(c) {
     var trunk = c.d.trunk;
     if (!trunk) { return null; }
@@ -406,13 +451,16 @@
       dot.on("mouseover", function () { highlight(c, poly); });
       dot.on("mouseout", function () { highlight(c, null); });
       var span = el("span", "g60m-label" + (hub ? " g60m-label-hub" : ""), city.name);
+      var value = el("span", "g60m-label-v", null, span);
+      span.setAttribute("data-code", city.code);
       var icon = L.divIcon({ className: "g60m-label-anchor", html: span, iconSize: [0, 0],
         iconAnchor: [0, 0] });
       layer.addLayer(dot);
       layer.addLayer(L.marker(at, { icon: icon, interactive: false, keyboard: false,
         pane: "g60mLabels" }));
       /* the hub's label clears a partner cluster icon drawn on its seat */
-      c.labels.push({ ll: at, el: span, r: r, gap: hub ? 15 : r + 3 });
+      c.labels.push({ ll: at, el: span, r: r, gap: hub ? 15 : r + 3, code: city.code,
+        value: value });
     });
     return layer;
   }
@@ -508,6 +556,7 @@
       }, popupOptions(360));
       quietTooltip(circle);
       layer.addLayer(circle);
+      c.circles.push(circle);
       if (r[3]) {
         c.search.push({ names: [r[3]], label: r[3], kind: c.t.layer_investments, rank: 2,
           go: function () { showMarker(c, layer, circle, !!r[6]); } });
@@ -586,7 +635,8 @@
   function overlayList(c) {
     var t = c.t, out = [];
     [["cities", t.layer_cities], ["provinces", t.layer_provinces], ["labels", t.layer_labels],
-      ["spokes", t.layer_spokes], ["trunk", t.layer_trunk], ["partners", t.layer_partners],
+      ["spokes", t.layer_spokes], ["flows", t.layer_flows], ["trunk", t.layer_trunk],
+      ["partners", t.layer_partners],
       ["investments", t.layer_investments]].forEach(function (e) {
       if (!c.layers[e[0]]) { return; }
       var name = esc(e[1]);
@@ -616,7 +666,8 @@
     var L = root.L, box = map.getContainer();
     var c = {
       L: L, map: map, d: d, t: d.t, k: d.scale, S: d.style, box: box, Poly: polygonClass(L),
-      cityByCode: {}, seatCity: {}, search: [], labels: [], markers: [], layers: {}
+      cityByCode: {}, seatCity: {}, search: [], labels: [], markers: [], layers: {},
+      circles: [], flows: [], metric: d.views.list[d.views.metric]
     };
     box.classList.add("g60m");
     if (!d.tiles) { box.style.background = c.S.background; }
@@ -629,25 +680,32 @@
     layers.cities = drawCities(c);
     layers.provinces = drawProvinces(c);
     layers.spokes = drawSpokes(c);
+    layers.flows = drawFlows(c);
     layers.trunk = drawTrunk(c);
     layers.labels = drawSeats(c);
     layers.partners = drawPartners(c);
     layers.investments = drawInvestments(c);
 
-    /* Controls first, then the view that clears them: fitted once, without animation,
-       before any layer is on the map, so that every layer is projected, and every tile
-       requested, once, for this view. */
+    /* The reader's view (metric, time, filters) from the URL, then the controls, then the
+       view that clears them: fitted once, without animation, before any layer is on the
+       map, so that every layer is projected, and every tile requested, once, for this
+       view. */
+    G60Map.views.start(c);
     addAttribution(c);
     G60Map.controls.add(c, overlayList(c));
     G60Map.layout.start(c);
+    G60Map.views.restore(c);
     addTiles(c);
     overlayList(c).forEach(function (e) { layers[e[0]].addTo(map); });
-    /* Markers join the cluster group once it is on the map: it then clusters them in
-       chunks without blocking the page (off the map, adding is quadratic). */
-    if (c.markers.length) { layers.partners.addLayers(c.markers); }
+    /* The markers shown join the cluster group once it is on the map: it then clusters
+       them in chunks without blocking the page (off the map, adding is quadratic). */
+    G60Map.views.apply(c);
     G60Map.layout.labels(c);
 
-    var api = { map: map, layers: layers, placeLabels: c.placeLabels, search: c.search };
+    var api = { map: map, layers: layers, placeLabels: c.placeLabels, search: c.search,
+      view: c.view, flows: c.flows, state: function () { return G60Map.views.state(c); },
+      png: function () { return G60Map.exporter.png(c); } };
+    c.api = api;
     map.g60 = api;
     G60Map.instances.push(api);
     return api;
@@ -664,7 +722,8 @@
     version: 1, payloadVersion: PAYLOAD_VERSION, leafletVersion: LEAFLET_VERSION,
     draw: draw, instances: [], decode: ints, codec: codec, safeUrl: safeUrl,
     /* shared with g60map-controls.js and g60map-layout.js */
-    _: { el: el, esc: esc, overlap: overlap, still: still }
+    _: { el: el, esc: esc, overlap: overlap, still: still, thousands: thousands,
+      textNode: textNode }
   };
   root.G60Map = G60Map;
 })(window);

@@ -32,7 +32,7 @@ import hashlib
 import html
 import os
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 import folium
@@ -61,17 +61,26 @@ def build_map(
     detail_limit: int | None = None,
     point_limit: int | None = None,
     tables: Collection[str] = ("partners", "investments"),
+    metrics: Sequence[str] = (),
+    scheme: str = "nice",
+    metric: str | None = None,
 ) -> CorridorMap:
     """Build the interactive map of the G60 corridor.
 
     Layers (each in the layer control): province boundaries; city boundaries (members filled
-    by partner count, Songjiang emphasised, others faint); city seats with labels placed so
-    they do not overlap; geodesic spokes from Songjiang (length and bearing on hover); the
+    by a metric, Songjiang emphasised, others faint); city seats with labels (and the
+    metric's value) placed so they do not overlap; geodesic spokes from Songjiang (length
+    and bearing on hover) or, when the investments say where the money comes from, flows
+    from each origin to its project, their width proportional to the amount; the
     schematic G60 trunk; partners (clustered); investments as circles whose area is
-    proportional to the amount. A title, a legend with a size scale, sources and datum, a
-    scale bar, a full-screen button and a search box over city, partner and investment
-    names (both languages). The map opens fitted to the nine member cities, clear of the
-    controls.
+    proportional to the amount. A title, a legend with the metric switch, a summary of
+    what is shown, a size scale, sources and datum; a scale bar, a full-screen button, a
+    search box over city, partner and investment names (both languages), buttons that
+    save the view as a PNG and put it in the page's address (URL hash); when the tables
+    have dates spanning more than one period, a time slider (cumulative or one period,
+    with a play button), and filters by partner kind, province and in or out of the
+    corridor. The map opens fitted to the nine member cities, clear of the controls, or
+    on the view in the address.
 
     Parameters
     ----------
@@ -94,6 +103,19 @@ def build_map(
         Defaults ``settings.PARTNER_DETAIL_LIMIT`` and :data:`g60map.settings.PARTNER_POINT_LIMIT`.
     tables : collection of str, default ("partners", "investments")
         The corridor's tables drawn as points; the city fill counts every partner.
+    metrics : sequence of str, default ()
+        Numeric columns of the partners or investments table (``"employees"``, or
+        ``"partners.employees"`` when both tables have one) offered by the metric switch
+        after the built-in partners, partners per 1,000 km² and investment total (CNY);
+        each is summed per city (:func:`g60map.metrics.city_metrics`).
+    scheme : {"nice", "quantiles", "natural_breaks"}, default "nice"
+        Classes of every metric (:func:`g60map.classify.classify`, up to five): 1-2-5
+        steps, quantiles or natural breaks (Fisher-Jenks), computed over the nine cities
+        for the whole data and kept when the reader moves the slider or filters.
+    metric : str, optional
+        The metric the map opens with; default the first of ``metrics``, else partners
+        (the investment total when no corridor city has a partner but one has an
+        investment).
 
     Returns
     -------
@@ -103,7 +125,10 @@ def build_map(
     Raises
     ------
     ValueError
-        Unknown ``lang``, ``basemap``, ``tables`` or a bad ``prefix``.
+        Unknown ``lang``, ``basemap``, ``tables``, ``scheme`` or a bad ``prefix``.
+    G60InputError
+        A metric that names no numeric column (the message lists the choices), or a cell
+        of its column that is not a number.
     TypeError
         ``corridor`` is not a :class:`~g60map.Corridor`.
 
@@ -124,6 +149,9 @@ def build_map(
         detail_limit=detail_limit,
         point_limit=point_limit,
         tables=tables,
+        metrics=metrics,
+        scheme=scheme,
+        metric=metric,
     )
     (s, w), (n, e) = data["bounds"]
     page_title = data["title"]
@@ -300,7 +328,8 @@ def map_iframe(
     title = html.escape(str(getattr(m, "title", "map")))
     return (
         f'<iframe class="g60m-frame" title="{title}" style="width:{width};height:{height};'
-        f'border:0" sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox" '
+        f'border:0" sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox '
+        f'allow-downloads" '
         f'allow="fullscreen" allowfullscreen srcdoc="{html.escape(page, quote=True)}">'
         "</iframe>"
     )

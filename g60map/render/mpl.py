@@ -3,8 +3,8 @@
 * Fonts: :func:`find_cjk_font` finds a font with Chinese glyphs (Noto Sans CJK from
   Debian's ``fonts-noto-cjk`` first); :func:`pick_font` falls back to English labels, with
   a :class:`~g60map.G60Warning`, when there is none.
-* Labels: :func:`place_labels` places labels greedily where they overlap nothing already
-  drawn (measured with the figure's renderer).
+* Words only the static map uses: :data:`PRINT_TEXT` (the rest are in
+  :data:`g60map.render.text.LABELS`).
 * Furniture: :func:`scale_bar` (true length on the WGS-84 ellipsoid), :func:`north_arrow`
   (to true north), :func:`legends` (classes and symbols), :func:`size_legend` (nested
   circles of the investment scale), :func:`wrap` (text to a width).
@@ -18,7 +18,6 @@ import os
 import re
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
@@ -33,7 +32,6 @@ from matplotlib.lines import Line2D
 from matplotlib.offsetbox import AnchoredOffsetbox, DrawingArea, TextArea, VPacker
 from matplotlib.patches import Circle, Patch, Rectangle
 from matplotlib.text import Text
-from matplotlib.transforms import Bbox
 from pyproj import Geod, Transformer
 
 from .. import settings
@@ -42,19 +40,42 @@ from .symbology import PRINT, STYLE, class_label
 from .text import LABELS, Lang, format_money, nice_floor
 
 __all__ = [
-    "Label",
+    "PRINT_TEXT",
     "find_cjk_font",
     "legends",
-    "marker_box",
     "new_map_axes",
     "north_arrow",
     "pick_font",
-    "place_labels",
     "scale_bar",
     "size_legend",
     "sized",
     "wrap",
 ]
+
+
+#: Words of the static map that only it uses, per language.
+PRINT_TEXT: dict[str, dict[str, str]] = {
+    "en": {
+        "badge_district": "Partners per district (count)",
+        "badge_city": "Partners per city (count)",
+        "badge_both": "Partners per district, or per city\nwhere no district is known (count)",
+        "dots": "Partner (one dot per place)",
+        "years_title": "Investments, cumulative by year",
+        "years_total": "{year}: {total} in all",
+        "years_new": "new that year",
+        "years_earlier": "earlier",
+    },
+    "zh": {
+        "badge_district": "各区县合作伙伴数",
+        "badge_city": "各城市合作伙伴数",
+        "badge_both": "各区县合作伙伴数\n（区县不详者按城市计）",
+        "dots": "合作伙伴（每点一处）",
+        "years_title": "逐年累计投资",
+        "years_total": "{year}年：累计{total}",
+        "years_new": "当年新增",
+        "years_earlier": "此前",
+    },
+}
 
 
 # ---------------------------------------------------------------------------------------
@@ -122,7 +143,8 @@ def _zh_probe() -> str:
 
     cities = load_cities()
     chars = "".join(cities["name_zh"]) + "".join(cities["province_zh"])
-    chars += "".join(LABELS["zh"].values()) + "0123456789.,%"
+    chars += "".join(LABELS["zh"].values()) + "".join(PRINT_TEXT["zh"].values())
+    chars += "0123456789.,%"
     return "".join(sorted(set(chars) - set("{}")))
 
 
@@ -166,7 +188,8 @@ def new_map_axes(
     """Return a figure (not in pyplot) and equal-aspect map axes showing ``bounds``."""
     fig = Figure(figsize=figsize, dpi=100, facecolor="white")
     FigureCanvasAgg(fig)
-    ax = fig.add_axes((0.015, 0.085, 0.97, 0.83))
+    bottom = top = 0.68 / figsize[1]  # credits below, title above (inches)
+    ax = fig.add_axes((0.015, bottom, 0.97, 1.0 - bottom - top))
     ax.set_facecolor(PRINT.background)
     for spine in ax.spines.values():
         spine.set_edgecolor("#555555")
@@ -187,116 +210,6 @@ def new_map_axes(
     ax.set_ylim(y0, y1)
     ax.set_aspect("equal", adjustable="box")
     return fig, ax, (x0, y0, x1, y1)
-
-
-# ---------------------------------------------------------------------------------------
-# labels
-# ---------------------------------------------------------------------------------------
-@dataclass
-class Label:
-    """A label to place near a point (see :func:`place_labels`).
-
-    Attributes
-    ----------
-    x, y : float
-        The point, in data coordinates.
-    text : str
-    kwargs : dict
-        Passed to ``Axes.annotate`` (font, colour, z-order...).
-    required : bool
-        Placed even where it overlaps (with the least overlap); else dropped there.
-    gap : float
-        Points between the point and the text.
-    """
-
-    x: float
-    y: float
-    text: str
-    kwargs: dict[str, Any]
-    required: bool
-    gap: float = 4.0  # points between the anchor and the text
-
-
-# (dx, dy, ha, va): unit offsets tried in order, then at 1.8x and 2.8x the gap.
-_POSITIONS: tuple[tuple[float, float, str, str], ...] = (
-    (1, 1, "left", "bottom"),
-    (1, -1, "left", "top"),
-    (-1, 1, "right", "bottom"),
-    (-1, -1, "right", "top"),
-    (0, 1.4, "center", "bottom"),
-    (0, -1.4, "center", "top"),
-    (1.4, 0, "left", "center"),
-    (-1.4, 0, "right", "center"),
-)
-
-
-def _overlap(a: Bbox, b: Bbox) -> float:
-    w = min(a.x1, b.x1) - max(a.x0, b.x0)
-    h = min(a.y1, b.y1) - max(a.y0, b.y0)
-    return w * h if w > 0 and h > 0 else 0.0
-
-
-def place_labels(
-    ax: Axes, labels: Sequence[Label], obstacles: list[Bbox], pad_pt: float = 1.5
-) -> list[Any]:
-    """Place labels greedily in order: first candidate offset whose box is free.
-
-    Boxes are measured with the figure's renderer. A required label that fits nowhere takes
-    the candidate with the least overlap; an optional one is dropped.
-    """
-    fig = ax.figure
-    renderer = fig.canvas.get_renderer()
-    frame = ax.get_window_extent(renderer)
-    pad = pad_pt * fig.dpi / 72.0
-    placed: list[Any] = []
-    taken = list(obstacles)
-    for lab in labels:
-        best: tuple[float, Any, Bbox] | None = None
-        for scale in (1.0, 1.8, 2.8):
-            for dx, dy, ha, va in _POSITIONS:
-                text = ax.annotate(
-                    lab.text,
-                    xy=(lab.x, lab.y),
-                    xytext=(dx * lab.gap * scale, dy * lab.gap * scale),
-                    textcoords="offset points",
-                    ha=ha,
-                    va=va,
-                    annotation_clip=False,
-                    **lab.kwargs,
-                )
-                box = text.get_window_extent(renderer).padded(pad)
-                inside = (
-                    box.x0 >= frame.x0 and box.x1 <= frame.x1
-                    and box.y0 >= frame.y0 and box.y1 <= frame.y1
-                )
-                cost = sum(_overlap(box, other) for other in taken)
-                if not inside:
-                    cost += box.width * box.height
-                if cost == 0.0:
-                    if best is not None:
-                        best[1].remove()
-                    best = (0.0, text, box)
-                    break
-                if lab.required and (best is None or cost < best[0]):
-                    if best is not None:
-                        best[1].remove()
-                    best = (cost, text, box)
-                else:
-                    text.remove()
-            if best is not None and best[0] == 0.0:
-                break
-        if best is None:
-            continue
-        placed.append(best[1])
-        taken.append(best[2])
-    return placed
-
-
-def marker_box(ax: Axes, x: float, y: float, size_pt: float) -> Bbox:
-    """Return the display box of a round marker of ``size_pt`` points at data ``(x, y)``."""
-    px, py = ax.transData.transform((x, y))
-    r = size_pt / 2.0 * ax.figure.dpi / 72.0
-    return Bbox.from_extents(px - r, py - r, px + r, py + r)
 
 
 # ---------------------------------------------------------------------------------------
@@ -386,8 +299,12 @@ def size_legend(
     font: font_manager.FontProperties,
     lang: Lang,
     anchor: tuple[float, float],
+    loc: str = "upper left",
 ) -> AnchoredOffsetbox:
-    """Add nested circles of the investment scale (sizes in points, as the map's circles)."""
+    """Add nested circles of the investment scale (sizes in points, as the map's circles).
+
+    The box's ``loc`` corner is at ``anchor`` (axes fraction).
+    """
     radii = [math.sqrt(v * pt2_per_cny) / 2.0 for v in values]
     big = radii[0]
     label_x = 2 * big + 10
@@ -409,7 +326,7 @@ def size_legend(
                              fontproperties=sized(font, 7.5), parse_math=False))
     head = TextArea(title, textprops={"fontproperties": sized(font, 8), "parse_math": False})
     box = AnchoredOffsetbox(
-        loc="upper left", child=VPacker(children=[head, area], align="left", pad=0, sep=6),
+        loc=loc, child=VPacker(children=[head, area], align="left", pad=0, sep=6),
         pad=0.55, borderpad=0.0, frameon=True, bbox_to_anchor=anchor,
         bbox_transform=ax.transAxes,
     )
@@ -479,7 +396,7 @@ def legends(
     trunk: gpd.GeoDataFrame,
     font: font_manager.FontProperties,
     lang: Lang,
-    partners: bool = True,
+    partner_handle: Line2D | None = None,
 ) -> list[Any]:
     """Add the class legend (upper left) and the symbol legend (lower right).
 
@@ -494,8 +411,8 @@ def legends(
         The G60 trunk (its name labels the trunk symbol); may be empty.
     font : matplotlib.font_manager.FontProperties
     lang : {"en", "zh"}
-    partners : bool, default True
-        Show the partner symbol.
+    partner_handle : matplotlib.lines.Line2D, optional
+        The partners' symbol, with its label; none shown when None.
 
     Returns
     -------
@@ -510,7 +427,7 @@ def legends(
         for (lo, hi), colour in zip(classes, colours, strict=True)
     ]
     classes_legend = Legend(
-        ax, handles, [h.get_label() for h in handles], title=t["print_classes"],
+        ax, handles, [h.get_label() for h in handles], title=t["legend_fill"],
         loc="upper left", prop=small, title_fontproperties=small, framealpha=0.92,
         borderpad=0.6, handlelength=1.6,
     )
@@ -521,22 +438,18 @@ def legends(
         if schematic and "schematic" not in trunk_label.lower() and "示意" not in trunk_label:
             trunk_label = t["trunk_schematic"].format(name=trunk_label)
     symbols = [
-        Patch(facecolor="none", edgecolor=STYLE["hub"], linewidth=2.2, label=t["print_hub"]),
+        Patch(facecolor="none", edgecolor=STYLE["hub"], linewidth=2.2, label=t["legend_hub"]),
         Patch(facecolor=STYLE["other_fill"], edgecolor=STYLE["other"], linewidth=0.4,
-              label=t["print_other"]),
+              label=t["legend_other"]),
         Line2D([], [], color=STYLE["province"], linewidth=1.1, label=t["legend_province"]),
         Line2D([], [], color=STYLE["trunk"], linewidth=3.2, alpha=0.85,
                linestyle=PRINT.trunk_dash, label=trunk_label),
         Line2D([], [], color=STYLE["spoke"], linewidth=1.1, linestyle=PRINT.spoke_dash,
-               label=t["print_spoke"]),
+               label=t["legend_spoke"]),
         Line2D([], [], linestyle="none", marker="o", markersize=PRINT.seat_pt, color=PRINT.seat,
                markeredgecolor="white", label=t["legend_seat"]),
-        Line2D([], [], linestyle="none", marker="o", markersize=9, color=STYLE["partner"],
-               markeredgecolor=to_rgba(STYLE["partner"], 0.35), markeredgewidth=2.0,
-               label=t["print_partner"]),
+        *([partner_handle] if partner_handle is not None else []),
     ]
-    if not partners:
-        symbols.pop()
     symbols = [h for h in symbols if h.get_label()]
     symbol_legend = Legend(
         ax, symbols, [h.get_label() for h in symbols], loc="lower right", prop=small,

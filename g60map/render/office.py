@@ -338,6 +338,14 @@ def _figures(corridor: Corridor, content: Content, lang: Lang, size: str) -> lis
     return pictures
 
 
+def _prepared(
+    corridor: Corridor | None, lang: Lang, title: str | None, size: str
+) -> tuple[Content, list[Picture]]:
+    corridor = as_corridor(corridor)
+    content = report_content(corridor, lang, title=title)
+    return content, _figures(corridor, content, content.lang, size)  # type: ignore[arg-type]
+
+
 def slides_pptx(
     corridor: Corridor | None = None, *, lang: Lang = "en", title: str | None = None
 ) -> bytes:
@@ -360,9 +368,7 @@ def slides_pptx(
     -------
     bytes
     """
-    corridor = as_corridor(corridor)
-    content = report_content(corridor, lang, title=title)
-    pictures = _figures(corridor, content, content.lang, "slide")  # type: ignore[arg-type]
+    content, pictures = _prepared(corridor, lang, title, "slide")
     return pptx_bytes(content, pictures, tables=("cities", "investments"), when=output_timestamp())
 
 
@@ -387,7 +393,5 @@ def report_docx(
     -------
     bytes
     """
-    corridor = as_corridor(corridor)
-    content = report_content(corridor, lang, title=title)
-    pictures = _figures(corridor, content, content.lang, "a4")  # type: ignore[arg-type]
+    content, pictures = _prepared(corridor, lang, title, "a4")
     return docx_bytes(content, pictures, when=output_timestamp())

@@ -340,8 +340,10 @@ class Payload:
 
 
 #: The page script, in load order: the core (payload, codec, layers, ``G60Map.draw``), then
-#: the controls and the layout that ``draw`` calls.
-_SCRIPTS = ("g60map.js", "g60map-controls.js", "g60map-layout.js")
+#: what ``draw`` calls: the controls, the layout, the reader's view (metric, time, filters,
+#: URL hash) and the export of the view (PNG, link).
+_SCRIPTS = ("g60map.js", "g60map-controls.js", "g60map-layout.js", "g60map-views.js",
+            "g60map-export.js")
 
 
 @functools.cache

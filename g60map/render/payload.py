@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from typing import Any
 
 import geopandas as gpd
@@ -36,8 +36,8 @@ from ..datum import shift_gdf
 from ..model import Corridor
 from .basemaps import Basemap
 from .codec import encode_ints, encode_path, quantise
+from .flowmap import flows_payload
 from .symbology import (
-    CLASS_COLORS,
     GRID_COLORS,
     STYLE,
     ZERO_COLOR,
@@ -49,6 +49,7 @@ from .text import (
     LABELS,
     MAP_LABELS,
     Lang,
+    dates_as_text,
     format_money,
     format_money_both,
     format_number,
@@ -56,6 +57,7 @@ from .text import (
     sources_line,
 )
 from .topology import boundary_topology
+from .views import facets, metrics_payload, row_attributes, time_axis
 
 __all__ = [
     "INVESTMENT_MAX_RADIUS_PX",
@@ -67,7 +69,7 @@ __all__ = [
 
 #: Version of the payload format, described in the header of ``g60map.js`` (the page
 #: script that reads it checks it): change both together.
-PAYLOAD_VERSION = 2
+PAYLOAD_VERSION = 3
 
 #: Largest radius (pixels) of an investment circle; area is proportional to the amount.
 INVESTMENT_MAX_RADIUS_PX: float = 28.0
@@ -168,11 +170,12 @@ def _located(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 _PARTNER_HIDDEN = frozenset({
     "row", "name", "city", "city_code", "city_en", "city_zh", "province_en", "province_zh",
-    "in_corridor", "lon", "lat",
+    "in_corridor", "lon", "lat", "date_precision",
 })
 _INVEST_HIDDEN = frozenset({
     "row", "city", "city_code", "city_en", "city_zh", "province_en", "province_zh",
     "in_corridor", "lon", "lat", "amount", "currency", "amount_cny", "amount_usd",
+    "date_precision",
 })
 
 
@@ -215,6 +218,7 @@ def _table_rows(frame: pd.DataFrame, cols: list[str]) -> list[list[str]]:
     True
     """
     cell_cap, row_cap = int(settings.POPUP_CELL_CHARS), int(settings.POPUP_TEXT_CHARS)
+    frame = dates_as_text(frame)
     values = [frame[c].map(_cell_text).tolist() for c in cols]
     if not values:
         return [[] for _ in range(len(frame))]
@@ -238,7 +242,7 @@ def _at_seat(frame: pd.DataFrame) -> np.ndarray:
 
 def _partners_payload(
     partners: gpd.GeoDataFrame, lang: Lang, t: dict[str, str], scale: int,
-    detail_limit: int, point_limit: int,
+    detail_limit: int, point_limit: int, attrs: np.ndarray,
 ) -> dict[str, Any]:
     n = len(partners)
     if n == 0:
@@ -267,7 +271,8 @@ def _partners_payload(
             cells = [city.iat[i], *rows[i]]
             records.append([int(xy[i, 0]), int(xy[i, 1]), titles.iat[i], cells, int(outside[i]),
                             alt.iat[i], int(at_seat[i])])
-        return {"mode": "detail", "n": n, "cols": labels, "rows": records}
+        return {"mode": "detail", "n": n, "cols": labels, "rows": records,
+                "attr": encode_ints(attrs.ravel())}
     if n <= point_limit:
         order = np.lexsort((xy[:, 0], xy[:, 1]))
         names = titles.to_numpy(dtype=object)[order]
@@ -276,6 +281,7 @@ def _partners_payload(
             "n": n,
             "xy": encode_path(xy[order]),
             "names": [str(s)[:80] for s in names],
+            "attr": encode_ints(attrs[order].ravel()),
         }
         if (alt != "").any():
             out["alt"] = [str(s)[:80] for s in alt.to_numpy(dtype=object)[order]]
@@ -306,11 +312,12 @@ def _partners_payload(
 
 
 def _investments_payload(
-    investments: gpd.GeoDataFrame, lang: Lang, t: dict[str, str], scale: int
-) -> dict[str, Any]:
+    investments: gpd.GeoDataFrame, lang: Lang, t: dict[str, str], scale: int, attrs: np.ndarray
+) -> tuple[dict[str, Any], list[int]]:
+    """Return the investments (largest circle first) and the order of the rows in them."""
     n = len(investments)
     if n == 0:
-        return {"n": 0, "rows": [], "sizes": []}
+        return {"n": 0, "rows": [], "sizes": [], "attr": ""}, []
     cny = pd.to_numeric(investments.get("amount_cny"), errors="coerce").to_numpy(dtype=float)
     usd = pd.to_numeric(investments.get("amount_usd"), errors="coerce").to_numpy(dtype=float)
     finite = np.isfinite(cny) & (cny > 0)
@@ -343,13 +350,16 @@ def _investments_payload(
         records.append([
             int(xy[i, 0]), int(xy[i, 1]), round(radius(cny[i]), 2), title, both,
             [raw, both, *rows[i]], int(at_seat[i]),
+            int(cny[i]) if finite[i] and cny[i].is_integer() else
+            (float(cny[i]) if finite[i] else 0),
         ])
     order = sorted(range(n), key=lambda i: (-records[i][2], i))  # small circles on top
     sizes = [
         {"value": v, "r": round(radius(v), 2), "label": format_money(v, lang, "CNY")}
         for v in legend_amounts(vmax)
     ]
-    return {"n": n, "cols": labels, "rows": [records[i] for i in order], "sizes": sizes}
+    return {"n": n, "cols": labels, "rows": [records[i] for i in order], "sizes": sizes,
+            "attr": encode_ints(attrs[order].ravel())}, order
 
 
 def drawn_tables(
@@ -392,6 +402,9 @@ def map_payload(
     detail_limit: int | None = None,
     point_limit: int | None = None,
     tables: Collection[str] = ("partners", "investments"),
+    metrics: Sequence[str] = (),
+    scheme: str = "nice",
+    metric: str | None = None,
 ) -> dict[str, Any]:
     """Return the data the page script draws, as JSON-able lists, dicts, str and int.
 
@@ -411,6 +424,13 @@ def map_payload(
     tables : collection of str, default ("partners", "investments")
         The tables drawn as points (rows without a location are left out). The city
         fill counts every partner whichever are drawn.
+    metrics : sequence of str, default ()
+        Numeric columns offered as choropleth metrics after the built-in ones
+        (:func:`g60map.render.views.metrics_payload`).
+    scheme : {"nice", "quantiles", "natural_breaks"}, default "nice"
+        Classification of every metric.
+    metric : str, optional
+        The metric the map opens with (:func:`g60map.render.views.default_metric`).
 
     Returns
     -------
@@ -424,6 +444,8 @@ def map_payload(
     >>> data = map_payload(load_corridor(), lang="en", basemap=BASEMAPS["none"])
     >>> data["v"] == PAYLOAD_VERSION, data["partners"]["n"], len(data["spokes"])
     (True, 6, 8)
+    >>> [m["key"] for m in data["views"]["list"]]
+    ['partners', 'partners_per_1000km2', 'invest_cny']
     """
     detail_limit = settings.PARTNER_DETAIL_LIMIT if detail_limit is None else int(detail_limit)
     point_limit = settings.PARTNER_POINT_LIMIT if point_limit is None else int(point_limit)
@@ -437,14 +459,35 @@ def map_payload(
     spokes = _shift(corridor.spokes, basemap)
     trunk = _shift(corridor.trunk, basemap)
     partners, investments = (_shift(_located(f), basemap) for f in drawn_tables(corridor, tables))
+    axis = time_axis([corridor.partners, corridor.investments], lang)
+    found = facets(corridor.partners, corridor.investments, lang, labels)
+    views = metrics_payload(corridor, lang=lang, metrics=metrics, scheme=scheme, metric=metric,
+                            axis=axis, found=found, t=labels)
+    shown = views["list"][views["metric"]]
+    views.update(
+        time={"unit": axis.unit, "labels": list(axis.labels)} if axis else None,
+        kinds=list(found.kind_labels),
+        provs=list(found.province_labels),
+    )
+    partner_payload = _partners_payload(partners, lang, t, scale, detail_limit, point_limit,
+                                        row_attributes(partners, axis, found))
+    invest_payload, invest_order = _investments_payload(
+        investments, lang, t, scale, row_attributes(investments, axis, found))
+    flows = None
+    if len(investments) and len(corridor.flows):
+        rows = investments["row"] if "row" in investments else pd.Series(range(len(investments)))
+        flows = flows_payload(_shift(corridor.flows, basemap),
+                              rows.iloc[invest_order].reset_index(drop=True),
+                              lang=lang, t=labels, scale=scale)
+    if flows is not None:
+        spokes = spokes.iloc[0:0]  # the flows say where the money goes: no spokes
 
     nc = len(cities)
     codes = cities["code"].astype(str)
     summary = corridor.summary.set_index(corridor.summary["code"].astype(str))
     counts = codes.map(summary["partners"]).fillna(0).astype(int).to_numpy()
     member = cities["is_member"].astype(bool).to_numpy()
-    classes = count_classes(int(counts[member].max()) if member.any() else 0)
-    cls = class_of(counts, classes)
+    metric_cls = dict(zip(views["codes"], shown["cls"], strict=True))
     names = _local_name(cities, lang, "name_en", "name_zh")
     alt = _local_name(cities, "en" if lang == "zh" else "zh", "name_en", "name_zh")
     prov = _local_name(cities, lang, "province_en", "province_zh")
@@ -461,7 +504,7 @@ def map_payload(
             "alt": alt.iat[i],
             "prov": prov.iat[i],
             "role": roles[i] or "other",
-            "cls": int(cls[i]) if member[i] else -2,
+            "cls": int(metric_cls.get(code, -1)) if member[i] else -2,
             "partners": int(counts[i]),
             "shape": shapes[i],
         }
@@ -532,7 +575,7 @@ def map_payload(
         "tiles": tiles,
         "minZoom": 4,
         "maxZoom": basemap.max_zoom if basemap.url else 16,
-        "style": {**STYLE, "zero": ZERO_COLOR},
+        "style": {**STYLE, "zero": ZERO_COLOR, "flow": STYLE["investment"]},
         "bounds": [[round(by0, 5), round(bx0, 5)], [round(by1, 5), round(bx1, 5)]],
         "arcs": list(topo.arcs),
         "cities": city_records,
@@ -541,13 +584,11 @@ def map_payload(
             {"name": n_, "shape": shapes[nc + j]}
             for j, n_ in enumerate(_local_name(provinces, lang, "name_en", "name_zh"))
         ],
-        "classes": [
-            {"color": CLASS_COLORS[i], "label": class_label(lo, hi)}
-            for i, (lo, hi) in enumerate(classes)
-        ],
+        "views": views,
         "spokes": spoke_records,
+        "flows": flows,
         "trunk": trunk_rec,
-        "partners": _partners_payload(partners, lang, t, scale, detail_limit, point_limit),
-        "investments": _investments_payload(investments, lang, t, scale),
+        "partners": partner_payload,
+        "investments": invest_payload,
         "footer": footer,
     }

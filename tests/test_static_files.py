@@ -1,0 +1,153 @@
+"""Print-grade files of the static map: PDF fonts, editable SVG text, size presets, CLI."""
+
+from __future__ import annotations
+
+import re
+import struct
+import xml.etree.ElementTree as ET
+import zlib
+
+import pytest
+
+from g60map import load_cities, settings
+from g60map.cli import main
+from g60map.render.figfile import SVG_FONT_STACK
+from g60map.render.mpl import find_cjk_font
+from g60map.render.static import figure_bytes, render_static, static_size
+from tests._browser import on_ci
+
+CITIES = load_cities()
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.fixture(scope="module", params=["en", "zh"])
+def drawn(request):
+    if request.param == "zh" and find_cjk_font() is None:
+        if on_ci():
+            pytest.fail("no CJK font installed (apt-get install fonts-noto-cjk)")
+        pytest.skip("no CJK font installed (apt-get install fonts-noto-cjk)")
+    fig, ax = render_static(lang=request.param, title="Map <b>&amp;</b> 'x' \"y\"")
+    return request.param, fig, ax
+
+
+def _objects(pdf: bytes) -> dict[int, bytes]:
+    """Every ``N 0 obj ... endobj`` of the PDF, by number (stream data included)."""
+    return {int(m.group(1)): m.group(2)
+            for m in re.finditer(rb"(?m)^(\d+) 0 obj\n(.*?)\nendobj", pdf, re.S)}
+
+
+def _png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
+    return struct.unpack(">II", data[16:24])
+
+
+# --- PDF ------------------------------------------------------------------------------
+
+
+def test_pdf_embeds_truetype_subsets_and_no_type3_font(drawn):
+    lang, fig, _ = drawn
+    pdf = figure_bytes(fig, "pdf")
+    assert b"/Subtype /Type3" not in pdf and b"/Type3" not in pdf
+    objects = _objects(pdf)
+    fonts = [o for o in objects.values() if b"/Type /Font" in o]
+    assert fonts
+    descendants = [o for o in fonts if b"/Subtype /CIDFontType2" in o]
+    assert len(descendants) >= 2  # regular and bold at least
+    for font in descendants:
+        name = re.search(rb"/BaseFont /([A-Z]{6})\+([\w-]+)", font)
+        assert name, font[:200]  # a subset: tag + name
+        if lang == "zh":
+            assert b"CJK" in name.group(2)
+        ref = int(re.search(rb"/FontDescriptor (\d+) 0 R", font).group(1))
+        embedded = re.search(rb"/FontFile2 (\d+) 0 R", objects[ref])
+        assert embedded, objects[ref][:200]
+        stream = objects[int(embedded.group(1))]
+        data = zlib.decompress(stream.split(b"stream\n", 1)[1].rsplit(b"\nendstream", 1)[0])
+        assert data[:4] in (b"\x00\x01\x00\x00", b"true")  # a TrueType font program
+        assert 500 < len(data) < 200_000  # a subset, not the whole (CJK) font
+    # the text is text: each type-0 font maps its glyphs back to Unicode
+    for font in fonts:
+        if b"/Subtype /Type0" in font:
+            assert b"/ToUnicode" in font
+
+
+# --- SVG ------------------------------------------------------------------------------
+
+
+def test_svg_text_is_editable_text_naming_a_cjk_font_stack(drawn):
+    lang, fig, ax = drawn
+    before = figure_bytes(fig, "png", dpi=30)
+    svg = figure_bytes(fig, "svg", svg_text=True)
+    assert figure_bytes(fig, "svg", svg_text=True) == svg  # deterministic
+    assert figure_bytes(fig, "png", dpi=30) == before  # the figure is left as it was
+    root = ET.fromstring(svg)
+    texts = list(root.iter(f"{SVG}text"))
+    content = {"".join(t.itertext()) for t in texts}
+    names = CITIES["name_zh" if lang == "zh" else "name_en"]
+    for code, name in zip(CITIES["code"], names, strict=True):
+        assert name in content, name
+        group = next(g for g in root.iter(f"{SVG}g") if g.get("id") == f"label-{code}")
+        (text,) = group.iter(f"{SVG}text")
+        style = text.get("style")
+        assert "paint-order: stroke" in style and "stroke: #ffffff" in style  # the halo
+        family = re.search(r"font-family: ([^;]+)", style).group(1)
+        stack = [f.strip().strip("'") for f in family.split(",")]
+        assert stack[-1] == "sans-serif"
+        assert [f for f in SVG_FONT_STACK if f in stack] == list(SVG_FONT_STACK)
+        assert "Noto Sans CJK SC" in stack[: 2]
+    for t in ax.g60_spoke_labels:
+        assert t.get_text() in content
+    assert 'Map <b>&amp;</b> \'x\' "y"' in content  # user text escaped, kept literally
+    glyphs = [p.get("id") for p in root.iter(f"{SVG}path") if "Sans" in (p.get("id") or "")]
+    assert glyphs == []  # no glyph outlines (matplotlib names them after the font)
+
+
+def test_svg_default_stays_outlines(drawn):
+    _, fig, _ = drawn
+    svg = figure_bytes(fig, "svg")
+    root = ET.fromstring(svg)
+    assert not list(root.iter(f"{SVG}text"))
+    assert b"font-family" not in svg
+    assert any("Sans" in (p.get("id") or "") for p in root.iter(f"{SVG}path"))  # glyphs
+
+
+# --- sizes and the command line -------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", list(settings.STATIC_SIZES))
+def test_size_presets(size):
+    (w, h), dpi = static_size(size)
+    assert dpi >= 120 and w > h
+    if size == "slide":
+        assert w / h == pytest.approx(16 / 9) and w * dpi >= 1920
+    if size in ("a4", "a3"):
+        assert max(w, h) / min(w, h) == pytest.approx(2**0.5, rel=0.01) and dpi >= 300
+
+
+def test_unknown_size_is_a_clear_error():
+    with pytest.raises(ValueError, match="a4, a3, slide"):
+        static_size("letter")
+
+
+@pytest.mark.slow
+def test_cli_render_slide_png_is_1920_px_wide_and_a4_pdf_is_a_page(tmp_path, capsys):
+    assert main(["render", "-q", "--size", "slide", "--out", str(tmp_path)]) == 0
+    assert _png_size((tmp_path / "g60_corridor.png").read_bytes()) == (1920, 1080)
+    assert main(["render", "-q", "--size", "a4", "--format", "pdf", "--out", str(tmp_path)]) == 0
+    pdf = (tmp_path / "g60_corridor.pdf").read_bytes()
+    box = re.search(rb"/MediaBox \[ ?0 0 ([\d.]+) ([\d.]+) ?\]", pdf)
+    assert (float(box.group(1)), float(box.group(2))) == pytest.approx((841.7, 595.4), abs=0.5)
+    assert b"/Type3" not in pdf
+
+
+def test_cli_render_svg_text_and_usage(tmp_path, capsys):
+    assert main(["render", "-q", "--svg-text", "--dpi", "30", "--out", str(tmp_path)]) == 0
+    svg = (tmp_path / "g60_corridor.svg").read_bytes()
+    content = {"".join(t.itertext()) for t in ET.fromstring(svg).iter(f"{SVG}text")}
+    assert set(CITIES["name_en"]) <= content
+    assert capsys.readouterr().out.split() == [str(tmp_path / "g60_corridor.svg")]
+    assert main(["render", "--svg-text", "--format", "pdf", "--out", str(tmp_path)]) == 2
+    assert "--svg-text writes SVG" in capsys.readouterr().err
+    assert main(["render", "--size", "letter"]) == 2
+    assert main(["render", "--partners-as", "disks"]) == 2
+    assert list(tmp_path.iterdir()) == [tmp_path / "g60_corridor.svg"]
