@@ -19,8 +19,9 @@ rows) and, for the generated big files, vs where the generator put the points.
 
 Then the largest CSV is counted once more by both engines with a memory budget per
 process (``RLIMIT_DATA`` = ``--budget-gb``, what ``ulimit -d`` sets; dask's workers
-inherit it; ``MALLOC_ARENA_MAX=2`` so that glibc's reserved arenas do not spend it): where
-the whole table does not fit, the pandas engine fails and the dask engine finishes.
+inherit it; ``ARROW_DEFAULT_MEMORY_POOL=system`` and ``MALLOC_ARENA_MAX=2``, else address
+space that Arrow's mimalloc and glibc reserve but do not use, ~1 GB, would spend it):
+where the whole table does not fit, the pandas engine fails and the dask engine finishes.
 Target (issue 11): dask count of 10M rows within 1.5 GB per worker, same counts as pandas.
 """
 
@@ -173,10 +174,11 @@ def main(argv: list[str] | None = None) -> dict:
               "(RLIMIT_DATA, inherited by the dask workers):")
         brows = []
         for engine in ("pandas", "dask"):
-            # RLIMIT_DATA counts address space reserved, not used: glibc's per-thread malloc
-            # arenas (64 MB each, and distributed runs many threads) would spend the budget.
+            # RLIMIT_DATA counts address space reserved, not used: Arrow's mimalloc pool
+            # reserves ~1 GB up front and glibc 64 MB per thread's arena, which would spend
+            # the budget before any data. The system allocator, two arenas: ~RSS.
             res = run_child([*me, engine, str(big_csv), args.blocksize, budget],
-                            env={"MALLOC_ARENA_MAX": "2"})
+                            env={"MALLOC_ARENA_MAX": "2", "ARROW_DEFAULT_MEMORY_POOL": "system"})
             if res["rc"] == 0:
                 data = json.loads(res["stdout"].strip().splitlines()[-1])
                 status = "finished"
