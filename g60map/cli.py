@@ -205,7 +205,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
     corridor = _corridor(args)
     with _step(args, "building the map"):
-        m = build_map(corridor, lang=args.lang, basemap=args.basemap)
+        m = build_map(corridor, lang=args.lang, basemap=args.basemap,
+                      metrics=args.metric or (), scheme=args.scheme)
     with _step(args, "writing the map"):
         path = save_map(m, Path(args.out) / settings.MAP_FILENAME,
                         self_contained=args.self_contained)
@@ -430,6 +431,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--self-contained",
         action="store_true",
         help="inline Leaflet and every asset so the map opens offline",
+    )
+    p.add_argument(
+        "--metric", action="append", metavar="NAME",
+        help="a numeric column of the partners or investments table (or table.column) the "
+        "map's metric switch offers after partners, partners per 1,000 km2 and the investment "
+        "total, summed per city; the first one named is shown first (repeatable)",
+    )
+    p.add_argument(
+        "--scheme", choices=["nice", "quantiles", "natural_breaks"], default="nice",
+        help="classes of the member cities' fill: 1-2-5 steps (default), quantiles or "
+        "natural breaks (Fisher-Jenks), five at most",
     )
     p.set_defaults(func=_cmd_build)
 

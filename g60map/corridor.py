@@ -660,3 +660,82 @@ def hub_rings(
     return gpd.GeoDataFrame(
         {"radius_km": radii, "label": labels}, geometry=rings, crs=settings.WGS84
     )
+
+
+# --------------------------------------------------------------------------------------
+# districts
+
+#: Columns of :func:`district_summary`.
+DISTRICT_SUMMARY_COLUMNS = [
+    "code", "name_en", "name_zh", "city_code", "city_en", "city_zh", "role", "area_km2",
+    "partners", "investments", "invest_cny", "partners_per_1000km2", "geometry",
+]
+
+
+def _district_codes(frame: gpd.GeoDataFrame, districts: gpd.GeoDataFrame) -> pd.Series:
+    """District code of each row: its ``district_code`` when set, else point in polygon."""
+    codes = (frame["district_code"].astype("string").fillna("") if "district_code" in frame
+             else pd.Series("", index=frame.index, dtype="string"))
+    missing = codes.eq("") & ~(frame.geometry.is_empty | frame.geometry.isna())
+    if missing.any():
+        hits = gpd.sjoin(frame.loc[missing, ["geometry"]], districts[["code", "geometry"]],
+                         how="left", predicate="within")
+        hits = hits[~hits.index.duplicated(keep="first")]
+        codes.loc[missing] = hits["code"].astype("string").fillna("").to_numpy()
+    return codes
+
+
+def district_summary(
+    partners: gpd.GeoDataFrame,
+    investments: gpd.GeoDataFrame,
+    districts: gpd.GeoDataFrame,
+) -> gpd.GeoDataFrame:
+    """Return one row per district (区县) of the nine cities with its partners and investments.
+
+    Parameters
+    ----------
+    partners, investments : geopandas.GeoDataFrame
+        From :func:`g60map.load_partners` / :func:`g60map.load_investments`. A row is counted
+        in its ``district_code`` (set by the loaders for rows placed by address or point),
+        else in the district polygon that contains its point; rows placed only at a city
+        seat count in the seat's district.
+    districts : geopandas.GeoDataFrame
+        ``load_boundaries("district")``.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        EPSG:4326, one row per district in the order of ``districts``, columns
+        :data:`DISTRICT_SUMMARY_COLUMNS` (``area_km2`` equal-area).
+
+    Examples
+    --------
+    >>> import g60map
+    >>> s = district_summary(g60map.load_partners(), g60map.load_investments(),
+    ...                      g60map.load_boundaries("district"))
+    >>> len(s), int(s.set_index("code").at["310117", "partners"])
+    (82, 6)
+    """
+    districts = as_wgs84(districts, "districts").reset_index(drop=True)
+    codes = districts["code"].astype(str)
+    out = pd.DataFrame({c: districts[c].to_numpy() for c in
+                        ("code", "name_en", "name_zh", "city_code", "city_en", "city_zh",
+                         "role")})
+    out["area_km2"] = districts.to_crs(settings.EQUAL_AREA_CRS).area.to_numpy() / 1e6
+    p = _district_codes(as_wgs84(partners, "partners"), districts) if len(partners) else \
+        pd.Series([], dtype="string")
+    i_frame = as_wgs84(investments, "investments")
+    i = _district_codes(i_frame, districts) if len(i_frame) else pd.Series([], dtype="string")
+    out["partners"] = p.value_counts().reindex(codes, fill_value=0).to_numpy().astype("int64")
+    out["investments"] = i.value_counts().reindex(codes, fill_value=0).to_numpy().astype(
+        "int64")
+    amounts = pd.to_numeric(i_frame.get("amount_cny", pd.Series(dtype=float)),
+                            errors="coerce").fillna(0.0)
+    sums = amounts.groupby(i.to_numpy()).sum() if len(i_frame) else pd.Series(dtype=float)
+    out["invest_cny"] = sums.reindex(codes, fill_value=0.0).to_numpy(dtype=float)
+    out["partners_per_1000km2"] = out["partners"] / out["area_km2"] * 1000.0
+    out["geometry"] = districts.geometry.values
+    gdf = gpd.GeoDataFrame(out[DISTRICT_SUMMARY_COLUMNS], geometry="geometry",
+                           crs=settings.WGS84)
+    gdf.attrs = {"area_method": _AREA_METHOD, "area_crs": settings.EQUAL_AREA_CRS}
+    return gdf

@@ -74,12 +74,15 @@ LAYERS: tuple[str, ...] = (
     "partners",
     "investments",
     "flows",
+    "district_summary",
     "summary",
 )
 
 #: Layers written by the ``csv`` and ``xlsx`` formats (attributes only, no geometry;
 #: point layers keep their ``lon``/``lat`` columns).
-TABLE_LAYERS: tuple[str, ...] = ("cities", "spokes", "partners", "investments", "summary")
+TABLE_LAYERS: tuple[str, ...] = (
+    "cities", "spokes", "partners", "investments", "district_summary", "summary",
+)
 
 #: Output formats of :func:`export_layers`.
 FORMATS: tuple[str, ...] = ("gpkg", "geojson", "parquet", "csv", "xlsx")
@@ -121,6 +124,8 @@ _DESCRIPTIONS = {
     "give no origin.",
     "summary": "Per-city summary: geodesic distance/bearing from Songjiang, equal-area "
     "area, partners, investments (CNY and USD), partners per 1000 km2.",
+    "district_summary": "Per-district (区县) summary of the nine cities: equal-area area, "
+    "partners, investments (CNY), partners per 1000 km2.",
 }
 
 

@@ -36,7 +36,13 @@ from . import settings
 from ._errors import G60InputError
 from ._frames import as_wgs84
 from .boundaries import load_boundaries
-from .corridor import corridor_overview, corridor_spokes, corridor_summary, g60_trunk
+from .corridor import (
+    corridor_overview,
+    corridor_spokes,
+    corridor_summary,
+    district_summary,
+    g60_trunk,
+)
 from .flows import investment_flows
 from .io import load_cities
 
@@ -114,6 +120,9 @@ class Corridor:
     summary : geopandas.GeoDataFrame
         One row per corridor city (:func:`g60map.corridor_summary`): partners counted per
         city, investment totals, distances, areas.
+    district_summary : geopandas.GeoDataFrame
+        One row per district (区县) of the nine cities: partners, investments, CNY
+        (:func:`g60map.corridor.district_summary`); empty without district boundaries.
     overview : dict
         Corridor-wide figures (:func:`g60map.corridor_overview`).
     sources : tuple of str
@@ -134,6 +143,7 @@ class Corridor:
     investments: gpd.GeoDataFrame
     flows: gpd.GeoDataFrame
     summary: gpd.GeoDataFrame
+    district_summary: gpd.GeoDataFrame
     overview: dict[str, Any]
     sources: tuple[str, ...]
     packaged: frozenset[str]
@@ -152,8 +162,8 @@ class Corridor:
         -------
         dict of str to geopandas.GeoDataFrame
             ``cities``, ``city_boundaries``, ``provinces``, (``districts`` when present),
-            ``spokes``, ``partners``, ``investments``, ``flows``, ``summary``; each
-            EPSG:4326.
+            ``spokes``, ``partners``, ``investments``, ``flows``, (``district_summary``),
+            ``summary``; each EPSG:4326.
 
         Examples
         --------
@@ -173,8 +183,10 @@ class Corridor:
             partners=self.partners,
             investments=self.investments,
             flows=self.flows,
-            summary=self.summary,
         )
+        if len(self.district_summary):
+            out["district_summary"] = self.district_summary
+        out["summary"] = self.summary
         return out
 
     def __repr__(self) -> str:
@@ -400,6 +412,11 @@ def load_corridor(
         investments=tables["investments"],
         flows=investment_flows(tables["investments"], cities, boundaries["city"]),
         summary=summary,
+        district_summary=(
+            district_summary(tables["partners"], tables["investments"], boundaries["district"])
+            if "district" in boundaries
+            else gpd.GeoDataFrame(geometry=[], crs=settings.WGS84)
+        ),
         overview=overview,
         sources=_sources(tables, packaged),
         packaged=packaged,

@@ -282,7 +282,8 @@ def test_csv_export_is_formula_safe(tmp_path, evil_partners):
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     assert [r["name"] for r in rows] == ["'" + n if n[0] in "=+-@" else n for n in EVIL]
     assert all(not r[c].startswith(("=", "+", "-", "@")) for r in rows for c in r)
-    summary = list(csv.DictReader(io.StringIO(paths[4].read_text(encoding="utf-8-sig"))))
+    summary_csv = next(p for p in paths if p.name == "g60_corridor_summary.csv")
+    summary = list(csv.DictReader(io.StringIO(summary_csv.read_text(encoding="utf-8-sig"))))
     assert summary[0]["name_zh"] == "松江区" and float(summary[1]["distance_km"]) > 0
     meta = paths[-1].read_text(encoding="utf-8-sig")
     assert "usd_cny_rate_date" in meta and settings.USD_CNY_RATE_DATE in meta

@@ -237,7 +237,7 @@ def test_default_map_layers(default_map):
     # the packaged partners (all in Songjiang) fill Songjiang in the top class
     partners = g60map.load_partners()
     assert hub[0]["partners"] == len(partners) == d["partners"]["n"]
-    shown = d["views"]["list"][d["views"]["metric"]]
+    shown = d["choices"]["list"][d["choices"]["metric"]]
     assert shown["key"] == "partners"
     assert hub[0]["cls"] == len(shown["bins"]) - 1
     assert d["partners"]["mode"] == "detail"
@@ -268,7 +268,7 @@ def test_member_classes_follow_partner_counts(synthetic_partner_points):
     ))
     d = corridor_map(frame, basemap="none").payload
     by_code = {c["code"]: c for c in d["cities"]}
-    labels = d["views"]["list"][d["views"]["metric"]]["labels"]
+    labels = d["choices"]["list"][d["choices"]["metric"]]["labels"]
     for code, k in counts.items():
         assert by_code[code]["partners"] == k
         lo, _, hi = labels[by_code[code]["cls"]].replace(",", "").partition("–")

@@ -13,6 +13,7 @@ import pytest
 
 from g60map.cli import main
 from g60map.render.interactive import build_map, map_iframe, save_map
+from tests._analyst import analyst_corridor
 from tests._browser import open_page, requires_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, requires_browser]
@@ -84,16 +85,19 @@ LAYOUT_JS = """(index) => {
 def pages(tmp_path_factory):
     folder = tmp_path_factory.mktemp("layout")
     out = {}
-    for lang in ("en", "zh"):
-        m = build_map(lang=lang, basemap="none")
-        out[lang] = save_map(m, folder / f"{lang}.html", self_contained=True)
-        host = folder / f"{lang}-notebook.html"
-        host.write_text(
-            "<!DOCTYPE html><html><head><meta charset='utf-8'><title>notebook</title></head>"
-            "<body style='margin:0;padding:20px 30px'>"
-            + map_iframe(m, height=600, self_contained=True) + "</body></html>",
-            encoding="utf-8")
-        out[lang + "-notebook"] = host
+    # the default map, and the analyst's: time slider, every filter, flows, a fourth metric
+    for name, corridor, metrics in (("", None, ()),
+                                    ("analyst-", analyst_corridor(), ("employees",))):
+        for lang in ("en", "zh"):
+            m = build_map(corridor, lang=lang, basemap="none", metrics=metrics)
+            out[name + lang] = save_map(m, folder / f"{name}{lang}.html", self_contained=True)
+            host = folder / f"{name}{lang}-notebook.html"
+            host.write_text(
+                "<!DOCTYPE html><html><head><meta charset='utf-8'><title>notebook</title></head>"
+                "<body style='margin:0;padding:20px 30px'>"
+                + map_iframe(m, height=600, self_contained=True) + "</body></html>",
+                encoding="utf-8")
+            out[name + lang + "-notebook"] = host
     return out
 
 
@@ -109,7 +113,8 @@ def _check_layout(frame, expect_height=None, index=0, popups=72) -> dict:
     controls = res["controls"]
     names = [c["name"] for c in controls]
     for key in ("g60m-title", "g60m-search", "leaflet-control-layers", "g60m-legend",
-                "leaflet-control-scale", "leaflet-control-attribution"):
+                "leaflet-control-scale", "leaflet-control-attribution", "g60m-views",
+                "g60m-tools"):
         assert key in names, (key, names)
     for i, a in enumerate(controls):
         assert a["x1"] >= 0 and a["x2"] <= res["W"] and a["y1"] >= 0 and a["y2"] <= res["H"], a
@@ -145,14 +150,34 @@ def test_no_control_over_content(pages, lang, size):
         assert res.page_errors == [] and res.unexpected_console_errors == []
 
 
+#: Popups of the analyst's map: 56 cities, 9 seats, 24 partners, 10 investments.
+ANALYST_POPUPS = 56 + 9 + 24 + 10
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_no_control_over_content_in_a_notebook_frame(pages, lang):
-    with open_page(pages[lang + "-notebook"], viewport=NOTEBOOK, settle_ms=0) as res:
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_no_control_over_content_with_time_filters_and_flows(pages, lang, size):
+    """The time and filters panel (open where there is room), the PNG and link buttons."""
+    with open_page(pages["analyst-" + lang], viewport=size, settle_ms=0) as res:
+        res.page.emulate_media(reduced_motion="reduce")
+        res.page.wait_for_function("() => window.G60Map && G60Map.instances.length === 1")
+        res.settle(100)
+        layout = _check_layout(res.page, popups=ANALYST_POPUPS)
+        assert (layout["W"], layout["H"]) == size
+        assert res.page.locator(".g60m-time input[type=range]").count() == 1
+        assert res.page_errors == [] and res.unexpected_console_errors == []
+
+
+@pytest.mark.parametrize("name", ["", "analyst-"])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_no_control_over_content_in_a_notebook_frame(pages, lang, name):
+    popups = ANALYST_POPUPS if name else 72
+    with open_page(pages[name + lang + "-notebook"], viewport=NOTEBOOK, settle_ms=0) as res:
         res.page.emulate_media(reduced_motion="reduce")
         frame = next(f for f in res.page.frames if f != res.page.main_frame)
         frame.wait_for_function("() => window.G60Map && G60Map.instances.length === 1")
         res.settle(100)
-        _check_layout(frame, expect_height=600)
+        _check_layout(frame, expect_height=600, popups=popups)
         assert res.page_errors == [] and res.unexpected_console_errors == []
 
 

@@ -27,7 +27,7 @@ STATE_JS = """() => {
   const api = G60Map.instances[0], box = api.map.getContainer();
   const labels = {}, fills = {};
   for (const e of box.querySelectorAll('.g60m-label')) {
-    labels[e.getAttribute('data-code')] = e.querySelector('.g60m-label-v').textContent;
+    labels[e.getAttribute('data-code')] = e.getAttribute('data-v');
   }
   for (const l of api.layers.cities.getLayers()) {
     fills[l.g60code] = l.getElement().getAttribute('fill');
@@ -214,7 +214,7 @@ def test_the_metric_switch_changes_fills_labels_and_legend(pages, lang):
     corridor = analyst_corridor()
     m = pages[lang][0]
     table = city_metrics(corridor, ["employees"])
-    entries = m.payload["views"]["list"]
+    entries = m.payload["choices"]["list"]
     assert [e["key"] for e in entries] == ["partners", "partners_per_1000km2", "invest_cny",
                                            "partners.employees"]
     ctx, res = _open(m and pages[lang][1])
@@ -367,5 +367,29 @@ def test_png_with_tiles_that_cannot_be_copied_leaves_them_out(tmp_path):
           return {tiles: r.tiles, width: r.width, size: r.blob.size}; }""")
         assert out["tiles"] == "left out" and out["width"] == 1280 and out["size"] > 10_000
         assert res.page_errors == []
+    finally:
+        ctx.__exit__(None, None, None)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_default_view_shows_hub_members_others_and_the_investment(lang, tmp_path):
+    """The packaged data: all six partners and the investment are in Songjiang."""
+    m = build_map(lang=lang, basemap="none")
+    path = save_map(m, tmp_path / "map.html", self_contained=True)
+    ctx, res = _open(path)
+    try:
+        state = res.page.evaluate(STATE_JS)
+        fills = state["fills"]
+        hub, member, other = fills["310117"], fills["330100"], fills["310101"]
+        assert len({hub, member, other}) == 3
+        assert state["labels"]["310117"] == "6"
+        assert {state["labels"][c] for c in state["labels"] if c != "310117"} == {"0"}
+        assert state["circles"] == 1
+        assert ("CNY 15 bn" if lang == "en" else "150亿元") in state["summary"]
+        res.page.select_option(".g60m-metric select", "2")  # the investment total
+        state = res.page.evaluate(STATE_JS)
+        assert state["labels"]["310117"] == ("15 bn" if lang == "en" else "150亿")
+        assert state["fills"]["310117"] == hub  # the top class of either metric
+        _clean(res)
     finally:
         ctx.__exit__(None, None, None)

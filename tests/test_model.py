@@ -118,3 +118,28 @@ def test_outputs_take_a_table_as_a_convenience(default):
     assert as_corridor(default) is default
     with pytest.raises(TypeError, match="expected a Corridor"):
         as_corridor(42)
+
+
+def test_district_summary_counts_each_row_in_its_district(tmp_path):
+    table = (
+        "name,address\n"
+        "A,浙江省嘉兴市南湖区亚太路1号\n"
+        "B,浙江省嘉兴市南湖区由拳路2号\n"
+        "C,安徽省合肥市蜀山区长江西路3号\n"
+        "D,上海市松江区广富林路4号\n"
+    )
+    path = tmp_path / "p.csv"
+    path.write_text(table, encoding="utf-8")
+    c = load_corridor(path)
+    ds = c.district_summary.set_index("code")
+    assert len(ds) == 82 and c.district_summary.crs.to_epsg() == 4326
+    assert ds.at["330402", "partners"] == 2  # 南湖区
+    assert ds.at["340104", "partners"] == 1  # 蜀山区
+    assert ds.at["310117", "partners"] == 1  # 松江区
+    assert ds["partners"].sum() == c.summary["partners"].sum() == 4
+    # each district's row lies in its city's summary row
+    by_city = ds.groupby("city_code")["partners"].sum()
+    assert {k: v for k, v in by_city.items() if v} == {
+        k: v for k, v in c.partners_per_city.items() if v
+    }
+    assert "district_summary" in c.layers()

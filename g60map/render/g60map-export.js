@@ -116,7 +116,20 @@
       ctx.clip();
     }
     for (var n = e.firstChild; n; n = n.nextSibling) { drawBox(ctx, o, n); }
+    drawAfter(ctx, b, e);
     ctx.restore();
+  }
+
+  /* A city label's value: CSS puts its data-v after the name, at the label's right end. */
+  function drawAfter(ctx, b, e) {
+    var v = e.getAttribute("data-v");
+    if (!v) { return; }
+    var s = root.getComputedStyle(e, "::after"), own = root.getComputedStyle(e);
+    ctx.font = font(s);
+    ctx.fillStyle = s.color;
+    ctx.textBaseline = "middle";
+    var x = b.x + b.w - (parseFloat(own.paddingRight) || 0) - ctx.measureText(v).width;
+    put(ctx, v, { x: x, y: b.y, w: 0, h: b.h }, own);
   }
 
   function drawBorder(ctx, b, s, radius) {
@@ -295,7 +308,7 @@
     var L = c.L, t = c.t;
     var Tools = L.Control.extend({
       onAdd: function () {
-        var bar = el("div", "leaflet-bar g60m-tools");
+        var bar = el("div", "g60m-tools leaflet-bar");
         var save = el("a", "g60m-png", "PNG", bar), share = el("a", "g60m-link", "URL", bar);
         [[save, t.save_png], [share, t.view_link]].forEach(function (e) {
           e[0].href = "#";

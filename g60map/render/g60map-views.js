@@ -53,7 +53,7 @@
   /* ------------------------------------------------------------------ what is shown */
 
   function timeOk(c, p) {
-    var T = c.d.views.time, v = c.view;
+    var T = c.d.choices.time, v = c.view;
     if (!T || p === ALWAYS) { return true; }
     if (p === UNDATED) { return v.mode === "cum" && v.t === T.labels.length - 1; }
     return v.mode === "cum" ? p <= v.t : p === v.t;
@@ -69,14 +69,14 @@
   /* A group of rows of one corridor city: its province is the city's, it is in the
      corridor, the kind filter applies to partners only. */
   function groupOk(c, g) {
-    var off = c.view.off, pr = c.d.views.prov[g[1]];
+    var off = c.view.off, pr = c.d.choices.prov[g[1]];
     return timeOk(c, g[2]) && !(g[0] === 0 && g[3] >= 0 && off.kind[g[3]]) &&
       !(pr >= 0 && off.prov[pr]) && !off.out[0];
   }
 
   /* The metric's value of each corridor city for the rows shown. */
   function values(c, m) {
-    var V = c.d.views, out = V.codes.map(function () { return 0; });
+    var V = c.d.choices, out = V.codes.map(function () { return 0; });
     V.groups.forEach(function (g) {
       if (g[0] === m.table && groupOk(c, g)) { out[g[1]] += m.col < 0 ? g[4] : g[5 + m.col]; }
     });
@@ -95,7 +95,7 @@
   }
 
   function atWhole(c) {
-    var T = c.d.views.time;
+    var T = c.d.choices.time;
     return !T || (c.view.mode === "cum" && c.view.t === T.labels.length - 1);
   }
 
@@ -156,14 +156,14 @@
   }
 
   function fill(c) {
-    var m = c.metric, V = c.d.views;
+    var m = c.metric, V = c.d.choices;
     V.codes.forEach(function (code, i) {
       var poly = c.cityByCode[code], k = classOf(m, c.vals[i]);
       if (poly) { poly.setStyle({ fillColor: k >= 0 ? m.colors[k] : c.S.zero }); }
     });
     c.labels.forEach(function (l) {
       var i = V.codes.indexOf(l.code);
-      l.value.textContent = i >= 0 ? valueText(c, m, c.vals[i]) : "";
+      l.el.setAttribute("data-v", i >= 0 ? valueText(c, m, c.vals[i]) : "");
     });
   }
 
@@ -182,14 +182,14 @@
 
   function setMetric(c, i) {
     c.view.m = i;
-    c.metric = c.d.views.list[i];
+    c.metric = c.d.choices.list[i];
     apply(c);
   }
 
   /* ------------------------------------------------------------------ legend */
 
   function summaryLines(c) {
-    var d = c.d, t = c.t, T = d.views.time, s = c.sum, v = c.view, out = [];
+    var d = c.d, t = c.t, T = d.choices.time, s = c.sum, v = c.view, out = [];
     var of = function (n, total) {
       return n === total ? thousands(total) :
         t.n_of.replace("{n}", thousands(n)).replace("{total}", thousands(total));
@@ -211,7 +211,7 @@
 
   /* The summary and the fill section of the legend (called by g60map-controls.js). */
   function legend(c, body) {
-    var t = c.t, V = c.d.views, ui = c.ui;
+    var t = c.t, V = c.d.choices, ui = c.ui;
     ui.summary = el("div", "g60m-summary", null, body);
     var head = el("div", "g60m-legend-h g60m-metric", null, body);
     if (V.list.length > 1) {
@@ -245,7 +245,7 @@
 
   /* The filters with more than one value: [key, title, [label]]. */
   function facets(c) {
-    var V = c.d.views, t = c.t, out = [], R = c.rows, seen = {};
+    var V = c.d.choices, t = c.t, out = [], R = c.rows, seen = {};
     if (V.kinds.length > 1) { out.push(["kind", t.facet_kind, V.kinds]); }
     if (V.provs.length > 1) { out.push(["prov", t.province, V.provs]); }
     [R.p, R.i].forEach(function (a) {
@@ -256,7 +256,7 @@
   }
 
   function timeRow(c, body) {
-    var T = c.d.views.time, t = c.t, ui = c.ui, L = c.L;
+    var T = c.d.choices.time, t = c.t, ui = c.ui, L = c.L;
     var row = el("div", "g60m-time", null, body);
     var play = el("button", "g60m-play", null, row);
     play.type = "button";
@@ -299,14 +299,14 @@
      values; it opens and folds with its button (g60map-layout.js folds it when there is
      no room, until the reader chooses). */
   function addPanel(c) {
-    var L = c.L, t = c.t, V = c.d.views, list = facets(c);
+    var L = c.L, t = c.t, V = c.d.choices, list = facets(c);
     if (!V.time && !list.length) { return; }
     var panel = { chosen: false };
     var Panel = L.Control.extend({
       onAdd: function () {
         var b = el("div", "g60m-views"), head = el("div", "g60m-views-head", null, b);
         el("span", null, t.views, head);
-        var btn = el("button", "g60m-legend-toggle", null, head);
+        var btn = el("button", "g60m-views-toggle", null, head);
         btn.type = "button";
         var body = el("div", "g60m-views-body", null, b);
         if (V.time) { timeRow(c, body); }
@@ -336,7 +336,7 @@
   }
 
   function panelUpdate(c) {
-    var ui = c.ui, v = c.view, T = c.d.views.time;
+    var ui = c.ui, v = c.view, T = c.d.choices.time;
     if (ui.range) {
       ui.range.value = String(v.t);
       ui.period.textContent = T.labels[v.t];
@@ -352,7 +352,7 @@
 
   /* Play: from the first period (or where the slider is, unless at the end) to the last. */
   function playFrom(c) {
-    var last = c.d.views.time.labels.length - 1;
+    var last = c.d.choices.time.labels.length - 1;
     if (c.view.t >= last) { c.view.t = 0; }
     c.timer = root.setInterval(function () {
       if (c.view.t >= last) { stop(c); return; }
@@ -389,7 +389,7 @@
 
   /* The view in the hash, if any: metric, time, filters now; the centre by restore(). */
   function read(c) {
-    var q = params(), k = key(c) + ".", v = c.view, V = c.d.views, T = V.time, s;
+    var q = params(), k = key(c) + ".", v = c.view, V = c.d.choices, T = V.time, s;
     s = q.get(k + "m");
     V.list.forEach(function (m, i) { if (m.key === s) { v.m = i; } });
     s = q.get(k + "t");
@@ -410,7 +410,7 @@
 
   /* The hash of the page with this map's view (the other entries kept). */
   function state(c) {
-    var q = params(), k = key(c) + ".", v = c.view, T = c.d.views.time, map = c.map;
+    var q = params(), k = key(c) + ".", v = c.view, T = c.d.choices.time, map = c.map;
     var at = map.getCenter(), keep = [];
     q.forEach(function (value, name) {
       if (name.indexOf(k) !== 0) { keep.push([name, value]); }
@@ -439,7 +439,7 @@
 
   /* Before the controls: the rows' attributes and the view from the URL. */
   function setup(c) {
-    var d = c.d, V = d.views, n = V.time ? V.time.labels.length : 0;
+    var d = c.d, V = d.choices, n = V.time ? V.time.labels.length : 0;
     c.view = { m: V.metric, t: Math.max(n - 1, 0), mode: "cum",
       off: { kind: {}, prov: {}, out: {} } };
     c.metric = V.list[V.metric];
@@ -459,7 +459,7 @@
   }
 
   function cityValue(c, code) {
-    var i = c.d.views.codes.indexOf(code);
+    var i = c.d.choices.codes.indexOf(code);
     if (!c.vals || i < 0) { return null; }
     return [c.metric.label + " (" + c.t.value_in_view + ")", valueText(c, c.metric, c.vals[i])];
   }

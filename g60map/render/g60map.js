@@ -33,7 +33,7 @@
  *                shape: polygons -> rings -> arc numbers (~i: arc i reversed)
  *   labelOrder   [index into cities]   the seats to label, hub first
  *   provinces    [{name, shape}]
- *   views        the metrics of the member cities' fill, the time and the filters:
+ *   choices      the metrics of the member cities' fill, the time and the filters:
  *                codes [corridor city code] (the order of every per-city list), area
  *                [km²], prov [index into provs, -1: none], scheme (of the classes),
  *                metric (index into list: the one shown first), list [{key, label, money
@@ -450,8 +450,8 @@
       dot.on("click", function () { poly.openPopup(at); });
       dot.on("mouseover", function () { highlight(c, poly); });
       dot.on("mouseout", function () { highlight(c, null); });
+      /* the metric's value follows the name (data-v, shown by CSS: the text is the name) */
       var span = el("span", "g60m-label" + (hub ? " g60m-label-hub" : ""), city.name);
-      var value = el("span", "g60m-label-v", null, span);
       span.setAttribute("data-code", city.code);
       var icon = L.divIcon({ className: "g60m-label-anchor", html: span, iconSize: [0, 0],
         iconAnchor: [0, 0] });
@@ -459,8 +459,7 @@
       layer.addLayer(L.marker(at, { icon: icon, interactive: false, keyboard: false,
         pane: "g60mLabels" }));
       /* the hub's label clears a partner cluster icon drawn on its seat */
-      c.labels.push({ ll: at, el: span, r: r, gap: hub ? 15 : r + 3, code: city.code,
-        value: value });
+      c.labels.push({ ll: at, el: span, r: r, gap: hub ? 15 : r + 3, code: city.code });
     });
     return layer;
   }
@@ -667,7 +666,7 @@
     var c = {
       L: L, map: map, d: d, t: d.t, k: d.scale, S: d.style, box: box, Poly: polygonClass(L),
       cityByCode: {}, seatCity: {}, search: [], labels: [], markers: [], layers: {},
-      circles: [], flows: [], metric: d.views.list[d.views.metric]
+      circles: [], flows: [], metric: d.choices.list[d.choices.metric]
     };
     box.classList.add("g60m");
     if (!d.tiles) { box.style.background = c.S.background; }

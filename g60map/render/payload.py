@@ -444,7 +444,7 @@ def map_payload(
     >>> data = map_payload(load_corridor(), lang="en", basemap=BASEMAPS["none"])
     >>> data["v"] == PAYLOAD_VERSION, data["partners"]["n"], len(data["spokes"])
     (True, 6, 8)
-    >>> [m["key"] for m in data["views"]["list"]]
+    >>> [m["key"] for m in data["choices"]["list"]]
     ['partners', 'partners_per_1000km2', 'invest_cny']
     """
     detail_limit = settings.PARTNER_DETAIL_LIMIT if detail_limit is None else int(detail_limit)
@@ -461,10 +461,10 @@ def map_payload(
     partners, investments = (_shift(_located(f), basemap) for f in drawn_tables(corridor, tables))
     axis = time_axis([corridor.partners, corridor.investments], lang)
     found = facets(corridor.partners, corridor.investments, lang, labels)
-    views = metrics_payload(corridor, lang=lang, metrics=metrics, scheme=scheme, metric=metric,
-                            axis=axis, found=found, t=labels)
-    shown = views["list"][views["metric"]]
-    views.update(
+    choices = metrics_payload(corridor, lang=lang, metrics=metrics, scheme=scheme, metric=metric,
+                               axis=axis, found=found, t=labels)
+    shown = choices["list"][choices["metric"]]
+    choices.update(
         time={"unit": axis.unit, "labels": list(axis.labels)} if axis else None,
         kinds=list(found.kind_labels),
         provs=list(found.province_labels),
@@ -487,7 +487,7 @@ def map_payload(
     summary = corridor.summary.set_index(corridor.summary["code"].astype(str))
     counts = codes.map(summary["partners"]).fillna(0).astype(int).to_numpy()
     member = cities["is_member"].astype(bool).to_numpy()
-    metric_cls = dict(zip(views["codes"], shown["cls"], strict=True))
+    metric_cls = dict(zip(choices["codes"], shown["cls"], strict=True))
     names = _local_name(cities, lang, "name_en", "name_zh")
     alt = _local_name(cities, "en" if lang == "zh" else "zh", "name_en", "name_zh")
     prov = _local_name(cities, lang, "province_en", "province_zh")
@@ -584,7 +584,7 @@ def map_payload(
             {"name": n_, "shape": shapes[nc + j]}
             for j, n_ in enumerate(_local_name(provinces, lang, "name_en", "name_zh"))
         ],
-        "views": views,
+        "choices": choices,
         "spokes": spoke_records,
         "flows": flows,
         "trunk": trunk_rec,

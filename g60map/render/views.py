@@ -427,7 +427,7 @@ def metrics_payload(
         })
     return {
         "codes": codes,
-        "area": [round(float(summary["area_km2"].get(c, math.nan)), 3) for c in codes],
+        "area": [float(summary["area_km2"].get(c, math.nan)) for c in codes],
         "prov": city_prov,
         "scheme": scheme,
         "metric": list(chosen).index(first),
