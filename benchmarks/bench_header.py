@@ -27,7 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from g60map import G60InputError, settings
-from g60map.io import _check_header, read_table
+from g60map.io import check_header, read_table
 
 
 def write_wide(path: Path, n: int) -> Path:
@@ -69,7 +69,7 @@ def main() -> None:
             names = pd.Index([f"c{i}" for i in range(n)])
             settings.MAX_COLUMNS = n + 1
             read = median_seconds(lambda p=path: read_table(p), args.repeat)
-            check = median_seconds(lambda c=names: _check_header(c, "wide.csv"), args.repeat)
+            check = median_seconds(lambda c=names: check_header(c, "wide.csv"), args.repeat)
             settings.MAX_COLUMNS = default_cap
             refuse = median_seconds(lambda p=path: read_table(p), args.repeat)
             r1 = f"{read / previous[0]:6.1f}" if previous else f"{'':>6}"

@@ -140,9 +140,9 @@ def count_partners_by_city(
     if datum not in DATUMS:
         raise ValueError(f"datum must be one of {', '.join(DATUMS)}, not {datum!r}")
     if engine == "pandas":  # load_partners without the point geometry
-        from .tables import _load
+        from .tables import load_table
 
-        joined = _load(path, "partners", outside, datum, frame=False)
+        joined = load_table(path, "partners", outside, datum, frame=False)
         codes = joined.loc[joined["in_corridor"].to_numpy(), "city_code"]
         return _count_frame(codes.value_counts().to_dict(), len(joined), "pandas", 1)
     if isinstance(n_workers, bool) or not isinstance(n_workers, int) or n_workers < 1:
@@ -326,18 +326,18 @@ def _csv_header(path: Path, label: str, encoding: str) -> CsvHeader:
     import pandas as pd
 
     from . import settings
-    from .io import CSV_OPTIONS, _check_header, _too_wide, csv_errors, header_width
+    from .io import CSV_OPTIONS, check_header, csv_errors, header_width, too_wide
 
     with open(path, "rb") as fh:
         width = header_width(fh.read(1 << 20))
     if width > settings.MAX_COLUMNS:
-        raise _too_wide(label, width)
+        raise too_wide(label, width)
     with csv_errors(label):
         head = pd.read_csv(path, nrows=1, header=None, encoding=encoding, **CSV_OPTIONS)
     if head.shape[1] > settings.MAX_COLUMNS:
-        raise _too_wide(label, head.shape[1])
+        raise too_wide(label, head.shape[1])
     names = ["" if pd.isna(c) else str(c) for c in head.iloc[0]] if len(head) else []
-    _check_header(names, label)
+    check_header(names, label)
     return CsvHeader(tuple(names), encoding)
 
 
@@ -434,7 +434,7 @@ def _count_partition(
     Runs on a worker. Row numbers in the problems are local (first row = 2); the driver
     shifts them by the rows of the partitions before.
     """
-    from .tables import _join
+    from .tables import join_table
 
     if isinstance(part, CsvBlock) and isinstance(source, CsvHeader) and not source.checked:
         parsed = _read_block(part, source)
@@ -452,7 +452,7 @@ def _count_partition(
     }
     if len(df) == 0 or read_problems:
         return result
-    joined, problems, notes = _join(df, "partners", outside, datum, frame=False)  # type: ignore[arg-type]
+    joined, problems, notes = join_table(df, "partners", outside, datum, frame=False)  # type: ignore[arg-type]
     # Duplicate rows are found across partitions by the driver (see _duplicate_problems).
     result["problems"] = [
         p for p in problems if not (p.column is None and p.message.startswith(_DUPLICATE_PREFIX))

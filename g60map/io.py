@@ -175,7 +175,7 @@ def _read_bytes(path: Path, label: str) -> bytes:
     return raw
 
 
-def _too_wide(label: str, n: int) -> G60InputError:
+def too_wide(label: str, n: int) -> G60InputError:
     return G60InputError(
         [
             Problem(
@@ -191,10 +191,10 @@ def _too_wide(label: str, n: int) -> G60InputError:
     )
 
 
-def _check_header(columns: pd.Index | list[str], label: str) -> None:
+def check_header(columns: pd.Index | list[str], label: str) -> None:
     names = [str(c).strip() for c in columns]
     if len(names) > settings.MAX_COLUMNS:
-        raise _too_wide(label, len(names))
+        raise too_wide(label, len(names))
     counts = Counter(names)
     problems = [
         Problem(label, 1, name, "column appears more than once (rename or drop one)")
@@ -263,7 +263,7 @@ def read_table(path: str | os.PathLike[str], *, sheet: str | None = None) -> pd.
         df = _read_parquet(path, label)
     else:
         df = _read_csv_file(path, label)
-    _check_header(df.columns, label)
+    check_header(df.columns, label)
     df.columns = [str(c).strip() for c in df.columns]
     if df.empty:
         raise G60InputError(
@@ -342,7 +342,7 @@ def frame_table(frame: pd.DataFrame, label: str | None = None) -> pd.DataFrame:
         point or cannot be converted to WGS-84.
     """
     label = label or frame_label(frame)
-    _check_header([str(c) for c in frame.columns], label)
+    check_header([str(c) for c in frame.columns], label)
     if frame.empty:
         raise G60InputError([Problem(label, None, None, "the table has no rows (add rows)")])
     index = frame.index
@@ -565,7 +565,7 @@ def _read_csv(raw: bytes, label: str) -> pd.DataFrame:
     options = {**CSV_OPTIONS, "header": None, "encoding": "utf-8"}
     width = header_width(raw)
     if width > settings.MAX_COLUMNS:  # refused before the body is parsed
-        raise _too_wide(label, width)
+        raise too_wide(label, width)
     if encoding != "utf-8-sig" and width > 0:  # GB18030: Arrow reads it as UTF-8
         fast = arrow_csv_frame(raw.decode(encoding).encode("utf-8"), width)
         if fast is not None:
@@ -588,7 +588,7 @@ def _read_csv(raw: bytes, label: str) -> pd.DataFrame:
     if problems:
         raise G60InputError(problems)
     if table.shape[1] > settings.MAX_COLUMNS:
-        raise _too_wide(label, table.shape[1])
+        raise too_wide(label, table.shape[1])
     header = ["" if pd.isna(c) else str(c) for c in table.iloc[0]] if len(table) else []
     df = table.iloc[1:]
     df.columns = header
@@ -844,7 +844,7 @@ def _read_xlsx(path: Path, label: str, sheet: str | None = None) -> pd.DataFrame
                 cells = _xlsx_cells(row)
                 if header is None:
                     if len(cells) > settings.MAX_COLUMNS:
-                        raise _too_wide(label, len(cells))
+                        raise too_wide(label, len(cells))
                     header = cells
                     continue
                 width = len(header)

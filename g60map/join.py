@@ -51,7 +51,7 @@ def _norm(text: str) -> str:
 
 
 @functools.lru_cache(maxsize=1)
-def _lookup() -> tuple[dict[str, set[str]], dict[str, set[str]], dict[str, dict[str, str]]]:
+def city_lookup() -> tuple[dict[str, set[str]], dict[str, set[str]], dict[str, dict[str, str]]]:
     """Return (name -> unit codes, name -> province codes, code -> attributes)."""
     units = load_admin_units()
     names: dict[str, set[str]] = {}
@@ -90,7 +90,7 @@ def _unit_of_city(value: str) -> CityMatch:
     The code may be any city-level unit (a corridor member or not); the problem says
     why there is none: a province, an ambiguous or an unknown name.
     """
-    names, provinces, info = _lookup()
+    names, provinces, info = city_lookup()
     members = set(settings.MEMBER_CODES)
     raw = str(value).strip()
     whole = _norm(raw)
@@ -125,7 +125,7 @@ def _unit_of_city(value: str) -> CityMatch:
 
 def _not_member(raw: str, code: str) -> str:
     """Return the problem of a cell naming a unit of the four provinces but no member."""
-    _, _, info = _lookup()
+    _, _, info = city_lookup()
     unit = info[code]
     msg = f"{raw} is {unit['name_en']}, {unit['province_en']} ({code}), not a corridor city"
     same_en = [c for c in settings.MEMBER_CODES if info[c]["name_en"] == unit["name_en"]]
@@ -216,7 +216,7 @@ def _resolve_column(
 @functools.lru_cache(maxsize=1)
 def _address_patterns() -> tuple[re.Pattern[str], dict[str, tuple[str, bool]], dict[str, str]]:
     """Regex of every unit and province name, name -> (code, full name?), province names."""
-    _, _, info = _lookup()
+    _, _, info = city_lookup()
     names: dict[str, tuple[str, bool]] = {}
     provinces: dict[str, str] = {}
     for code, unit in info.items():
@@ -239,7 +239,7 @@ def _unit_of_address(address: str) -> CityMatch:
     ``嘉兴``), English addresses (``..., Songjiang District, Shanghai``) and codes.
     """
     pattern, names, provinces = _address_patterns()
-    _, _, info = _lookup()
+    _, _, info = city_lookup()
     text = unicodedata.normalize("NFKC", str(address)).strip()
     found = [m.group(0) for m in pattern.finditer(text)]
     in_provinces = {provinces[f] for f in found if f in provinces}
@@ -298,7 +298,7 @@ def resolve_places(texts: Sequence[str]) -> list[Place]:
 
 def _where(place: Place) -> str:
     """``松江区 (Songjiang, Shanghai, 310117)``: the city-level unit a place lies in."""
-    _, _, info = _lookup()
+    _, _, info = city_lookup()
     code = place.city_code or place.province_code
     name = place.city_zh or place.province_zh
     unit = info.get(code)
@@ -309,7 +309,7 @@ def _where(place: Place) -> str:
     return f"{name} ({code})"
 
 
-def _outside_message(text: str, place: Place) -> str:
+def outside_message(text: str, place: Place) -> str:
     """Return the problem of a place outside the nine cities (or too vague to tell)."""
     if place.level == "province" and place.province_code in _CORRIDOR_PROVINCES:
         if place.province_code == "310000":
@@ -318,7 +318,7 @@ def _outside_message(text: str, place: Place) -> str:
         return (f"{text!r} names {place.province_zh} but no city (add the city: the "
                 "province has corridor cities and others)")
     message = f"{text!r} is in {_where(place)}, not a corridor city"
-    _, _, info = _lookup()
+    _, _, info = city_lookup()
     unit = info.get(place.city_code)
     same_en = [c for c in settings.MEMBER_CODES
                if unit is not None and info[c]["name_en"] == unit["name_en"]]
@@ -360,7 +360,7 @@ def resolve_address(address: str) -> CityMatch:
         return CityMatch("", place.message)
     if place.city_code in settings.MEMBER_CODES:
         return CityMatch(place.city_code, "")
-    return CityMatch("", "address " + _outside_message(text, place))
+    return CityMatch("", "address " + outside_message(text, place))
 
 
 def resolve_addresses(values: pd.Series, file: str) -> tuple[pd.Series, list[Problem]]:

@@ -20,9 +20,9 @@ from ._errors import Problem
 from .join import (
     _CORRIDOR_PROVINCES,
     _city_problem_kind,
-    _outside_message,
     _unit_of_city,
     _where,
+    outside_message,
     resolve_places,
 )
 from .places import Place, national_units, parse_addresses, place_of
@@ -183,7 +183,7 @@ def place_rows(
                     ))
             place, column = best
             if place.level == "province" and place.province_code in _CORRIDOR_PROVINCES:
-                errors.append((column, _outside_message(_cell(get, column, i), place),
+                errors.append((column, outside_message(_cell(get, column, i), place),
                                "no city"))
         code, level, column = (best[0].code, best[0].level, best[1]) if best else ("", "", "")
         results.append((code, level, column, errors))

@@ -23,7 +23,7 @@ from ._errors import G60InputError, G60Warning, Problem, format_problems
 from .boundaries import load_admin_units
 from .datasets import get_path
 from .io import frame_label, frame_to_text, read_input
-from .join import _outside_message, frame_with_points, locate_points
+from .join import frame_with_points, locate_points, outside_message
 from .places import Place, place_of
 from .placing import locate_districts, place_points, place_rows
 from .validate import date_text, validate_table
@@ -63,9 +63,9 @@ def _attributes(codes: pd.Series, columns: list[str] | None = None) -> pd.DataFr
 
     ``columns``: only these of :data:`_PLACE_COLUMNS` (each costs a pass over the rows).
     """
-    from .join import _lookup
+    from .join import city_lookup
 
-    _, _, info = _lookup()
+    _, _, info = city_lookup()
     keys, distinct = pd.factorize(codes.astype(str), use_na_sentinel=False)
     rows = []
     for code in distinct:
@@ -91,7 +91,7 @@ _PLACE_COLUMNS = [
 ]
 
 
-def _join(
+def join_table(
     df: pd.DataFrame, kind: Kind, outside: Outside, datum: str = "wgs84", *, frame: bool = True
 ) -> tuple[pd.DataFrame, list[Problem], list[Problem]]:
     # The joined GeoDataFrame; with frame=False only each row's city (city_code,
@@ -269,7 +269,7 @@ def _outside_notes(
         notes.append(
             Problem(
                 file, r, original.get(column, column),
-                _outside_message(parsed[column].iat[i], place), "outside the corridor",
+                outside_message(parsed[column].iat[i], place), "outside the corridor",
             )
         )
     return notes
@@ -350,13 +350,13 @@ def _join_source(
     if outside not in ("warn", "error", "keep", "drop"):
         raise ValueError(f"outside must be 'warn', 'error', 'keep' or 'drop', not {outside!r}")
     df, again = _read(source, kind, sheet)
-    gdf, problems, notes = _join(df, kind, outside, "wgs84" if again else datum, frame=frame)
+    gdf, problems, notes = join_table(df, kind, outside, "wgs84" if again else datum, frame=frame)
     if again and _HIDDEN_DATUM in gdf:
         gdf = gdf.rename(columns={_HIDDEN_DATUM: "datum"})
     return gdf, problems, notes
 
 
-def _load(
+def load_table(
     source: Source | None, kind: Kind, outside: Outside, datum: str, sheet: str | None = None,
     frame: bool = True,
 ) -> gpd.GeoDataFrame:
@@ -477,7 +477,7 @@ def load_partners(
     >>> sorted(partners["city_en"].unique())
     ['Songjiang']
     """
-    return _load(source, "partners", outside, datum, sheet)
+    return load_table(source, "partners", outside, datum, sheet)
 
 
 def load_investments(
@@ -511,7 +511,7 @@ def load_investments(
     >>> float(inv["amount_cny"].sum())
     15000000000.0
     """
-    return _load(source, "investments", outside, datum, sheet)
+    return load_table(source, "investments", outside, datum, sheet)
 
 
 for _f in (load_partners, load_investments):
