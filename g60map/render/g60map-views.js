@@ -173,11 +173,10 @@
     if (c.markers.length) { showPartners(c); }
     showInvestments(c);
     fill(c);
-    var before = c.legend ? c.legend.el.offsetHeight : 0;
-    legendUpdate(c);
+    var changed = legendUpdate(c);
     panelUpdate(c);
-    if (c.placeLabels) { c.placeLabels(); }
-    if (c.arrange && c.legend && c.legend.el.offsetHeight !== before) { c.arrange(); }
+    /* a legend of another height re-arranges the controls (and places the labels) */
+    if (changed && c.arrange) { c.arrange(); } else if (c.placeLabels) { c.placeLabels(); }
   }
 
   function setMetric(c, i) {
@@ -226,11 +225,14 @@
     legendUpdate(c);
   }
 
+  /* Returns whether anything changed (nothing does when the map is first drawn). */
   function legendUpdate(c) {
     var ui = c.ui, m = c.metric, S = c.S, row = G.controls.legendRow;
-    if (!ui.classes) { return; }
-    ui.summary.textContent = summaryLines(c).join(" · ");
+    var text = summaryLines(c).join(" · ");
+    if (!ui.classes || (ui.summary.textContent === text && ui.shown === m)) { return false; }
+    ui.summary.textContent = text;
     ui.summary.title = c.t.summary;
+    ui.shown = m;
     if (ui.metric) { ui.metric.value = String(c.view.m); }
     ui.classes.textContent = "";
     if (m.none) {
@@ -239,6 +241,7 @@
     m.labels.forEach(function (label, i) {
       row(ui.classes, "fill", { background: m.colors[i], borderColor: S.member }, label);
     });
+    return true;
   }
 
   /* ------------------------------------------------------------------ the panel */
