@@ -84,7 +84,7 @@ def count_partners_by_city(
     n_workers: int = 2,
     *,
     outside: Outside = "warn",
-    blocksize: str | int = "16MB",
+    blocksize: str | int = "64MB",
     scheduler: str | None = None,
     datum: str = "wgs84",
 ) -> pd.DataFrame:
@@ -103,8 +103,9 @@ def count_partners_by_city(
         Worker processes of the local cluster (dask engine; one thread each).
     outside : {"warn", "error", "keep"}, default "warn"
         Rows whose point lies outside the nine cities, as in :func:`g60map.load_partners`.
-    blocksize : str or int, default "16MB"
-        Bytes per CSV partition (dask engine). GeoParquet is partitioned by row group.
+    blocksize : str or int, default "64MB"
+        Bytes per CSV partition (dask engine; a worker holds one: ~0.5 GB for 64 MB).
+        GeoParquet is partitioned by row group.
     scheduler : str, optional
         Address of a running dask scheduler (``"tcp://host:8786"``) to use instead of
         starting a local cluster (dask engine).

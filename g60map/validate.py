@@ -216,6 +216,22 @@ def _arrow_text(text: pd.Series) -> object:
     return pa.array(text, type=pa.string())
 
 
+def _stripped(text: pd.Series) -> pd.Series:
+    """``text.astype(str).str.strip()``, but the column itself when no cell changes.
+
+    Most columns have nothing to strip; keeping them saves a copy of the table.
+    """
+    text = text.astype(str)
+    stripped = text.str.strip()
+    if isinstance(text.array, pd.arrays.ArrowStringArray):
+        import pyarrow.compute as pc
+
+        before = pc.sum(pc.binary_length(_arrow_text(text))).as_py()
+        if before is not None and before == pc.sum(pc.binary_length(_arrow_text(stripped))).as_py():
+            return text  # stripping only removes bytes: the same byte count is the same text
+    return stripped
+
+
 def _repeats(values: pd.Series) -> np.ndarray:
     """``values.duplicated(keep=False)``; a table of distinct keys is found faster."""
     if isinstance(values.array, pd.arrays.ArrowStringArray):
@@ -456,7 +472,7 @@ def validate_table(
         )
     out = df.loc[:, ~df.columns.duplicated()].copy()
     for col in out.columns:
-        out[col] = out[col].astype(str).str.strip()
+        out[col] = _stripped(out[col])
     renames, amount_unit, alias_problems = standard_columns(out.columns, file)
     problems += alias_problems
     out = out.rename(columns=renames)

@@ -96,11 +96,14 @@ def test_busy_map_no_partner_glyph_covers_a_seat_or_an_investment(busy, busy_map
     for b in ax.g60_badges:
         if b["leader"] is not None:
             assert b["leader"].get_zorder() < ax.g60_investments.get_zorder()
-    # and none sits under a legend
+    # and no legend hides a badge, a seat or an investment circle
     legends = [a.get_window_extent(renderer) for a in ax.artists]
-    for x, y, r in glyphs:
-        assert not any(lb.x0 - r < x < lb.x1 + r and lb.y0 - r < y < lb.y1 + r
-                       for lb in legends)
+    assert len(legends) >= 3  # classes, symbols, sizes
+    for x, y, r in [*glyphs, *seats, *circles]:
+        for lb in legends:
+            dx = np.clip(x, lb.x0, lb.x1) - x
+            dy = np.clip(y, lb.y0, lb.y1) - y
+            assert dx * dx + dy * dy >= r * r, (x, y, r)
 
 
 def test_busy_map_labels_every_spoke_and_no_label_touches_a_line(busy, busy_map):
@@ -182,3 +185,26 @@ def test_dots_above_the_badge_limit_lie_under_investments_and_seats(busy, monkey
     assert float(np.sqrt(dots.get_sizes()).max()) <= 4.0  # small: points, not disks
     with pytest.raises(ValueError, match="partners_as"):
         render_static(busy, partners_as="disks")
+
+
+def test_legends_move_off_an_investment_in_their_corner(busy):
+    # an 8 bn investment at the western tip of Hefei, where the size legend stands by default
+    hefei = busy.boundaries["city"].set_index("code").loc[HEFEI, "geometry"]
+    inner = hefei.buffer(-0.05)
+    x, y = np.asarray(inner.exterior.coords if inner.geom_type == "Polygon"
+                      else max(inner.geoms, key=lambda g: g.area).exterior.coords).T
+    corner = int(np.argmin(x))  # its western tip
+    inv = make_investments(per_city={HEFEI: 1}, seed=1, city_only=0).drop(
+        columns="city_code_expected")
+    inv["lon"], inv["lat"], inv["amount"] = x[corner], y[corner], 8e9
+    corridor = load_corridor(busy.partners, load_investments(inv))
+    fig, ax = render_static(corridor)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    (cx, cy, r), = discs(ax.g60_investments)
+    legends = [a.get_window_extent(renderer) for a in ax.artists]
+    assert len(legends) == 3
+    for lb in legends:
+        dx = np.clip(cx, lb.x0, lb.x1) - cx
+        dy = np.clip(cy, lb.y0, lb.y1) - cy
+        assert dx * dx + dy * dy >= r * r
