@@ -381,7 +381,9 @@
   function key(c) { return c.box.id || "g60map"; }
 
   function params() {
-    try { return new URLSearchParams(String(root.location.hash || "").replace(/^#/, "")); } catch (e) {
+    try {
+      return new URLSearchParams(String(root.location.hash || "").replace(/^#/, ""));
+    } catch (e) {
       return new URLSearchParams("");
     }
   }
@@ -390,9 +392,12 @@
     return s !== null && /^-?\d+(\.\d+)?$/.test(s) ? Number(s) : NaN;
   }
 
-  /* The view in the hash, if any: metric, time, filters now; the centre by restore(). */
+  /* The view in the hash, if it has this map's: metric, time, filters now, the centre by
+     restore(); returns whether it had (a hash without them, an anchor, changes nothing). */
   function read(c) {
-    var q = params(), k = key(c) + ".", v = c.view, V = c.d.choices, T = V.time, s;
+    var q = params(), k = key(c) + ".", v = c.view, V = c.d.choices, T = V.time, s, ours = false;
+    q.forEach(function (value, name) { if (name.indexOf(k) === 0) { ours = true; } });
+    if (!ours) { return false; }
     s = q.get(k + "m");
     V.list.forEach(function (m, i) { if (m.key === s) { v.m = i; } });
     s = q.get(k + "t");
@@ -409,6 +414,7 @@
     c.hashView = isFinite(z) && isFinite(y) && isFinite(x) && Math.abs(y) <= 90 &&
       Math.abs(x) <= 360 ? { z: z, ll: [y, x] } : null;
     c.metric = V.list[v.m];
+    return true;
   }
 
   /* The hash of the page with this map's view (the other entries kept). */
@@ -454,7 +460,7 @@
     read(c);
     compute(c);
     root.addEventListener("hashchange", function () {
-      read(c);
+      if (!read(c)) { return; }
       stop(c);
       apply(c);
       restore(c);
