@@ -302,6 +302,15 @@ def test_the_link_restores_the_view_on_load(pages):
         checked = page.evaluate(
             "() => Array.from(document.querySelectorAll('.g60m-facet input'), (e) => e.checked)")
         assert checked.count(False) == 1
+        # an anchor of the page (a report's section) leaves the view as it is
+        page.evaluate("() => { location.hash = 'sources'; }")
+        res.settle(100)
+        assert page.evaluate(STATE_JS) == after
+        # editing the hash of the open page: the view follows
+        page.evaluate("(h) => { location.hash = h; }",
+                      url.split("#")[1].replace(".m=invest_cny", ".m=partners"))
+        res.settle(100)
+        assert page.evaluate(STATE_JS)["metric"] == "0"
         # a hash that is not ours, or junk, leaves the map as it opens
         page.goto("about:blank")
         page.goto(url.split("#")[0] + "#x=1&map.m=%3Cb%3E&" + url.split("#")[1][:20] + "zz")

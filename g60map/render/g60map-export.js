@@ -133,8 +133,9 @@
   }
 
   function drawBorder(ctx, b, s, radius) {
-    var sides = [["Top", b.x, b.y, b.x + b.w, b.y], ["Bottom", b.x, b.y + b.h, b.x + b.w, b.y + b.h],
-      ["Left", b.x, b.y, b.x, b.y + b.h], ["Right", b.x + b.w, b.y, b.x + b.w, b.y + b.h]];
+    var x2 = b.x + b.w, y2 = b.y + b.h;
+    var sides = [["Top", b.x, b.y, x2, b.y], ["Bottom", b.x, y2, x2, y2],
+      ["Left", b.x, b.y, b.x, y2], ["Right", x2, b.y, x2, y2]];
     var w = sides.map(function (d) { return parseFloat(s["border" + d[0] + "Width"]) || 0; });
     var uniform = w[0] > 0 && w.every(function (x) { return x === w[0]; }) &&
       s.borderTopStyle !== "none";
@@ -227,7 +228,8 @@
         return svgImage(item.e).then(function (img) { ctx.drawImage(img, b.x, b.y, b.w, b.h); });
       });
     }, Promise.resolve()).then(function () {
-      var marks = c.box.querySelectorAll(".leaflet-marker-pane > *, .leaflet-g60mLabels-pane .g60m-label");
+      var marks = c.box.querySelectorAll(
+        ".leaflet-marker-pane > *, .leaflet-g60mLabels-pane .g60m-label");
       Array.prototype.forEach.call(marks, function (e) {
         if (e.tagName === "IMG") {
           if (/^(data|blob):/.test(e.src) && e.complete) {
@@ -299,7 +301,8 @@
     } catch (e) { /* a page that may not change its URL (an iframe's srcdoc) */ }
     var url = String(root.location.href).split("#")[0] + hash;
     try {
-      if (root.navigator.clipboard) { root.navigator.clipboard.writeText(url).catch(function () {}); }
+      var clip = root.navigator.clipboard;
+      if (clip) { clip.writeText(url).catch(function () {}); }
     } catch (e) { /* no clipboard: the address bar has it */ }
     return url;
   }

@@ -123,7 +123,9 @@
     r = rect(c, e);
     var top = GAP;
     others.forEach(function (b) {
-      if (b.y1 < H / 2 && b.x1 < r.x2 + GAP && b.x2 > r.x1 - GAP) { top = Math.max(top, b.y2 + GAP); }
+      if (b.y1 < H / 2 && b.x1 < r.x2 + GAP && b.x2 > r.x1 - GAP) {
+        top = Math.max(top, b.y2 + GAP);
+      }
     });
     if (r.y1 >= top) { return; }
     var head = r.y2 - r.y1 - p.body.offsetHeight, room = r.y2 - top - head;

@@ -173,11 +173,10 @@
     if (c.markers.length) { showPartners(c); }
     showInvestments(c);
     fill(c);
-    var before = c.legend ? c.legend.el.offsetHeight : 0;
-    legendUpdate(c);
+    var changed = legendUpdate(c);
     panelUpdate(c);
-    if (c.placeLabels) { c.placeLabels(); }
-    if (c.arrange && c.legend && c.legend.el.offsetHeight !== before) { c.arrange(); }
+    /* a legend of another height re-arranges the controls (and places the labels) */
+    if (changed && c.arrange) { c.arrange(); } else if (c.placeLabels) { c.placeLabels(); }
   }
 
   function setMetric(c, i) {
@@ -226,11 +225,14 @@
     legendUpdate(c);
   }
 
+  /* Returns whether anything changed (nothing does when the map is first drawn). */
   function legendUpdate(c) {
     var ui = c.ui, m = c.metric, S = c.S, row = G.controls.legendRow;
-    if (!ui.classes) { return; }
-    ui.summary.textContent = summaryLines(c).join(" · ");
+    var text = summaryLines(c).join(" · ");
+    if (!ui.classes || (ui.summary.textContent === text && ui.shown === m)) { return false; }
+    ui.summary.textContent = text;
     ui.summary.title = c.t.summary;
+    ui.shown = m;
     if (ui.metric) { ui.metric.value = String(c.view.m); }
     ui.classes.textContent = "";
     if (m.none) {
@@ -239,6 +241,7 @@
     m.labels.forEach(function (label, i) {
       row(ui.classes, "fill", { background: m.colors[i], borderColor: S.member }, label);
     });
+    return true;
   }
 
   /* ------------------------------------------------------------------ the panel */
@@ -378,7 +381,9 @@
   function key(c) { return c.box.id || "g60map"; }
 
   function params() {
-    try { return new URLSearchParams(String(root.location.hash || "").replace(/^#/, "")); } catch (e) {
+    try {
+      return new URLSearchParams(String(root.location.hash || "").replace(/^#/, ""));
+    } catch (e) {
       return new URLSearchParams("");
     }
   }
@@ -387,9 +392,12 @@
     return s !== null && /^-?\d+(\.\d+)?$/.test(s) ? Number(s) : NaN;
   }
 
-  /* The view in the hash, if any: metric, time, filters now; the centre by restore(). */
+  /* The view in the hash, if it has this map's: metric, time, filters now, the centre by
+     restore(); returns whether it had (a hash without them, an anchor, changes nothing). */
   function read(c) {
-    var q = params(), k = key(c) + ".", v = c.view, V = c.d.choices, T = V.time, s;
+    var q = params(), k = key(c) + ".", v = c.view, V = c.d.choices, T = V.time, s, ours = false;
+    q.forEach(function (value, name) { if (name.indexOf(k) === 0) { ours = true; } });
+    if (!ours) { return false; }
     s = q.get(k + "m");
     V.list.forEach(function (m, i) { if (m.key === s) { v.m = i; } });
     s = q.get(k + "t");
@@ -406,6 +414,7 @@
     c.hashView = isFinite(z) && isFinite(y) && isFinite(x) && Math.abs(y) <= 90 &&
       Math.abs(x) <= 360 ? { z: z, ll: [y, x] } : null;
     c.metric = V.list[v.m];
+    return true;
   }
 
   /* The hash of the page with this map's view (the other entries kept). */
@@ -451,7 +460,7 @@
     read(c);
     compute(c);
     root.addEventListener("hashchange", function () {
-      read(c);
+      if (!read(c)) { return; }
       stop(c);
       apply(c);
       restore(c);
