@@ -121,7 +121,7 @@ def quantiles(values: np.ndarray, k: int = 5) -> tuple[float, ...]:
     data = np.unique(v)
     near = data[np.clip(np.searchsorted(data, q), 0, len(data) - 1)]
     below = data[np.clip(np.searchsorted(data, q) - 1, 0, len(data) - 1)]
-    tol = 1e-9 * max(float(np.abs(data).max()), 1.0)
+    tol = 64 * np.finfo(float).eps * max(float(np.abs(data).max()), 1.0)
     q = np.where(np.abs(q - near) <= tol, near, np.where(np.abs(q - below) <= tol, below, q))
     return tuple(float(b) for b in np.unique(q))
 
