@@ -290,3 +290,23 @@ def test_the_page_lays_out_the_shared_report_content():
         for table in content.tables:
             assert f'<table class="{table.key}">' in page
             assert page.count("<tr><td") >= len(table.frame)
+
+
+@pytest.mark.browser
+@requires_browser
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_report_fits_a_phone_without_scrolling_sideways(tmp_path, lang):
+    corridor = load_corridor()
+    path = save_report(report_html(corridor, lang=lang), tmp_path / f"report_{lang}.html")
+    with open_page(path, viewport=(390, 844), settle_ms=300) as res:
+        page = res.page
+        width = page.evaluate("() => [document.documentElement.scrollWidth, innerWidth]")
+        assert width[0] <= width[1] == 390  # the page itself never scrolls sideways
+        # wide tables scroll inside their own box instead
+        boxes = page.evaluate(
+            "() => [...document.querySelectorAll('.table-wrap')].map("
+            "(w) => [w.clientWidth, w.scrollWidth, getComputedStyle(w).overflowX])"
+        )
+        assert boxes and all(client <= 390 and ox == "auto" for client, _, ox in boxes)
+        assert any(scroll > client for client, scroll, _ in boxes)  # the cities table
+        assert res.console_errors == [] and res.page_errors == []
