@@ -47,14 +47,17 @@ class _Escapes(dict):
     """``str.translate`` table: code point -> its escape, or the character itself.
 
     Control characters (C0, DEL, C1), format characters (bidi overrides and isolates,
-    zero-width characters, the BOM, ...), line and paragraph separators and lone
-    surrogates (undecodable bytes kept with ``surrogateescape``) are escaped. Filled in
-    as characters are met, so each code point is classified once.
+    zero-width characters, the BOM, ...) and line and paragraph separators are escaped;
+    lone surrogates (undecodable bytes kept with ``surrogateescape``) are shown as U+FFFD,
+    as every output shows them. Filled in as characters are met, so each code point is
+    classified once.
     """
 
     def __missing__(self, cp: int) -> str:
         if unicodedata.category(chr(cp)) not in _UNSAFE_CATEGORIES:
             value = chr(cp)
+        elif 0xD800 <= cp <= 0xDFFF:  # a byte that was not UTF-8: shown as U+FFFD
+            value = "\ufffd"
         elif cp < 0x100:
             value = f"\\x{cp:02x}"
         elif cp < 0x10000:

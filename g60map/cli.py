@@ -56,6 +56,32 @@ def _print_warning(message, category, filename, lineno, file=None, line=None):  
     print(f"warning: {_safe(message)}", file=sys.stderr)
 
 
+#: Options whose text may hold bytes that are not UTF-8 (a title typed in another
+#: encoding, a file name from a Windows archive); files are still opened by their bytes.
+_TEXT_OPTIONS = ("title", "file", "partners", "investments", "out", "template", "problems",
+                 "sheet")
+
+
+def _undecodable_notes(args: argparse.Namespace) -> None:
+    """Say once per option that its bytes that are not UTF-8 are shown as U+FFFD.
+
+    ``--title`` is replaced by its :func:`~g60map._safetext.safe_text` (it is only
+    shown); paths are kept as they are, so the files are opened by their real bytes,
+    and every output shows their names with U+FFFD.
+    """
+    from ._safetext import REPLACEMENT, has_undecodable, safe_text
+
+    for option in _TEXT_OPTIONS:
+        value = getattr(args, option, None)
+        if not isinstance(value, str) or not has_undecodable(value):
+            continue
+        if option == "title":
+            args.title = safe_text(value)
+        name = option if option == "file" else f"--{option}"
+        print(f"g60map: note: {name}: bytes that are not UTF-8 shown as {REPLACEMENT}",
+              file=sys.stderr)
+
+
 def _problems_hint(args: argparse.Namespace, n: int) -> str:
     """Where the problems not listed on the terminal are (or can be) found."""
     if getattr(args, "problems", None):
@@ -553,6 +579,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
             sys.stdout.flush()
             return int(exc.code or 0)
+        _undecodable_notes(args)
         with warnings.catch_warnings(), install_signal_cleanup():
             warnings.showwarning = _print_warning
             return _run(args)

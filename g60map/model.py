@@ -35,6 +35,7 @@ import pandas as pd
 from . import settings
 from ._errors import G60InputError
 from ._frames import as_wgs84
+from ._safetext import safe_text
 from .boundaries import load_boundaries
 from .corridor import (
     corridor_overview,
@@ -237,7 +238,7 @@ def _table_input(label: str, frame: pd.DataFrame, packaged: bool) -> InputFile:
                          _sha256_file(path))
     if file and os.path.isfile(str(file)):
         path = Path(str(file))
-        return InputFile(label, path.name, len(frame), _sha256_file(path))
+        return InputFile(label, safe_text(path.name), len(frame), _sha256_file(path))
     dump = pd.DataFrame(frame).to_csv(index=False, lineterminator="\n").encode("utf-8")
     return InputFile(label, "in-memory table (checksum of its CSV dump)", len(frame),
                      hashlib.sha256(dump).hexdigest())
@@ -281,7 +282,7 @@ def _sources(tables: dict[str, gpd.GeoDataFrame], packaged: frozenset[str]) -> t
         more = len(extra) - _MAX_SOURCES
         listed = "; ".join(extra[:_MAX_SOURCES]) + (f"; and {more} more" if more > 0 else "")
         tail = f" (source column: {listed})" if extra else ""
-        lines.append(f"{kind}: {name}{tail}")
+        lines.append(safe_text(f"{kind}: {name}{tail}"))
     return tuple(lines)
 
 

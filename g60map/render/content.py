@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from .. import settings
+from .._safetext import safe_text
 from .._version import __version__, dist_version
 from ..boundaries import SOURCE_VERSION
 from ..model import ARTICLE_FILE, Corridor
@@ -318,7 +319,7 @@ def report_content(
     headings = {k[2:]: v for k, v in t.items() if k.startswith("h_")}
     return Content(
         lang=lang,
-        title=str(title) if title else t["title"],
+        title=safe_text(title) if title else t["title"],
         lead=t["lead"].format(what=what),
         facts=facts,
         tables=tuple(tables),

@@ -31,6 +31,7 @@ from matplotlib.text import Text
 
 from .. import settings
 from .._atomic import write_bytes
+from .._safetext import safe_text
 
 __all__ = [
     "ImageFormat",
@@ -109,6 +110,28 @@ def _halo(text: Text) -> tuple[float, str] | None:
             gc = getattr(effect, "_gc", {})
             return float(gc.get("linewidth", 3.0)), to_hex(gc.get("foreground", "white"))
     return None
+
+
+@contextlib.contextmanager
+def _storable_text(fig: Figure) -> Iterator[None]:
+    """Show what no file can store as U+FFFD in every text while the figure is written.
+
+    Control characters make an SVG that is not XML, and lone surrogates (bytes that
+    were not UTF-8) have no glyph in any font; :func:`g60map._safetext.safe_text`
+    replaces both. The texts are given back as they were afterwards.
+    """
+    saved = []
+    for text in fig.findobj(Text):
+        value = text.get_text()
+        clean = safe_text(value)
+        if clean != value:
+            saved.append((text, value))
+            text.set_text(clean)
+    try:
+        yield
+    finally:
+        for text, value in saved:
+            text.set_text(value)
 
 
 @contextlib.contextmanager
@@ -278,7 +301,7 @@ def figure_bytes(
     rc = {**_SAVE_RC, "svg.fonttype": "none"} if as_text else _SAVE_RC
     halos_cm = _text_for_svg(fig) if as_text else contextlib.nullcontext({})
     fonts_cm = _truetype_subsets() if name == "pdf" else contextlib.nullcontext()
-    with matplotlib.rc_context(rc), halos_cm as halos, fonts_cm:
+    with matplotlib.rc_context(rc), _storable_text(fig), halos_cm as halos, fonts_cm:
         fig.savefig(buf, format=name, dpi=dpi, metadata=_METADATA[name], facecolor="white")
     data = buf.getvalue()
     if as_text:

