@@ -67,7 +67,8 @@ def _undecodable_notes(args: argparse.Namespace) -> None:
 
     ``--title`` is replaced by its :func:`~g60map._safetext.safe_text` (it is only
     shown); paths are kept as they are, so the files are opened by their real bytes,
-    and every output shows their names with U+FFFD.
+    every output shows their names with U+FFFD, and the paths printed on stdout are
+    the real bytes (for scripts), whatever the locale.
     """
     from ._safetext import REPLACEMENT, has_undecodable, safe_text
 
@@ -77,6 +78,9 @@ def _undecodable_notes(args: argparse.Namespace) -> None:
             continue
         if option == "title":
             args.title = safe_text(value)
+        else:
+            with contextlib.suppress(AttributeError, ValueError, OSError):
+                sys.stdout.reconfigure(errors="surrogateescape")  # type: ignore[union-attr]
         name = option if option == "file" else f"--{option}"
         print(f"g60map: note: {name}: bytes that are not UTF-8 shown as {REPLACEMENT}",
               file=sys.stderr)

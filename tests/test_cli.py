@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
 import warnings
+import xml.etree.ElementTree as ET
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -356,3 +359,112 @@ def test_head_closing_the_pipe_early_prints_nothing(tmp_path):
     assert proc.stdout.count("\n") == 1 and "code" in proc.stdout
     assert "Broken pipe" not in proc.stderr and "Traceback" not in proc.stderr
     assert "error" not in proc.stderr
+
+
+# ------------------------------------------------- text that is not UTF-8 (issue 18, point 4)
+
+# A file name from a Windows archive, in GBK ("企业.csv"): 0xC6 0xF3 is not UTF-8, 0xD2 0xB5
+# happens to be (U+04B5), so the name is shown as "��ҵ.csv".
+_GBK_NAME = b"\xc6\xf3\xd2\xb5.csv"
+_GBK_SHOWN = "\ufffd\ufffd\u04b5.csv"
+_NOTE = "bytes that are not UTF-8 shown as \ufffd"
+
+
+def _gbk_table(tmp_path, text="name,city\n阿里云,杭州\n中国移动,松江区\n"):
+    """Write a UTF-8 table whose file name is GBK bytes; return the path as bytes."""
+    path = os.fsencode(tmp_path) + b"/" + _GBK_NAME
+    with open(path, "wb") as fh:
+        fh.write(text.encode("utf-8"))
+    return path
+
+
+@pytest.mark.slow
+def test_title_and_file_name_not_utf8_from_argv_bytes(tmp_path):
+    partners = _gbk_table(tmp_path)
+    out = tmp_path / "out"
+    proc = subprocess.run(
+        [sys.executable, "-m", "g60map.cli", "-q", "render", "--svg-text",
+         b"--title", b"bad\xff", b"--partners", partners, "--out", str(out)],
+        capture_output=True, check=False,
+    )
+    err = proc.stderr.decode("utf-8")
+    assert proc.returncode == 0, err
+    assert err.count(f"--title: {_NOTE}") == 1 and err.count(f"--partners: {_NOTE}") == 1
+    root = ET.fromstring((out / "g60_corridor.svg").read_bytes())
+    texts = ["".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert "bad\ufffd" in texts
+    assert any(f"partners: {_GBK_SHOWN}" in t for t in texts)  # the credits line
+
+
+def _unzipped_xml(path, member):
+    with zipfile.ZipFile(path) as z:
+        data = z.read(member)
+    ET.fromstring(data)  # well-formed
+    return data.decode("utf-8")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("argv, target, member", [
+    (["render", "--format", "png"], "g60_corridor.png", None),
+    (["render", "--format", "pdf"], "g60_corridor.pdf", None),
+    (["report"], "g60_corridor_report.html", None),
+    (["report", "--format", "docx"], "g60_corridor_report.docx", "word/document.xml"),
+    (["slides"], "g60_corridor.pptx", "ppt/slides/slide1.xml"),
+])
+def test_every_output_shows_bytes_not_utf8_as_replacement(tmp_path, capsys, argv, target,
+                                                          member):
+    partners = os.fsdecode(_gbk_table(tmp_path))  # as Python decodes sys.argv
+    out = tmp_path / "out"
+    title = os.fsdecode(b"bad\xff title")
+    code = main(["-q", *argv, "--title", title, "--partners", partners, "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 0, err
+    assert err.count(f"--title: {_NOTE}") == 1 and err.count(f"--partners: {_NOTE}") == 1
+    data = (out / target).read_bytes()
+    if target.endswith(".html"):
+        page = data.decode("utf-8")
+        assert "bad\ufffd title" in page and _GBK_SHOWN in page
+    elif member:
+        text = _unzipped_xml(out / target, member)
+        assert "bad\ufffd title" in text
+    else:
+        assert data[:4] in (b"\x89PNG", b"%PDF")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fmt", ["gpkg", "csv"])
+def test_build_and_export_read_a_table_named_in_gbk(tmp_path, capsys, fmt):
+    partners = os.fsdecode(_gbk_table(tmp_path))
+    out = tmp_path / "out"
+    assert main(["-q", "build", "--basemap", "none", "--partners", partners,
+                 "--out", str(out)]) == 0
+    page = (out / "g60_corridor.html").read_text(encoding="utf-8")
+    assert _GBK_SHOWN in page and "阿里云" in page
+    assert main(["-q", "export", "--format", fmt, "--partners", partners,
+                 "--out", str(out)]) == 0
+    assert capsys.readouterr().err.count(f"--partners: {_NOTE}") == 2
+
+
+def test_validate_names_a_file_not_utf8_with_replacement_characters(tmp_path, capsys):
+    path = os.fsdecode(_gbk_table(tmp_path, "name,city\nA,Atlantis\n"))
+    listing = tmp_path / "p.csv"
+    assert main(["validate", path, "--problems", str(listing)]) == 1
+    err = capsys.readouterr().err
+    shown = f"{tmp_path}/{_GBK_SHOWN}"
+    assert err.count(f"file: {_NOTE}") == 1
+    assert f"{shown}:2:city: unknown city 'Atlantis'" in err and "\\udc" not in err
+    assert _read_problems_csv(listing)[1][0] == shown
+    assert main(["validate", os.fsdecode(_gbk_table(tmp_path))]) == 0
+    assert capsys.readouterr().out == f"{shown}: ok (partners)\n"
+
+
+@pytest.mark.slow
+def test_paths_not_utf8_are_printed_as_their_bytes(tmp_path):
+    out = os.fsencode(tmp_path) + b"/out\xff"
+    proc = subprocess.run(
+        [sys.executable, "-m", "g60map.cli", "-q", "render", "--format", "svg", b"--out", out],
+        capture_output=True, check=False, env={**os.environ, "PYTHONIOENCODING": "utf-8:strict"},
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == out + b"/g60_corridor.svg\n"
+    assert proc.stderr.decode("utf-8").count(f"--out: {_NOTE}") == 1

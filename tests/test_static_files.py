@@ -151,3 +151,44 @@ def test_cli_render_svg_text_and_usage(tmp_path, capsys):
     assert main(["render", "--size", "letter"]) == 2
     assert main(["render", "--partners-as", "disks"]) == 2
     assert list(tmp_path.iterdir()) == [tmp_path / "g60_corridor.svg"]
+
+
+# ---------------------------------------------- control characters (issue 18, point 6)
+
+_CONTROLS = "".join(chr(c) for c in range(0x20) if chr(c) not in "\t\n\r") + "\x7f\ufffe\uffff"
+_UNDECODABLE = b"\xff".decode("utf-8", "surrogateescape")
+
+
+@pytest.mark.parametrize("svg_text", [False, True])
+def test_figure_with_control_characters_is_still_xml_pdf_and_png(svg_text):
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure(figsize=(3, 2))
+    fig.text(0.1, 0.5, f"title{_CONTROLS}{_UNDECODABLE}end", parse_math=False)
+    fig.text(0.1, 0.2, "a\x1b[31mb\x07", parse_math=False)
+    root = ET.fromstring(figure_bytes(fig, fmt="svg", svg_text=svg_text))
+    if svg_text:
+        texts = ["".join(t.itertext()) for t in root.iter(f"{SVG}text")]
+        assert f"title{chr(0xFFFD) * (len(_CONTROLS) + 1)}end" in texts
+        assert "a\ufffd[31mb\ufffd" in texts
+    assert figure_bytes(fig, fmt="pdf")[:5] == b"%PDF-"
+    assert figure_bytes(fig, fmt="png")[:4] == b"\x89PNG"
+    assert fig.texts[1].get_text() == "a\x1b[31mb\x07"  # the figure is given back unchanged
+    plt.close(fig)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("svg_text", [False, True])
+def test_static_map_with_control_characters_in_title_and_cells_is_xml(tmp_path, svg_text):
+    from g60map import load_corridor
+
+    path = tmp_path / "partners.csv"
+    path.write_text("name,city,source\n阿里云\x1b[2J,杭州,survey\x07\x08 2020\x1b\n",
+                    encoding="utf-8")
+    fig, _ = render_static(load_corridor(str(path)), title=f"G60{_CONTROLS}{_UNDECODABLE}")
+    root = ET.fromstring(figure_bytes(fig, fmt="svg", svg_text=svg_text))
+    if svg_text:
+        text = " ".join("".join(t.itertext()) for t in root.iter(f"{SVG}text"))
+        assert "G60\ufffd" in text and "survey\ufffd\ufffd 2020\ufffd" in text
+    assert figure_bytes(fig, fmt="pdf", dpi=72)[:5] == b"%PDF-"
+    assert figure_bytes(fig, fmt="png", dpi=50)[:4] == b"\x89PNG"
