@@ -34,3 +34,17 @@ def test_undecodable_bytes_are_told_apart_from_text():
 def test_word_and_powerpoint_cells_use_the_same_rule():
     assert office._text(f"x{_C0}{_UNDECODABLE}") == safe_text(f"x{_C0}{_UNDECODABLE}")
     assert office._text(None) == "" and office._text(float("nan")) == ""
+
+
+def test_report_content_shows_the_title_and_cells_with_the_same_rule(tmp_path):
+    from g60map import load_corridor
+    from g60map.render.content import report_content
+
+    path = tmp_path / "investments.csv"
+    path.write_text("investor,project,city,amount,currency,date\n"
+                    "Acme\x1b[31m,Plant\x07 A,Hangzhou,2亿,CNY,2021\n", encoding="utf-8")
+    content = report_content(load_corridor(investments=str(path)), "en",
+                             title=f"G60 {_UNDECODABLE}")
+    assert content.title == "G60 bad\ufffd\ufffd"
+    table = {t.key: t for t in content.tables}["investments"].frame
+    assert table.iloc[0, :2].tolist() == ["Acme\ufffd[31m", "Plant\ufffd A"]

@@ -283,8 +283,10 @@ def report_content(
         inv = inv.loc[order]
         col = inv.get
         inv_frame = pd.DataFrame({
-            t["c_investor"]: col("investor", pd.Series("", index=inv.index)).astype(str),
-            t["c_project"]: col("project", pd.Series("", index=inv.index)).astype(str),
+            t["c_investor"]: col("investor", pd.Series("", index=inv.index)).astype(str).map(
+                safe_text),
+            t["c_project"]: col("project", pd.Series("", index=inv.index)).astype(str).map(
+                safe_text),
             t["c_city"]: col("city_zh" if lang == "zh" else "city_en",
                              pd.Series("", index=inv.index)).astype(str),
             t["c_amount"]: inv["amount_cny"].map(lambda v: _money(v, lang, "CNY")),
