@@ -27,7 +27,7 @@ import signal
 import threading
 import time
 import traceback
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -319,14 +319,40 @@ class _ReportEnvironment(ImmutableSandboxedEnvironment):
         self.budget.check_size(sum(len(v) for v in strings), "joining text with ~")
         return jinja2.runtime.markup_join(strings)
 
-    def _check_text(self, text: str, what: str, method: str, args: tuple[Any, ...],
+    def _check_text(self, text: str, what: str, method: str, args: Sequence[Any],
                     kwargs: dict[str, Any]) -> None:
-        """Refuse a string method or filter whose result would be too long."""
-        ints = [abs(v) for v in (*args, *kwargs.values()) if isinstance(v, int)]
-        texts = [len(v) for v in (*args, *kwargs.values()) if isinstance(v, str)]
-        n = len(text) + max(ints, default=0)
-        if method in ("replace", "indent", "wordwrap", "join", "expandtabs"):
-            n += (len(text) + 1) * max([*texts, *ints] or [0])
+        """Refuse a string method or filter (``method``) whose result would be too long.
+
+        ``args`` and ``kwargs`` are its arguments after the text; the estimate is an upper
+        bound of the result's length.
+        """
+        def arg(i: int, name: str, default: Any) -> Any:
+            return args[i] if len(args) > i else kwargs.get(name, default)
+
+        def length(value: Any) -> int:
+            return len(value) if isinstance(value, _SIZED) else 0
+
+        def number(value: Any) -> int:
+            return abs(value) if isinstance(value, int) else 0
+
+        n = len(text)
+        if method in ("format", "format_map"):
+            self.budget.check_format(text, [*args, *kwargs.values()])
+        elif method == "replace":
+            old, new = arg(0, "old", ""), arg(1, "new", "")
+            hits = (text.count(old) if old else n + 1) if isinstance(old, str) else 0
+            n += hits * length(new)
+        elif method == "indent":
+            width = arg(0, "width", 4)
+            n += (text.count("\n") + 1) * (length(width) or number(width))
+        elif method == "wordwrap":
+            n *= 1 + length(arg(2, "wrapstring", "\n") or "\n")
+        elif method == "expandtabs":
+            n += text.count("\t") * number(arg(0, "tabsize", 8))
+        elif method in ("join", "batch", "slice"):
+            n = number(arg(0, "", 0))
+        else:  # center, ljust, rjust, zfill, ...: the widest number asked for
+            n = max([n, *map(number, args), *map(number, kwargs.values())])
         self.budget.check_size(n, what)
 
     def _bounded_filter(self, name: str, original: Any) -> Any:
@@ -337,20 +363,18 @@ class _ReportEnvironment(ImmutableSandboxedEnvironment):
         def bounded(*args: Any, **kwargs: Any) -> Any:
             budget.check_time()
             args = list(args)
-            if name == "join" and len(args) > skip:
+            if len(args) <= skip:
+                return original(*args, **kwargs)
+            what = f"the {name} filter"
+            if name == "join":
                 args[skip] = items = list(args[skip])
-                budget.check_size(len(items), f"the {name} filter")
-                text = "".join(v for v in items if isinstance(v, str))
-                self._check_text(text, f"the {name} filter", name, (len(items), *args[skip + 1:]),
-                                 kwargs)
+                sep = args[skip + 1] if len(args) > skip + 1 else kwargs.get("d", "")
+                size = sum(len(v) for v in items if isinstance(v, str))
+                budget.check_size(size + len(items) * (1 + len(soft_str(sep))), what)
             elif name in ("batch", "slice"):
-                self._check_text("", f"the {name} filter", name, tuple(args[skip + 1:]), kwargs)
-            elif len(args) > skip:
-                text = soft_str(args[skip])
-                if name == "format":
-                    budget.check_format(text, args[skip + 1:])
-                self._check_text(text, f"the {name} filter", name, tuple(args[skip + 1:]),
-                                 kwargs)
+                self._check_text("", what, name, args[skip + 1:], kwargs)
+            else:
+                self._check_text(soft_str(args[skip]), what, name, args[skip + 1:], kwargs)
             return original(*args, **kwargs)
 
         return bounded
@@ -377,22 +401,17 @@ class _ReportEnvironment(ImmutableSandboxedEnvironment):
     def call(__self, __context: jinja2.runtime.Context, __obj: Any,  # noqa: N805
              *args: Any, **kwargs: Any) -> Any:
         __self.budget.check_time()
-        owner = getattr(__obj, "__self__", None)
+        owner = getattr(getattr(__obj, "__wrapped__", __obj), "__self__", None)
         if isinstance(owner, str):
             method = getattr(__obj, "__name__", "")
             if method == "join" and args:
-                args = (list(args[0]), *args[1:])
-                text = "".join(v for v in args[0] if isinstance(v, str))
-                __self._check_text(text + owner, f"str.{method}", method,
-                                   (len(args[0]),), {})
+                items = list(args[0])
+                args = (items, *args[1:])
+                size = sum(len(v) for v in items if isinstance(v, str))
+                __self.budget.check_size(size + len(items) * (1 + len(owner)), "str.join")
             else:
                 __self._check_text(owner, f"str.{method}", method, args, kwargs)
         return super().call(__context, __obj, *args, **kwargs)
-
-    def format_string(self, s: str, args: tuple[Any, ...], kwargs: dict[str, Any],
-                      format_func: Any = None) -> str:
-        self.budget.check_format(s, (*args, *kwargs.values()))
-        return super().format_string(s, args, kwargs, format_func)
 
 
 def _folder(template: str | os.PathLike[str]) -> Path:
