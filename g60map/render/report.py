@@ -1,4 +1,4 @@
-"""The HTML report: one self-contained file with maps, tables, the static figure and sources.
+r"""The HTML report: one self-contained file with maps, tables, the static figure and sources.
 
 :func:`report_html` returns the page for a :class:`~g60map.Corridor`; :func:`save_report`
 writes it atomically (by default as ``outputs/g60_corridor_report.html``). The page opens
@@ -14,6 +14,12 @@ table text is ever template source. ``template=`` names a folder of your own who
 ``report.css`` and ``report.html.j2`` take the place of the packaged ones (the packaged
 page stays reachable as ``g60map/report.html.j2``, to extend). The output is deterministic
 (no dates, sorted and rounded values, stable ids).
+
+That folder is input. Only its ``.j2`` files are template source, read as UTF-8, never a
+file that a link or ``..`` places outside it; ``report.css`` is text (every ``<`` written as
+``\3c ``, so it cannot close ``<style>``). Its errors, limits and time are reported as
+:class:`~g60map.G60InputError` with file and line: loops, sizes, numbers and time are
+bounded by the ``MAX_TEMPLATE_*`` settings (:mod:`g60map.settings`).
 """
 
 from __future__ import annotations
