@@ -208,7 +208,8 @@ def _read_checked(folder: Path, name: str, shown: str) -> str | None:
         larger than :data:`g60map.settings.MAX_TEMPLATE_BYTES` or is not UTF-8.
     """
     parts = name.replace("\\", "/").split("/")
-    if any(p in ("..", "") for p in parts) or name.startswith(("/", "\\")) or ":" in parts[0]:
+    drive = len(parts[0]) == 2 and parts[0][1] == ":"  # C:/... on Windows
+    if drive or any(p in ("..", "") for p in parts):
         raise G60InputError([
             f"{shown}: {name!r} leaves the template folder {folder}; a template may only "
             "use files inside its folder (name them relative to it, without ..)"
