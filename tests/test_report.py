@@ -407,6 +407,12 @@ def test_cli_template_error_exits_1_with_file_and_line(quick, tmp_path, capsys):
         ("{{ ('\t' * 100000).expandtabs(100000) }}", "MAX_TEMPLATE_OUTPUT"),
         ("{{ [1] | batch(1000000000, 0) | list }}", "MAX_TEMPLATE_OUTPUT"),
         ("{% for i in range(600) %}{{ 'x' * 100000 }}{% endfor %}", "MAX_TEMPLATE_OUTPUT"),
+        ("{% set x %}{% for i in range(1000) %}{{ 'x' * 1000000 }}{% endfor %}{% endset %}",
+         "MAX_TEMPLATE_OUTPUT"),
+        ("{% macro m() %}{% for i in range(1000) %}{{ 'x' * 1000000 }}{% endfor %}"
+         "{% endmacro %}{% set y = m() %}", "MAX_TEMPLATE_OUTPUT"),
+        ("{% set x %}{% for i in range(100000) %}" + "x" * 1000 + "{% endfor %}{% endset %}",
+         "MAX_TEMPLATE_OUTPUT"),
     ],
 )
 def test_a_template_cannot_run_for_ever_or_fill_memory(quick, tmp_path, text, setting):

@@ -33,7 +33,7 @@ import signal
 import threading
 import time
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -158,6 +158,7 @@ class _Budget:
         self.deadline = time.monotonic() + self.seconds
         self.steps = 0
         self.written = 0
+        self.made = 0
 
     def check_time(self) -> None:
         if time.monotonic() > self.deadline:
@@ -188,6 +189,13 @@ class _Budget:
             raise _limit(f"the page would be longer than {self.size:,} characters",
                          "MAX_TEMPLATE_OUTPUT")
         self.check_time()
+
+    def made_text(self, n: int) -> None:
+        """Count text written by ``{{ }}``, also into a macro, a ``{% set %}`` or a filter."""
+        self.made += n
+        if self.made > self.size:
+            raise _limit(f"the template's expressions wrote more than {self.size:,} "
+                         "characters", "MAX_TEMPLATE_OUTPUT")
 
     def check_format(self, text: str, args: Any) -> None:
         """Refuse a format string or argument asking for a huge width or precision."""
@@ -297,7 +305,7 @@ class _ReportEnvironment(ImmutableSandboxedEnvironment):
     intercepted_binops = frozenset({"*", "**", "+", "%"})
 
     def __init__(self, budget: _Budget, **options: Any) -> None:
-        super().__init__(**options)
+        super().__init__(finalize=self._finalize, **options)
         self.budget = budget
         self.globals["range"] = self._range
         self.globals.pop("lipsum", None)
@@ -306,6 +314,16 @@ class _ReportEnvironment(ImmutableSandboxedEnvironment):
         for name in ("center", "indent", "wordwrap", "format", "batch", "slice", "replace",
                      "join"):
             self.filters[name] = self._bounded_filter(name, self.filters[name])
+
+    def concat(self, parts: Iterable[str]) -> str:  # type: ignore[override]
+        """Join what a block, a macro or ``{% set %}`` wrote, within the output limit."""
+        parts = list(parts)
+        self.budget.check_size(sum(len(p) for p in parts), "text written by a block")
+        return "".join(parts)
+
+    def _finalize(self, value: Any) -> Any:
+        self.budget.made_text(len(value) if isinstance(value, _SIZED) else 1)
+        return value
 
     def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
         return _BudgetLoops().visit(super()._parse(source, name, filename))
