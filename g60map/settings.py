@@ -53,6 +53,11 @@ __all__ = [
     "LATEST_DATE_YEARS_AHEAD",
     "MAX_INPUT_BYTES",
     "MAX_COLUMNS",
+    "MAX_TEMPLATE_BYTES",
+    "MAX_TEMPLATE_OUTPUT",
+    "MAX_TEMPLATE_LOOPS",
+    "MAX_TEMPLATE_SECONDS",
+    "MAX_TEMPLATE_NUMBER_BITS",
     "HEADER_ALIASES",
     "AMOUNT_UNITS",
     "CURRENCIES",
@@ -152,6 +157,30 @@ MAX_INPUT_BYTES: int = _env_int("G60MAP_MAX_INPUT_BYTES", 2 * 2**30)
 #: Raise it if you need more: ``g60map.settings.MAX_COLUMNS = 5000``, or on the command
 #: line ``G60MAP_MAX_COLUMNS=5000 g60map build ...``.
 MAX_COLUMNS: int = _env_int("G60MAP_MAX_COLUMNS", 1000)
+
+#: Largest file (bytes) of a report template folder (``report.html.j2``, ``report.css``,
+#: anything they include); a larger one is refused. Raise it:
+#: ``g60map.settings.MAX_TEMPLATE_BYTES = 10_000_000``, or ``G60MAP_MAX_TEMPLATE_BYTES``.
+MAX_TEMPLATE_BYTES: int = _env_int("G60MAP_MAX_TEMPLATE_BYTES", 1_000_000)
+
+#: Most characters a report template may write, and the longest text or list one of its
+#: expressions may make (``'x' * n``, ``'%*d' % (n, 1)``, ``center(n)``). Raise it:
+#: ``g60map.settings.MAX_TEMPLATE_OUTPUT = 10**9``, or ``G60MAP_MAX_TEMPLATE_OUTPUT``.
+MAX_TEMPLATE_OUTPUT: int = _env_int("G60MAP_MAX_TEMPLATE_OUTPUT", 50_000_000)
+
+#: Largest whole number (in bits) a report template may compute with ``*`` or ``**``
+#: (``7 ** 99999999`` would take hours). Raise it:
+#: ``g60map.settings.MAX_TEMPLATE_NUMBER_BITS = 10**6``, or ``G60MAP_MAX_TEMPLATE_NUMBER_BITS``.
+MAX_TEMPLATE_NUMBER_BITS: int = _env_int("G60MAP_MAX_TEMPLATE_NUMBER_BITS", 65_536)
+
+#: Most ``{% for %}`` iterations a report template may run in all (nested loops count each
+#: inner step), and the longest ``range()`` it may make. Raise it:
+#: ``g60map.settings.MAX_TEMPLATE_LOOPS = 10**8``, or ``G60MAP_MAX_TEMPLATE_LOOPS``.
+MAX_TEMPLATE_LOOPS: int = _env_int("G60MAP_MAX_TEMPLATE_LOOPS", 1_000_000)
+
+#: Longest time (seconds) a report template may take to render. Raise it:
+#: ``g60map.settings.MAX_TEMPLATE_SECONDS = 600``, or ``G60MAP_MAX_TEMPLATE_SECONDS``.
+MAX_TEMPLATE_SECONDS: float = _env_int("G60MAP_MAX_TEMPLATE_SECONDS", 30)
 
 #: City order of the G60 Shanghai-Kunming expressway through the corridor.
 TRUNK_CODES: tuple[str, ...] = ("310117", "330400", "330100", "330700")

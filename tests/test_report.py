@@ -310,3 +310,312 @@ def test_report_fits_a_phone_without_scrolling_sideways(tmp_path, lang):
         assert boxes and all(client <= 390 and ox == "auto" for client, _, ox in boxes)
         assert any(scroll > client for client, scroll, _ in boxes)  # the cities table
         assert res.console_errors == [] and res.page_errors == []
+
+
+# ---------------------------------------------------------------------------------------
+# a template folder is input: errors, limits, containment, the stylesheet as text
+
+
+@pytest.fixture(scope="module")
+def _report_context():
+    from g60map.render import report
+
+    corridor = load_corridor()
+    return corridor, report._context(corridor, "en", None)
+
+
+@pytest.fixture
+def quick(monkeypatch, _report_context):
+    """report_html with the corridor's variables made once (the maps take seconds)."""
+    from g60map.render import report
+
+    corridor, context = _report_context
+    monkeypatch.setattr(report, "_context", lambda corridor, lang, title: context)
+    return corridor
+
+
+def _folder(tmp_path, text: str | bytes, name: str = "report.html.j2"):
+    folder = tmp_path / "brand"
+    folder.mkdir(exist_ok=True)
+    data = text if isinstance(text, bytes) else text.encode("utf-8")
+    (folder / name).write_bytes(data)
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("<p>\n{{ 1/0 }}</p>", "report.html.j2:2: division by zero (fix the template)"),
+        ("\n\n{{ 1 + title }}", "report.html.j2:3: unsupported operand type(s) for +"),
+        ("{{ title.upper() }}\n{{ title.nope() }}", "report.html.j2:2: 'str object' has no "
+                                                    "attribute 'nope'"),
+        ("x\n{% include 'report.html.j2' %}", "report.html.j2:2: templates include, extend "
+                                              "or call each other without end"),
+        ("{% extends 'report.html.j2' %}", "report.html.j2:1: templates include, extend"),
+        ("{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}", "report.html.j2:1: templates"),
+        ("{% include 'missing.j2' %}", "report.html.j2:1: template missing.j2 not found"),
+        ("\n{% if %}", "report.html.j2:2: template syntax error"),
+    ],
+)
+def test_a_template_error_names_file_and_line(quick, tmp_path, text, message):
+    from g60map import G60InputError
+
+    folder = _folder(tmp_path, text)
+    with pytest.raises(G60InputError, match=re.escape(message)) as info:
+        report_html(quick, template=folder)
+    assert str(folder / "report.html.j2") in str(info.value)
+
+
+def test_cli_template_error_exits_1_with_file_and_line(quick, tmp_path, capsys):
+    folder = _folder(tmp_path, "{% extends 'g60map/report.html.j2' %}\n"
+                               "{% block header %}\n{{ 1/0 }}{% endblock %}")
+    assert main(["-q", "report", "--out", str(tmp_path / "o"), "--template",
+                 str(folder)]) == 1
+    err = capsys.readouterr().err
+    assert "report.html.j2:3: division by zero (fix the template)" in err
+    assert "internal error" not in err and "Traceback" not in err
+    assert not (tmp_path / "o" / REPORT_FILENAME).exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "setting"),
+    [
+        ("{{ 7 ** 99999999 }}", "MAX_TEMPLATE_NUMBER_BITS"),
+        ("{{ (10 ** 10000) * (10 ** 10000) * (10 ** 10000) * (10 ** 10000) }}",
+         "MAX_TEMPLATE_NUMBER_BITS"),
+        ("{{ 'x' * 3000000000 }}", "MAX_TEMPLATE_OUTPUT"),
+        ("{{ [0] * 3000000000 }}", "MAX_TEMPLATE_OUTPUT"),
+        ("{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}",
+         "MAX_TEMPLATE_LOOPS"),
+        ("{% set s = 'x' * 100000 %}{% for a in s %}{% for b in s %}{% endfor %}{% endfor %}",
+         "MAX_TEMPLATE_LOOPS"),
+        ("{{ range(3000000000) | list }}", "MAX_TEMPLATE_LOOPS"),
+        ("{% set ns = namespace(s='x') %}{% for i in range(64) %}"
+         "{% set ns.s = ns.s ~ ns.s %}{% endfor %}", "MAX_TEMPLATE_OUTPUT"),
+        ("{% set ns = namespace(s='x') %}{% for i in range(64) %}"
+         "{% set ns.s = ns.s + ns.s %}{% endfor %}", "MAX_TEMPLATE_OUTPUT"),
+        ("{{ 'x' | center(3000000000) }}", "MAX_TEMPLATE_OUTPUT"),
+        ("{{ 'x'.ljust(3000000000) }}", "MAX_TEMPLATE_OUTPUT"),
+        ("{{ '%999999999d' % 1 }}", "MAX_TEMPLATE_OUTPUT"),
+        ("{{ '%*d' % (999999999, 1) }}", "MAX_TEMPLATE_OUTPUT"),
+        ("{{ '{:>999999999}'.format(1) }}", "MAX_TEMPLATE_OUTPUT"),
+        ("{{ '%999999999d' | format(1) }}", "MAX_TEMPLATE_OUTPUT"),
+        ("{{ range(100000) | join('x' * 100000) }}", "MAX_TEMPLATE_OUTPUT"),
+        ("{{ ('x' * 100000).join(range(100000)) }}", "MAX_TEMPLATE_OUTPUT"),
+        ("{{ ('x' * 100000) | replace('x', 'y' * 100000) }}", "MAX_TEMPLATE_OUTPUT"),
+        ("{{ ('\\n' * 100000) | indent('x' * 100000) }}", "MAX_TEMPLATE_OUTPUT"),
+        ("{{ ('\t' * 100000).expandtabs(100000) }}", "MAX_TEMPLATE_OUTPUT"),
+        ("{{ [1] | batch(1000000000, 0) | list }}", "MAX_TEMPLATE_OUTPUT"),
+        ("{% for i in range(600) %}{{ 'x' * 100000 }}{% endfor %}", "MAX_TEMPLATE_OUTPUT"),
+        ("{% set x %}{% for i in range(1000) %}{{ 'x' * 1000000 }}{% endfor %}{% endset %}",
+         "MAX_TEMPLATE_OUTPUT"),
+        ("{% macro m() %}{% for i in range(1000) %}{{ 'x' * 1000000 }}{% endfor %}"
+         "{% endmacro %}{% set y = m() %}", "MAX_TEMPLATE_OUTPUT"),
+        ("{% set x %}{% for i in range(100000) %}" + "x" * 1000 + "{% endfor %}{% endset %}",
+         "MAX_TEMPLATE_OUTPUT"),
+    ],
+)
+def test_a_template_cannot_run_for_ever_or_fill_memory(quick, tmp_path, text, setting):
+    import time
+
+    from g60map import G60InputError
+
+    folder = _folder(tmp_path, text)
+    start = time.monotonic()
+    with pytest.raises(G60InputError, match=f"settings.{setting} = .*G60MAP_{setting}="):
+        report_html(quick, template=folder)
+    assert time.monotonic() - start < 5
+
+
+def _slow_template(tmp_path, monkeypatch):
+    from g60map import settings
+
+    monkeypatch.setattr(settings, "MAX_TEMPLATE_LOOPS", 10**12)
+    monkeypatch.setattr(settings, "MAX_TEMPLATE_SECONDS", 1)
+    return _folder(tmp_path, "{% for a in range(10**6) %}{% for b in range(10**6) %}"
+                             "{% endfor %}{% endfor %}")
+
+
+def test_a_slow_template_stops_at_the_deadline(quick, tmp_path, monkeypatch):
+    import signal
+    import time
+
+    from g60map import G60InputError
+
+    folder = _slow_template(tmp_path, monkeypatch)
+    before = signal.getsignal(signal.SIGALRM)
+    start = time.monotonic()
+    with pytest.raises(G60InputError, match="took more than 1 s.*G60MAP_MAX_TEMPLATE_SECONDS"):
+        report_html(quick, template=folder)
+    assert time.monotonic() - start < 4
+    assert signal.getsignal(signal.SIGALRM) is before
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def test_a_slow_template_stops_at_the_deadline_off_the_main_thread(quick, tmp_path,
+                                                                   monkeypatch):
+    import threading
+    import time
+
+    folder = _slow_template(tmp_path, monkeypatch)
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            report_html(quick, template=folder)
+        except BaseException as exc:  # noqa: BLE001 (handed to the test thread)
+            errors.append(exc)
+
+    start = time.monotonic()
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(10)
+    assert not thread.is_alive() and time.monotonic() - start < 4
+    assert "MAX_TEMPLATE_SECONDS" in str(errors[0])
+
+
+def test_template_limits_can_be_raised(quick, tmp_path, monkeypatch):
+    from g60map import G60InputError, settings
+
+    folder = _folder(tmp_path, "{% for i in range(3) %}{% for j in range(3) %}{{ i * j }}"
+                               "{% endfor %}{% endfor %}")
+    monkeypatch.setattr(settings, "MAX_TEMPLATE_LOOPS", 10)
+    with pytest.raises(G60InputError, match="loops ran more than 10 times"):
+        report_html(quick, template=folder)
+    monkeypatch.setattr(settings, "MAX_TEMPLATE_LOOPS", 12)
+    assert report_html(quick, template=folder) == "000012024"
+
+
+@pytest.mark.slow
+def test_template_limits_are_read_from_the_environment():
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "G60MAP_MAX_TEMPLATE_LOOPS": "12", "G60MAP_MAX_TEMPLATE_BYTES": "77",
+           "G60MAP_MAX_TEMPLATE_OUTPUT": "99", "G60MAP_MAX_TEMPLATE_SECONDS": "5",
+           "G60MAP_MAX_TEMPLATE_NUMBER_BITS": "64"}
+    code = ("import g60map.settings as s; print(s.MAX_TEMPLATE_LOOPS, s.MAX_TEMPLATE_BYTES, "
+            "s.MAX_TEMPLATE_OUTPUT, s.MAX_TEMPLATE_SECONDS, s.MAX_TEMPLATE_NUMBER_BITS)")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                         text=True, check=True).stdout
+    assert out.split() == ["12", "77", "99", "5", "64"]
+
+
+def test_a_link_out_of_the_template_folder_is_refused(quick, tmp_path):
+    from g60map import G60InputError
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET-PASSWORD\n", encoding="utf-8")
+    folder = _folder(tmp_path, "{% include 'passwd.j2' %}")
+    (folder / "passwd.j2").symlink_to(secret)
+    with pytest.raises(G60InputError, match="passwd.j2: links to .*secret.txt, outside the "
+                                            "template folder") as info:
+        report_html(quick, template=folder)
+    assert "SECRET-PASSWORD" not in str(info.value)
+    # the page itself, the stylesheet and a folder linked out are refused the same way
+    (folder / "report.html.j2").unlink()
+    (folder / "report.html.j2").symlink_to(secret)
+    with pytest.raises(G60InputError, match="report.html.j2: links to .*outside"):
+        report_html(quick, template=folder)
+    (folder / "report.html.j2").unlink()
+    (folder / "report.css").symlink_to(secret)
+    with pytest.raises(G60InputError, match="report.css: links to .*outside"):
+        report_html(quick, template=folder)
+    (folder / "report.css").unlink()
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "x.j2").write_text("SECRET-PASSWORD", encoding="utf-8")
+    (folder / "sub").symlink_to(tmp_path / "out")
+    for name in ("sub/x.j2", "../out/x.j2", "/etc/passwd.j2"):
+        (folder / "report.html.j2").write_text(f"{{% include {name!r} %}}", encoding="utf-8")
+        with pytest.raises(G60InputError, match="outside the template folder|leaves the "
+                                                "template folder"):
+            report_html(quick, template=folder)
+    # a link inside the folder is fine
+    (folder / "real.j2").write_text("inside {{ 6 * 7 }}", encoding="utf-8")
+    (folder / "alias.j2").symlink_to(folder / "real.j2")
+    (folder / "report.html.j2").write_text("{% include 'alias.j2' %}", encoding="utf-8")
+    assert report_html(quick, template=folder) == "inside 42"
+
+
+def test_only_j2_files_are_template_source(quick, tmp_path):
+    from g60map import G60InputError
+
+    folder = _folder(tmp_path, "{% include 'notes.txt' %}")
+    (folder / "notes.txt").write_text("{{ 7 * 7 }}", encoding="utf-8")
+    with pytest.raises(G60InputError, match=r"notes.txt: only \.j2 files are templates"):
+        report_html(quick, template=folder)
+
+
+HOSTILE_CSS = ("h1 { color: rgb(1, 2, 3); } /* {{ 7*7 }} {% raw %} */\n"
+               "</style><script>document.title = 'pwned'; alert(1)</script><style> {}\n"
+               "h2 { color: rgb(4, 5, 6); }\n")
+
+
+def test_the_stylesheet_is_text_that_cannot_close_its_element(quick, tmp_path):
+    folder = _folder(tmp_path, HOSTILE_CSS, "report.css")
+    page = report_html(quick, template=folder)
+    style = page.split("<style>\n", 1)[1].split("\n</style>", 1)[0]
+    assert style == HOSTILE_CSS.replace("<", "\\3c ")  # as written, never rendered
+    assert "</style><script>" not in page and "{{ 7*7 }} {% raw %}" in style
+    # a template that includes report.css gets the same text
+    (folder / "report.html.j2").write_text("<style>{% include 'report.css' %}</style>",
+                                           encoding="utf-8")
+    assert report_html(quick, template=folder) == f"<style>{style}</style>"
+
+
+@pytest.mark.browser
+@requires_browser
+def test_a_hostile_stylesheet_styles_the_page_and_runs_nothing(quick, tmp_path):
+    folder = _folder(tmp_path, HOSTILE_CSS, "report.css")
+    path = save_report(report_html(quick, template=folder), tmp_path / "r.html")
+    with open_page(path, settle_ms=200) as res:
+        assert res.dialogs == [] and res.page_errors == []
+        page = res.page
+        assert page.evaluate("() => document.title") != "pwned"
+        assert page.evaluate("() => document.querySelectorAll('script:not([src])').length"
+                             " === document.querySelectorAll('script').length")
+        colours = page.evaluate("() => [getComputedStyle(document.querySelector('h1')).color,"
+                                " getComputedStyle(document.querySelector('h2')).color]")
+        # the rule before it and the one after it (the text itself is one invalid rule)
+        assert colours == ["rgb(1, 2, 3)", "rgb(4, 5, 6)"]
+
+
+@pytest.mark.parametrize("name", ["report.html.j2", "report.css", "part.j2"])
+def test_a_file_that_is_not_utf8_is_named(quick, tmp_path, name):
+    from g60map import G60InputError
+
+    folder = _folder(tmp_path, "{% include 'part.j2' %}")
+    (folder / name).write_bytes("h1 {}\n/* 松江 */\n".encode("gb18030"))
+    with pytest.raises(G60InputError, match=re.escape(f"{name}:2: not UTF-8 (byte 0xcb at "
+                                                      "offset 9); save the file as UTF-8")):
+        report_html(quick, template=folder)
+
+
+def test_a_huge_template_file_is_refused(quick, tmp_path, monkeypatch):
+    from g60map import G60InputError, settings
+
+    monkeypatch.setattr(settings, "MAX_TEMPLATE_BYTES", 1000)
+    folder = _folder(tmp_path, "x" * 1001)
+    with pytest.raises(G60InputError, match="report.html.j2: 1,001 bytes, over the limit "
+                                            "settings.MAX_TEMPLATE_BYTES = 1,000.*"
+                                            "G60MAP_MAX_TEMPLATE_BYTES="):
+        report_html(quick, template=folder)
+    (folder / "report.html.j2").unlink()
+    (folder / "report.css").write_text("/* */" * 201, encoding="utf-8")
+    with pytest.raises(G60InputError, match="report.css: 1,005 bytes"):
+        report_html(quick, template=folder)
+
+
+def test_the_template_folder_must_be_a_folder(quick, tmp_path, capsys):
+    from g60map import G60InputError
+
+    with pytest.raises(G60InputError, match="no such folder"):
+        report_html(quick, template=tmp_path / "none")
+    (tmp_path / "file.j2").write_text("x", encoding="utf-8")
+    with pytest.raises(G60InputError, match="file.j2: a file, but the report template must "
+                                            "be a folder"):
+        report_html(quick, template=tmp_path / "file.j2")
+    assert main(["-q", "report", "--out", str(tmp_path / "o"), "--template",
+                 str(tmp_path / "file.j2")]) == 1
+    assert "a file, but the report template must be a folder" in capsys.readouterr().err
