@@ -17,7 +17,7 @@ removed, and that write then fails (loudly; no file is left half-written).
 Only regular files are replaced. A target that exists and is not a regular file -- a
 character device (``/dev/null``, a terminal), a FIFO, or a path through ``/proc`` such
 as ``/dev/stdout`` or ``/dev/fd/1`` -- is written in place: the finished temporary file
-(made in the system's temporary folder) is copied into it, opened for writing, and the
+(made in the system's temporary folder) is appended to it, as to a stream, and the
 node stays what it was (no rename, no unlink; writing to a FIFO waits for its reader).
 Block devices and sockets are refused. A symbolic link to a regular file (or to a path
 that does not exist yet) is kept: the file it points to is replaced atomically.
@@ -232,8 +232,12 @@ def _write_mode(target: Path) -> tuple[str, Path]:
 
 
 def _copy_into(source: Path, node: Path) -> None:
-    """Copy ``source`` into the existing ``node``, opened for writing (no rename, no unlink)."""
-    fd = os.open(node, os.O_WRONLY | os.O_TRUNC | getattr(os, "O_NOCTTY", 0))
+    """Copy ``source`` into the existing ``node``, opened for writing (no rename, no unlink).
+
+    The node is opened to append, as a stream: a file reached through ``/proc``
+    (``/dev/stdout`` redirected to a file) keeps what the process wrote before.
+    """
+    fd = os.open(node, os.O_WRONLY | os.O_APPEND | getattr(os, "O_NOCTTY", 0))
     with open(fd, "wb") as dst, open(source, "rb") as src:
         shutil.copyfileobj(src, dst, 1 << 20)
 
@@ -307,8 +311,8 @@ def atomic_path(target: str | os.PathLike[str], suffix: str | None = None) -> It
     to a regular file (or to a path not there yet), the link is kept and the file it
     points to is replaced. When ``target`` is a character device, a FIFO or a path
     through ``/proc`` (``/dev/stdout``), the temporary file is made in the system's
-    temporary folder and, on success, copied into ``target`` opened for writing; the
-    node is neither renamed nor removed.
+    temporary folder and, on success, appended to ``target`` (opened for writing, as a
+    stream); the node is neither renamed nor removed.
     """
     target = Path(target)
     suffix = target.suffix if suffix is None else suffix

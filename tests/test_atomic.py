@@ -272,10 +272,12 @@ def test_symlink_to_proc_fd_of_a_pipe_writes_into_the_pipe(tmp_path):
 @pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc")
 def test_proc_fd_of_an_open_regular_file_is_written_in_place(tmp_path):
     out = tmp_path / "captured.txt"
-    with open(out, "wb") as fh:
+    with open(out, "wb") as fh:  # as a shell's `> captured.txt` gives /dev/stdout
         inode = os.fstat(fh.fileno()).st_ino
+        fh.write(b"before\n")
+        fh.flush()
         write_bytes(f"/proc/self/fd/{fh.fileno()}", b"written")
-    assert out.read_bytes() == b"written" and out.stat().st_ino == inode
+    assert out.read_bytes() == b"before\nwritten" and out.stat().st_ino == inode
 
 
 @posix_only
