@@ -17,6 +17,7 @@ Target (issue 23): xlsx <= 3x the time of csv (it was 16.8x with the previous wr
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -85,6 +86,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     print(f"\n{args.rows:,} partners (+{args.outside:,} outside the corridor); "
           f"xlsx {size / 1e6:.2f} MB; medians of {args.repeat} interleaved runs:")
     print(table(["command", "median s", "min s", "vs csv"], rows))
+    shutil.rmtree(out, ignore_errors=True)
     ratio = med(values["xlsx"]) / csv_s
     print(f"\ntarget xlsx <= {TARGET_RATIO:.0f}x csv: "
           f"{'met' if ratio <= TARGET_RATIO else 'NOT met'} ({ratio:.2f}x)")
