@@ -13,6 +13,14 @@ to the same target removes temporary files whose process is no longer running. P
 ids are those of this machine: a folder written at the same time from machines or
 containers with separate process tables may see the other writer's temporary file
 removed, and that write then fails (loudly; no file is left half-written).
+
+Only regular files are replaced. A target that exists and is not a regular file -- a
+character device (``/dev/null``, a terminal), a FIFO, or a path through ``/proc`` such
+as ``/dev/stdout`` or ``/dev/fd/1`` -- is written in place: the finished temporary file
+(made in the system's temporary folder) is appended to it, as to a stream, and the
+node stays what it was (no rename, no unlink; writing to a FIFO waits for its reader).
+Block devices and sockets are refused. A symbolic link to a regular file (or to a path
+that does not exist yet) is kept: the file it points to is replaced atomically.
 """
 
 from __future__ import annotations
@@ -22,8 +30,11 @@ import errno
 import os
 import re
 import secrets
+import shutil
 import signal
+import stat
 import sys
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -157,6 +168,116 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def _through_proc(target: Path) -> bool:
+    """Return whether ``target`` (or a link on the way to it) lies under ``/proc``.
+
+    ``/dev/stdout``, ``/dev/fd/1`` and ``/proc/self/fd/1`` name a file a process has
+    open; replacing what they point to would cut that process off from its output.
+    """
+    path = os.path.abspath(target)
+    for _ in range(40):  # the kernel's limit on links followed in one lookup
+        parent = os.path.realpath(os.path.dirname(path))
+        if parent == "/proc" or parent.startswith("/proc/"):
+            return True
+        path = os.path.join(parent, os.path.basename(path))
+        if not os.path.islink(path):
+            return False
+        try:
+            path = os.path.join(parent, os.readlink(path))
+        except OSError:
+            return False
+    return False
+
+
+def _write_mode(target: Path) -> tuple[str, Path]:
+    """Return how to write ``target``: ``("replace", file)`` or ``("in place", node)``.
+
+    Parameters
+    ----------
+    target : pathlib.Path
+        The path the caller asked for.
+
+    Returns
+    -------
+    tuple of (str, pathlib.Path)
+        ``"replace"`` and the path to replace atomically (the file a symbolic link
+        points to, so the link is kept), or ``"in place"`` and the node to open for
+        writing (a character device, a FIFO, a file under ``/proc``).
+
+    Raises
+    ------
+    G60InputError
+        ``target`` is a block device or a socket.
+    """
+    try:
+        st = os.stat(target)
+    except (FileNotFoundError, NotADirectoryError):
+        st = None
+    if st is not None and _through_proc(target):
+        return "in place", target
+    if st is None or stat.S_ISREG(st.st_mode):
+        # A symbolic link (to a file, or dangling) is kept: its target is replaced.
+        return "replace", Path(os.path.realpath(target)) if target.is_symlink() else target
+    if stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode):
+        return "in place", target
+    if stat.S_ISBLK(st.st_mode) or stat.S_ISSOCK(st.st_mode):
+        from ._errors import G60InputError
+
+        kind = "a block device" if stat.S_ISBLK(st.st_mode) else "a socket"
+        raise G60InputError([
+            f"{target}: is {kind}, not a file; g60map writes regular files (or in place "
+            "to a character device or FIFO such as /dev/stdout); choose another output path"
+        ])
+    return "replace", target  # a folder: os.replace fails with IsADirectoryError
+
+
+def _copy_into(source: Path, node: Path) -> None:
+    """Copy ``source`` into the existing ``node``, opened for writing (no rename, no unlink).
+
+    The node is opened to append, as a stream: a file reached through ``/proc``
+    (``/dev/stdout`` redirected to a file) keeps what the process wrote before.
+    """
+    fd = os.open(node, os.O_WRONLY | os.O_APPEND | getattr(os, "O_NOCTTY", 0))
+    with open(fd, "wb") as dst, open(source, "rb") as src:
+        shutil.copyfileobj(src, dst, 1 << 20)
+
+
+@contextlib.contextmanager
+def _in_place(target: Path, node: Path, suffix: str) -> Iterator[Path]:
+    """Yield a temporary file in the system's temporary folder; copy it into ``node``.
+
+    Parameters
+    ----------
+    target : pathlib.Path
+        The path the caller asked for (named in errors).
+    node : pathlib.Path
+        The character device, FIFO or ``/proc`` file written in place.
+    suffix : str
+        Suffix of the temporary file.
+
+    Yields
+    ------
+    pathlib.Path
+        Where to write; removed afterwards, whatever happens.
+    """
+    tmp_path = _create_temp(Path(tempfile.gettempdir()) / node.name, suffix)
+    try:
+        try:
+            yield tmp_path
+        except OSError as exc:
+            if exc.filename is None or os.fspath(exc.filename) == os.fspath(tmp_path):
+                raise OSError(exc.errno, exc.strerror or str(exc), str(target)) from exc
+            raise
+        try:
+            _copy_into(tmp_path, node)
+        except OSError as exc:
+            raise OSError(exc.errno, exc.strerror or str(exc), str(target)) from exc
+    finally:
+        with _LOCK:
+            _PENDING.discard(tmp_path)
+        _unlink_temp(tmp_path)
+
+
 @contextlib.contextmanager
 def atomic_path(target: str | os.PathLike[str], suffix: str | None = None) -> Iterator[Path]:
     """Yield a temporary path next to ``target``; move it over ``target`` on success.
@@ -175,14 +296,32 @@ def atomic_path(target: str | os.PathLike[str], suffix: str | None = None) -> It
         Where to write (an empty file exists there). Removed if the block raises; an
         :class:`OSError` naming it (or no file) is raised again naming ``target``.
 
+    Raises
+    ------
+    G60InputError
+        ``target`` is a block device or a socket.
+
     Notes
     -----
     On success the temporary file is made world-readable (0644), flushed to disk,
     renamed over ``target``, and the folder is flushed. Before creating it, temporary
     files of the same target left by processes that are no longer running are removed.
+
+    Only a regular file (or a new path) is replaced. When ``target`` is a symbolic link
+    to a regular file (or to a path not there yet), the link is kept and the file it
+    points to is replaced. When ``target`` is a character device, a FIFO or a path
+    through ``/proc`` (``/dev/stdout``), the temporary file is made in the system's
+    temporary folder and, on success, appended to ``target`` (opened for writing, as a
+    stream); the node is neither renamed nor removed.
     """
     target = Path(target)
     suffix = target.suffix if suffix is None else suffix
+    mode, node = _write_mode(target)
+    if mode == "in place":
+        with _in_place(target, node, suffix) as tmp:
+            yield tmp
+        return
+    target = node
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp_path = _create_temp(target, suffix)
     try:

@@ -272,10 +272,7 @@ def _write_failure(target: Path, exc: Exception) -> OSError:
 
 @contextlib.contextmanager
 def _writing(target: Path) -> Iterator[None]:
-    """Turn GDAL (pyogrio), Arrow and xlsx write errors into an :class:`OSError` on ``target``.
-
-    lxml's failures are turned into an OSError by :func:`_save_workbook`.
-    """
+    """Turn GDAL (pyogrio) and Arrow write errors into an :class:`OSError` on ``target``."""
     import pyogrio.errors
 
     try:
@@ -443,8 +440,7 @@ def export_layers(
         sheets = {name: attribute_table(gdf, escape=False) for name, gdf in frames.items()}
         sheets["metadata"] = _metadata_table(frames, escape=False)
         target = out / f"{BASENAME}.xlsx"
-        with _writing(target):  # openpyxl writes temporary files while it builds the zip
-            data = xlsx_bytes(sheets)
+        data = xlsx_bytes(sheets)  # built in memory; too big a table raises before any write
         with atomic_path(target) as tmp:
             tmp.write_bytes(data)
         return [target]

@@ -34,6 +34,7 @@ __all__ = [
     "standard_columns",
     "date_text",
     "FORMULA_PREFIXES",
+    "quote_formula",
     "validate_table",
     "formula_cells",
     "date_range",
@@ -860,9 +861,33 @@ def _validate_typed_columns(
         out["date"], out["date_precision"] = _dates(out["date"], file, problems)
 
 
+def quote_formula(value: object) -> object:
+    """Return ``value`` with a leading ``'`` if it is text a spreadsheet would run as a formula.
+
+    The one rule for CSV outputs (problem lists, exported tables): text starting with
+    one of :data:`FORMULA_PREFIXES` is quoted (OWASP "CSV injection"); anything else,
+    numbers included (``-5``), is returned as it is.
+
+    Parameters
+    ----------
+    value : object
+
+    Returns
+    -------
+    object
+
+    Examples
+    --------
+    >>> quote_formula("=1+1"), quote_formula("ok"), quote_formula(-5)
+    ("'=1+1", 'ok', -5)
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
 def _csv_cell(value: object) -> str:
-    text = "" if value is None else escape_control(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+    return str(quote_formula("" if value is None else escape_control(value)))
 
 
 def write_problems(

@@ -2,9 +2,11 @@ from __future__ import annotations
 
 import os
 import signal
+import stat
 import subprocess
 import sys
 import textwrap
+import threading
 
 import pytest
 
@@ -172,3 +174,169 @@ def test_signal_cleanup_restores_handlers_and_respects_ignored():
     finally:
         signal.signal(signal.SIGTERM, term)
         signal.signal(signal.SIGHUP, hup)
+
+
+# ------------------------------------------------------------- targets that are not files
+
+
+def _char_device(path):
+    """Make a copy of the null device at ``path`` (character device 1:3), or skip."""
+    try:
+        os.mknod(path, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+    except (PermissionError, AttributeError, OSError) as exc:
+        pytest.skip(f"cannot make a character device here ({exc})")
+    return path
+
+
+def _read_fifo(path, out):
+    """Start a thread reading ``path`` to its end into ``out`` (a list of bytes)."""
+
+    def read():
+        with open(path, "rb") as fh:
+            out.append(fh.read())
+
+    thread = threading.Thread(target=read, daemon=True)
+    thread.start()
+    return thread
+
+
+@posix_only
+def test_fifo_is_written_in_place(tmp_path):
+    fifo = tmp_path / "out.csv"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = _read_fifo(fifo, got)
+    assert write_bytes(fifo, b"a,b\r\n1,2\r\n") == fifo
+    reader.join(10)
+    assert got == [b"a,b\r\n1,2\r\n"]
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert _hidden(tmp_path) == []
+
+
+@posix_only
+def test_character_device_is_written_in_place(tmp_path):
+    dev = _char_device(tmp_path / "null")
+    rdev = os.lstat(dev).st_rdev
+    write_text(dev, "x" * 100_000)
+    st = os.lstat(dev)
+    assert stat.S_ISCHR(st.st_mode) and st.st_rdev == rdev
+    assert _hidden(tmp_path) == []
+
+
+@posix_only
+def test_symlink_to_a_character_device_keeps_both(tmp_path):
+    dev = _char_device(tmp_path / "null")
+    link = tmp_path / "stdout"
+    link.symlink_to(dev)
+    write_bytes(link, b"data")
+    assert link.is_symlink() and os.readlink(link) == str(dev)
+    assert stat.S_ISCHR(os.lstat(dev).st_mode)
+
+
+@posix_only
+def test_symlink_to_a_regular_file_is_kept_and_its_target_replaced(tmp_path):
+    real = tmp_path / "data" / "report.html"
+    real.parent.mkdir()
+    real.write_text("old")
+    link = tmp_path / "report.html"
+    link.symlink_to(real)
+    write_text(link, "new")
+    assert link.is_symlink() and os.readlink(link) == str(real)
+    assert real.read_text() == "new" and stat.S_ISREG(os.lstat(real).st_mode)
+    dangling = tmp_path / "later.html"
+    dangling.symlink_to(tmp_path / "data" / "later.html")
+    write_text(dangling, "made")
+    assert dangling.is_symlink() and (tmp_path / "data" / "later.html").read_text() == "made"
+    assert _hidden(tmp_path) == [] and _hidden(real.parent) == []
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc")
+def test_symlink_to_proc_fd_of_a_pipe_writes_into_the_pipe(tmp_path):
+    r, w = os.pipe()
+    link = tmp_path / "stdout"
+    link.symlink_to(f"/proc/self/fd/{w}")
+    try:
+        write_bytes(link, b"through the pipe")
+        os.close(w)
+        w = -1
+        with os.fdopen(r, "rb") as fh:
+            r = -1
+            assert fh.read() == b"through the pipe"
+    finally:
+        for fd in (r, w):
+            if fd >= 0:
+                os.close(fd)
+    assert link.is_symlink() and os.readlink(link).startswith("/proc/self/fd/")
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc")
+def test_proc_fd_of_an_open_regular_file_is_written_in_place(tmp_path):
+    out = tmp_path / "captured.txt"
+    with open(out, "wb") as fh:  # as a shell's `> captured.txt` gives /dev/stdout
+        inode = os.fstat(fh.fileno()).st_ino
+        fh.write(b"before\n")
+        fh.flush()
+        write_bytes(f"/proc/self/fd/{fh.fileno()}", b"written")
+    assert out.read_bytes() == b"before\nwritten" and out.stat().st_ino == inode
+
+
+@posix_only
+def test_socket_is_refused_and_kept(tmp_path):
+    import socket
+
+    from g60map import G60InputError
+
+    path = tmp_path / "s.csv"
+    sock = socket.socket(socket.AF_UNIX)
+    try:
+        sock.bind(str(path))
+        with pytest.raises(G60InputError, match=r"s\.csv: is a socket, not a file"):
+            write_text(path, "x")
+    finally:
+        sock.close()
+    assert stat.S_ISSOCK(os.lstat(path).st_mode)
+
+
+@posix_only
+def test_problems_csv_to_a_fifo_keeps_the_fifo(tmp_path, write_csv, capsys):
+    from g60map.cli import main
+
+    fifo = tmp_path / "problems.csv"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = _read_fifo(fifo, got)
+    bad = write_csv("name,city\nA,Atlantis\n")
+    assert main(["validate", bad, "--problems", str(fifo)]) == 1
+    reader.join(10)
+    text = got[0].decode("utf-8-sig")
+    assert text.startswith("file,row,column,problem,kind,level\r\n") and "Atlantis" in text
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
+@posix_only
+@pytest.mark.parametrize("fmt", ["gpkg", "xlsx", "csv"])
+def test_exports_into_a_device_keep_the_device(tmp_path, fmt):
+    from g60map.export import BASENAME, export_layers
+
+    dev = _char_device(tmp_path / "null")
+    name = f"{BASENAME}.{fmt}" if fmt != "csv" else f"{BASENAME}_cities.csv"
+    link = tmp_path / "out" / name
+    link.parent.mkdir()
+    link.symlink_to(dev)
+    export_layers(None, link.parent, fmt=fmt, layers=["cities"])
+    assert link.is_symlink() and stat.S_ISCHR(os.lstat(dev).st_mode)
+
+
+@posix_only
+def test_office_and_table_writers_keep_the_device(tmp_path):
+    import pandas as pd
+
+    from g60map.spreadsheet import write_table
+
+    dev = _char_device(tmp_path / "null")
+    for name in ("t.xlsx", "t.csv"):
+        link = tmp_path / name
+        link.symlink_to(dev)
+        write_table(pd.DataFrame({"a": [1]}), link)
+        assert link.is_symlink()
+    assert stat.S_ISCHR(os.lstat(dev).st_mode)
