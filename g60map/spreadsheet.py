@@ -101,7 +101,7 @@ def xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
         ws.append([_ILLEGAL_XLSX.sub("", str(c)) for c in df.columns])
         _as_text(ws[ws.max_row])
         for row in df.itertuples(index=False):
-            values = []
+            values: list[object] = []
             for v in row:
                 if v is None or (isinstance(v, float) and v != v):
                     values.append(None)

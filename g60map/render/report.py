@@ -57,7 +57,8 @@ def _maps(corridor: Corridor) -> list[dict[str, Any]]:
         ("rptzh", "zh", "partners", "map-partners"),
         ("rpten", "en", "investments", "map-investments"),
     ):
-        m = build_map(corridor, lang=map_lang, basemap="none", prefix=prefix, tables=[table])
+        m = build_map(corridor, lang=check_lang(map_lang), basemap="none", prefix=prefix,
+                      tables=[table])
         fragment = map_fragment(m, prefix=prefix, height=_MAP_HEIGHT, self_contained=True)
         # markup made by g60map: the tables' text is inside its JSON data block, escaped
         out.append({"id": fig_id, "table": table, "n": len(getattr(corridor, table)),
@@ -103,7 +104,7 @@ def _context(corridor: Corridor, lang: Lang, title: str | None) -> dict[str, Any
         "steps": list(content.steps),
         "note": content.note,
         "maps": _maps(corridor),
-        "figure": _figure(corridor, content.lang),  # type: ignore[arg-type]
+        "figure": _figure(corridor, content.lang),
     }
 
 
