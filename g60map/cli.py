@@ -27,6 +27,7 @@ from ._errors import G60Error, G60InputError, escape_control, format_problems
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers only
     from .model import Corridor
+    from .render.figfile import ImageFormat
 
 __all__ = ["main", "build_parser"]
 
@@ -258,7 +259,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
 def _cmd_render(args: argparse.Namespace) -> int:
     from .render.static import STATIC_FILENAME, render_static, save_static, static_size
 
-    fmt = args.format or ("svg" if args.svg_text else "png")
+    fmt: ImageFormat = args.format or ("svg" if args.svg_text else "png")
     if args.svg_text and fmt != "svg":
         print(f"g60map render: error: --svg-text writes SVG, not {fmt.upper()} (drop "
               "--format or use --format svg)", file=sys.stderr)
@@ -277,14 +278,14 @@ def _cmd_render(args: argparse.Namespace) -> int:
         from .render.charts import MULTIPLES_FILENAME, small_multiples
 
         with _step(args, "drawing the investments year by year"):
-            fig = small_multiples(corridor, lang=args.lang, figsize=figsize)
-        if fig is None:
+            years = small_multiples(corridor, lang=args.lang, figsize=figsize)
+        if years is None:
             print("g60map: note: no small multiples: the dated investments do not span two "
                   "years", file=sys.stderr)
         else:
             out = Path(args.out) / f"{MULTIPLES_FILENAME}.{fmt}"
             with _step(args, f"writing {fmt.upper()}"):
-                path = save_static(fig, out, fmt=fmt, dpi=dpi, svg_text=args.svg_text)
+                path = save_static(years, out, fmt=fmt, dpi=dpi, svg_text=args.svg_text)
             print(path)
     return EXIT_OK
 

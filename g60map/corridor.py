@@ -125,7 +125,8 @@ def geodesic_inv(
     (130.8, 231.4)
     """
     arrays = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (lon1, lat1, lon2, lat2)))
-    az, _, dist = GEOD.inv(*(a.ravel() for a in arrays))
+    x1, y1, x2, y2 = (a.ravel() for a in arrays)
+    az, _, dist = GEOD.inv(x1, y1, x2, y2)
     shape = arrays[0].shape
     az = np.mod(np.asarray(az, dtype=float), 360.0)
     az = np.where(az >= 360.0, 0.0, az)

@@ -516,14 +516,15 @@ def _duplicate_problems(
         return []
     candidates = np.flatnonzero(np.isin(keys, repeated))
     bounds = np.append(offsets, len(keys))
-    tasks, rows = [], []
+    tasks: list[Any] = []
+    row_blocks: list[np.ndarray] = []
     for i, part in enumerate(parts):
         local = candidates[(candidates >= bounds[i]) & (candidates < bounds[i + 1])] - bounds[i]
         if len(local):
             tasks.append(dask.delayed(_row_hashes, pure=True)(part, label, source, local))
-            rows.append(local + bounds[i] + 2)  # spreadsheet rows
+            row_blocks.append(local + bounds[i] + 2)  # spreadsheet rows
     hashes = np.concatenate(client.gather(client.compute(tasks)))
-    rows = np.concatenate(rows)
+    rows = np.concatenate(row_blocks)
     h = pd.Series(hashes, index=rows)
     dup = h.duplicated(keep="first").to_numpy()
     if not dup.any():
@@ -562,6 +563,7 @@ def _count_dask(
                 )
             ]
         )
+    source: Source  # "frame", a GeoMeta or a CsvHeader
     with dask.config.set({"dataframe.convert-string": False}):
         if suffix in PARQUET_SUFFIXES:
             from ._geoparquet import read_geo_metadata

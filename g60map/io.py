@@ -724,7 +724,7 @@ def frame_to_text(
         kind = shapely.get_type_id(values)  # -1 missing, 0 point
         empty = shapely.is_empty(values)
         bad = (kind > 0) & ~empty
-        for i in np.flatnonzero(bad):
+        for i in np.flatnonzero(bad).tolist():
             problems.append(
                 Problem(
                     label,

@@ -23,7 +23,7 @@ import shapely
 
 from . import settings
 from ._errors import Problem
-from .boundaries import load_admin_units, load_boundaries
+from .boundaries import Resolution, load_admin_units, load_boundaries
 from .io import load_cities
 from .places import Place, parse_addresses, place_of
 
@@ -106,7 +106,7 @@ def _unit_of_city(value: str) -> CityMatch:
     elif whole in provinces or raw in provinces:
         province_filter = provinces.get(whole, set())
     if not candidates and (whole in provinces or raw in provinces):
-        code = next(iter(provinces.get(whole) or provinces.get(raw)))
+        code = next(iter(provinces.get(whole) or provinces[raw]))
         hint = " (the corridor's Shanghai member is Songjiang, 310117)" if code == "310000" else ""
         return CityMatch("", f"{raw} is a province, not a corridor city{hint}")
     hits = candidates & members
@@ -432,7 +432,7 @@ def locate_points(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
 
 @functools.lru_cache(maxsize=1)
 def _city_polygons(
-    resolution: str,
+    resolution: Resolution,
 ) -> tuple[tuple[str, shapely.Geometry, tuple[float, ...]], ...]:
     """Return (code, prepared polygon, envelope) of each city-level unit, in code order."""
     cities = load_boundaries("city", resolution).sort_values("code", kind="stable")

@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 import geopandas as gpd
 import pandas as pd
@@ -36,7 +36,7 @@ from . import settings
 from ._errors import G60InputError
 from ._frames import as_wgs84
 from ._safetext import safe_text
-from .boundaries import load_boundaries
+from .boundaries import Resolution, load_boundaries
 from .corridor import (
     corridor_overview,
     corridor_spokes,
@@ -46,6 +46,9 @@ from .corridor import (
 )
 from .flows import investment_flows
 from .io import load_cities
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    from .tables import Outside
 
 __all__ = [
     "ARTICLE_FILE",
@@ -61,7 +64,7 @@ __all__ = [
 ARTICLE_FILE = "tencent-g60-article.txt"
 
 #: What a table argument may be: a path, a DataFrame or a GeoDataFrame (or None).
-TableInput = str | os.PathLike[str] | pd.DataFrame | None
+TableInput: TypeAlias = str | os.PathLike[str] | pd.DataFrame | None
 
 Kind = Literal["partners", "investments"]
 
@@ -149,7 +152,7 @@ class Corridor:
     sources: tuple[str, ...]
     packaged: frozenset[str]
     inputs: tuple[InputFile, ...] = field(default=())
-    resolution: str = "simplified"
+    resolution: Resolution = "simplified"
 
     @property
     def partners_per_city(self) -> pd.Series:
@@ -208,14 +211,14 @@ def _wgs84(gdf: gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
     return as_wgs84(gdf, what, fresh_index=True)
 
 
-def _load_table(kind: Kind, value: TableInput, outside: str, datum: str) -> gpd.GeoDataFrame:
+def _load_table(
+    kind: Kind, value: TableInput, outside: Outside, datum: str
+) -> gpd.GeoDataFrame:
     from .tables import load_investments, load_partners
 
     loader = load_partners if kind == "partners" else load_investments
     if isinstance(value, gpd.GeoDataFrame) and all(c in value.columns for c in _JOINED):
         return _wgs84(value, kind)  # already loaded: validated and joined once
-    if isinstance(value, pd.DataFrame | gpd.GeoDataFrame):
-        return _wgs84(loader(value, outside=outside, datum=datum), kind)  # type: ignore[arg-type]
     return _wgs84(loader(value, outside=outside, datum=datum), kind)
 
 
@@ -286,7 +289,7 @@ def _sources(tables: dict[str, gpd.GeoDataFrame], packaged: frozenset[str]) -> t
     return tuple(lines)
 
 
-def _boundary_levels(resolution: str) -> dict[str, gpd.GeoDataFrame]:
+def _boundary_levels(resolution: Resolution) -> dict[str, gpd.GeoDataFrame]:
     out = {}
     for level in ("province", "city", "district"):
         try:
@@ -302,7 +305,7 @@ def resolve_tables(
     investments: TableInput = None,
     *,
     article: bool | None = None,
-    outside: str = "warn",
+    outside: Outside = "warn",
     datum: str = "wgs84",
 ) -> tuple[dict[str, gpd.GeoDataFrame], frozenset[str]]:
     """Turn table arguments into loaded tables: the one place None becomes article data.
@@ -347,7 +350,7 @@ def load_corridor(
     investments: TableInput = None,
     *,
     article: bool | None = None,
-    outside: str = "warn",
+    outside: Outside = "warn",
     datum: str = "wgs84",
     resolution: Literal["simplified", "full"] = "simplified",
 ) -> Corridor:

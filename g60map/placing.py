@@ -226,7 +226,7 @@ def _district_polygons() -> tuple[tuple[str, shapely.Geometry, tuple[float, ...]
     from .boundaries import load_boundaries
 
     try:
-        districts = load_boundaries("district", settings.JOIN_RESOLUTION)  # type: ignore[arg-type]
+        districts = load_boundaries("district", settings.JOIN_RESOLUTION)
     except ValueError:  # no district level in this version of the boundaries
         return ()
     districts = districts.sort_values("code", kind="stable")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import warnings
 from pathlib import Path
+from typing import Literal
 
 
 def _env_int(name: str, default: int) -> int:
@@ -95,7 +96,7 @@ SIMPLIFY_TOLERANCE_M: float = 50.0
 
 #: Boundaries that points are joined to: "full" (exact, read once per process, ~0.05 s) or
 #: "simplified" (what the maps draw; up to 150 m off near borders).
-JOIN_RESOLUTION: str = "full"
+JOIN_RESOLUTION: Literal["simplified", "full"] = "full"
 
 #: Where the CLI writes its outputs unless told otherwise.
 OUTPUT_DIR: Path = Path("outputs")

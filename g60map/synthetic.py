@@ -30,6 +30,7 @@ import functools
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
@@ -38,6 +39,9 @@ import shapely
 
 from . import settings
 from ._atomic import atomic_path
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    from .boundaries import Resolution
 
 __all__ = [
     "KINDS",
@@ -138,7 +142,7 @@ _DEG_PER_M = 1 / 85_000
 
 
 @functools.lru_cache(maxsize=2)
-def _members(resolution: str) -> tuple[tuple[str, ...], tuple, np.ndarray, tuple, tuple]:
+def _members(resolution: Resolution) -> tuple[tuple[str, ...], tuple, np.ndarray, tuple, tuple]:
     """Codes, polygons, sqrt-area weights, English and Chinese names of the nine members."""
     from .boundaries import load_boundaries
 
@@ -184,6 +188,7 @@ def _counts(n: int | None, per_city: Mapping[str, int] | None, outside: int) -> 
             raise ValueError("per_city counts must be >= 0")
         total = sum(int(k) for k in per_city.values()) + outside
     else:
+        assert n is not None  # exactly one of n and per_city is given (checked above)
         if n < 0:
             raise ValueError("n must be >= 0")
         total = n + outside
@@ -212,6 +217,7 @@ def _locations(
         index = {c: i for i, c in enumerate(codes)}
         order = [(index[c], int(k)) for c, k in per_city.items()]
     else:
+        assert n is not None  # exactly one of n and per_city is given (checked by _counts)
         order = list(enumerate(rng.multinomial(n, weights).tolist()))
     margin = margin_m * _DEG_PER_M
     parts = []

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import warnings
-from typing import Literal
+from typing import Literal, TypeAlias
 
 import geopandas as gpd
 import numpy as np
@@ -51,7 +51,7 @@ _DERIVED = [
 _TRAILING = ["in_corridor", "location_precision", "location_basis", "lon", "lat", "geometry"]
 
 
-Source = str | os.PathLike[str] | pd.DataFrame
+Source: TypeAlias = str | os.PathLike[str] | pd.DataFrame
 
 
 class G60Note(G60Warning):
@@ -515,8 +515,9 @@ def load_investments(
 
 
 for _f in (load_partners, load_investments):
-    _f.__doc__ = _f.__doc__.format(source=_SOURCE_DOC, options=_OPTIONS_DOC,
-                                   returns=_RETURNS_DOC)
+    if _f.__doc__ is not None:  # None under python -OO
+        _f.__doc__ = _f.__doc__.format(source=_SOURCE_DOC, options=_OPTIONS_DOC,
+                                       returns=_RETURNS_DOC)
 
 
 def check_table(

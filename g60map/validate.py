@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -23,6 +24,9 @@ from . import settings
 from ._atomic import atomic_path
 from ._errors import Problem, escape_control, problem_kind
 from .datum import DATUMS, to_wgs84
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    import pyarrow as pa
 
 __all__ = [
     "PARTNER_SCHEMA",
@@ -208,7 +212,7 @@ def _to_float(text: pd.Series) -> pd.Series:
     )
 
 
-def _arrow_text(text: pd.Series) -> object:
+def _arrow_text(text: pd.Series) -> pa.Array | pa.ChunkedArray:
     """Return the Arrow array of a text column (its own buffers when Arrow-backed)."""
     import pyarrow as pa
 

@@ -51,6 +51,24 @@ def test_console_script_runs():
     assert proc.returncode == 0 and "Xuancheng" in proc.stdout
 
 
+def test_python_m_g60map_runs_the_command_line(capsys):
+    from g60map import __version__
+
+    version = subprocess.run(
+        [sys.executable, "-m", "g60map", "--version"], capture_output=True, text=True,
+        check=False,
+    )
+    assert version.returncode == 0, version.stderr
+    assert version.stdout.strip() == f"g60map {__version__}"
+    info = subprocess.run(
+        [sys.executable, "-m", "g60map", "info"], capture_output=True, text=True, check=False
+    )
+    assert info.returncode == 0, info.stderr
+    assert main(["info"]) == 0
+    assert info.stdout == capsys.readouterr().out  # the same table as the g60map command
+    assert "Xuancheng" in info.stdout
+
+
 def test_build_gb18030_partners_then_failed_build_keeps_previous_map(tmp_path, write_csv, capsys):
     partners = write_csv(
         "name,city,description\n阿里云,杭州,云计算\n中国移动,松江区,运营商\n",

@@ -23,7 +23,7 @@ from matplotlib.axes import Axes
 from matplotlib.colors import to_rgba
 from matplotlib.lines import Line2D
 
-from .placement import Badge, Obstacles, place_badges
+from .placement import Badge, Obstacles, canvas_renderer, place_badges
 from .symbology import STYLE
 
 __all__ = [
@@ -179,7 +179,7 @@ def draw_badges(
     forced : list of Badge
         Badges with no free position, drawn at their anchor under the seats and circles.
     """
-    renderer = ax.figure.canvas.get_renderer()
+    renderer = canvas_renderer(ax.figure)
     pt_per_px = 72.0 / ax.figure.dpi
     items = []
     widths: dict[str, float] = {}

@@ -49,7 +49,7 @@ class ContentTable:
 class Content:
     """Everything a report says, in one language."""
 
-    lang: str
+    lang: Lang
     title: str
     lead: str
     facts: tuple[tuple[str, str], ...]
@@ -64,7 +64,7 @@ class Content:
 #: Investments listed in a report's table (the largest; all are on the maps).
 _MAX_INVESTMENT_ROWS = 200
 
-_T = {
+_T: dict[str, dict[str, str]] = {
     "en": {
         "title": "G60 Science and Technology Innovation Corridor — report",
         "lead": (
@@ -113,14 +113,6 @@ _T = {
         "src_seats": "City seats: GeoNames (CC BY 4.0).",
         "src_rate": "Exchange rate: {rate:.4f} CNY per USD ({date}; {src}).",
         "src_tables": "Partners and investments: {line}",
-        "steps": (
-            "Read and validate the partner and investment tables; place each row at its "
-            "point, in its district or at its city seat; join to the corridor cities.",
-            "Count partners and sum investments per city; measure spokes as geodesics on "
-            "the WGS-84 ellipsoid and areas in an Albers equal-area projection.",
-            "Draw the interactive maps with Leaflet (inline, no tiles) and the static map "
-            "with matplotlib (Albers equal-area conic, WGS-84 datum).",
-        ),
         "note": "The same inputs and software give byte-identical files.",
     },
     "zh": {
@@ -167,16 +159,28 @@ _T = {
         "src_seats": "城市驻地：GeoNames（CC BY 4.0）。",
         "src_rate": "汇率：{rate:.4f}人民币/美元（{date}；{src}）。",
         "src_tables": "合作伙伴与投资：{line}",
-        "steps": (
-            "读取并校验合作伙伴与投资表；按坐标、区县或城市驻地定位每一行，"
-            "并与走廊城市关联。",
-            "按城市统计合作伙伴数与投资额；辐射线为WGS-84椭球上的测地线，"
-            "面积在Albers等积投影中计算。",
-            "交互地图用Leaflet绘制（内嵌，无底图瓦片），"
-            "静态地图用matplotlib绘制（Albers等积圆锥投影，WGS-84）。",
-        ),
         "note": "相同的输入与软件生成逐字节相同的文件。",
     },
+}
+
+#: How the report was made, step by step (see ``Content.steps``).
+_STEPS: dict[str, tuple[str, ...]] = {
+    "en": (
+        "Read and validate the partner and investment tables; place each row at its "
+        "point, in its district or at its city seat; join to the corridor cities.",
+        "Count partners and sum investments per city; measure spokes as geodesics on "
+        "the WGS-84 ellipsoid and areas in an Albers equal-area projection.",
+        "Draw the interactive maps with Leaflet (inline, no tiles) and the static map "
+        "with matplotlib (Albers equal-area conic, WGS-84 datum).",
+    ),
+    "zh": (
+        "读取并校验合作伙伴与投资表；按坐标、区县或城市驻地定位每一行，"
+        "并与走廊城市关联。",
+        "按城市统计合作伙伴数与投资额；辐射线为WGS-84椭球上的测地线，"
+        "面积在Albers等积投影中计算。",
+        "交互地图用Leaflet绘制（内嵌，无底图瓦片），"
+        "静态地图用matplotlib绘制（Albers等积圆锥投影，WGS-84）。",
+    ),
 }
 
 
@@ -192,8 +196,8 @@ def _money(value: object, lang: Lang, currency: str) -> str:
     return format_money(v, lang, currency, missing="—") if v else "—"
 
 
-def _city_name(row: object, lang: Lang) -> str:
-    return str(row.name_zh if lang == "zh" else row.name_en)  # type: ignore[attr-defined]
+def _city_name(row: pd.Series, lang: Lang) -> str:
+    return str(row.name_zh if lang == "zh" else row.name_en)
 
 
 def _investment_years(corridor: Corridor) -> tuple[int, ...]:
@@ -326,7 +330,7 @@ def report_content(
         facts=facts,
         tables=tuple(tables),
         sources=tuple(sources),
-        steps=tuple(t["steps"]),
+        steps=_STEPS[lang],
         note=t["note"],
         headings=headings,
         years=_investment_years(corridor),

@@ -21,7 +21,7 @@ import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import matplotlib
 from matplotlib import patheffects as pe
@@ -32,6 +32,9 @@ from matplotlib.text import Text
 from .. import settings
 from .._atomic import write_bytes
 from .._safetext import safe_text
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    from matplotlib.typing import RcKeyType
 
 __all__ = [
     "ImageFormat",
@@ -66,7 +69,7 @@ _METADATA: dict[str, dict[str, Any]] = {
     "svg": {"Date": None, "Creator": "g60map"},
     "pdf": {"CreationDate": None, "ModDate": None, "Producer": None, "Creator": "g60map"},
 }
-_SAVE_RC: dict[str, Any] = {"svg.hashsalt": "g60map", "svg.fonttype": "path",
+_SAVE_RC: dict[RcKeyType, Any] = {"svg.hashsalt": "g60map", "svg.fonttype": "path",
                             "pdf.fonttype": 42, "ps.fonttype": 42}
 
 
@@ -156,9 +159,9 @@ def _text_for_svg(fig: Figure) -> Iterator[dict[str, tuple[float, str]]]:
     try:
         yield halos
     finally:
-        for text, effects, gid in saved:
+        for text, effects, old_gid in saved:
             text.set_path_effects(effects)
-            text.set_gid(gid)
+            text.set_gid(old_gid)
 
 
 def _quadratic(font: Any) -> None:
@@ -298,9 +301,13 @@ def figure_bytes(
         raise ValueError(f"dpi must be positive, got {dpi}")
     buf = io.BytesIO()
     as_text = svg_text and name == "svg"
-    rc = {**_SAVE_RC, "svg.fonttype": "none"} if as_text else _SAVE_RC
-    halos_cm = _text_for_svg(fig) if as_text else contextlib.nullcontext({})
-    fonts_cm = _truetype_subsets() if name == "pdf" else contextlib.nullcontext()
+    rc: dict[RcKeyType, Any] = {**_SAVE_RC, "svg.fonttype": "none"} if as_text else _SAVE_RC
+    halos_cm: contextlib.AbstractContextManager[dict[str, tuple[float, str]]] = (
+        _text_for_svg(fig) if as_text else contextlib.nullcontext({})
+    )
+    fonts_cm: contextlib.AbstractContextManager[None] = (
+        _truetype_subsets() if name == "pdf" else contextlib.nullcontext()
+    )
     with matplotlib.rc_context(rc), _storable_text(fig), halos_cm as halos, fonts_cm:
         fig.savefig(buf, format=name, dpi=dpi, metadata=_METADATA[name], facecolor="white")
     data = buf.getvalue()
@@ -337,6 +344,7 @@ def save_figure(
         ``path``.
     """
     path = Path(path)
-    data = figure_bytes(fig, fmt=fmt or path.suffix.lstrip(".").lower(), dpi=dpi,
-                        svg_text=svg_text)
+    # a suffix that is no image format is refused by figure_bytes
+    fmt = fmt or cast(ImageFormat, path.suffix.lstrip(".").lower())
+    data = figure_bytes(fig, fmt=fmt, dpi=dpi, svg_text=svg_text)
     return write_bytes(path, data)

@@ -11,6 +11,7 @@ the filters with its investment.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 import geopandas as gpd
@@ -45,7 +46,7 @@ def flow_width(amount: float, largest: float) -> float:
 
 
 def flows_payload(
-    flows: gpd.GeoDataFrame, drawn_rows: pd.Series, *, lang: Lang, t: dict[str, str],
+    flows: gpd.GeoDataFrame, drawn_rows: pd.Series, *, lang: Lang, t: Mapping[str, str],
     scale: int,
 ) -> dict[str, Any] | None:
     """Return the flows the page draws, or None when there is none to draw.
@@ -75,7 +76,7 @@ def flows_payload(
     amounts = pd.to_numeric(flows["amount_cny"], errors="coerce").to_numpy(dtype=float)
     ok = np.isfinite(amounts) & (amounts > 0)
     largest = float(amounts[ok].max()) if ok.any() else 0.0
-    rows = []
+    rows: list[dict[str, Any]] = []
     for k in range(len(flows)):
         i = where.get(int(flows["row"].iat[k]))
         line = flows.geometry.iat[k]

@@ -289,14 +289,16 @@ def map_fragment(
     root = m.get_root()
     if not isinstance(root, Page):
         raise TypeError("map_fragment needs a map from g60map.build_map")
-    m.fragment = True
+    if isinstance(m, CorridorMap):
+        m.fragment = True
     root.mode = "fragment"
     root.embed_id = f"{prefix}-embed"
     root.frame_width, root.frame_height = width, height
     try:
         return render_html(m, prefix)
     finally:
-        m.fragment = False
+        if isinstance(m, CorridorMap):
+            m.fragment = False
         root.mode = "page"
 
 

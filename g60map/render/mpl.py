@@ -427,7 +427,7 @@ def legends(
         for (lo, hi), colour in zip(classes, colours, strict=True)
     ]
     classes_legend = Legend(
-        ax, handles, [h.get_label() for h in handles], title=t["legend_fill"],
+        ax, handles, [str(h.get_label()) for h in handles], title=t["legend_fill"],
         loc="upper left", prop=small, title_fontproperties=small, framealpha=0.92,
         borderpad=0.6, handlelength=1.6,
     )
@@ -452,7 +452,7 @@ def legends(
     ]
     symbols = [h for h in symbols if h.get_label()]
     symbol_legend = Legend(
-        ax, symbols, [h.get_label() for h in symbols], loc="lower right", prop=small,
+        ax, symbols, [str(h.get_label()) for h in symbols], loc="lower right", prop=small,
         framealpha=0.92, borderpad=0.7, labelspacing=0.6, handlelength=2.4,
     )
     for legend in (classes_legend, symbol_legend):

@@ -281,7 +281,9 @@ def docx_bytes(
     document = _Docx()
     _docx_fonts(document, content.lang)
     section = document.sections[0]
-    usable = section.page_width - section.left_margin - section.right_margin
+    width, left, right = section.page_width, section.left_margin, section.right_margin
+    assert width is not None and left is not None and right is not None  # set in the template
+    usable = width - left - right
     document.add_heading(_text(content.title), level=0)
     document.add_paragraph(_text(content.lead))
     document.add_heading(content.headings["facts"], level=1)
@@ -342,7 +344,7 @@ def _prepared(
 ) -> tuple[Content, list[Picture]]:
     corridor = as_corridor(corridor)
     content = report_content(corridor, lang, title=title)
-    return content, _figures(corridor, content, content.lang, size)  # type: ignore[arg-type]
+    return content, _figures(corridor, content, content.lang, size)
 
 
 def slides_pptx(

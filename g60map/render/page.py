@@ -412,6 +412,7 @@ class CorridorLayers(MacroElement):
             ),
             name=name,
         )
+        assert self._parent is not None  # the root is a Figure, so this has a parent
         figure.script.add_child(
             Verbatim(
                 f"{self.js()}\n"

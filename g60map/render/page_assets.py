@@ -163,7 +163,10 @@ def strip_external_assets(root: Element, keep: tuple[Element, ...] = ()) -> list
         state["default_js"] = []
         state["default_css"] = []
         owner = type(element).__name__
-        for kind, pairs in (("js", original[0]), ("css", original[1])):
+        groups: tuple[tuple[Literal["js", "css"], tuple], ...] = (
+            ("js", original[0]), ("css", original[1])
+        )
+        for kind, pairs in groups:
             for name, url in pairs:
                 found.setdefault((kind, name), ExternalAsset(kind, name, url, owner))
     return list(found.values())

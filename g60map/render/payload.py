@@ -294,10 +294,10 @@ def _partners_payload(
     x0, y0 = int(gx.min()), int(gy.min())
     height = int(gy.max()) - y0 + 1
     keys, counts = np.unique((gx - x0) * height + (gy - y0), return_counts=True)
-    cells = np.column_stack([keys // height + x0, keys % height + y0])
+    grid = np.column_stack([keys // height + x0, keys % height + y0])
     classes = count_classes(int(counts.max()))
     cls = class_of(counts, classes)
-    triples = np.column_stack([cells, counts, cls]).astype(np.int64)
+    triples = np.column_stack([grid, counts, cls]).astype(np.int64)
     triples[1:, :2] -= triples[:-1, :2].copy()
     return {
         "mode": "grid",
@@ -336,7 +336,7 @@ def _investments_payload(
     amount = investments["amount"].map(_cell_text) if "amount" in investments else None
     currency = investments["currency"].map(_cell_text) if "currency" in investments else None
     labels = [t["amount"], t["amount_both"], *labels]
-    records = []
+    records: list[list[Any]] = []
     for i in range(n):
         raw = ""
         if amount is not None:
@@ -386,7 +386,7 @@ def drawn_tables(
         raise ValueError(
             f"tables must be a collection of 'partners' and/or 'investments', not {tables!r}"
         )
-    return tuple(  # type: ignore[return-value]
+    return tuple(
         frame if name in tables else frame.iloc[0:0]
         for name, frame in (("partners", corridor.partners),
                             ("investments", corridor.investments))

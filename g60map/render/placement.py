@@ -15,15 +15,35 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import shapely
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
+from matplotlib.figure import Figure, SubFigure
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
-__all__ = ["Badge", "Label", "Obstacles", "place_badges", "place_labels"]
+__all__ = ["Badge", "Label", "Obstacles", "canvas_renderer", "place_badges", "place_labels"]
+
+
+def canvas_renderer(fig: Figure | SubFigure) -> RendererAgg:
+    """Return the renderer of the canvas ``fig`` is laid out on.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure or matplotlib.figure.SubFigure
+        A figure drawn with Agg (what the static maps use, also under Jupyter's inline
+        backend and before saving as SVG or PDF).
+
+    Returns
+    -------
+    matplotlib.backends.backend_agg.RendererAgg
+        The renderer that measures text and artists in display pixels.
+    """
+    # matplotlib types Figure.canvas as FigureCanvasBase, which has no get_renderer
+    return cast(FigureCanvasAgg, fig.canvas).get_renderer()
 
 
 class Obstacles:
@@ -349,7 +369,7 @@ def place_labels(
         not drawn.
     """
     fig = ax.figure
-    renderer = fig.canvas.get_renderer()
+    renderer = canvas_renderer(fig)
     frame = ax.get_window_extent(renderer)
     pad = pad_pt * fig.dpi / 72.0
     to_data = ax.transData.inverted()
@@ -410,7 +430,8 @@ def place_labels(
             text.set_rotation(angles[pick])
             shift = np.array([offset[0] * math.cos(a) - offset[1] * math.sin(a),
                               offset[0] * math.sin(a) + offset[1] * math.cos(a)])
-        text.set_position(to_data.transform(centres[pick] - shift))
+        x, y = to_data.transform(centres[pick] - shift)
+        text.set_position((float(x), float(y)))
         if segments is not None:
             obstacles.add_line(segments[pick], h / 2 + pad)
         else:
@@ -491,7 +512,7 @@ def place_badges(
         The badges placed nowhere free (``placement == "forced"``).
     """
     fig = ax.figure
-    renderer = fig.canvas.get_renderer()
+    renderer = canvas_renderer(fig)
     frame = ax.get_window_extent(renderer)
     px_per_pt = fig.dpi / 72.0
     to_px, to_data = ax.transData, ax.transData.inverted()

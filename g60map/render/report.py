@@ -74,7 +74,8 @@ def _maps(corridor: Corridor) -> list[dict[str, Any]]:
         ("rptzh", "zh", "partners", "map-partners"),
         ("rpten", "en", "investments", "map-investments"),
     ):
-        m = build_map(corridor, lang=map_lang, basemap="none", prefix=prefix, tables=[table])
+        m = build_map(corridor, lang=check_lang(map_lang), basemap="none", prefix=prefix,
+                      tables=[table])
         fragment = map_fragment(m, prefix=prefix, height=_MAP_HEIGHT, self_contained=True)
         # markup made by g60map: the tables' text is inside its JSON data block, escaped
         out.append({"id": fig_id, "table": table, "n": len(getattr(corridor, table)),
@@ -120,7 +121,7 @@ def _context(corridor: Corridor, lang: Lang, title: str | None) -> dict[str, Any
         "steps": list(content.steps),
         "note": content.note,
         "maps": _maps(corridor),
-        "figure": _figure(corridor, content.lang),  # type: ignore[arg-type]
+        "figure": _figure(corridor, content.lang),
     }
 
 
@@ -288,15 +289,17 @@ class _BudgetLoops(NodeTransformer):
     """Route every loop's items and every ``~`` through the budget's filters."""
 
     def visit_For(self, node: nodes.For) -> nodes.Node:  # noqa: N802 (visitor name)
-        node = self.generic_visit(node)
-        node.iter = nodes.Filter(node.iter, "_g60_loop", [], [], None, None,
-                                 lineno=node.lineno)
-        return node
+        loop = self.generic_visit(node)
+        assert isinstance(loop, nodes.For)
+        loop.iter = nodes.Filter(loop.iter, "_g60_loop", [], [], None, None,
+                                 lineno=loop.lineno)
+        return loop
 
     def visit_Concat(self, node: nodes.Concat) -> nodes.Node:  # noqa: N802
-        node = self.generic_visit(node)
-        return nodes.Filter(nodes.List(node.nodes, lineno=node.lineno), "_g60_concat", [],
-                            [], None, None, lineno=node.lineno)
+        concat = self.generic_visit(node)
+        assert isinstance(concat, nodes.Concat)
+        return nodes.Filter(nodes.List(concat.nodes, lineno=concat.lineno), "_g60_concat", [],
+                            [], None, None, lineno=concat.lineno)
 
 
 class _ReportEnvironment(ImmutableSandboxedEnvironment):
@@ -315,7 +318,7 @@ class _ReportEnvironment(ImmutableSandboxedEnvironment):
                      "join"):
             self.filters[name] = self._bounded_filter(name, self.filters[name])
 
-    def concat(self, parts: Iterable[str]) -> str:  # type: ignore[override]
+    def concat(self, parts: Iterable[str]) -> str:
         """Join what a block, a macro or ``{% set %}`` wrote, within the output limit."""
         parts = list(parts)
         self.budget.check_size(sum(len(p) for p in parts), "text written by a block")
@@ -385,9 +388,9 @@ class _ReportEnvironment(ImmutableSandboxedEnvironment):
         skip = 1 if getattr(original, "jinja_pass_arg", None) is not None else 0
 
         @functools.wraps(original)
-        def bounded(*args: Any, **kwargs: Any) -> Any:
+        def bounded(*given: Any, **kwargs: Any) -> Any:
             budget.check_time()
-            args = list(args)
+            args = list(given)
             if len(args) <= skip:
                 return original(*args, **kwargs)
             what = f"the {name} filter"

@@ -67,7 +67,7 @@ from .mpl import (
     wrap,
 )
 from .payload import drawn_tables
-from .placement import Label, Obstacles, place_labels
+from .placement import Label, Obstacles, canvas_renderer, place_labels
 from .symbology import CLASS_COLORS, PRINT, STYLE, ZERO_COLOR, count_classes
 from .text import LABELS, Lang, check_lang, legend_amounts, sources_line
 
@@ -397,7 +397,7 @@ def render_static(
     ax.yaxis.label.set_visible(False)
 
     # furniture first: its boxes are obstacles for the badges and the labels
-    renderer = fig.canvas.get_renderer()
+    renderer = canvas_renderer(fig)
     handle = _partner_handle(style, set(groups["level"]), lang)
     fixed = [*scale_bar(ax, crs, font, lang), north_arrow(ax, crs, font, lang)]
     furniture = legends(ax, classes, colours, trunk, font, lang, partner_handle=handle)
@@ -491,7 +491,7 @@ def _clear_legends(
     cover no seat, circle, scale bar, north arrow or other legend, the one over the least
     of the member cities (``land``) is kept; with none, the upper left as always.
     """
-    renderer = ax.figure.canvas.get_renderer()
+    renderer = canvas_renderer(ax.figure)
     to_axes, to_data = ax.transAxes.inverted(), ax.transData.inverted()
     fixed_boxes = [a.get_window_extent(renderer) for a in fixed]
     scale_top = max(to_axes.transform(b)[1, 1] for b in fixed_boxes[:-1]) + 0.012
@@ -556,7 +556,7 @@ def _obstacles(
     The spokes and the trunk are obstacles for labels only: a badge may sit on a line.
     """
     fig = ax.figure
-    renderer = fig.canvas.get_renderer()
+    renderer = canvas_renderer(fig)
     px = fig.dpi / 72.0
     obstacles = Obstacles()
     for artist in furniture:

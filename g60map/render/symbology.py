@@ -8,10 +8,14 @@ One place for what a colour means, so a PNG in a report and the HTML map agree
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .text import nice_series
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    from matplotlib.typing import LineStyleType
 
 __all__ = [
     "ZERO_COLOR",
@@ -64,8 +68,8 @@ class PrintStyle:
     background: str = "#fcfcfb"
     invest_alpha: float = 0.28
     member_alpha: float = 0.72
-    spoke_dash: str = "solid"
-    trunk_dash: tuple = (0, (2.4, 1.6))
+    spoke_dash: LineStyleType = "solid"
+    trunk_dash: LineStyleType = (0, (2.4, 1.6))
     seat_pt: float = 5.0
     hub_seat_pt: float = 7.5
     partner_pt: float = 14.0

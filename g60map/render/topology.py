@@ -87,7 +87,10 @@ def _encode(cities: gpd.GeoDataFrame, provinces: gpd.GeoDataFrame, scale: int) -
     return BoundaryTopology(
         arcs=tuple(topo.encoded_arcs()),
         shapes=tuple(topo.shapes),
-        bounds=tuple(tuple(float(v) for v in b) for b in shapely.bounds(geoms)),
+        bounds=tuple(
+            (float(x0), float(y0), float(x1), float(y1))
+            for x0, y0, x1, y1 in shapely.bounds(geoms)
+        ),
     )
 
 

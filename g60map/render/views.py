@@ -20,7 +20,7 @@ Pure functions of a :class:`~g60map.model.Corridor` that give the page script
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -194,7 +194,7 @@ def _text(frame: pd.DataFrame, column: str) -> pd.Series:
 
 
 def facets(partners: pd.DataFrame, investments: pd.DataFrame, lang: Lang,
-           t: dict[str, str]) -> Facets:
+           t: Mapping[str, str]) -> Facets:
     """Return the kinds of the partners and the provinces of both tables.
 
     Kinds are ordered by how many partners have them (then by name), provinces by code;
@@ -340,7 +340,7 @@ def metrics_payload(
     metric: str | None = None,
     axis: TimeAxis | None = None,
     found: Facets | None = None,
-    t: dict[str, str] | None = None,
+    t: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """Return the choropleth's metrics, classes and the groups the page sums.
 
