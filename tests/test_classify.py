@@ -102,3 +102,9 @@ def test_quantiles_and_natural_breaks_scale_with_the_values(k):
     factor = 2.0**900  # beyond 1e154 squares overflow; a power of two scales exactly
     assert quantiles(xs * factor, k) == tuple(b * factor for b in quantiles(xs, k))
     assert fisher_jenks(xs * factor, k) == tuple(b * factor for b in fisher_jenks(xs, k))
+
+
+def test_quantiles_between_the_largest_floats_of_both_signs():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # 1.79e308 - (-1.79e308) would overflow
+        assert quantiles([-1.79e308, 1.79e308] * 3, 5) == (-1.79e308, 1.79e308)
