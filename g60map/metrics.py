@@ -150,7 +150,9 @@ def row_values(corridor: Corridor, metric: Metric) -> pd.Series:
     ValueError
         For a built-in metric (it has no column).
     G60InputError
-        A cell that is not a number, named by file, row and column.
+        A cell that is not a finite number (``abc``, ``inf``, ``1e309``, ``NaN``), named
+        by file, row and column; values whose sum would overflow a float (the message
+        names the metric and the city).
     """
     if not metric.table:
         raise ValueError(f"{metric.key} is built in: it has no column of its own")
@@ -212,9 +214,7 @@ def _column_sums(corridor: Corridor, metric: Metric) -> pd.Series:
     return numbers.groupby(codes).sum()
 
 
-def city_metrics(
-    corridor: Corridor, metrics: Sequence[str] | None = ()
-) -> pd.DataFrame:
+def city_metrics(corridor: Corridor, metrics: Sequence[str] | None = ()) -> pd.DataFrame:
     """Return one row per corridor city (hub first) and one column per metric.
 
     Parameters
