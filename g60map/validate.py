@@ -315,12 +315,16 @@ def frame_cell_problems(frame: pd.DataFrame, label: str) -> list[Problem]:
         if series.dtype != object:
             continue
         values = series.to_numpy()
-        try:  # text only (Arrow checks it is valid UTF-8): one vectorised pass
-            kind = pa.array(values, from_pandas=True).type
+        try:  # text only (Arrow checks it is valid UTF-8): one vectorised pass; not
+            # from_pandas, which would take Decimal('sNaN') for a missing value
+            kind = pa.array(values, from_pandas=False).type
             if pa.types.is_string(kind) or pa.types.is_large_string(kind):
                 continue
         except (pa.ArrowException, UnicodeError, TypeError, ValueError, ArithmeticError):
             pass
+        if not any(issubclass(k, (str, decimal.Decimal, *_CONTAINERS))
+                   for k in set(map(type, values))):
+            continue  # numbers, dates, missing values: nothing to look at
         column = escape_control(name)
         for j, value in enumerate(values):
             why = _odd_cell(value)

@@ -612,3 +612,8 @@ def test_cells_that_are_one_value_are_not_problems():
                 ["B", 1.5, float("nan"), pd.Timestamp("2021-03-01"), -(2**70),
                  decimal.Decimal("NaN"), "text"])
     assert frame_cell_problems(df, "DataFrame") == []
+
+
+def test_a_signalling_nan_among_text_is_found():
+    df = _frame(["name", "city"], ["A", "Hefei"], ["B", decimal.Decimal("sNaN")], ["C", None])
+    assert [(p.row, p.column) for p in frame_cell_problems(df, "DataFrame")] == [(1, "city")]
