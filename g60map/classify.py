@@ -55,8 +55,25 @@ def _series(upto: float) -> list[float]:
     out = [start]
     while out[-1] < upto:
         e = len(out)
-        out.append((1, 2, 5)[e % 3] * start * 10 ** (e // 3))
+        step = (1, 2, 5)[e % 3] * start * 10.0 ** (e // 3)
+        out.append(step if math.isfinite(step) else upto)  # beyond the largest float: upto
     return out
+
+
+#: Binary exponent beyond which values are scaled down by a power of two (exactly) before
+#: they are squared or interpolated, so that no intermediate result overflows.
+_LARGE_EXPONENT = 500
+
+
+def _power_of_two_scale(x: np.ndarray) -> float:
+    """Return a power of two ``s`` such that ``x * s`` stays below ``2**500``.
+
+    Multiplying by it is exact (small values stay normal floats), so classes computed on
+    ``x * s`` and scaled back are those of ``x``; 1.0 for values that need no scaling.
+    """
+    top = float(np.abs(x).max()) if x.size else 0.0
+    exponent = math.frexp(top)[1] if math.isfinite(top) else 0
+    return math.ldexp(1.0, _LARGE_EXPONENT - exponent) if exponent > _LARGE_EXPONENT else 1.0
 
 
 def nice_breaks(values: np.ndarray, k: int = 5) -> tuple[float, ...]:
@@ -115,6 +132,8 @@ def quantiles(values: np.ndarray, k: int = 5) -> tuple[float, ...]:
         return ()
     w = 100.0 / k
     p = np.minimum(np.arange(w, 100 + w, w), 100.0)[:k]
+    scale = _power_of_two_scale(v)  # exact: interpolating between +-1e308 cannot overflow
+    v = v * scale
     q = np.percentile(v, p)
     # interpolating between two equal values can miss them by a rounding error (0 and 1e-16
     # would make two classes of one tie): snap bounds to a data value that close
@@ -123,7 +142,7 @@ def quantiles(values: np.ndarray, k: int = 5) -> tuple[float, ...]:
     below = data[np.clip(np.searchsorted(data, q) - 1, 0, len(data) - 1)]
     tol = 64 * np.finfo(float).eps * max(float(np.abs(data).max()), 1.0)
     q = np.where(np.abs(q - near) <= tol, near, np.where(np.abs(q - below) <= tol, below, q))
-    return tuple(float(b) for b in np.unique(q))
+    return tuple(float(b) / scale for b in np.unique(q))
 
 
 def fisher_jenks(values: np.ndarray, k: int = 5) -> tuple[float, ...]:
@@ -152,11 +171,14 @@ def fisher_jenks(values: np.ndarray, k: int = 5) -> tuple[float, ...]:
     if len(distinct) <= k:
         return tuple(float(d) for d in distinct)
     n = len(x)
+    # squares of deviations beyond 1e154 overflow: scale by a power of two (exact), which
+    # scales every cost by the same factor and keeps the partition
+    xs = x * _power_of_two_scale(x)
 
     def ssd(i: np.ndarray, j: int) -> np.ndarray:  # values i..j-1 (0-based, vector i)
         # sums of the deviations from x[j-1], the class's largest value: a class of close
         # values loses no digits next to large ones (global sums of squares would cancel)
-        d = x[:j] - x[j - 1]
+        d = xs[:j] - xs[j - 1]
         c1 = np.cumsum(d[::-1])[::-1]
         c2 = np.cumsum((d * d)[::-1])[::-1]
         return c2[i] - c1[i] ** 2 / (j - i)

@@ -82,11 +82,19 @@ def _places(cities: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame) -> dict[str,
 
 
 def _number(value: object) -> float:
-    try:
-        number = float(str(value).strip())
-    except ValueError:
+    """Read a coordinate cell: NaN when empty, inf when not a finite number.
+
+    inf is outside every range, so ``inf``, ``NaN``, ``1e309`` or text is a problem, not a
+    row quietly drawn without its flow.
+    """
+    text = "" if value is None else str(value).strip()
+    if text == "" or (text == "nan" and not isinstance(value, str)):  # a missing value
         return math.nan
-    return number if math.isfinite(number) else math.nan
+    try:
+        number = float(text)
+    except ValueError:
+        return math.inf
+    return number if math.isfinite(number) else math.inf
 
 
 def investment_flows(

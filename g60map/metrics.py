@@ -8,7 +8,7 @@ the API, ``--metric`` on the command line): its values are summed per city. Writ
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -20,7 +20,7 @@ from ._errors import G60InputError, Problem
 if TYPE_CHECKING:  # pragma: no cover
     from .model import Corridor
 
-__all__ = ["BUILTIN", "Metric", "city_metrics", "parse_metric", "row_values"]
+__all__ = ["BUILTIN", "Metric", "city_metrics", "metric_names", "parse_metric", "row_values"]
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,42 @@ BUILTIN: dict[str, Metric] = {
 }
 
 _TABLES = ("partners", "investments")
+
+
+def metric_names(metrics: Sequence[str] | str | None) -> tuple[str, ...]:
+    """Return the metric names an argument gives: None is none, a string is one name.
+
+    Parameters
+    ----------
+    metrics : sequence of str, str or None
+
+    Returns
+    -------
+    tuple of str
+
+    Raises
+    ------
+    TypeError
+        Anything else (a number, a sequence holding something other than text).
+
+    Examples
+    --------
+    >>> metric_names(None), metric_names("employees"), metric_names(["a", "b"])
+    ((), ('employees',), ('a', 'b'))
+    """
+    if metrics is None:
+        return ()
+    if isinstance(metrics, str):
+        return (metrics,)
+    if isinstance(metrics, Iterable) and not isinstance(metrics, bytes | Mapping):
+        names = tuple(metrics)
+        if all(isinstance(n, str) for n in names):
+            return names
+        odd = next(n for n in names if not isinstance(n, str))
+        raise TypeError(f"metrics must name columns as text, not {type(odd).__name__} {odd!r}")
+    raise TypeError(
+        f"metrics must be a list of column names (or None), not {type(metrics).__name__}"
+    )
 
 
 def parse_metric(name: str, corridor: Corridor) -> Metric:
@@ -114,7 +150,9 @@ def row_values(corridor: Corridor, metric: Metric) -> pd.Series:
     ValueError
         For a built-in metric (it has no column).
     G60InputError
-        A cell that is not a number, named by file, row and column.
+        A cell that is not a finite number (``abc``, ``inf``, ``1e309``, ``NaN``), named
+        by file, row and column; values whose sum would overflow a float (the message
+        names the metric and the city).
     """
     if not metric.table:
         raise ValueError(f"{metric.key} is built in: it has no column of its own")
@@ -124,14 +162,49 @@ def row_values(corridor: Corridor, metric: Metric) -> pd.Series:
     filled = text.fillna("").ne("")
     numbers = pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce")
     bad = filled & numbers.isna()
-    if bad.any():
+    infinite = filled & numbers.notna() & ~np.isfinite(numbers.to_numpy(dtype=float))
+    if bad.any() or infinite.any():
         rows = frame["row"] if "row" in frame else pd.Series(frame.index + 2, index=frame.index)
         raise G60InputError([
             Problem(file, int(rows[i]), metric.column,
-                    f"{text[i]!r} is not a number (the metric {metric.key} sums this column)")
-            for i in bad[bad].index[:100]
+                    f"{text[i]!r} is not a {'finite ' if infinite[i] else ''}number (the "
+                    f"metric {metric.key} sums this column): write a number such as 1200, or "
+                    "leave the cell empty",
+                    "not a number")
+            for i in (bad | infinite)[bad | infinite].index[:100]
         ])
-    return numbers.fillna(0.0).astype(float)
+    values = numbers.fillna(0.0).astype(float)
+    _check_sums(frame, values, metric, file)
+    return values
+
+
+def _check_sums(frame: pd.DataFrame, values: pd.Series, metric: Metric, file: str) -> None:
+    """Raise :class:`G60InputError` when the metric's values add up beyond a float.
+
+    The sum of the absolute values bounds every sum made of them (per city, per district,
+    per period, the total), so when it is finite none of those can overflow.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        if np.isfinite(np.abs(values.to_numpy(dtype=float)).sum()):
+            return
+        codes = frame["city_code"].astype(str) if "city_code" in frame \
+            else pd.Series("", index=frame.index)
+        per_city = values.abs().groupby(codes.to_numpy()).sum()
+    where = [str(c) for c in per_city.index[~np.isfinite(per_city.to_numpy())] if str(c)]
+    if where:
+        names = frame.loc[codes.isin(where).to_numpy()]
+        label = names["city_en"] if "city_en" in names else names.get("city", codes)
+        shown = sorted(dict.fromkeys(str(v) for v in label.astype(str))) or where
+        place = f"in {', '.join(shown[:5])}"
+    else:
+        place = "over all rows"
+    raise G60InputError([Problem(
+        file, None, metric.column,
+        f"the values of the metric {metric.key} add up to more than the largest number "
+        f"g60map can sum (about 1.8 × 10^308) {place}: check the column for wrong figures "
+        "(a value in the wrong unit, a typo in an exponent)",
+        "sum too large",
+    )])
 
 
 def _column_sums(corridor: Corridor, metric: Metric) -> pd.Series:
@@ -141,14 +214,14 @@ def _column_sums(corridor: Corridor, metric: Metric) -> pd.Series:
     return numbers.groupby(codes).sum()
 
 
-def city_metrics(corridor: Corridor, metrics: Sequence[str] = ()) -> pd.DataFrame:
+def city_metrics(corridor: Corridor, metrics: Sequence[str] | None = ()) -> pd.DataFrame:
     """Return one row per corridor city (hub first) and one column per metric.
 
     Parameters
     ----------
     corridor : Corridor
-    metrics : sequence of str
-        Extra metrics to add to :data:`BUILTIN` (see :func:`parse_metric`).
+    metrics : sequence of str, optional
+        Extra metrics to add to :data:`BUILTIN` (see :func:`parse_metric`); None: none.
 
     Returns
     -------
@@ -166,7 +239,7 @@ def city_metrics(corridor: Corridor, metrics: Sequence[str] = ()) -> pd.DataFram
     summary = corridor.summary.set_index("code")
     out = pd.DataFrame(index=summary.index)
     chosen = dict(BUILTIN)
-    for name in metrics:
+    for name in metric_names(metrics):
         metric = parse_metric(name, corridor)
         chosen[metric.key] = metric
     for key, metric in chosen.items():

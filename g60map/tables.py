@@ -26,7 +26,7 @@ from .io import frame_label, frame_to_text, read_input
 from .join import frame_with_points, locate_points, outside_message
 from .places import Place, place_of
 from .placing import locate_districts, place_points, place_rows
-from .validate import date_text, validate_table
+from .validate import date_text, frame_cell_problems, validate_table
 
 __all__ = ["load_partners", "load_investments", "check_table", "is_loaded", "G60Warning",
            "G60Note"]
@@ -340,6 +340,9 @@ def _read(
         return read_input(get_path(kind), sheet=sheet), False
     if is_loaded(source):
         return _unload(source), True
+    if isinstance(source, pd.DataFrame) and (odd := frame_cell_problems(
+            source, frame_label(source))):
+        raise G60InputError(odd)
     return read_input(source, sheet=sheet), False
 
 

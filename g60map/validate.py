@@ -40,6 +40,7 @@ __all__ = [
     "FORMULA_PREFIXES",
     "quote_formula",
     "validate_table",
+    "frame_cell_problems",
     "formula_cells",
     "date_range",
     "write_problems",
@@ -253,6 +254,92 @@ def _not_a_number(cell: str, hint: str) -> str:
     return f"{cell!r} is not a number ({hint})"
 
 
+#: Cell objects that hold several values, not one (a table cell holds one).
+_CONTAINERS = (list, tuple, dict, set, frozenset, np.ndarray, pd.Series)
+
+
+def _odd_cell(value: object) -> str:
+    """Why a DataFrame cell cannot be read as the text of one cell, or ``""``."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return (f"{value!r} holds a lone surrogate (a broken character, "
+                    "often from text decoded with errors='surrogateescape'): decode the "
+                    "file the text came from with its real encoding, or remove the character")
+        return ""
+    if isinstance(value, decimal.Decimal) and value.is_snan():
+        return ("Decimal('sNaN') is not a number: write the value, or leave the cell empty "
+                "(None)")
+    if isinstance(value, _CONTAINERS):
+        return (f"holds a {type(value).__name__} of values, not one value: write one value "
+                "per cell (split it into columns, or join it into text)")
+    return ""
+
+
+def frame_cell_problems(frame: pd.DataFrame, label: str) -> list[Problem]:
+    r"""Return a problem for each header and cell of a DataFrame that cannot become text.
+
+    A lone surrogate (``'\ud800'``) cannot be written as UTF-8, ``Decimal('sNaN')``
+    cannot even be compared, and a list or dict is several values: each is named by row
+    and column, where the other cells would fail later with a traceback. Only
+    object columns are looked at (other dtypes hold numbers, dates or valid text).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The user's frame, as given.
+    label : str
+        Its name in problems (``"DataFrame"``).
+
+    Returns
+    -------
+    list of Problem
+        Rows as :func:`g60map.io.frame_table` numbers them: the frame's index when it
+        holds unique whole numbers, else the position 0, 1, ...; headers with row None.
+
+    Examples
+    --------
+    >>> import decimal
+    >>> df = pd.DataFrame({"name": ["A", "B"], "n": [1, decimal.Decimal("sNaN")]})
+    >>> [(p.row, p.column) for p in frame_cell_problems(df, "DataFrame")]
+    [(1, 'n')]
+    """
+    import pyarrow as pa
+
+    problems = []
+    for name in frame.columns:
+        if isinstance(name, str) and (why := _odd_cell(name)):
+            problems.append(Problem(label, None, escape_control(name),
+                                    f"column name {why}", "not text"))
+    index = frame.index
+    rows = (index.to_numpy() if pd.api.types.is_integer_dtype(index.dtype) and index.is_unique
+            else np.arange(len(frame)))
+    for i, name in enumerate(frame.columns):
+        series = frame.iloc[:, i]
+        if series.dtype != object:
+            continue
+        values = series.to_numpy()
+        try:  # text only (Arrow checks it is valid UTF-8): one vectorised pass; not
+            # from_pandas, which would take Decimal('sNaN') for a missing value
+            kind = pa.array(values, from_pandas=False).type
+            if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+                continue
+        except (pa.ArrowException, UnicodeError, TypeError, ValueError, ArithmeticError):
+            pass
+        if not any(issubclass(k, (str, decimal.Decimal, *_CONTAINERS))
+                   for k in set(map(type, values))):
+            continue  # numbers, dates, missing values: nothing to look at
+        column = escape_control(name)
+        for j, value in enumerate(values):
+            why = _odd_cell(value)
+            if why:
+                problems.append(Problem(label, int(rows[j]), column, why, "not text"))
+                if len(problems) >= settings.MAX_PROBLEMS_SHOWN * 10:
+                    return problems
+    return problems
+
+
 def formula_cells(series: pd.Series) -> pd.Series:
     """Return a boolean mask of cells a spreadsheet would run as a formula.
 
@@ -291,8 +378,9 @@ def _coordinates(
         out["lat"] = np.nan
         return out
     lon_txt, lat_txt = df["lon"], df["lat"]  # stripped by validate_table
-    lon = _to_float(lon_txt)
-    lat = _to_float(lat_txt)
+    # inf, Infinity and 1e309 are numbers to the parser but no place: not a number here
+    lon = _to_float(lon_txt).where(lambda v: np.isfinite(v))
+    lat = _to_float(lat_txt).where(lambda v: np.isfinite(v))
     for name, txt, num in (("lon", lon_txt, lon), ("lat", lat_txt, lat)):
         bad = ((txt != "") & num.isna()).to_numpy()
         for r, cell in zip(df.index[bad].tolist(), txt[bad].to_numpy(), strict=True):

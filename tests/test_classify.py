@@ -82,3 +82,29 @@ def test_nice_breaks_cover_every_positive_value_on_the_1_2_5_series(xs):
 def test_classify_rejects_unknown_schemes():
     with pytest.raises(ValueError, match="unknown scheme"):
         classify([1, 2], "jenks")
+
+
+HUGE = [1.79e308, -1.79e308, 0.0, 3.0, 7.0, 9.0, 11.0, 1e200, 5e305]
+
+
+@pytest.mark.parametrize("scheme", ["nice", "quantiles", "natural_breaks"])
+def test_the_largest_floats_are_classed_without_overflow(scheme):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # an overflow warning would fail here
+        c = classify(HUGE, scheme, 5)
+    assert all(np.isfinite(c.bins)) and c.bins[-1] == 1.79e308
+    assert c.index[0] == c.k - 1 and (c.index >= -1).all()
+
+
+@pytest.mark.parametrize("k", [2, 3, 5])
+def test_quantiles_and_natural_breaks_scale_with_the_values(k):
+    xs = np.array([1.0, 2.5, 3.0, 10.0, 11.0, 12.0, 50.0, -4.0, 0.1])
+    factor = 2.0**900  # beyond 1e154 squares overflow; a power of two scales exactly
+    assert quantiles(xs * factor, k) == tuple(b * factor for b in quantiles(xs, k))
+    assert fisher_jenks(xs * factor, k) == tuple(b * factor for b in fisher_jenks(xs, k))
+
+
+def test_quantiles_between_the_largest_floats_of_both_signs():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # 1.79e308 - (-1.79e308) would overflow
+        assert quantiles([-1.79e308, 1.79e308] * 3, 5) == (-1.79e308, 1.79e308)

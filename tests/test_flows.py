@@ -83,3 +83,14 @@ def test_no_origins_no_flows_and_the_corridor_carries_them(tmp_path):
     c = load_corridor(investments=path)
     assert len(c.flows) == 3 and "flows" in c.layers()
     assert c.flows["amount_cny"].sum() == pytest.approx(1.15e9)
+
+
+@pytest.mark.parametrize("cells", ["inf,inf", "1e309,-1e309", "NaN,NaN", "∞,∞", "abc,def"])
+def test_origin_coordinates_that_are_not_finite_numbers_are_a_problem(tmp_path, reference, cells):
+    cities, bounds = reference
+    inv = _load(tmp_path, TABLE.replace("113.9345,22.5431", cells))
+    with pytest.raises(g60map.G60InputError) as err:
+        investment_flows(inv, cities.reset_index(), bounds)
+    (problem,) = err.value.problems
+    assert (problem.row, problem.column) == (3, "origin_lon")
+    assert f"({cells.replace(',', ', ')})" in problem.message

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
 from importlib import resources
 
 import numpy as np
@@ -118,3 +120,24 @@ def test_points_mode_lists_other_names_and_seat_points():
     assert [p["alt"][i] for i in order] == ["甲", "", "丙", "丁"]
     seat = set(np.cumsum(codec.decode_ints(p["seat"])).tolist())
     assert seat == {order[1], order[3]}
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node to run the page's code")
+def test_the_page_writes_huge_values_as_text_py_does():
+    from g60map.render.text import POWER_FROM, format_money, format_number
+
+    views = _text("g60map-views.js")
+    assert f"POWER_FROM = {POWER_FROM:.0e}".replace("e+", "e") in views
+    start = views.index("  var POWER_FROM")
+    code = re.search(r"function thousands\(n\) \{[^\n]*\}", CORE).group(0) + "\n" + \
+        views[start:views.index("  function valueText")]
+    values = [1.7e308, -2.5e15, 9.999e20, 123456789012345678.0, 1e15, 999e12, 4.2e21,
+              1.7976931348623157e308]
+    script = (code + "console.log(JSON.stringify(" + json.dumps(values)
+              + ".map(function (v) { return [sig(v, 3, 1e3), money(v, 'en', true), "
+              "money(v, 'zh', true)]; })));")
+    out = subprocess.run(["node", "-e", script], capture_output=True, text=True, check=True,
+                         timeout=60)
+    got = json.loads(out.stdout)
+    assert got == [[format_number(v), format_money(v), format_money(v, "zh")] for v in values]
+    assert not any("e+" in t or len(t) > 25 for row in got for t in row)

@@ -232,3 +232,45 @@ def test_the_analysts_map_is_byte_identical_across_builds():
     pages = [map_html(build_map(corridor, basemap="none", metrics=["employees"]),
                       self_contained=True) for _ in range(2)]
     assert pages[0] == pages[1]
+
+
+def test_metrics_none_is_no_extra_metric_and_tables_none_draws_both():
+    corridor = analyst_corridor()
+    m = build_map(corridor, basemap="none", metrics=None, tables=None)
+    assert [e["key"] for e in _views(m)["list"]] == ["partners", "partners_per_1000km2",
+                                                     "invest_cny"]
+    assert _views(m) == _views(build_map(corridor, basemap="none"))
+    with pytest.raises(TypeError, match="metrics must be a list of column names"):
+        build_map(corridor, basemap="none", metrics=5)
+    with pytest.raises(TypeError, match="tables must be a collection"):
+        build_map(corridor, basemap="none", tables=5)
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_huge_values_are_labelled_as_powers_of_ten(tmp_path, scheme):
+    path = tmp_path / "p.csv"
+    path.write_text("name,city,staff\nA,Hangzhou,1e300\nB,Hefei,5e305\nC,Wuhu,2\n"
+                    "D,Suzhou,1e20\nE,Jiaxing,123456789012345678\n", encoding="utf-8")
+    m = build_map(g60map.load_corridor(path), basemap="none", metrics=["staff"],
+                  scheme=scheme)
+    entry = _views(m)["list"][_views(m)["metric"]]
+    assert entry["labels"] and all(len(label) <= 25 for label in entry["labels"])
+    assert not any(re.search(r"e[+-]?\d|\d{16}", label) for label in entry["labels"])
+    assert re.search("×10³⁰[⁵⁶]$", entry["labels"][-1])
+    assert entry["values"][_views(m)["codes"].index("340100")] == 5e305
+
+
+def test_cli_build_refuses_infinite_cells_and_sums_beyond_a_float(tmp_path, capsys):
+    inf = tmp_path / "inf.csv"
+    inf.write_text("name,city,staff\nA,Hangzhou,5\nB,Hefei,1e309\n", encoding="utf-8")
+    big = tmp_path / "big.csv"
+    big.write_text("name,city,staff\n" + "".join(f"P{i},Hangzhou,1.7e308\n" for i in range(12)),
+                   encoding="utf-8")
+    out = tmp_path / "out"
+    for path in (inf, big):
+        assert main(["-q", "build", "--partners", str(path), "--out", str(out), "--basemap",
+                     "none", "--metric", "staff", "--scheme", "nice"]) == 1
+    err = capsys.readouterr().err
+    assert f"{inf}:3:staff: '1e309' is not a finite number" in err
+    assert "the metric partners.staff add up to more than" in err and "in Hangzhou" in err
+    assert "Traceback" not in err and not out.exists()

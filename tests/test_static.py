@@ -408,3 +408,14 @@ def test_wrap_fills_each_line_and_never_overflows(lang):
             assert width(line) <= limit or " " not in line.strip()  # one token may overflow
             nxt = following.split(" ")[0] if following[:1].isascii() else following[:1]
             assert width(f"{line} {nxt}".rstrip()) > limit or width(line + nxt) > limit
+
+
+@pytest.mark.slow
+def test_none_means_the_default_figure_size_and_both_tables():
+    fig, _ = render_static(figsize=None, tables=None)
+    try:
+        assert tuple(fig.get_size_inches()) == (10.0, 8.0)
+    finally:
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)

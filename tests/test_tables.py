@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import decimal
 import warnings
 
 import numpy as np
@@ -514,3 +515,35 @@ def test_city_cells_naming_a_county_level_city_or_a_municipality():
     assert partners["location_precision"].tolist() == ["city", "district", "city", "province"]
     assert partners["in_corridor"].tolist() == [True, True, False, False]
     assert (partners["lon"].iat[0], partners["lat"].iat[0]) == SONGJIANG_SEAT
+
+
+# ----------------------------------------------------------------------------- odd cells
+
+
+def _object_frame(cols, *rows):
+    return pd.DataFrame(list(rows), columns=pd.Index(cols, dtype=object), dtype=object)
+
+
+@pytest.mark.parametrize(("cols", "row", "where"), [
+    (["name", "city"], ["A\ud800", "Hangzhou"], "DataFrame:0:name: 'A\\ud800' holds a lone"),
+    (["name", "city", "x\ud800"], ["A", "Hangzhou", 1], "DataFrame:x\\ud800: column name"),
+    (["name", "city", "n"], ["A", "Hangzhou", decimal.Decimal("sNaN")],
+     "DataFrame:0:n: Decimal('sNaN') is not a number"),
+    (["name", "city"], ["A", ["Hangzhou", "Hefei"]], "DataFrame:0:city: holds a list"),
+    (["name", "city", "n"], ["A", "Hangzhou", {"a": 1}], "DataFrame:0:n: holds a dict"),
+])
+def test_dataframe_cells_that_cannot_be_text_are_input_errors(cols, row, where):
+    with pytest.raises(G60InputError) as err:
+        load_partners(_object_frame(cols, row))
+    assert where in str(err.value)
+
+
+def test_dataframe_cells_of_other_types_are_read():
+    df = _object_frame(["name", "city", "n", "founded", "note"],
+                       ["A", "Hangzhou", 2**70, np.datetime64("2020-01-02"), pd.NA],
+                       ["B", "Hefei", decimal.Decimal("12.5"), pd.Timestamp("2021-03-01"),
+                        b"utf-8 text"])
+    gdf = load_partners(df)
+    assert gdf["n"].tolist() == [str(2**70), "12.5"]
+    assert gdf["founded"].str[:10].tolist() == ["2020-01-02", "2021-03-01"]
+    assert gdf["note"].tolist() == ["", "utf-8 text"]

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import datetime
+import decimal
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pytest
 import shapely
@@ -11,7 +13,7 @@ from g60map import settings
 from g60map._errors import G60InputError, Problem, escape_control, format_problems
 from g60map.io import read_table
 from g60map.tables import load_investments, load_partners
-from g60map.validate import date_range, formula_cells, validate_table
+from g60map.validate import date_range, formula_cells, frame_cell_problems, validate_table
 
 
 def table(rows: dict, file: str = "t.csv") -> pd.DataFrame:
@@ -543,3 +545,75 @@ def test_amount_problems_name_the_cell():
     assert (3, "amount", "not a number") in kinds and (4, "amount", "not a number") in kinds
     _, problems = validate_table(investments_with(["1"], header="金额（欧元）"), "investments")
     assert [p.kind for p in problems][:1] == ["unknown unit"]
+
+
+# ----------------------------------------------------------------------------- non-finite
+
+NON_FINITE = ["inf", "-inf", "1e309", "-1e309", "Infinity", "∞", "NaN", "nan"]
+
+
+@pytest.mark.parametrize("column", ["lon", "lat"])
+def test_non_finite_coordinates_are_not_numbers_shown_as_written(column):
+    cells = {"lon": ["121.2"] * len(NON_FINITE), "lat": ["31.0"] * len(NON_FINITE)}
+    cells[column] = NON_FINITE
+    _, problems = validate_table(
+        table({"name": [f"n{i}" for i in range(len(NON_FINITE))], **cells}), "partners"
+    )
+    assert [(p.row, p.column, p.kind) for p in problems] == [
+        (r, column, "not a number") for r in range(2, 2 + len(NON_FINITE))
+    ]
+    for p, cell in zip(problems, NON_FINITE, strict=True):
+        assert p.message.startswith(f"{cell!r} is not a number (decimal degrees")
+
+
+def test_non_finite_and_huge_amounts_are_refused():
+    cells = [*NON_FINITE, "1.7e308", "1e308万"]
+    parsed, problems = validate_table(investments(cells), "investments")
+    assert sorted((p.row, p.column) for p in problems) == [
+        (r, "amount") for r in range(2, 2 + len(cells))
+    ]
+    assert {p.row: p.kind for p in problems}[10] == "amount too large"
+    assert parsed["amount"].isna().all()
+
+
+# ----------------------------------------------------------------------------- DataFrame cells
+
+
+def _frame(cols, *rows):
+    return pd.DataFrame(list(rows), columns=pd.Index(cols, dtype=object), dtype=object)
+
+
+def test_cells_that_cannot_be_text_are_named_by_row_and_column():
+    df = _frame(["name", "city", "n"],
+                ["A\ud800", "Hangzhou", 1],
+                ["B", "Hefei", decimal.Decimal("sNaN")],
+                ["C", ["Hefei", "Wuhu"], {"a": 1}],
+                ["D", "Wuhu", (1, 2)])
+    problems = frame_cell_problems(df, "DataFrame")
+    assert [(p.row, p.column) for p in problems] == [
+        (0, "name"), (2, "city"), (1, "n"), (2, "n"), (3, "n")]
+    assert "'A\\ud800' holds a lone surrogate" in problems[0].message
+    assert "holds a list of values, not one value" in problems[1].message
+    assert problems[2].message.startswith("Decimal('sNaN') is not a number")
+    assert "holds a dict" in problems[3].message and "holds a tuple" in problems[4].message
+    str(format_problems(problems)).encode("utf-8")  # printable, without a surrogate
+
+
+def test_a_header_with_a_lone_surrogate_is_a_problem():
+    (problem,) = frame_cell_problems(_frame(["name", "x\udcff"], ["A", 1]), "DataFrame")
+    assert problem.row is None and problem.column == "x\\udcff"
+    assert problem.message.startswith("column name 'x\\udcff' holds a lone surrogate")
+
+
+def test_cells_that_are_one_value_are_not_problems():
+    df = _frame(["name", "a", "b", "c", "d", "e", "f"],
+                ["A", pd.NA, None, np.datetime64("2020-01-01"), 2**70,
+                 decimal.Decimal("Infinity"), b"bytes"],
+                ["B", 1.5, float("nan"), pd.Timestamp("2021-03-01"), -(2**70),
+                 decimal.Decimal("NaN"), "text"])
+    assert frame_cell_problems(df, "DataFrame") == []
+
+
+def test_a_signalling_nan_among_text_is_found():
+    df = _frame(["name", "city"], ["A", "Hefei"], ["B", decimal.Decimal("sNaN")], ["C", None])
+    assert [(p.row, p.column) for p in frame_cell_problems(df, "DataFrame")] == [(1, "city")]

@@ -21,9 +21,19 @@
 
   /* ------------------------------------------------------------------ numbers */
 
+  /* From this size on, n significant digits times a power of ten: 1.7×10³⁰⁸ (text.py's
+     POWER_FROM and _sig()). */
+  var POWER_FROM = 1e15, SUPERSCRIPT = "⁰¹²³⁴⁵⁶⁷⁸⁹";
+  function power(v, n) {
+    var parts = v.toExponential(n - 1).split("e"), exp = String(Number(parts[1]));
+    return String(Number(parts[0])) + "×10" + exp.replace(/-/, "⁻").replace(/[0-9]/g,
+      function (d) { return SUPERSCRIPT.charAt(Number(d)); });
+  }
+
   /* n significant digits, as Python's "{:.ng}"; from "whole" on, the whole number with
      thousands separators (as g60map/render/text.py writes them). */
   function sig(v, n, whole) {
+    if (Math.abs(v) >= POWER_FROM) { return power(v, n); }
     var s = Number(v.toPrecision(n));
     if (Math.abs(s) >= whole || (s !== 0 && Math.abs(s) < 1e-4)) {
       return thousands(Math.round(v));
@@ -47,7 +57,7 @@
 
   function valueText(c, m, v) {
     if (m.money) { return money(v, c.d.lang, false); }
-    return m.int ? thousands(Math.round(v)) : sig(v, 3, 1e3);
+    return m.int && Math.abs(v) < POWER_FROM ? thousands(Math.round(v)) : sig(v, 3, 1e3);
   }
 
   /* ------------------------------------------------------------------ what is shown */

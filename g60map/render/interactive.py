@@ -61,7 +61,7 @@ def build_map(
     detail_limit: int | None = None,
     point_limit: int | None = None,
     tables: Collection[str] = ("partners", "investments"),
-    metrics: Sequence[str] = (),
+    metrics: Sequence[str] | None = (),
     scheme: str = "nice",
     metric: str | None = None,
 ) -> CorridorMap:
@@ -102,12 +102,12 @@ def build_map(
     detail_limit, point_limit : int, optional
         Defaults ``settings.PARTNER_DETAIL_LIMIT`` and :data:`g60map.settings.PARTNER_POINT_LIMIT`.
     tables : collection of str, default ("partners", "investments")
-        The corridor's tables drawn as points; the city fill counts every partner.
+        The corridor's tables drawn as points; the city fill counts every partner. None: both.
     metrics : sequence of str, default ()
         Numeric columns of the partners or investments table (``"employees"``, or
         ``"partners.employees"`` when both tables have one) offered by the metric switch
         after the built-in partners, partners per 1,000 km² and investment total (CNY);
-        each is summed per city (:func:`g60map.metrics.city_metrics`).
+        each is summed per city (:func:`g60map.metrics.city_metrics`). None: none.
     scheme : {"nice", "quantiles", "natural_breaks"}, default "nice"
         Classes of every metric (:func:`g60map.classify.classify`, up to five): 1-2-5
         steps, quantiles or natural breaks (Fisher-Jenks), computed over the nine cities

@@ -363,14 +363,15 @@ def _investments_payload(
 
 
 def drawn_tables(
-    corridor: Corridor, tables: Collection[str]
+    corridor: Corridor, tables: Collection[str] | None
 ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """Return the corridor's partners and investments, each empty unless named in ``tables``.
 
     Parameters
     ----------
     corridor : Corridor
-    tables : collection of {"partners", "investments"}
+    tables : collection of {"partners", "investments"}, or None
+        None: both.
 
     Returns
     -------
@@ -381,6 +382,13 @@ def drawn_tables(
     ValueError
         For any other name in ``tables``.
     """
+    if tables is None:
+        tables = ("partners", "investments")
+    if not isinstance(tables, Collection):
+        raise TypeError(
+            "tables must be a collection of 'partners' and/or 'investments' (or None), "
+            f"not {type(tables).__name__}"
+        )
     unknown = sorted(set(tables) - {"partners", "investments"})
     if unknown or isinstance(tables, str):
         raise ValueError(

@@ -260,7 +260,7 @@ def render_static(
     *,
     lang: Lang = "en",
     crs: str | None = None,
-    figsize: tuple[float, float] = (10.0, 8.0),
+    figsize: tuple[float, float] | None = (10.0, 8.0),
     title: str | None = None,
     spoke_labels: bool = True,
     tables: Collection[str] = ("partners", "investments"),
@@ -289,8 +289,9 @@ def render_static(
     crs : str, optional
         Projected CRS (metres) to draw in; :data:`g60map.settings.EQUAL_AREA_CRS` when
         None. The credits describe the default projection.
-    figsize : tuple of float
-        Figure size in inches (see :func:`static_size` for the print and slide presets).
+    figsize : tuple of float, optional
+        Figure size in inches (see :func:`static_size` for the print and slide presets);
+        None: the default, 10 x 8.
     title : str, optional
         Title; the corridor's name in ``lang`` when None.
     spoke_labels : bool
@@ -356,7 +357,7 @@ def render_static(
     fills = [colours[_class_index(int(counts.get(c, 0)), classes)] for c in members["code"]]
     inv, pt2_per_cny = _investment_scale(investments, crs)
 
-    fig, ax, view = new_map_axes(members.total_bounds, figsize)
+    fig, ax, view = new_map_axes(members.total_bounds, (10.0, 8.0) if figsize is None else figsize)
     groups = partner_groups(partners, corridor.boundaries, crs)
     in_view = ((groups["x"] >= view[0]) & (groups["x"] <= view[2])
                & (groups["y"] >= view[1]) & (groups["y"] <= view[3]))

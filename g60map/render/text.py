@@ -20,6 +20,7 @@ __all__ = [
     "LABELS",
     "LANGS",
     "Lang",
+    "POWER_FROM",
     "MAP_LABELS",
     "check_lang",
     "format_money",
@@ -286,6 +287,13 @@ def check_lang(lang: object) -> Lang:
 # ----------------------------------------------------------------------------- numbers
 
 
+#: From this size on a number is written as a power of ten (``1.7×10³⁰⁸``): its digits
+#: (up to 309 of them) would not be read.
+POWER_FROM: float = 1e15
+
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
 def format_number(value: Any, decimals: int | None = None, *, missing: str = "") -> str:
     """Write a number for people: fixed decimals, or three significant digits.
 
@@ -295,7 +303,9 @@ def format_number(value: Any, decimals: int | None = None, *, missing: str = "")
         Anything ``float()`` takes.
     decimals : int, optional
         Fixed decimals with thousands separators (``1,234.5``). Default: three
-        significant digits, never an exponent (``0.25``, ``15``, ``1,500``).
+        significant digits, never an exponent (``0.25``, ``15``, ``1,500``). From
+        :data:`POWER_FROM` on, three significant digits times a power of ten
+        (``1.7×10³⁰⁸``), whatever ``decimals``.
     missing : str, default ""
         Written for a missing, non-numeric or non-finite value.
 
@@ -309,11 +319,13 @@ def format_number(value: Any, decimals: int | None = None, *, missing: str = "")
     ('2.11', '1,500', '1,234.6')
     >>> format_number(float("nan"), 0, missing="—")
     '—'
+    >>> format_number(1.7e308), format_number(-2.5e15, 0)
+    ('1.7×10³⁰⁸', '-2.5×10¹⁵')
     """
     v = _finite(value)
     if v is None:
         return missing
-    return _sig(v, 3) if decimals is None else f"{v:,.{decimals}f}"
+    return _sig(v, 3) if decimals is None or abs(v) >= POWER_FROM else f"{v:,.{decimals}f}"
 
 
 def format_money(
@@ -371,7 +383,13 @@ def _finite(value: Any) -> float | None:
 
 
 def _sig(value: float, digits: int) -> str:
-    """``value`` to ``digits`` significant digits, never with an exponent."""
+    """``value`` to ``digits`` significant digits, never with an exponent (``1e+20``).
+
+    From :data:`POWER_FROM` on, as a power of ten with a superscript exponent.
+    """
+    if abs(value) >= POWER_FROM:
+        mantissa, exponent = f"{value:.{digits - 1}e}".split("e")
+        return f"{float(mantissa):g}×10{str(int(exponent)).translate(_SUPERSCRIPT)}"
     text = f"{value:.{digits}g}"
     return f"{value:,.0f}" if "e" in text else text
 

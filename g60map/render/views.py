@@ -29,10 +29,10 @@ import pandas as pd
 
 from .. import settings
 from ..classify import SCHEMES, classify
-from ..metrics import BUILTIN, city_metrics, parse_metric, row_values
+from ..metrics import BUILTIN, city_metrics, metric_names, parse_metric, row_values
 from ..model import Corridor
 from .symbology import CLASS_COLORS
-from .text import Lang, format_money, format_number
+from .text import POWER_FROM, Lang, format_money, format_number
 
 __all__ = [
     "ALWAYS",
@@ -314,7 +314,7 @@ def _class_labels(bins: tuple[float, ...], values: np.ndarray, integral: bool, m
     def fmt(v: float) -> str:
         if money:
             return format_money(v, lang, None)
-        return f"{int(v):,}" if integral else format_number(v)
+        return f"{int(v):,}" if integral and abs(v) < POWER_FROM else format_number(v)
 
     whole = integral and all(float(b).is_integer() for b in bins)
     finite = values[np.isfinite(values)]
@@ -335,7 +335,7 @@ def metrics_payload(
     corridor: Corridor,
     *,
     lang: Lang,
-    metrics: Sequence[str] = (),
+    metrics: Sequence[str] | None = (),
     scheme: str = "nice",
     metric: str | None = None,
     axis: TimeAxis | None = None,
@@ -348,9 +348,10 @@ def metrics_payload(
     ----------
     corridor : Corridor
     lang : {"en", "zh"}
-    metrics : sequence of str
+    metrics : sequence of str, optional
         Extra metrics: numeric columns of the partners or investments table
-        (:func:`g60map.metrics.parse_metric`), offered after the built-in ones.
+        (:func:`g60map.metrics.parse_metric`), offered after the built-in ones; None:
+        none (a string: that one column).
     scheme : {"nice", "quantiles", "natural_breaks"}, default "nice"
         Classification (:func:`g60map.classify.classify`, five classes at most).
     metric : str, optional
@@ -383,6 +384,7 @@ def metrics_payload(
     """
     if scheme not in SCHEMES:
         raise ValueError(f"unknown scheme {scheme!r}; use one of {', '.join(SCHEMES)}")
+    metrics = metric_names(metrics)
     first = default_metric(corridor, metrics, metric)
     names = [*metrics, *([first] if first not in metrics else [])]
     table = city_metrics(corridor, names)
