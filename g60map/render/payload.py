@@ -410,7 +410,7 @@ def map_payload(
     detail_limit: int | None = None,
     point_limit: int | None = None,
     tables: Collection[str] = ("partners", "investments"),
-    metrics: Sequence[str] = (),
+    metrics: Sequence[str] | None = (),
     scheme: str = "nice",
     metric: str | None = None,
 ) -> dict[str, Any]:
@@ -432,7 +432,7 @@ def map_payload(
     tables : collection of str, default ("partners", "investments")
         The tables drawn as points (rows without a location are left out). The city
         fill counts every partner whichever are drawn.
-    metrics : sequence of str, default ()
+    metrics : sequence of str or None, default ()
         Numeric columns offered as choropleth metrics after the built-in ones
         (:func:`g60map.render.views.metrics_payload`).
     scheme : {"nice", "quantiles", "natural_breaks"}, default "nice"
