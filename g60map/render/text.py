@@ -15,6 +15,8 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from ..classify import nice_series as _nice_series
+
 __all__ = [
     "ARTICLE_TITLE",
     "LABELS",
@@ -393,7 +395,9 @@ def format_money_both(cny: Any, usd: Any, lang: Lang = "en") -> str:
 
 
 def nice_series(upto: float) -> list[int]:
-    """Return the 1-2-5 series ``1, 2, 5, 10, 20, ...`` up to the first value >= ``upto``.
+    """Return the whole 1-2-5 series ``1, 2, 5, 10, 20, ...`` up to the first value >= ``upto``.
+
+    :func:`g60map.classify.nice_series` from 1.
 
     Examples
     --------
@@ -402,11 +406,7 @@ def nice_series(upto: float) -> list[int]:
     >>> nice_series(0)
     [1]
     """
-    series = [1]
-    while series[-1] < upto:
-        e = len(series)
-        series.append((1, 2, 5)[e % 3] * 10 ** (e // 3))
-    return series
+    return [int(v) for v in _nice_series(max(float(upto), 1.0))]
 
 
 def nice_floor(value: float) -> float:
