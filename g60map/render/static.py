@@ -78,6 +78,7 @@ __all__ = [
     "figure_bytes",
     "partner_classes",
     "render_static",
+    "draw_static",
     "save_static",
     "static_size",
 ]
@@ -344,8 +345,39 @@ def render_static(
     >>> [(b["code"], b["n"]) for b in ax.g60_badges], fig.g60_unplaced
     ([('310117', 6)], [])
     """
+    return draw_static(as_corridor(corridor), lang=lang, crs=crs, figsize=figsize, title=title,
+                       spoke_labels=spoke_labels, tables=tables, partners_as=partners_as)
+
+
+def draw_static(
+    corridor: Corridor,
+    *,
+    lang: Lang = "en",
+    crs: str | None = None,
+    figsize: tuple[float, float] = (10.0, 8.0),
+    title: str | None = None,
+    spoke_labels: bool = True,
+    tables: Collection[str] = ("partners", "investments"),
+    partners_as: PartnerStyle = "auto",
+) -> tuple[Figure, Axes]:
+    """Draw the map of a :class:`~g60map.Corridor` already built: :func:`render_static`'s work.
+
+    Outputs that draw the static map inside another (the slides, the Word report) pass
+    the corridor they resolved once with :func:`g60map.model.as_corridor`.
+
+    Parameters
+    ----------
+    corridor : Corridor
+    lang, crs, figsize, title, spoke_labels, tables, partners_as
+        As for :func:`render_static`.
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+    ax : matplotlib.axes.Axes
+        As for :func:`render_static`.
+    """
     crs = crs or settings.EQUAL_AREA_CRS
-    corridor = as_corridor(corridor)
     lang, font = pick_font(check_lang(lang))
     t = LABELS[lang]
 
