@@ -15,7 +15,17 @@ from typing import Literal
 
 import numpy as np
 
-__all__ = ["SCHEMES", "Classes", "classify", "fisher_jenks", "nice_breaks", "quantiles"]
+__all__ = [
+    "SCHEMES",
+    "Classes",
+    "classify",
+    "count_classes",
+    "count_ranges",
+    "fisher_jenks",
+    "nice_breaks",
+    "nice_series",
+    "quantiles",
+]
 
 Scheme = Literal["nice", "quantiles", "natural_breaks"]
 
@@ -48,8 +58,27 @@ class Classes:
         return len(self.bins)
 
 
-def _series(upto: float) -> list[float]:
-    """Return the 1-2-5 series ``1, 2, 5, 10, ...`` (decimal steps below 1) up to ``upto``."""
+def nice_series(upto: float) -> list[float]:
+    """Return the 1-2-5 series ``1, 2, 5, 10, ...`` up to the first value >= ``upto``.
+
+    The one 1-2-5 series of the package: class breaks, count classes and legend steps
+    all step along it. Below 1 it starts at the decade of ``upto`` (``0.1, 0.2, 0.5, 1``).
+
+    Parameters
+    ----------
+    upto : float
+
+    Returns
+    -------
+    list of float
+
+    Examples
+    --------
+    >>> nice_series(6)
+    [1.0, 2.0, 5.0, 10.0]
+    >>> nice_series(0.3)
+    [0.1, 0.2, 0.5]
+    """
     start = 10.0 ** math.floor(math.log10(upto)) if upto > 0 else 1.0
     start = min(start, 1.0)
     out = [start]
@@ -99,7 +128,7 @@ def nice_breaks(values: np.ndarray, k: int = 5) -> tuple[float, ...]:
     v = v[np.isfinite(v) & (v > 0)]
     if not v.size:
         return ()
-    series = _series(float(v.max()))
+    series = nice_series(float(v.max()))
     top = len(series) - 1
     stride = next(s for s in (1, 2, *range(3, 3 * top + 4, 3)) if len(range(top, -1, -s)) <= k)
     picks = sorted(range(top, -1, -stride))
@@ -241,3 +270,56 @@ def classify(values: np.ndarray, scheme: Scheme = "nice", k: int = 5) -> Classes
     if scheme == "nice":
         index = np.where(v > 0, index, -1)
     return Classes(scheme, tuple(bins), index.astype(np.int64))
+
+
+def count_ranges(bins: tuple[float, ...] | list[float]) -> list[tuple[int, int]]:
+    """Inclusive integer ranges ``(lo, hi)`` of the classes of counts with upper ``bins``.
+
+    The first class starts at 1 (a count of 0 has no class, as with ``"nice"``); each
+    other class starts one above the previous bound.
+
+    Parameters
+    ----------
+    bins : sequence of float
+        Upper bounds, increasing (those of :func:`nice_breaks` for counts).
+
+    Returns
+    -------
+    list of tuple of int
+
+    Examples
+    --------
+    >>> count_ranges((5.0, 10.0))
+    [(1, 5), (6, 10)]
+    """
+    out, lo = [], 1
+    for b in bins:
+        hi = max(int(math.floor(b)), lo)
+        out.append((lo, hi))
+        lo = hi + 1
+    return out
+
+
+def count_classes(max_count: int, k: int = 5) -> list[tuple[int, int]]:
+    """Up to ``k`` count classes ``(lo, hi)`` covering ``1..max_count``, on the 1-2-5 scale.
+
+    The classes of :func:`nice_breaks` over the counts 1 and ``max_count``, as ranges.
+
+    Parameters
+    ----------
+    max_count : int
+    k : int, default 5
+
+    Returns
+    -------
+    list of tuple of int
+        Empty when ``max_count`` < 1.
+
+    Examples
+    --------
+    >>> count_classes(6)
+    [(1, 1), (2, 2), (3, 5), (6, 10)]
+    """
+    if max_count <= 0:
+        return []
+    return count_ranges(nice_breaks(np.array([1.0, float(max_count)]), k))

@@ -34,6 +34,7 @@ from ._errors import G60InputError
 from ._frames import as_wgs84
 from .boundaries import load_boundaries
 from .io import load_cities
+from .join import locate_in, prepared_polygons
 
 __all__ = [
     "corridor_spokes",
@@ -300,18 +301,27 @@ def g60_trunk(cities: gpd.GeoDataFrame | None = None) -> gpd.GeoDataFrame:
 
 
 def _city_codes_of(points: gpd.GeoDataFrame, polygons: gpd.GeoDataFrame) -> pd.Series:
-    """Return the corridor city code of each row (``city_code`` column or spatial join)."""
+    """Return the corridor city code of each row (``city_code`` column or point in polygon).
+
+    Point in polygon is :func:`g60map.join.locate_in`: a point on a shared edge or vertex
+    goes to the smallest code.
+    """
     if "city_code" in points.columns:
         return points["city_code"].fillna("").astype(str)
-    pts = as_wgs84(points, "points").geometry.values
-    out = np.full(len(points), "", dtype=object)
-    tree = shapely.STRtree(polygons.geometry.values)
-    p_i, g_i = tree.query(pts, predicate="intersects")
-    order = np.lexsort((g_i, p_i))
-    p_i, g_i = p_i[order], g_i[order]
-    first = np.unique(p_i, return_index=True)[1]
-    out[p_i[first]] = polygons["code"].to_numpy()[g_i[first]]
-    return pd.Series(out, index=points.index, dtype=str)
+    return pd.Series(_codes_of_points(as_wgs84(points, "points"), polygons),
+                     index=points.index, dtype=str)
+
+
+def _codes_of_points(points: gpd.GeoDataFrame, polygons: gpd.GeoDataFrame) -> np.ndarray:
+    """Code of the polygon of ``polygons`` each point lies in ("" for none or no point)."""
+    geom = points.geometry
+    usable = ~(geom.isna() | geom.is_empty).to_numpy()
+    lon = np.full(len(points), np.nan)
+    lat = np.full(len(points), np.nan)
+    lon[usable] = shapely.get_x(geom.values[usable])
+    lat[usable] = shapely.get_y(geom.values[usable])
+    return locate_in(lon, lat, prepared_polygons(polygons["code"].astype(str).tolist(),
+                                                 polygons.geometry.to_numpy()))
 
 
 def _rate(investments: pd.DataFrame) -> dict[str, Any]:
@@ -325,9 +335,26 @@ def _rate(investments: pd.DataFrame) -> dict[str, Any]:
     }
 
 
+def _tables_given(what: str, partners: object, investments: object) -> None:
+    """Raise a TypeError naming how to get the tables when ``partners``/``investments`` is None.
+
+    Analysis takes the tables it is given and never chooses them: only
+    :func:`g60map.load_corridor` (:func:`g60map.model.resolve_tables`) turns a missing table
+    into the article's data or an empty one.
+    """
+    missing = [n for n, v in (("partners", partners), ("investments", investments)) if v is None]
+    if missing:
+        raise TypeError(
+            f"{what}: no {' and no '.join(missing)} table given; pass the tables "
+            "(g60map.load_partners(...), g60map.load_investments(...)), or take "
+            "g60map.load_corridor(...).summary, which reads the article's data when "
+            "given no tables"
+        )
+
+
 def corridor_summary(
-    partners: gpd.GeoDataFrame | None = None,
-    investments: gpd.GeoDataFrame | None = None,
+    partners: gpd.GeoDataFrame,
+    investments: gpd.GeoDataFrame,
     boundaries: gpd.GeoDataFrame | None = None,
     *,
     cities: gpd.GeoDataFrame | None = None,
@@ -336,15 +363,13 @@ def corridor_summary(
 
     Parameters
     ----------
-    partners : geopandas.GeoDataFrame, optional
-        From :func:`g60map.load_partners`. Tables left as None follow
-        :func:`g60map.model.resolve_tables`: the article's data when both are None, else
-        empty. Counted by
-        ``city_code`` when present, else by point-in-polygon; rows outside the nine cities
-        are not counted.
-    investments : geopandas.GeoDataFrame, optional
-        From :func:`g60map.load_investments` (None: as for ``partners``); needs
-        ``amount_cny`` and ``amount_usd``. Its ``attrs`` give the USD/CNY rate.
+    partners : geopandas.GeoDataFrame
+        From :func:`g60map.load_partners` (the article's: ``load_partners()``; none: an
+        empty frame). Counted by ``city_code`` when present, else by point-in-polygon;
+        rows outside the nine cities are not counted.
+    investments : geopandas.GeoDataFrame
+        From :func:`g60map.load_investments`; needs ``amount_cny`` and ``amount_usd``.
+        Its ``attrs`` give the USD/CNY rate.
     boundaries : geopandas.GeoDataFrame, optional
         City-level boundaries with ``code`` (default ``load_boundaries("city")``).
     cities : geopandas.GeoDataFrame, optional
@@ -364,27 +389,24 @@ def corridor_summary(
     ------
     G60InputError
         If a frame lacks a needed column or CRS, or a city has no boundary.
+    TypeError
+        If a table is None (tables are never chosen here: see :func:`g60map.load_corridor`).
 
     Examples
     --------
-    >>> summary = corridor_summary()
+    >>> from g60map.tables import load_investments, load_partners
+    >>> summary = corridor_summary(load_partners(), load_investments())
     >>> summary["name_en"].iloc[0], len(summary)
     ('Songjiang', 9)
     >>> int(summary["partners"].sum()), float(summary["invest_cny"].sum())
     (6, 15000000000.0)
     """
+    _tables_given("corridor_summary", partners, investments)
     cities, hub_lon, hub_lat = _cities(cities)
     boundaries = load_boundaries("city") if boundaries is None else as_wgs84(
         boundaries, "boundaries"
     )
     _require(boundaries, "boundaries", ["code"])
-    if partners is None or investments is None:
-        from .model import resolve_tables
-
-        # the article's data when both are None, else an empty table for the missing one
-        tables, _ = resolve_tables(article=partners is None and investments is None)
-        partners = tables["partners"] if partners is None else partners
-        investments = tables["investments"] if investments is None else investments
     partners = as_wgs84(partners, "partners")
     investments = as_wgs84(investments, "investments")
     _require(investments, "investments", ["amount_cny", "amount_usd"])
@@ -454,8 +476,8 @@ def corridor_summary(
 
 
 def summary_table(
-    partners: gpd.GeoDataFrame | None = None,
-    investments: gpd.GeoDataFrame | None = None,
+    partners: gpd.GeoDataFrame,
+    investments: gpd.GeoDataFrame,
     boundaries: gpd.GeoDataFrame | None = None,
     *,
     cities: gpd.GeoDataFrame | None = None,
@@ -464,8 +486,8 @@ def summary_table(
 
     Parameters
     ----------
-    partners, investments, boundaries, cities : geopandas.GeoDataFrame, optional
-        As for :func:`corridor_summary`.
+    partners, investments, boundaries, cities : geopandas.GeoDataFrame
+        As for :func:`corridor_summary` (``boundaries`` and ``cities`` optional).
 
     Returns
     -------
@@ -474,7 +496,8 @@ def summary_table(
 
     Examples
     --------
-    >>> table = summary_table()
+    >>> from g60map.tables import load_investments, load_partners
+    >>> table = summary_table(load_partners(), load_investments())
     >>> type(table).__name__, "geometry" in table.columns
     ('DataFrame', False)
     """
@@ -497,7 +520,7 @@ def corridor_overview(
     Parameters
     ----------
     partners, investments, boundaries, cities : geopandas.GeoDataFrame, optional
-        As for :func:`corridor_summary`.
+        As for :func:`corridor_summary`; the tables are needed unless ``summary`` is given.
     summary : geopandas.GeoDataFrame, optional
         A :func:`corridor_summary` already computed (then the tables are not read again).
 
@@ -516,11 +539,13 @@ def corridor_overview(
 
     Examples
     --------
-    >>> ov = corridor_overview()
+    >>> from g60map.tables import load_investments, load_partners
+    >>> ov = corridor_overview(load_partners(), load_investments())
     >>> ov["n_cities"], ov["farthest"]
     (9, 'Hefei')
     """
     if summary is None:
+        _tables_given("corridor_overview", partners, investments)
         summary = corridor_summary(partners, investments, boundaries, cities=cities)
     spokes = corridor_spokes(cities)
     minx, miny, maxx, maxy = (float(v) for v in summary.total_bounds)
@@ -674,15 +699,16 @@ DISTRICT_SUMMARY_COLUMNS = [
 
 
 def _district_codes(frame: gpd.GeoDataFrame, districts: gpd.GeoDataFrame) -> pd.Series:
-    """District code of each row: its ``district_code`` when set, else point in polygon."""
+    """District code of each row: its ``district_code`` when set, else point in polygon.
+
+    Point in polygon is :func:`g60map.join.locate_in` (a point on a shared edge or vertex
+    goes to the smallest code).
+    """
     codes = (frame["district_code"].astype("string").fillna("") if "district_code" in frame
              else pd.Series("", index=frame.index, dtype="string"))
     missing = codes.eq("") & ~(frame.geometry.is_empty | frame.geometry.isna())
     if missing.any():
-        hits = gpd.sjoin(frame.loc[missing, ["geometry"]], districts[["code", "geometry"]],
-                         how="left", predicate="within")
-        hits = hits[~hits.index.duplicated(keep="first")]
-        codes.loc[missing] = hits["code"].astype("string").fillna("").to_numpy()
+        codes.loc[missing] = _codes_of_points(frame.loc[missing], districts)
     return codes
 
 

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ._errors import G60InputError, Problem
+from .i18n import METRIC_KEYS, TEXT
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import Corridor
@@ -36,12 +37,10 @@ class Metric:
 
 
 #: The built-in metrics, in the order a map offers them.
+#: Their labels are the section :data:`g60map.i18n.METRIC_KEYS` of the one catalogue.
 BUILTIN: dict[str, Metric] = {
-    "partners": Metric("partners", "Partners", "合作伙伴数"),
-    "partners_per_1000km2": Metric(
-        "partners_per_1000km2", "Partners per 1,000 km²", "每千平方公里合作伙伴数"
-    ),
-    "invest_cny": Metric("invest_cny", "Investment (CNY)", "投资额（人民币）", money=True),
+    key: Metric(key, TEXT["en"][label], TEXT["zh"][label], money=key == "invest_cny")
+    for key, label in METRIC_KEYS.items()
 }
 
 _TABLES = ("partners", "investments")

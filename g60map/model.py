@@ -71,8 +71,6 @@ Kind = Literal["partners", "investments"]
 _KINDS: tuple[Kind, ...] = ("partners", "investments")
 #: Distinct values of a table's ``source`` column listed in :attr:`Corridor.sources`.
 _MAX_SOURCES = 50
-#: Columns that show a frame already went through :func:`g60map.load_partners` et al.
-_JOINED = ("city_code", "in_corridor", "location_precision")
 
 
 @dataclass(frozen=True)
@@ -214,10 +212,10 @@ def _wgs84(gdf: gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
 def _load_table(
     kind: Kind, value: TableInput, outside: Outside, datum: str
 ) -> gpd.GeoDataFrame:
-    from .tables import load_investments, load_partners
+    from .tables import is_loaded, load_investments, load_partners
 
     loader = load_partners if kind == "partners" else load_investments
-    if isinstance(value, gpd.GeoDataFrame) and all(c in value.columns for c in _JOINED):
+    if isinstance(value, gpd.GeoDataFrame) and is_loaded(value):
         return _wgs84(value, kind)  # already loaded: validated and joined once
     return _wgs84(loader(value, outside=outside, datum=datum), kind)
 

@@ -22,7 +22,9 @@ from .join import (
     _city_problem_kind,
     _unit_of_city,
     _where,
+    locate_in,
     outside_message,
+    prepared_polygons,
     resolve_places,
 )
 from .places import Place, national_units, parse_addresses, place_of
@@ -229,13 +231,8 @@ def _district_polygons() -> tuple[tuple[str, shapely.Geometry, tuple[float, ...]
         districts = load_boundaries("district", settings.JOIN_RESOLUTION)
     except ValueError:  # no district level in this version of the boundaries
         return ()
-    districts = districts.sort_values("code", kind="stable")
-    geoms = districts.geometry.to_numpy().copy()
-    shapely.prepare(geoms)
-    return tuple(
-        (code, geom, tuple(geom.bounds))
-        for code, geom in zip(districts["code"].astype(str).tolist(), geoms, strict=True)
-    )
+    return prepared_polygons(districts["code"].astype(str).tolist(),
+                             districts.geometry.to_numpy())
 
 
 @functools.lru_cache(maxsize=1)
@@ -272,21 +269,10 @@ def locate_districts(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     -------
     numpy.ndarray of str
         District code, "" outside the nine cities (or without district boundaries). A
-        point on a shared edge goes to the district with the lowest code.
+        point on a shared edge or vertex goes to the district with the smallest code
+        (:func:`g60map.join.locate_in`).
     """
-    out = np.full(len(lon), "", dtype=object)
-    lon = np.asarray(lon, dtype=float)
-    lat = np.asarray(lat, dtype=float)
-    todo = ~(np.isnan(lon) | np.isnan(lat))
-    for code, geom, (x0, y0, x1, y1) in _district_polygons():
-        if not todo.any():
-            break
-        cand = np.flatnonzero(todo & (lon >= x0) & (lon <= x1) & (lat >= y0) & (lat <= y1))
-        if len(cand):
-            hit = cand[shapely.intersects_xy(geom, lon[cand], lat[cand])]
-            out[hit] = code
-            todo[hit] = False
-    return out
+    return locate_in(lon, lat, _district_polygons())
 
 
 def place_points(codes: pd.Series, precision: pd.Series) -> tuple[np.ndarray, np.ndarray]:

@@ -206,13 +206,18 @@ def boundaries():
     return g60map.load_boundaries("city")
 
 
+def _article():
+    """The article's tables, as analysis functions take them."""
+    return g60map.load_partners(), g60map.load_investments()
+
+
 def _synthetic_points(make, per_city: dict[str, int], outside: int = 0):
     """Points inside given cities (no city_code column: joined spatially) + outside."""
     return make(per_city=per_city, outside=outside, margin_m=500)[["name", "geometry"]]
 
 
 def test_summary_rows_columns_and_distances(boundaries, spokes):
-    summary = corridor_summary(boundaries=boundaries)
+    summary = corridor_summary(*_article(), boundaries)
     assert list(summary.columns) == SUMMARY_COLUMNS
     assert summary.crs.equals(pyproj.CRS("EPSG:4326"))
     assert summary["code"].tolist() == list(settings.MEMBER_CODES)
@@ -230,7 +235,7 @@ def test_summary_rows_columns_and_distances(boundaries, spokes):
 
 
 def test_summary_area_is_equal_area_and_matches_geodesic_area(boundaries):
-    summary = corridor_summary(boundaries=boundaries)
+    summary = corridor_summary(*_article(), boundaries)
     for row in summary.itertuples():
         geodesic_m2, _ = WGS84_GEOD.geometry_area_perimeter(row.geometry)
         assert abs(row.area_km2 * 1e6 - abs(geodesic_m2)) / abs(geodesic_m2) < 1e-3
@@ -264,10 +269,10 @@ def test_summary_counts_and_totals(boundaries, synthetic_partner_points):
     assert summary.attrs["usd_cny_rate_date"] == "2099-01"
 
 
-def test_summary_default_tables_and_rate_metadata():
-    summary = corridor_summary()
+def test_summary_of_the_article_tables_and_rate_metadata():
     partners = g60map.load_partners()
     investments = g60map.load_investments()
+    summary = corridor_summary(partners, investments)
     assert summary["partners"].sum() == partners["in_corridor"].sum()
     assert summary["invest_cny"].sum() == pytest.approx(investments["amount_cny"].sum())
     assert summary["invest_usd"].sum() == pytest.approx(investments["amount_usd"].sum())
@@ -277,8 +282,8 @@ def test_summary_default_tables_and_rate_metadata():
 
 
 def test_summary_table_is_plain_dataframe(boundaries):
-    table = summary_table(boundaries=boundaries)
-    summary = corridor_summary(boundaries=boundaries)
+    table = summary_table(*_article(), boundaries)
+    summary = corridor_summary(*_article(), boundaries)
     assert type(table) is pd.DataFrame
     assert list(table.columns) == SUMMARY_COLUMNS[:-1]
     pd.testing.assert_frame_equal(table, pd.DataFrame(summary.drop(columns="geometry")))
@@ -287,14 +292,15 @@ def test_summary_table_is_plain_dataframe(boundaries):
 
 def test_summary_reports_missing_boundaries(boundaries, synthetic_partner_points):
     with pytest.raises(g60map.G60InputError, match="340100"):
-        corridor_summary(boundaries=boundaries[boundaries["code"] != "340100"])
+        corridor_summary(*_article(), boundaries[boundaries["code"] != "340100"])
     with pytest.raises(g60map.G60InputError, match="amount_cny"):
-        corridor_summary(investments=_synthetic_points(synthetic_partner_points, {"330100": 1}))
+        corridor_summary(g60map.load_partners(),
+                         _synthetic_points(synthetic_partner_points, {"330100": 1}))
 
 
 def test_overview_matches_summary_and_spokes(boundaries, spokes):
-    ov = corridor_overview(boundaries=boundaries)
-    summary = corridor_summary(boundaries=boundaries)
+    ov = corridor_overview(*_article(), boundaries)
+    summary = corridor_summary(*_article(), boundaries)
     assert ov["n_cities"] == 9
     assert ov["total_area_km2"] == pytest.approx(summary["area_km2"].sum())
     minx, miny, maxx, maxy = ov["extent_bbox"]
@@ -347,6 +353,27 @@ def test_hub_rings_are_geodesic_circles(hub):
         hub_rings([0])
 
 
+@pytest.mark.parametrize("call", [
+    lambda: corridor_summary(None, None),
+    lambda: corridor_summary(g60map.load_partners(), None),
+    lambda: summary_table(None, g60map.load_investments()),
+    lambda: corridor_overview(),
+])
+def test_analysis_takes_tables_and_never_defaults_them(call):
+    with pytest.raises(TypeError, match=r"table given; pass the tables .*load_corridor"):
+        call()
+
+
+def test_analysis_does_not_import_the_loader():
+    """corridor -> model -> flows -> corridor was a circle: analysis knows no loader."""
+    import ast
+    from pathlib import Path
+
+    tree = ast.parse(Path(g60map.corridor.__file__).read_text(encoding="utf-8"))
+    imported = {(n.module or "") for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    assert not imported & {"model", "tables", "g60map.model", "g60map.tables"}
+
+
 def test_summary_refuses_frames_without_crs():
     partners = g60map.load_partners()
     partners = gpd.GeoDataFrame(
@@ -354,4 +381,4 @@ def test_summary_refuses_frames_without_crs():
     )
     assert partners.crs is None
     with pytest.raises(g60map.G60InputError, match="partners: GeoDataFrame has no CRS"):
-        g60map.corridor_summary(partners=partners)
+        g60map.corridor_summary(partners, g60map.load_investments())

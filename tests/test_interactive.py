@@ -94,8 +94,10 @@ def write_payload_tables(folder: Path) -> tuple[Path, Path]:
 
 
 def joined(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """``frame`` with the columns of a joined table, so load_corridor takes it as it is."""
-    return frame.assign(in_corridor=True, location_precision="point")
+    """``frame`` with the columns of a loaded table (:func:`g60map.tables.is_loaded`), so
+    load_corridor takes it as it is."""
+    return frame.assign(row=np.arange(2, len(frame) + 2), in_corridor=True,
+                        location_precision="point", lon=frame.geometry.x, lat=frame.geometry.y)
 
 
 def corridor_map(partners=None, investments=None, **kwargs) -> folium.Map:

@@ -117,3 +117,105 @@ def test_locate_points_uses_full_resolution_near_borders():
     lon = np.array([p.x for p in points])
     lat = np.array([p.y for p in points])
     assert set(locate_points(lon, lat).tolist()) == {"310117"}
+
+
+# --------------------------------------------------------------------------------------
+# one point-in-polygon rule: the smallest code among the polygons that cover the point
+
+
+def _shared_points(level: str, a: str, b: str, c: str | None = None) -> tuple[tuple, tuple]:
+    """A vertex shared by the units ``a`` and ``b`` (and ``c``) and a point exactly on an
+    edge they share (the midpoint of a common segment that both polygons cover), from the
+    boundaries the joins use (``settings.JOIN_RESOLUTION``)."""
+    import shapely
+
+    from g60map import load_boundaries, settings
+
+    polys = load_boundaries(level, settings.JOIN_RESOLUTION).set_index("code").geometry
+    codes = [a, b, *([c] if c else [])]
+
+    def verts(code):
+        return {tuple(p) for p in shapely.get_coordinates(shapely.boundary(polys[code]))}
+
+    shared = set.intersection(*(verts(code) for code in codes))
+    assert shared, codes
+    vertex = min(shared)
+    edge = None
+    ring = shapely.get_coordinates(shapely.boundary(polys[a]))
+    for p, q in zip(ring[:-1], ring[1:], strict=True):
+        mid = ((p[0] + q[0]) / 2, (p[1] + q[1]) / 2)
+        pt = shapely.Point(mid)
+        if all(polys[code].covers(pt) for code in (a, b)) and mid not in shared:
+            edge = mid
+            break
+    assert edge is not None and all(polys[code].covers(shapely.Point(vertex)) for code in codes)
+    return vertex, edge
+
+
+def _empty_investments():
+    import geopandas as gpd
+
+    return gpd.GeoDataFrame({"amount_cny": [], "amount_usd": []}, geometry=[],
+                            crs="EPSG:4326")
+
+
+@pytest.mark.parametrize("where", ["vertex", "edge"])
+def test_a_point_on_a_shared_city_border_goes_to_the_smallest_code_by_every_path(where):
+    import geopandas as gpd
+
+    import g60map
+    from g60map import settings
+    from g60map.corridor import corridor_summary
+
+    # Hangzhou, Jiaxing and Huzhou meet at one point; Jiaxing comes first in the corridor
+    vertex, edge = _shared_points("city", "330400", "330100", "330500" if where == "vertex"
+                                  else None)
+    lon, lat = vertex if where == "vertex" else edge
+    expected = "330100"
+    assert locate_points(np.array([lon]), np.array([lat])).tolist() == [expected]
+    loaded = g60map.load_partners(pd.DataFrame({"name": ["on the border"], "lon": [str(lon)],
+                                                "lat": [str(lat)]}))
+    assert loaded["city_code"].tolist() == [expected]
+    points = gpd.GeoDataFrame({"name": ["on the border"]}, geometry=gpd.points_from_xy(
+        [lon], [lat]), crs="EPSG:4326")  # no city_code: joined by point in polygon
+    full = g60map.load_boundaries("city", settings.JOIN_RESOLUTION)
+    for boundaries in (full, full.iloc[::-1]):  # whatever the order of the polygons
+        summary = corridor_summary(points, _empty_investments(), boundaries)
+        counted = summary.loc[summary["partners"] > 0, "code"].tolist()
+        assert counted == [expected]
+
+
+@pytest.mark.parametrize("where", ["vertex", "edge"])
+def test_a_point_on_a_shared_district_border_goes_to_the_smallest_code_by_every_path(where):
+    import geopandas as gpd
+
+    import g60map
+    from g60map import settings
+    from g60map.corridor import district_summary
+    from g60map.placing import locate_districts
+
+    districts = g60map.load_boundaries("district", settings.JOIN_RESOLUTION)
+    hz = sorted(districts.loc[districts["city_code"] == "330100", "code"])
+    polys = districts.set_index("code").geometry
+    a, b = next((x, y) for x in hz for y in hz if x < y and polys[x].touches(polys[y])
+                and polys[x].intersection(polys[y]).length > 0)
+    vertex, edge = _shared_points("district", b, a)
+    lon, lat = vertex if where == "vertex" else edge
+    assert locate_districts(np.array([lon]), np.array([lat])).tolist() == [a]
+    points = gpd.GeoDataFrame({"name": ["on the border"]}, geometry=gpd.points_from_xy(
+        [lon], [lat]), crs="EPSG:4326")  # no district_code: joined by point in polygon
+    for frame in (districts, districts.iloc[::-1]):
+        summary = district_summary(points, _empty_investments(), frame)
+        assert summary.loc[summary["partners"] > 0, "code"].tolist() == [a]
+
+
+def test_locate_in_takes_the_smallest_covering_code_whatever_the_order():
+    import shapely
+
+    from g60map.join import locate_in, prepared_polygons
+
+    boxes = [shapely.box(1, 0, 2, 1), shapely.box(0, 0, 1, 1), shapely.box(0, 1, 1, 2)]
+    x, y = np.array([1.0, 1.0, 0.5, 3.0, np.nan]), np.array([0.5, 1.0, 0.5, 3.0, 0.0])
+    for order in ([0, 1, 2], [2, 1, 0], [1, 2, 0]):
+        polys = prepared_polygons([["b", "a", "c"][i] for i in order], [boxes[i] for i in order])
+        assert locate_in(x, y, polys).tolist() == ["a", "a", "a", "", ""]

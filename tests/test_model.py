@@ -143,3 +143,23 @@ def test_district_summary_counts_each_row_in_its_district(tmp_path):
         k: v for k, v in c.partners_per_city.items() if v
     }
     assert "district_summary" in c.layers()
+
+
+def test_one_loaded_marker_a_frame_that_only_looks_joined_is_loaded_again():
+    """The loader's marker (tables.is_loaded) is the corridor's: a hand-made frame with a
+    city_code that does not hold its point goes through the loader, not around it."""
+    import shapely
+
+    from g60map.tables import is_loaded
+
+    frame = gpd.GeoDataFrame(
+        {"name": ["A"], "city_code": ["330400"], "in_corridor": [True],
+         "location_precision": ["point"]},
+        geometry=[shapely.Point(120.16, 30.29)], crs="EPSG:4326")  # a point in Hangzhou
+    assert not is_loaded(frame)
+    corridor = load_corridor(frame)
+    assert is_loaded(corridor.partners)
+    assert corridor.partners_per_city[["330100", "330400"]].tolist() == [1, 0]
+    again = load_corridor(corridor.partners)  # a loaded table is used as it is
+    assert again.partners is not corridor.partners
+    assert again.partners_per_city.equals(corridor.partners_per_city)

@@ -128,6 +128,33 @@ def test_word_report_of_a_corridor(dated, lang):
     assert "投资.csv" in names
 
 
+@pytest.mark.parametrize("writer", [slides_pptx, report_docx])
+def test_an_output_resolves_its_corridor_once(dated, writer, monkeypatch):
+    """as_corridor once per output call: the map and the timeline inside take the
+    corridor the output resolved."""
+    from g60map import model
+    from g60map.render import charts, office, static
+
+    calls = []
+
+    def counting(corridor):
+        calls.append(type(corridor).__name__)
+        return model.as_corridor(corridor)
+
+    class Drawn(Exception):
+        pass
+
+    def stop(lang):  # the map's first step after its corridor: no need to draw it
+        raise Drawn
+
+    for module in (office, static, charts):
+        monkeypatch.setattr(module, "as_corridor", counting)
+    monkeypatch.setattr(static, "pick_font", stop)
+    with pytest.raises(Drawn):
+        writer(dated, lang="en")
+    assert calls == ["Corridor"]
+
+
 def test_cli_slides_and_word_report(tmp_path, capsys):
     from g60map.cli import main
 

@@ -9,11 +9,13 @@ import numpy as np
 import pytest
 import shapely
 from matplotlib import font_manager
+from matplotlib.colors import to_hex
 from matplotlib.text import Text
 from pyproj import Geod, Proj, Transformer
 
 from g60map import (
     G60Warning,
+    build_map,
     load_boundaries,
     load_cities,
     load_corridor,
@@ -255,12 +257,13 @@ def test_member_fill_classes_follow_the_summary_partner_counts():
     corridor = load_corridor(both)
     fig, ax = render_static(corridor, spoke_labels=False)
     counts = corridor.partners_per_city
-    assert counts.to_dict() == summary_table(both).set_index("code")["partners"].to_dict()
+    table = summary_table(both, load_investments()).set_index("code")
+    assert counts.to_dict() == table["partners"].to_dict()
     assert counts["330100"] == 3 and counts["310117"] == 6
     (coll,) = [c for c in ax.collections if c.get_gid() == "members"]
     codes = load_boundaries("city").query("is_member")["code"].tolist()
     fills = {code: tuple(fc) for code, fc in zip(codes, coll.get_facecolors(), strict=True)}
-    classes = partner_classes(int(counts.max()))
+    classes = partner_classes(counts.reindex(codes).fillna(0).to_numpy())
     for a, b in itertools.combinations(codes, 2):
         same_class = static._class_index(counts[a], classes) == static._class_index(
             counts[b], classes)
@@ -274,12 +277,49 @@ def test_partner_classes_cover_every_count_once(n):
     assert classes[0] == (0, 0) and len(classes) <= 6
     assert len(static._class_colours(len(classes))) == len(classes)
     assert classes[-1][1] >= n
+    if n:  # classes of several cities start at 1, whatever their smallest count
+        assert partner_classes([n, 1, 0])[1][0] == 1
     for lo, hi in classes:
         assert lo <= hi
     for a, b in itertools.pairwise(classes):
         assert b[0] == a[1] + 1  # contiguous, no gap, no overlap
     for count in {c for c in (0, 1, 2, 3, n // 3, n // 2, n - 1, n) if 0 <= c <= n}:
         assert sum(lo <= count <= hi for lo, hi in classes) == 1
+
+
+@pytest.mark.parametrize("extra", [0, 3])
+def test_static_and_interactive_maps_class_and_fill_each_city_alike(extra):
+    """One classing and one colour per city on both maps (the packaged data: the hub's six
+    partners used to be "6-10" in #a63603 on one map and #e6550d on the other)."""
+    partners = load_partners()
+    if extra:
+        hz = load_cities().set_index("code").loc["330100"]
+        more = partners.iloc[:extra].copy()
+        more["city_code"] = "330100"
+        more["geometry"] = gpd.points_from_xy([hz.lon] * extra, [hz.lat] * extra,
+                                              crs=partners.crs)
+        partners = gpd.GeoDataFrame(gpd.pd.concat([partners, more], ignore_index=True),
+                                    crs=partners.crs)
+    corridor = load_corridor(partners, article=True)
+    choices = build_map(corridor, basemap="none").payload["choices"]
+    shown = next(e for e in choices["list"] if e["key"] == "partners")
+    codes = choices["codes"]
+    web = {c: (shown["colors"][k] if k >= 0 else "#fdf0e1")
+           for c, k in zip(codes, shown["cls"], strict=True)}
+
+    fig, ax = render_static(corridor, spoke_labels=False)
+    (coll,) = [c for c in ax.collections if c.get_gid() == "members"]
+    members = load_boundaries("city").query("is_member")["code"].tolist()
+    assert sorted(members) == sorted(codes)
+    printed = {c: to_hex(fc, keep_alpha=False)
+               for c, fc in zip(members, coll.get_facecolors(), strict=True)}
+    assert printed == web
+    assert web[settings.HUB_CODE] == "#a63603"
+    # the same breaks: the static legend's classes are the interactive bins as ranges
+    ranges = partner_classes([corridor.partners_per_city.get(c, 0) for c in members])
+    assert [hi for _, hi in ranges[1:]] == shown["bins"]
+    expected = {0: [5, 10], 3: [2, 5, 10]}[extra]
+    assert shown["bins"] == expected
 
 
 def test_nice_floor_gives_scale_bar_lengths():
@@ -419,3 +459,10 @@ def test_none_means_the_default_figure_size_and_both_tables():
         import matplotlib.pyplot as plt
 
         plt.close(fig)
+
+
+def test_save_static_is_the_one_figure_writer():
+    import g60map
+    from g60map.render import figfile
+
+    assert save_static is figfile.save_figure and g60map.save_static is figfile.save_figure

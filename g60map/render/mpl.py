@@ -36,6 +36,7 @@ from pyproj import Geod, Transformer
 
 from .. import settings
 from .._errors import G60Warning
+from ..i18n import PRINT_KEYS, section
 from .symbology import PRINT, STYLE, class_label
 from .text import LABELS, Lang, format_money, nice_floor
 
@@ -53,29 +54,9 @@ __all__ = [
 ]
 
 
-#: Words of the static map that only it uses, per language.
-PRINT_TEXT: dict[str, dict[str, str]] = {
-    "en": {
-        "badge_district": "Partners per district (count)",
-        "badge_city": "Partners per city (count)",
-        "badge_both": "Partners per district, or per city\nwhere no district is known (count)",
-        "dots": "Partner (one dot per place)",
-        "years_title": "Investments, cumulative by year",
-        "years_total": "{year}: {total} in all",
-        "years_new": "new that year",
-        "years_earlier": "earlier",
-    },
-    "zh": {
-        "badge_district": "各区县合作伙伴数",
-        "badge_city": "各城市合作伙伴数",
-        "badge_both": "各区县合作伙伴数\n（区县不详者按城市计）",
-        "dots": "合作伙伴（每点一处）",
-        "years_title": "逐年累计投资",
-        "years_total": "{year}年：累计{total}",
-        "years_new": "当年新增",
-        "years_earlier": "此前",
-    },
-}
+#: Words of the static map that only it uses, per language: the section
+#: :data:`g60map.i18n.PRINT_KEYS` of the one catalogue :data:`g60map.i18n.TEXT`.
+PRINT_TEXT: dict[str, dict[str, str]] = section(PRINT_KEYS)
 
 
 # ---------------------------------------------------------------------------------------

@@ -323,10 +323,11 @@ def docx_bytes(
 
 def _figures(corridor: Corridor, content: Content, lang: Lang, size: str) -> list[Picture]:
     from .charts import timeline_figure
-    from .static import figure_bytes, render_static
+    from .static import draw_static, figure_bytes
 
     figsize, dpi = settings.STATIC_SIZES[size]
-    fig, _ = render_static(corridor, lang=lang, figsize=figsize, title=content.title)
+    # the corridor was resolved once, by the output (_prepared)
+    fig, _ = draw_static(corridor, lang=lang, figsize=figsize, title=content.title)
     pictures = [Picture(content.headings["map"], figure_bytes(fig, fmt="png", dpi=dpi))]
     import matplotlib.pyplot as plt
 

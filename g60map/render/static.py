@@ -30,10 +30,8 @@ from __future__ import annotations
 
 import contextlib
 import math
-import os
 import warnings
 from collections.abc import Collection, Iterator, Sequence
-from pathlib import Path
 from typing import Any, Literal
 
 import geopandas as gpd
@@ -52,9 +50,11 @@ from .. import settings
 from .._errors import G60Warning
 from .._safetext import safe_text
 from .._version import dist_version
+from ..classify import classify, count_ranges
 from ..model import Corridor, as_corridor
 from .badges import BADGE_PT, DOT_PT, draw_badges, draw_dots, partner_groups
-from .figfile import STATIC_FORMATS, ImageFormat, figure_bytes, save_figure, static_size
+from .figfile import STATIC_FORMATS, ImageFormat, figure_bytes, static_size
+from .figfile import save_figure as save_static
 from .mpl import (
     PRINT_TEXT,
     legends,
@@ -68,7 +68,7 @@ from .mpl import (
 )
 from .payload import drawn_tables
 from .placement import Label, Obstacles, canvas_renderer, place_labels
-from .symbology import CLASS_COLORS, PRINT, STYLE, ZERO_COLOR, count_classes
+from .symbology import PRINT, STYLE, ZERO_COLOR, class_colors
 from .text import LABELS, Lang, check_lang, legend_amounts, sources_line
 
 __all__ = [
@@ -79,6 +79,7 @@ __all__ = [
     "figure_bytes",
     "partner_classes",
     "render_static",
+    "draw_static",
     "save_static",
     "static_size",
 ]
@@ -112,37 +113,47 @@ def _deferred_draws(fig: Figure) -> Iterator[None]:
         del canvas.draw_idle  # the class's method again
 
 
-def partner_classes(max_count: int) -> list[tuple[int, int]]:
+def partner_classes(counts: Any) -> list[tuple[int, int]]:
     """Return the classes of the partner-count colour scale, as inclusive ``(lo, hi)``.
 
-    ``(0, 0)`` (a member with no partner) followed by the interactive map's classes of
-    ``1..max_count`` (at most five, on a 1-2-5 scale), so both maps colour a city alike.
+    ``(0, 0)`` (a member with no partner) followed by the classes of
+    :func:`g60map.classify.classify` (``"nice"``, at most five, on the 1-2-5 scale) over
+    the counts, as ranges: the interactive map's classes of its "partners" metric, so both
+    maps colour a city alike.
 
     Parameters
     ----------
-    max_count : int
-        Largest number of partners in one member city.
+    counts : int or array_like of int
+        Number of partners of each member city (one number: the only count).
 
     Returns
     -------
     list of tuple of int
 
+    Raises
+    ------
+    ValueError
+        A negative count.
+
     Examples
     --------
     >>> partner_classes(0)
     [(0, 0)]
-    >>> partner_classes(6)
+    >>> partner_classes([6, 0, 0])
+    [(0, 0), (1, 5), (6, 10)]
+    >>> partner_classes([6, 3, 1])
     [(0, 0), (1, 1), (2, 2), (3, 5), (6, 10)]
     """
-    max_count = int(max_count)
-    if max_count < 0:
-        raise ValueError(f"max_count must be >= 0, got {max_count}")
-    return [(0, 0), *count_classes(max_count)]
+    values = np.atleast_1d(np.asarray(counts, dtype=float))
+    if (values < 0).any():
+        raise ValueError(f"partner counts must be >= 0, got {values.min():g}")
+    return [(0, 0), *count_ranges(classify(values, "nice", 5).bins)]
 
 
 def _class_colours(n: int) -> list[Any]:
     """Return the fill colours of ``n`` classes of :func:`partner_classes` (zero first)."""
-    return [to_rgba(c, PRINT.member_alpha) for c in (ZERO_COLOR, *CLASS_COLORS)[:n]]
+    ramp = (ZERO_COLOR, *class_colors(n - 1)) if n > 1 else (ZERO_COLOR,)
+    return [to_rgba(c, PRINT.member_alpha) for c in ramp]
 
 
 def _class_index(count: int, classes: Sequence[tuple[int, int]]) -> int:
@@ -336,8 +347,40 @@ def render_static(
     >>> [(b["code"], b["n"]) for b in ax.g60_badges], fig.g60_unplaced
     ([('310117', 6)], [])
     """
+    return draw_static(as_corridor(corridor), lang=lang, crs=crs,
+                       figsize=(10.0, 8.0) if figsize is None else figsize, title=title,
+                       spoke_labels=spoke_labels, tables=tables, partners_as=partners_as)
+
+
+def draw_static(
+    corridor: Corridor,
+    *,
+    lang: Lang = "en",
+    crs: str | None = None,
+    figsize: tuple[float, float] = (10.0, 8.0),
+    title: str | None = None,
+    spoke_labels: bool = True,
+    tables: Collection[str] = ("partners", "investments"),
+    partners_as: PartnerStyle = "auto",
+) -> tuple[Figure, Axes]:
+    """Draw the map of a :class:`~g60map.Corridor` already built: :func:`render_static`'s work.
+
+    Outputs that draw the static map inside another (the slides, the Word report) pass
+    the corridor they resolved once with :func:`g60map.model.as_corridor`.
+
+    Parameters
+    ----------
+    corridor : Corridor
+    lang, crs, figsize, title, spoke_labels, tables, partners_as
+        As for :func:`render_static`.
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+    ax : matplotlib.axes.Axes
+        As for :func:`render_static`.
+    """
     crs = crs or settings.EQUAL_AREA_CRS
-    corridor = as_corridor(corridor)
     lang, font = pick_font(check_lang(lang))
     t = LABELS[lang]
 
@@ -352,7 +395,7 @@ def render_static(
     hub = city_b[city_b["code"] == settings.HUB_CODE]
 
     counts = corridor.partners_per_city.astype(int)
-    classes = partner_classes(int(counts.max()))
+    classes = partner_classes(counts.reindex(members["code"]).fillna(0).to_numpy(float))
     colours = _class_colours(len(classes))
     fills = [colours[_class_index(int(counts.get(c, 0)), classes)] for c in members["code"]]
     inv, pt2_per_cny = _investment_scale(investments, crs)
@@ -576,54 +619,3 @@ def _obstacles(
                 obstacles.add_line(ax.transData.transform(np.asarray(part.coords)),
                                    (width / 2 + 0.6) * px, badges=badges)
     return obstacles
-
-
-def save_static(
-    fig: Figure,
-    path: str | os.PathLike[str],
-    *,
-    fmt: ImageFormat | None = None,
-    dpi: float = 200,
-    svg_text: bool = False,
-) -> Path:
-    """Write a figure from :func:`render_static` atomically and deterministically.
-
-    PNG carries no ``Software`` tag, SVG no date and fixed element ids
-    (``svg.hashsalt``), PDF no creation or modification date: the same figure gives the
-    same bytes. PDF fonts are embedded as TrueType subsets (no Type 3); SVG text is drawn
-    as outlines (the file needs no font), or written as editable ``<text>`` with
-    ``svg_text=True``.
-
-    Parameters
-    ----------
-    fig : matplotlib.figure.Figure
-        The figure to write.
-    path : path-like
-        Target file; its folder is created. A failure leaves any previous file intact.
-    fmt : {"png", "svg", "pdf"}, optional
-        Taken from the suffix of ``path`` when None.
-    dpi : float
-        Resolution of PNG output (dots per inch).
-    svg_text : bool, default False
-        SVG only: real, editable text naming a CJK-capable font stack
-        (:data:`g60map.render.figfile.SVG_FONT_STACK`) instead of outlines.
-
-    Returns
-    -------
-    pathlib.Path
-        ``path``.
-
-    Raises
-    ------
-    ValueError
-        If the format is not one of :data:`STATIC_FORMATS` or ``dpi`` is not positive.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> fig, ax = render_static()
-    >>> out = save_static(fig, Path(tempfile.mkdtemp()) / "map.svg")
-    >>> out.read_text(encoding="utf-8").count("<svg") >= 1
-    True
-    """
-    return save_figure(fig, path, fmt=fmt, dpi=dpi, svg_text=svg_text)

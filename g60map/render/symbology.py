@@ -1,7 +1,9 @@
 """Symbology shared by the interactive and the static map: colours and count classes.
 
 One place for what a colour means, so a PNG in a report and the HTML map agree
-(:data:`STYLE`, :data:`CLASS_COLORS`); :data:`PRINT` adds what only the static map needs
+(:data:`STYLE`, :data:`CLASS_COLORS`, :func:`class_colors`, :func:`fill_colors`); the
+classes themselves come from :mod:`g60map.classify` (:func:`count_classes` is its
+:func:`g60map.classify.count_classes`). :data:`PRINT` adds what only the static map needs
 (marker sizes in points, dash patterns, opacities).
 """
 
@@ -12,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .text import nice_series
+from ..classify import Classes, count_classes
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers only
     from matplotlib.typing import LineStyleType
@@ -25,6 +27,8 @@ __all__ = [
     "PRINT",
     "PrintStyle",
     "count_classes",
+    "class_colors",
+    "fill_colors",
     "class_label",
     "class_of",
 ]
@@ -80,32 +84,52 @@ class PrintStyle:
 PRINT = PrintStyle()
 
 
-def count_classes(max_count: int) -> list[tuple[int, int]]:
-    """Up to five count classes ``(lo, hi)`` covering ``1..max_count``, on a 1-2-5 scale.
+def class_colors(k: int) -> list[str]:
+    """Return the fills of ``k`` classes: spread over :data:`CLASS_COLORS`, light to dark.
 
-    The top edge is the first 1-2-5 number >= ``max_count``; lower edges step down the
-    1-2-5 series by the smallest stride (1, 2 or a whole number of decades) that leaves at
-    most five classes.
+    The one colour assignment of every map (interactive and static) and of every document
+    that shows one: one class is the darkest, two the lightest and the darkest.
+
+    Parameters
+    ----------
+    k : int
+        Number of classes (at most ``len(CLASS_COLORS)`` distinct colours).
+
+    Returns
+    -------
+    list of str
 
     Examples
     --------
-    >>> count_classes(6)
-    [(1, 1), (2, 2), (3, 5), (6, 10)]
-    >>> count_classes(100_000)[:2]
-    [(1, 10), (11, 100)]
+    >>> class_colors(2)
+    ['#fdd0a2', '#a63603']
     """
-    if max_count <= 0:
-        return []
-    series = nice_series(max_count)
-    top = len(series) - 1
-    stride = next(s for s in (1, 2, *range(3, 3 * top + 4, 3)) if len(range(top, 0, -s)) <= 5)
-    picks = list(range(top, -1, -stride))
-    edges = sorted(series[i] for i in (picks if len(picks) <= 5 else picks[:-1]))
-    classes, lo = [], 1
-    for hi in edges:
-        classes.append((lo, int(hi)))
-        lo = int(hi) + 1
-    return classes
+    top = len(CLASS_COLORS) - 1
+    if k <= 1:
+        return [CLASS_COLORS[top]] * k
+    return [CLASS_COLORS[round(i * top / (k - 1))] for i in range(k)]
+
+
+def fill_colors(classes: Classes) -> list[str]:
+    """Return the fill of each classed value: :data:`ZERO_COLOR` for no class (-1).
+
+    Parameters
+    ----------
+    classes : g60map.classify.Classes
+
+    Returns
+    -------
+    list of str
+        One colour per value, in the order of ``classes.index``.
+
+    Examples
+    --------
+    >>> from g60map.classify import classify
+    >>> fill_colors(classify([0, 6, 1], "nice"))
+    ['#fdf0e1', '#a63603', '#fdd0a2']
+    """
+    ramp = class_colors(classes.k)
+    return [ramp[int(i)] if i >= 0 else ZERO_COLOR for i in classes.index]
 
 
 def class_label(lo: int, hi: int) -> str:

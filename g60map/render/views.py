@@ -31,7 +31,7 @@ from .. import settings
 from ..classify import SCHEMES, classify
 from ..metrics import BUILTIN, city_metrics, metric_names, parse_metric, row_values
 from ..model import Corridor
-from .symbology import CLASS_COLORS
+from .symbology import class_colors
 from .text import POWER_FROM, Lang, format_money, format_number
 
 __all__ = [
@@ -301,14 +301,6 @@ def _number(value: float) -> float | int:
     return int(value) if value.is_integer() and abs(value) < 2**53 else value
 
 
-def _class_colors(k: int) -> list[str]:
-    """``k`` colours spread over the ramp (two classes: lightest and darkest)."""
-    top = len(CLASS_COLORS) - 1
-    if k <= 1:
-        return [CLASS_COLORS[top]] * k
-    return [CLASS_COLORS[round(i * top / (k - 1))] for i in range(k)]
-
-
 def _class_labels(bins: tuple[float, ...], values: np.ndarray, integral: bool, money: bool,
                   nice: bool, lang: Lang) -> list[str]:
     def fmt(v: float) -> str:
@@ -423,7 +415,7 @@ def metrics_payload(
             "bins": [_number(b) for b in classes.bins],
             "labels": _class_labels(classes.bins, values, integral, m.money,
                                     scheme == "nice", lang),
-            "colors": _class_colors(classes.k),
+            "colors": class_colors(classes.k),
             "values": [_number(v) for v in values],
             "cls": [int(i) for i in classes.index],
         })
