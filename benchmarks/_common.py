@@ -174,7 +174,7 @@ def _read(path: Path) -> bytes:
 
 def _local_asset(url: str) -> Path | None:
     """Serve the CDN Leaflet/markercluster files a map asks for from the xstatic packages."""
-    from g60map.render.assets import asset_path
+    from g60map.render.web.assets import asset_path
 
     name = url.rsplit("/", 1)[-1].split("?", 1)[0]
     for key in (

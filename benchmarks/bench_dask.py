@@ -10,7 +10,7 @@ threads_per_worker=1, processes=True)`` (its start-up is reported apart, like a 
 pool), runs ``count_partners_by_city(..., engine="dask", scheduler=address)`` and asks
 every worker for its peak RSS (``VmHWM``). Tables up to 1M rows come from
 ``make_partners.py`` (CSV and GeoParquet); larger ones are CSV written 1M rows at a
-time (:func:`g60map.synthetic.make_partners`, one seed per million; ``partners_<N>.csv``
+time (:func:`g60map.reference.synthetic.make_partners`, one seed per million; ``partners_<N>.csv``
 and the generator's own per-city counts in ``partners_<N>.counts.json``), into the data
 folder, never the repository.
 
@@ -48,7 +48,7 @@ def _child(argv: list[str]) -> None:
     import logging
     import warnings
 
-    from g60map.engine import count_partners_by_city
+    from g60map.ingest.engine import count_partners_by_city
 
     out: dict = {}
     warnings.simplefilter("error")
@@ -64,7 +64,7 @@ def _child(argv: list[str]) -> None:
             n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
             scheduler_kwargs={"dashboard": False}, silence_logs=logging.ERROR,
         ) as cluster, Client(cluster) as client:
-            client.run(lambda: __import__("g60map.tables"))  # workers ready, like a warm pool
+            client.run(lambda: __import__("g60map.ingest.tables"))  # workers ready (warm pool)
             out["cluster_s"] = time.perf_counter() - t0
             t0 = time.perf_counter()
             counts = count_partners_by_city(
@@ -84,7 +84,7 @@ def write_big_csv(n: int, out: Path, chunk: int = 1_000_000, seed: int = 60) -> 
     import numpy as np
     import pandas as pd
 
-    from g60map.synthetic import make_partners
+    from g60map.reference.synthetic import make_partners
 
     path = out / f"partners_{n}.csv"
     counts_path = out / f"partners_{n}.counts.json"

@@ -48,7 +48,7 @@ def inline_assets(html: str) -> str:
     """Return a folium page with Leaflet and Leaflet.markercluster inlined (offline)."""
     import re
 
-    from g60map.render.assets import escape_script, escape_style, inline_css, inline_js
+    from g60map.render.web.assets import escape_script, escape_style, inline_css, inline_js
 
     files = {
         "leaflet.js": "js", "leaflet.css": "css", "leaflet.markercluster.js": "js",

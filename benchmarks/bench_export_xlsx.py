@@ -3,7 +3,7 @@
 Usage: python benchmarks/bench_export_xlsx.py [--rows 5000] [--outside 250] [--repeat 3]
                                               [--baseline DIR]
 
-The partners are :func:`g60map.synthetic.make_partners` (Chinese names and addresses
+The partners are :func:`g60map.reference.synthetic.make_partners` (Chinese names and addresses
 spread over the nine cities, some given by city only) plus ``--outside`` rows outside the
 corridor, written once to ``DATA/export_partners_<rows>.csv``. Each run is a fresh
 ``python -m g60map.cli -q export --partners FILE --format FMT --out DIR`` process (the
@@ -33,7 +33,7 @@ def _partners(rows: int, outside: int) -> Path:
     if path.exists():
         return path
     sys.path.insert(0, str(ROOT))
-    from g60map import synthetic
+    from g60map.reference import synthetic
 
     table = synthetic.make_partners(rows, outside=outside)
     DATA.mkdir(parents=True, exist_ok=True)

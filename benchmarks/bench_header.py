@@ -3,7 +3,7 @@
 Writes a two-row CSV with N columns (N = 1k, 10k, 100k by default; the names are
 distinct) and times, median of ``--repeat`` runs in this process:
 
-* ``read``: :func:`g60map.io.read_table` with :data:`g60map.settings.MAX_COLUMNS`
+* ``read``: :func:`g60map.ingest.read.read_table` with :data:`g60map.settings.MAX_COLUMNS`
   raised so the cap does not stop it (parse + header checks);
 * ``check``: the header checks alone (repeated names, one-column header);
 * ``refuse``: ``read_table`` with the default cap, which refuses the wider files.
@@ -27,7 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from g60map import G60InputError, settings
-from g60map.io import check_header, read_table
+from g60map.ingest.read import check_header, read_table
 
 
 def write_wide(path: Path, n: int) -> Path:

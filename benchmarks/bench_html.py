@@ -38,7 +38,13 @@ m.save({out!r})
 
 def inline_leaflet(html: str) -> str:
     """Return the naive page with Leaflet's JS and CSS inlined (like --self-contained)."""
-    from g60map.render.assets import cdn_urls, escape_script, escape_style, inline_css, inline_js
+    from g60map.render.web.assets import (
+        cdn_urls,
+        escape_script,
+        escape_style,
+        inline_css,
+        inline_js,
+    )
 
     urls = cdn_urls()
     js = f'<script src="{urls["leaflet.js"]}"></script>'

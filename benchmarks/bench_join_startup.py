@@ -5,7 +5,7 @@ Usage: python benchmarks/bench_join_startup.py [--repeat 7] [--points 1000] [--b
 Three kinds of fresh process, interleaved ``--repeat`` times (medians printed):
 
 * ``import``: ``import g60map`` and nothing else (the floor);
-* ``join``: ``import g60map``, then ``g60map.join.locate_points`` on ``--points`` random
+* ``join``: ``import g60map``, then ``g60map.ingest.join.locate_points`` on ``--points`` random
   points in the corridor (the first join of a process reads the full-resolution city
   boundaries); the child also reports the CPU time of that first join (``time.process_time``,
   less noisy than wall time on a shared machine) and of a second one (boundaries cached);
@@ -47,7 +47,7 @@ import numpy as np
 import g60map
 out = {"file": g60map.__file__}
 if what == "join":
-    from g60map.join import locate_points
+    from g60map.ingest.join import locate_points
     rng = np.random.default_rng(0)
     lon, lat = rng.uniform(117.0, 122.0, n), rng.uniform(29.0, 32.0, n)
     c0, t0 = time.process_time(), time.perf_counter()

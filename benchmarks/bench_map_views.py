@@ -30,7 +30,7 @@ CHILD = r"""
 import json, sys, time
 sys.path.insert(0, sys.argv[1])
 import g60map
-from g60map.render.interactive import build_map, save_map
+from g60map.render.web.interactive import build_map, save_map
 from tests._analyst import analyst_corridor
 out = {"file": g60map.__file__}
 t0 = time.perf_counter()

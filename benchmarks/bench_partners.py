@@ -2,7 +2,7 @@
 
 Usage: python benchmarks/bench_partners.py [--sizes 1000 10000 100000 1000000] [--repeat 3]
 
-Synthetic tables come from ``g60map.synthetic`` (written to ``benchmarks/data/`` once).
+Synthetic tables come from ``g60map.reference.synthetic`` (written to ``benchmarks/data/`` once).
 Each measurement is a fresh process:
 
 * ``load``: ``g60map.load_partners(path)`` on the CSV and on the GeoParquet file; the
@@ -42,7 +42,7 @@ def _child(argv: list[str]) -> None:
     import g60map
 
     if mode == "map":
-        from g60map.render.interactive import build_map, save_map
+        from g60map.render.web.interactive import build_map, save_map
     import_s = time.perf_counter() - t0
     out: dict = {"import_s": import_s, "base_rss_mb": peak_rss_mb()}
     with warnings.catch_warnings():
@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> dict:
     p.add_argument("--no-browser", action="store_true", help="skip the Chromium draw times")
     args = p.parse_args(argv)
     print_machine()
-    from g60map.synthetic import write_partners
+    from g60map.reference.synthetic import write_partners
 
     me = [sys.executable, str(Path(__file__).resolve()), "--child"]
     load_rows, map_rows, results = [], [], {}

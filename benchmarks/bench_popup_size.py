@@ -22,7 +22,7 @@ from _common import mb, table
 
 import g60map
 from g60map import settings
-from g60map.render.interactive import build_map, map_html
+from g60map.render.web.interactive import build_map, map_html
 
 CITIES = ("Songjiang", "Jiaxing", "Hangzhou", "Jinhua", "Huzhou", "Suzhou", "Xuancheng",
           "Wuhu", "Hefei")

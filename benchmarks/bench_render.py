@@ -12,7 +12,7 @@ Usage: python benchmarks/bench_render.py [--repeat 5]
      every ``.plot()`` drawing the figure, as geopandas does on an Agg canvas; the PNGs must
      be byte-identical;
    * ``build_map`` + ``map_html`` of the default map with the shipped topology of the
-     packaged boundaries (``g60map/render/topology.json``) vs encoding the topology again;
+     packaged boundaries (``g60map/render/web/topology.json``) vs encoding the topology again;
      the pages must be byte-identical.
 
 3. The static map with real-sized data, in one process (warm), ``--repeat`` times: 275
@@ -66,7 +66,9 @@ fig.savefig(out, dpi=200)
 HOTSPOTS = r"""
 import contextlib, json, sys, time
 import g60map
-from g60map.render import interactive, static, topology
+from g60map.render.web import interactive
+from g60map.render.static import figure as static
+from g60map.render.web import topology
 
 repeat = int(sys.argv[1])
 corridor = g60map.load_corridor()
@@ -118,8 +120,8 @@ import json, sys, time, warnings
 import matplotlib
 matplotlib.use("Agg")
 import g60map
-from g60map.render import static
-from g60map.synthetic import make_investments, make_partners
+from g60map.render.static import figure as static
+from g60map.reference.synthetic import make_investments, make_partners
 
 repeat = int(sys.argv[1])
 partners = g60map.load_partners(make_partners(275, seed=14).drop(columns="city_code_expected"))
@@ -129,7 +131,7 @@ inv["amount"] = [8e9, 2e9, 5e8, 1.2e9]
 inv["date"] = ["2019-05-01", "2020-03-01", "2021-07-01", "2023-01-15"]
 corridor = g60map.load_corridor(partners, g60map.load_investments(inv))
 try:
-    from g60map.render.charts import small_multiples
+    from g60map.render.static.charts import small_multiples
 except ImportError:
     small_multiples = None
 out = {}
@@ -189,7 +191,7 @@ def main(argv: list[str] | None = None) -> dict:
     args = p.parse_args(argv)
     print_machine()
     from g60map import settings
-    from g60map.datasets import get_path
+    from g60map.reference.datasets import get_path
 
     city = get_path("boundaries_city")
     naive_args = [str(city), str(city.with_name("boundaries_province.parquet")),

@@ -10,7 +10,7 @@ Usage: python benchmarks/bench_validate.py [--sizes 1000 1000000] [--repeat 5]
    ``validate`` runs with another checkout of g60map first on ``PYTHONPATH`` (before/after
    side by side, interleaved).
 2. Phases, in one fresh process per size (median of ``--repeat`` processes): interpreter
-   start; ``import g60map.cli, g60map.tables`` (what ``validate`` imports before it reads);
+   start; ``import g60map.cli, g60map.ingest.tables`` (what ``validate`` imports before it reads);
    ``read_table``; the boundaries the join uses (read, datum shift, prepared polygons:
    loaded once per process, on the first point); ``validate_table``; the join after
    validation (city names, addresses, points in polygons); the whole ``check_table``
@@ -38,9 +38,9 @@ def _child(path: str) -> None:
     import numpy as np
 
     import g60map.cli  # noqa: F401 - what the command line imports first
-    from g60map import join, tables
-    from g60map.io import read_table
-    from g60map.validate import validate_table
+    from g60map.ingest import join, tables
+    from g60map.ingest.read import read_table
+    from g60map.ingest.validate import validate_table
 
     out = {"import_s": time.perf_counter() - t0}
     t0 = time.perf_counter()

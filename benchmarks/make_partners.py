@@ -7,7 +7,7 @@ Usage::
 Writes ``partners_<N>.csv`` (UTF-8, lon/lat columns) and ``partners_<N>.parquet``
 (GeoParquet, point geometry instead of lon/lat) into ``DIR`` (default: ``g60map-bench`` in
 the system's temporary folder, or ``$G60MAP_BENCH_DATA``; never into the repository).
-The rows are :func:`g60map.synthetic.make_partners` (made-up companies, ``Synthetic Co.
+The rows are :func:`g60map.reference.synthetic.make_partners` (made-up companies, ``Synthetic Co.
 0001``): the same N and seed give byte-identical files.
 """
 
@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from g60map.synthetic import write_partners
+from g60map.reference.synthetic import write_partners
 
 DATA_DIR = Path(
     os.environ.get("G60MAP_BENCH_DATA") or Path(tempfile.gettempdir()) / "g60map-bench"

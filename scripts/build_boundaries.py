@@ -47,7 +47,7 @@ def _write_parquet(gdf, name: str) -> None:
 
 def main() -> int:
     try:
-        from g60map.boundary_build import derive_boundaries, district_table
+        from g60map.reference._boundary_build import derive_boundaries, district_table
 
         table = district_table()
         out = GEODATA / "admin_districts.csv"

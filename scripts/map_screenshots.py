@@ -7,7 +7,7 @@ Writes, from maps g60map builds itself (``--basemap none``, self-contained, offl
 * ``map-default.png``: the default map (the source article's partners and investment),
   1100 x 700;
 * ``map-analyst.png``: synthetic partners and investments dated 2019-2023 with origins
-  (``g60map.synthetic``): flows by amount, the time slider at 2021 (cumulative), a kind
+  (``g60map.reference.synthetic``): flows by amount, the time slider at 2021 (cumulative), a kind
   filter off, the member cities filled by the investment total, 1100 x 700;
 * ``map-phone-zh.png``: the same map in Chinese on a 390 x 844 phone, the time and
   filters panel open, the slider at 2020.
@@ -24,8 +24,8 @@ import tempfile
 from pathlib import Path
 
 import g60map
-from g60map.render.interactive import build_map, save_map
-from g60map.synthetic import make_investments, make_partners
+from g60map.reference.synthetic import make_investments, make_partners
+from g60map.render.web.interactive import build_map, save_map
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"

@@ -9,7 +9,7 @@ import functools
 import pandas as pd
 
 import g60map
-from g60map.synthetic import make_investments, make_partners
+from g60map.reference.synthetic import make_investments, make_partners
 
 #: Investments are dated over these five years, one a year in turn.
 YEARS = (2019, 2020, 2021, 2022, 2023)

@@ -31,7 +31,7 @@ def write_csv(tmp_path):
 
 
 # ---------------------------------------------------------------- synthetic data
-# One family of fixtures over g60map.synthetic: each is a factory taking that module's
+# One family of fixtures over g60map.reference.synthetic: each is a factory taking that module's
 # arguments. Results are made once per session and handed out as copies (mutate freely).
 
 
@@ -56,8 +56,8 @@ def _memoized(make):
 
 @pytest.fixture(scope="session")
 def synthetic_partners():
-    """``synthetic_partners(n, seed=60, **kw)``: :func:`g60map.synthetic.make_partners`."""
-    from g60map.synthetic import make_partners
+    """``synthetic_partners(n, seed=60, **kw)``: ``make_partners``."""
+    from g60map.reference.synthetic import make_partners
 
     return _memoized(make_partners)
 
@@ -66,18 +66,18 @@ def synthetic_partners():
 def synthetic_partner_points():
     """``synthetic_partner_points(n, seed=60, **kw)``: partners with a point each.
 
-    :func:`g60map.synthetic.as_points` of ``make_partners(..., city_only=0)``: a
+    :func:`g60map.reference.synthetic.as_points` of ``make_partners(..., city_only=0)``: a
     GeoDataFrame with ``city_code``, as the maps and summaries take it.
     """
-    from g60map.synthetic import as_points, make_partners
+    from g60map.reference.synthetic import as_points, make_partners
 
     return _memoized(lambda *args, **kw: as_points(make_partners(*args, city_only=0, **kw)))
 
 
 @pytest.fixture(scope="session")
 def synthetic_investments():
-    """``synthetic_investments(n, seed=60, **kw)``: :func:`g60map.synthetic.make_investments`."""
-    from g60map.synthetic import make_investments
+    """``synthetic_investments(n, seed=60, **kw)``: ``make_investments`` (synthetic tables)."""
+    from g60map.reference.synthetic import make_investments
 
     return _memoized(make_investments)
 
@@ -85,7 +85,7 @@ def synthetic_investments():
 @pytest.fixture(scope="session")
 def synthetic_registry():
     """``synthetic_registry(n, seed=60, expected=False)``: a Chinese registry export."""
-    from g60map.synthetic import make_registry
+    from g60map.reference.synthetic import make_registry
 
     return _memoized(make_registry)
 
@@ -94,10 +94,10 @@ def synthetic_registry():
 def synthetic_partner_files(tmp_path_factory):
     """``synthetic_partner_files(n, row_group_size=100_000)``: (CSV, GeoParquet) paths.
 
-    :func:`g60map.synthetic.write_partners`, written once per session and arguments into
+    :func:`g60map.reference.synthetic.write_partners`, written once per session and arguments into
     a folder of their own; treat the files as read-only.
     """
-    from g60map.synthetic import write_partners
+    from g60map.reference.synthetic import write_partners
 
     written = {}
 

@@ -20,8 +20,8 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import Polygon
 
-from g60map.render import assets
-from g60map.render.assets import (
+from g60map.render.web import assets
+from g60map.render.web.assets import (
     ASSETS,
     AssetError,
     asset_text,
@@ -30,13 +30,13 @@ from g60map.render.assets import (
     inline_css,
     read_asset,
 )
-from g60map.render.page import (
+from g60map.render.web.page import (
     iter_elements,
     render_html,
     stabilize_ids,
     text_to_html,
 )
-from g60map.render.page_assets import configure_map_assets
+from g60map.render.web.page_assets import configure_map_assets
 from tests._browser import open_page, requires_browser
 
 NASTY = "A&B <i>x</i> `tick` ${alert(1)} \\n </script> 'q\" 松江"
@@ -436,7 +436,7 @@ def test_builds_in_separate_processes_are_identical(tmp_path: Path) -> None:
         import sys
         sys.path[:0] = {[str(Path(__file__).parent), str(Path(__file__).parents[1])]!r}
         from test_assets import build_map
-        from g60map.render.page import render_html
+        from g60map.render.web.page import render_html
         sys.stdout.buffer.write(render_html(build_map(True)).encode("utf-8"))
         """
     )

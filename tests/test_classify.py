@@ -9,7 +9,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from g60map.classify import classify, fisher_jenks, nice_breaks, quantiles
+from g60map.corridor.classify import classify, fisher_jenks, nice_breaks, quantiles
 
 mapclassify = pytest.importorskip("mapclassify")
 

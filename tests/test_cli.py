@@ -272,7 +272,7 @@ def test_problems_file_never_overwrites_an_input_table(write_csv, tmp_path, caps
 
 
 def test_datum_option_shifts_amap_coordinates(tmp_path, capsys):
-    from g60map.datum import wgs84_to_gcj02
+    from g60map.reference.datum import wgs84_to_gcj02
 
     x, y = wgs84_to_gcj02(121.22326, 31.03443)  # Songjiang seat, as AMap shows it
     path = tmp_path / "p.csv"
@@ -301,12 +301,12 @@ def test_quiet_after_the_command(tmp_path, capsys):
 
 
 def _crash(monkeypatch):
-    import g60map.io
+    import g60map.ingest.read
 
     def boom():
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr(g60map.io, "load_cities", boom)
+    monkeypatch.setattr(g60map.ingest.read, "load_cities", boom)
 
 
 def test_internal_error_has_its_own_exit_code(monkeypatch, capsys):

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from g60map.render import codec
+from g60map.render.web import codec
 
 VECTORS = json.loads((Path(__file__).parent / "data" / "codec_vectors.json").read_text("utf-8"))
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from g60map.datasets import available, get_path
+from g60map.reference.datasets import available, get_path
 
 
 def test_every_dataset_exists():

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from pyproj import Geod
 
-from g60map.datum import (
+from g60map.reference.datum import (
     bd09_to_gcj02,
     gcj02_to_bd09,
     gcj02_to_wgs84,

@@ -10,8 +10,8 @@ import pytest
 
 from g60map import G60InputError, G60Warning, MissingDependencyError, load_partners, settings
 from g60map.cli import main
-from g60map.datasets import get_path
-from g60map.engine import COUNT_COLUMNS, count_partners_by_city
+from g60map.ingest.engine import COUNT_COLUMNS, count_partners_by_city
+from g60map.reference.datasets import get_path
 
 
 @pytest.fixture(scope="module")
@@ -225,9 +225,9 @@ def test_cli_count_partners_dask(synthetic, cluster, capsys):
 
 
 def test_engine_module_imports_no_dask():
-    """Importing g60map.engine must not import dask (it is optional)."""
+    """Importing g60map.ingest.engine must not import dask (it is optional)."""
     code = (
-        "import sys, g60map.engine, g60map.cli; "
+        "import sys, g60map.ingest.engine, g60map.cli; "
         "sys.exit(1 if any(m.split('.')[0] in {'dask', 'distributed'} for m in sys.modules) "
         "else 0)"
     )
@@ -335,7 +335,7 @@ def test_cli_dask_junk_wkb_is_one_error_line_no_worker_traceback(tmp_path):
 @pytest.mark.slow
 def test_dask_reads_amap_coordinates_chinese_headers_and_addresses(write_csv, cluster):
     """The out-of-core path reads users' tables as load_partners does."""
-    from g60map.datum import wgs84_to_gcj02
+    from g60map.reference.datum import wgs84_to_gcj02
 
     x, y = wgs84_to_gcj02(121.22326, 31.03443)  # the Songjiang seat as AMap shows it
     rows = [f"甲{i},{float(x)!r},{float(y)!r}," for i in range(3)]
@@ -354,7 +354,7 @@ def test_dask_reads_amap_coordinates_chinese_headers_and_addresses(write_csv, cl
 
 @pytest.mark.parametrize("blocksize", [1, 7, 40, 1000, 10**6])
 def test_csv_blocks_cover_the_file_in_whole_lines(tmp_path, blocksize):
-    from g60map import engine
+    from g60map.ingest import engine
 
     data = b"name,city\n" + b"".join(b"P%d,Jiaxing\r\n" % i for i in range(50)) + b"last,Hefei"
     path = tmp_path / "t.csv"
@@ -393,7 +393,7 @@ def test_dask_blocks_read_like_read_table(write_csv, cluster, text):
 
 def test_dask_checks_the_encoding_of_big_files_block_by_block(tmp_path, cluster, monkeypatch):
     """The driver reads only the start of a big file; workers check their blocks' bytes."""
-    from g60map import engine
+    from g60map.ingest import engine
 
     monkeypatch.setattr(engine, "_CHUNK", 64)  # "big" = more than 64 bytes here
     # More rows than pandas decodes when the driver reads the header (256 KiB).

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from g60map._errors import G60InputError, Problem, escape_control, format_problems
-from g60map.validate import validate_table
+from g60map.ingest.validate import validate_table
 
 hypothesis = pytest.importorskip("hypothesis")
 st = hypothesis.strategies

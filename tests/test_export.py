@@ -16,12 +16,12 @@ import pytest
 import shapely
 
 import g60map
-from g60map import export as export_mod
 from g60map import load_corridor, settings
 from g60map.cli import main
-from g60map.corridor import SPOKE_COLUMNS, SUMMARY_COLUMNS
-from g60map.export import LAYERS as ALL_LAYERS
-from g60map.export import TABLE_LAYERS, escape_formulas, export_layers, write_table
+from g60map.corridor.axis import SPOKE_COLUMNS, SUMMARY_COLUMNS
+from g60map.export import layers as export_mod
+from g60map.export.layers import LAYERS as ALL_LAYERS
+from g60map.export.layers import TABLE_LAYERS, escape_formulas, export_layers, write_table
 
 WGS84 = pyproj.CRS("EPSG:4326")
 #: The layers written for the packaged data, in order (districts only when packaged).
@@ -387,7 +387,7 @@ def test_empty_tables_keep_their_layer_type(tmp_path):
 
 def test_awkward_user_columns_survive_every_format(tmp_path, write_csv):
     from g60map import load_partners
-    from g60map.export import export_layers
+    from g60map.export.layers import export_layers
 
     partners = load_partners(write_csv(
         'name,city,fid,NAME_2,Name,"=HYPERLINK(""http://x"")"\nA,Hefei,7,x,y,z\n'

@@ -6,8 +6,8 @@ import pytest
 from geographiclib.geodesic import Geodesic
 
 import g60map
-from g60map.flows import FLOW_COLUMNS, has_origins, investment_flows
-from g60map.model import load_corridor
+from g60map.corridor.flows import FLOW_COLUMNS, has_origins, investment_flows
+from g60map.corridor.model import load_corridor
 
 TABLE = """investor,project,city,amount,currency,date,origin_city,origin_lon,origin_lat
 Acme,Plant A,Hangzhou,200000000,CNY,2021-05-01,Hefei,,

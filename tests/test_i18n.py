@@ -43,9 +43,9 @@ def test_every_catalogue_key_is_used():
 
 
 def test_the_four_outputs_read_the_catalogue():
-    from g60map.metrics import BUILTIN
-    from g60map.render.content import _T
-    from g60map.render.mpl import PRINT_TEXT
+    from g60map.corridor.metrics import BUILTIN
+    from g60map.render.docs.content import _T
+    from g60map.render.static.mpl import PRINT_TEXT
     from g60map.render.text import LABELS
 
     assert LABELS == section(MAP_KEYS) and _T == section(REPORT_KEYS)

@@ -21,20 +21,20 @@ import shapely
 import g60map
 from g60map import load_corridor, settings
 from g60map.cli import main
-from g60map.datum import shift_gdf
-from g60map.render import codec, interactive, topology
-from g60map.render.basemaps import BASEMAPS
-from g60map.render.codec import Topology, decode_ints, encode_ints, encode_topology
-from g60map.render.interactive import (
+from g60map.reference.datum import shift_gdf
+from g60map.render.symbology import count_classes
+from g60map.render.web import codec, interactive, topology
+from g60map.render.web.basemaps import BASEMAPS
+from g60map.render.web.codec import Topology, decode_ints, encode_ints, encode_topology
+from g60map.render.web.interactive import (
     build_map,
     map_fragment,
     map_html,
     map_iframe,
     save_map,
 )
-from g60map.render.page import own_asset
-from g60map.render.payload import INVESTMENT_MAX_RADIUS_PX, script_json
-from g60map.render.symbology import count_classes
+from g60map.render.web.page import own_asset
+from g60map.render.web.payload import INVESTMENT_MAX_RADIUS_PX, script_json
 
 PAYLOADS = (
     "<img src=x onerror=alert(1)>",
@@ -94,7 +94,7 @@ def write_payload_tables(folder: Path) -> tuple[Path, Path]:
 
 
 def joined(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """``frame`` with the columns of a loaded table (:func:`g60map.tables.is_loaded`), so
+    """``frame`` with the columns of a loaded table (:func:`g60map.ingest.tables.is_loaded`), so
     load_corridor takes it as it is."""
     return frame.assign(row=np.arange(2, len(frame) + 2), in_corridor=True,
                         location_precision="point", lon=frame.geometry.x, lat=frame.geometry.y)
@@ -177,9 +177,9 @@ def test_shipped_topology_is_that_of_the_packaged_boundaries():
     cities, provinces = g60map.load_boundaries("city"), g60map.load_boundaries("province")
     scale = int(10**settings.COORD_DECIMALS)
     shipped = topology._packaged()
-    assert shipped is not None, "g60map/render/topology.json is missing or unreadable"
+    assert shipped is not None, "g60map/render/web/topology.json is missing or unreadable"
     assert shipped[0] == topology.fingerprint(cities, provinces, scale), (
-        "the packaged boundaries changed: rebuild it with python -m g60map.render.topology"
+        "the packaged boundaries changed: rebuild it with python -m g60map.render.web.topology"
     )
     encoded = topology._encode(cities, provinces, scale)
     assert list(shipped[1].arcs) == list(encoded.arcs)

@@ -14,8 +14,8 @@ import pytest
 import g60map
 from g60map import settings
 from g60map.cli import main
-from g60map.render import codec
-from g60map.render.interactive import build_map, map_fragment, save_map
+from g60map.render.web import codec
+from g60map.render.web.interactive import build_map, map_fragment, save_map
 from tests._browser import (
     count_selector,
     open_all_popups,

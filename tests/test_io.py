@@ -6,7 +6,7 @@ import pytest
 from pyproj import Geod
 
 from g60map import G60InputError, load_cities, settings
-from g60map.io import read_table
+from g60map.ingest.read import read_table
 
 GEOD = Geod(ellps="WGS84")
 

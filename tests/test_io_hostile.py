@@ -17,7 +17,7 @@ import shapely
 
 from g60map import G60InputError, settings
 from g60map.cli import main
-from g60map.io import read_table
+from g60map.ingest.read import read_table
 
 # ------------------------------------------------------------------------- GeoParquet
 

@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from g60map import G60InputError
-from g60map import io as gio
-from g60map.io import read_table
+from g60map.ingest import read as gio
+from g60map.ingest.read import read_table
 
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
 

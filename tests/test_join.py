@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from g60map.join import locate_points, resolve_cities, resolve_city
+from g60map.ingest.join import locate_points, resolve_cities, resolve_city
 
 
 @pytest.mark.parametrize(
@@ -69,7 +69,7 @@ def test_locate_points():
     ],
 )
 def test_addresses_resolve_to_the_city_they_name(address, code):
-    from g60map.join import resolve_address
+    from g60map.ingest.join import resolve_address
 
     assert resolve_address(address) == (code, "")
 
@@ -85,7 +85,7 @@ def test_addresses_resolve_to_the_city_they_name(address, code):
     ],
 )
 def test_addresses_outside_the_corridor_say_where_they_are(address, expected):
-    from g60map.join import resolve_address
+    from g60map.ingest.join import resolve_address
 
     code, message = resolve_address(address)
     assert code == "" and expected in message
@@ -165,7 +165,7 @@ def test_a_point_on_a_shared_city_border_goes_to_the_smallest_code_by_every_path
 
     import g60map
     from g60map import settings
-    from g60map.corridor import corridor_summary
+    from g60map.corridor.axis import corridor_summary
 
     # Hangzhou, Jiaxing and Huzhou meet at one point; Jiaxing comes first in the corridor
     vertex, edge = _shared_points("city", "330400", "330100", "330500" if where == "vertex"
@@ -191,8 +191,8 @@ def test_a_point_on_a_shared_district_border_goes_to_the_smallest_code_by_every_
 
     import g60map
     from g60map import settings
-    from g60map.corridor import district_summary
-    from g60map.placing import locate_districts
+    from g60map.corridor.axis import district_summary
+    from g60map.ingest.placing import locate_districts
 
     districts = g60map.load_boundaries("district", settings.JOIN_RESOLUTION)
     hz = sorted(districts.loc[districts["city_code"] == "330100", "code"])
@@ -212,7 +212,7 @@ def test_a_point_on_a_shared_district_border_goes_to_the_smallest_code_by_every_
 def test_locate_in_takes_the_smallest_covering_code_whatever_the_order():
     import shapely
 
-    from g60map.join import locate_in, prepared_polygons
+    from g60map.ingest.join import locate_in, prepared_polygons
 
     boxes = [shapely.box(1, 0, 2, 1), shapely.box(0, 0, 1, 1), shapely.box(0, 1, 1, 2)]
     x, y = np.array([1.0, 1.0, 0.5, 3.0, np.nan]), np.array([0.5, 1.0, 0.5, 3.0, 0.0])

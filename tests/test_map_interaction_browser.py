@@ -6,7 +6,7 @@ import pytest
 
 import g60map
 from g60map import settings
-from g60map.render.interactive import build_map, save_map
+from g60map.render.web.interactive import build_map, save_map
 from tests._browser import open_page, requires_browser
 
 pytestmark = [pytest.mark.browser, requires_browser]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from g60map.cli import main
-from g60map.render.interactive import build_map, map_iframe, save_map
+from g60map.render.web.interactive import build_map, map_iframe, save_map
 from tests._analyst import analyst_corridor
 from tests._browser import open_page, requires_browser
 

@@ -13,16 +13,16 @@ import numpy as np
 import pytest
 
 import g60map
-from g60map.render import codec
-from g60map.render.assets import ASSETS, escape_script
-from g60map.render.interactive import build_map, map_html
+from g60map.render.web import codec
+from g60map.render.web.assets import ASSETS, escape_script
+from g60map.render.web.interactive import build_map, map_html
 
-FILES = sorted(f.name for f in resources.files("g60map.render").iterdir()
+FILES = sorted(f.name for f in resources.files("g60map.render.web").iterdir()
                if f.name.endswith(".js"))
 
 
 def _text(name: str) -> str:
-    return resources.files("g60map.render").joinpath(name).read_text(encoding="utf-8")
+    return resources.files("g60map.render.web").joinpath(name).read_text(encoding="utf-8")
 
 
 CORE = _text("g60map.js")

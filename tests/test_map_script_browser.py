@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from g60map.render.interactive import build_map, save_map
+from g60map.render.web.interactive import build_map, save_map
 from tests._browser import count_selector, open_page, requires_browser
 
 pytestmark = [pytest.mark.browser, requires_browser]

@@ -12,13 +12,13 @@ import pytest
 
 import g60map
 from g60map import settings
-from g60map.classify import SCHEMES, classify
 from g60map.cli import main
-from g60map.metrics import city_metrics
-from g60map.render import codec
-from g60map.render.flowmap import MIN_WIDTH_PX, flow_width
-from g60map.render.interactive import build_map, map_html
-from g60map.render.views import ALWAYS, UNDATED, facets, row_attributes, time_axis
+from g60map.corridor.classify import SCHEMES, classify
+from g60map.corridor.metrics import city_metrics
+from g60map.render.web import codec
+from g60map.render.web.flowmap import MIN_WIDTH_PX, flow_width
+from g60map.render.web.interactive import build_map, map_html
+from g60map.render.web.views import ALWAYS, UNDATED, facets, row_attributes, time_axis
 from tests._analyst import YEARS, analyst_corridor, analyst_tables
 
 

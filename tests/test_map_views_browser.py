@@ -12,10 +12,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from g60map.classify import classify
-from g60map.metrics import city_metrics
-from g60map.render.interactive import build_map, save_map
+from g60map.corridor.classify import classify
+from g60map.corridor.metrics import city_metrics
 from g60map.render.text import LABELS, format_money, format_number
+from g60map.render.web.interactive import build_map, save_map
 from tests._analyst import YEARS, analyst_corridor
 from tests._browser import _decode_png, open_page, requires_browser
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 import g60map
-from g60map.metrics import BUILTIN, city_metrics, metric_names, parse_metric
-from g60map.model import load_corridor
+from g60map.corridor.metrics import BUILTIN, city_metrics, metric_names, parse_metric
+from g60map.corridor.model import load_corridor
 
 TABLE = "name,city,employees,rating\nA,Hangzhou,120,x\nB,Hangzhou,30,\nC,Hefei,\"1,000\",y\n"
 

@@ -10,8 +10,8 @@ import pytest
 
 import g60map
 from g60map import settings
-from g60map.datasets import get_path
-from g60map.model import Corridor, load_corridor, resolve_tables
+from g60map.corridor.model import Corridor, load_corridor, resolve_tables
+from g60map.reference.datasets import get_path
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +106,7 @@ def test_a_frame_without_crs_is_a_clear_error(default):
 
 
 def test_outputs_take_a_table_as_a_convenience(default):
-    from g60map.model import as_corridor
+    from g60map.corridor.model import as_corridor
 
     raw = gpd.GeoDataFrame(
         {"name": ["Acme", "Beta"]},
@@ -150,7 +150,7 @@ def test_one_loaded_marker_a_frame_that_only_looks_joined_is_loaded_again():
     city_code that does not hold its point goes through the loader, not around it."""
     import shapely
 
-    from g60map.tables import is_loaded
+    from g60map.ingest.tables import is_loaded
 
     frame = gpd.GeoDataFrame(
         {"name": ["A"], "city_code": ["330400"], "in_corridor": [True],

@@ -50,7 +50,7 @@ def test_notebook_uses_only_the_public_api():
     source = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     # IPython magics ("%matplotlib inline") are not Python
     tree = ast.parse(re.sub(r"(?m)^\s*%.*$", "", source))
-    public_modules = {"g60map", "g60map.settings", "g60map.render.interactive"}
+    public_modules = {"g60map", "g60map.settings", "g60map.render.web.interactive"}
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("g60map"):
             assert node.module in public_modules, node.module

@@ -10,9 +10,9 @@ import zipfile
 import pandas as pd
 import pytest
 
-from g60map.model import load_corridor
-from g60map.render.content import ContentTable, report_content
-from g60map.render.office import Picture, docx_bytes, pptx_bytes, report_docx, slides_pptx
+from g60map.corridor.model import load_corridor
+from g60map.render.docs.content import ContentTable, report_content
+from g60map.render.docs.office import Picture, docx_bytes, pptx_bytes, report_docx, slides_pptx
 
 pptx = pytest.importorskip("pptx")
 docx = pytest.importorskip("docx")
@@ -132,8 +132,10 @@ def test_word_report_of_a_corridor(dated, lang):
 def test_an_output_resolves_its_corridor_once(dated, writer, monkeypatch):
     """as_corridor once per output call: the map and the timeline inside take the
     corridor the output resolved."""
-    from g60map import model
-    from g60map.render import charts, office, static
+    from g60map.corridor import model
+    from g60map.render.docs import office
+    from g60map.render.static import charts
+    from g60map.render.static import figure as static
 
     calls = []
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from g60map.join import resolve_places
-from g60map.places import SNAPSHOT, national_units, parse_addresses, place_of
-from g60map.placing import place_rows
+from g60map.ingest.join import resolve_places
+from g60map.ingest.placing import place_rows
+from g60map.reference.places import SNAPSHOT, national_units, parse_addresses, place_of
 
 
 @pytest.mark.parametrize(

@@ -15,9 +15,9 @@ from g60map import (
     save_report,
 )
 from g60map.cli import main
-from g60map.corridor import corridor_spokes
-from g60map.datasets import get_path
-from g60map.render.report import REPORT_FILENAME
+from g60map.corridor.axis import corridor_spokes
+from g60map.reference.datasets import get_path
+from g60map.render.docs.report import REPORT_FILENAME
 from tests._browser import _decode_png, open_all_popups, open_page, requires_browser
 
 PAYLOADS = {
@@ -275,7 +275,7 @@ def test_cli_report_template(tmp_path, capsys):
 def test_the_page_lays_out_the_shared_report_content():
     import html
 
-    from g60map.render.content import report_content
+    from g60map.render.docs.content import report_content
 
     corridor = load_corridor()
     for lang in ("en", "zh"):
@@ -318,7 +318,7 @@ def test_report_fits_a_phone_without_scrolling_sideways(tmp_path, lang):
 
 @pytest.fixture(scope="module")
 def _report_context():
-    from g60map.render import report
+    from g60map.render.docs import report
 
     corridor = load_corridor()
     return corridor, report._context(corridor, "en", None)
@@ -327,7 +327,7 @@ def _report_context():
 @pytest.fixture
 def quick(monkeypatch, _report_context):
     """report_html with the corridor's variables made once (the maps take seconds)."""
-    from g60map.render import report
+    from g60map.render.docs import report
 
     corridor, context = _report_context
     monkeypatch.setattr(report, "_context", lambda corridor, lang, title: context)

@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 from xml.sax.saxutils import escape
 
 from g60map._safetext import REPLACEMENT, has_undecodable, safe_text
-from g60map.render import office
+from g60map.render.docs import office
 
 _C0 = "".join(chr(c) for c in range(0x20) if chr(c) not in "\t\n\r")
 _UNDECODABLE = b"bad\xff\xfe".decode("utf-8", "surrogateescape")
@@ -38,7 +38,7 @@ def test_word_and_powerpoint_cells_use_the_same_rule():
 
 def test_report_content_shows_the_title_and_cells_with_the_same_rule(tmp_path):
     from g60map import load_corridor
-    from g60map.render.content import report_content
+    from g60map.render.docs.content import report_content
 
     path = tmp_path / "investments.csv"
     path.write_text("investor,project,city,amount,currency,date\n"

@@ -9,9 +9,9 @@ import pytest
 import shapely
 
 from g60map import G60InputError, load_boundaries, load_cities, load_partners, settings
-from g60map.io import read_table
-from g60map.join import locate_points
-from g60map.validate import validate_table
+from g60map.ingest.join import locate_points
+from g60map.ingest.read import read_table
+from g60map.ingest.validate import validate_table
 
 N = 20_000
 

@@ -24,10 +24,11 @@ from g60map import (
     settings,
 )
 from g60map.cli import main
-from g60map.corridor import summary_table
-from g60map.render import mpl, static
-from g60map.render.mpl import find_cjk_font
-from g60map.render.static import partner_classes, render_static, save_static
+from g60map.corridor.axis import summary_table
+from g60map.render.static import figure as static
+from g60map.render.static import mpl
+from g60map.render.static.figure import partner_classes, render_static, save_static
+from g60map.render.static.mpl import find_cjk_font
 from g60map.render.text import nice_floor
 from tests._browser import on_ci, open_page, requires_browser, screenshot_stats
 from tests._figure import disc_polygon, discs, line_paths, text_polygon
@@ -428,7 +429,7 @@ def test_wrap_fills_each_line_and_never_overflows(lang):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    from g60map.render.mpl import pick_font, sized, wrap
+    from g60map.render.static.mpl import pick_font, sized, wrap
 
     fig = Figure()
     FigureCanvasAgg(fig)
@@ -463,6 +464,6 @@ def test_none_means_the_default_figure_size_and_both_tables():
 
 def test_save_static_is_the_one_figure_writer():
     import g60map
-    from g60map.render import figfile
+    from g60map.render.static import figfile
 
     assert save_static is figfile.save_figure and g60map.save_static is figfile.save_figure

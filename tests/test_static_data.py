@@ -9,10 +9,10 @@ import pytest
 import shapely
 
 from g60map import G60Warning, load_corridor, load_investments, load_partners, settings
-from g60map.render.badges import partner_groups
-from g60map.render.mpl import find_cjk_font
-from g60map.render.static import render_static
-from g60map.synthetic import make_investments, make_partners
+from g60map.reference.synthetic import make_investments, make_partners
+from g60map.render.static.badges import partner_groups
+from g60map.render.static.figure import render_static
+from g60map.render.static.mpl import find_cjk_font
 from tests._browser import on_ci
 from tests._figure import disc_polygon, discs, line_paths, marker_disc, text_polygon
 

@@ -11,9 +11,9 @@ import pytest
 
 from g60map import load_cities, settings
 from g60map.cli import main
-from g60map.render.figfile import SVG_FONT_STACK
-from g60map.render.mpl import find_cjk_font
-from g60map.render.static import figure_bytes, render_static, static_size
+from g60map.render.static.figfile import SVG_FONT_STACK
+from g60map.render.static.figure import figure_bytes, render_static, static_size
+from g60map.render.static.mpl import find_cjk_font
 from tests._browser import on_ci
 
 CITIES = load_cities()

@@ -8,15 +8,15 @@ import pytest
 
 from g60map import load_corridor, load_investments
 from g60map.cli import main
-from g60map.render.charts import (
+from g60map.reference.synthetic import make_investments
+from g60map.render.static.charts import (
     MULTIPLES_FILENAME,
     investments_by_year,
     multiples_years,
     small_multiples,
 )
-from g60map.render.mpl import find_cjk_font
-from g60map.render.static import figure_bytes
-from g60map.synthetic import make_investments
+from g60map.render.static.figure import figure_bytes
+from g60map.render.static.mpl import find_cjk_font
 from tests._browser import on_ci
 
 AMOUNTS = {"340100": 8e9, "330100": 2e9, "310117": 5e8, "330500": 1.2e9}

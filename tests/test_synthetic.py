@@ -1,4 +1,4 @@
-"""g60map.synthetic: deterministic made-up tables whose truth the pipeline gives back."""
+"""g60map.reference.synthetic: deterministic made-up tables whose truth the pipeline gives back."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ import pandas as pd
 import pytest
 import shapely
 
-from g60map import load_boundaries, load_investments, load_partners, settings, synthetic
-from g60map.join import resolve_address
-from g60map.synthetic import (
+from g60map import load_boundaries, load_investments, load_partners, settings
+from g60map.ingest.join import resolve_address
+from g60map.reference import synthetic
+from g60map.reference.synthetic import (
     as_points,
     make_investments,
     make_partners,

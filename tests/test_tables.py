@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from g60map import G60InputError, G60Warning, load_investments, load_partners, settings
-from g60map.join import locate_points
-from g60map.tables import check_table
+from g60map.ingest.join import locate_points
+from g60map.ingest.tables import check_table
 
 GB_PARTNERS = (
     "name,city,kind,website,description\n"
@@ -192,8 +192,8 @@ SONGJIANG_SEAT = (121.22326, 31.03443)  # WGS-84, GeoNames
 
 def _border_point() -> tuple[float, float]:
     """A WGS-84 point in a member city whose GCJ-02 twin lies in another unit."""
-    from g60map.datum import wgs84_to_gcj02
-    from g60map.join import locate_points
+    from g60map.ingest.join import locate_points
+    from g60map.reference.datum import wgs84_to_gcj02
 
     lon, lat = np.meshgrid(np.arange(120.9, 121.4, 0.002), np.arange(30.8, 31.2, 0.002))
     lon, lat = lon.ravel(), lat.ravel()
@@ -206,8 +206,8 @@ def _border_point() -> tuple[float, float]:
 
 @pytest.mark.parametrize("how", ["argument", "column"])
 def test_amap_and_baidu_coordinates_are_shifted_to_wgs84_before_the_join(tmp_path, how):
-    from g60map.datum import gcj02_to_bd09, wgs84_to_gcj02
-    from g60map.join import locate_points
+    from g60map.ingest.join import locate_points
+    from g60map.reference.datum import gcj02_to_bd09, wgs84_to_gcj02
 
     points = [SONGJIANG_SEAT, _border_point()]
     rows = []
@@ -237,8 +237,8 @@ def test_amap_and_baidu_coordinates_are_shifted_to_wgs84_before_the_join(tmp_pat
 
 def test_gcj02_read_as_wgs84_lands_in_the_wrong_city(tmp_path):
     """Why the datum matters: the border point's GCJ-02 twin, read as WGS-84, moves city."""
-    from g60map.datum import wgs84_to_gcj02
-    from g60map.join import locate_points
+    from g60map.ingest.join import locate_points
+    from g60map.reference.datum import wgs84_to_gcj02
 
     x, y = _border_point()
     gx, gy = wgs84_to_gcj02(x, y)
@@ -351,7 +351,7 @@ def test_dataframe_problems_name_the_frame_its_index_and_column():
 def test_a_geodataframe_crs_is_honoured():
     import geopandas as gpd
 
-    from g60map.datum import wgs84_to_gcj02
+    from g60map.reference.datum import wgs84_to_gcj02
 
     seat = gpd.GeoSeries(gpd.points_from_xy([SONGJIANG_SEAT[0]], [SONGJIANG_SEAT[1]]), crs=4326)
     mercator = gpd.GeoDataFrame({"name": ["A"], "lon": [0.0], "lat": [0.0]},
@@ -375,7 +375,7 @@ def test_counts_of_a_raw_frame_are_not_zero():
 
 
 def _registry_frame() -> pd.DataFrame:
-    from g60map.datum import wgs84_to_gcj02
+    from g60map.reference.datum import wgs84_to_gcj02
 
     x, y = wgs84_to_gcj02(*SONGJIANG_SEAT)
     return pd.DataFrame(
@@ -404,7 +404,7 @@ def test_a_loaded_table_passed_again_gives_the_same_table(datum):
 
 
 def test_columns_read_under_a_standard_name_are_noted_once():
-    from g60map.tables import G60Note
+    from g60map.ingest.tables import G60Note
 
     with pytest.warns(G60Note) as rec:
         partners = load_partners(_registry_frame(), outside="keep")

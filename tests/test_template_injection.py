@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 import g60map
 from g60map import settings
 from g60map.cli import main
-from g60map.render.interactive import build_map, map_fragment, map_html, map_iframe
+from g60map.render.web.interactive import build_map, map_fragment, map_html, map_iframe
 from tests._browser import open_page, requires_browser
 
 MARKER = "g60-injection-ran"

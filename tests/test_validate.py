@@ -11,9 +11,9 @@ import shapely
 
 from g60map import settings
 from g60map._errors import G60InputError, Problem, escape_control, format_problems
-from g60map.io import read_table
-from g60map.tables import load_investments, load_partners
-from g60map.validate import date_range, formula_cells, frame_cell_problems, validate_table
+from g60map.ingest.read import read_table
+from g60map.ingest.tables import load_investments, load_partners
+from g60map.ingest.validate import date_range, formula_cells, frame_cell_problems, validate_table
 
 
 def table(rows: dict, file: str = "t.csv") -> pd.DataFrame:
@@ -438,7 +438,7 @@ def test_an_unknown_unit_in_the_amount_header_is_a_problem():
 
 @pytest.mark.parametrize(("header", "standard"), sorted(settings.HEADER_ALIASES.items()))
 def test_every_header_alias_is_read_as_its_standard_name(header, standard):
-    from g60map.validate import standard_columns
+    from g60map.ingest.validate import standard_columns
 
     for written in {header, header.upper(), f" {header} "}:
         renames, _, problems = standard_columns([written, "备注"], "t.csv")

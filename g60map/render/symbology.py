@@ -2,8 +2,8 @@
 
 One place for what a colour means, so a PNG in a report and the HTML map agree
 (:data:`STYLE`, :data:`CLASS_COLORS`, :func:`class_colors`, :func:`fill_colors`); the
-classes themselves come from :mod:`g60map.classify` (:func:`count_classes` is its
-:func:`g60map.classify.count_classes`). :data:`PRINT` adds what only the static map needs
+classes themselves come from :mod:`g60map.corridor.classify` (:func:`count_classes` is its
+:func:`g60map.corridor.classify.count_classes`). :data:`PRINT` adds what only the static map needs
 (marker sizes in points, dash patterns, opacities).
 """
 
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..classify import Classes, count_classes
+from ..corridor.classify import Classes, count_classes
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers only
     from matplotlib.typing import LineStyleType
@@ -115,7 +115,7 @@ def fill_colors(classes: Classes) -> list[str]:
 
     Parameters
     ----------
-    classes : g60map.classify.Classes
+    classes : g60map.corridor.classify.Classes
 
     Returns
     -------
@@ -124,7 +124,7 @@ def fill_colors(classes: Classes) -> list[str]:
 
     Examples
     --------
-    >>> from g60map.classify import classify
+    >>> from g60map.corridor.classify import classify
     >>> fill_colors(classify([0, 6, 1], "nice"))
     ['#fdf0e1', '#a63603', '#fdd0a2']
     """

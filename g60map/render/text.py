@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from ..classify import nice_series as _nice_series
+from ..corridor.classify import nice_series as _nice_series
 from ..i18n import MAP_KEYS, section
 
 __all__ = [
@@ -42,7 +42,7 @@ Lang = Literal["en", "zh"]
 #: The languages every output can be drawn in.
 LANGS: tuple[str, ...] = ("en", "zh")
 
-#: Title of the source article of the packaged data (:data:`g60map.model.ARTICLE_FILE`).
+#: Title of the source article of the packaged data (:data:`g60map.corridor.model.ARTICLE_FILE`).
 ARTICLE_TITLE = "Tencent eyes industrial chain cooperation with G60 corridor cities"
 
 #: Every label of the maps, per language: the section :data:`g60map.i18n.MAP_KEYS` of the
@@ -212,7 +212,7 @@ def format_money_both(cny: Any, usd: Any, lang: Lang = "en") -> str:
 def nice_series(upto: float) -> list[int]:
     """Return the whole 1-2-5 series ``1, 2, 5, 10, 20, ...`` up to the first value >= ``upto``.
 
-    :func:`g60map.classify.nice_series` from 1.
+    :func:`g60map.corridor.classify.nice_series` from 1.
 
     Examples
     --------

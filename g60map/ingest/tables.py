@@ -1,0 +1,550 @@
+"""Partner and investment tables: read -> validate -> join, in one call.
+
+``load_partners`` and ``load_investments`` return WGS-84 point GeoDataFrames joined to the
+corridor cities. Rows with lon/lat are placed at their point and joined spatially; rows
+with only a city are placed at the city seat (``location_precision`` "city"). Rows whose
+point lies outside the nine corridor cities are kept, flagged ``in_corridor=False`` and
+reported in a :class:`G60Warning` (or as errors with ``outside="error"``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import warnings
+from typing import Literal, TypeAlias
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from .. import settings
+from .._errors import G60InputError, G60Warning, Problem, format_problems
+from ..reference.boundaries import load_admin_units
+from ..reference.datasets import get_path
+from ..reference.places import Place, place_of
+from .join import frame_with_points, locate_points, outside_message
+from .placing import locate_districts, place_points, place_rows
+from .read import frame_label, frame_to_text, read_input
+from .validate import date_text, frame_cell_problems, validate_table
+
+__all__ = ["load_partners", "load_investments", "check_table", "is_loaded", "G60Warning",
+           "G60Note"]
+
+Kind = Literal["partners", "investments"]
+Outside = Literal["warn", "error", "keep", "drop"]
+
+_LEADING = {
+    "partners": ["name", "city", "city_code", "city_en", "city_zh", "province_code",
+                 "province_en", "province_zh", "district_code", "district_zh"],
+    "investments": [
+        "investor", "project", "city", "city_code", "city_en", "city_zh", "province_code",
+        "province_en", "province_zh", "district_code", "district_zh", "amount", "currency",
+        "amount_cny", "amount_usd", "date", "date_precision",
+    ],
+}
+_RESERVED = ("row", "geometry")
+_DERIVED = [
+    "province_code", "province_zh", "province_en", "city_code", "city_zh", "city_en",
+    "district_code", "district_zh", "in_corridor", "amount_cny", "amount_usd",
+]
+_TRAILING = ["in_corridor", "location_precision", "location_basis", "lon", "lat", "geometry"]
+
+
+Source: TypeAlias = str | os.PathLike[str] | pd.DataFrame
+
+
+class G60Note(G60Warning):
+    """How the input was read, for the record: e.g. columns read under a standard name."""
+
+
+def _attributes(codes: pd.Series, columns: list[str] | None = None) -> pd.DataFrame:
+    """Province, city and district columns of each row's unit (national table).
+
+    ``columns``: only these of :data:`_PLACE_COLUMNS` (each costs a pass over the rows).
+    """
+    from .join import city_lookup
+
+    _, _, info = city_lookup()
+    keys, distinct = pd.factorize(codes.astype(str), use_na_sentinel=False)
+    rows = []
+    for code in distinct:
+        place = place_of(code) if code else Place()
+        rows.append(
+            (
+                place.province_code, place.province_zh,
+                info.get(place.province_code, {}).get("name_en", ""),
+                place.city_code, place.city_zh, info.get(place.city_code, {}).get("name_en", ""),
+                place.district_code, place.district_zh,
+            )
+        )
+    table = pd.DataFrame(rows, columns=_PLACE_COLUMNS) if rows else \
+        pd.DataFrame(columns=_PLACE_COLUMNS)
+    out = table[columns or _PLACE_COLUMNS].iloc[keys].reset_index(drop=True).astype(str)
+    out.index = codes.index
+    return out
+
+
+_PLACE_COLUMNS = [
+    "province_code", "province_zh", "province_en", "city_code", "city_zh", "city_en",
+    "district_code", "district_zh",
+]
+
+
+def join_table(
+    df: pd.DataFrame, kind: Kind, outside: Outside, datum: str = "wgs84", *, frame: bool = True
+) -> tuple[pd.DataFrame, list[Problem], list[Problem]]:
+    # The joined GeoDataFrame; with frame=False only each row's city (city_code,
+    # in_corridor), for check_table and count-partners: no point geometry, no copies.
+    parsed, problems = validate_table(df, kind, datum=datum)
+    original = parsed.attrs.get("renamed", {})  # standard name -> header as written
+    # Names this function gives meaning to; an input column of that name is kept, renamed
+    # (e.g. a table saved from an earlier load has a "row" column).
+    parsed = parsed.rename(columns={c: f"{c}_input" for c in _RESERVED if c in parsed.columns})
+    file = df.attrs.get("file", "<table>")
+    headers = {c: original.get(c, c) for c in ("province", "city", "district", "address")}
+    named, place_problems = place_rows(parsed, file, headers)
+    problems += [
+        dataclasses.replace(p, column=original[p.column]) if p.column in original else p
+        for p in place_problems
+    ]
+    lon = parsed["lon"].to_numpy(dtype=float)
+    lat = parsed["lat"].to_numpy(dtype=float)
+    has_point = ~(np.isnan(lon) | np.isnan(lat))
+    located = pd.Series(locate_points(lon, lat), index=parsed.index)
+    point_district = pd.Series(locate_districts(lon, lat), index=parsed.index)
+    named_city = _attributes(named["code"], ["city_code"])["city_code"]
+
+    conflict = (has_point & (located != "") & (named_city != "") & (named_city != located)
+                ).to_numpy()
+    units = load_admin_units().set_index("code")["name_en"].to_dict()
+    lonlat = f"{original.get('lon', 'lon')}/{original.get('lat', 'lat')}"
+    for r, code, column in zip(
+        parsed.index[conflict].tolist(),
+        located[conflict].to_numpy(),
+        named["column"][conflict].to_numpy(),
+        strict=True,
+    ):
+        problems.append(
+            Problem(
+                file,
+                r,
+                lonlat,
+                f"point lies in {units.get(code, code)} but {original.get(column, column)} "
+                f"says {parsed.at[r, column]} (correct the {original.get(column, column)} "
+                "or the coordinates)",
+                "point and city disagree",
+            )
+        )
+
+    code = pd.Series(
+        np.where(has_point, np.where(point_district != "", point_district, located),
+                 named["code"]),
+        index=parsed.index,
+    )
+    attrs = _attributes(code, None if frame else ["city_code"])
+    members = set(settings.MEMBER_CODES)
+    in_corridor = attrs["city_code"].isin(members)
+    # A city cell naming a district of a municipality (松江区) is a city of the corridor,
+    # placed at its seat; one naming a county-level city (昆山) places the row in it.
+    municipal = named["code"].str[:2].isin(["11", "12", "31", "50"])
+    precision = pd.Series(
+        np.where(has_point, "point",
+                 np.where((named["column"] == "city") & (named["level"] == "district")
+                          & municipal, "city", named["level"])),
+        index=parsed.index,
+    )
+    notes = _outside_notes(
+        parsed, file, original, has_point, in_corridor, named, attrs, lon, lat, units
+    )
+    if outside == "error":
+        problems += notes
+        notes = []
+    if not frame:
+        slim = pd.DataFrame({"city_code": attrs["city_code"], "in_corridor": in_corridor})
+        slim.attrs = {"file": file}
+        if original:
+            slim.attrs["columns_read_as"] = {v: k for k, v in original.items()}
+        return slim, problems, notes
+
+    seat_lon, seat_lat = place_points(code.where(~has_point, ""), precision)
+    # Columns this function derives are recomputed, even if the input had them (a table
+    # saved from an earlier load).
+    out = parsed.drop(columns=[c for c in _DERIVED if c in parsed.columns])
+    for col in _PLACE_COLUMNS:
+        out[col] = attrs[col]
+    out["in_corridor"] = in_corridor
+    for col, derived in (("location_precision", precision), ("location_basis",
+                         _basis(parsed, named, has_point, original, lonlat))):
+        if col in out:  # a value given in the input (a table saved from a load) is kept
+            user = out[col].astype(str)
+            out[col] = user.where(user != "", derived).astype(str)
+        else:
+            out[col] = derived.astype(str)
+    out["lon"] = np.where(has_point, lon, seat_lon)
+    out["lat"] = np.where(has_point, lat, seat_lat)
+    if "amount" in out and "currency" in out:
+        rate = settings.USD_CNY_RATE
+        cny = out["currency"] == "CNY"
+        usd = out["currency"] == "USD"
+        out["amount_cny"] = np.where(cny, out["amount"], np.where(usd, out["amount"] * rate,
+                                                                  np.nan))
+        out["amount_usd"] = np.where(usd, out["amount"], np.where(cny, out["amount"] / rate,
+                                                                  np.nan))
+    if "city" not in parsed:
+        out["city"] = ""
+    gdf = frame_with_points(out, out["lon"].to_numpy(float), out["lat"].to_numpy(float))
+    gdf = gdf[_order(list(gdf.columns), kind)]
+    gdf.attrs = {"file": file}
+    if original:
+        gdf.attrs["columns_read_as"] = {v: k for k, v in original.items()}
+    if "amount" in gdf:
+        gdf.attrs.update(
+            usd_cny_rate=settings.USD_CNY_RATE,
+            usd_cny_rate_date=settings.USD_CNY_RATE_DATE,
+            usd_cny_rate_source=settings.USD_CNY_RATE_SOURCE,
+        )
+    return gdf, problems, notes
+
+
+def _order(columns: list[str], kind: Kind) -> list[str]:
+    """Columns in a fixed order: the kind's leading ones, the input's, then the derived."""
+    leading = [c for c in _LEADING[kind] if c in columns]
+    placed = set(leading) | set(_TRAILING) | set(_FOLLOW)
+    order = [c for c in columns if c not in placed]
+    for after, cols in _FOLLOW_AFTER:  # derived columns beside their source column
+        if after in order:
+            at = order.index(after) + 1
+            order[at:at] = [c for c in cols if c in columns and c not in leading]
+    order += [c for c in _FOLLOW if c in columns and c not in order and c not in leading]
+    return leading + order + _TRAILING
+
+
+#: Derived columns placed right after another column (or at the end of the input's).
+_FOLLOW_AFTER = (("currency", ("amount_cny", "amount_usd")), ("date", ("date_precision",)))
+_FOLLOW = ("province_code", "province_zh", "amount_cny", "amount_usd", "date_precision")
+
+
+def _basis(
+    parsed: pd.DataFrame, named: pd.DataFrame, has_point: np.ndarray,
+    original: dict[str, str], lonlat: str,
+) -> pd.Series:
+    """Say what placed each row: ``注册地址: 浙江省嘉兴市...``, ``city: Hefei``, ``lon/lat``."""
+    basis = pd.Series("", index=parsed.index, dtype=object)
+    for column in ("address", "district", "city", "province"):
+        if column not in parsed:
+            continue
+        sel = (named["column"] == column).to_numpy() & ~has_point
+        if sel.any():
+            basis[sel] = f"{original.get(column, column)}: " + parsed[column][sel].astype(str)
+    basis[has_point] = lonlat
+    return basis
+
+
+def _outside_notes(
+    parsed: pd.DataFrame, file: str, original: dict[str, str], has_point: np.ndarray,
+    in_corridor: pd.Series, named: pd.DataFrame, attrs: pd.DataFrame,
+    lon: np.ndarray, lat: np.ndarray, units: dict[str, str],
+) -> list[Problem]:  # noqa: PLR0913
+    """One note per row placed outside the nine cities, saying where it is."""
+    notes = []
+    placed = has_point | (named["code"] != "").to_numpy()
+    beyond = placed & ~in_corridor.to_numpy()
+    lonlat = f"{original.get('lon', 'lon')}/{original.get('lat', 'lat')}"
+    for i in np.flatnonzero(beyond):
+        r = parsed.index[i]
+        city = attrs["city_code"].iat[i]
+        if has_point[i]:
+            where = (
+                f"in {units[city]}, not a corridor city" if city in units
+                else "outside Shanghai, Jiangsu, Zhejiang and Anhui"
+            )
+            notes.append(
+                Problem(file, r, lonlat, f"point ({lon[i]:.5f}, {lat[i]:.5f}) lies {where}",
+                        "outside the corridor")
+            )
+            continue
+        column = named["column"].iat[i]
+        place = place_of(named["code"].iat[i])
+        notes.append(
+            Problem(
+                file, r, original.get(column, column),
+                outside_message(parsed[column].iat[i], place), "outside the corridor",
+            )
+        )
+    return notes
+
+
+def sort_problems(problems: list[Problem]) -> list[Problem]:
+    """Return problems in file order: by row, then column."""
+    return sorted(problems, key=lambda p: (p.row or 0, p.column or ""))
+
+
+#: Columns every frame returned by :func:`load_partners` / :func:`load_investments` has.
+_LOADED_MARKERS = ("row", "city_code", "in_corridor", "location_precision", "lon", "lat")
+_HIDDEN_DATUM = "\x00datum"  # the datum column of a loaded frame, out of the way
+
+
+def is_loaded(frame: object) -> bool:
+    """Return whether ``frame`` looks like a table :func:`load_partners` returned.
+
+    Parameters
+    ----------
+    frame : object
+
+    Returns
+    -------
+    bool
+        True for a (Geo)DataFrame with the columns every loaded table has (``row``,
+        ``city_code``, ``in_corridor``, ``location_precision``, ``lon``, ``lat``).
+    """
+    return isinstance(frame, pd.DataFrame) and all(c in frame.columns for c in _LOADED_MARKERS)
+
+
+def _unload(frame: pd.DataFrame) -> pd.DataFrame:
+    """Turn a loaded table back into the text table it was read from (no derived columns).
+
+    Its ``lon``/``lat`` are WGS-84 where it has a point (``location_precision`` "point")
+    and derived elsewhere (a seat, a point inside a district): those are dropped, so the
+    row is placed again from its place columns. Dates are written with their precision.
+    """
+    df = pd.DataFrame(frame.drop(columns=frame.geometry.name)) \
+        if isinstance(frame, gpd.GeoDataFrame) else pd.DataFrame(frame)
+    point = df["location_precision"].astype(str).eq("point").to_numpy()
+    df["lon"] = df["lon"].where(point)
+    df["lat"] = df["lat"].where(point)
+    if "date" in df and "date_precision" in df:
+        df["date"] = date_text(df["date"], df["date_precision"])
+    df = df.drop(columns=[c for c in [*_DERIVED, "date_precision"] if c in df])
+    rows = pd.to_numeric(df.pop("row"), errors="coerce")
+    df = df.rename(columns={f"{c}_input": c for c in _RESERVED if f"{c}_input" in df})
+    if "datum" in df:  # lon/lat are WGS-84 now, whatever the datum column says
+        df = df.rename(columns={"datum": _HIDDEN_DATUM})
+    if rows.notna().all() and rows.is_unique:
+        df.index = pd.Index(rows.astype("int64"), name="row")
+    else:
+        df.index = pd.RangeIndex(len(df), name="row")
+    text, problems = frame_to_text(df, frame_label(frame))
+    if problems:
+        raise G60InputError(problems)
+    text.index = df.index
+    text.attrs["file"] = frame_label(frame)
+    return text
+
+
+def _read(
+    source: Source | None, kind: Kind, sheet: str | None
+) -> tuple[pd.DataFrame, bool]:
+    """Return the text table of a source, and whether it is a loaded table read again."""
+    if source is None:
+        return read_input(get_path(kind), sheet=sheet), False
+    if is_loaded(source):
+        return _unload(source), True
+    if isinstance(source, pd.DataFrame) and (odd := frame_cell_problems(
+            source, frame_label(source))):
+        raise G60InputError(odd)
+    return read_input(source, sheet=sheet), False
+
+
+def _join_source(
+    source: Source | None, kind: Kind, outside: Outside, datum: str, sheet: str | None,
+    frame: bool = True,
+) -> tuple[pd.DataFrame, list[Problem], list[Problem]]:
+    if outside not in ("warn", "error", "keep", "drop"):
+        raise ValueError(f"outside must be 'warn', 'error', 'keep' or 'drop', not {outside!r}")
+    df, again = _read(source, kind, sheet)
+    gdf, problems, notes = join_table(df, kind, outside, "wgs84" if again else datum, frame=frame)
+    if again and _HIDDEN_DATUM in gdf:
+        gdf = gdf.rename(columns={_HIDDEN_DATUM: "datum"})
+    return gdf, problems, notes
+
+
+def load_table(
+    source: Source | None, kind: Kind, outside: Outside, datum: str, sheet: str | None = None,
+    frame: bool = True,
+) -> gpd.GeoDataFrame:
+    gdf, problems, notes = _join_source(source, kind, outside, datum, sheet, frame)
+    if problems:
+        raise G60InputError(sort_problems(problems))
+    aliases = column_notes(gdf)
+    if aliases:
+        note_columns(aliases)
+    if outside == "drop" and notes:
+        gdf = gdf[gdf["in_corridor"].to_numpy()]
+        warn_outside(notes, dropped=True)
+    elif notes and outside == "warn":
+        warn_outside(notes)
+    return gdf.reset_index(names="row")
+
+
+def column_notes(gdf: pd.DataFrame) -> list[Problem]:
+    """One note per column read under a standard name (``column 企业名称 read as name``)."""
+    file = gdf.attrs.get("file", "<table>")
+    return [
+        Problem(file, 1, header, f"column {header} read as {name}", "column read as")
+        for header, name in gdf.attrs.get("columns_read_as", {}).items()
+    ]
+
+
+def note_columns(notes: list[Problem]) -> None:
+    """Say (:class:`G60Note`) which columns were read under a standard name."""
+    title = f"{len(notes):,} column(s) read under a standard name"
+    text = format_problems(notes, limit=settings.MAX_NOTES_SHOWN, title=title)
+    warnings.warn(G60Note(text, notes, title), stacklevel=4)
+
+
+def warn_outside(notes: list[Problem], dropped: bool = False) -> None:
+    """Warn (:class:`G60Warning`) about rows outside the corridor, kept or dropped.
+
+    The message lists the first :data:`g60map.settings.MAX_NOTES_SHOWN` rows, then counts;
+    the warning's ``problems`` attribute has every row.
+    """
+    title = (
+        f"{len(notes):,} row(s) outside the corridor dropped" if dropped
+        else f"{len(notes):,} row(s) outside the corridor kept with in_corridor=False"
+    )
+    text = format_problems(
+        notes,
+        limit=settings.MAX_NOTES_SHOWN,
+        title=title,
+        hint="every row is in the warning's .problems list",
+    )
+    warnings.warn(G60Warning(text, notes, title), stacklevel=4)
+
+
+_SOURCE_DOC = """source : path-like, pandas.DataFrame or geopandas.GeoDataFrame, optional
+        A CSV (UTF-8, UTF-8 with BOM, GBK, GB18030), .xlsx (first sheet, or ``sheet``)
+        or GeoParquet file, or a frame with the same columns: frames go through the same
+        checks and joins as files (problems name ``DataFrame``, or ``df.attrs["file"]``,
+        and the row by the frame's index). A GeoDataFrame's CRS is honoured: its point
+        geometry is converted to WGS-84 and gives ``lon``/``lat``. A table this function
+        returned may be passed again and gives the same table."""
+
+_OPTIONS_DOC = """outside : {"warn", "error", "keep", "drop"}, default "warn"
+        Rows outside the nine corridor cities, placed by their point or by a place name
+        the national table knows (南京, 浦东新区, 宿州): kept with ``in_corridor=False``
+        and listed in a :class:`G60Warning` (``"warn"``), kept silently (``"keep"``),
+        problems (``"error"``), or dropped with a warning listing them (``"drop"``).
+    datum : {"wgs84", "gcj02", "bd09"}, default "wgs84"
+        Datum of ``lon``/``lat``: ``gcj02`` for coordinates copied from AMap/Gaode or
+        Tencent, ``bd09`` for Baidu. A ``datum`` column, when present, gives it per row
+        (``wgs84``/``gps``, ``gcj02``/``amap``/``高德``, ``bd09``/``baidu``/``百度``; an
+        empty cell takes this default). Points are shifted to WGS-84 before the join.
+    sheet : str, optional
+        Sheet of an .xlsx workbook (default: the first)."""
+
+_RETURNS_DOC = """geopandas.GeoDataFrame
+        EPSG:4326 points with ``row`` (spreadsheet row, or the frame's index), the input
+        columns under their standard names, ``province_code``, ``province_zh``,
+        ``province_en``, ``city_code``, ``city_zh``, ``city_en``, ``district_code``,
+        ``district_zh`` (GB/T 2260; for a district of Shanghai its code is the city code
+        too), ``in_corridor``, ``location_precision`` ("point", "district", "city" or
+        "province"), ``location_basis`` (the cell that placed the row, e.g.
+        ``注册地址: 浙江省嘉兴市南湖区...``), ``lon``, ``lat``. With an amount:
+        ``amount`` (exact in yuan or dollars), ``currency``, ``amount_cny``,
+        ``amount_usd``; with a date: ``date`` (datetime64) and ``date_precision``."""
+
+
+def load_partners(
+    source: Source | None = None,
+    *,
+    outside: Outside = "warn",
+    datum: str = "wgs84",
+    sheet: str | None = None,
+) -> gpd.GeoDataFrame:
+    """Load, validate and join a partners table.
+
+    Parameters
+    ----------
+    {source}
+        Columns: ``name`` and a place: ``city``, ``district``, ``address`` and/or
+        ``lon``/``lat`` (Chinese and other headers are read as these, see
+        :data:`g60map.settings.HEADER_ALIASES`); optional ``kind``, ``website``,
+        ``description``, ``amount``/``currency``/``date`` (e.g. registered capital and
+        founding date); other columns are kept. Default: the packaged partners named
+        in the source article.
+    {options}
+
+    Returns
+    -------
+    {returns}
+
+    Raises
+    ------
+    G60InputError
+        With every problem of the table, each as ``file:row:column: message``.
+
+    Examples
+    --------
+    >>> partners = load_partners()
+    >>> sorted(partners["city_en"].unique())
+    ['Songjiang']
+    """
+    return load_table(source, "partners", outside, datum, sheet)
+
+
+def load_investments(
+    source: Source | None = None,
+    *,
+    outside: Outside = "warn",
+    datum: str = "wgs84",
+    sheet: str | None = None,
+) -> gpd.GeoDataFrame:
+    """Load, validate and join an investments table.
+
+    Parameters
+    ----------
+    {source}
+        Columns ``investor``, ``project``, a place (as for :func:`load_partners`),
+        ``amount`` (``15亿``, ``3000万元``, ``US$2.1 bn``...), ``currency`` (CNY or USD,
+        or written in the amount or its header), ``date`` (``2022-03-15``, ``2022年3月``,
+        ``2022/3/15``, ``2022.03``, Excel dates); optional ``description``, ``source``.
+        Default: the packaged investment from the source article.
+    {options}
+
+    Returns
+    -------
+    {returns}
+        ``amount_cny`` and ``amount_usd`` at the rate in ``gdf.attrs["usd_cny_rate"]``
+        (dated ``attrs["usd_cny_rate_date"]``).
+
+    Examples
+    --------
+    >>> inv = load_investments()
+    >>> float(inv["amount_cny"].sum())
+    15000000000.0
+    """
+    return load_table(source, "investments", outside, datum, sheet)
+
+
+for _f in (load_partners, load_investments):
+    if _f.__doc__ is not None:  # None under python -OO
+        _f.__doc__ = _f.__doc__.format(source=_SOURCE_DOC, options=_OPTIONS_DOC,
+                                       returns=_RETURNS_DOC)
+
+
+def check_table(
+    source: Source, kind: Kind, *, datum: str = "wgs84", sheet: str | None = None
+) -> tuple[list[Problem], list[Problem]]:
+    """Return ``(errors, notes)`` for a table without raising on bad rows.
+
+    Parameters
+    ----------
+    source : path-like, pandas.DataFrame or geopandas.GeoDataFrame
+    kind : {"partners", "investments"}
+    datum : {"wgs84", "gcj02", "bd09"}, default "wgs84"
+        As in :func:`load_partners`.
+    sheet : str, optional
+        Sheet of an .xlsx workbook.
+
+    Returns
+    -------
+    errors, notes : list of Problem
+        ``errors`` make :func:`load_partners`/:func:`load_investments` fail; ``notes``
+        are the columns read under a standard name, then the rows outside the corridor.
+    """
+    try:
+        gdf, problems, notes = _join_source(source, kind, "warn", datum, sheet, frame=False)
+    except G60InputError as exc:
+        return [p for p in exc.problems if isinstance(p, Problem)], []
+    return sort_problems(problems), column_notes(gdf) + notes

