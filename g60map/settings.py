@@ -3,7 +3,9 @@
 Functions that take ``None`` for one of these read the module global at call time,
 so a notebook user can change a setting once (``g60map.settings.OUTPUT_DIR = ...``).
 The input limits can also be raised for the command line through the environment:
-``G60MAP_MAX_INPUT_BYTES`` and ``G60MAP_MAX_COLUMNS`` (read when g60map is imported).
+``G60MAP_MAX_INPUT_BYTES`` and ``G60MAP_MAX_COLUMNS`` (read when g60map is imported), and
+for .xlsx workbooks ``G60MAP_MAX_CELL_CHARS``, ``G60MAP_MAX_XLSX_PART_BYTES``,
+``G60MAP_MAX_SHARED_STRINGS`` and ``G60MAP_MAX_SHARED_STRINGS_CHARS``.
 """
 
 from __future__ import annotations
@@ -53,6 +55,10 @@ __all__ = [
     "LATEST_DATE_YEARS_AHEAD",
     "MAX_INPUT_BYTES",
     "MAX_COLUMNS",
+    "MAX_CELL_CHARS",
+    "MAX_XLSX_PART_BYTES",
+    "MAX_SHARED_STRINGS",
+    "MAX_SHARED_STRINGS_CHARS",
     "HEADER_ALIASES",
     "AMOUNT_UNITS",
     "CURRENCIES",
@@ -152,6 +158,24 @@ MAX_INPUT_BYTES: int = _env_int("G60MAP_MAX_INPUT_BYTES", 2 * 2**30)
 #: Raise it if you need more: ``g60map.settings.MAX_COLUMNS = 5000``, or on the command
 #: line ``G60MAP_MAX_COLUMNS=5000 g60map build ...``.
 MAX_COLUMNS: int = _env_int("G60MAP_MAX_COLUMNS", 1000)
+
+#: Most characters one cell of an .xlsx workbook may hold (Excel itself stores at most
+#: 32,767); checked as the sheet and its shared strings stream, so one huge cell in a
+#: small file cannot fill the memory. Raise it: ``G60MAP_MAX_CELL_CHARS=131068``.
+MAX_CELL_CHARS: int = _env_int("G60MAP_MAX_CELL_CHARS", 32_767)
+
+#: Most bytes of XML one part of an .xlsx workbook (a sheet, the shared strings, ...) may
+#: inflate to, counted as it is inflated (a zip's declared sizes can lie): a few KB of zip
+#: can hold gigabytes. Raise it: ``G60MAP_MAX_XLSX_PART_BYTES=4294967296``.
+MAX_XLSX_PART_BYTES: int = _env_int("G60MAP_MAX_XLSX_PART_BYTES", 2**30)
+
+#: Most strings in an .xlsx workbook's shared-strings table (which is kept in memory while
+#: the sheet is read). Raise it: ``G60MAP_MAX_SHARED_STRINGS=40000000``.
+MAX_SHARED_STRINGS: int = _env_int("G60MAP_MAX_SHARED_STRINGS", 10_000_000)
+
+#: Most characters in all the strings of an .xlsx workbook's shared-strings table.
+#: Raise it: ``G60MAP_MAX_SHARED_STRINGS_CHARS=1073741824``.
+MAX_SHARED_STRINGS_CHARS: int = _env_int("G60MAP_MAX_SHARED_STRINGS_CHARS", 2**28)
 
 #: City order of the G60 Shanghai-Kunming expressway through the corridor.
 TRUNK_CODES: tuple[str, ...] = ("310117", "330400", "330100", "330700")
