@@ -332,7 +332,7 @@ def check_sheet_xml(zf: zipfile.ZipFile, name: str, title: str, label: str) -> N
     """
     cell_limit = settings.MAX_CELL_CHARS
     col_limit = settings.MAX_COLUMNS
-    state = {"row": 0, "cells": 0, "chars": 0, "text": 0, "ref": ""}
+    state = {"row": 0, "cells": 0, "chars": 0, "text": 0, "ref": "", "seen": 0}
 
     def start(tag: str, attrs: dict[str, str]) -> None:
         local = _local(tag)
@@ -341,10 +341,13 @@ def check_sheet_xml(zf: zipfile.ZipFile, name: str, title: str, label: str) -> N
             state["chars"] = 0
             state["ref"] = attrs.get("r", "")
             if state["cells"] > col_limit:
+                what = (f"the header (row {state['row']:,} of sheet {title!r}) has more than "
+                        f"{col_limit:,} columns, the limit" if not state["seen"] else
+                        f"row {state['row']:,} of sheet {title!r} has more than {col_limit:,} "
+                        "cells (the limit of columns)")
                 raise _error(
                     label,
-                    f"row {state['row']:,} of sheet {title!r} has more than {col_limit:,} "
-                    f"cells (the limit of columns): delete the cells you do not need, or "
+                    f"{what}: delete the cells you do not need, or "
                     + _raise_by("MAX_COLUMNS", "G60MAP_MAX_COLUMNS", str(4 * col_limit)),
                     state["row"],
                 )
@@ -366,8 +369,11 @@ def check_sheet_xml(zf: zipfile.ZipFile, name: str, title: str, label: str) -> N
             state["cells"] = 0
 
     def end(tag: str) -> None:
-        if _local(tag) in ("v", "is"):
+        local = _local(tag)
+        if local in ("v", "is"):
             state["text"] -= 1
+        elif local == "row" and state["cells"]:
+            state["seen"] = 1  # a row with cells: the header
 
     def text(data: str) -> None:
         if not state["text"]:
