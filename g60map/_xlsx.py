@@ -34,6 +34,7 @@ __all__ = [
     "check_xlsx_parts",
     "check_shared_strings",
     "check_sheet_xml",
+    "check_cell_text",
     "check_workbook",
     "EXCEL_MAX_ROWS",
 ]
@@ -231,8 +232,77 @@ def _parse(zf: zipfile.ZipFile, name: str, label: str, start: Callable, end: Cal
                             "the workbook again from Excel or LibreOffice") from None
 
 
+def _blocks(zf: zipfile.ZipFile, name: str, label: str) -> Iterator[bytes]:
+    """Yield a part's XML in blocks that each end just before a ``<`` (no tag is cut)."""
+    carry = b""
+    for chunk in _inflate(zf, name, label):
+        data = carry + chunk
+        cut = data.rfind(b"<")
+        if cut <= 0:
+            carry = data
+            continue
+        carry = data[cut:]
+        yield data[:cut]
+    yield carry
+
+
+def _prefix(zf: zipfile.ZipFile, name: str, root: bytes) -> bytes:
+    """Return the namespace prefix of a part's root element (``b""`` or e.g. ``b"x:"``)."""
+    with zf.open(name) as part:
+        head = part.read(4096)
+    match = re.search(rb"<([A-Za-z_][\w.-]*:)?" + root + rb"[\s>/]", head)
+    return (match.group(1) or b"") if match else b""
+
+
+def _cell_bytes() -> int:
+    """Most bytes of XML one cell or shared string may take (a character may take 10)."""
+    return 16 * settings.MAX_CELL_CHARS + (1 << 16)
+
+
+def _column_letter(n: int) -> str:
+    letters = ""
+    while n > 0:
+        n, r = divmod(n - 1, 26)
+        letters = chr(65 + r) + letters
+    return letters
+
+
+def _too_long(label: str, what: str, row: int | None = None) -> G60InputError:
+    limit = settings.MAX_CELL_CHARS
+    return _error(
+        label,
+        f"{what} holds more than {limit:,} characters (the most a cell can hold in Excel): "
+        "shorten the cell, or "
+        + _raise_by("MAX_CELL_CHARS", "G60MAP_MAX_CELL_CHARS", str(4 * limit)),
+        row,
+    )
+
+
+def check_cell_text(cells: list[str], title: str, row: int, label: str) -> None:
+    """Raise if a cell of a row read from a sheet is longer than ``MAX_CELL_CHARS``.
+
+    Parameters
+    ----------
+    cells : list of str
+        The row's cells, from column A.
+    title : str
+        The sheet's name.
+    row : int
+        The row number.
+    label : str
+        File name for errors.
+    """
+    limit = settings.MAX_CELL_CHARS
+    if cells and max(map(len, cells)) > limit:
+        j = next(i for i, c in enumerate(cells) if len(c) > limit)
+        raise _too_long(label, f"cell {title}!{_column_letter(j + 1)}{row}", row)
+
+
 def check_shared_strings(zf: zipfile.ZipFile, name: str, label: str) -> None:
     """Stream the shared-strings part, within the per-string and whole-table limits.
+
+    Each string's XML must fit in what :data:`g60map.settings.MAX_CELL_CHARS`
+    characters can take (the exact count is checked on each cell as the sheet is read).
 
     Parameters
     ----------
@@ -246,70 +316,56 @@ def check_shared_strings(zf: zipfile.ZipFile, name: str, label: str) -> None:
     Raises
     ------
     G60InputError
-        A string longer than :data:`g60map.settings.MAX_CELL_CHARS`, more strings than
-        :data:`g60map.settings.MAX_SHARED_STRINGS` or more characters in all than
-        :data:`g60map.settings.MAX_SHARED_STRINGS_CHARS`.
+        A string far longer than :data:`g60map.settings.MAX_CELL_CHARS`, more strings than
+        :data:`g60map.settings.MAX_SHARED_STRINGS` or more bytes of XML than
+        :data:`g60map.settings.MAX_SHARED_STRINGS_BYTES`.
     """
-    cell_limit = settings.MAX_CELL_CHARS
     count_limit = settings.MAX_SHARED_STRINGS
-    chars_limit = settings.MAX_SHARED_STRINGS_CHARS
-    state = {"n": 0, "chars": 0, "total": 0, "in_t": 0}
-
-    def start(tag: str, attrs: dict[str, str]) -> None:
-        local = _local(tag)
-        if local == "si":
-            state["n"] += 1
-            state["chars"] = 0
-            if state["n"] > count_limit:
-                raise _error(
-                    label,
-                    f"the workbook's shared-strings table has more than {count_limit:,} "
-                    "strings: save the table as CSV, or "
-                    + _raise_by("MAX_SHARED_STRINGS", "G60MAP_MAX_SHARED_STRINGS",
-                                str(4 * count_limit)),
-                )
-        elif local == "t":
-            state["in_t"] += 1
-
-    def end(tag: str) -> None:
-        if _local(tag) == "t":
-            state["in_t"] -= 1
-
-    def text(data: str) -> None:
-        if not state["in_t"]:
-            return
-        state["chars"] += len(data)
-        state["total"] += len(data)
-        if state["chars"] > cell_limit:
+    bytes_limit = settings.MAX_SHARED_STRINGS_BYTES
+    longest = _cell_bytes()
+    tag = re.compile(rb"<" + re.escape(_prefix(zf, name, b"sst")) + rb"si(?=[\s>/])")
+    count = 0
+    total = 0
+    current = 0  # bytes of the string being read
+    for block in _blocks(zf, name, label):
+        total += len(block)
+        if total > bytes_limit:
             raise _error(
                 label,
-                f"shared string number {state['n']:,} of the workbook is longer than "
-                f"{cell_limit:,} characters (the most a cell can hold in Excel): shorten the "
-                "cell, or "
-                + _raise_by("MAX_CELL_CHARS", "G60MAP_MAX_CELL_CHARS", str(4 * cell_limit)),
+                f"the workbook's shared strings take more than {bytes_limit:,} bytes of XML "
+                "(they are kept in memory while the sheet is read): save the table as CSV, or "
+                + _raise_by("MAX_SHARED_STRINGS_BYTES", "G60MAP_MAX_SHARED_STRINGS_BYTES",
+                            str(4 * bytes_limit)),
             )
-        if state["total"] > chars_limit:
+        parts = tag.split(block)
+        count += len(parts) - 1
+        if count > count_limit:
             raise _error(
                 label,
-                f"the workbook's shared strings hold more than {chars_limit:,} characters "
-                "in all: save the table as CSV, or "
-                + _raise_by("MAX_SHARED_STRINGS_CHARS", "G60MAP_MAX_SHARED_STRINGS_CHARS",
-                            str(4 * chars_limit)),
+                f"the workbook's shared-strings table has more than {count_limit:,} strings: "
+                "save the table as CSV, or "
+                + _raise_by("MAX_SHARED_STRINGS", "G60MAP_MAX_SHARED_STRINGS",
+                            str(4 * count_limit)),
             )
+        first = current + len(parts[0])
+        current = len(parts[-1]) if len(parts) > 1 else first
+        if max(first, max(map(len, parts[1:]), default=0)) > longest:
+            before = count - (len(parts) - 1)  # strings begun before this block
+            number = before if first > longest else before + next(
+                i for i, p in enumerate(parts[1:], 1) if len(p) > longest)
+            raise _too_long(label, f"shared string number {max(number, 1):,} of the workbook")
 
-    _parse(zf, name, label, start, end, text)
 
-
-def _column_letter(n: int) -> str:
-    letters = ""
-    while n > 0:
-        n, r = divmod(n - 1, 26)
-        letters = chr(65 + r) + letters
-    return letters
+_ROW_NUMBER = re.compile(rb"[^>]*?\sr\s*=\s*[\"']\s*(\d+)")
 
 
 def check_sheet_xml(zf: zipfile.ZipFile, name: str, title: str, label: str) -> None:
-    """Stream a sheet's XML, within the cells-per-row, cell-length and row-number limits.
+    """Stream a sheet's XML, within the cells-per-row, cell-size and row-number limits.
+
+    The XML is scanned as bytes (no parser builds a row): the cells of each row are
+    counted and refused at the first past :data:`g60map.settings.MAX_COLUMNS`; a cell's
+    XML must fit in what :data:`g60map.settings.MAX_CELL_CHARS` characters can take (the
+    exact count is checked on each cell as the rows are read).
 
     Parameters
     ----------
@@ -325,71 +381,64 @@ def check_sheet_xml(zf: zipfile.ZipFile, name: str, title: str, label: str) -> N
     Raises
     ------
     G60InputError
-        A row with more cells than :data:`g60map.settings.MAX_COLUMNS` (stopped at the
-        first cell past it, before the row is built), a cell value longer than
-        :data:`g60map.settings.MAX_CELL_CHARS` characters, or a row number past Excel's
-        last row.
+        A row with more cells than :data:`g60map.settings.MAX_COLUMNS`, a cell far longer
+        than :data:`g60map.settings.MAX_CELL_CHARS` characters, or a row number past
+        Excel's last row.
     """
-    cell_limit = settings.MAX_CELL_CHARS
     col_limit = settings.MAX_COLUMNS
-    state = {"row": 0, "cells": 0, "chars": 0, "text": 0, "ref": "", "seen": 0}
-
-    def start(tag: str, attrs: dict[str, str]) -> None:
-        local = _local(tag)
-        if local == "c":
-            state["cells"] += 1
-            state["chars"] = 0
-            state["ref"] = attrs.get("r", "")
-            if state["cells"] > col_limit:
-                what = (f"the header (row {state['row']:,} of sheet {title!r}) has more than "
-                        f"{col_limit:,} columns, the limit" if not state["seen"] else
-                        f"row {state['row']:,} of sheet {title!r} has more than {col_limit:,} "
+    longest = _cell_bytes()
+    prefix = re.escape(_prefix(zf, name, b"worksheet"))
+    row_tag = re.compile(rb"<" + prefix + rb"row(?=[\s>/])")
+    cell_tag = re.compile(rb"<" + prefix + rb"c(?=[\s>/])")
+    row_end = b"</" + _prefix(zf, name, b"worksheet") + b"row>"
+    row = 0
+    cells = 0
+    seen = False  # a row with cells (the header) was read
+    current = 0  # bytes of the cell being read
+    in_row = False
+    for block in _blocks(zf, name, label):
+        for k, piece in enumerate(row_tag.split(block)):
+            if k:  # a new row starts
+                seen = seen or cells > 0
+                number = _ROW_NUMBER.match(piece)
+                row = int(number.group(1)) if number else row + 1
+                if row > EXCEL_MAX_ROWS:
+                    raise _error(
+                        label,
+                        f"sheet {title!r} has a row numbered {row:,}, past the last row a "
+                        f"sheet can have ({EXCEL_MAX_ROWS:,}): the workbook is damaged, save "
+                        "it again from Excel or LibreOffice",
+                    )
+                cells = 0
+                current = 0
+            parts = cell_tag.split(piece)
+            cells += len(parts) - 1
+            if cells > col_limit:
+                what = (f"the header (row {row:,} of sheet {title!r}) has more than "
+                        f"{col_limit:,} columns, the limit" if not seen else
+                        f"row {row:,} of sheet {title!r} has more than {col_limit:,} "
                         "cells (the limit of columns)")
                 raise _error(
                     label,
                     f"{what}: delete the cells you do not need, or "
                     + _raise_by("MAX_COLUMNS", "G60MAP_MAX_COLUMNS", str(4 * col_limit)),
-                    state["row"],
+                    row,
                 )
-        elif local in ("v", "is"):
-            state["text"] += 1
-        elif local == "row":
-            number = attrs.get("r")
-            try:
-                state["row"] = int(float(number)) if number else state["row"] + 1
-            except ValueError:
-                state["row"] += 1
-            if state["row"] > EXCEL_MAX_ROWS:
-                raise _error(
-                    label,
-                    f"sheet {title!r} has a row numbered {state['row']:,}, past the last row "
-                    f"a sheet can have ({EXCEL_MAX_ROWS:,}): the workbook is damaged, save "
-                    "it again from Excel or LibreOffice",
-                )
-            state["cells"] = 0
-
-    def end(tag: str) -> None:
-        local = _local(tag)
-        if local in ("v", "is"):
-            state["text"] -= 1
-        elif local == "row" and state["cells"]:
-            state["seen"] = 1  # a row with cells: the header
-
-    def text(data: str) -> None:
-        if not state["text"]:
-            return
-        state["chars"] += len(data)
-        if state["chars"] > cell_limit:
-            where = state["ref"] or f"{_column_letter(state['cells'])}{state['row']}"
-            raise _error(
-                label,
-                f"cell {title}!{where} holds more than {cell_limit:,} characters (the most a "
-                "cell can hold in Excel): shorten the cell, or "
-                + _raise_by("MAX_CELL_CHARS", "G60MAP_MAX_CELL_CHARS", str(4 * cell_limit)),
-                state["row"],
-            )
-
-    _parse(zf, name, label, start, end, text)
+            if not k and not in_row:
+                continue  # between rows (or past the sheet data): in no cell
+            in_row = True
+            end = parts[-1].find(row_end)  # the row ends: what follows is in no cell
+            tail = end if end >= 0 else len(parts[-1])
+            if len(parts) > 1:
+                size = max(current + len(parts[0]), tail, max(map(len, parts[1:-1]), default=0))
+                current = tail
+            else:
+                size = current = current + tail
+            if end >= 0:
+                current = 0
+                in_row = False
+            if size > longest:
+                raise _too_long(label, f"a cell of row {row:,} of sheet {title!r}", row)
 
 
 _SHARED_STRINGS_TYPE = re.compile(

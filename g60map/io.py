@@ -31,7 +31,7 @@ from . import settings
 from ._charset import ENCODINGS, detect_encoding
 from ._errors import G60InputError, G60Warning, Problem
 from ._geoparquet import decode_geometry, read_geo_metadata
-from ._xlsx import CFB_MAGIC, check_workbook, sniff_workbook
+from ._xlsx import CFB_MAGIC, check_cell_text, check_workbook, sniff_workbook
 from .datasets import get_path
 
 __all__ = [
@@ -863,6 +863,7 @@ def _read_xlsx(path: Path, label: str, sheet: str | None = None) -> pd.DataFrame
                         next(formula_rows, ()), row, ws.title, row_number, header, label
                     )
                 cells = _xlsx_cells(row)
+                check_cell_text(cells, ws.title, row_number, label)
                 if header is None:
                     if len(cells) > settings.MAX_COLUMNS:
                         raise too_wide(label, len(cells))

@@ -5,7 +5,7 @@ so a notebook user can change a setting once (``g60map.settings.OUTPUT_DIR = ...
 The input limits can also be raised for the command line through the environment:
 ``G60MAP_MAX_INPUT_BYTES`` and ``G60MAP_MAX_COLUMNS`` (read when g60map is imported), and
 for .xlsx workbooks ``G60MAP_MAX_CELL_CHARS``, ``G60MAP_MAX_XLSX_PART_BYTES``,
-``G60MAP_MAX_SHARED_STRINGS`` and ``G60MAP_MAX_SHARED_STRINGS_CHARS``.
+``G60MAP_MAX_SHARED_STRINGS`` and ``G60MAP_MAX_SHARED_STRINGS_BYTES``.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ __all__ = [
     "MAX_CELL_CHARS",
     "MAX_XLSX_PART_BYTES",
     "MAX_SHARED_STRINGS",
-    "MAX_SHARED_STRINGS_CHARS",
+    "MAX_SHARED_STRINGS_BYTES",
     "HEADER_ALIASES",
     "AMOUNT_UNITS",
     "CURRENCIES",
@@ -173,9 +173,10 @@ MAX_XLSX_PART_BYTES: int = _env_int("G60MAP_MAX_XLSX_PART_BYTES", 2**30)
 #: the sheet is read). Raise it: ``G60MAP_MAX_SHARED_STRINGS=40000000``.
 MAX_SHARED_STRINGS: int = _env_int("G60MAP_MAX_SHARED_STRINGS", 10_000_000)
 
-#: Most characters in all the strings of an .xlsx workbook's shared-strings table.
-#: Raise it: ``G60MAP_MAX_SHARED_STRINGS_CHARS=1073741824``.
-MAX_SHARED_STRINGS_CHARS: int = _env_int("G60MAP_MAX_SHARED_STRINGS_CHARS", 2**28)
+#: Most bytes of XML an .xlsx workbook's shared-strings part may inflate to (the table is
+#: kept in memory while the sheet is read). Raise it:
+#: ``G60MAP_MAX_SHARED_STRINGS_BYTES=1073741824``.
+MAX_SHARED_STRINGS_BYTES: int = _env_int("G60MAP_MAX_SHARED_STRINGS_BYTES", 2**28)
 
 #: City order of the G60 Shanghai-Kunming expressway through the corridor.
 TRUNK_CODES: tuple[str, ...] = ("310117", "330400", "330100", "330700")

@@ -157,13 +157,16 @@ def test_a_cell_of_32767_chinese_characters_is_read(tmp_path):
     assert read_table(path).loc[2, "name"] == "企" * 32_767
 
 
-def test_shared_string_longer_than_excel_allows(tmp_path):
-    runs = b"".join(b"<r><t>" + b"y" * 10_000 + b"</t></r>" for _ in range(4))  # 4 short runs
+@pytest.mark.parametrize("runs", [4, 100])
+def test_shared_string_longer_than_excel_allows(tmp_path, runs):
+    """Short runs of rich text making one long string: counted whole, read or not."""
+    text = b"".join(b"<r><t>" + b"y" * 10_000 + b"</t></r>" for _ in range(runs))
     path = _workbook(tmp_path / "sst.xlsx", _sheet(
-        _HEADER, b'<row r="2"><c r="A2" t="s"><v>0</v></c></row>'),
-        _strings(b"<si><t>a</t></si><si>" + runs + b"</si>"))
-    with pytest.raises(G60InputError, match=r"sst\.xlsx: shared string number 2 of the workbook "
-                       r"is longer than 32,767 characters .* G60MAP_MAX_CELL_CHARS"):
+        _HEADER, b'<row r="2"><c r="A2" t="s"><v>1</v></c></row>'),
+        _strings(b"<si><t>a</t></si><si>" + text + b"</si>"))
+    where = "cell Sheet1!A2" if runs == 4 else "shared string number 2 of the workbook"
+    with pytest.raises(G60InputError, match=rf"sst\.xlsx(:2)?: {where} holds more than 32,767 "
+                       r"characters \(the most a cell can hold in Excel\): .*CELL_CHARS=131068"):
         read_table(path)
 
 
@@ -177,9 +180,10 @@ def test_shared_strings_count_and_total_limits(tmp_path, monkeypatch):
                        r"save the table as CSV, or raise g60map.settings.MAX_SHARED_STRINGS"):
         read_table(path)
     monkeypatch.setattr(settings, "MAX_SHARED_STRINGS", 1000)
-    monkeypatch.setattr(settings, "MAX_SHARED_STRINGS_CHARS", 300)
-    with pytest.raises(G60InputError, match=r"shared strings hold more than 300 characters in "
-                       r"all: .*G60MAP_MAX_SHARED_STRINGS_CHARS"):
+    monkeypatch.setattr(settings, "MAX_SHARED_STRINGS_BYTES", 3000)
+    with pytest.raises(G60InputError, match=r"shared strings take more than 3,000 bytes of XML "
+                       r"\(they are kept in memory while the sheet is read\): save the table as "
+                       r"CSV, or raise .*G60MAP_MAX_SHARED_STRINGS_BYTES"):
         read_table(path)
 
 
