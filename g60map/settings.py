@@ -3,7 +3,9 @@
 Functions that take ``None`` for one of these read the module global at call time,
 so a notebook user can change a setting once (``g60map.settings.OUTPUT_DIR = ...``).
 The input limits can also be raised for the command line through the environment:
-``G60MAP_MAX_INPUT_BYTES`` and ``G60MAP_MAX_COLUMNS`` (read when g60map is imported).
+``G60MAP_MAX_INPUT_BYTES`` and ``G60MAP_MAX_COLUMNS`` (read when g60map is imported), and
+for .xlsx workbooks ``G60MAP_MAX_CELL_CHARS``, ``G60MAP_MAX_XLSX_PART_BYTES``,
+``G60MAP_MAX_SHARED_STRINGS`` and ``G60MAP_MAX_SHARED_STRINGS_BYTES``.
 """
 
 from __future__ import annotations
@@ -59,6 +61,10 @@ __all__ = [
     "MAX_TEMPLATE_LOOPS",
     "MAX_TEMPLATE_SECONDS",
     "MAX_TEMPLATE_NUMBER_BITS",
+    "MAX_CELL_CHARS",
+    "MAX_XLSX_PART_BYTES",
+    "MAX_SHARED_STRINGS",
+    "MAX_SHARED_STRINGS_BYTES",
     "HEADER_ALIASES",
     "AMOUNT_UNITS",
     "CURRENCIES",
@@ -182,6 +188,25 @@ MAX_TEMPLATE_LOOPS: int = _env_int("G60MAP_MAX_TEMPLATE_LOOPS", 1_000_000)
 #: Longest time (seconds) a report template may take to render. Raise it:
 #: ``g60map.settings.MAX_TEMPLATE_SECONDS = 600``, or ``G60MAP_MAX_TEMPLATE_SECONDS``.
 MAX_TEMPLATE_SECONDS: float = _env_int("G60MAP_MAX_TEMPLATE_SECONDS", 30)
+
+#: Most characters one cell of an .xlsx workbook may hold (Excel itself stores at most
+#: 32,767); checked as the sheet and its shared strings stream, so one huge cell in a
+#: small file cannot fill the memory. Raise it: ``G60MAP_MAX_CELL_CHARS=131068``.
+MAX_CELL_CHARS: int = _env_int("G60MAP_MAX_CELL_CHARS", 32_767)
+
+#: Most bytes of XML one part of an .xlsx workbook (a sheet, the shared strings, ...) may
+#: inflate to, counted as it is inflated (a zip's declared sizes can lie): a few KB of zip
+#: can hold gigabytes. Raise it: ``G60MAP_MAX_XLSX_PART_BYTES=4294967296``.
+MAX_XLSX_PART_BYTES: int = _env_int("G60MAP_MAX_XLSX_PART_BYTES", 2**30)
+
+#: Most strings in an .xlsx workbook's shared-strings table (which is kept in memory while
+#: the sheet is read). Raise it: ``G60MAP_MAX_SHARED_STRINGS=40000000``.
+MAX_SHARED_STRINGS: int = _env_int("G60MAP_MAX_SHARED_STRINGS", 10_000_000)
+
+#: Most bytes of XML an .xlsx workbook's shared-strings part may inflate to (the table is
+#: kept in memory while the sheet is read). Raise it:
+#: ``G60MAP_MAX_SHARED_STRINGS_BYTES=1073741824``.
+MAX_SHARED_STRINGS_BYTES: int = _env_int("G60MAP_MAX_SHARED_STRINGS_BYTES", 2**28)
 
 #: City order of the G60 Shanghai-Kunming expressway through the corridor.
 TRUNK_CODES: tuple[str, ...] = ("310117", "330400", "330100", "330700")

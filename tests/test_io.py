@@ -5,7 +5,7 @@ import openpyxl
 import pytest
 from pyproj import Geod
 
-from g60map import G60InputError, load_cities, settings
+from g60map import G60InputError, G60Warning, load_cities, settings
 from g60map.ingest.read import read_table
 
 GEOD = Geod(ellps="WGS84")
@@ -110,7 +110,9 @@ def test_xlsx_sheet_by_name(tmp_path):
     path = tmp_path / "s.xlsx"
     wb.save(path)
     assert read_table(path, sheet="合作伙伴")["name"].tolist() == ["阿里云"]
-    assert read_table(path).columns.tolist() == ["notes"]
+    with pytest.warns(G60Warning, match=r"read sheet 'Sheet', the first visible sheet of the "
+                      r"workbook's 2 \('Sheet', '合作伙伴'\); choose another with --sheet"):
+        assert read_table(path).columns.tolist() == ["notes"]
     with pytest.raises(G60InputError, match=r"has no sheet 'Partners' \(its sheets: 'Sheet', "
                        r"'合作伙伴'\)"):
         read_table(path, sheet="Partners")

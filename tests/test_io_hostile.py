@@ -394,8 +394,8 @@ def test_xlsx_header_with_too_many_columns(tmp_path, monkeypatch):
     wb.active.append(list(range(20)))
     wb.save(tmp_path / "wide.xlsx")
     monkeypatch.setattr(settings, "MAX_COLUMNS", 10)
-    with pytest.raises(G60InputError, match=r"wide\.xlsx:1: the header has 20 columns, more "
-                       r"than the limit of 10"):
+    with pytest.raises(G60InputError, match=r"wide\.xlsx:1: the header \(row 1 of sheet 'Sheet'\) "
+                       r"has more than 10 columns, the limit: .* G60MAP_MAX_COLUMNS"):
         read_table(tmp_path / "wide.xlsx")
 
 

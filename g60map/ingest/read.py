@@ -28,10 +28,11 @@ import pandas as pd
 import shapely
 
 from .. import settings
-from .._errors import G60InputError, Problem
+from .._errors import G60InputError, G60Warning, Problem
 from ..reference.datasets import get_path
 from ._charset import ENCODINGS, detect_encoding
 from ._geoparquet import decode_geometry, read_geo_metadata
+from ._xlsx import CFB_MAGIC, check_cell_text, check_workbook, sniff_workbook
 
 __all__ = [
     "load_cities", "read_table", "read_input", "frame_table", "ENCODINGS", "PARQUET_SUFFIXES",
@@ -222,7 +223,7 @@ def read_table(path: str | os.PathLike[str], *, sheet: str | None = None) -> pd.
     ----------
     path : path-like
         ``.csv`` (UTF-8, UTF-8 with BOM, GBK or GB18030; any line ends), ``.xlsx`` (the
-        first sheet, or ``sheet``; cells as last saved: a formula gives its saved value)
+        first visible sheet, or ``sheet``; cells as last saved: a formula gives its saved value)
         or ``.parquet``/``.geoparquet``. A GeoParquet file's point geometry gives
         the ``lon``/``lat`` columns (WGS-84; other CRSs are transformed, empty or missing
         geometry gives empty cells) unless the table has ``lon``/``lat`` columns itself,
@@ -231,7 +232,8 @@ def read_table(path: str | os.PathLike[str], *, sheet: str | None = None) -> pd.
         :data:`g60map.settings.MAX_INPUT_BYTES` bytes with at most
         :data:`g60map.settings.MAX_COLUMNS` columns are read.
     sheet : str, optional
-        Name of the sheet to read from an ``.xlsx`` workbook (default: the first).
+        Name of the sheet to read from an ``.xlsx`` workbook (default: the first visible
+        sheet; with several sheets a :class:`G60Warning` says which was read).
 
     Returns
     -------
@@ -262,6 +264,7 @@ def read_table(path: str | os.PathLike[str], *, sheet: str | None = None) -> pd.
     elif path.suffix.lower() in PARQUET_SUFFIXES:
         df = _read_parquet(path, label)
     else:
+        _sniff_text_file(path, label)
         df = _read_csv_file(path, label)
     check_header(df.columns, label)
     df.columns = [str(c).strip() for c in df.columns]
@@ -405,6 +408,18 @@ _BAD_LINE = re.compile(r"line (\d+): expected (\d+) fields, saw (\d+)")
 
 #: Bytes per block of Arrow's CSV reader; a record longer than this is read by pandas.
 _ARROW_BLOCK = 1 << 24
+
+
+def _sniff_text_file(path: Path, label: str) -> None:
+    """Refuse a workbook read as CSV (a binary .xls, a zipped .xlsx, an HTML table)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+    except OSError:
+        return  # the CSV reader says why
+    if head.startswith(b"PK\x03\x04") or head == CFB_MAGIC \
+            or path.suffix.lower() in (".xls", ".et"):
+        sniff_workbook(path, label, xlsx=False)
 
 
 def _read_csv_file(path: Path, label: str) -> pd.DataFrame:
@@ -815,6 +830,8 @@ def _read_xlsx(path: Path, label: str, sheet: str | None = None) -> pd.DataFrame
         raise G60InputError(
             [Problem(label, None, None, "reading .xlsx needs openpyxl: pip install openpyxl")]
         ) from exc
+    sniff_workbook(path, label, xlsx=True)
+    check_workbook(path, label)
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for corrupt files
@@ -824,6 +841,7 @@ def _read_xlsx(path: Path, label: str, sheet: str | None = None) -> pd.DataFrame
     header: list[str] | None = None
     body: list[list[str]] = []
     problems: list[Problem] = []
+    note = None
     try:
         with contextlib.ExitStack() as stack:
             if not wb.worksheets:
@@ -831,9 +849,12 @@ def _read_xlsx(path: Path, label: str, sheet: str | None = None) -> pd.DataFrame
                     [Problem(label, None, None, "workbook has no sheet (add a sheet with a table)")]
                 )
             ws = _pick_sheet(wb, sheet, label)
+            note = _sheet_note(wb, ws, label) if sheet is None else None
             ws.reset_dimensions()
             formula_rows = _formula_rows(path, ws, stack) if _has_formulas(ws) else None
-            blank: list[list[str] | None] = []  # blank rows not yet kept (dropped at the end)
+            # Blank rows not yet kept (dropped at the end): a row of blank cells, or a
+            # count of rows without cells (a sheet may hold a million empty rows).
+            blank: list[list[str] | int] = []
             values = ws.iter_rows(min_row=1, min_col=1, values_only=True)
             stack.callback(values.close)
             for row_number, row in enumerate(values, start=1):
@@ -842,6 +863,7 @@ def _read_xlsx(path: Path, label: str, sheet: str | None = None) -> pd.DataFrame
                         next(formula_rows, ()), row, ws.title, row_number, header, label
                     )
                 cells = _xlsx_cells(row)
+                check_cell_text(cells, ws.title, row_number, label)
                 if header is None:
                     if len(cells) > settings.MAX_COLUMNS:
                         raise too_wide(label, len(cells))
@@ -864,9 +886,18 @@ def _read_xlsx(path: Path, label: str, sheet: str | None = None) -> pd.DataFrame
                         continue
                     cells = cells[:width]  # only blanks past the header: nothing is lost
                 if not any(c.strip() for c in cells):
-                    blank.append(cells or None)
+                    if cells:
+                        blank.append(cells)
+                    elif blank and isinstance(blank[-1], int):
+                        blank[-1] += 1
+                    else:
+                        blank.append(1)
                     continue
-                body.extend([(b or []) + [""] * (width - len(b or [])) for b in blank])
+                for b in blank:
+                    if isinstance(b, int):
+                        body.extend([[""] * width] * b)  # one shared list, never changed
+                    else:
+                        body.append(b + [""] * (width - len(b)))
                 blank.clear()
                 body.append(cells + [""] * (width - len(cells)))
     except G60InputError:
@@ -887,14 +918,49 @@ def _read_xlsx(path: Path, label: str, sheet: str | None = None) -> pd.DataFrame
         )
     if problems:
         raise G60InputError(problems)
+    if note:
+        warnings.warn(G60Warning(note, title="sheet read"), stacklevel=4)
     return pd.DataFrame(body, columns=header, dtype=str)
 
 
+def _sheet_note(wb, ws, label: str) -> str | None:  # noqa: ANN001 - openpyxl types
+    """Say which sheet was read of a workbook with several (hidden ones named as hidden).
+
+    Parameters
+    ----------
+    wb : openpyxl.Workbook
+        The workbook (read-only).
+    ws : openpyxl.worksheet._read_only.ReadOnlyWorksheet
+        The sheet read.
+    label : str
+        File name.
+
+    Returns
+    -------
+    str or None
+        The note, or ``None`` for a workbook of one sheet.
+    """
+    names = [w.title for w in wb.worksheets]
+    if len(names) < 2:
+        return None
+    states = [getattr(w, "sheet_state", "visible") or "visible" for w in wb.worksheets]
+    listed = ", ".join(
+        repr(n) + ("" if s == "visible" else " (hidden)")
+        for n, s in zip(names, states, strict=True)
+    )
+    first = "the first visible sheet" if ws.sheet_state == "visible" else "a hidden sheet"
+    return (f"{label}: read sheet {ws.title!r}, {first} of the workbook's {len(names)} "
+            f"({listed}); choose another with --sheet (sheet= in Python)")
+
+
 def _pick_sheet(wb, sheet: str | None, label: str):  # noqa: ANN001, ANN202 - openpyxl types
-    """Return the sheet named ``sheet`` (default: the first), or raise naming the sheets."""
-    if sheet is None:
-        return wb.worksheets[0]
+    """Return the sheet named ``sheet`` (default: the first visible one), or raise."""
     names = [ws.title for ws in wb.worksheets]
+    if sheet is None:
+        states = [getattr(ws, "sheet_state", "visible") or "visible" for ws in wb.worksheets]
+        visible = [i for i, state in enumerate(states) if state == "visible"]
+        pick = visible[0] if visible else 0
+        return wb.worksheets[pick]
     if sheet in names:
         return wb.worksheets[names.index(sheet)]
     raise G60InputError(
