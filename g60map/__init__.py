@@ -27,17 +27,10 @@ from .reference.datum import bd09_to_gcj02, gcj02_to_bd09, gcj02_to_wgs84, to_wg
 # Analysis, export and rendering are imported on first use, so that the command line and
 # a plain ``import g60map`` don't pay for matplotlib or folium until they draw something.
 _LAZY: dict[str, str] = {
+    **dict.fromkeys(["corridor_spokes", "g60_trunk"], ".corridor.axis"),
+    **dict.fromkeys(["distance_from_hub", "hub_rings"], ".corridor.geodesy"),
     **dict.fromkeys(
-        [
-            "corridor_overview",
-            "corridor_spokes",
-            "corridor_summary",
-            "distance_from_hub",
-            "g60_trunk",
-            "hub_rings",
-            "summary_table",
-        ],
-        ".corridor.axis",
+        ["corridor_overview", "corridor_summary", "summary_table"], ".corridor.summary"
     ),
     "count_partners_by_city": ".ingest.engine",
     "export_layers": ".export.layers",
@@ -53,16 +46,10 @@ _LAZY: dict[str, str] = {
 }
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
-    from .corridor.axis import (
-        corridor_overview,
-        corridor_spokes,
-        corridor_summary,
-        distance_from_hub,
-        g60_trunk,
-        hub_rings,
-        summary_table,
-    )
+    from .corridor.axis import corridor_spokes, g60_trunk
+    from .corridor.geodesy import distance_from_hub, hub_rings
     from .corridor.model import Corridor, load_corridor
+    from .corridor.summary import corridor_overview, corridor_summary, summary_table
     from .export.layers import export_layers
     from .export.spreadsheet import write_table
     from .ingest.engine import count_partners_by_city

@@ -18,7 +18,8 @@ import shapely
 import g60map
 from g60map import load_corridor, settings
 from g60map.cli import main
-from g60map.corridor.axis import SPOKE_COLUMNS, SUMMARY_COLUMNS
+from g60map.corridor.axis import SPOKE_COLUMNS
+from g60map.corridor.summary import SUMMARY_COLUMNS
 from g60map.export import layers as export_mod
 from g60map.export.layers import LAYERS as ALL_LAYERS
 from g60map.export.layers import TABLE_LAYERS, escape_formulas, export_layers, write_table

@@ -56,6 +56,23 @@ def test_the_four_outputs_read_the_catalogue():
     assert LABELS["zh"]["partners"] is _T["zh"]["c_partners"]
 
 
+def test_the_texts_are_the_catalogue_tables_read_through_i18n():
+    """g60map/_catalogue.py holds the texts; every other module reads them through i18n."""
+    from g60map import _catalogue
+
+    assert TEXT["en"] is _catalogue.EN and TEXT["zh"] is _catalogue.ZH
+    root = Path(g60map.__file__).parent
+    readers = []
+    for path in sorted(root.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([node.module or ""] + [a.name for a in node.names]
+                     if isinstance(node, ast.ImportFrom) else
+                     [a.name for a in node.names] if isinstance(node, ast.Import) else [])
+            if any(n.rpartition(".")[2] == "_catalogue" for n in names):
+                readers.append(str(path.relative_to(root)))
+    assert readers == ["i18n.py"]
+
+
 def test_no_other_module_defines_a_catalogue():
     """No dict literal keyed "en" and "zh" outside g60map/i18n.py."""
     root = Path(g60map.__file__).parent

@@ -165,7 +165,7 @@ def test_a_point_on_a_shared_city_border_goes_to_the_smallest_code_by_every_path
 
     import g60map
     from g60map import settings
-    from g60map.corridor.axis import corridor_summary
+    from g60map.corridor.summary import corridor_summary
 
     # Hangzhou, Jiaxing and Huzhou meet at one point; Jiaxing comes first in the corridor
     vertex, edge = _shared_points("city", "330400", "330100", "330500" if where == "vertex"
@@ -191,7 +191,7 @@ def test_a_point_on_a_shared_district_border_goes_to_the_smallest_code_by_every_
 
     import g60map
     from g60map import settings
-    from g60map.corridor.axis import district_summary
+    from g60map.corridor.summary import district_summary
     from g60map.ingest.placing import locate_districts
 
     districts = g60map.load_boundaries("district", settings.JOIN_RESOLUTION)

@@ -24,7 +24,7 @@ from g60map import (
     settings,
 )
 from g60map.cli import main
-from g60map.corridor.axis import summary_table
+from g60map.corridor.summary import summary_table
 from g60map.render.static import figure as static
 from g60map.render.static import mpl
 from g60map.render.static.figure import partner_classes, render_static, save_static

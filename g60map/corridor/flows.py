@@ -21,7 +21,7 @@ from .. import settings
 from .._errors import G60InputError, Problem
 from .._frames import as_wgs84
 from ..reference.boundaries import load_admin_units
-from .axis import geodesic_inv, geodesic_line
+from .geodesy import geodesic_inv, geodesic_line
 
 __all__ = ["FLOW_COLUMNS", "has_origins", "investment_flows"]
 

@@ -38,14 +38,9 @@ from .._frames import as_wgs84
 from .._safetext import safe_text
 from ..ingest.read import load_cities
 from ..reference.boundaries import Resolution, load_boundaries
-from .axis import (
-    corridor_overview,
-    corridor_spokes,
-    corridor_summary,
-    district_summary,
-    g60_trunk,
-)
+from .axis import corridor_spokes, g60_trunk
 from .flows import investment_flows
+from .summary import corridor_overview, corridor_summary, district_summary
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers only
     from ..ingest.tables import Outside
@@ -124,7 +119,7 @@ class Corridor:
         city, investment totals, distances, areas.
     district_summary : geopandas.GeoDataFrame
         One row per district (区县) of the nine cities: partners, investments, CNY
-        (:func:`g60map.corridor.axis.district_summary`); empty without district boundaries.
+        (:func:`g60map.corridor.summary.district_summary`); empty without district boundaries.
     overview : dict
         Corridor-wide figures (:func:`g60map.corridor_overview`).
     sources : tuple of str

@@ -16,7 +16,7 @@ and :func:`write_partners` gives byte-identical files. Names say what the rows a
 
 Examples
 --------
->>> from g60map import synthetic
+>>> from g60map.reference import synthetic
 >>> table = synthetic.make_registry(3, seed=1)
 >>> table.columns.tolist()
 ['企业名称', '注册地址', '注册资本（万元）', '成立日期', '行业']
@@ -30,7 +30,6 @@ import functools
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
@@ -39,9 +38,7 @@ import shapely
 
 from .. import settings
 from .._atomic import atomic_path
-
-if TYPE_CHECKING:  # pragma: no cover - for type checkers only
-    from .boundaries import Resolution
+from ._synthetic_points import city_cells, locations, row_count
 
 __all__ = [
     "KINDS",
@@ -132,126 +129,9 @@ _STREETS = ("文三路", "科技大道", "创新路", "学府路", "兴业大道
             "新华路", "光明路", "云谷路", "数智街", "创业路", "工业园路", "开发区大道", "科创路")
 _COMPANY_SUFFIXES = ("有限公司", "科技有限公司", "股份有限公司", "信息技术有限公司")
 _FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
-#: Far from the four provinces: where ``outside`` points are put.
-_OUTSIDE_BOX = (100.0, 38.0, 105.0, 42.0)
-#: Degrees per metre, rounded up (a degree of longitude is >= 85 km below 40° N).
-_DEG_PER_M = 1 / 85_000
 
 
-# ------------------------------------------------------------------------ locations
-
-
-@functools.lru_cache(maxsize=2)
-def _members(resolution: Resolution) -> tuple[tuple[str, ...], tuple, np.ndarray, tuple, tuple]:
-    """Codes, polygons, sqrt-area weights, English and Chinese names of the nine members."""
-    from .boundaries import load_boundaries
-
-    cities = load_boundaries("city", resolution)
-    members = cities[cities["is_member"]].set_index("code").loc[list(settings.MEMBER_CODES)]
-    root = np.sqrt(members.to_crs(settings.EQUAL_AREA_CRS).area.to_numpy())
-    return (
-        tuple(members.index),
-        tuple(members.geometry.values),
-        root / root.sum(),
-        tuple(members["name_en"]),
-        tuple(members["name_zh"]),
-    )
-
-
-def _sample_in(geom, n: int, rng: np.random.Generator, decimals: int) -> np.ndarray:
-    """Return ``n`` (lon, lat) rows uniform inside ``geom``, strictly inside after rounding."""
-    out = np.empty((0, 2))
-    if n == 0:
-        return out
-    shapely.prepare(geom)
-    x0, y0, x1, y1 = geom.bounds
-    while len(out) < n:
-        want = max(1024, int((n - len(out)) * 2.5))
-        xy = np.column_stack([rng.uniform(x0, x1, want), rng.uniform(y0, y1, want)])
-        xy = np.round(xy, decimals)
-        inside = shapely.contains_xy(geom, xy[:, 0], xy[:, 1])
-        out = np.vstack([out, xy[inside]])
-    return out[:n]
-
-
-def _counts(n: int | None, per_city: Mapping[str, int] | None, outside: int) -> int:
-    """Check the row-count arguments; return the number of rows."""
-    if (n is None) == (per_city is None):
-        raise ValueError("give either n or per_city")
-    if outside < 0:
-        raise ValueError("outside must be >= 0")
-    if per_city is not None:
-        unknown = sorted(set(per_city) - set(settings.MEMBER_CODES))
-        if unknown:
-            raise ValueError(f"per_city keys must be corridor city codes, not {unknown}")
-        if any(int(k) < 0 for k in per_city.values()):
-            raise ValueError("per_city counts must be >= 0")
-        total = sum(int(k) for k in per_city.values()) + outside
-    else:
-        assert n is not None  # exactly one of n and per_city is given (checked above)
-        if n < 0:
-            raise ValueError("n must be >= 0")
-        total = n + outside
-    return total
-
-
-def _locations(
-    n: int | None,
-    per_city: Mapping[str, int] | None,
-    outside: int,
-    rng: np.random.Generator,
-    *,
-    city_only: float,
-    margin_m: float,
-    decimals: int,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Return member index (-1 outside), city code ("" outside), lon and lat of each row.
-
-    With ``n``, rows are spread over the cities by the square root of their area and
-    shuffled; with ``per_city``, they come city by city in its order. ``outside`` rows
-    follow, at points outside every mapped unit. ``city_only`` of the city rows have
-    NaN coordinates.
-    """
-    codes, polys, weights, _, _ = _members(settings.JOIN_RESOLUTION)
-    if per_city is not None:
-        index = {c: i for i, c in enumerate(codes)}
-        order = [(index[c], int(k)) for c, k in per_city.items()]
-    else:
-        assert n is not None  # exactly one of n and per_city is given (checked by _counts)
-        order = list(enumerate(rng.multinomial(n, weights).tolist()))
-    margin = margin_m * _DEG_PER_M
-    parts = []
-    for i, k in order:
-        geom = polys[i] if margin <= 0 or k == 0 else shapely.buffer(polys[i], -margin)
-        parts.append(_sample_in(geom, k, rng, decimals))
-    xy = np.vstack([np.empty((0, 2)), *parts])
-    city = np.repeat([i for i, _ in order], [k for _, k in order]).astype(int)
-    if per_city is None:  # interleave the cities, as a real registry would
-        perm = rng.permutation(len(city))
-        city, xy = city[perm], xy[perm]
-    no_point = rng.random(len(city)) < city_only
-    xy[no_point] = np.nan
-    x0, y0, x1, y1 = _OUTSIDE_BOX
-    far = np.round(
-        np.column_stack([rng.uniform(x0, x1, outside), rng.uniform(y0, y1, outside)]), decimals
-    )
-    city = np.concatenate([city, np.full(outside, -1)])
-    xy = np.vstack([xy, far])
-    code = np.where(city >= 0, np.asarray(codes, dtype=object)[city], "")
-    return city, code, xy[:, 0], xy[:, 1]
-
-
-def _city_cells(city: np.ndarray, code: np.ndarray) -> np.ndarray:
-    """Return each row's ``city`` cell: English name, Chinese name and code in turn."""
-    _, _, _, name_en, name_zh = _members(settings.JOIN_RESOLUTION)
-    idx = np.maximum(city, 0)
-    style = np.arange(len(city)) % 3
-    cell = np.where(
-        style == 0,
-        np.asarray(name_en, dtype=object)[idx],
-        np.where(style == 1, np.asarray(name_zh, dtype=object)[idx], code),
-    )
-    return np.where(city >= 0, cell, "")
+# ------------------------------------------------------------------------ cells
 
 
 def _ids(total: int) -> pd.Series:
@@ -325,16 +205,16 @@ def make_partners(
      ['Synthetic Co. 0002', '合成企业0002', '松江区', '310117'],
      ['Synthetic Co. 0003', '合成企业0003', '330100', '330100']]
     """
-    total = _counts(n, per_city, outside)
+    total = row_count(n, per_city, outside)
     rng = np.random.default_rng(seed)
-    city, code, lon, lat = _locations(n, per_city, outside, rng, city_only=city_only,
-                                      margin_m=margin_m, decimals=decimals)
+    city, code, lon, lat = locations(n, per_city, outside, rng, city_only=city_only,
+                                     margin_m=margin_m, decimals=decimals)
     ids = _ids(total)
     return pd.DataFrame(
         {
             "name": "Synthetic Co. " + ids,
             "name_zh": "合成企业" + ids,
-            "city": _city_cells(city, code),
+            "city": city_cells(city, code),
             "kind": np.asarray(KINDS, dtype=object)[rng.integers(0, len(KINDS), total)],
             "founded": _dates(rng, total, "1995-01-01", "2024-12-31"),
             "capital_cny": _yuan(rng, total, 1e6, 1e9),
@@ -387,16 +267,16 @@ def make_investments(
         ``currency`` (``CNY``), ``date`` (ISO, spread over 2015-2024), ``description``,
         ``source``, ``lon``, ``lat`` and ``city_code_expected`` (``""`` outside).
     """
-    total = _counts(n, per_city, outside)
+    total = row_count(n, per_city, outside)
     rng = np.random.default_rng(seed)
-    city, code, lon, lat = _locations(n, per_city, outside, rng, city_only=city_only,
-                                      margin_m=margin_m, decimals=decimals)
+    city, code, lon, lat = locations(n, per_city, outside, rng, city_only=city_only,
+                                     margin_m=margin_m, decimals=decimals)
     ids = _ids(total)
     return pd.DataFrame(
         {
             "investor": "Synthetic Investor " + ids,
             "project": "合成项目" + ids,
-            "city": _city_cells(city, code),
+            "city": city_cells(city, code),
             "amount": _yuan(rng, total, 1e7, 1e10),
             "currency": "CNY",
             "date": _dates(rng, total, "2015-01-01", "2024-12-31"),

@@ -280,7 +280,7 @@ def render_static(
     """Draw the corridor map with matplotlib and return ``(fig, ax)``.
 
     Members are filled by partner count (classed colours, counted as
-    :func:`g60map.corridor.axis.summary_table` counts them), other cities faint, the Songjiang
+    :func:`g60map.corridor.summary.summary_table` counts them), other cities faint, the Songjiang
     hub outlined; the geodesic spokes and the schematic G60 trunk, the partners (one
     badge with the count per district, or per city where no district is known), the
     investments (circles whose area is proportional to the amount in CNY, above the
