@@ -337,11 +337,11 @@ class Payload:
         return script_json(self.data)
 
 
-#: The page script, in load order: the core (payload, codec, layers, ``G60Map.draw``), then
-#: what ``draw`` calls: the controls, the layout, the reader's view (metric, time, filters,
-#: URL hash) and the export of the view (PNG, link).
-_SCRIPTS = ("g60map.js", "g60map-controls.js", "g60map-layout.js", "g60map-views.js",
-            "g60map-export.js")
+#: The page script, in load order: the core (payload, codec, ``G60Map.draw``), then what
+#: ``draw`` calls: the layers, the controls, the layout, the reader's view (metric, time,
+#: filters, URL hash) and the export of the view (PNG, link).
+_SCRIPTS = ("g60map.js", "g60map-layers.js", "g60map-controls.js", "g60map-layout.js",
+            "g60map-views.js", "g60map-export.js")
 
 
 @functools.cache
