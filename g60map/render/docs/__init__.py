@@ -1,5 +1,5 @@
 """Documents (stage 4): the HTML report, the Word report and the slides.
 
-All three lay out one :mod:`.content`; :mod:`.report` (jinja2 templates in a bounded
-sandbox, ``templates/``) and :mod:`.office` (Word and PowerPoint).
+All three lay out one :mod:`.content`; :mod:`.report` (jinja2 templates, ``templates/``,
+rendered in the bounded sandbox of :mod:`._sandbox`) and :mod:`.office` (Word and PowerPoint).
 """

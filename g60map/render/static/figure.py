@@ -29,7 +29,6 @@ with ``svg_text=True``, editable text).
 from __future__ import annotations
 
 import contextlib
-import math
 import warnings
 from collections.abc import Collection, Iterator, Sequence
 from typing import Any, Literal
@@ -44,7 +43,6 @@ from matplotlib.axes import Axes
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.offsetbox import AnchoredOffsetbox
 
 from ... import settings
 from ..._errors import G60Warning
@@ -55,6 +53,7 @@ from ...corridor.model import Corridor, as_corridor
 from ..symbology import PRINT, STYLE, ZERO_COLOR, class_colors
 from ..text import LABELS, Lang, check_lang, legend_amounts, sources_line
 from ..web.payload import drawn_tables
+from ._clearance import clear_legends, data_discs, map_obstacles
 from .badges import BADGE_PT, DOT_PT, draw_badges, draw_dots, partner_groups
 from .figfile import STATIC_FORMATS, ImageFormat, figure_bytes, static_size
 from .figfile import save_figure as save_static
@@ -69,7 +68,7 @@ from .mpl import (
     sized,
     wrap,
 )
-from .placement import Label, Obstacles, canvas_renderer, place_labels
+from .placement import Label, canvas_renderer, place_labels
 
 __all__ = [
     "ImageFormat",
@@ -449,10 +448,10 @@ def draw_static(
         furniture.append(size_legend(
             ax, legend_amounts(float(inv["amount_cny"].max())), pt2_per_cny,
             t["legend_investment"], font, lang, anchor=(0.0, 0.0)))
-    _clear_legends(ax, furniture, fixed, _data_discs(ax, cities, seat_pt, inv, sizes),
+    clear_legends(ax, furniture, fixed, data_discs(ax, cities, seat_pt, inv, sizes),
                    shapely.coverage_union_all(members.geometry.to_numpy()))
     furniture += fixed
-    obstacles = _obstacles(ax, furniture, cities, seat_pt, inv, sizes, hub, spokes, trunk)
+    obstacles = map_obstacles(ax, furniture, cities, seat_pt, inv, sizes, hub, spokes, trunk)
     # labels of spokes first (each has a narrow band of places), then of cities (required:
     # drawn even over something), then the badges (each may go anywhere in its district),
     # then the province names (anywhere in the province)
@@ -501,121 +500,3 @@ def _titles(fig: Figure, title: str, subtitle: str, font: font_manager.FontPrope
              fontproperties=sized(font, 15, weight="bold"), parse_math=False)
     fig.text(0.015, 1 - 0.56 / height, subtitle, ha="left", va="center",
              fontproperties=sized(font, 10), color="#444444", parse_math=False)
-
-
-def _data_discs(
-    ax: Axes, cities: gpd.GeoDataFrame, seat_pt: np.ndarray, inv: gpd.GeoDataFrame,
-    sizes: np.ndarray,
-) -> np.ndarray:
-    """Return the seats and investment circles as discs ``(x, y, r)`` in display pixels."""
-    px = ax.figure.dpi / 72.0
-    xy = np.column_stack([np.r_[cities.geometry.x, inv.geometry.x],
-                          np.r_[cities.geometry.y, inv.geometry.y]])
-    r = np.r_[seat_pt / 2 + 0.8, np.sqrt(sizes) / 2 + 0.5] * px
-    return np.column_stack([ax.transData.transform(xy), r]) if len(xy) else np.empty((0, 3))
-
-
-def _covers(box: Any, discs: np.ndarray, others: Sequence[Any]) -> bool:
-    """Whether a display box meets a disc or another box."""
-    if len(discs):
-        dx = np.clip(discs[:, 0], box.x0, box.x1) - discs[:, 0]
-        dy = np.clip(discs[:, 1], box.y0, box.y1) - discs[:, 1]
-        if (dx * dx + dy * dy < discs[:, 2] ** 2).any():
-            return True
-    return any(box.overlaps(other) for other in others)
-
-
-def _clear_legends(
-    ax: Axes, legends_: list[Any], fixed: list[Any], discs: np.ndarray, land: Any
-) -> None:
-    """Move the class and size legends off the seats and investment circles if they can.
-
-    The class legend goes to the upper left (else the lower left, above the scale bar),
-    the size legend under it, beside it or in the other left corner: of the places that
-    cover no seat, circle, scale bar, north arrow or other legend, the one over the least
-    of the member cities (``land``) is kept; with none, the upper left as always.
-    """
-    renderer = canvas_renderer(ax.figure)
-    to_axes, to_data = ax.transAxes.inverted(), ax.transData.inverted()
-    fixed_boxes = [a.get_window_extent(renderer) for a in fixed]
-    scale_top = max(to_axes.transform(b)[1, 1] for b in fixed_boxes[:-1]) + 0.012
-    classes, size = legends_[0], (legends_[2] if len(legends_) > 2 else None)
-    symbols = legends_[1].get_window_extent(renderer)
-
-    def over_land(box: Any) -> float:
-        (x0, y0), (x1, y1) = to_data.transform(box)
-        return float(shapely.box(x0, y0, x1, y1).intersection(land).area)
-
-    def put(artist: Any, loc: str, anchor: tuple[float, float]) -> Any:
-        if artist is classes:
-            artist.set_loc(loc)
-        else:
-            artist.loc = AnchoredOffsetbox.codes[loc]
-        artist.set_bbox_to_anchor(anchor, transform=ax.transAxes)
-        return artist.get_window_extent(renderer)
-
-    best: tuple[float, Any, Any] | None = None
-    for loc, anchor in (("upper left", (0.0, 1.0)), ("lower left", (0.0, scale_top))):
-        box = put(classes, loc, anchor)
-        if _covers(box, discs, [*fixed_boxes, symbols]):
-            continue
-        if size is None:
-            if best is None or over_land(box) < best[0]:
-                best = (over_land(box), (loc, anchor), None)
-            continue
-        (x0, y0), (x1, y1) = to_axes.transform(box)
-        top = loc == "upper left"
-        for spot in (("upper left", (x0, y0 - 0.012)) if top else ("lower left", (x0, y1 + 0.012)),
-                     ("upper left" if top else "lower left", (x1 + 0.01, y1 if top else y0)),
-                     ("lower left", (0.0, scale_top)) if top else ("upper left", (0.0, 1.0))):
-            size_box = put(size, *spot)
-            if _covers(size_box, discs, [*fixed_boxes, symbols, box]):
-                continue
-            cost = over_land(box) + over_land(size_box)
-            if best is None or cost < best[0] - 1e-6:
-                best = (cost, (loc, anchor), spot)
-    if best is None:  # nowhere clear: where they always were
-        best = (0.0, ("upper left", (0.0, 1.0)), None)
-        if size is not None:
-            (x0, y0), _ = to_axes.transform(put(classes, *best[1]))
-            best = (0.0, best[1], ("upper left", (x0, y0 - 0.012)))
-    put(classes, *best[1])
-    if size is not None and best[2] is not None:
-        put(size, *best[2])
-
-
-def _obstacles(
-    ax: Axes,
-    furniture: list[Any],
-    cities: gpd.GeoDataFrame,
-    seat_pt: np.ndarray,
-    inv: gpd.GeoDataFrame,
-    sizes: np.ndarray,
-    hub: gpd.GeoDataFrame,
-    spokes: gpd.GeoDataFrame,
-    trunk: gpd.GeoDataFrame,
-) -> Obstacles:
-    """Return what badges and labels must leave visible: furniture, seats, circles, lines.
-
-    The spokes and the trunk are obstacles for labels only: a badge may sit on a line.
-    """
-    fig = ax.figure
-    renderer = canvas_renderer(fig)
-    px = fig.dpi / 72.0
-    obstacles = Obstacles()
-    for artist in furniture:
-        obstacles.add_box(artist.get_window_extent(renderer), 2.0)
-    seats = ax.transData.transform(np.column_stack([cities.geometry.x, cities.geometry.y]))
-    for (x, y), d in zip(seats, seat_pt, strict=True):
-        obstacles.add_circle(x, y, (d / 2 + 0.8) * px)
-    if len(inv):
-        centres = ax.transData.transform(np.column_stack([inv.geometry.x, inv.geometry.y]))
-        for (x, y), s in zip(centres, sizes, strict=True):
-            obstacles.add_circle(x, y, (math.sqrt(s) / 2 + 0.5) * px, soft=True)
-    for frame, width, badges in ((hub.boundary, 2.2, True), (spokes, 1.1, False),
-                                 (trunk, 3.2, False)):
-        for line in frame.geometry:
-            for part in getattr(line, "geoms", [line]):
-                obstacles.add_line(ax.transData.transform(np.asarray(part.coords)),
-                                   (width / 2 + 0.6) * px, badges=badges)
-    return obstacles

@@ -1,6 +1,6 @@
 r"""The interactive corridor map: a Leaflet page built with folium, small, safe and offline.
 
-:func:`build_map` returns a :class:`~g60map.render.web.page.CorridorMap` (a ``folium.Map``)
+:func:`build_map` returns a :class:`CorridorMap` (a ``folium.Map``)
 whose layers are drawn by a small script of ours (``g60map.js``, shipped next to this
 module) from one JSON payload (:mod:`g60map.render.web.payload`), instead of one folium element
 per feature:
@@ -34,21 +34,93 @@ import os
 import re
 from collections.abc import Collection, Sequence
 from pathlib import Path
+from typing import Any
 
 import folium
+from folium.template import Template
 
 from ... import settings
 from ..._atomic import write_text
 from ...corridor.model import Corridor, as_corridor
 from ..text import Lang, check_lang
-from .basemaps import get_basemap
-from .page import CorridorLayers, CorridorMap, Page, Payload, render_html
+from .basemaps import Basemap, get_basemap
+from .page import CorridorLayers, Page, Payload, render_html
 from .page_assets import configure_map_assets
 from .payload import map_payload
 
-__all__ = ["build_map", "map_fragment", "map_html", "map_iframe", "save_map"]
+__all__ = ["CorridorMap", "build_map", "map_fragment", "map_html", "map_iframe", "save_map"]
 
 _PREFIX_RE = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+
+
+_MAP_TEMPLATE = """
+{% macro header(this, kwargs) %}
+{%- if not this.fragment %}
+<meta name="viewport" content="width=device-width, initial-scale=1.0" />
+<style>html, body { width: 100%; height: 100%; margin: 0; padding: 0; }</style>
+{%- endif %}
+<style>#{{ this.get_name() }} { position: {{ this.position }}; width: {{ this.width[0] }}{{
+ this.width[1] }}; height: {{ this.height[0] }}{{ this.height[1] }}; left: 0; top: 0; }</style>
+{% endmacro %}
+
+{% macro html(this, kwargs) %}
+<div class="folium-map g60m" id={{ this.get_name()|tojson }}></div>
+{% endmacro %}
+
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = L.map(
+    {{ this.get_name()|tojson }},
+    {
+        center: {{ this.location|tojson }},
+        crs: L.CRS.{{ this.crs }},
+        ...{{ this.options|tojavascript }}
+    }
+);
+{% endmacro %}
+"""
+
+
+class CorridorMap(folium.Map):
+    """A ``folium.Map`` whose corridor layers are drawn by ``g60map.js``.
+
+    Made by :func:`g60map.build_map`; behaves as any ``folium.Map`` (add folium layers to
+    it, ``m.save(...)``), with a page that has ``<html lang>``, no global styles when
+    embedded (:func:`g60map.map_fragment`), and a deterministic inline display in Jupyter
+    (:func:`g60map.map_iframe`).
+
+    Attributes
+    ----------
+    lang : {"en", "zh"}
+    basemap : g60map.render.web.basemaps.Basemap
+    prefix : str
+        Prefix of the element ids (:func:`~g60map.render.web.page.stabilize_ids`).
+    payload : dict
+        The data the page's script draws (read it, e.g. in tests; do not modify it).
+    """
+
+    _template = Template(_MAP_TEMPLATE)
+
+    def __init__(self, *, lang: Lang, basemap: Basemap, prefix: str, title: str, **kwargs: Any):
+        super().__init__(tiles=None, **kwargs)
+        self._name = "Map"
+        self.lang = lang
+        self.basemap = basemap
+        self.prefix = prefix
+        self.title = title
+        self.fragment = False
+        self.self_contained: bool | None = None
+
+    @property
+    def payload(self) -> dict[str, Any]:
+        """The payload drawn by the page script."""
+        for child in self._children.values():
+            if isinstance(child, CorridorLayers):
+                return child.payload.data
+        return {}
+
+    def _repr_html_(self, **kwargs: Any) -> str:
+        """Inline display in Jupyter: an ``<iframe srcdoc>`` of the page."""
+        return map_iframe(self)
 
 
 def build_map(

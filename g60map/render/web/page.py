@@ -1,9 +1,10 @@
 r"""The folium side of the interactive map: the page, its elements, deterministic output.
 
-* :class:`CorridorMap` is the ``folium.Map`` that :func:`g60map.build_map` returns; its
-  corridor layers are one element (:class:`CorridorLayers`) that puts our stylesheet, the
-  drawing script ``g60map.js`` and the payload (:mod:`g60map.render.web.payload`) on the page
-  as fixed text (:class:`Verbatim`), never through a template engine.
+* The corridor layers of the ``folium.Map`` that :func:`g60map.build_map` returns
+  (:class:`g60map.render.web.interactive.CorridorMap`) are one element
+  (:class:`CorridorLayers`) that puts our stylesheet, the drawing script ``g60map.js`` and
+  the payload (:mod:`g60map.render.web.payload`) on the page as fixed text
+  (:class:`Verbatim`), never through a template engine.
 * :class:`Page` is its Figure: a full page with ``<html lang>`` or, for
   :func:`g60map.map_fragment`, a ``<div>``.
 * :func:`render_html` renders a page deterministically (:func:`stabilize_ids`).
@@ -40,7 +41,6 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-import folium
 import jinja2
 from branca.element import Element, Figure, MacroElement
 from folium.template import Template
@@ -48,13 +48,11 @@ from folium.utilities import JsCode
 
 from ..text import Lang
 from .assets import HEADER_PREFIX, escape_script, escape_style, inline_js
-from .basemaps import Basemap
 from .payload import script_json
 
 __all__ = [
     "STABLE_ID_PATTERN",
     "CorridorLayers",
-    "CorridorMap",
     "Page",
     "Payload",
     "Verbatim",
@@ -339,11 +337,11 @@ class Payload:
         return script_json(self.data)
 
 
-#: The page script, in load order: the core (payload, codec, layers, ``G60Map.draw``), then
-#: what ``draw`` calls: the controls, the layout, the reader's view (metric, time, filters,
-#: URL hash) and the export of the view (PNG, link).
-_SCRIPTS = ("g60map.js", "g60map-controls.js", "g60map-layout.js", "g60map-views.js",
-            "g60map-export.js")
+#: The page script, in load order: the core (payload, codec, ``G60Map.draw``), then what
+#: ``draw`` calls: the layers, the controls, the layout, the reader's view (metric, time,
+#: filters, URL hash) and the export of the view (PNG, link).
+_SCRIPTS = ("g60map.js", "g60map-layers.js", "g60map-controls.js", "g60map-layout.js",
+            "g60map-views.js", "g60map-export.js")
 
 
 @functools.cache
@@ -432,78 +430,6 @@ class CorridorLayers(MacroElement):
     def js() -> str:
         """Return the drawing script (defines ``window.G60Map`` once per page)."""
         return escape_script("\n".join(own_asset(name) for name in _SCRIPTS))
-
-
-_MAP_TEMPLATE = """
-{% macro header(this, kwargs) %}
-{%- if not this.fragment %}
-<meta name="viewport" content="width=device-width, initial-scale=1.0" />
-<style>html, body { width: 100%; height: 100%; margin: 0; padding: 0; }</style>
-{%- endif %}
-<style>#{{ this.get_name() }} { position: {{ this.position }}; width: {{ this.width[0] }}{{
- this.width[1] }}; height: {{ this.height[0] }}{{ this.height[1] }}; left: 0; top: 0; }</style>
-{% endmacro %}
-
-{% macro html(this, kwargs) %}
-<div class="folium-map g60m" id={{ this.get_name()|tojson }}></div>
-{% endmacro %}
-
-{% macro script(this, kwargs) %}
-var {{ this.get_name() }} = L.map(
-    {{ this.get_name()|tojson }},
-    {
-        center: {{ this.location|tojson }},
-        crs: L.CRS.{{ this.crs }},
-        ...{{ this.options|tojavascript }}
-    }
-);
-{% endmacro %}
-"""
-
-
-class CorridorMap(folium.Map):
-    """A ``folium.Map`` whose corridor layers are drawn by ``g60map.js``.
-
-    Made by :func:`g60map.build_map`; behaves as any ``folium.Map`` (add folium layers to
-    it, ``m.save(...)``), with a page that has ``<html lang>``, no global styles when
-    embedded (:func:`g60map.map_fragment`), and a deterministic inline display in Jupyter
-    (:func:`g60map.map_iframe`).
-
-    Attributes
-    ----------
-    lang : {"en", "zh"}
-    basemap : g60map.render.web.basemaps.Basemap
-    prefix : str
-        Prefix of the element ids (:func:`stabilize_ids`).
-    payload : dict
-        The data the page's script draws (read it, e.g. in tests; do not modify it).
-    """
-
-    _template = Template(_MAP_TEMPLATE)
-
-    def __init__(self, *, lang: Lang, basemap: Basemap, prefix: str, title: str, **kwargs: Any):
-        super().__init__(tiles=None, **kwargs)
-        self._name = "Map"
-        self.lang = lang
-        self.basemap = basemap
-        self.prefix = prefix
-        self.title = title
-        self.fragment = False
-        self.self_contained: bool | None = None
-
-    @property
-    def payload(self) -> dict[str, Any]:
-        """The payload drawn by the page script."""
-        for child in self._children.values():
-            if isinstance(child, CorridorLayers):
-                return child.payload.data
-        return {}
-
-    def _repr_html_(self, **kwargs: Any) -> str:
-        """Inline display in Jupyter: an ``<iframe srcdoc>`` of the page."""
-        from .interactive import map_iframe  # the public writer, built on this module
-
-        return map_iframe(self)
 
 
 _PAGE_TEMPLATE = Template(

@@ -46,12 +46,19 @@ from ..text import (
     LABELS,
     MAP_LABELS,
     Lang,
-    dates_as_text,
     format_money,
     format_money_both,
     format_number,
     legend_amounts,
     sources_line,
+)
+from ._cells import (
+    cell_text,
+    clip,
+    local_name,
+    placed_at_seat,
+    popup_columns,
+    table_rows,
 )
 from .basemaps import Basemap
 from .codec import encode_ints, encode_path, quantise
@@ -116,32 +123,6 @@ def script_json(obj: Any) -> str:
 # ----------------------------------------------------------------------------- helpers
 
 
-def _cell_text(value: Any) -> str:
-    """Return a table cell as display text ("" for missing)."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return ""
-    if isinstance(value, float):
-        if math.isnan(value):
-            return ""
-        if value.is_integer() and abs(value) < 1e15:
-            return str(int(value))
-        return repr(value)
-    if isinstance(value, (bool, np.bool_)):
-        return str(bool(value))
-    if isinstance(value, np.generic):
-        return _cell_text(value.item())
-    return str(value).strip()
-
-
-def _local_name(frame: pd.DataFrame, lang: Lang, en: str, zh: str) -> pd.Series:
-    """Chinese name where ``lang == "zh"`` and it is not empty, else the English one."""
-    base = frame[en].map(_cell_text) if en in frame else pd.Series("", index=frame.index)
-    if lang != "zh" or zh not in frame:
-        return base
-    other = frame[zh].map(_cell_text)
-    return other.where(other != "", base)
-
-
 def _xy(frame: gpd.GeoDataFrame, scale: int) -> np.ndarray:
     """Quantised lon/lat of point geometries, ``(n, 2)`` int64 (0, 0 for empty)."""
     if len(frame) == 0:
@@ -179,67 +160,6 @@ _INVEST_HIDDEN = frozenset({
 })
 
 
-#: Standard columns whose popup heading is a label in the map's language; any other
-#: column is headed by its name as written (even one spelled like a label key).
-_LABELLED_COLUMNS = frozenset({
-    "name", "name_zh", "kind", "website", "address", "description", "source",
-    "location_precision", "location_basis", "investor", "project", "amount", "date",
-})
-
-
-def _columns(frame: gpd.GeoDataFrame, hidden: frozenset[str], t: dict[str, str]) -> tuple[
-    list[str], list[str]
-]:
-    geom = frame.geometry.name
-    cols = [c for c in frame.columns if c != geom and str(c) not in hidden]
-    cap = int(settings.POPUP_CELL_CHARS)
-    heads = [t[c] if c in _LABELLED_COLUMNS else str(c) for c in cols]
-    return cols, [_clip(h, cap) for h in heads]
-
-
-def _clip(text: str, limit: int) -> str:
-    """``text`` cut to at most ``limit`` characters, the last one "…" when cut."""
-    if len(text) <= limit:
-        return text
-    return text[: max(limit - 1, 0)] + "…" if limit > 0 else ""
-
-
-def _table_rows(frame: pd.DataFrame, cols: list[str]) -> list[list[str]]:
-    """Return the popup cells of every row, cut to the popup budgets.
-
-    Each cell is cut to ``settings.POPUP_CELL_CHARS`` characters and all of a row's cells
-    together to ``settings.POPUP_TEXT_CHARS``.
-
-    Examples
-    --------
-    >>> from g60map import settings
-    >>> frame = pd.DataFrame({"a": ["x" * 500], "b": ["short"]})
-    >>> [len(c) for c in _table_rows(frame, ["a", "b"])[0]] == [settings.POPUP_CELL_CHARS, 5]
-    True
-    """
-    cell_cap, row_cap = int(settings.POPUP_CELL_CHARS), int(settings.POPUP_TEXT_CHARS)
-    frame = dates_as_text(frame)
-    values = [frame[c].map(_cell_text).tolist() for c in cols]
-    if not values:
-        return [[] for _ in range(len(frame))]
-    rows = []
-    for row in zip(*values, strict=True):
-        left, cells = row_cap, []
-        for text in row:
-            cell = _clip(text, min(cell_cap, max(left, 1)))
-            left -= len(cell)
-            cells.append(cell)
-        rows.append(cells)
-    return rows
-
-
-def _at_seat(frame: pd.DataFrame) -> np.ndarray:
-    """Rows placed at their city's seat (``location_precision`` "city"), as booleans."""
-    if "location_precision" not in frame:
-        return np.zeros(len(frame), dtype=bool)
-    return (frame["location_precision"].map(_cell_text) == "city").to_numpy(dtype=bool)
-
-
 def _partners_payload(
     partners: gpd.GeoDataFrame, lang: Lang, t: dict[str, str], scale: int,
     detail_limit: int, point_limit: int, attrs: np.ndarray,
@@ -249,19 +169,19 @@ def _partners_payload(
         return {"mode": "none", "n": 0}
     xy = _xy(partners, scale)
     if n <= point_limit:
-        titles = _local_name(partners, lang, "name", "name_zh").map(
-            lambda s: _clip(s, int(settings.POPUP_CELL_CHARS)))
-        alt = _local_name(partners, "en" if lang == "zh" else "zh", "name", "name_zh").map(
-            lambda s: _clip(s, int(settings.POPUP_CELL_CHARS)))
+        titles = local_name(partners, lang, "name", "name_zh").map(
+            lambda s: clip(s, int(settings.POPUP_CELL_CHARS)))
+        alt = local_name(partners, "en" if lang == "zh" else "zh", "name", "name_zh").map(
+            lambda s: clip(s, int(settings.POPUP_CELL_CHARS)))
         alt = alt.where(alt != titles, "")
-        at_seat = _at_seat(partners)
+        at_seat = placed_at_seat(partners)
     if n <= detail_limit:
-        cols, labels = _columns(partners, _PARTNER_HIDDEN, t)
-        rows = _table_rows(partners, cols)
-        city = _local_name(partners, lang, "city_en", "city_zh")
+        cols, labels = popup_columns(partners, _PARTNER_HIDDEN, t)
+        rows = table_rows(partners, cols)
+        city = local_name(partners, lang, "city_en", "city_zh")
         if "name_zh" in partners and lang == "zh":  # show the English name as a row
             labels = [t["name"], *labels]
-            rows = [[_clip(_cell_text(a), int(settings.POPUP_CELL_CHARS)), *r]
+            rows = [[clip(cell_text(a), int(settings.POPUP_CELL_CHARS)), *r]
                     for a, r in zip(partners["name"], rows, strict=True)]
         labels = [t["city"], *labels]
         outside = (~partners["in_corridor"].astype(bool)).tolist() if "in_corridor" in \
@@ -328,13 +248,13 @@ def _investments_payload(
             return _MIN_RADIUS_PX
         return max(_MIN_RADIUS_PX, INVESTMENT_MAX_RADIUS_PX * math.sqrt(v / vmax))
 
-    cols, labels = _columns(investments, _INVEST_HIDDEN, t)
-    rows = _table_rows(investments, cols)
+    cols, labels = popup_columns(investments, _INVEST_HIDDEN, t)
+    rows = table_rows(investments, cols)
     xy = _xy(investments, scale)
-    at_seat = _at_seat(investments)
+    at_seat = placed_at_seat(investments)
     title_col = "project" if "project" in investments else cols[0] if cols else None
-    amount = investments["amount"].map(_cell_text) if "amount" in investments else None
-    currency = investments["currency"].map(_cell_text) if "currency" in investments else None
+    amount = investments["amount"].map(cell_text) if "amount" in investments else None
+    currency = investments["currency"].map(cell_text) if "currency" in investments else None
     labels = [t["amount"], t["amount_both"], *labels]
     records: list[list[Any]] = []
     for i in range(n):
@@ -345,8 +265,8 @@ def _investments_payload(
                 a = f"{int(a):,}"
             raw = f"{a} {currency.iat[i] if currency is not None else ''}".strip()
         both = format_money_both(cny[i], usd[i], lang) if math.isfinite(cny[i]) else ""
-        title = _cell_text(investments[title_col].iat[i]) if title_col else ""
-        title = _clip(title, int(settings.POPUP_CELL_CHARS))
+        title = cell_text(investments[title_col].iat[i]) if title_col else ""
+        title = clip(title, int(settings.POPUP_CELL_CHARS))
         records.append([
             int(xy[i, 0]), int(xy[i, 1]), round(radius(cny[i]), 2), title, both,
             [raw, both, *rows[i]], int(at_seat[i]),
@@ -496,9 +416,9 @@ def map_payload(
     counts = codes.map(summary["partners"]).fillna(0).astype(int).to_numpy()
     member = cities["is_member"].astype(bool).to_numpy()
     metric_cls = dict(zip(choices["codes"], shown["cls"], strict=True))
-    names = _local_name(cities, lang, "name_en", "name_zh")
-    alt = _local_name(cities, "en" if lang == "zh" else "zh", "name_en", "name_zh")
-    prov = _local_name(cities, lang, "province_en", "province_zh")
+    names = local_name(cities, lang, "name_en", "name_zh")
+    alt = local_name(cities, "en" if lang == "zh" else "zh", "name_en", "name_zh")
+    prov = local_name(cities, lang, "province_en", "province_zh")
     seat_codes = seats["code"].astype(str)
     seat_xy = dict(zip(seat_codes, map(tuple, _xy(seats, scale).tolist()), strict=True))
     roles = cities["role"].astype(str).tolist()
@@ -529,7 +449,7 @@ def map_payload(
                        if city_records[i]["code"] in settings.MEMBER_CODES else 99),
     )
 
-    spoke_names = _local_name(spokes, lang, "name_en", "name_zh")
+    spoke_names = local_name(spokes, lang, "name_en", "name_zh")
     spoke_records = []
     for i in range(len(spokes)):
         line = quantise(shapely.get_coordinates(spokes.geometry.iat[i]), scale)
@@ -542,9 +462,9 @@ def map_payload(
     trunk_rec = None
     if len(trunk):
         row = trunk.iloc[0]
-        name = _cell_text(row.get("name_zh") if lang == "zh" else row.get("name"))
+        name = cell_text(row.get("name_zh") if lang == "zh" else row.get("name"))
         km = float(row.get("length_km", math.nan))
-        note = _cell_text(row.get("note", ""))
+        note = cell_text(row.get("note", ""))
         tip = f"{name}: {km:,.0f} {t['km']}" if math.isfinite(km) else name
         trunk_rec = {
             "line": encode_path(quantise(shapely.get_coordinates(trunk.geometry.iat[0]), scale)),
@@ -563,7 +483,7 @@ def map_payload(
     ]
     if rate and len(corridor.investments):
         footer.append(f"{t['rate']}: {float(rate):.2f} CNY/USD "
-                      f"({_cell_text(corridor.summary.attrs.get('usd_cny_rate_date', ''))})")
+                      f"({cell_text(corridor.summary.attrs.get('usd_cny_rate_date', ''))})")
     footer.append(f"{t['datum']}: {t['datum_' + basemap.datum]}")
     tiles = None
     if basemap.url:
@@ -590,7 +510,7 @@ def map_payload(
         "labelOrder": hub_first,
         "provinces": [
             {"name": n_, "shape": shapes[nc + j]}
-            for j, n_ in enumerate(_local_name(provinces, lang, "name_en", "name_zh"))
+            for j, n_ in enumerate(local_name(provinces, lang, "name_en", "name_zh"))
         ],
         "choices": choices,
         "spokes": spoke_records,
