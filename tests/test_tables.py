@@ -526,7 +526,8 @@ def _object_frame(cols, *rows):
 
 @pytest.mark.parametrize(("cols", "row", "where"), [
     (["name", "city"], ["A\ud800", "Hangzhou"], "DataFrame:0:name: 'A\\ud800' holds a lone"),
-    (["name", "city", "x\ud800"], ["A", "Hangzhou", 1], "DataFrame:x\ufffd: column name 'x\\ud800'"),
+    (["name", "city", "x\ud800"], ["A", "Hangzhou", 1],
+     "DataFrame:x\ufffd: column name 'x\\ud800'"),
     (["name", "city", "n"], ["A", "Hangzhou", decimal.Decimal("sNaN")],
      "DataFrame:0:n: Decimal('sNaN') is not a number"),
     (["name", "city"], ["A", ["Hangzhou", "Hefei"]], "DataFrame:0:city: holds a list"),
