@@ -16,6 +16,7 @@ from ._errors import (
     G60InputError,
     G60Warning,
     MissingDependencyError,
+    Problem,
     UnknownCityError,
 )
 from ._version import __version__
@@ -30,7 +31,8 @@ _LAZY: dict[str, str] = {
     **dict.fromkeys(["corridor_spokes", "g60_trunk"], ".corridor.axis"),
     **dict.fromkeys(["distance_from_hub", "hub_rings"], ".corridor.geodesy"),
     **dict.fromkeys(
-        ["corridor_overview", "corridor_summary", "summary_table"], ".corridor.summary"
+        ["corridor_overview", "corridor_summary", "district_summary", "summary_table"],
+        ".corridor.summary",
     ),
     "count_partners_by_city": ".ingest.engine",
     "export_layers": ".export.layers",
@@ -43,18 +45,25 @@ _LAZY: dict[str, str] = {
     **dict.fromkeys(["report_html", "save_report"], ".render.docs.report"),
     **dict.fromkeys(["report_docx", "slides_pptx"], ".render.docs.office"),
     **dict.fromkeys(["render_static", "save_static"], ".render.static.figure"),
+    "small_multiples": ".render.static.charts",
 }
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .corridor.axis import corridor_spokes, g60_trunk
     from .corridor.geodesy import distance_from_hub, hub_rings
     from .corridor.model import Corridor, load_corridor
-    from .corridor.summary import corridor_overview, corridor_summary, summary_table
+    from .corridor.summary import (
+        corridor_overview,
+        corridor_summary,
+        district_summary,
+        summary_table,
+    )
     from .export.layers import export_layers
     from .export.spreadsheet import write_table
     from .ingest.engine import count_partners_by_city
     from .render.docs.office import report_docx, slides_pptx
     from .render.docs.report import report_html, save_report
+    from .render.static.charts import small_multiples
     from .render.static.figure import render_static, save_static
     from .render.web.interactive import build_map, map_fragment, map_html, map_iframe, save_map
 
@@ -79,6 +88,7 @@ __all__ = [
     "G60Warning",
     "G60Note",
     "MissingDependencyError",
+    "Problem",
     "UnknownCityError",
     "Corridor",
     "load_corridor",
@@ -98,6 +108,7 @@ __all__ = [
     "corridor_summary",
     "summary_table",
     "corridor_overview",
+    "district_summary",
     "distance_from_hub",
     "hub_rings",
     "export_layers",
@@ -106,6 +117,7 @@ __all__ = [
     "slides_pptx",
     "render_static",
     "save_static",
+    "small_multiples",
     "report_html",
     "save_report",
     "build_map",

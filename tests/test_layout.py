@@ -129,3 +129,19 @@ def test_no_file_over_600_lines(suffix: str) -> None:
         if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES
     )
     assert long == []
+
+
+def test_public_api_is_what_the_readme_documents() -> None:
+    """Every ``g60map.NAME`` the README uses is published in ``g60map.__all__`` and resolves."""
+    import re
+
+    import g60map
+
+    readme = (PACKAGE.parent / "README.md").read_text(encoding="utf-8")
+    used = set(re.findall(r"\bg60map\.([a-z_A-Z][A-Za-z_0-9]*)\(", readme))
+    assert used, "the README shows no call of the API"
+    missing = sorted(used - set(g60map.__all__))
+    assert missing == []
+    for name in g60map.__all__:
+        assert getattr(g60map, name) is not None, name
+    assert {"Problem", "small_multiples", "district_summary"} <= set(g60map.__all__)
