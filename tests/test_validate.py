@@ -11,9 +11,12 @@ import shapely
 
 from g60map import settings
 from g60map._errors import G60InputError, Problem, escape_control, format_problems
+from g60map._formulas import formula_cells
+from g60map.ingest._cells import frame_cell_problems
+from g60map.ingest.dates import date_range
 from g60map.ingest.read import read_table
 from g60map.ingest.tables import load_investments, load_partners
-from g60map.ingest.validate import date_range, formula_cells, frame_cell_problems, validate_table
+from g60map.ingest.validate import validate_table
 
 
 def table(rows: dict, file: str = "t.csv") -> pd.DataFrame:
