@@ -112,8 +112,9 @@ def to_float(text: pd.Series) -> pd.Series:
 
     Returns
     -------
-    pandas.Series of float
-        NaN where a cell is empty or not a number.
+    pandas.Series
+        float64 (int64 when pandas reads every cell as a whole number); NaN where a cell
+        is empty or not a number.
     """
     try:
         import pyarrow as pa
