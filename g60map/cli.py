@@ -119,7 +119,7 @@ def _recording_problems(args: argparse.Namespace) -> Iterator[None]:
     file, written when the block succeeds and when it fails on bad input.
     """
     from . import settings
-    from .ingest.validate import write_problems
+    from .ingest.problems import write_problems
 
     target = _problems_target(args)
     notes: list[Any] = []
@@ -201,8 +201,8 @@ def _cmd_info(args: argparse.Namespace) -> int:
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     from . import settings
+    from .ingest.problems import write_problems
     from .ingest.tables import check_table
-    from .ingest.validate import write_problems
 
     target = _problems_target(args)
     errors, notes = check_table(args.file, args.kind, datum=args.datum, sheet=args.sheet)

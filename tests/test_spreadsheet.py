@@ -10,10 +10,11 @@ import pandas as pd
 import pytest
 
 from g60map import G60InputError, G60Warning
+from g60map._formulas import quote_formula
 from g60map.cli import main
 from g60map.export import spreadsheet as sheet_mod
 from g60map.export.spreadsheet import XLSX_MAX_CELL_CHARS, escape_formulas, write_table, xlsx_bytes
-from g60map.ingest.validate import quote_formula, write_problems
+from g60map.ingest.problems import write_problems
 
 
 def _table() -> pd.DataFrame:

@@ -1,19 +1,18 @@
 from __future__ import annotations
 
 import datetime
-import decimal
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import pytest
 import shapely
 
 from g60map import settings
 from g60map._errors import G60InputError, Problem, escape_control, format_problems
+from g60map.ingest.dates import date_range
 from g60map.ingest.read import read_table
 from g60map.ingest.tables import load_investments, load_partners
-from g60map.ingest.validate import date_range, formula_cells, frame_cell_problems, validate_table
+from g60map.ingest.validate import validate_table
 
 
 def table(rows: dict, file: str = "t.csv") -> pd.DataFrame:
@@ -89,12 +88,6 @@ def test_empty_required_and_no_place():
         "t.csv:3:city: no city and no lon/lat: the row has no location "
         "(give a city, or lon and lat)"
     ) in msgs
-
-
-def test_formula_cells_mask():
-    assert formula_cells(pd.Series(["=1", "+1", "-1", "@A", "a=b", ""])).tolist() == [
-        True, True, True, True, False, False,
-    ]
 
 
 def test_unknown_kind():
@@ -575,46 +568,3 @@ def test_non_finite_and_huge_amounts_are_refused():
     assert {p.row: p.kind for p in problems}[10] == "amount too large"
     assert parsed["amount"].isna().all()
 
-
-# ----------------------------------------------------------------------------- DataFrame cells
-
-
-def _frame(cols, *rows):
-    return pd.DataFrame(list(rows), columns=pd.Index(cols, dtype=object), dtype=object)
-
-
-def test_cells_that_cannot_be_text_are_named_by_row_and_column():
-    df = _frame(["name", "city", "n"],
-                ["A\ud800", "Hangzhou", 1],
-                ["B", "Hefei", decimal.Decimal("sNaN")],
-                ["C", ["Hefei", "Wuhu"], {"a": 1}],
-                ["D", "Wuhu", (1, 2)])
-    problems = frame_cell_problems(df, "DataFrame")
-    assert [(p.row, p.column) for p in problems] == [
-        (0, "name"), (2, "city"), (1, "n"), (2, "n"), (3, "n")]
-    assert "'A\\ud800' holds a lone surrogate" in problems[0].message
-    assert "holds a list of values, not one value" in problems[1].message
-    assert problems[2].message.startswith("Decimal('sNaN') is not a number")
-    assert "holds a dict" in problems[3].message and "holds a tuple" in problems[4].message
-    str(format_problems(problems)).encode("utf-8")  # printable, without a surrogate
-
-
-def test_a_header_with_a_lone_surrogate_is_a_problem():
-    (problem,) = frame_cell_problems(_frame(["name", "x\udcff"], ["A", 1]), "DataFrame")
-    # the column is shown as text can show it (U+FFFD), the message names the code point
-    assert problem.row is None and problem.column == "x\ufffd"
-    assert problem.message.startswith("column name 'x\\udcff' holds a lone surrogate")
-
-
-def test_cells_that_are_one_value_are_not_problems():
-    df = _frame(["name", "a", "b", "c", "d", "e", "f"],
-                ["A", pd.NA, None, np.datetime64("2020-01-01"), 2**70,
-                 decimal.Decimal("Infinity"), b"bytes"],
-                ["B", 1.5, float("nan"), pd.Timestamp("2021-03-01"), -(2**70),
-                 decimal.Decimal("NaN"), "text"])
-    assert frame_cell_problems(df, "DataFrame") == []
-
-
-def test_a_signalling_nan_among_text_is_found():
-    df = _frame(["name", "city"], ["A", "Hefei"], ["B", decimal.Decimal("sNaN")], ["C", None])
-    assert [(p.row, p.column) for p in frame_cell_problems(df, "DataFrame")] == [(1, "city")]

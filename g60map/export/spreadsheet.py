@@ -23,8 +23,8 @@ import numpy as np
 import pandas as pd
 
 from .._atomic import atomic_path
+from .._formulas import quote_formula
 from .._reproducible import output_timestamp
-from ..ingest.validate import quote_formula
 
 __all__ = [
     "XLSX_MAX_CELL_CHARS",
@@ -46,7 +46,7 @@ def escape_formulas(df: pd.DataFrame) -> pd.DataFrame:
 
     A text cell or column name starting with ``=``, ``+``, ``-``, ``@``, tab or carriage
     return gets a leading single quote (OWASP "CSV injection"), by
-    :func:`g60map.ingest.validate.quote_formula`, the rule the problem lists follow too.
+    :func:`g60map._formulas.quote_formula`, the rule the problem lists follow too.
     Numbers, booleans and missing values are left as they are, so ``-5`` stays a number.
 
     Parameters

@@ -23,10 +23,12 @@ from .._errors import G60InputError, G60Warning, Problem, format_problems
 from ..reference.boundaries import load_admin_units
 from ..reference.datasets import get_path
 from ..reference.places import Place, place_of
+from ._cells import frame_cell_problems
+from .dates import date_text
 from .join import frame_with_points, locate_points, outside_message
 from .placing import locate_districts, place_points, place_rows
 from .read import frame_label, frame_to_text, read_input
-from .validate import date_text, frame_cell_problems, validate_table
+from .validate import validate_table
 
 __all__ = ["load_partners", "load_investments", "check_table", "is_loaded", "G60Warning",
            "G60Note"]
