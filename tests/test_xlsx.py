@@ -417,3 +417,22 @@ def test_csv_starting_with_pk_is_not_a_zip(tmp_path):
     path = tmp_path / "pk.csv"
     path.write_text("PKID,name\n1,A\n", encoding="utf-8")
     assert read_table(path).loc[2, "name"] == "A"
+
+
+def test_a_damaged_deflate_stream_is_an_input_error(tmp_path):
+    """Bytes flipped inside a sheet's compressed data: a clear error, not zlib's."""
+    path = _workbook(tmp_path / "t.xlsx", _sheet(*[
+        b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>name %d</t></is></c></row>' % (i, i, i)
+        for i in range(1, 400)
+    ]))
+    raw = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo("xl/worksheets/sheet1.xml")
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    for k in range(start + 20, start + info.compress_size - 20, 7):
+        raw[k] ^= 0xA5
+    path.write_bytes(bytes(raw))
+    with pytest.raises(G60InputError) as err:
+        read_table(path)
+    assert "t.xlsx" in str(err.value)
+    assert "damaged" in str(err.value) or "corrupt" in str(err.value).lower()

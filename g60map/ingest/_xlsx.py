@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import IO
 from xml.parsers import expat
 
 from .. import settings
@@ -156,6 +158,15 @@ def _check_zip_kind(path: Path, label: str) -> None:
                         "archive holds one, extract it first)")
 
 
+def _read_part(part: IO[bytes], name: str, label: str) -> bytes:
+    """Read the next chunk of a zip part; a damaged deflate stream is the file's fault."""
+    try:
+        return part.read(_CHUNK)
+    except (zlib.error, zipfile.BadZipFile, EOFError) as exc:
+        raise _error(label, f"part {name!r} of the workbook is damaged ({exc}): open the file "
+                            "in Excel or LibreOffice and save it again, or save it as CSV") from exc
+
+
 def _inflate(zf: zipfile.ZipFile, name: str, label: str) -> Iterator[bytes]:
     """Yield the inflated bytes of a part, refusing more than ``MAX_XLSX_PART_BYTES``."""
     limit = settings.MAX_XLSX_PART_BYTES
@@ -163,7 +174,7 @@ def _inflate(zf: zipfile.ZipFile, name: str, label: str) -> Iterator[bytes]:
     total = 0
     gap = 0  # bytes since the last "<": what a parser must hold to read one tag
     with zf.open(name) as part:
-        while chunk := part.read(_CHUNK):
+        while chunk := _read_part(part, name, label):
             total += len(chunk)
             if total > limit:
                 raise _error(
