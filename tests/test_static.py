@@ -122,10 +122,12 @@ def test_zh_labels_are_chinese_and_the_font_used_has_every_glyph(zh):
     assert len(cjk) >= 15  # city and province labels, legend, title, credits
     for t in texts:
         assert _missing_glyphs(t) == [], t.get_text()
-    # city labels are drawn with one CJK face, not through a fallback
+    # city labels are drawn with the CJK face, never through the fallback (DejaVu Sans,
+    # there for what the CJK font lacks, such as U+FFFD)
     for label in ax.g60_city_labels:
-        (font,) = _fonts_used(label)
+        font = _fonts_used(label)[0]
         assert "CJK" in font.family_name or "Han" in font.family_name, font.family_name
+        assert all(font.get_char_index(ord(c)) for c in label.get_text() if not c.isspace())
 
 
 def test_en_labels_match_the_english_names_and_have_glyphs(en):

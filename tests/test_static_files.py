@@ -192,3 +192,17 @@ def test_static_map_with_control_characters_in_title_and_cells_is_xml(tmp_path, 
         assert "G60\ufffd" in text and "survey\ufffd\ufffd 2020\ufffd" in text
     assert figure_bytes(fig, fmt="pdf", dpi=72)[:5] == b"%PDF-"
     assert figure_bytes(fig, fmt="png", dpi=50)[:4] == b"\x89PNG"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_tab_and_a_replaced_character_draw_without_a_missing_glyph(lang):
+    """A tab or U+FFFD (what a control character becomes) has a glyph in both languages:
+    pytest turns matplotlib's "Glyph ... missing from font(s)" warning into a failure."""
+    fig, _ = render_static(lang=lang, title="标题\tA\x07B\ufffd")
+    try:
+        svg = figure_bytes(fig, "svg", svg_text=True)
+        ET.fromstring(svg)
+    finally:
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)

@@ -126,7 +126,7 @@ def _storable_text(fig: Figure) -> Iterator[None]:
     saved = []
     for text in fig.findobj(Text):
         value = text.get_text()
-        clean = safe_text(value)
+        clean = safe_text(value).replace("\t", " ")  # no font has a glyph for a tab
         if clean != value:
             saved.append((text, value))
             text.set_text(clean)

@@ -146,7 +146,8 @@ def pick_font(lang: Lang) -> tuple[Lang, font_manager.FontProperties]:
         lang = "en"
     if lang == "zh":
         assert cjk is not None
-        return lang, cjk
+        # DejaVu Sans as fallback for what the CJK font lacks (U+FFFD, some symbols)
+        return lang, font_manager.FontProperties(family=[cjk.get_family()[0], "DejaVu Sans"])
     # English: DejaVu Sans, with the CJK font as fallback for Chinese in user text
     families = ["DejaVu Sans"] + ([cjk.get_family()[0]] if cjk is not None else [])
     return lang, font_manager.FontProperties(family=families)
