@@ -617,3 +617,23 @@ def test_cells_that_are_one_value_are_not_problems():
 def test_a_signalling_nan_among_text_is_found():
     df = _frame(["name", "city"], ["A", "Hefei"], ["B", decimal.Decimal("sNaN")], ["C", None])
     assert [(p.row, p.column) for p in frame_cell_problems(df, "DataFrame")] == [(1, "city")]
+
+
+def test_a_few_cells_that_are_no_number_leave_the_rest_of_the_column_to_arrow(monkeypatch):
+    from g60map import validate
+
+    cells = ["121.5", "", "东经121度", "nan", "1e3", "-.5", "１２１", "+7", "31.25"] * 3
+    text = pd.Series(cells, dtype="str", index=range(2, 2 + len(cells)))
+    expected = pd.to_numeric(text, errors="coerce")
+    sizes = []
+    parse = pd.to_numeric
+
+    def counted(values, *args, **kwargs):
+        sizes.append(len(values))
+        return parse(values, *args, **kwargs)
+
+    monkeypatch.setattr(pd, "to_numeric", counted)
+    got = validate._to_float(text)
+    # pandas reads only the cells Arrow cannot: the text, the full-width digits and "nan"
+    assert sizes == [9]
+    pd.testing.assert_series_equal(got, expected.astype("float64"))
