@@ -121,17 +121,18 @@ def join_table(
     lon = parsed["lon"].to_numpy(dtype=float)
     lat = parsed["lat"].to_numpy(dtype=float)
     has_point = ~(np.isnan(lon) | np.isnan(lat))
-    located = pd.Series(locate_points(lon, lat), index=parsed.index)
-    point_district = pd.Series(locate_districts(lon, lat), index=parsed.index)
-    named_city = _attributes(named["code"], ["city_code"])["city_code"]
+    # Codes as numpy object arrays: a pandas column of them is built only where needed.
+    located = locate_points(lon, lat)
+    point_district = locate_districts(lon, lat)
+    named_code = named["code"].to_numpy(dtype=object)
+    named_city = _attributes(named["code"], ["city_code"])["city_code"].to_numpy(dtype=object)
 
-    conflict = (has_point & (located != "") & (named_city != "") & (named_city != located)
-                ).to_numpy()
+    conflict = has_point & (located != "") & (named_city != "") & (named_city != located)
     units = load_admin_units().set_index("code")["name_en"].to_dict()
     lonlat = f"{original.get('lon', 'lon')}/{original.get('lat', 'lat')}"
     for r, code, column in zip(
         parsed.index[conflict].tolist(),
-        located[conflict].to_numpy(),
+        located[conflict],
         named["column"][conflict].to_numpy(),
         strict=True,
     ):
@@ -149,21 +150,12 @@ def join_table(
 
     code = pd.Series(
         np.where(has_point, np.where(point_district != "", point_district, located),
-                 named["code"]),
+                 named_code),
         index=parsed.index,
     )
     attrs = _attributes(code, None if frame else ["city_code"])
     members = set(settings.MEMBER_CODES)
     in_corridor = attrs["city_code"].isin(members)
-    # A city cell naming a district of a municipality (松江区) is a city of the corridor,
-    # placed at its seat; one naming a county-level city (昆山) places the row in it.
-    municipal = named["code"].str[:2].isin(["11", "12", "31", "50"])
-    precision = pd.Series(
-        np.where(has_point, "point",
-                 np.where((named["column"] == "city") & (named["level"] == "district")
-                          & municipal, "city", named["level"])),
-        index=parsed.index,
-    )
     notes: Sequence[Problem] = _outside_notes(
         parsed, file, original, has_point, in_corridor, named, attrs, lon, lat, units
     )
@@ -177,6 +169,15 @@ def join_table(
             slim.attrs["columns_read_as"] = {v: k for k, v in original.items()}
         return slim, problems, notes
 
+    # A city cell naming a district of a municipality (松江区) is a city of the corridor,
+    # placed at its seat; one naming a county-level city (昆山) places the row in it.
+    municipal = named["code"].str[:2].isin(["11", "12", "31", "50"])
+    precision = pd.Series(
+        np.where(has_point, "point",
+                 np.where((named["column"] == "city") & (named["level"] == "district")
+                          & municipal, "city", named["level"])),
+        index=parsed.index,
+    )
     seat_lon, seat_lat = place_points(code.where(~has_point, ""), precision)
     # Columns this function derives are recomputed, even if the input had them (a table
     # saved from an earlier load).
