@@ -22,6 +22,7 @@ from .join import (
     _city_problem_kind,
     _unit_of_city,
     _where,
+    first_containing,
     outside_message,
     resolve_places,
 )
@@ -274,19 +275,9 @@ def locate_districts(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
         District code, "" outside the nine cities (or without district boundaries). A
         point on a shared edge goes to the district with the lowest code.
     """
-    out = np.full(len(lon), "", dtype=object)
-    lon = np.asarray(lon, dtype=float)
-    lat = np.asarray(lat, dtype=float)
-    todo = ~(np.isnan(lon) | np.isnan(lat))
-    for code, geom, (x0, y0, x1, y1) in _district_polygons():
-        if not todo.any():
-            break
-        cand = np.flatnonzero(todo & (lon >= x0) & (lon <= x1) & (lat >= y0) & (lat <= y1))
-        if len(cand):
-            hit = cand[shapely.intersects_xy(geom, lon[cand], lat[cand])]
-            out[hit] = code
-            todo[hit] = False
-    return out
+    if np.isnan(np.asarray(lon, dtype=float)).all():  # no point: no boundaries to read
+        return np.full(len(lon), "", dtype=object)
+    return first_containing(_district_polygons(), lon, lat)
 
 
 def place_points(codes: pd.Series, precision: pd.Series) -> tuple[np.ndarray, np.ndarray]:

@@ -117,3 +117,23 @@ def test_locate_points_uses_full_resolution_near_borders():
     lon = np.array([p.x for p in points])
     lat = np.array([p.y for p in points])
     assert set(locate_points(lon, lat).tolist()) == {"310117"}
+
+
+def test_first_containing_gives_each_point_the_first_polygon_that_holds_it():
+    import shapely
+
+    from g60map.join import first_containing
+
+    boxes = [("b", shapely.box(0, 0, 2, 2)), ("a", shapely.box(1, 1, 3, 3)),
+             ("c", shapely.box(5, 5, 6, 6))]
+    polygons = []
+    for code, geom in boxes:
+        shapely.prepare(geom)
+        polygons.append((code, geom, tuple(geom.bounds)))
+    rng = np.random.default_rng(1)
+    lon, lat = rng.uniform(-1, 7, 2_000).round(1), rng.uniform(-1, 7, 2_000).round(1)
+    lon[::50] = np.nan
+    want = [next((c for c, g in boxes if shapely.intersects_xy(g, x, y)), "")
+            for x, y in zip(lon, lat, strict=True)]
+    assert first_containing(polygons, lon, lat).tolist() == want
+    assert {"a", "b", "c", ""} <= set(want)  # overlaps, edges (rounded), outside, NaN
