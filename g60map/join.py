@@ -447,7 +447,7 @@ def first_containing(
     todo = np.flatnonzero(~(np.isnan(lon) | np.isnan(lat)))
     if not len(todo):
         return out
-    order = todo[np.argsort(lon[todo], kind="stable")]
+    order = todo[np.argsort(lon[todo])]  # any order of ties: each point is tested alone
     xs, ys = lon[order], lat[order]
     free = np.ones(len(order), dtype=bool)
     for code, geom, (x0, y0, x1, y1) in polygons:
