@@ -393,19 +393,20 @@ def _outside_notes(
     labels, texts = [lonlat], []
     column = np.zeros(len(beyond), dtype=np.intp)
     text = np.zeros(len(beyond), dtype=np.intp)
-    keys, cities = pd.factorize(attrs["city_code"].to_numpy(dtype=object)[beyond[point]])
+    # Only the rows outside are taken from the columns (not whole columns converted).
+    keys, cities = pd.factorize(attrs["city_code"].iloc[beyond[point]].to_numpy(dtype=object))
     text[point] = keys
     texts += [f"in {units[c]}, not a corridor city" if c in units else _NO_PROVINCE
               for c in cities]
     by_name = beyond[~point]
     where = np.flatnonzero(~point)
-    names = named["column"].to_numpy(dtype=object)[by_name]
-    codes = named["code"].to_numpy(dtype=object)[by_name]
+    names = named["column"].iloc[by_name].to_numpy(dtype=object)
+    codes = named["code"].iloc[by_name].to_numpy(dtype=object)
     for name in pd.unique(names):
         sel = names == name
         column[where[sel]] = len(labels)
         labels.append(original.get(name, name))
-        cells = parsed[name].to_numpy(dtype=object)[by_name[sel]]
+        cells = parsed[name].iloc[by_name[sel]].to_numpy(dtype=object)
         keys, pairs = pd.factorize(pd.MultiIndex.from_arrays([cells, codes[sel]]))
         text[where[sel]] = keys + len(texts)
         texts += [outside_message(cell, place_of(code)) for cell, code in pairs]
