@@ -340,10 +340,9 @@ class OutsideNotes(Sequence[Problem]):
         for i in range(len(self._rows)):
             yield self._note(i)
 
-    def __radd__(self, other: object) -> OutsideNotes:
-        if not isinstance(other, list | tuple):
-            return NotImplemented
-        return self._part([*other, *self._head], 0, len(self._rows))
+    def after(self, head: Sequence[Problem]) -> OutsideNotes:
+        """Return these notes after the problems ``head`` (still built when read)."""
+        return self._part([*head, *self._head], 0, len(self._rows))
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Sequence) or isinstance(other, str):
@@ -534,7 +533,7 @@ def note_columns(notes: list[Problem]) -> None:
     warnings.warn(G60Note(text, notes, title), stacklevel=4)
 
 
-def warn_outside(notes: list[Problem], dropped: bool = False) -> None:
+def warn_outside(notes: Sequence[Problem], dropped: bool = False) -> None:
     """Warn (:class:`G60Warning`) about rows outside the corridor, kept or dropped.
 
     The message lists the first :data:`g60map.settings.MAX_NOTES_SHOWN` rows, then counts;
@@ -666,7 +665,7 @@ for _f in (load_partners, load_investments):
 
 def check_table(
     source: Source, kind: Kind, *, datum: str = "wgs84", sheet: str | None = None
-) -> tuple[list[Problem], list[Problem]]:
+) -> tuple[list[Problem], Sequence[Problem]]:
     """Return ``(errors, notes)`` for a table without raising on bad rows.
 
     Parameters
@@ -680,12 +679,18 @@ def check_table(
 
     Returns
     -------
-    errors, notes : list of Problem
-        ``errors`` make :func:`load_partners`/:func:`load_investments` fail; ``notes``
-        are the columns read under a standard name, then the rows outside the corridor.
+    errors : list of Problem
+        What makes :func:`load_partners`/:func:`load_investments` fail.
+    notes : sequence of Problem
+        The columns read under a standard name, then the rows outside the corridor: a
+        list, or with rows outside an :class:`OutsideNotes`, which builds each note when
+        it is read and counts them all without building them.
     """
     try:
         gdf, problems, notes = _join_source(source, kind, "warn", datum, sheet, frame=False)
     except G60InputError as exc:
         return [p for p in exc.problems if isinstance(p, Problem)], []
-    return sort_problems(problems), column_notes(gdf) + notes
+    head = column_notes(gdf)
+    if isinstance(notes, OutsideNotes):
+        return sort_problems(problems), notes.after(head)
+    return sort_problems(problems), [*head, *notes]
