@@ -203,6 +203,8 @@ def format_problems(
     Parameters
     ----------
     problems : sequence of Problem or str
+        A sequence with a ``counts()`` method (returning the two counters of the
+        summary: per kind and per column) is counted by it, not problem by problem.
     limit : int, optional
         How many problems to list one per line; default
         :data:`g60map.settings.MAX_PROBLEMS_SHOWN`. Beyond it, the problems are counted
@@ -240,12 +242,16 @@ def format_problems(
     head = f"{n:,} problems found" if title is None else _clip(escape_control(title))
     if n <= limit:
         return "\n".join([f"{head}:", *lines] if n > 1 or title is not None else lines)
-    kinds = Counter(problem_kind(p) for p in problems)
-    columns = Counter(
-        escape_control(p.column) if isinstance(p, Problem) and p.column is not None
-        else "(no column)"
-        for p in problems
-    )
+    counted = getattr(problems, "counts", None)  # a sequence that counts itself
+    if callable(counted):
+        kinds, columns = counted()
+    else:
+        kinds = Counter(problem_kind(p) for p in problems)
+        columns = Counter(
+            escape_control(p.column) if isinstance(p, Problem) and p.column is not None
+            else "(no column)"
+            for p in problems
+        )
     lines = [f"{head}; the first {limit:,}:", *lines]
     lines.append(f"... {n - limit:,} more not listed. All {n:,}:")
     lines += _counts(kinds, "kind")

@@ -208,8 +208,9 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     errors, notes = check_table(args.file, args.kind, datum=args.datum, sheet=args.sheet)
     if target:
         write_problems(target, errors, notes)
-    columns = [n for n in notes if n.kind == "column read as"]
-    outside = [n for n in notes if n.kind != "column read as"]
+    # The columns read under a standard name come first; the rows outside follow.
+    first = next((i for i, n in enumerate(notes) if n.kind != "column read as"), len(notes))
+    columns, outside = notes[:first], notes[first:]
     for group, title in (
         (columns, f"{len(columns):,} column(s) read under a standard name"),
         (outside, f"{len(outside):,} row(s) outside the corridor (kept with in_corridor=False)"),

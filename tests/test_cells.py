@@ -71,3 +71,21 @@ def test_not_a_number_says_how_to_write_one_and_names_formulas():
     assert not_a_number("=A1", "decimal degrees").endswith(
         "(it is a spreadsheet formula: paste its value instead)"
     )
+
+
+def test_a_few_cells_that_are_no_number_leave_the_rest_of_the_column_to_arrow(monkeypatch):
+    cells = ["121.5", "", "东经121度", "nan", "1e3", "-.5", "１２１", "+7", "31.25"] * 3
+    text = pd.Series(cells, dtype="str", index=range(2, 2 + len(cells)))
+    expected = pd.to_numeric(text, errors="coerce")
+    sizes = []
+    parse = pd.to_numeric
+
+    def counted(values, *args, **kwargs):
+        sizes.append(len(values))
+        return parse(values, *args, **kwargs)
+
+    monkeypatch.setattr(pd, "to_numeric", counted)
+    got = to_float(text)
+    # pandas reads only the cells Arrow cannot: the text, the full-width digits and "nan"
+    assert sizes == [9]
+    pd.testing.assert_series_equal(got, expected.astype("float64"))

@@ -219,3 +219,20 @@ def test_locate_in_takes_the_smallest_covering_code_whatever_the_order():
     for order in ([0, 1, 2], [2, 1, 0], [1, 2, 0]):
         polys = prepared_polygons([["b", "a", "c"][i] for i in order], [boxes[i] for i in order])
         assert locate_in(x, y, polys).tolist() == ["a", "a", "a", "", ""]
+
+
+def test_locate_in_matches_a_brute_force_smallest_code_rule_on_random_points():
+    import shapely
+
+    from g60map.ingest.join import locate_in, prepared_polygons
+
+    boxes = [("b", shapely.box(0, 0, 2, 2)), ("a", shapely.box(1, 1, 3, 3)),
+             ("c", shapely.box(5, 5, 6, 6))]
+    polygons = prepared_polygons([c for c, _ in boxes], [g for _, g in boxes])
+    rng = np.random.default_rng(1)
+    lon, lat = rng.uniform(-1, 7, 2_000).round(1), rng.uniform(-1, 7, 2_000).round(1)
+    lon[::50] = np.nan
+    want = [min((c for c, g in boxes if shapely.intersects_xy(g, x, y)), default="")
+            for x, y in zip(lon, lat, strict=True)]
+    assert locate_in(lon, lat, polygons).tolist() == want
+    assert {"a", "b", "c", ""} <= set(want)  # overlaps, edges (rounded), outside, NaN

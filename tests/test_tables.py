@@ -548,3 +548,43 @@ def test_dataframe_cells_of_other_types_are_read():
     assert gdf["n"].tolist() == [str(2**70), "12.5"]
     assert gdf["founded"].str[:10].tolist() == ["2020-01-02", "2021-03-01"]
     assert gdf["note"].tolist() == ["", "utf-8 text"]
+
+
+def test_notes_on_many_rows_outside_are_counted_and_built_only_when_read(monkeypatch):
+    from g60map import _errors
+    from g60map.ingest import tables
+
+    n_points, n_named = 3_000, 500
+    df = pd.DataFrame({
+        "name": [f"Co {i}" for i in range(n_points + n_named + 1)],
+        "city": [""] * n_points + ["南京"] * n_named + ["松江"],
+        "lon": [f"{118.78 + i * 1e-5:.5f}" for i in range(n_points)] + [""] * (n_named + 1),
+        "lat": ["32.06000"] * n_points + [""] * (n_named + 1),
+    })
+    built = []
+
+    class Counted(_errors.Problem):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            built.append(self)
+
+    monkeypatch.setattr(tables, "Problem", Counted)
+    errors, notes = check_table(df, "partners")
+    text = _errors.format_problems(notes, limit=settings.MAX_NOTES_SHOWN)
+    # Bounded: the summary builds the notes it lists, not one per row.
+    assert len(built) <= settings.MAX_NOTES_SHOWN + 1
+    # Counted: every row, per kind and per column, without building them.
+    assert errors == [] and len(notes) == n_points + n_named
+    kinds, columns = notes.counts()
+    assert kinds == {"outside the corridor": n_points + n_named}
+    assert list(columns.items()) == [("lon/lat", n_points), ("city", n_named)]
+    assert f"{n_points + n_named:,} problems found; the first 10:" in text
+    assert f"{n_points:>10,}  lon/lat" in text and f"{n_named:>10,}  city" in text
+    # Read one by one, they are the notes as they were: same rows, columns, messages.
+    every = list(notes)
+    assert len(every) == len(notes) and notes == every and notes[-2:] == every[-2:]
+    assert str(every[0]) == (
+        "DataFrame:0:lon/lat: point (118.78000, 32.06000) lies in Nanjing, not a corridor city"
+    )
+    assert str(every[-1]).startswith(f"DataFrame:{n_points + n_named - 1}:city: '南京' is in ")
+    assert _errors.format_problems(every, limit=10) == text

@@ -568,3 +568,4 @@ def test_non_finite_and_huge_amounts_are_refused():
     assert {p.row: p.kind for p in problems}[10] == "amount too large"
     assert parsed["amount"].isna().all()
 
+

@@ -102,9 +102,11 @@ def to_float(text: pd.Series) -> pd.Series:
 
     Arrow's string -> float64 cast (vectorised, ~10x faster) is used when it accepts
     every non-empty cell and pandas would return float64 too (some cell is empty or has
-    a ``.``, exponent, ``inf`` or ``nan``); otherwise pandas parses the column. Both read
-    the same numbers; Arrow rounds correctly where pandas' parser can be one unit in the
-    last place off (more than 15 significant digits, large exponents).
+    a ``.``, exponent, ``inf`` or ``nan``); when some cells are not plain numbers
+    (``东经121度``), Arrow reads the others and pandas those few; otherwise pandas parses
+    the column. Both read the same numbers; Arrow rounds correctly where pandas' parser
+    can be one unit in the last place off (more than 15 significant digits, large
+    exponents).
 
     Parameters
     ----------
@@ -131,12 +133,26 @@ def to_float(text: pd.Series) -> pd.Series:
         )
         if not floaty:
             return pd.to_numeric(text, errors="coerce")
-        values = pc.cast(pc.if_else(empty, pa.scalar(None, arr.type), arr), pa.float64())
+        null = pa.scalar(None, arr.type)
+        try:
+            values = pc.cast(pc.if_else(empty, null, arr), pa.float64())
+            rest = None
+        except pa.ArrowInvalid:  # some cell is no plain number: only those go to pandas
+            plain = pc.fill_null(pc.match_substring_regex(arr, _PLAIN_NUMBER), False)
+            values = pc.cast(pc.if_else(plain, arr, null), pa.float64())
+            rest = ~(plain.to_numpy(zero_copy_only=False) | empty.to_numpy(zero_copy_only=False))
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
         return pd.to_numeric(text, errors="coerce")
-    return pd.Series(
+    out = pd.Series(
         values.to_numpy(zero_copy_only=False), index=text.index, dtype="float64", name=text.name
     )
+    if rest is not None and rest.any():
+        out[rest] = pd.to_numeric(text[rest], errors="coerce").astype("float64").to_numpy()
+    return out
+
+
+#: A cell Arrow's float cast reads as pandas does: digits, a point, an exponent.
+_PLAIN_NUMBER = r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$"
 
 
 def arrow_text(text: pd.Series) -> pa.Array | pa.ChunkedArray:

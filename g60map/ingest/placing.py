@@ -272,6 +272,8 @@ def locate_districts(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
         point on a shared edge or vertex goes to the district with the smallest code
         (:func:`g60map.ingest.join.locate_in`).
     """
+    if np.isnan(np.asarray(lon, dtype=float)).all():  # no point: no boundaries to read
+        return np.full(len(lon), "", dtype=object)
     return locate_in(lon, lat, _district_polygons())
 
 

@@ -10,16 +10,26 @@ reported in a :class:`G60Warning` (or as errors with ``outside="error"``).
 from __future__ import annotations
 
 import dataclasses
+import operator
 import os
 import warnings
-from typing import Literal, TypeAlias
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from typing import Literal, TypeAlias, overload
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
 from .. import settings
-from .._errors import G60InputError, G60Warning, Problem, format_problems
+from .._errors import (
+    G60InputError,
+    G60Warning,
+    Problem,
+    escape_control,
+    format_problems,
+    problem_kind,
+)
 from ..reference.boundaries import load_admin_units
 from ..reference.datasets import get_path
 from ..reference.places import Place, place_of
@@ -95,7 +105,7 @@ _PLACE_COLUMNS = [
 
 def join_table(
     df: pd.DataFrame, kind: Kind, outside: Outside, datum: str = "wgs84", *, frame: bool = True
-) -> tuple[pd.DataFrame, list[Problem], list[Problem]]:
+) -> tuple[pd.DataFrame, list[Problem], Sequence[Problem]]:
     # The joined GeoDataFrame; with frame=False only each row's city (city_code,
     # in_corridor), for check_table and count-partners: no point geometry, no copies.
     parsed, problems = validate_table(df, kind, datum=datum)
@@ -113,17 +123,18 @@ def join_table(
     lon = parsed["lon"].to_numpy(dtype=float)
     lat = parsed["lat"].to_numpy(dtype=float)
     has_point = ~(np.isnan(lon) | np.isnan(lat))
-    located = pd.Series(locate_points(lon, lat), index=parsed.index)
-    point_district = pd.Series(locate_districts(lon, lat), index=parsed.index)
-    named_city = _attributes(named["code"], ["city_code"])["city_code"]
+    # Codes as numpy object arrays: a pandas column of them is built only where needed.
+    located = locate_points(lon, lat)
+    point_district = locate_districts(lon, lat)
+    named_code = named["code"].to_numpy(dtype=object)
+    named_city = _attributes(named["code"], ["city_code"])["city_code"].to_numpy(dtype=object)
 
-    conflict = (has_point & (located != "") & (named_city != "") & (named_city != located)
-                ).to_numpy()
+    conflict = has_point & (located != "") & (named_city != "") & (named_city != located)
     units = load_admin_units().set_index("code")["name_en"].to_dict()
     lonlat = f"{original.get('lon', 'lon')}/{original.get('lat', 'lat')}"
     for r, code, column in zip(
         parsed.index[conflict].tolist(),
-        located[conflict].to_numpy(),
+        located[conflict],
         named["column"][conflict].to_numpy(),
         strict=True,
     ):
@@ -141,22 +152,13 @@ def join_table(
 
     code = pd.Series(
         np.where(has_point, np.where(point_district != "", point_district, located),
-                 named["code"]),
+                 named_code),
         index=parsed.index,
     )
     attrs = _attributes(code, None if frame else ["city_code"])
     members = set(settings.MEMBER_CODES)
     in_corridor = attrs["city_code"].isin(members)
-    # A city cell naming a district of a municipality (松江区) is a city of the corridor,
-    # placed at its seat; one naming a county-level city (昆山) places the row in it.
-    municipal = named["code"].str[:2].isin(["11", "12", "31", "50"])
-    precision = pd.Series(
-        np.where(has_point, "point",
-                 np.where((named["column"] == "city") & (named["level"] == "district")
-                          & municipal, "city", named["level"])),
-        index=parsed.index,
-    )
-    notes = _outside_notes(
+    notes: Sequence[Problem] = _outside_notes(
         parsed, file, original, has_point, in_corridor, named, attrs, lon, lat, units
     )
     if outside == "error":
@@ -169,6 +171,15 @@ def join_table(
             slim.attrs["columns_read_as"] = {v: k for k, v in original.items()}
         return slim, problems, notes
 
+    # A city cell naming a district of a municipality (松江区) is a city of the corridor,
+    # placed at its seat; one naming a county-level city (昆山) places the row in it.
+    municipal = named["code"].str[:2].isin(["11", "12", "31", "50"])
+    precision = pd.Series(
+        np.where(has_point, "point",
+                 np.where((named["column"] == "city") & (named["level"] == "district")
+                          & municipal, "city", named["level"])),
+        index=parsed.index,
+    )
     seat_lon, seat_lat = place_points(code.where(~has_point, ""), precision)
     # Columns this function derives are recomputed, even if the input had them (a table
     # saved from an earlier load).
@@ -243,38 +254,167 @@ def _basis(
     return basis
 
 
+_OUTSIDE_KIND = "outside the corridor"
+_NO_PROVINCE = "outside Shanghai, Jiangsu, Zhejiang and Anhui"
+
+
+class OutsideNotes(Sequence[Problem]):
+    """Notes on the rows placed outside the nine cities, each built when it is read.
+
+    A sequence of :class:`Problem` (``file:row:column: point (lon, lat) lies in ...``),
+    one per row, in row order, after ``head`` (problems given first, such as the columns
+    read under a standard name). It holds a few arrays, not one object per row: its
+    length and its counts per kind and per column (:meth:`counts`, what
+    :func:`g60map._errors.format_problems` summarises) cost nothing per row, and the
+    problems a message lists (the first few) are the only ones built; iterating over it
+    (``--problems FILE``) builds every one.
+
+    Parameters
+    ----------
+    file : str
+        File name of the problems.
+    rows : pandas.Index
+        Row (as the problems name it) of each note.
+    column : numpy.ndarray
+        Index into ``labels`` of each note's column.
+    text : numpy.ndarray
+        Index into ``texts`` of each note's message (for a point: where it lies).
+    point : numpy.ndarray
+        Whether each note is about a point (``lon``/``lat`` then give the message).
+    lon, lat : numpy.ndarray
+        The points (NaN for the other notes).
+    labels, texts : list of str
+        Distinct columns and messages.
+    head : sequence of Problem, optional
+        Problems before the rows.
+    """
+
+    def __init__(
+        self, file: str, rows: pd.Index, column: np.ndarray, text: np.ndarray,
+        point: np.ndarray, lon: np.ndarray, lat: np.ndarray, labels: list[str],
+        texts: list[str], head: Sequence[Problem] = (),
+    ) -> None:  # noqa: PLR0913
+        self.file = file
+        self._rows, self._column, self._text = rows, column, text
+        self._point, self._lon, self._lat = point, lon, lat
+        self._labels, self._texts, self._head = labels, texts, tuple(head)
+
+    def __len__(self) -> int:
+        return len(self._head) + len(self._rows)
+
+    def _note(self, i: int) -> Problem:
+        text = self._texts[self._text[i]]
+        if self._point[i]:
+            text = f"point ({self._lon[i]:.5f}, {self._lat[i]:.5f}) lies {text}"
+        return Problem(self.file, self._rows[i], self._labels[self._column[i]], text,
+                       _OUTSIDE_KIND)
+
+    def _part(self, head: Sequence[Problem], start: int, stop: int) -> OutsideNotes:
+        return OutsideNotes(
+            self.file, self._rows[start:stop], self._column[start:stop],
+            self._text[start:stop], self._point[start:stop], self._lon[start:stop],
+            self._lat[start:stop], self._labels, self._texts, head,
+        )
+
+    @overload
+    def __getitem__(self, i: int) -> Problem: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[Problem]: ...
+
+    def __getitem__(self, i: int | slice) -> Problem | Sequence[Problem]:
+        n, k = len(self), len(self._head)
+        if isinstance(i, slice):
+            start, stop, step = i.indices(n)
+            if step != 1:
+                return [self[j] for j in range(start, stop, step)]
+            stop = max(start, stop)
+            return self._part(self._head[start:stop], max(start - k, 0), max(stop - k, 0))
+        j = operator.index(i)
+        if j < 0:
+            j += n
+        if not 0 <= j < n:
+            raise IndexError("note index out of range")
+        return self._head[j] if j < k else self._note(j - k)
+
+    def __iter__(self) -> Iterator[Problem]:
+        yield from self._head
+        for i in range(len(self._rows)):
+            yield self._note(i)
+
+    def after(self, head: Sequence[Problem]) -> OutsideNotes:
+        """Return these notes after the problems ``head`` (still built when read)."""
+        return self._part([*head, *self._head], 0, len(self._rows))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str):
+            return NotImplemented
+        return len(other) == len(self) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"<{len(self):,} notes of {self.file}>"
+
+    def counts(self) -> tuple[Counter[str], Counter[str]]:
+        """Return the notes counted per kind and per column, as a summary lists them.
+
+        Returns
+        -------
+        kinds, columns : collections.Counter
+            Keys as :func:`g60map._errors.format_problems` shows them (escaped), in the
+            order they first occur.
+        """
+        kinds = Counter(problem_kind(p) for p in self._head)
+        columns = Counter(escape_control(p.column) if p.column is not None else "(no column)"
+                          for p in self._head)
+        if len(self._rows):
+            kinds[problem_kind(Problem("", None, None, "", _OUTSIDE_KIND))] += len(self._rows)
+            found, first, count = np.unique(self._column, return_index=True,
+                                             return_counts=True)
+            for at in np.argsort(first, kind="stable"):
+                columns[escape_control(self._labels[found[at]])] += int(count[at])
+        return kinds, columns
+
+
 def _outside_notes(
     parsed: pd.DataFrame, file: str, original: dict[str, str], has_point: np.ndarray,
     in_corridor: pd.Series, named: pd.DataFrame, attrs: pd.DataFrame,
     lon: np.ndarray, lat: np.ndarray, units: dict[str, str],
-) -> list[Problem]:  # noqa: PLR0913
-    """One note per row placed outside the nine cities, saying where it is."""
-    notes = []
+) -> OutsideNotes:  # noqa: PLR0913
+    """One note per row placed outside the nine cities, saying where it is.
+
+    The messages are made once per distinct city (points) or per distinct cell and place
+    (named rows); each note is built when it is read (:class:`OutsideNotes`).
+    """
     placed = has_point | (named["code"] != "").to_numpy()
-    beyond = placed & ~in_corridor.to_numpy()
+    beyond = np.flatnonzero(placed & ~in_corridor.to_numpy())
+    point = has_point[beyond]
     lonlat = f"{original.get('lon', 'lon')}/{original.get('lat', 'lat')}"
-    for i in np.flatnonzero(beyond):
-        r = parsed.index[i]
-        city = attrs["city_code"].iat[i]
-        if has_point[i]:
-            where = (
-                f"in {units[city]}, not a corridor city" if city in units
-                else "outside Shanghai, Jiangsu, Zhejiang and Anhui"
-            )
-            notes.append(
-                Problem(file, r, lonlat, f"point ({lon[i]:.5f}, {lat[i]:.5f}) lies {where}",
-                        "outside the corridor")
-            )
-            continue
-        column = named["column"].iat[i]
-        place = place_of(named["code"].iat[i])
-        notes.append(
-            Problem(
-                file, r, original.get(column, column),
-                outside_message(parsed[column].iat[i], place), "outside the corridor",
-            )
-        )
-    return notes
+    labels, texts = [lonlat], []
+    column = np.zeros(len(beyond), dtype=np.intp)
+    text = np.zeros(len(beyond), dtype=np.intp)
+    # Only the rows outside are taken from the columns (not whole columns converted).
+    keys, cities = pd.factorize(attrs["city_code"].iloc[beyond[point]].to_numpy(dtype=object))
+    text[point] = keys
+    texts += [f"in {units[c]}, not a corridor city" if c in units else _NO_PROVINCE
+              for c in cities]
+    by_name = beyond[~point]
+    where = np.flatnonzero(~point)
+    names = named["column"].iloc[by_name].to_numpy(dtype=object)
+    codes = named["code"].iloc[by_name].to_numpy(dtype=object)
+    for name in pd.unique(names):
+        sel = names == name
+        column[where[sel]] = len(labels)
+        labels.append(original.get(name, name))
+        cells = parsed[name].iloc[by_name[sel]].to_numpy(dtype=object)
+        keys, pairs = pd.factorize(pd.MultiIndex.from_arrays([cells, codes[sel]]))
+        text[where[sel]] = keys + len(texts)
+        texts += [outside_message(cell, place_of(code)) for cell, code in pairs]
+    nan = np.full(len(beyond), np.nan)
+    return OutsideNotes(file, parsed.index[beyond], column, text, point,
+                        np.where(point, lon[beyond], nan), np.where(point, lat[beyond], nan),
+                        labels, texts)
 
 
 def sort_problems(problems: list[Problem]) -> list[Problem]:
@@ -351,7 +491,7 @@ def _read(
 def _join_source(
     source: Source | None, kind: Kind, outside: Outside, datum: str, sheet: str | None,
     frame: bool = True,
-) -> tuple[pd.DataFrame, list[Problem], list[Problem]]:
+) -> tuple[pd.DataFrame, list[Problem], Sequence[Problem]]:
     if outside not in ("warn", "error", "keep", "drop"):
         raise ValueError(f"outside must be 'warn', 'error', 'keep' or 'drop', not {outside!r}")
     df, again = _read(source, kind, sheet)
@@ -395,7 +535,7 @@ def note_columns(notes: list[Problem]) -> None:
     warnings.warn(G60Note(text, notes, title), stacklevel=4)
 
 
-def warn_outside(notes: list[Problem], dropped: bool = False) -> None:
+def warn_outside(notes: Sequence[Problem], dropped: bool = False) -> None:
     """Warn (:class:`G60Warning`) about rows outside the corridor, kept or dropped.
 
     The message lists the first :data:`g60map.settings.MAX_NOTES_SHOWN` rows, then counts;
@@ -527,7 +667,7 @@ for _f in (load_partners, load_investments):
 
 def check_table(
     source: Source, kind: Kind, *, datum: str = "wgs84", sheet: str | None = None
-) -> tuple[list[Problem], list[Problem]]:
+) -> tuple[list[Problem], Sequence[Problem]]:
     """Return ``(errors, notes)`` for a table without raising on bad rows.
 
     Parameters
@@ -541,12 +681,18 @@ def check_table(
 
     Returns
     -------
-    errors, notes : list of Problem
-        ``errors`` make :func:`load_partners`/:func:`load_investments` fail; ``notes``
-        are the columns read under a standard name, then the rows outside the corridor.
+    errors : list of Problem
+        What makes :func:`load_partners`/:func:`load_investments` fail.
+    notes : sequence of Problem
+        The columns read under a standard name, then the rows outside the corridor: a
+        list, or with rows outside an :class:`OutsideNotes`, which builds each note when
+        it is read and counts them all without building them.
     """
     try:
         gdf, problems, notes = _join_source(source, kind, "warn", datum, sheet, frame=False)
     except G60InputError as exc:
         return [p for p in exc.problems if isinstance(p, Problem)], []
-    return sort_problems(problems), column_notes(gdf) + notes
+    head = column_notes(gdf)
+    if isinstance(notes, OutsideNotes):
+        return sort_problems(problems), notes.after(head)
+    return sort_problems(problems), [*head, *notes]

@@ -163,7 +163,12 @@ def _names() -> dict[str, str]:
 def _districts_by_name() -> dict[str, tuple[str, ...]]:
     units = _units()
     districts = units[units["level"] == "district"]
-    return {name: tuple(group) for name, group in districts.groupby("name_zh")["code"]}
+    found: dict[str, list[str]] = {}  # as groupby("name_zh"), without a frame per name
+    for name, code in zip(districts["name_zh"].tolist(), districts["code"].tolist(),
+                          strict=True):
+        if isinstance(name, str):
+            found.setdefault(name, []).append(code)
+    return {name: tuple(found[name]) for name in sorted(found)}
 
 
 @functools.cache
