@@ -322,7 +322,7 @@ def test_cli_dask_junk_wkb_is_one_error_line_no_worker_traceback(tmp_path):
 
     path = hostile_parquet(tmp_path, "junk_wkb")
     proc = subprocess.run(
-        [sys.executable, "-m", "g60map.cli", "-q", "count-partners", str(path),
+        [sys.executable, "-m", "g60map", "-q", "count-partners", str(path),
          "--engine", "dask", "--workers", "1"],
         capture_output=True, text=True, timeout=300, check=False,
     )
