@@ -134,6 +134,7 @@ def _sheet(args: argparse.Namespace, table: str) -> str | None:
 
 
 def cmd_info(args: argparse.Namespace) -> int:
+    """``g60map info``: print the corridor table; return the exit code."""
     from ..ingest.read import load_cities
 
     cities = load_cities()
@@ -143,6 +144,7 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    """``g60map validate FILE``: print every problem of a table; 1 if it has any."""
     from .. import settings
     from ..ingest.tables import check_table
     from ..ingest.validate import write_problems
@@ -174,6 +176,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    """``g60map build``: write the interactive map; return the exit code."""
     from .. import settings
     from ..render.web.interactive import build_map, save_map
 
@@ -189,6 +192,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    """``g60map export``: write the corridor layers; return the exit code."""
     from ..export.layers import export_layers
 
     corridor = _corridor(args)
@@ -200,6 +204,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
+    """``g60map render``: write the static map (and its small multiples); return the exit code."""
     from ..render.static.figure import STATIC_FILENAME, render_static, save_static, static_size
 
     fmt: ImageFormat = args.format or ("svg" if args.svg_text else "png")
@@ -234,6 +239,7 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    """``g60map report``: write the HTML or Word report; return the exit code."""
     from .._atomic import write_bytes
     from ..render.docs.report import REPORT_FILENAME, report_html, save_report
 
@@ -256,6 +262,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_slides(args: argparse.Namespace) -> int:
+    """``g60map slides``: write the PowerPoint slides; return the exit code."""
     from .._atomic import write_bytes
     from ..render.docs.office import SLIDES_FILENAME, slides_pptx
 
@@ -269,6 +276,7 @@ def cmd_slides(args: argparse.Namespace) -> int:
 
 
 def cmd_count_partners(args: argparse.Namespace) -> int:
+    """``g60map count-partners FILE``: print the partners per city; return the exit code."""
     from ..ingest.engine import count_partners_by_city
 
     with _recording_problems(args), _step(args, f"counting partners ({args.engine} engine)"):

@@ -56,6 +56,7 @@ def safe(text: object) -> str:
 
 
 def print_warning(message, category, filename, lineno, file=None, line=None):  # noqa: ANN001
+    """Print a warning as one ``warning: ...`` line on stderr (for ``warnings.showwarning``)."""
     print(f"warning: {safe(message)}", file=sys.stderr)
 
 
