@@ -6,7 +6,7 @@ Usage: python benchmarks/bench_export_xlsx.py [--rows 5000] [--outside 250] [--r
 The partners are :func:`g60map.reference.synthetic.make_partners` (Chinese names and addresses
 spread over the nine cities, some given by city only) plus ``--outside`` rows outside the
 corridor, written once to ``DATA/export_partners_<rows>.csv``. Each run is a fresh
-``python -m g60map.cli -q export --partners FILE --format FMT --out DIR`` process (the
+``python -m g60map -q export --partners FILE --format FMT --out DIR`` process (the
 whole command: start, load, join, write); xlsx and csv runs are interleaved and the
 medians reported with their ratio. ``--baseline DIR`` adds the xlsx export with another
 checkout of g60map first on ``PYTHONPATH``.
@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     out = Path(tempfile.mkdtemp(prefix="g60map-bench-export-"))
     env = {"PYTHONPATH": str(ROOT)}
     cmds = {
-        fmt: ([py, "-m", "g60map.cli", "-q", "export", "--partners", str(partners),
+        fmt: ([py, "-m", "g60map", "-q", "export", "--partners", str(partners),
                "--format", fmt, "--out", str(out / fmt)], env)
         for fmt in ("xlsx", "csv")
     }

@@ -181,7 +181,7 @@ def busy(repeat: int) -> dict:
 
 def render_cmd(out: str) -> list[str]:
     exe = shutil.which("g60map")
-    base = [exe] if exe else [sys.executable, "-m", "g60map.cli"]
+    base = [exe] if exe else [sys.executable, "-m", "g60map"]
     return [*base, "-q", "render", "--out", out]
 
 

@@ -4,7 +4,7 @@ Usage: python benchmarks/bench_validate.py [--sizes 1000 1000000] [--repeat 5]
                                            [--baseline DIR]
 
 1. Whole process, fresh each run, interleaved (A B C A B C ...), medians: ``python -m
-   g60map.cli -q validate FILE`` for each size, next to ``python -c "import geopandas,
+   g60map -q validate FILE`` for each size, next to ``python -c "import geopandas,
    folium"`` (the reference of the startup benchmark) and ``python -c pass``. Peak memory
    is the child's ``ru_maxrss`` (it spawns nothing). ``--baseline DIR`` adds the same
    ``validate`` runs with another checkout of g60map first on ``PYTHONPATH`` (before/after
@@ -77,14 +77,14 @@ def main(argv: list[str] | None = None) -> dict:
     cmds = {
         "python -c pass": [py, "-c", "pass"],
         'python -c "import geopandas, folium"': [py, "-c", "import geopandas, folium"],
-        **{f"g60map validate ({n:,} rows)": [py, "-m", "g60map.cli", "-q", "validate", str(f)]
+        **{f"g60map validate ({n:,} rows)": [py, "-m", "g60map", "-q", "validate", str(f)]
            for n, f in files.items()},
     }
     envs: dict[str, dict[str, str] | None] = dict.fromkeys(cmds)
     if args.baseline:
         for n, f in files.items():
             key = f"baseline: g60map validate ({n:,} rows)"
-            cmds[key] = [py, "-m", "g60map.cli", "-q", "validate", str(f)]
+            cmds[key] = [py, "-m", "g60map", "-q", "validate", str(f)]
             envs[key] = {"PYTHONPATH": str(Path(args.baseline).resolve())}
     runs: dict[str, list[dict]] = {k: [] for k in cmds}
 

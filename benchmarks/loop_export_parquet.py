@@ -25,7 +25,7 @@ from _common import run_child
 def export_cmd(out: Path) -> list[str]:
     """Return the command line of one quiet parquet export into ``out``."""
     exe = shutil.which("g60map")
-    base = [exe] if exe else [sys.executable, "-m", "g60map.cli"]
+    base = [exe] if exe else [sys.executable, "-m", "g60map"]
     return [*base, "-q", "export", "--format", "parquet", "--out", str(out)]
 
 

@@ -20,16 +20,22 @@ from ._errors import (
     UnknownCityError,
 )
 from ._version import __version__
-from .ingest.read import load_cities
-from .ingest.tables import G60Note, check_table, load_investments, load_partners
-from .reference.boundaries import load_boundaries
-from .reference.datum import bd09_to_gcj02, gcj02_to_bd09, gcj02_to_wgs84, to_wgs84, wgs84_to_gcj02
 
-# Analysis, export and rendering are imported on first use, so that the command line and
-# a plain ``import g60map`` don't pay for matplotlib or folium until they draw something.
+# Everything but the errors and the version is imported on first use, so that the command
+# line answers ``--version`` and ``--help`` without geopandas, and a plain ``import g60map``
+# doesn't pay for matplotlib or folium until it draws something.
 _LAZY: dict[str, str] = {
     **dict.fromkeys(["corridor_spokes", "g60_trunk"], ".corridor.axis"),
     **dict.fromkeys(["distance_from_hub", "hub_rings"], ".corridor.geodesy"),
+    "load_cities": ".ingest.read",
+    **dict.fromkeys(
+        ["G60Note", "check_table", "load_investments", "load_partners"], ".ingest.tables"
+    ),
+    "load_boundaries": ".reference.boundaries",
+    **dict.fromkeys(
+        ["bd09_to_gcj02", "gcj02_to_bd09", "gcj02_to_wgs84", "to_wgs84", "wgs84_to_gcj02"],
+        ".reference.datum",
+    ),
     **dict.fromkeys(
         ["corridor_overview", "corridor_summary", "district_summary", "summary_table"],
         ".corridor.summary",
@@ -61,6 +67,16 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .export.layers import export_layers
     from .export.spreadsheet import write_table
     from .ingest.engine import count_partners_by_city
+    from .ingest.read import load_cities
+    from .ingest.tables import G60Note, check_table, load_investments, load_partners
+    from .reference.boundaries import load_boundaries
+    from .reference.datum import (
+        bd09_to_gcj02,
+        gcj02_to_bd09,
+        gcj02_to_wgs84,
+        to_wgs84,
+        wgs84_to_gcj02,
+    )
     from .render.docs.office import report_docx, slides_pptx
     from .render.docs.report import report_html, save_report
     from .render.static.charts import small_multiples

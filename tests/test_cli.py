@@ -46,7 +46,7 @@ def test_usage_errors_exit_2(capsys):
 
 def test_console_script_runs():
     proc = subprocess.run(
-        [sys.executable, "-m", "g60map.cli", "info"], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "g60map", "info"], capture_output=True, text=True, check=False
     )
     assert proc.returncode == 0 and "Xuancheng" in proc.stdout
 
@@ -67,6 +67,28 @@ def test_python_m_g60map_runs_the_command_line(capsys):
     assert main(["info"]) == 0
     assert info.stdout == capsys.readouterr().out  # the same table as the g60map command
     assert "Xuancheng" in info.stdout
+
+
+@pytest.mark.parametrize(
+    ("argv", "code", "out"),
+    [(["--version"], 0, "g60map "), (["--help"], 0, "usage: g60map"), (["nosuch"], 2, "")],
+)
+def test_version_help_and_usage_import_no_table_or_map_library(argv, code, out):
+    """``g60map --version``, ``--help`` and usage errors answer before geopandas loads."""
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "g60map", *argv],
+        capture_output=True, text=True, check=False,
+    )
+    assert proc.returncode == code, proc.stderr[-2000:]
+    assert proc.stdout.startswith(out)
+    imported = {
+        line.rsplit("|", 1)[-1].strip()
+        for line in proc.stderr.splitlines()
+        if line.startswith("import time:")
+    }
+    heavy = {"geopandas", "pandas", "numpy", "shapely", "pyarrow", "matplotlib", "folium"}
+    assert not imported & heavy
+    assert "g60map.cli._parser" in imported  # (the list is real)
 
 
 def test_build_gb18030_partners_then_failed_build_keeps_previous_map(tmp_path, write_csv, capsys):
@@ -310,7 +332,7 @@ def _crash(monkeypatch):
 
 
 def test_internal_error_has_its_own_exit_code(monkeypatch, capsys):
-    from g60map.cli import EXIT_INTERNAL
+    from g60map.cli._run import EXIT_INTERNAL
 
     monkeypatch.delenv("G60MAP_DEBUG", raising=False)
     _crash(monkeypatch)
@@ -340,7 +362,7 @@ def test_exit_codes_are_documented():
     import re
     from pathlib import Path
 
-    from g60map.cli import build_parser
+    from g60map.cli._parser import build_parser
 
     helptext = build_parser().format_help()
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
@@ -353,7 +375,7 @@ def test_exit_codes_are_documented():
 def test_closed_stdout_pipe_exits_quietly():
     # The reader goes away before g60map writes (as `g60map info | head -0` would).
     proc = subprocess.Popen(
-        [sys.executable, "-m", "g60map.cli", "info"],
+        [sys.executable, "-m", "g60map", "info"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
@@ -368,7 +390,7 @@ def test_closed_stdout_pipe_exits_quietly():
 def test_head_closing_the_pipe_early_prints_nothing(tmp_path):
     if shutil.which("sh") is None or shutil.which("head") is None:
         pytest.skip("needs a POSIX shell and head")
-    exe = f'"{sys.executable}" -m g60map.cli'
+    exe = f'"{sys.executable}" -m g60map'
     proc = subprocess.run(
         ["sh", "-c", f"{exe} info | head -1; {exe} export --format csv --out \"$1\" | head -0",
          "sh", str(tmp_path)],
@@ -401,7 +423,7 @@ def test_title_and_file_name_not_utf8_from_argv_bytes(tmp_path):
     partners = _gbk_table(tmp_path)
     out = tmp_path / "out"
     proc = subprocess.run(
-        [sys.executable, "-m", "g60map.cli", "-q", "render", "--svg-text",
+        [sys.executable, "-m", "g60map", "-q", "render", "--svg-text",
          b"--title", b"bad\xff", b"--partners", partners, "--out", str(out)],
         capture_output=True, check=False,
     )
@@ -480,7 +502,7 @@ def test_validate_names_a_file_not_utf8_with_replacement_characters(tmp_path, ca
 def test_paths_not_utf8_are_printed_as_their_bytes(tmp_path):
     out = os.fsencode(tmp_path) + b"/out\xff"
     proc = subprocess.run(
-        [sys.executable, "-m", "g60map.cli", "-q", "render", "--format", "svg", b"--out", out],
+        [sys.executable, "-m", "g60map", "-q", "render", "--format", "svg", b"--out", out],
         capture_output=True, check=False, env={**os.environ, "PYTHONIOENCODING": "utf-8:strict"},
     )
     assert proc.returncode == 0, proc.stderr

@@ -44,5 +44,5 @@ def test_wheel_ships_every_dataset(tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     for filename in available.values():
         assert f"g60map/geodata/{filename}" in names, filename
-    assert "g60map/cli.py" in names
+    assert "g60map/cli/__init__.py" in names
     assert any(n.endswith("entry_points.txt") for n in names)

@@ -322,7 +322,7 @@ def test_cli_dask_junk_wkb_is_one_error_line_no_worker_traceback(tmp_path):
 
     path = hostile_parquet(tmp_path, "junk_wkb")
     proc = subprocess.run(
-        [sys.executable, "-m", "g60map.cli", "-q", "count-partners", str(path),
+        [sys.executable, "-m", "g60map", "-q", "count-partners", str(path),
          "--engine", "dask", "--workers", "1"],
         capture_output=True, text=True, timeout=300, check=False,
     )
@@ -354,12 +354,12 @@ def test_dask_reads_amap_coordinates_chinese_headers_and_addresses(write_csv, cl
 
 @pytest.mark.parametrize("blocksize", [1, 7, 40, 1000, 10**6])
 def test_csv_blocks_cover_the_file_in_whole_lines(tmp_path, blocksize):
-    from g60map.ingest import engine
+    from g60map.ingest import _csv_blocks
 
     data = b"name,city\n" + b"".join(b"P%d,Jiaxing\r\n" % i for i in range(50)) + b"last,Hefei"
     path = tmp_path / "t.csv"
     path.write_bytes(data)
-    blocks = engine._csv_blocks(path, blocksize)
+    blocks = _csv_blocks.csv_blocks(path, blocksize)
     assert blocks[0].start == 0 and blocks[-1].end == len(data)
     assert all(a.end == b.start for a, b in zip(blocks[:-1], blocks[1:], strict=True))
     assert all(data[b.end - 1 : b.end] == b"\n" for b in blocks[:-1])
@@ -393,9 +393,9 @@ def test_dask_blocks_read_like_read_table(write_csv, cluster, text):
 
 def test_dask_checks_the_encoding_of_big_files_block_by_block(tmp_path, cluster, monkeypatch):
     """The driver reads only the start of a big file; workers check their blocks' bytes."""
-    from g60map.ingest import engine
+    from g60map.ingest import _csv_blocks
 
-    monkeypatch.setattr(engine, "_CHUNK", 64)  # "big" = more than 64 bytes here
+    monkeypatch.setattr(_csv_blocks, "_CHUNK", 64)  # "big" = more than 64 bytes here
     # More rows than pandas decodes when the driver reads the header (256 KiB).
     text = "name,city\n" + "".join(f"P{i},Jiaxing\n" for i in range(40_000)) + "华为,杭州\n"
     paths = {}
@@ -407,14 +407,14 @@ def test_dask_checks_the_encoding_of_big_files_block_by_block(tmp_path, cluster,
         paths[name] = tmp_path / f"{name}.csv"
         paths[name].write_bytes(data)
     address = cluster.scheduler_address
-    real = engine._csv_encoding
-    monkeypatch.setattr(engine, "_csv_encoding", lambda *a: pytest.fail("read whole file"))
+    real = _csv_blocks.csv_encoding
+    monkeypatch.setattr(_csv_blocks, "csv_encoding", lambda *a: pytest.fail("read whole file"))
     counts = count_partners_by_city(paths["utf8"], engine="dask", blocksize=100_000,
                                     scheduler=address)
     assert counts["partners"].tolist() == count_partners_by_city(paths["utf8"])["partners"].tolist()
-    monkeypatch.setattr(engine, "_csv_encoding", real)
+    monkeypatch.setattr(_csv_blocks, "csv_encoding", real)
     calls = []
-    monkeypatch.setattr(engine, "_csv_encoding", lambda *a: calls.append(a) or real(*a))
+    monkeypatch.setattr(_csv_blocks, "csv_encoding", lambda *a: calls.append(a) or real(*a))
     counts = count_partners_by_city(paths["gbk"], engine="dask", blocksize=100_000,
                                     scheduler=address)
     assert len(calls) == 1  # after a worker found a block that is not UTF-8

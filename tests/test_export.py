@@ -493,7 +493,7 @@ def _limited_export(out, fmt, limit):
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
     return subprocess.run(
-        [sys.executable, "-m", "g60map.cli", "-q", "export", "--format", fmt, "--out", str(out)],
+        [sys.executable, "-m", "g60map", "-q", "export", "--format", fmt, "--out", str(out)],
         preexec_fn=cap,
         env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
         capture_output=True,

@@ -454,7 +454,7 @@ def test_cli_self_contained_build_is_identical_across_processes(tmp_path):
         out = tmp_path / seed
         env = {**os.environ, "PYTHONHASHSEED": seed}
         proc = subprocess.run(
-            [sys.executable, "-m", "g60map.cli", "build", "--out", str(out), "--self-contained",
+            [sys.executable, "-m", "g60map", "build", "--out", str(out), "--self-contained",
              "--basemap", "none"],
             capture_output=True, text=True, env=env, check=False,
         )

@@ -304,7 +304,7 @@ def test_the_input_limits_can_be_raised_for_the_command_line(tmp_path):
 
     def run(**env):
         return subprocess.run(
-            [sys.executable, "-m", "g60map.cli", "-q", "validate", str(path)],
+            [sys.executable, "-m", "g60map", "-q", "validate", str(path)],
             capture_output=True, text=True, env={**os.environ, **env}, timeout=120,
         )
 

@@ -1,0 +1,311 @@
+"""One function per command of the command line; the data work stays in the library.
+
+Each ``cmd_*`` function takes the parsed arguments (:mod:`g60map.cli._parser`), chains the
+public API and returns an exit code (:mod:`g60map.cli._run`). The modules of a command
+(tables, maps, figures) are imported inside its function, so a command pays only for
+what it uses. :data:`COMMANDS` maps each command name to its function.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+import time
+import warnings
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .._errors import G60Error, G60InputError, format_problems
+from ._run import EXIT_INPUT, EXIT_OK, EXIT_USAGE, problems_hint, safe
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    from ..corridor.model import Corridor
+    from ..render.static.figfile import ImageFormat
+
+__all__ = [
+    "COMMANDS",
+    "cmd_build",
+    "cmd_count_partners",
+    "cmd_export",
+    "cmd_info",
+    "cmd_render",
+    "cmd_report",
+    "cmd_slides",
+    "cmd_validate",
+]
+
+
+def _problems_target(args: argparse.Namespace) -> str | None:
+    """Return ``--problems FILE``, refusing a path that names one of the input tables."""
+    target = getattr(args, "problems", None)
+    if not target:
+        return None
+    for option in ("file", "partners", "investments"):
+        given = getattr(args, option, None)
+        if given and Path(given).resolve() == Path(target).resolve():
+            raise G60Error(
+                f"--problems {target} would overwrite the input table {given} "
+                "(choose another file for the problems)"
+            )
+    return target
+
+
+@contextlib.contextmanager
+def _recording_problems(args: argparse.Namespace) -> Iterator[None]:
+    """Show the rows of warnings about tables loaded in the block; keep them for ``--problems``.
+
+    A warning that carries rows (outside the corridor) lists the first
+    :data:`g60map.settings.MAX_NOTES_SHOWN` and says where the rest are; other warnings
+    are printed as usual. With ``--problems FILE``, every problem and row goes to that
+    file, written when the block succeeds and when it fails on bad input.
+    """
+    from .. import settings
+    from ..ingest.problems import write_problems
+
+    target = _problems_target(args)
+    notes: list[Any] = []
+    shown = warnings.showwarning
+
+    def keep(message, category, filename, lineno, file=None, line=None):  # noqa: ANN001
+        rows = getattr(message, "problems", None)
+        title = getattr(message, "title", "")
+        if not (rows and title):
+            shown(message, category, filename, lineno, file, line)
+            return
+        notes.extend(rows)
+        text = format_problems(
+            rows, settings.MAX_NOTES_SHOWN, problems_hint(args, len(rows)), title
+        )
+        print(f"warning: {text}", file=sys.stderr)
+
+    with warnings.catch_warnings():
+        warnings.showwarning = keep
+        try:
+            yield
+        except G60InputError as exc:
+            if target:
+                write_problems(target, exc.problems, notes)
+            raise
+    if target:
+        write_problems(target, [], notes)
+
+
+@contextlib.contextmanager
+def _step(args: argparse.Namespace, label: str) -> Iterator[None]:
+    """Print ``label ...`` before a step and how long it took after it (stderr)."""
+    if args.quiet:
+        yield
+        return
+    print(f"g60map: {label} ...", file=sys.stderr, flush=True)
+    start = time.perf_counter()
+    yield
+    print(f"g60map: {label} done ({time.perf_counter() - start:.1f} s)", file=sys.stderr)
+
+
+def _corridor(args: argparse.Namespace) -> Corridor:
+    """Build the one corridor of a command from the tables named on the command line.
+
+    With no table, the partners and investment of the source article; with one, only
+    that one (see :func:`g60map.load_corridor`). Tables named on the command line are
+    loaded here (with ``--sheet`` for a workbook), each in a step of its own.
+    """
+    from ..corridor.model import load_corridor
+    from ..ingest.tables import load_investments, load_partners
+
+    loaded: dict[str, Any] = {}
+    with _recording_problems(args):
+        for kind, loader in (("partners", load_partners), ("investments", load_investments)):
+            path = getattr(args, kind)
+            if path:
+                with _step(args, f"loading {kind} ({path})"):
+                    loaded[kind] = loader(path, datum=args.datum, sheet=_sheet(args, kind))
+        what = ", ".join(loaded) if loaded else "the source article's tables"
+        with _step(args, f"loading the corridor ({what})"):
+            return load_corridor(loaded.get("partners"), loaded.get("investments"),
+                                 datum=args.datum)
+
+
+def _sheet(args: argparse.Namespace, table: str) -> str | None:
+    """``--sheet`` for a table given as an .xlsx file (the packaged tables are CSV)."""
+    path = getattr(args, table)
+    return args.sheet if path and str(path).lower().endswith((".xlsx", ".xlsm")) else None
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    """``g60map info``: print the corridor table; return the exit code."""
+    from ..ingest.read import load_cities
+
+    cities = load_cities()
+    cols = ["code", "name_en", "name_zh", "province_en", "role", "lat", "lon", "geonameid"]
+    print(cities[cols].to_string(index=False))
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """``g60map validate FILE``: print every problem of a table; 1 if it has any."""
+    from .. import settings
+    from ..ingest.problems import write_problems
+    from ..ingest.tables import check_table
+
+    target = _problems_target(args)
+    errors, notes = check_table(args.file, args.kind, datum=args.datum, sheet=args.sheet)
+    if target:
+        write_problems(target, errors, notes)
+    # The columns read under a standard name come first; the rows outside follow.
+    first = next((i for i, n in enumerate(notes) if n.kind != "column read as"), len(notes))
+    columns, outside = notes[:first], notes[first:]
+    for group, title in (
+        (columns, f"{len(columns):,} column(s) read under a standard name"),
+        (outside, f"{len(outside):,} row(s) outside the corridor (kept with in_corridor=False)"),
+    ):
+        if group:
+            text = format_problems(group, limit=settings.MAX_NOTES_SHOWN, title=title,
+                                   hint=problems_hint(args, len(group)))
+            print(f"note: {text}", file=sys.stderr)
+    if errors:
+        text = format_problems(
+            errors,
+            title=f"{args.file}: {len(errors):,} problem(s)",
+            hint=problems_hint(args, len(errors)),
+        )
+        print(text, file=sys.stderr)
+        return EXIT_INPUT
+    print(f"{safe(args.file)}: ok ({args.kind})")
+    return EXIT_OK
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """``g60map build``: write the interactive map; return the exit code."""
+    from .. import settings
+    from ..render.web.interactive import build_map, save_map
+
+    corridor = _corridor(args)
+    with _step(args, "building the map"):
+        m = build_map(corridor, lang=args.lang, basemap=args.basemap,
+                      metrics=args.metric or (), scheme=args.scheme)
+    with _step(args, "writing the map"):
+        path = save_map(m, Path(args.out) / settings.MAP_FILENAME,
+                        self_contained=args.self_contained)
+    print(path)
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """``g60map export``: write the corridor layers; return the exit code."""
+    from ..export.layers import export_layers
+
+    corridor = _corridor(args)
+    with _step(args, f"exporting layers ({args.format})"):
+        paths = export_layers(corridor, args.out, fmt=args.format)
+    for path in paths:
+        print(path)
+    return EXIT_OK
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    """``g60map render``: write the static map (and its small multiples); return the exit code."""
+    from ..render.static.figure import STATIC_FILENAME, render_static, save_static, static_size
+
+    fmt: ImageFormat = args.format or ("svg" if args.svg_text else "png")
+    if args.svg_text and fmt != "svg":
+        print(f"g60map render: error: --svg-text writes SVG, not {fmt.upper()} (drop "
+              "--format or use --format svg)", file=sys.stderr)
+        return EXIT_USAGE
+    figsize, preset_dpi = static_size(args.size)
+    dpi = args.dpi or preset_dpi
+    corridor = _corridor(args)
+    with _step(args, "drawing the static map"):
+        fig, _ = render_static(corridor, lang=args.lang, figsize=figsize, title=args.title,
+                               partners_as=args.partners_as)
+    out = Path(args.out) / f"{STATIC_FILENAME}.{fmt}"
+    with _step(args, f"writing {fmt.upper()}"):
+        path = save_static(fig, out, fmt=fmt, dpi=dpi, svg_text=args.svg_text)
+    print(path)
+    if args.multiples:
+        from ..render.static.charts import MULTIPLES_FILENAME, small_multiples
+
+        with _step(args, "drawing the investments year by year"):
+            years = small_multiples(corridor, lang=args.lang, figsize=figsize)
+        if years is None:
+            print("g60map: note: no small multiples: the dated investments do not span two "
+                  "years", file=sys.stderr)
+        else:
+            out = Path(args.out) / f"{MULTIPLES_FILENAME}.{fmt}"
+            with _step(args, f"writing {fmt.upper()}"):
+                path = save_static(years, out, fmt=fmt, dpi=dpi, svg_text=args.svg_text)
+            print(path)
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """``g60map report``: write the HTML or Word report; return the exit code."""
+    from .._atomic import write_bytes
+    from ..render.docs.report import REPORT_FILENAME, report_html, save_report
+
+    corridor = _corridor(args)
+    if args.format == "docx":
+        from ..render.docs.office import report_docx
+
+        with _step(args, "building the Word report"):
+            data = report_docx(corridor, lang=args.lang, title=args.title)
+        with _step(args, "writing the Word report"):
+            path = write_bytes(Path(args.out) / f"{Path(REPORT_FILENAME).stem}.docx", data)
+        print(path)
+        return EXIT_OK
+    with _step(args, "building the report"):
+        page = report_html(corridor, lang=args.lang, title=args.title, template=args.template)
+    with _step(args, "writing the report"):
+        path = save_report(page, Path(args.out) / REPORT_FILENAME)
+    print(path)
+    return EXIT_OK
+
+
+def cmd_slides(args: argparse.Namespace) -> int:
+    """``g60map slides``: write the PowerPoint slides; return the exit code."""
+    from .._atomic import write_bytes
+    from ..render.docs.office import SLIDES_FILENAME, slides_pptx
+
+    corridor = _corridor(args)
+    with _step(args, "building the slides"):
+        data = slides_pptx(corridor, lang=args.lang, title=args.title)
+    with _step(args, "writing the slides"):
+        path = write_bytes(Path(args.out) / SLIDES_FILENAME, data)
+    print(path)
+    return EXIT_OK
+
+
+def cmd_count_partners(args: argparse.Namespace) -> int:
+    """``g60map count-partners FILE``: print the partners per city; return the exit code."""
+    from ..ingest.engine import count_partners_by_city
+
+    with _recording_problems(args), _step(args, f"counting partners ({args.engine} engine)"):
+        counts = count_partners_by_city(
+            args.file,
+            engine=args.engine,
+            n_workers=args.workers,
+            outside=args.outside,
+            scheduler=args.scheduler,
+            datum=args.datum,
+        )
+    print(counts.to_string(index=False))
+    info = counts.attrs
+    print(
+        f"{info['rows']} rows: {int(counts['partners'].sum())} in the corridor, "
+        f"{info['outside']} outside ({info['engine']} engine, {info['partitions']} partition(s))"
+    )
+    return EXIT_OK
+
+
+#: The function of each command, by the name given on the command line.
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "build": cmd_build,
+    "validate": cmd_validate,
+    "info": cmd_info,
+    "export": cmd_export,
+    "render": cmd_render,
+    "report": cmd_report,
+    "slides": cmd_slides,
+    "count-partners": cmd_count_partners,
+}
