@@ -552,7 +552,7 @@ def test_dataframe_cells_of_other_types_are_read():
 
 def test_notes_on_many_rows_outside_are_counted_and_built_only_when_read(monkeypatch):
     from g60map import _errors
-    from g60map.ingest import tables
+    from g60map.ingest import outside
 
     n_points, n_named = 3_000, 500
     df = pd.DataFrame({
@@ -568,7 +568,7 @@ def test_notes_on_many_rows_outside_are_counted_and_built_only_when_read(monkeyp
             super().__init__(*args, **kwargs)
             built.append(self)
 
-    monkeypatch.setattr(tables, "Problem", Counted)
+    monkeypatch.setattr(outside, "Problem", Counted)
     errors, notes = check_table(df, "partners")
     text = _errors.format_problems(notes, limit=settings.MAX_NOTES_SHOWN)
     # Bounded: the summary builds the notes it lists, not one per row.

@@ -324,8 +324,9 @@ def _count_dask(
     import pandas as pd
     import pyarrow.parquet as pq
 
+    from .outside import warn_outside
     from .read import PARQUET_SUFFIXES
-    from .tables import sort_problems, warn_outside
+    from .tables import sort_problems
 
     label = str(path)
     _check_file(path, label)
