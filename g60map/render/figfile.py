@@ -237,9 +237,9 @@ def cache_dir() -> Path | None:
     Examples
     --------
     >>> from g60map import settings
-    >>> settings.CACHE_DIR = "/tmp/g60map-cache"
+    >>> settings.CACHE_DIR = "/srv/cache/g60map"
     >>> cache_dir().as_posix()
-    '/tmp/g60map-cache'
+    '/srv/cache/g60map'
     >>> settings.CACHE_DIR = None
     """
     if settings.CACHE_DIR is not None:
@@ -370,7 +370,7 @@ def _truetype_subsets() -> Iterator[None]:
             _quadratic(font)
         return original(font)
 
-    get_subset = getattr(pdfps, "get_glyphs_subset", None)
+    get_subset: Any = getattr(pdfps, "get_glyphs_subset", None)
     cacheable = get_subset is not None and hasattr(pdfps, "SubsetResults")
 
     def get_glyphs_subset(fontfile: Any, glyphs: Any) -> Any:
