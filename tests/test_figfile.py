@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import signal
+import stat
 from pathlib import Path
 
 import pytest
@@ -158,3 +160,29 @@ def test_cli_zh_pdf_same_bytes_cold_and_from_the_cache(cache, cuts, cjk, tmp_pat
         outs.append((out / "g60_corridor.pdf").read_bytes())
     assert outs[0] == outs[1] and outs[0].startswith(b"%PDF")
     assert cuts[0] == len(_entries(cache)) >= 2  # the second run cut nothing
+
+
+def test_a_fifo_or_folder_in_place_of_an_entry_is_neither_read_nor_written(cache, cuts):
+    fig = _figure(None, "Wuhu 2020")
+    first = figure_bytes(fig, "pdf")
+    fifo, folder = _entries(cache)
+    fifo.unlink()
+    os.mkfifo(fifo)  # opening it would wait for a writer: forever
+    folder.unlink()
+    folder.mkdir()
+    figfile._SUBSETS.clear()
+
+    class Stuck(BaseException):  # no OSError, which the cache code would take for a miss
+        pass
+
+    def stuck(signum, frame):
+        raise Stuck("waited on the FIFO")
+
+    old = signal.signal(signal.SIGALRM, stuck)
+    signal.alarm(60)
+    try:
+        assert figure_bytes(fig, "pdf") == first
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+    assert cuts[0] == 4 and stat.S_ISFIFO(fifo.lstat().st_mode) and folder.is_dir()

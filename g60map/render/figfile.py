@@ -310,6 +310,8 @@ def _read_entry(key: str) -> tuple[bytes, dict[int, int]] | None:
     if path is None:
         return None
     try:
+        if not path.is_file():  # missing, or a folder or FIFO put there: never read it
+            return None
         raw = path.read_bytes()
         if not raw.startswith(_SUBSET_MAGIC):
             return None
@@ -335,6 +337,8 @@ def _write_entry(key: str, data: bytes, glyph_map: dict[int, int]) -> None:
                       separators=(",", ":")).encode("ascii")
     body = head + b"\n" + data
     try:
+        if path.exists() and not path.is_file():  # a FIFO would be written into, in place
+            return
         write_bytes(path, _SUBSET_MAGIC + hashlib.sha256(body).digest() + body)
     except (OSError, ValueError):  # read-only, full, not a folder, ...: stay uncached
         return
