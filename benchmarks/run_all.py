@@ -42,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
                                               sizes[-1], *rep]),
         ("10k partners: draw time vs folium FastMarkerCluster", ["bench_draw.py", *rep]),
         ("g60map render vs naive plot + savefig", ["bench_render.py", *rep]),
+        ("zh PDF vs PNG: whole render commands, font cache", ["bench_pdf.py"]),
         ("pandas vs dask engine", ["bench_dask.py", "--sizes", *(
             ["100000", "--budget-gb", "0"] if args.quick else ["1000000", "10000000"])]),
         ("HTML size and draw time vs explore()", ["bench_html.py", *rep]),

@@ -50,6 +50,7 @@ __all__ = [
     "SPOKE_STEP_KM",
     "TRUNK_CODES",
     "CJK_FONT_FAMILIES",
+    "CACHE_DIR",
     "MAX_PROBLEMS_SHOWN",
     "MAX_NOTES_SHOWN",
     "EARLIEST_DATE",
@@ -230,6 +231,14 @@ CJK_FONT_FAMILIES: tuple[str, ...] = (
     "Noto Sans CJK JP",
     "Noto Sans CJK TC",
 )
+
+#: Folder of g60map's caches: the font subsets embedded in PDFs (a few KB each; cutting
+#: one out of a CJK font takes seconds). None: ``$G60MAP_CACHE_DIR``, else
+#: ``$XDG_CACHE_HOME/g60map``, else ``~/.cache/g60map``, read when a PDF is written. Move
+#: it: ``g60map.settings.CACHE_DIR = "/scratch/g60map"``, or on the command line
+#: ``G60MAP_CACHE_DIR=/scratch/g60map g60map render --format pdf``. A folder that cannot
+#: be written is no error (nothing is cached there); deleting it is always safe.
+CACHE_DIR: Path | str | None = None
 
 #: Problems of an input table listed one per line in an error message (and by the CLI);
 #: beyond it they are counted per kind and per column. Every problem stays in

@@ -2,13 +2,17 @@ from __future__ import annotations
 
 import functools
 import os
+import shutil
 import sys
+import tempfile
 
 import matplotlib
 import pytest
 
 matplotlib.use("Agg")
 os.environ.setdefault("MPLBACKEND", "Agg")
+# caches (PDF font subsets) go to a folder of this run, never to the user's ~/.cache
+_CACHE_DIR = os.environ["G60MAP_CACHE_DIR"] = tempfile.mkdtemp(prefix="g60map-test-cache-")
 
 
 def pytest_sessionfinish(session, exitstatus):
@@ -16,6 +20,7 @@ def pytest_sessionfinish(session, exitstatus):
     browser = sys.modules.get("tests._browser")
     if browser is not None:
         browser.close_browser()
+    shutil.rmtree(_CACHE_DIR, ignore_errors=True)
 
 
 @pytest.fixture
