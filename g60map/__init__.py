@@ -19,9 +19,9 @@ from ._errors import (
     UnknownCityError,
 )
 from ._version import __version__
-from .ingest.read import load_cities
 from .ingest.tables import G60Note, check_table, load_investments, load_partners
 from .reference.boundaries import load_boundaries
+from .reference.cities import load_cities
 from .reference.datum import bd09_to_gcj02, gcj02_to_bd09, gcj02_to_wgs84, to_wgs84, wgs84_to_gcj02
 
 # Analysis, export and rendering are imported on first use, so that the command line and

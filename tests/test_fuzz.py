@@ -58,7 +58,7 @@ from hypothesis import strategies as st
 import g60map
 from g60map import G60InputError, G60Warning
 from g60map.cli import main
-from g60map.io import read_table
+from g60map.ingest.read import read_table
 from tests.test_io_properties import HOSTILE, _mutations, _write
 
 pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::ResourceWarning")]

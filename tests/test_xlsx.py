@@ -18,10 +18,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from g60map.io import read_table
 
 from g60map import G60InputError, G60Warning, settings
 from g60map.ingest._xlsx import CFB_MAGIC
+from g60map.ingest.read import read_table
 
 _MEMORY = 1536 << 20  # address space of the child process: 1.5 GiB
 

@@ -152,7 +152,7 @@ def count_partners_by_city(
 
 def _count_frame(counts: dict[str, int], rows: int, engine: str, partitions: int) -> pd.DataFrame:
     from .. import settings
-    from .read import load_cities
+    from ..reference.cities import load_cities
 
     cities = load_cities().set_index("code").loc[list(settings.MEMBER_CODES)]
     out = cities.reset_index()[COUNT_COLUMNS[:-1]].copy()
@@ -188,7 +188,7 @@ def _import_dask() -> tuple[Any, Any, Any, Any, Any]:
 
 def _check_file(path: Path, label: str) -> None:
     """Refuse a missing path or anything but a regular file (no size limit: streamed)."""
-    from .read import check_input_file
+    from ._checks import check_input_file
 
     check_input_file(path, label, limit=False)
 
@@ -215,7 +215,7 @@ def _csv_encoding(path: Path, label: str) -> str:
     with open(path, "rb") as fh:
         head = fh.read(_CHUNK)
     if not head or (head.isspace() and len(head) < _CHUNK):
-        from .read import empty_file
+        from ._csv import empty_file
 
         raise empty_file(label)
     if len(head) < _CHUNK:  # the whole file
@@ -287,7 +287,7 @@ def _read_block(block: CsvBlock, header: CsvHeader) -> pd.DataFrame | None:
     """Parse a block as text cells plus one spare column; ``None`` if it is not UTF-8.
 
     Arrow parses the block where it reads it as pandas would
-    (:func:`g60map.ingest.read.arrow_csv_frame`); otherwise pandas' C parser does, with the
+    (:func:`g60map.ingest._csv.arrow_csv_frame`); otherwise pandas' C parser does, with the
     options of :func:`g60map.ingest.read.read_table`. The header line of the first block is
     skipped. Rows with two or more cells too many make the C parser raise.
     """
@@ -296,7 +296,7 @@ def _read_block(block: CsvBlock, header: CsvHeader) -> pd.DataFrame | None:
     import pandas as pd
 
     from ._charset import decodes
-    from .read import CSV_OPTIONS, arrow_csv_frame
+    from ._csv import CSV_OPTIONS, arrow_csv_frame
 
     with open(block.path, "rb") as fh:
         fh.seek(block.start)
@@ -326,7 +326,8 @@ def _csv_header(path: Path, label: str, encoding: str) -> CsvHeader:
     import pandas as pd
 
     from .. import settings
-    from .read import CSV_OPTIONS, check_header, csv_errors, header_width, too_wide
+    from ._checks import check_header, too_wide
+    from ._csv import CSV_OPTIONS, csv_errors, header_width
 
     with open(path, "rb") as fh:
         width = header_width(fh.read(1 << 20))
@@ -545,7 +546,7 @@ def _count_dask(
     import pandas as pd
     import pyarrow.parquet as pq
 
-    from .read import PARQUET_SUFFIXES
+    from ._parquet import PARQUET_SUFFIXES
     from .tables import sort_problems, warn_outside
 
     label = str(path)
