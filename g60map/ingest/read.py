@@ -1,11 +1,16 @@
-"""Read the corridor cities and user tables (CSV in UTF-8/BOM/GBK/GB18030, .xlsx, GeoParquet).
+"""Read users' tables (CSV in UTF-8/BOM/GBK/GB18030, .xlsx, GeoParquet): where a table enters.
 
 Everything is read as text, exactly as written: numbers are parsed later by
 :mod:`g60map.ingest.validate`, and cells starting with ``=``, ``+``, ``-`` or ``@`` stay plain
 text (nothing here evaluates a formula). GeoParquet point geometry becomes ``lon``/``lat``
 text (shortest round-trip repr, so no precision is lost).
-"""
 
+First module of :mod:`g60map.ingest`: :func:`read_table` checks the file
+(:mod:`g60map.ingest._checks`) and hands it to the CSV (:mod:`g60map.ingest._csv`), .xlsx
+(:mod:`g60map.ingest._xlsx_read`) or Parquet (:mod:`g60map.ingest._parquet`) reader;
+:func:`frame_table` and :func:`frame_to_text` turn typed frames into the same text table.
+The result goes on to :mod:`g60map.ingest.validate`.
+"""
 
 from __future__ import annotations
 
