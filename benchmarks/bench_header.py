@@ -27,7 +27,8 @@ from pathlib import Path
 import pandas as pd
 
 from g60map import G60InputError, settings
-from g60map.ingest.read import check_header, read_table
+from g60map.ingest._checks import check_header
+from g60map.ingest.read import read_table
 
 
 def write_wide(path: Path, n: int) -> Path:

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from _common import ROOT, interleaved, med, print_machine, run_child, table
 
-CMD = [sys.executable, "-m", "g60map.cli", "-q", "render"]
+CMD = [sys.executable, "-m", "g60map", "-q", "render"]
 
 
 def _env(cache: Path) -> dict[str, str]:

@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     print_machine()
     path = _table_file(args.rows)
     py = sys.executable
-    validate = [py, "-m", "g60map.cli", "-q", "validate", str(path)]
+    validate = [py, "-m", "g60map", "-q", "validate", str(path)]
     cmds = {
         "g60map validate": (validate, {"PYTHONPATH": str(ROOT)}),
         "pandas.read_csv": ([py, "-c", "import sys, geopandas, pandas; "

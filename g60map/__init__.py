@@ -27,7 +27,7 @@ from ._version import __version__
 _LAZY: dict[str, str] = {
     **dict.fromkeys(["corridor_spokes", "g60_trunk"], ".corridor.axis"),
     **dict.fromkeys(["distance_from_hub", "hub_rings"], ".corridor.geodesy"),
-    "load_cities": ".ingest.read",
+    "load_cities": ".reference.cities",
     **dict.fromkeys(
         ["G60Note", "check_table", "load_investments", "load_partners"], ".ingest.tables"
     ),
@@ -67,9 +67,9 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .export.layers import export_layers
     from .export.spreadsheet import write_table
     from .ingest.engine import count_partners_by_city
-    from .ingest.read import load_cities
     from .ingest.tables import G60Note, check_table, load_investments, load_partners
     from .reference.boundaries import load_boundaries
+    from .reference.cities import load_cities
     from .reference.datum import (
         bd09_to_gcj02,
         gcj02_to_bd09,

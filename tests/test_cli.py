@@ -323,12 +323,12 @@ def test_quiet_after_the_command(tmp_path, capsys):
 
 
 def _crash(monkeypatch):
-    import g60map.ingest.read
+    import g60map.reference.cities
 
     def boom():
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr(g60map.ingest.read, "load_cities", boom)
+    monkeypatch.setattr(g60map.reference.cities, "load_cities", boom)
 
 
 def test_internal_error_has_its_own_exit_code(monkeypatch, capsys):

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from g60map import G60InputError
-from g60map.ingest import read as gio
+from g60map.ingest import _csv as gcsv
 from g60map.ingest.read import read_table
 
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
@@ -267,7 +267,7 @@ def _both_parsers(data: bytes) -> tuple[tuple, tuple]:
         path = Path(tmp) / "t.csv"
         path.write_bytes(data)
         got = _outcome(path)
-        with mock.patch.object(gio, "_arrow_csv", return_value=None):
+        with mock.patch.object(gcsv, "_arrow_csv", return_value=None):
             reference = _outcome(path)
     return got, reference
 
@@ -326,7 +326,7 @@ def test_ordinary_csv_is_parsed_by_arrow(tmp_path, text, encoding):
     path.write_bytes(text.encode(encoding))
     expected = pd.read_csv(io.StringIO(text.removeprefix("\ufeff")), dtype=str,
                            keep_default_na=False)
-    with mock.patch.object(gio.pd, "read_csv", side_effect=AssertionError("C parser")):
+    with mock.patch.object(gcsv.pd, "read_csv", side_effect=AssertionError("C parser")):
         df = read_table(path)
     assert df.columns.tolist() == expected.columns.tolist()
     assert df.to_numpy().tolist() == expected.to_numpy().tolist()

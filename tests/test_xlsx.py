@@ -101,7 +101,7 @@ def _read_capped(path: Path, **env: str) -> tuple[subprocess.CompletedProcess, f
 
     start = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-m", "g60map.cli", "-q", "validate", str(path)],
+        [sys.executable, "-m", "g60map", "-q", "validate", str(path)],
         capture_output=True, text=True, env={**os.environ, **env}, timeout=300,
         preexec_fn=cap,
     )

@@ -135,7 +135,7 @@ def _sheet(args: argparse.Namespace, table: str) -> str | None:
 
 def cmd_info(args: argparse.Namespace) -> int:
     """``g60map info``: print the corridor table; return the exit code."""
-    from ..ingest.read import load_cities
+    from ..reference.cities import load_cities
 
     cities = load_cities()
     cols = ["code", "name_en", "name_zh", "province_en", "role", "lat", "lon", "geonameid"]

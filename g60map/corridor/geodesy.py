@@ -27,7 +27,7 @@ import shapely
 from .. import settings
 from .._errors import G60InputError
 from .._frames import as_wgs84
-from ..ingest.read import load_cities
+from ..reference.cities import load_cities
 
 __all__ = [
     "GEOD",

@@ -36,8 +36,8 @@ from .. import settings
 from .._errors import G60InputError
 from .._frames import as_wgs84
 from .._safetext import safe_text
-from ..ingest.read import load_cities
 from ..reference.boundaries import Resolution, load_boundaries
+from ..reference.cities import load_cities
 from .axis import corridor_spokes, g60_trunk
 from .flows import investment_flows
 from .summary import corridor_overview, corridor_summary, district_summary

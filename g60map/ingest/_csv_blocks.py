@@ -81,7 +81,7 @@ def csv_encoding(path: Path, label: str) -> str:
     with open(path, "rb") as fh:
         head = fh.read(_CHUNK)
     if not head or (head.isspace() and len(head) < _CHUNK):
-        from .read import empty_file
+        from ._csv import empty_file
 
         raise empty_file(label)
     if len(head) < _CHUNK:  # the whole file
@@ -153,7 +153,7 @@ def read_block(block: CsvBlock, header: CsvHeader) -> pd.DataFrame | None:
     """Parse a block as text cells plus one spare column; ``None`` if it is not UTF-8.
 
     Arrow parses the block where it reads it as pandas would
-    (:func:`g60map.ingest.read.arrow_csv_frame`); otherwise pandas' C parser does, with the
+    (:func:`g60map.ingest._csv.arrow_csv_frame`); otherwise pandas' C parser does, with the
     options of :func:`g60map.ingest.read.read_table`. The header line of the first block is
     skipped. Rows with two or more cells too many make the C parser raise.
     """
@@ -162,7 +162,7 @@ def read_block(block: CsvBlock, header: CsvHeader) -> pd.DataFrame | None:
     import pandas as pd
 
     from ._charset import decodes
-    from .read import CSV_OPTIONS, arrow_csv_frame
+    from ._csv import CSV_OPTIONS, arrow_csv_frame
 
     with open(block.path, "rb") as fh:
         fh.seek(block.start)
@@ -192,7 +192,8 @@ def csv_header(path: Path, label: str, encoding: str) -> CsvHeader:
     import pandas as pd
 
     from .. import settings
-    from .read import CSV_OPTIONS, check_header, csv_errors, header_width, too_wide
+    from ._checks import check_header, too_wide
+    from ._csv import CSV_OPTIONS, csv_errors, header_width
 
     with open(path, "rb") as fh:
         width = header_width(fh.read(1 << 20))

@@ -128,7 +128,7 @@ def count_partners_by_city(
 
 def _count_frame(counts: dict[str, int], rows: int, engine: str, partitions: int) -> pd.DataFrame:
     from .. import settings
-    from .read import load_cities
+    from ..reference.cities import load_cities
 
     cities = load_cities().set_index("code").loc[list(settings.MEMBER_CODES)]
     out = cities.reset_index()[COUNT_COLUMNS[:-1]].copy()
@@ -164,7 +164,7 @@ def _import_dask() -> tuple[Any, Any, Any, Any, Any]:
 
 def _check_file(path: Path, label: str) -> None:
     """Refuse a missing path or anything but a regular file (no size limit: streamed)."""
-    from .read import check_input_file
+    from ._checks import check_input_file
 
     check_input_file(path, label, limit=False)
 
@@ -324,8 +324,8 @@ def _count_dask(
     import pandas as pd
     import pyarrow.parquet as pq
 
+    from ._parquet import PARQUET_SUFFIXES
     from .outside import warn_outside
-    from .read import PARQUET_SUFFIXES
     from .tables import sort_problems
 
     label = str(path)

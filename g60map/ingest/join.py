@@ -30,8 +30,8 @@ import shapely
 from .. import settings
 from .._errors import Problem
 from ..reference.boundaries import Resolution, load_admin_units, load_boundaries
+from ..reference.cities import load_cities
 from ..reference.places import Place, parse_addresses, place_of
-from .read import load_cities
 
 __all__ = [
     "resolve_city",

@@ -295,7 +295,7 @@ def place_points(codes: pd.Series, precision: pd.Series) -> tuple[np.ndarray, np
     lon, lat : numpy.ndarray
         NaN for rows with no code.
     """
-    from .read import load_cities
+    from ..reference.cities import load_cities
 
     seats = load_cities().set_index("code")[["lon", "lat"]]
     units = national_units()

@@ -120,7 +120,7 @@ def find_cjk_font(text: str = "") -> font_manager.FontProperties | None:
 
 @functools.lru_cache(maxsize=1)
 def _zh_probe() -> str:
-    from ...ingest.read import load_cities
+    from ...reference.cities import load_cities
 
     cities = load_cities()
     chars = "".join(cities["name_zh"]) + "".join(cities["province_zh"])
