@@ -49,7 +49,7 @@ _LAZY: dict[str, str] = {
         ".render.web.interactive",
     ),
     **dict.fromkeys(["report_html", "save_report"], ".render.docs.report"),
-    **dict.fromkeys(["report_docx", "slides_pptx"], ".render.docs.office"),
+    **dict.fromkeys(["report_docx", "save_slides", "slides_pptx"], ".render.docs.office"),
     **dict.fromkeys(["render_static", "save_static"], ".render.static.figure"),
     "small_multiples": ".render.static.charts",
 }
@@ -77,7 +77,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         to_wgs84,
         wgs84_to_gcj02,
     )
-    from .render.docs.office import report_docx, slides_pptx
+    from .render.docs.office import report_docx, save_slides, slides_pptx
     from .render.docs.report import report_html, save_report
     from .render.static.charts import small_multiples
     from .render.static.figure import render_static, save_static
@@ -131,6 +131,7 @@ __all__ = [
     "write_table",
     "report_docx",
     "slides_pptx",
+    "save_slides",
     "render_static",
     "save_static",
     "small_multiples",

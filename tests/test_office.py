@@ -174,3 +174,19 @@ def test_cli_slides_and_word_report(tmp_path, capsys):
     assert d.paragraphs[0].text.startswith("G60 Science and Technology Innovation Corridor")
     assert sorted(p.name for p in out.iterdir()) == ["g60_corridor.pptx",
                                                      "g60_corridor_report.docx"]
+
+
+def test_every_document_has_a_maker_and_a_save_writer(tmp_path):
+    """One verb pattern: the Word report is saved by save_report, the slides by save_slides,
+    atomically, with the bytes the maker returned."""
+    import g60map
+
+    corridor = g60map.load_corridor()
+    docx = g60map.report_docx(corridor)
+    pptx = g60map.slides_pptx(corridor)
+    assert g60map.save_report(docx, tmp_path / "r.docx").read_bytes() == docx
+    assert g60map.save_slides(pptx, tmp_path / "s.pptx").read_bytes() == pptx
+    with pytest.raises(TypeError, match="slides_pptx"):
+        g60map.save_slides("text", tmp_path / "x.pptx")
+    with pytest.raises(TypeError, match="report_docx"):
+        g60map.save_report(42, tmp_path / "x.docx")

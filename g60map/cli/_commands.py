@@ -241,7 +241,6 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """``g60map report``: write the HTML or Word report; return the exit code."""
-    from .._atomic import write_bytes
     from ..render.docs.report import REPORT_FILENAME, report_html, save_report
 
     corridor = _corridor(args)
@@ -251,7 +250,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         with _step(args, "building the Word report"):
             data = report_docx(corridor, lang=args.lang, title=args.title)
         with _step(args, "writing the Word report"):
-            path = write_bytes(Path(args.out) / f"{Path(REPORT_FILENAME).stem}.docx", data)
+            path = save_report(data, Path(args.out) / f"{Path(REPORT_FILENAME).stem}.docx")
         print(path)
         return EXIT_OK
     with _step(args, "building the report"):
@@ -264,14 +263,13 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_slides(args: argparse.Namespace) -> int:
     """``g60map slides``: write the PowerPoint slides; return the exit code."""
-    from .._atomic import write_bytes
-    from ..render.docs.office import SLIDES_FILENAME, slides_pptx
+    from ..render.docs.office import SLIDES_FILENAME, save_slides, slides_pptx
 
     corridor = _corridor(args)
     with _step(args, "building the slides"):
         data = slides_pptx(corridor, lang=args.lang, title=args.title)
     with _step(args, "writing the slides"):
-        path = write_bytes(Path(args.out) / SLIDES_FILENAME, data)
+        path = save_slides(data, Path(args.out) / SLIDES_FILENAME)
     print(path)
     return EXIT_OK
 

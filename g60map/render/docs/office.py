@@ -17,13 +17,16 @@ from __future__ import annotations
 
 import datetime as _dt
 import io
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from ... import settings
+from ..._atomic import write_bytes
 from ..._errors import MissingDependencyError
 from ..._reproducible import normalise_zip, output_timestamp
 from ..._safetext import safe_text
@@ -33,7 +36,8 @@ from .content import Content, ContentTable, content_tables, report_content
 
 __all__ = [
     "SLIDES_FILENAME",
-    "Picture", "docx_bytes", "normalise_zip", "pptx_bytes", "report_docx", "slides_pptx",
+    "Picture", "docx_bytes", "normalise_zip", "pptx_bytes", "report_docx", "save_slides",
+    "slides_pptx",
 ]
 
 #: File name of ``g60map slides``.
@@ -397,3 +401,24 @@ def report_docx(
     """
     content, pictures = _prepared(corridor, lang, title, "a4")
     return docx_bytes(content, pictures, when=output_timestamp())
+
+
+def save_slides(data: bytes, path: str | os.PathLike[str] | None = None) -> Path:
+    """Write the slides from :func:`slides_pptx` atomically (a failure leaves the old file).
+
+    Parameters
+    ----------
+    data : bytes
+        The PowerPoint file :func:`slides_pptx` returned.
+    path : path-like, optional
+        Target file; default ``settings.OUTPUT_DIR / SLIDES_FILENAME``. Folders are created.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+    """
+    if not isinstance(data, bytes):
+        raise TypeError(f"data must be the bytes from slides_pptx(), not {type(data).__name__}")
+    return write_bytes(Path(settings.OUTPUT_DIR) / SLIDES_FILENAME if path is None else Path(path),
+                       data)

@@ -33,7 +33,7 @@ from typing import Any
 from markupsafe import Markup
 
 from ... import settings
-from ..._atomic import write_text
+from ..._atomic import write_bytes, write_text
 from ..._version import __version__
 from ...corridor.model import Corridor, as_corridor
 from ..text import Lang, check_lang
@@ -164,16 +164,17 @@ def report_html(
     return render_template(template, _context(as_corridor(corridor), check_lang(lang), title))
 
 
-def save_report(page: str, path: str | os.PathLike[str] | None = None) -> Path:
-    """Write a report from :func:`report_html` atomically (a failure leaves the old file).
+def save_report(page: str | bytes, path: str | os.PathLike[str] | None = None) -> Path:
+    """Write a report atomically (a failure leaves the old file): HTML or Word.
 
     Parameters
     ----------
-    page : str
-        The page :func:`report_html` returned.
+    page : str or bytes
+        The page :func:`report_html` returned, or the Word document
+        :func:`~g60map.report_docx` returned.
     path : path-like, optional
-        Target file; default ``settings.OUTPUT_DIR / REPORT_FILENAME``. Folders are
-        created.
+        Target file; default ``settings.OUTPUT_DIR / REPORT_FILENAME`` (with ``.docx`` for a
+        Word document). Folders are created.
 
     Returns
     -------
@@ -186,7 +187,11 @@ def save_report(page: str, path: str | os.PathLike[str] | None = None) -> Path:
     >>> save_report(report_html(), Path(tempfile.mkdtemp()) / "report.html").name
     'report.html'
     """
+    if isinstance(page, bytes):
+        default = Path(settings.OUTPUT_DIR) / Path(REPORT_FILENAME).with_suffix(".docx")
+        return write_bytes(default if path is None else Path(path), page)
     if not isinstance(page, str):
-        raise TypeError(f"page must be the str from report_html(), not {type(page).__name__}")
+        raise TypeError("page must be the str from report_html() or the bytes from "
+                        f"report_docx(), not {type(page).__name__}")
     target = Path(settings.OUTPUT_DIR) / REPORT_FILENAME if path is None else Path(path)
     return write_text(target, page)
