@@ -177,7 +177,8 @@ def _corridor(args: argparse.Namespace) -> Corridor:
             path = getattr(args, kind)
             if path:
                 with _step(args, f"loading {kind} ({path})"):
-                    loaded[kind] = loader(path, datum=args.datum, sheet=_sheet(args, kind))
+                    loaded[kind] = loader(path, datum=args.datum, sheet=_sheet(args, kind),
+                                          exclude_status=args.exclude_status)
         what = ", ".join(loaded) if loaded else "the source article's tables"
         with _step(args, f"loading the corridor ({what})"):
             return load_corridor(loaded.get("partners"), loaded.get("investments"),
@@ -205,13 +206,17 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     from .ingest.tables import check_table
 
     target = _problems_target(args)
-    errors, notes = check_table(args.file, args.kind, datum=args.datum, sheet=args.sheet)
+    errors, notes = check_table(args.file, args.kind, datum=args.datum, sheet=args.sheet,
+                                exclude_status=args.exclude_status)
     if target:
         write_problems(target, errors, notes)
     columns = [n for n in notes if n.kind == "column read as"]
-    outside = [n for n in notes if n.kind != "column read as"]
+    excluded = [n for n in notes if n.kind == "excluded by status"]
+    outside = [n for n in notes if n.kind not in ("column read as", "excluded by status")]
+    left_out = sum(n.message.startswith("left out") for n in excluded)
     for group, title in (
         (columns, f"{len(columns):,} column(s) read under a standard name"),
+        (excluded, f"{left_out:,} row(s) left out by status"),
         (outside, f"{len(outside):,} row(s) outside the corridor (kept with in_corridor=False)"),
     ):
         if group:
@@ -389,6 +394,15 @@ def _add_tables(p: argparse.ArgumentParser, lang: bool = False) -> None:
     _add_datum(p)
     _add_sheet(p)
     _add_problems(p)
+    _add_exclude_status(p)
+
+
+def _add_exclude_status(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--exclude-status", metavar="LIST", default="",
+        help="leave out the rows whose status column (登记状态, 经营状态, status) is one of "
+        "these, comma-separated: --exclude-status 注销,吊销",
+    )
 
 
 def _add_title(p: argparse.ArgumentParser) -> None:
@@ -482,6 +496,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_datum(p)
     _add_sheet(p)
     _add_problems(p)
+    _add_exclude_status(p)
     p.set_defaults(func=_cmd_validate)
 
     p = sub.add_parser("info", help="print the corridor cities")

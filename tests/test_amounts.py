@@ -58,7 +58,7 @@ def test_names_currency():
 
 
 def test_parse_amount_columns_parses_in_place_and_checks_the_currency():
-    out = pd.DataFrame({"amount": ["12万美元", "-5", "7"], "currency": ["CNY", "", "EUR"]},
+    out = pd.DataFrame({"amount": ["12万美元", "-5", "7"], "currency": ["CNY", "", "BTC"]},
                        index=range(2, 5))
     problems: list = []
     parse_amount_columns(out, "t.csv", {"amount", "currency"}, problems, "investments")

@@ -61,13 +61,13 @@ def test_investment_fields():
     _, problems = validate_table(
         table({"investor": ["T", "T", "T"], "project": ["p", "q", "r"],
                "city": ["Songjiang"] * 3, "amount": ["15 bananas", "-3", "1,000"],
-               "currency": ["CNY", "EUR", "usd"], "date": ["2020-03", "2020-13-01", "March"]}),
+               "currency": ["CNY", "BTC", "usd"], "date": ["2020-03", "2020-13-01", "March"]}),
         "investments",
     )
     msgs = messages(problems)
     assert "t.csv:2:amount: '15 bananas' is not a number" in "\n".join(msgs)
     assert any(m.startswith("t.csv:3:amount: amount must be positive") for m in msgs)
-    assert any(m.startswith("t.csv:3:currency: unknown currency 'EUR'") for m in msgs)
+    assert any(m.startswith("t.csv:3:currency: unknown currency 'BTC'") for m in msgs)
     assert any(m.startswith("t.csv:3:date:") for m in msgs)
     assert any(m.startswith("t.csv:4:date: 'March' is not a date") for m in msgs)
     assert not any(m.startswith("t.csv:4:amount") or m.startswith("t.csv:4:currency") for m in msgs)
@@ -419,10 +419,10 @@ def test_a_unit_in_the_amount_header_applies_to_cells_without_one():
 
 def test_an_unknown_unit_in_the_amount_header_is_a_problem():
     df = table({"investor": ["T"], "project": ["p"], "city": ["Hefei"],
-                "金额（万港元）": ["5"], "currency": ["CNY"], "date": ["2020-03"]})
+                "金额（万比特币）": ["5"], "currency": ["CNY"], "date": ["2020-03"]})
     _, problems = validate_table(df, "investments")
     assert [str(p) for p in problems][0].startswith(
-        "t.csv:1:金额（万港元）: unknown unit '万港元' in the amount header"
+        "t.csv:1:金额（万比特币）: unknown unit '万比特币' in the amount header"
     )
 
 
@@ -530,13 +530,13 @@ def test_a_unit_in_the_amount_header(header, cell, value, currency):
 
 def test_amount_problems_name_the_cell():
     _, problems = validate_table(
-        investments_with(["US$500元", "15 bananas", "3000万欧元"], currency=["", "CNY", "CNY"]),
+        investments_with(["US$500元", "15 bananas", "3000万比特币"], currency=["", "CNY", "CNY"]),
         "investments",
     )
     kinds = [(p.row, p.column, p.kind) for p in problems]
     assert (2, "amount", "currency mismatch") in kinds
     assert (3, "amount", "not a number") in kinds and (4, "amount", "not a number") in kinds
-    _, problems = validate_table(investments_with(["1"], header="金额（欧元）"), "investments")
+    _, problems = validate_table(investments_with(["1"], header="金额（比特币）"), "investments")
     assert [p.kind for p in problems][:1] == ["unknown unit"]
 
 

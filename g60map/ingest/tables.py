@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
+import unicodedata
 import warnings
+from collections.abc import Sequence
 from typing import Literal, TypeAlias
 
 import geopandas as gpd
@@ -27,8 +30,9 @@ from ._cells import frame_cell_problems
 from .dates import date_text
 from .join import frame_with_points, locate_points, outside_message
 from .placing import locate_districts, place_points, place_rows
+from .rates import cny_rates
 from .read import frame_label, frame_to_text, read_input
-from .validate import validate_table
+from .validate import header_key, validate_table
 
 __all__ = ["load_partners", "load_investments", "check_table", "is_loaded", "G60Warning",
            "G60Note"]
@@ -48,7 +52,8 @@ _LEADING = {
 _RESERVED = ("row", "geometry")
 _DERIVED = [
     "province_code", "province_zh", "province_en", "city_code", "city_zh", "city_en",
-    "district_code", "district_zh", "in_corridor", "amount_cny", "amount_usd",
+    "district_code", "district_zh", "in_corridor", "amount_cny", "amount_usd", "fx_rate",
+    "fx_rate_date",
 ]
 _TRAILING = ["in_corridor", "location_precision", "location_basis", "lon", "lat", "geometry"]
 
@@ -167,6 +172,8 @@ def join_table(
         slim.attrs = {"file": file}
         if original:
             slim.attrs["columns_read_as"] = {v: k for k, v in original.items()}
+        if parsed.attrs.get("unread_money"):
+            slim.attrs["unread_money"] = parsed.attrs["unread_money"]
         return slim, problems, notes
 
     seat_lon, seat_lat = place_points(code.where(~has_point, ""), precision)
@@ -185,14 +192,9 @@ def join_table(
             out[col] = derived.astype(str)
     out["lon"] = np.where(has_point, lon, seat_lon)
     out["lat"] = np.where(has_point, lat, seat_lat)
+    fx_note = ""
     if "amount" in out and "currency" in out:
-        rate = settings.USD_CNY_RATE
-        cny = out["currency"] == "CNY"
-        usd = out["currency"] == "USD"
-        out["amount_cny"] = np.where(cny, out["amount"], np.where(usd, out["amount"] * rate,
-                                                                  np.nan))
-        out["amount_usd"] = np.where(usd, out["amount"], np.where(cny, out["amount"] / rate,
-                                                                  np.nan))
+        fx_note = _convert_amounts(out, parsed, file, original, problems)
     if "city" not in parsed:
         out["city"] = ""
     gdf = frame_with_points(out, out["lon"].to_numpy(float), out["lat"].to_numpy(float))
@@ -200,6 +202,10 @@ def join_table(
     gdf.attrs = {"file": file}
     if original:
         gdf.attrs["columns_read_as"] = {v: k for k, v in original.items()}
+    if fx_note:
+        gdf.attrs["fx_rates"] = fx_note
+    if parsed.attrs.get("unread_money"):
+        gdf.attrs["unread_money"] = parsed.attrs["unread_money"]
     if "amount" in gdf:
         gdf.attrs.update(
             usd_cny_rate=settings.USD_CNY_RATE,
@@ -207,6 +213,53 @@ def join_table(
             usd_cny_rate_source=settings.USD_CNY_RATE_SOURCE,
         )
     return gdf, problems, notes
+
+
+def _convert_amounts(
+    out: pd.DataFrame, parsed: pd.DataFrame, file: str, original: dict[str, str],
+    problems: list[Problem],
+) -> str:
+    """Add ``amount_cny`` and ``amount_usd`` (and the ECB rate of other currencies) to ``out``.
+
+    CNY is kept as it is and USD converted at :data:`g60map.settings.USD_CNY_RATE`; other
+    currencies at the ECB reference rate of the row's date (:func:`g60map.ingest.rates.
+    cny_rates`), given per row in ``fx_rate`` (CNY per unit) and ``fx_rate_date``. A
+    currency the ECB gives no rate for is a problem. Returns the note on the rates used
+    (``""`` when every amount is in CNY or USD).
+    """
+    currency = out["currency"].astype(str)
+    date = out["date"] if "date" in out else None
+    rate, day = cny_rates(currency, date)
+    amount = out["amount"].astype(float)
+    usd = (currency == "USD").to_numpy()
+    out["amount_cny"] = np.where((currency == "CNY").to_numpy(), amount, amount * rate)
+    out["amount_usd"] = np.where(usd, amount, out["amount_cny"] / settings.USD_CNY_RATE)
+    other = ~currency.isin(["CNY", "USD", ""])
+    no_rate = other & rate.isna() & np.isfinite(amount)
+    column = original.get("currency", "currency")
+    for r, code in zip(parsed.index[no_rate.to_numpy()].tolist(), currency[no_rate],
+                       strict=True):
+        problems.append(
+            Problem(
+                file, r, column,
+                f"no exchange rate for {code}: the {settings.FX_SOURCE} give none (write "
+                "the amount in CNY or USD, or in a currency the ECB publishes)",
+                "no exchange rate",
+            )
+        )
+    if not other.any():
+        return ""
+    out["fx_rate"] = rate.where(other)
+    out["fx_rate_date"] = day.where(other, "")
+    days = sorted(set(day[other & rate.notna()]))
+    codes = ", ".join(sorted(set(currency[other])))
+    span = f"ECB days {days[0]} to {days[-1]}" if len(days) > 1 else \
+        f"ECB day {days[0]}" if days else "no ECB day"
+    return (
+        f"amounts in {codes} converted to CNY at the {settings.FX_SOURCE} of each row's "
+        f"date ({span}; rows without a date: the last ECB day on or before "
+        f"{settings.FX_DEFAULT_DATE}), per row in fx_rate and fx_rate_date"
+    )
 
 
 def _order(columns: list[str], kind: Kind) -> list[str]:
@@ -223,8 +276,10 @@ def _order(columns: list[str], kind: Kind) -> list[str]:
 
 
 #: Derived columns placed right after another column (or at the end of the input's).
-_FOLLOW_AFTER = (("currency", ("amount_cny", "amount_usd")), ("date", ("date_precision",)))
-_FOLLOW = ("province_code", "province_zh", "amount_cny", "amount_usd", "date_precision")
+_FOLLOW_AFTER = (("currency", ("amount_cny", "amount_usd", "fx_rate", "fx_rate_date")),
+                 ("date", ("date_precision",)))
+_FOLLOW = ("province_code", "province_zh", "amount_cny", "amount_usd", "fx_rate",
+           "fx_rate_date", "date_precision")
 
 
 def _basis(
@@ -348,14 +403,101 @@ def _read(
     return read_input(source, sheet=sheet), False
 
 
+#: Characters that end the first word of a status cell (``吊销，未注销``, ``存续（在营）``).
+_STATUS_END = r"[，,;；、（()（）\s]"
+
+
+def status_words(statuses: str | Sequence[str] | None) -> tuple[str, ...]:
+    """Return the statuses to leave out, from ``"注销,吊销"`` or ``("注销", "吊销")``.
+
+    Parameters
+    ----------
+    statuses : str, sequence of str or None
+        Comma-separated text (also ``，`` and ``、``) or a sequence of words.
+
+    Returns
+    -------
+    tuple of str
+        NFKC, stripped, without empty words.
+
+    Examples
+    --------
+    >>> status_words("注销，吊销")
+    ('注销', '吊销')
+    """
+    if not statuses:
+        return ()
+    if isinstance(statuses, str):
+        statuses = re.split(r"[,，、;；]", statuses)
+    words = (unicodedata.normalize("NFKC", str(w)).strip() for w in statuses)
+    return tuple(dict.fromkeys(w for w in words if w))
+
+
+def exclude_by_status(
+    df: pd.DataFrame, statuses: Sequence[str], file: str
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """Leave out the rows whose status is one of ``statuses``; one note per row left out.
+
+    The status column is the first of :data:`g60map.settings.STATUS_HEADERS` (``status``,
+    ``登记状态``, ``经营状态``, ...). A row is left out when its status, or the
+    first word of it (``吊销，未注销`` -> ``吊销``; ``存续（在营、开业、在册）`` -> ``存续``),
+    is one of ``statuses`` (compared case-insensitively, in NFKC). A table without a status
+    column keeps every row, with one note saying so.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The text table as read.
+    statuses : sequence of str
+        From :func:`status_words`.
+    file : str
+        File name for the notes.
+
+    Returns
+    -------
+    kept : pandas.DataFrame
+        ``df`` without the rows left out (``df`` itself when none is).
+    notes : list of Problem
+        Of kind ``"excluded by status"``.
+    """
+    if not statuses:
+        return df, []
+    column = next((c for c in map(str, df.columns)
+                   if header_key(c) in settings.STATUS_HEADERS), None)
+    if column is None:
+        return df, [Problem(file, 1, "status", "no status column (登记状态, 经营状态 or status): "
+                            f"no row left out by status ({', '.join(statuses)})",
+                            "excluded by status")]
+    cells = df[column]
+    if isinstance(cells, pd.DataFrame):
+        cells = cells.iloc[:, 0]
+    text = cells.astype(str).str.normalize("NFKC").str.strip().str.casefold()
+    first = text.str.split(_STATUS_END, n=1, regex=True).str[0]
+    wanted = {w.casefold() for w in statuses}
+    out = (text.isin(wanted) | first.isin(wanted)).to_numpy()
+    if not out.any():
+        return df, []
+    notes = [
+        Problem(file, int(r), column, f"left out: status {value!r}", "excluded by status")
+        for r, value in zip(df.index[out].tolist(), cells[out].astype(str), strict=True)
+    ]
+    kept = df[~out]
+    kept.attrs = dict(df.attrs)
+    return kept, notes
+
+
 def _join_source(
     source: Source | None, kind: Kind, outside: Outside, datum: str, sheet: str | None,
-    frame: bool = True,
+    frame: bool = True, exclude_status: Sequence[str] = (),
 ) -> tuple[pd.DataFrame, list[Problem], list[Problem]]:
     if outside not in ("warn", "error", "keep", "drop"):
         raise ValueError(f"outside must be 'warn', 'error', 'keep' or 'drop', not {outside!r}")
     df, again = _read(source, kind, sheet)
+    df, excluded = exclude_by_status(df, status_words(exclude_status),
+                                     df.attrs.get("file", "<table>"))
     gdf, problems, notes = join_table(df, kind, outside, "wgs84" if again else datum, frame=frame)
+    if excluded:
+        gdf.attrs["excluded_by_status"] = excluded
     if again and _HIDDEN_DATUM in gdf:
         gdf = gdf.rename(columns={_HIDDEN_DATUM: "datum"})
     return gdf, problems, notes
@@ -363,11 +505,14 @@ def _join_source(
 
 def load_table(
     source: Source | None, kind: Kind, outside: Outside, datum: str, sheet: str | None = None,
-    frame: bool = True,
+    frame: bool = True, exclude_status: str | Sequence[str] = (),
 ) -> gpd.GeoDataFrame:
-    gdf, problems, notes = _join_source(source, kind, outside, datum, sheet, frame)
+    gdf, problems, notes = _join_source(source, kind, outside, datum, sheet, frame,
+                                        exclude_status)
     if problems:
         raise G60InputError(sort_problems(problems))
+    if gdf.attrs.get("excluded_by_status"):
+        note_excluded(gdf.attrs["excluded_by_status"])
     aliases = column_notes(gdf)
     if aliases:
         note_columns(aliases)
@@ -385,12 +530,25 @@ def column_notes(gdf: pd.DataFrame) -> list[Problem]:
     return [
         Problem(file, 1, header, f"column {header} read as {name}", "column read as")
         for header, name in gdf.attrs.get("columns_read_as", {}).items()
+    ] + [
+        Problem(file, 1, header, f"column {header} looks like money but is not read as the "
+                "amount: kept as text (rename it to 'amount' to read it instead)",
+                "column read as")
+        for header in gdf.attrs.get("unread_money", [])
     ]
 
 
 def note_columns(notes: list[Problem]) -> None:
     """Say (:class:`G60Note`) which columns were read under a standard name."""
     title = f"{len(notes):,} column(s) read under a standard name"
+    text = format_problems(notes, limit=settings.MAX_NOTES_SHOWN, title=title)
+    warnings.warn(G60Note(text, notes, title), stacklevel=4)
+
+
+def note_excluded(notes: list[Problem]) -> None:
+    """Say (:class:`G60Note`) how many rows were left out by status, and which."""
+    left = sum(n.message.startswith("left out") for n in notes)
+    title = f"{left:,} row(s) left out by status" if left else "no row left out by status"
     text = format_problems(notes, limit=settings.MAX_NOTES_SHOWN, title=title)
     warnings.warn(G60Note(text, notes, title), stacklevel=4)
 
@@ -433,7 +591,12 @@ _OPTIONS_DOC = """outside : {"warn", "error", "keep", "drop"}, default "warn"
         (``wgs84``/``gps``, ``gcj02``/``amap``/``高德``, ``bd09``/``baidu``/``百度``; an
         empty cell takes this default). Points are shifted to WGS-84 before the join.
     sheet : str, optional
-        Sheet of an .xlsx workbook (default: the first)."""
+        Sheet of an .xlsx workbook (default: the first).
+    exclude_status : str or sequence of str, optional
+        Registration statuses whose rows are left out before the checks, e.g.
+        ``("注销", "吊销")`` or ``"注销,吊销"``: a row whose ``status`` column (``登记状态``,
+        ``经营状态``), or the first word of it (``吊销，未注销``), is one of them. The rows
+        left out are listed in a :class:`G60Note`."""
 
 _RETURNS_DOC = """geopandas.GeoDataFrame
         EPSG:4326 points with ``row`` (spreadsheet row, or the frame's index), the input
@@ -453,6 +616,7 @@ def load_partners(
     outside: Outside = "warn",
     datum: str = "wgs84",
     sheet: str | None = None,
+    exclude_status: str | Sequence[str] = (),
 ) -> gpd.GeoDataFrame:
     """Load, validate and join a partners table.
 
@@ -482,7 +646,7 @@ def load_partners(
     >>> sorted(partners["city_en"].unique())
     ['Songjiang']
     """
-    return load_table(source, "partners", outside, datum, sheet)
+    return load_table(source, "partners", outside, datum, sheet, exclude_status=exclude_status)
 
 
 def load_investments(
@@ -491,6 +655,7 @@ def load_investments(
     outside: Outside = "warn",
     datum: str = "wgs84",
     sheet: str | None = None,
+    exclude_status: str | Sequence[str] = (),
 ) -> gpd.GeoDataFrame:
     """Load, validate and join an investments table.
 
@@ -516,7 +681,7 @@ def load_investments(
     >>> float(inv["amount_cny"].sum())
     15000000000.0
     """
-    return load_table(source, "investments", outside, datum, sheet)
+    return load_table(source, "investments", outside, datum, sheet, exclude_status=exclude_status)
 
 
 for _f in (load_partners, load_investments):
@@ -526,7 +691,8 @@ for _f in (load_partners, load_investments):
 
 
 def check_table(
-    source: Source, kind: Kind, *, datum: str = "wgs84", sheet: str | None = None
+    source: Source, kind: Kind, *, datum: str = "wgs84", sheet: str | None = None,
+    exclude_status: str | Sequence[str] = (),
 ) -> tuple[list[Problem], list[Problem]]:
     """Return ``(errors, notes)`` for a table without raising on bad rows.
 
@@ -538,15 +704,20 @@ def check_table(
         As in :func:`load_partners`.
     sheet : str, optional
         Sheet of an .xlsx workbook.
+    exclude_status : str or sequence of str, optional
+        As in :func:`load_partners`: those rows are not checked.
 
     Returns
     -------
     errors, notes : list of Problem
         ``errors`` make :func:`load_partners`/:func:`load_investments` fail; ``notes``
-        are the columns read under a standard name, then the rows outside the corridor.
+        are the columns read under a standard name, the rows left out by status (kind
+        ``"excluded by status"``), then the rows outside the corridor.
     """
     try:
-        gdf, problems, notes = _join_source(source, kind, "warn", datum, sheet, frame=False)
+        gdf, problems, notes = _join_source(source, kind, "warn", datum, sheet, frame=False,
+                                            exclude_status=exclude_status)
     except G60InputError as exc:
         return [p for p in exc.problems if isinstance(p, Problem)], []
-    return sort_problems(problems), column_notes(gdf) + notes
+    excluded = gdf.attrs.get("excluded_by_status", [])
+    return sort_problems(problems), column_notes(gdf) + excluded + notes
