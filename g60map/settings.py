@@ -256,18 +256,20 @@ LATEST_DATE_YEARS_AHEAD: int = 10
 #: the Chinese headers of enterprise-registry exports and project lists, and common English
 #: variants. Each column read this way is reported once ("column 企业名称 read as name").
 #: Registry columns with no standard name (统一社会信用代码, 法定代表人, 经营状态, 企业类型,
-#: 实缴资本, ...) are kept as they are. A unit in brackets after an amount header
+#: ...) are kept as they are; 实缴资本 is the amount only without 注册资本
+#: (:data:`HEADER_FALLBACKS`). A unit in brackets after an amount header
 #: (``投资金额（万元）``, ``总投资(亿元)``, ``amount (USD m)``) applies to every amount
 #: cell without a unit of its own.
 HEADER_ALIASES: dict[str, str] = {
     **dict.fromkeys(["name", "名称", "企业名称", "公司名称", "单位名称", "机构名称", "合作伙伴",
-                     "合作伙伴名称", "company", "company name", "partner", "partner name"],
+                     "合作伙伴名称", "company", "company name", "partner", "partner name",
+                     "企业名", "公司名"],
                     "name"),
     **dict.fromkeys(["province", "省", "省份", "所在省份", "所属省份", "省份名称"], "province"),
     **dict.fromkeys(["city", "城市", "所在城市", "所属城市", "城市名称", "所在地", "地市",
-                     "所在地市", "地级市"], "city"),
+                     "所在地市", "地级市", "所属市"], "city"),
     **dict.fromkeys(["district", "county", "区县", "区/县", "县区", "所属区县", "所在区县",
-                     "区县名称"], "district"),
+                     "区县名称", "所属县", "所属区"], "district"),
     **dict.fromkeys(["address", "地址", "注册地址", "企业地址", "公司地址", "单位地址", "住所",
                      "通讯地址", "联系地址", "详细地址", "办公地址", "经营地址", "项目地址",
                      "项目地点", "建设地点"], "address"),

@@ -568,3 +568,54 @@ def test_non_finite_and_huge_amounts_are_refused():
     assert {p.row: p.kind for p in problems}[10] == "amount too large"
     assert parsed["amount"].isna().all()
 
+
+
+# ----------------------------------------------------------------------------- registry exports
+# Registry exports (Qichacha, Tianyancha) write an empty cell as "-" and similar marks.
+
+
+@pytest.mark.parametrize("marker", ["-", "--", "—", "/", "暂无", "无", " - ", "－"])
+def test_an_empty_marker_is_an_empty_cell_in_every_column(marker):
+    parsed, problems = validate_table(
+        table({"企业名称": ["湖州吴兴测试材料有限公司"], "注册资本": [marker],
+               "成立日期": [marker], "注册地址": [marker], "所属城市": ["湖州市"],
+               "经营范围": [marker]}),
+        "partners",
+    )
+    assert messages(problems) == []
+    assert parsed["amount"].isna().all() and parsed["date"].isna().all()
+    assert parsed["address"].tolist() == [""] and parsed["经营范围"].tolist() == [""]
+
+
+def test_a_marker_inside_a_cell_is_kept():
+    parsed, problems = validate_table(
+        table({"name": ["无锡测试有限公司", "A-B"], "city": ["Hefei", "Wuhu"],
+               "description": ["无固定期限", "2019-05-06 至 -"]}),
+        "partners",
+    )
+    assert problems == [] and parsed["name"].tolist() == ["无锡测试有限公司", "A-B"]
+    assert parsed["description"].tolist() == ["无固定期限", "2019-05-06 至 -"]
+
+
+@pytest.mark.parametrize("header", ["注册金额", "注册资金", "实缴资本", "Registered capital"])
+def test_capital_headers_are_read_as_the_amount(header):
+    parsed, problems = validate_table(
+        table({"企业名称": ["宣城测试电子有限公司"], header: ["1200万元人民币"],
+               "所属城市": ["宣城市"]}),
+        "partners",
+    )
+    assert problems == [] and parsed["amount"].tolist() == [12_000_000.0]
+    assert parsed.attrs["renamed"]["amount"] == header
+
+
+def test_paid_in_capital_beside_registered_capital_is_kept_and_named_in_a_note():
+    parsed, problems = validate_table(
+        table({"企业名称": ["芜湖测试汽车零部件有限公司"], "注册资本": ["5000万元人民币"],
+               "实缴资本": ["1250万元人民币"], "营业收入（万元）": ["800"],
+               "所属城市": ["芜湖市"]}),
+        "partners",
+    )
+    assert problems == []
+    assert parsed["amount"].tolist() == [50_000_000.0]
+    assert parsed["实缴资本"].tolist() == ["1250万元人民币"]  # kept as text, not dropped
+    assert parsed.attrs["unread_money"] == ["实缴资本", "营业收入（万元）"]
