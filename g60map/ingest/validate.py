@@ -20,7 +20,7 @@ import pandas as pd
 from .. import settings
 from .._errors import Problem
 from ..reference.datum import DATUMS
-from ._cells import nfkc, problems_at, repeats, strip_text
+from ._cells import problems_at, repeats, strip_text
 from .amounts import amount_header_unit, names_currency, parse_amount_columns
 from .coordinates import parse_coordinates
 from .dates import parse_dates
@@ -296,6 +296,10 @@ _MONEY_HEADER = re.compile(
 )
 
 
+#: ASCII -> full-width forms (U+FF01..U+FF5E), which NFKC reads as ASCII.
+_FULL_WIDTH = {c: c + 0xFEE0 for c in range(0x21, 0x7F)}
+
+
 def empty_markers(text: pd.Series) -> pd.Series:
     """Return ``text`` with whole cells of :data:`g60map.settings.EMPTY_MARKERS` made empty.
 
@@ -316,11 +320,13 @@ def empty_markers(text: pd.Series) -> pd.Series:
     >>> empty_markers(pd.Series(["-", "3000万", "暂无", "－"])).tolist()
     ['', '3000万', '', '']
     """
-    short = text.str.len() <= max(map(len, settings.EMPTY_MARKERS))
+    markers = set(settings.EMPTY_MARKERS)
+    markers |= {m.translate(_FULL_WIDTH) for m in markers}  # "－", "／": as NFKC reads them
+    short = (text.str.len() <= max(map(len, markers))).to_numpy(dtype=bool)
     if not short.any():
         return text
-    marker = pd.Series(False, index=text.index)
-    marker[short] = nfkc(text[short]).isin(settings.EMPTY_MARKERS)
+    marker = short.copy()
+    marker[short] = text[short].isin(markers).to_numpy(dtype=bool)
     return text.mask(marker, "") if marker.any() else text
 
 
