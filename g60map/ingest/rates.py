@@ -19,8 +19,9 @@ import numpy as np
 import pandas as pd
 
 from .. import settings
+from .._errors import Problem
 
-__all__ = ["ecb_rates", "ecb_currencies", "cny_rates", "FX_FILE"]
+__all__ = ["ecb_rates", "ecb_currencies", "cny_rates", "convert_amounts", "FX_FILE"]
 
 #: The package and file the rates are read from.
 FX_FILE: tuple[str, str] = ("currency_converter", "eurofxref-hist.zip")
@@ -135,3 +136,71 @@ def cny_rates(currency: pd.Series, date: pd.Series | None = None) -> tuple[pd.Se
         rate[rows] = pair.to_numpy()[at]
         day[rows] = pair.index[at].strftime("%Y-%m-%d")
     return rate, day
+
+
+def convert_amounts(
+    out: pd.DataFrame, parsed: pd.DataFrame, file: str, original: dict[str, str],
+    problems: list[Problem],
+) -> str:
+    """Add ``amount_cny`` and ``amount_usd`` (and the ECB rate of other currencies) to ``out``.
+
+    Parameters
+    ----------
+    out : pandas.DataFrame
+        With ``amount`` (float) and ``currency`` (ISO code), and ``date`` when the table
+        has one; changed in place.
+    parsed : pandas.DataFrame
+        The validated table (its index names the rows in problems).
+    file : str
+        File name for the problems.
+    original : dict of str to str
+        Standard name -> header as written.
+    problems : list of Problem
+        A row whose currency has no ECB rate is appended to it.
+
+    Returns
+    -------
+    str
+        The note on the rates used.
+
+    Notes
+    -----
+    CNY is kept as it is and USD converted at :data:`g60map.settings.USD_CNY_RATE`; other
+    currencies at the ECB reference rate of the row's date (:func:`g60map.ingest.rates.
+    cny_rates`), given per row in ``fx_rate`` (CNY per unit) and ``fx_rate_date``. A
+    currency the ECB gives no rate for is a problem. Returns the note on the rates used
+    (``""`` when every amount is in CNY or USD).
+    """
+    currency = out["currency"].astype(str)
+    date = out["date"] if "date" in out else None
+    rate, day = cny_rates(currency, date)
+    amount = out["amount"].astype(float)
+    usd = (currency == "USD").to_numpy()
+    out["amount_cny"] = np.where((currency == "CNY").to_numpy(), amount, amount * rate)
+    out["amount_usd"] = np.where(usd, amount, out["amount_cny"] / settings.USD_CNY_RATE)
+    other = ~currency.isin(["CNY", "USD", ""])
+    no_rate = other & rate.isna() & np.isfinite(amount)
+    column = original.get("currency", "currency")
+    for r, code in zip(parsed.index[no_rate.to_numpy()].tolist(), currency[no_rate],
+                       strict=True):
+        problems.append(
+            Problem(
+                file, r, column,
+                f"no exchange rate for {code}: the {settings.FX_SOURCE} give none (write "
+                "the amount in CNY or USD, or in a currency the ECB publishes)",
+                "no exchange rate",
+            )
+        )
+    if not other.any():
+        return ""
+    out["fx_rate"] = rate.where(other)
+    out["fx_rate_date"] = day.where(other, "")
+    days = sorted(set(day[other & rate.notna()]))
+    codes = ", ".join(sorted(set(currency[other])))
+    span = f"ECB days {days[0]} to {days[-1]}" if len(days) > 1 else \
+        f"ECB day {days[0]}" if days else "no ECB day"
+    return (
+        f"amounts in {codes} converted to CNY at the {settings.FX_SOURCE} of each row's "
+        f"date ({span}; rows without a date: the last ECB day on or before "
+        f"{settings.FX_DEFAULT_DATE}), per row in fx_rate and fx_rate_date"
+    )

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import re
-import unicodedata
 import warnings
 from collections.abc import Sequence
 from typing import Literal, TypeAlias
@@ -30,9 +28,10 @@ from ._cells import frame_cell_problems
 from .dates import date_text
 from .join import frame_with_points, locate_points, outside_message
 from .placing import locate_districts, place_points, place_rows
-from .rates import cny_rates
+from .rates import convert_amounts
 from .read import frame_label, frame_to_text, read_input
-from .validate import header_key, validate_table
+from .status import exclude_by_status, status_words
+from .validate import validate_table
 
 __all__ = ["load_partners", "load_investments", "check_table", "is_loaded", "G60Warning",
            "G60Note"]
@@ -194,7 +193,7 @@ def join_table(
     out["lat"] = np.where(has_point, lat, seat_lat)
     fx_note = ""
     if "amount" in out and "currency" in out:
-        fx_note = _convert_amounts(out, parsed, file, original, problems)
+        fx_note = convert_amounts(out, parsed, file, original, problems)
     if "city" not in parsed:
         out["city"] = ""
     gdf = frame_with_points(out, out["lon"].to_numpy(float), out["lat"].to_numpy(float))
@@ -213,53 +212,6 @@ def join_table(
             usd_cny_rate_source=settings.USD_CNY_RATE_SOURCE,
         )
     return gdf, problems, notes
-
-
-def _convert_amounts(
-    out: pd.DataFrame, parsed: pd.DataFrame, file: str, original: dict[str, str],
-    problems: list[Problem],
-) -> str:
-    """Add ``amount_cny`` and ``amount_usd`` (and the ECB rate of other currencies) to ``out``.
-
-    CNY is kept as it is and USD converted at :data:`g60map.settings.USD_CNY_RATE`; other
-    currencies at the ECB reference rate of the row's date (:func:`g60map.ingest.rates.
-    cny_rates`), given per row in ``fx_rate`` (CNY per unit) and ``fx_rate_date``. A
-    currency the ECB gives no rate for is a problem. Returns the note on the rates used
-    (``""`` when every amount is in CNY or USD).
-    """
-    currency = out["currency"].astype(str)
-    date = out["date"] if "date" in out else None
-    rate, day = cny_rates(currency, date)
-    amount = out["amount"].astype(float)
-    usd = (currency == "USD").to_numpy()
-    out["amount_cny"] = np.where((currency == "CNY").to_numpy(), amount, amount * rate)
-    out["amount_usd"] = np.where(usd, amount, out["amount_cny"] / settings.USD_CNY_RATE)
-    other = ~currency.isin(["CNY", "USD", ""])
-    no_rate = other & rate.isna() & np.isfinite(amount)
-    column = original.get("currency", "currency")
-    for r, code in zip(parsed.index[no_rate.to_numpy()].tolist(), currency[no_rate],
-                       strict=True):
-        problems.append(
-            Problem(
-                file, r, column,
-                f"no exchange rate for {code}: the {settings.FX_SOURCE} give none (write "
-                "the amount in CNY or USD, or in a currency the ECB publishes)",
-                "no exchange rate",
-            )
-        )
-    if not other.any():
-        return ""
-    out["fx_rate"] = rate.where(other)
-    out["fx_rate_date"] = day.where(other, "")
-    days = sorted(set(day[other & rate.notna()]))
-    codes = ", ".join(sorted(set(currency[other])))
-    span = f"ECB days {days[0]} to {days[-1]}" if len(days) > 1 else \
-        f"ECB day {days[0]}" if days else "no ECB day"
-    return (
-        f"amounts in {codes} converted to CNY at the {settings.FX_SOURCE} of each row's "
-        f"date ({span}; rows without a date: the last ECB day on or before "
-        f"{settings.FX_DEFAULT_DATE}), per row in fx_rate and fx_rate_date"
-    )
 
 
 def _order(columns: list[str], kind: Kind) -> list[str]:
@@ -401,89 +353,6 @@ def _read(
             source, frame_label(source))):
         raise G60InputError(odd)
     return read_input(source, sheet=sheet), False
-
-
-#: Characters that end the first word of a status cell (``吊销，未注销``, ``存续（在营）``).
-_STATUS_END = r"[，,;；、（()（）\s]"
-
-
-def status_words(statuses: str | Sequence[str] | None) -> tuple[str, ...]:
-    """Return the statuses to leave out, from ``"注销,吊销"`` or ``("注销", "吊销")``.
-
-    Parameters
-    ----------
-    statuses : str, sequence of str or None
-        Comma-separated text (also ``，`` and ``、``) or a sequence of words.
-
-    Returns
-    -------
-    tuple of str
-        NFKC, stripped, without empty words.
-
-    Examples
-    --------
-    >>> status_words("注销，吊销")
-    ('注销', '吊销')
-    """
-    if not statuses:
-        return ()
-    if isinstance(statuses, str):
-        statuses = re.split(r"[,，、;；]", statuses)
-    words = (unicodedata.normalize("NFKC", str(w)).strip() for w in statuses)
-    return tuple(dict.fromkeys(w for w in words if w))
-
-
-def exclude_by_status(
-    df: pd.DataFrame, statuses: Sequence[str], file: str
-) -> tuple[pd.DataFrame, list[Problem]]:
-    """Leave out the rows whose status is one of ``statuses``; one note per row left out.
-
-    The status column is the first of :data:`g60map.settings.STATUS_HEADERS` (``status``,
-    ``登记状态``, ``经营状态``, ...). A row is left out when its status, or the
-    first word of it (``吊销，未注销`` -> ``吊销``; ``存续（在营、开业、在册）`` -> ``存续``),
-    is one of ``statuses`` (compared case-insensitively, in NFKC). A table without a status
-    column keeps every row, with one note saying so.
-
-    Parameters
-    ----------
-    df : pandas.DataFrame
-        The text table as read.
-    statuses : sequence of str
-        From :func:`status_words`.
-    file : str
-        File name for the notes.
-
-    Returns
-    -------
-    kept : pandas.DataFrame
-        ``df`` without the rows left out (``df`` itself when none is).
-    notes : list of Problem
-        Of kind ``"excluded by status"``.
-    """
-    if not statuses:
-        return df, []
-    column = next((c for c in map(str, df.columns)
-                   if header_key(c) in settings.STATUS_HEADERS), None)
-    if column is None:
-        return df, [Problem(file, 1, "status", "no status column (登记状态, 经营状态 or status): "
-                            f"no row left out by status ({', '.join(statuses)})",
-                            "excluded by status")]
-    cells = df[column]
-    if isinstance(cells, pd.DataFrame):
-        cells = cells.iloc[:, 0]
-    text = cells.astype(str).str.normalize("NFKC").str.strip().str.casefold()
-    first = text.str.split(_STATUS_END, n=1, regex=True).str[0]
-    wanted = {w.casefold() for w in statuses}
-    out = (text.isin(wanted) | first.isin(wanted)).to_numpy()
-    if not out.any():
-        return df, []
-    notes = [
-        Problem(file, int(r), column, f"left out: status {value!r}", "excluded by status")
-        for r, value in zip(df.index[out].tolist(), cells[out].astype(str), strict=True)
-    ]
-    kept = df[~out]
-    kept.attrs = dict(df.attrs)
-    return kept, notes
 
 
 def _join_source(
