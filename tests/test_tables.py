@@ -682,3 +682,19 @@ def test_the_rates_are_stated_in_the_sources_and_the_export_metadata(tmp_path):
     export_layers(corridor, tmp_path, fmt="csv")
     meta = (tmp_path / "g60_corridor_metadata.csv").read_text(encoding="utf-8-sig")
     assert "partners,fx_rates," in meta and "ECB days 2011-06-30 to 2020-03-31" in meta
+    from g60map.render.docs.content import report_content
+
+    assert any("European Central Bank" in line for line in report_content(corridor, "en").sources)
+
+
+def test_a_currency_in_the_capital_header_applies_to_every_cell():
+    df = pd.DataFrame({"企业名称": ["昆山测试电子有限公司", "太仓测试机械有限公司"],
+                       "注册资本（万美元）": ["1200", "-"], "所属城市": ["苏州市", "苏州市"],
+                       "所属区县": ["昆山市", "太仓市"]})
+    partners = load_partners(df)
+    assert partners["currency"].tolist() == ["USD", "USD"]  # the header's currency
+    assert partners["amount"].iat[0] == 12_000_000.0 and np.isnan(partners["amount"].iat[1])
+    assert partners["amount_usd"].iat[0] == 12_000_000.0 and "fx_rate" not in partners
+    df = df.rename(columns={"注册资本（万美元）": "注册资本（万港元）"})
+    partners = load_partners(df)
+    assert partners["currency"].tolist() == ["HKD", "HKD"] and partners["fx_rate"].iat[0] > 0.8
