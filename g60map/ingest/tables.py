@@ -396,12 +396,16 @@ def load_table(
 def column_notes(gdf: pd.DataFrame) -> list[Problem]:
     """One note per column read under a standard name (``column 企业名称 read as name``)."""
     file = gdf.attrs.get("file", "<table>")
+    amount = next((h for h, n in gdf.attrs.get("columns_read_as", {}).items() if n == "amount"),
+                  "amount" if "amount" in gdf else "")
+    read = f" (the amount is read from {amount})" if amount else ""
     return [
         Problem(file, 1, header, f"column {header} read as {name}", "column read as")
         for header, name in gdf.attrs.get("columns_read_as", {}).items()
     ] + [
         Problem(file, 1, header, f"column {header} looks like money but is not read as the "
-                "amount: kept as text (rename it to 'amount' to read it instead)",
+                f"amount{read}: kept as text (to read it as the amount instead, rename it "
+                "'amount')",
                 "column read as")
         for header in gdf.attrs.get("unread_money", [])
     ]
