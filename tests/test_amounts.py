@@ -58,7 +58,7 @@ def test_names_currency():
 
 
 def test_parse_amount_columns_parses_in_place_and_checks_the_currency():
-    out = pd.DataFrame({"amount": ["12万美元", "-5", "7"], "currency": ["CNY", "", "EUR"]},
+    out = pd.DataFrame({"amount": ["12万美元", "-5", "7"], "currency": ["CNY", "", "BTC"]},
                        index=range(2, 5))
     problems: list = []
     parse_amount_columns(out, "t.csv", {"amount", "currency"}, problems, "investments")
@@ -68,3 +68,31 @@ def test_parse_amount_columns_parses_in_place_and_checks_the_currency():
         (3, "amount", "amount not positive"), (3, "currency", "empty cell"),
         (4, "currency", "unknown currency"), (2, "amount", "currency mismatch"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("cell", "value", "currency"),
+    [
+        ("80万港元", 800_000.0, "HKD"),
+        ("5000万日元", 50_000_000.0, "JPY"),
+        ("120万欧元", 1_200_000.0, "EUR"),
+        ("35万英镑", 350_000.0, "GBP"),
+        ("HKD 200万", 2_000_000.0, "HKD"),
+        ("1.5亿SGD", 150_000_000.0, "SGD"),
+        ("SEK 3,000,000", 3_000_000.0, "SEK"),
+        ("300万美元", 3_000_000.0, "USD"),
+        ("305843.0395万元人民币", 3_058_430_395.0, "CNY"),
+    ],
+)
+def test_amounts_in_other_currencies_are_read_with_their_currency(cell, value, currency):
+    values, bad, cur = parse_amounts(_cells(cell), "t.csv", problems := [])
+    assert problems == [] and not bad.any()
+    assert values.tolist() == [value] and cur.tolist() == [currency]
+
+
+def test_a_currency_column_with_an_iso_code_or_chinese_name_is_read():
+    out = pd.DataFrame({"amount": ["10", "20", "30"], "currency": ["港币", "jpy", "欧元"]},
+                       index=range(2, 5))
+    problems: list = []
+    parse_amount_columns(out, "t.csv", {"amount", "currency"}, problems, "investments")
+    assert problems == [] and out["currency"].tolist() == ["HKD", "JPY", "EUR"]

@@ -508,3 +508,29 @@ def test_paths_not_utf8_are_printed_as_their_bytes(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == out + b"/g60_corridor.svg\n"
     assert proc.stderr.decode("utf-8").count(f"--out: {_NOTE}") == 1
+
+
+def test_exclude_status_on_validate_and_build(write_csv, tmp_path, capsys):
+    # a Qichacha-style export: 登记状态, capital in Hong Kong dollars, "-" for no value
+    path = write_csv(
+        "企业名称,登记状态,注册资本,成立日期,所属城市\n"
+        "嘉兴测试材料有限公司,存续（在营、开业、在册）,600万港元,2017-08-21,嘉兴市\n"
+        "湖州测试纺织有限公司,注销,-,-,湖州市\n"
+        "宣城测试机械有限公司,\"吊销，未注销\",abc,2012-01-01,宣城市\n",
+        name="qcc.csv",
+    )
+    assert main(["validate", path]) == 1  # the revoked row's capital is not a number
+    capsys.readouterr()
+    assert main(["validate", path, "--exclude-status", "注销,吊销"]) == 0
+    err = capsys.readouterr().err
+    assert "2 row(s) left out by status" in err
+    assert f"{path}:3:登记状态: left out: status '注销'" in err
+    out = tmp_path / "out"
+    with warnings.catch_warnings():
+        warnings.simplefilter("default")  # as outside pytest
+        assert main(["export", "--partners", path, "--exclude-status", "注销,吊销", "--out",
+                     str(out), "--format", "csv"]) == 0
+    err = capsys.readouterr().err
+    assert "2 row(s) left out by status" in err
+    partners = (out / "g60_corridor_partners.csv").read_text(encoding="utf-8-sig")
+    assert partners.count("有限公司") == 1 and ",HKD," in partners

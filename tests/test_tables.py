@@ -588,3 +588,153 @@ def test_notes_on_many_rows_outside_are_counted_and_built_only_when_read(monkeyp
     )
     assert str(every[-1]).startswith(f"DataFrame:{n_points + n_named - 1}:city: '南京' is in ")
     assert _errors.format_problems(every, limit=10) == text
+
+
+# ----------------------------------------------------------------------------- registry layouts
+# The header layouts of registry exports, as public code that reads such exports lists them:
+# Qichacha's national export (24 columns, data to 2023-11: 企业名称, 经营状态, ... 注册资本,
+# 实缴资本, 成立日期, ... 所属省份, 所属城市, 所属区县, ... 注册地址, ...), Qichacha's
+# Jiangsu/Zhejiang/Shanghai/Anhui export (33 columns, data to 2024-11: 公司名称, 登记状态, ...
+# 企业规模, 注册资本, 实缴资本, ... 注册地址, 最新年报地址, 通信地址, ...) and a Tianyancha-style
+# search export (企业名, 经营状态, ..., 所属县, ..., 企业地址). Status and capital cells are
+# written as the Qichacha open-platform documentation shows them ("存续（在营、开业、在册）",
+# "185000万元"). Names and street numbers are placeholders (测试, 某路), places real.
+
+QCC_2023 = ["企业名称", "经营状态", "法定代表人", "注册资本", "实缴资本", "成立日期", "核准日期",
+            "营业期限", "所属省份", "所属城市", "所属区县", "统一社会信用代码", "纳税人识别号",
+            "工商注册号", "组织机构代码", "参保人数", "企业类型", "所属行业", "曾用名", "注册地址",
+            "网址", "联系电话", "邮箱", "经营范围"]
+QCC_2024 = ["公司名称", "登记状态", "法定代表人", "企业规模", "注册资本", "实缴资本", "成立日期",
+            "核准日期", "营业期限", "所属省份", "所属城市", "所属区县", "公司类型", "国标行业门类",
+            "国标行业大类", "国标行业中类", "曾用名", "英文名", "统一社会信用代码", "纳税人识别号",
+            "注册号", "组织机构代码", "参保人数", "参保人数所属年报", "有效手机号", "更多电话",
+            "注册地址", "最新年报地址", "通信地址", "网址", "邮箱", "其他邮箱", "经营范围"]
+TYC = ["企业名", "经营状态", "法定代表人", "注册资本", "成立日期", "所属省份", "所属城市", "所属县",
+       "电话", "更多电话", "邮箱", "更多邮箱", "统一社会信用代码", "纳税人识别号", "注册号",
+       "组织机构代码", "参保人數", "企业类型", "所属行业", "曾用名", "网址", "企业地址", "经营范围"]
+
+#: (name, status, registered capital, paid-in capital, founded, province, city, district,
+#: address, expected district code)
+REGISTRY_ROWS = [
+    ("上海测试智算有限公司", "存续（在营、开业、在册）", "185000万元", "-", "2020-07-14",
+     "上海市", "上海市", "松江区", "上海市松江区洞泾镇某路11号", "310117"),
+    ("嘉兴测试光电有限公司", "在业", "800万港元", "--", "2016-03-02", "浙江省", "嘉兴市",
+     "海宁市", "浙江省嘉兴市海宁市某路12号", "330481"),
+    ("杭州测试软件有限公司", "注销", "-", "-", "2009-11-20", "浙江省", "杭州市", "滨江区",
+     "浙江省杭州市滨江区某路13号", "330108"),
+    ("苏州测试精密有限公司", "存续", "2500万日元", "暂无", "2011-06-30", "江苏省", "苏州市",
+     "吴江区", "江苏省苏州市吴江区某路14号", "320509"),
+    ("合肥测试新材料有限公司", "吊销，未注销", "100万欧元", "/", "-", "安徽省", "合肥市",
+     "蜀山区", "安徽省合肥市蜀山区某路15号", "340104"),
+    ("金华测试电器有限公司", "存续", "50万英镑", "50万英镑", "2018-01-09", "浙江省", "金华市",
+     "永康市", "浙江省永康市某路16号", "330784"),
+]
+
+
+def _export_frame(layout: list[str]) -> pd.DataFrame:
+    lower = {h: h for h in layout}
+    pick = {
+        "name": next(h for h in layout if h in ("企业名称", "公司名称", "企业名")),
+        "status": next(h for h in layout if h in ("经营状态", "登记状态")),
+        "capital": "注册资本", "paid": "实缴资本", "founded": "成立日期", "province": "所属省份",
+        "city": "所属城市", "district": next(h for h in layout if h in ("所属区县", "所属县")),
+        "address": next(h for h in layout if h in ("注册地址", "企业地址")),
+    }
+    rows = []
+    for i, (name, status, capital, paid, founded, province, city, district, address, _) in \
+            enumerate(REGISTRY_ROWS):
+        cells = dict.fromkeys(lower, "-")
+        cells.update({pick["name"]: name, pick["status"]: status, "注册资本": capital,
+                      "成立日期": founded, "所属省份": province, "所属城市": city,
+                      pick["district"]: district, pick["address"]: address,
+                      "统一社会信用代码": f"91330000MA2{i:07d}"})
+        if "实缴资本" in cells:
+            cells["实缴资本"] = paid
+        rows.append(cells)
+    return pd.DataFrame(rows, columns=layout)
+
+
+@pytest.mark.parametrize("layout", [QCC_2023, QCC_2024, TYC], ids=["qcc2023", "qcc2024", "tyc"])
+def test_registry_layouts_load_as_they_come(layout, tmp_path):
+    path = tmp_path / "export.csv"
+    _export_frame(layout).to_csv(path, index=False, encoding="utf-8-sig")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        partners = load_partners(path)
+    assert partners["district_code"].tolist() == [r[-1] for r in REGISTRY_ROWS]
+    assert partners["in_corridor"].all()
+    assert partners["currency"].tolist() == ["CNY", "HKD", "", "JPY", "EUR", "GBP"]
+    assert partners["amount"].tolist()[:2] == [1_850_000_000.0, 8_000_000.0]
+    assert np.isnan(partners["amount"].iat[2]) and np.isnan(partners["amount_cny"].iat[2])
+    assert partners["amount_cny"].iat[0] == 1_850_000_000.0
+    # the ECB rate of each founding date (none for the sixth row's "-": the default date)
+    assert partners["fx_rate_date"].tolist() == ["", "2016-03-02", "", "2011-06-30",
+                                                  settings.FX_DEFAULT_DATE, "2018-01-09"]
+    hkd = partners["amount_cny"].iat[1] / 8_000_000.0
+    assert 0.8 < hkd < 0.9 and hkd == partners["fx_rate"].iat[1]
+    assert "European Central Bank" in partners.attrs["fx_rates"]
+    notes = "\n".join(str(w.message) for w in caught)
+    assert ("实缴资本 looks like money" in notes) == ("实缴资本" in layout)
+
+
+def test_exclude_status_leaves_out_cancelled_and_revoked_companies(tmp_path):
+    path = tmp_path / "export.csv"
+    _export_frame(QCC_2024).to_csv(path, index=False)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        partners = load_partners(path, exclude_status=("注销", "吊销"))
+    assert partners["row"].tolist() == [2, 3, 5, 7]
+    assert "登记状态" in partners and "status" not in partners  # kept under its own name
+    left = [w.message for w in caught if "left out by status" in str(w.message)]
+    assert len(left) == 1 and str(left[0]).startswith("2 row(s) left out by status")
+    assert [(p.row, p.column) for p in left[0].problems] == [(4, "登记状态"), (6, "登记状态")]
+    # in a string, as on the command line; the Tianyancha column name
+    path2 = tmp_path / "tyc.csv"
+    _export_frame(TYC).to_csv(path2, index=False)
+    assert load_partners(path2, exclude_status="注销，吊销")["row"].tolist() == [2, 3, 5, 7]
+    errors, notes = check_table(path2, "partners", exclude_status="注销")
+    assert errors == [] and [n.row for n in notes if n.kind == "excluded by status"] == [4]
+
+
+def test_exclude_status_without_a_status_column_keeps_every_row_and_says_so():
+    df = pd.DataFrame({"name": ["测试有限公司"], "city": ["湖州市"]})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        partners = load_partners(df, exclude_status="注销")
+    assert len(partners) == 1
+    assert any("no status column" in str(w.message) for w in caught)
+
+
+def test_a_currency_without_an_ecb_rate_is_a_problem():
+    df = pd.DataFrame({"name": ["台资测试有限公司"], "city": ["昆山市"], "注册资本": ["500万"],
+                       "币种": ["TWD"]})
+    # TWD is read as a currency, but the ECB gives no rate: never a silent NaN in amount_cny
+    with pytest.raises(G60InputError, match="币种: no exchange rate for TWD"):
+        load_partners(df)
+
+
+def test_the_rates_are_stated_in_the_sources_and_the_export_metadata(tmp_path):
+    from g60map import export_layers, load_corridor
+
+    corridor = load_corridor(_export_frame(QCC_2023))
+    line = next(s for s in corridor.sources if s.startswith("partners:"))
+    assert "HKD" in line and "European Central Bank" in line
+    export_layers(corridor, tmp_path, fmt="csv")
+    meta = (tmp_path / "g60_corridor_metadata.csv").read_text(encoding="utf-8-sig")
+    assert "partners,fx_rates," in meta and "ECB days 2011-06-30 to 2020-03-31" in meta
+    from g60map.render.docs.content import report_content
+
+    assert any("European Central Bank" in line for line in report_content(corridor, "en").sources)
+
+
+def test_a_currency_in_the_capital_header_applies_to_every_cell():
+    df = pd.DataFrame({"企业名称": ["昆山测试电子有限公司", "太仓测试机械有限公司"],
+                       "注册资本（万美元）": ["1200", "-"], "所属城市": ["苏州市", "苏州市"],
+                       "所属区县": ["昆山市", "太仓市"]})
+    partners = load_partners(df)
+    assert partners["currency"].tolist() == ["USD", "USD"]  # the header's currency
+    assert partners["amount"].iat[0] == 12_000_000.0 and np.isnan(partners["amount"].iat[1])
+    assert partners["amount_usd"].iat[0] == 12_000_000.0 and "fx_rate" not in partners
+    df = df.rename(columns={"注册资本（万美元）": "注册资本（万港元）"})
+    partners = load_partners(df)
+    assert partners["currency"].tolist() == ["HKD", "HKD"] and partners["fx_rate"].iat[0] > 0.8

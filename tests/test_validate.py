@@ -61,13 +61,13 @@ def test_investment_fields():
     _, problems = validate_table(
         table({"investor": ["T", "T", "T"], "project": ["p", "q", "r"],
                "city": ["Songjiang"] * 3, "amount": ["15 bananas", "-3", "1,000"],
-               "currency": ["CNY", "EUR", "usd"], "date": ["2020-03", "2020-13-01", "March"]}),
+               "currency": ["CNY", "BTC", "usd"], "date": ["2020-03", "2020-13-01", "March"]}),
         "investments",
     )
     msgs = messages(problems)
     assert "t.csv:2:amount: '15 bananas' is not a number" in "\n".join(msgs)
     assert any(m.startswith("t.csv:3:amount: amount must be positive") for m in msgs)
-    assert any(m.startswith("t.csv:3:currency: unknown currency 'EUR'") for m in msgs)
+    assert any(m.startswith("t.csv:3:currency: unknown currency 'BTC'") for m in msgs)
     assert any(m.startswith("t.csv:3:date:") for m in msgs)
     assert any(m.startswith("t.csv:4:date: 'March' is not a date") for m in msgs)
     assert not any(m.startswith("t.csv:4:amount") or m.startswith("t.csv:4:currency") for m in msgs)
@@ -419,10 +419,10 @@ def test_a_unit_in_the_amount_header_applies_to_cells_without_one():
 
 def test_an_unknown_unit_in_the_amount_header_is_a_problem():
     df = table({"investor": ["T"], "project": ["p"], "city": ["Hefei"],
-                "金额（万港元）": ["5"], "currency": ["CNY"], "date": ["2020-03"]})
+                "金额（万比特币）": ["5"], "currency": ["CNY"], "date": ["2020-03"]})
     _, problems = validate_table(df, "investments")
     assert [str(p) for p in problems][0].startswith(
-        "t.csv:1:金额（万港元）: unknown unit '万港元' in the amount header"
+        "t.csv:1:金额（万比特币）: unknown unit '万比特币' in the amount header"
     )
 
 
@@ -530,13 +530,13 @@ def test_a_unit_in_the_amount_header(header, cell, value, currency):
 
 def test_amount_problems_name_the_cell():
     _, problems = validate_table(
-        investments_with(["US$500元", "15 bananas", "3000万欧元"], currency=["", "CNY", "CNY"]),
+        investments_with(["US$500元", "15 bananas", "3000万比特币"], currency=["", "CNY", "CNY"]),
         "investments",
     )
     kinds = [(p.row, p.column, p.kind) for p in problems]
     assert (2, "amount", "currency mismatch") in kinds
     assert (3, "amount", "not a number") in kinds and (4, "amount", "not a number") in kinds
-    _, problems = validate_table(investments_with(["1"], header="金额（欧元）"), "investments")
+    _, problems = validate_table(investments_with(["1"], header="金额（比特币）"), "investments")
     assert [p.kind for p in problems][:1] == ["unknown unit"]
 
 
@@ -569,3 +569,53 @@ def test_non_finite_and_huge_amounts_are_refused():
     assert parsed["amount"].isna().all()
 
 
+
+# ----------------------------------------------------------------------------- registry exports
+# Registry exports (Qichacha, Tianyancha) write an empty cell as "-" and similar marks.
+
+
+@pytest.mark.parametrize("marker", ["-", "--", "—", "/", "暂无", "无", " - ", "－"])
+def test_an_empty_marker_is_an_empty_cell_in_every_column(marker):
+    parsed, problems = validate_table(
+        table({"企业名称": ["湖州吴兴测试材料有限公司"], "注册资本": [marker],
+               "成立日期": [marker], "注册地址": [marker], "所属城市": ["湖州市"],
+               "经营范围": [marker]}),
+        "partners",
+    )
+    assert messages(problems) == []
+    assert parsed["amount"].isna().all() and parsed["date"].isna().all()
+    assert parsed["address"].tolist() == [""] and parsed["经营范围"].tolist() == [""]
+
+
+def test_a_marker_inside_a_cell_is_kept():
+    parsed, problems = validate_table(
+        table({"name": ["无锡测试有限公司", "A-B"], "city": ["Hefei", "Wuhu"],
+               "description": ["无固定期限", "2019-05-06 至 -"]}),
+        "partners",
+    )
+    assert problems == [] and parsed["name"].tolist() == ["无锡测试有限公司", "A-B"]
+    assert parsed["description"].tolist() == ["无固定期限", "2019-05-06 至 -"]
+
+
+@pytest.mark.parametrize("header", ["注册金额", "注册资金", "实缴资本", "Registered capital"])
+def test_capital_headers_are_read_as_the_amount(header):
+    parsed, problems = validate_table(
+        table({"企业名称": ["宣城测试电子有限公司"], header: ["1200万元人民币"],
+               "所属城市": ["宣城市"]}),
+        "partners",
+    )
+    assert problems == [] and parsed["amount"].tolist() == [12_000_000.0]
+    assert parsed.attrs["renamed"]["amount"] == header
+
+
+def test_paid_in_capital_beside_registered_capital_is_kept_and_named_in_a_note():
+    parsed, problems = validate_table(
+        table({"企业名称": ["芜湖测试汽车零部件有限公司"], "注册资本": ["5000万元人民币"],
+               "实缴资本": ["1250万元人民币"], "营业收入（万元）": ["800"],
+               "所属城市": ["芜湖市"]}),
+        "partners",
+    )
+    assert problems == []
+    assert parsed["amount"].tolist() == [50_000_000.0]
+    assert parsed["实缴资本"].tolist() == ["1250万元人民币"]  # kept as text, not dropped
+    assert parsed.attrs["unread_money"] == ["实缴资本", "营业收入（万元）"]

@@ -120,7 +120,8 @@ def _corridor(args: argparse.Namespace) -> Corridor:
             path = getattr(args, kind)
             if path:
                 with _step(args, f"loading {kind} ({path})"):
-                    loaded[kind] = loader(path, datum=args.datum, sheet=_sheet(args, kind))
+                    loaded[kind] = loader(path, datum=args.datum, sheet=_sheet(args, kind),
+                                          exclude_status=args.exclude_status)
         what = ", ".join(loaded) if loaded else "the source article's tables"
         with _step(args, f"loading the corridor ({what})"):
             return load_corridor(loaded.get("partners"), loaded.get("investments"),
@@ -150,14 +151,21 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from ..ingest.tables import check_table
 
     target = _problems_target(args)
-    errors, notes = check_table(args.file, args.kind, datum=args.datum, sheet=args.sheet)
+    errors, notes = check_table(args.file, args.kind, datum=args.datum, sheet=args.sheet,
+                                exclude_status=args.exclude_status)
     if target:
         write_problems(target, errors, notes)
-    # The columns read under a standard name come first; the rows outside follow.
-    first = next((i for i, n in enumerate(notes) if n.kind != "column read as"), len(notes))
-    columns, outside = notes[:first], notes[first:]
+    # The columns read under a standard name come first, then the rows left out by status;
+    # the rows outside follow (sliced, so that they are not built: see OutsideNotes).
+    first = next((i for i, n in enumerate(notes)
+                  if n.kind not in ("column read as", "excluded by status")), len(notes))
+    head, outside = notes[:first], notes[first:]
+    columns = [n for n in head if n.kind == "column read as"]
+    excluded = [n for n in head if n.kind == "excluded by status"]
+    left_out = sum(n.message.startswith("left out") for n in excluded)
     for group, title in (
         (columns, f"{len(columns):,} column(s) read under a standard name"),
+        (excluded, f"{left_out:,} row(s) left out by status"),
         (outside, f"{len(outside):,} row(s) outside the corridor (kept with in_corridor=False)"),
     ):
         if group:

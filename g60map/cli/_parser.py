@@ -91,6 +91,15 @@ def _add_tables(p: argparse.ArgumentParser, lang: bool = False) -> None:
     _add_datum(p)
     _add_sheet(p)
     _add_problems(p)
+    _add_exclude_status(p)
+
+
+def _add_exclude_status(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--exclude-status", metavar="LIST", default="",
+        help="leave out the rows whose status column (登记状态, 经营状态, status) is one of "
+        "these, comma-separated: --exclude-status 注销,吊销",
+    )
 
 
 def _add_title(p: argparse.ArgumentParser) -> None:
@@ -183,6 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_datum(p)
     _add_sheet(p)
     _add_problems(p)
+    _add_exclude_status(p)
 
     p = sub.add_parser("info", help="print the corridor cities")
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -205,14 +205,16 @@ def _wgs84(gdf: gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
 
 
 def _load_table(
-    kind: Kind, value: TableInput, outside: Outside, datum: str
+    kind: Kind, value: TableInput, outside: Outside, datum: str,
+    exclude_status: str | Sequence[str] = (),
 ) -> gpd.GeoDataFrame:
     from ..ingest.tables import is_loaded, load_investments, load_partners
 
     loader = load_partners if kind == "partners" else load_investments
     if isinstance(value, gpd.GeoDataFrame) and is_loaded(value):
         return _wgs84(value, kind)  # already loaded: validated and joined once
-    return _wgs84(loader(value, outside=outside, datum=datum), kind)
+    return _wgs84(loader(value, outside=outside, datum=datum, exclude_status=exclude_status),
+                  kind)
 
 
 def _sha256_file(path: Path) -> str:
@@ -278,7 +280,8 @@ def _sources(tables: dict[str, gpd.GeoDataFrame], packaged: frozenset[str]) -> t
         more = len(extra) - _MAX_SOURCES
         listed = "; ".join(extra[:_MAX_SOURCES]) + (f"; and {more} more" if more > 0 else "")
         tail = f" (source column: {listed})" if extra else ""
-        lines.append(safe_text(f"{kind}: {name}{tail}"))
+        fx = f"; {frame.attrs['fx_rates']}" if frame.attrs.get("fx_rates") else ""
+        lines.append(safe_text(f"{kind}: {name}{tail}{fx}"))
     return tuple(lines)
 
 
@@ -300,12 +303,13 @@ def resolve_tables(
     article: bool | None = None,
     outside: Outside = "warn",
     datum: str = "wgs84",
+    exclude_status: str | Sequence[str] = (),
 ) -> tuple[dict[str, gpd.GeoDataFrame], frozenset[str]]:
     """Turn table arguments into loaded tables: the one place None becomes article data.
 
     Parameters
     ----------
-    partners, investments, article, outside, datum
+    partners, investments, article, outside, datum, exclude_status
         As for :func:`load_corridor`.
 
     Returns
@@ -329,7 +333,7 @@ def resolve_tables(
     tables: dict[str, gpd.GeoDataFrame] = {}
     for kind in _KINDS:
         value = given[kind]
-        frame = _load_table(kind, value, outside, datum)
+        frame = _load_table(kind, value, outside, datum, exclude_status)
         if value is None and kind not in packaged:
             attrs = {k: v for k, v in frame.attrs.items() if k != "file"}
             frame = frame.iloc[0:0].copy()
@@ -346,6 +350,7 @@ def load_corridor(
     outside: Outside = "warn",
     datum: str = "wgs84",
     resolution: Literal["simplified", "full"] = "simplified",
+    exclude_status: str | Sequence[str] = (),
 ) -> Corridor:
     """Build the :class:`Corridor` from the tables, once, for every output to draw from.
 
@@ -364,6 +369,9 @@ def load_corridor(
         Datum of the tables' ``lon``/``lat`` (passed to the loaders).
     resolution : {"simplified", "full"}, default "simplified"
         Boundary resolution; maps draw the simplified coverage.
+    exclude_status : str or sequence of str, optional
+        Registration statuses whose rows are left out (``("注销", "吊销")``; passed to
+        the loaders).
 
     Returns
     -------
@@ -384,7 +392,8 @@ def load_corridor(
     ([], 0)
     """
     tables, packaged = resolve_tables(
-        partners, investments, article=article, outside=outside, datum=datum
+        partners, investments, article=article, outside=outside, datum=datum,
+        exclude_status=exclude_status,
     )
     cities = _wgs84(load_cities(), "cities")
     boundaries = _boundary_levels(resolution)

@@ -148,6 +148,8 @@ def _metadata(name: str, gdf: gpd.GeoDataFrame) -> dict[str, str]:
         meta["DESCRIPTION"] += (
             f" USD amounts at {float(rate):.4f} CNY per USD ({date}; {source})."
         )
+    if gdf.attrs.get("fx_rates"):
+        meta["fx_rates"] = str(gdf.attrs["fx_rates"])
     if name == "summary":
         meta["area_method"] = str(gdf.attrs.get("area_method", ""))
     if name in ("summary", "spokes"):

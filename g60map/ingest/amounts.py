@@ -17,6 +17,7 @@ import pandas as pd
 from .. import settings
 from .._errors import Problem
 from ._cells import nfkc, not_a_number, problems_at, rows_where
+from .rates import ecb_currencies
 
 __all__ = [
     "CURRENCIES",
@@ -34,7 +35,11 @@ CURRENCIES: dict[str, str] = settings.CURRENCIES
 AMOUNT_UNITS: dict[str, int] = settings.AMOUNT_UNITS
 
 _MULTIPLIERS = "|".join(sorted(map(re.escape, settings.AMOUNT_UNITS), key=len, reverse=True))
-_CURRENCY_WORDS = "|".join(sorted(map(re.escape, settings.CURRENCIES), key=len, reverse=True))
+#: Currency words: the spellings of :data:`g60map.settings.CURRENCIES` and the ISO codes of
+#: the currencies the ECB gives a rate for (``SEK``, ``THB``, ...).
+_CURRENCY_WORDS = "|".join(
+    sorted(map(re.escape, set(settings.CURRENCIES) | ecb_currencies()), key=len, reverse=True)
+)
 
 #: The unit in brackets after an amount header: a multiplier and/or a currency, in either
 #: order (``万元``, ``亿美元``, ``USD m``, ``CNY``).
@@ -65,7 +70,10 @@ def _multiplier(word: object) -> int:
 
 
 def _currency(word: object) -> str:
-    return settings.CURRENCIES.get(str(word).upper(), "") if isinstance(word, str) else ""
+    if not isinstance(word, str):
+        return ""
+    code = word.upper()
+    return settings.CURRENCIES.get(code) or (code if code in ecb_currencies() else "")
 
 
 def amount_header_unit(
@@ -300,7 +308,8 @@ def parse_amount_columns(
         out["amount"] = amount.where(np.isfinite(amount) & ~neg & ~huge & ~bad)
     if "currency" in present or ("amount" in present and (written != "").any()):
         given = out["currency"] if "currency" in out else pd.Series("", index=out.index)
-        cur = nfkc(given).str.strip().str.upper().map(settings.CURRENCIES).fillna("")
+        spelled = nfkc(given).str.strip()
+        cur = spelled.map({v: _currency(v) for v in pd.unique(spelled)}).fillna("")
         cur = cur.where((given != "") | (written == ""), written)  # the amount's own currency
         if kind == "investments":
             problems += problems_at(
@@ -315,7 +324,9 @@ def parse_amount_columns(
                     file,
                     r,
                     "currency",
-                    f"unknown currency {cell!r} (use CNY or USD)",
+                    f"unknown currency {cell!r} (use an ISO code the ECB gives a rate for: "
+                    "CNY, USD, HKD, JPY, EUR, GBP, ...; or 人民币, 美元, 港元, 日元, 欧元, "
+                    "英镑)",
                     "unknown currency",
                 )
             )

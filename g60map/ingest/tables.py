@@ -34,7 +34,9 @@ from .dates import date_text
 from .join import frame_with_points, locate_points
 from .outside import OutsideNotes, outside_notes, warn_outside
 from .placing import locate_districts, place_points, place_rows
+from .rates import convert_amounts
 from .read import frame_label, frame_to_text, read_input
+from .status import exclude_by_status, status_words
 from .validate import validate_table
 
 __all__ = ["load_partners", "load_investments", "check_table", "is_loaded", "G60Warning",
@@ -55,7 +57,8 @@ _LEADING = {
 _RESERVED = ("row", "geometry")
 _DERIVED = [
     "province_code", "province_zh", "province_en", "city_code", "city_zh", "city_en",
-    "district_code", "district_zh", "in_corridor", "amount_cny", "amount_usd",
+    "district_code", "district_zh", "in_corridor", "amount_cny", "amount_usd", "fx_rate",
+    "fx_rate_date",
 ]
 _TRAILING = ["in_corridor", "location_precision", "location_basis", "lon", "lat", "geometry"]
 
@@ -166,6 +169,8 @@ def join_table(
         slim.attrs = {"file": file}
         if original:
             slim.attrs["columns_read_as"] = {v: k for k, v in original.items()}
+        if parsed.attrs.get("unread_money"):
+            slim.attrs["unread_money"] = parsed.attrs["unread_money"]
         return slim, problems, notes
 
     # A city cell naming a district of a municipality (松江区) is a city of the corridor,
@@ -193,14 +198,9 @@ def join_table(
             out[col] = derived.astype(str)
     out["lon"] = np.where(has_point, lon, seat_lon)
     out["lat"] = np.where(has_point, lat, seat_lat)
+    fx_note = ""
     if "amount" in out and "currency" in out:
-        rate = settings.USD_CNY_RATE
-        cny = out["currency"] == "CNY"
-        usd = out["currency"] == "USD"
-        out["amount_cny"] = np.where(cny, out["amount"], np.where(usd, out["amount"] * rate,
-                                                                  np.nan))
-        out["amount_usd"] = np.where(usd, out["amount"], np.where(cny, out["amount"] / rate,
-                                                                  np.nan))
+        fx_note = convert_amounts(out, parsed, file, original, problems)
     if "city" not in parsed:
         out["city"] = ""
     gdf = frame_with_points(out, out["lon"].to_numpy(float), out["lat"].to_numpy(float))
@@ -208,6 +208,10 @@ def join_table(
     gdf.attrs = {"file": file}
     if original:
         gdf.attrs["columns_read_as"] = {v: k for k, v in original.items()}
+    if fx_note:
+        gdf.attrs["fx_rates"] = fx_note
+    if parsed.attrs.get("unread_money"):
+        gdf.attrs["unread_money"] = parsed.attrs["unread_money"]
     if "amount" in gdf:
         gdf.attrs.update(
             usd_cny_rate=settings.USD_CNY_RATE,
@@ -231,8 +235,10 @@ def _order(columns: list[str], kind: Kind) -> list[str]:
 
 
 #: Derived columns placed right after another column (or at the end of the input's).
-_FOLLOW_AFTER = (("currency", ("amount_cny", "amount_usd")), ("date", ("date_precision",)))
-_FOLLOW = ("province_code", "province_zh", "amount_cny", "amount_usd", "date_precision")
+_FOLLOW_AFTER = (("currency", ("amount_cny", "amount_usd", "fx_rate", "fx_rate_date")),
+                 ("date", ("date_precision",)))
+_FOLLOW = ("province_code", "province_zh", "amount_cny", "amount_usd", "fx_rate",
+           "fx_rate_date", "date_precision")
 
 
 def _basis(
@@ -324,12 +330,16 @@ def _read(
 
 def _join_source(
     source: Source | None, kind: Kind, outside: Outside, datum: str, sheet: str | None,
-    frame: bool = True,
+    frame: bool = True, exclude_status: Sequence[str] = (),
 ) -> tuple[pd.DataFrame, list[Problem], Sequence[Problem]]:
     if outside not in ("warn", "error", "keep", "drop"):
         raise ValueError(f"outside must be 'warn', 'error', 'keep' or 'drop', not {outside!r}")
     df, again = _read(source, kind, sheet)
+    df, excluded = exclude_by_status(df, status_words(exclude_status),
+                                     df.attrs.get("file", "<table>"))
     gdf, problems, notes = join_table(df, kind, outside, "wgs84" if again else datum, frame=frame)
+    if excluded:
+        gdf.attrs["excluded_by_status"] = excluded
     if again and _HIDDEN_DATUM in gdf:
         gdf = gdf.rename(columns={_HIDDEN_DATUM: "datum"})
     return gdf, problems, notes
@@ -337,11 +347,14 @@ def _join_source(
 
 def load_table(
     source: Source | None, kind: Kind, outside: Outside, datum: str, sheet: str | None = None,
-    frame: bool = True,
+    frame: bool = True, exclude_status: str | Sequence[str] = (),
 ) -> gpd.GeoDataFrame:
-    gdf, problems, notes = _join_source(source, kind, outside, datum, sheet, frame)
+    gdf, problems, notes = _join_source(source, kind, outside, datum, sheet, frame,
+                                        exclude_status)
     if problems:
         raise G60InputError(sort_problems(problems))
+    if gdf.attrs.get("excluded_by_status"):
+        note_excluded(gdf.attrs["excluded_by_status"])
     aliases = column_notes(gdf)
     if aliases:
         note_columns(aliases)
@@ -356,15 +369,32 @@ def load_table(
 def column_notes(gdf: pd.DataFrame) -> list[Problem]:
     """One note per column read under a standard name (``column 企业名称 read as name``)."""
     file = gdf.attrs.get("file", "<table>")
+    amount = next((h for h, n in gdf.attrs.get("columns_read_as", {}).items() if n == "amount"),
+                  "amount" if "amount" in gdf else "")
+    read = f" (the amount is read from {amount})" if amount else ""
     return [
         Problem(file, 1, header, f"column {header} read as {name}", "column read as")
         for header, name in gdf.attrs.get("columns_read_as", {}).items()
+    ] + [
+        Problem(file, 1, header, f"column {header} looks like money but is not read as the "
+                f"amount{read}: kept as text (to read it as the amount instead, rename it "
+                "'amount')",
+                "column read as")
+        for header in gdf.attrs.get("unread_money", [])
     ]
 
 
 def note_columns(notes: list[Problem]) -> None:
     """Say (:class:`G60Note`) which columns were read under a standard name."""
     title = f"{len(notes):,} column(s) read under a standard name"
+    text = format_problems(notes, limit=settings.MAX_NOTES_SHOWN, title=title)
+    warnings.warn(G60Note(text, notes, title), stacklevel=4)
+
+
+def note_excluded(notes: list[Problem]) -> None:
+    """Say (:class:`G60Note`) how many rows were left out by status, and which."""
+    left = sum(n.message.startswith("left out") for n in notes)
+    title = f"{left:,} row(s) left out by status" if left else "no row left out by status"
     text = format_problems(notes, limit=settings.MAX_NOTES_SHOWN, title=title)
     warnings.warn(G60Note(text, notes, title), stacklevel=4)
 
@@ -388,7 +418,12 @@ _OPTIONS_DOC = """outside : {"warn", "error", "keep", "drop"}, default "warn"
         (``wgs84``/``gps``, ``gcj02``/``amap``/``高德``, ``bd09``/``baidu``/``百度``; an
         empty cell takes this default). Points are shifted to WGS-84 before the join.
     sheet : str, optional
-        Sheet of an .xlsx workbook (default: the first)."""
+        Sheet of an .xlsx workbook (default: the first).
+    exclude_status : str or sequence of str, optional
+        Registration statuses whose rows are left out before the checks, e.g.
+        ``("注销", "吊销")`` or ``"注销,吊销"``: a row whose ``status`` column (``登记状态``,
+        ``经营状态``), or the first word of it (``吊销，未注销``), is one of them. The rows
+        left out are listed in a :class:`G60Note`."""
 
 _RETURNS_DOC = """geopandas.GeoDataFrame
         EPSG:4326 points with ``row`` (spreadsheet row, or the frame's index), the input
@@ -408,6 +443,7 @@ def load_partners(
     outside: Outside = "warn",
     datum: str = "wgs84",
     sheet: str | None = None,
+    exclude_status: str | Sequence[str] = (),
 ) -> gpd.GeoDataFrame:
     """Load, validate and join a partners table.
 
@@ -437,7 +473,7 @@ def load_partners(
     >>> sorted(partners["city_en"].unique())
     ['Songjiang']
     """
-    return load_table(source, "partners", outside, datum, sheet)
+    return load_table(source, "partners", outside, datum, sheet, exclude_status=exclude_status)
 
 
 def load_investments(
@@ -446,6 +482,7 @@ def load_investments(
     outside: Outside = "warn",
     datum: str = "wgs84",
     sheet: str | None = None,
+    exclude_status: str | Sequence[str] = (),
 ) -> gpd.GeoDataFrame:
     """Load, validate and join an investments table.
 
@@ -471,7 +508,7 @@ def load_investments(
     >>> float(inv["amount_cny"].sum())
     15000000000.0
     """
-    return load_table(source, "investments", outside, datum, sheet)
+    return load_table(source, "investments", outside, datum, sheet, exclude_status=exclude_status)
 
 
 for _f in (load_partners, load_investments):
@@ -481,7 +518,8 @@ for _f in (load_partners, load_investments):
 
 
 def check_table(
-    source: Source, kind: Kind, *, datum: str = "wgs84", sheet: str | None = None
+    source: Source, kind: Kind, *, datum: str = "wgs84", sheet: str | None = None,
+    exclude_status: str | Sequence[str] = (),
 ) -> tuple[list[Problem], Sequence[Problem]]:
     """Return ``(errors, notes)`` for a table without raising on bad rows.
 
@@ -493,21 +531,25 @@ def check_table(
         As in :func:`load_partners`.
     sheet : str, optional
         Sheet of an .xlsx workbook.
+    exclude_status : str or sequence of str, optional
+        As in :func:`load_partners`: those rows are not checked.
 
     Returns
     -------
     errors : list of Problem
         What makes :func:`load_partners`/:func:`load_investments` fail.
     notes : sequence of Problem
-        The columns read under a standard name, then the rows outside the corridor: a
-        list, or with rows outside an :class:`OutsideNotes`, which builds each note when
-        it is read and counts them all without building them.
+        The columns read under a standard name, the rows left out by status (kind
+        ``"excluded by status"``), then the rows outside the corridor: a list, or with rows
+        outside an :class:`OutsideNotes`, which builds each note when it is read and counts
+        them all without building them.
     """
     try:
-        gdf, problems, notes = _join_source(source, kind, "warn", datum, sheet, frame=False)
+        gdf, problems, notes = _join_source(source, kind, "warn", datum, sheet, frame=False,
+                                            exclude_status=exclude_status)
     except G60InputError as exc:
         return [p for p in exc.problems if isinstance(p, Problem)], []
-    head = column_notes(gdf)
+    head = column_notes(gdf) + gdf.attrs.get("excluded_by_status", [])
     if isinstance(notes, OutsideNotes):
         return sort_problems(problems), notes.after(head)
     return sort_problems(problems), [*head, *notes]

@@ -31,6 +31,8 @@ __all__ = [
     "HEADER_ALIASES",
     "standard_columns",
     "validate_table",
+    "empty_markers",
+    "unread_money_headers",
 ]
 
 #: Required and optional columns per table kind.
@@ -59,8 +61,26 @@ _PLACE_COLUMNS = ("province", "city", "district", "address")
 _HEADER_SHOWN = 20  # columns named in a "required column is missing" message
 
 
-def _header_key(name: object) -> str:
+def header_key(name: object) -> str:
+    """Return a header as :data:`HEADER_ALIASES` spells it: NFKC, lower case, spaces collapsed.
+
+    Parameters
+    ----------
+    name : object
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> header_key(" Company  Name ")
+    'company name'
+    """
     return " ".join(unicodedata.normalize("NFKC", str(name)).strip().lower().split())
+
+
+_header_key = header_key
 
 
 def standard_columns(
@@ -97,9 +117,12 @@ def standard_columns(
     owner: dict[str, str] = {}
     unit = ""
     problems: list[Problem] = []
+    given = {HEADER_ALIASES.get(_header_key(c), str(c)) for c in columns}
     for col in map(str, columns):
         key = _header_key(col)
         target = HEADER_ALIASES.get(key)
+        if target is None and settings.HEADER_FALLBACKS.get(key) not in given | {None}:
+            target = settings.HEADER_FALLBACKS[key]  # 实缴资本 when there is no 注册资本
         if target is not None and target in exact and col != target:
             continue  # the standard header itself is there: this one is an extra column
         col_unit = ""
@@ -168,8 +191,9 @@ def validate_table(
         )
     out = df.loc[:, ~df.columns.duplicated()].copy()
     for col in out.columns:
-        out[col] = strip_text(out[col])
+        out[col] = empty_markers(strip_text(out[col]))
     renames, amount_unit, alias_problems = standard_columns(out.columns, file)
+    unread = unread_money_headers(out.columns, renames)
     problems += alias_problems
     out = out.rename(columns=renames)
     header_unit = amount_header_unit(amount_unit, file, renames, problems)
@@ -261,5 +285,74 @@ def validate_table(
             for p in problems
         ]
         out.attrs["renamed"] = original
+    if unread:
+        out.attrs["unread_money"] = unread
     return out, problems
+
+
+#: Headers that look like money (capital, amount, investment, a unit of yuan).
+_MONEY_HEADER = re.compile(
+    r"资本|资金|金额|投资额|总投资|营业额|营收|收入|万元|亿元|美元|币种|capital|amount|revenue"
+)
+
+
+#: ASCII -> full-width forms (U+FF01..U+FF5E), which NFKC reads as ASCII.
+_FULL_WIDTH = {c: c + 0xFEE0 for c in range(0x21, 0x7F)}
+
+
+def empty_markers(text: pd.Series) -> pd.Series:
+    """Return ``text`` with whole cells of :data:`g60map.settings.EMPTY_MARKERS` made empty.
+
+    Registry exports write an empty cell as ``-``, ``--``, ``—``, ``/``, ``暂无`` or ``无``.
+
+    Parameters
+    ----------
+    text : pandas.Series of str
+        Stripped cells.
+
+    Returns
+    -------
+    pandas.Series of str
+        ``text`` itself when no cell is a marker.
+
+    Examples
+    --------
+    >>> empty_markers(pd.Series(["-", "3000万", "暂无", "－"])).tolist()
+    ['', '3000万', '', '']
+    """
+    markers = set(settings.EMPTY_MARKERS)
+    markers |= {m.translate(_FULL_WIDTH) for m in markers}  # "－", "／": as NFKC reads them
+    short = (text.str.len() <= max(map(len, markers))).to_numpy(dtype=bool)
+    if not short.any():
+        return text
+    marker = short.copy()
+    marker[short] = text[short].isin(markers).to_numpy(dtype=bool)
+    return text.mask(marker, "") if marker.any() else text
+
+
+def unread_money_headers(columns: Sequence[object], renames: dict[str, str]) -> list[str]:
+    """Headers that look like money but are read as no standard column (kept as text).
+
+    Parameters
+    ----------
+    columns : sequence
+        The header, as read.
+    renames : dict of str to str
+        Header -> standard name (:func:`standard_columns`).
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> unread_money_headers(["注册资本", "实缴资本", "企业名称"], {"注册资本": "amount"})
+    ['实缴资本']
+    """
+    standard = set(INVESTMENT_SCHEMA["required"]) | {"amount", "currency"}
+    return [
+        str(c) for c in columns
+        if str(c) not in renames and str(c) not in standard
+        and _MONEY_HEADER.search(_header_key(c))
+    ]
 
