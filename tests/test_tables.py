@@ -547,3 +547,19 @@ def test_dataframe_cells_of_other_types_are_read():
     assert gdf["n"].tolist() == [str(2**70), "12.5"]
     assert gdf["founded"].str[:10].tolist() == ["2020-01-02", "2021-03-01"]
     assert gdf["note"].tolist() == ["", "utf-8 text"]
+
+
+def test_rows_placed_by_reading_an_old_unit_are_noted():
+    from g60map.ingest.tables import G60Note
+
+    frame = pd.DataFrame({"name": ["甲", "乙"],
+                          "address": ["杭州市下城区文晖路46号现代置业大厦西楼7楼",
+                                      "杭州市西湖区古翠路80号浙江科技产业大厦8层"]})
+    with pytest.warns(G60Note) as rec:
+        partners = load_partners(frame, outside="keep")
+    assert partners["district_code"].tolist() == ["330105", "330106"]
+    notes = [w.message for w in rec if issubclass(w.category, G60Note)]
+    assert len(notes) == 1
+    assert "1 row(s) placed by reading a name as today's unit" in str(notes[0])
+    assert "DataFrame:0:address: 下城区 (abolished 2021) read as its successor 拱墅区" in str(
+        notes[0])

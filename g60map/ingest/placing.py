@@ -61,7 +61,13 @@ def _city_cells(values: list[str]) -> dict[str, tuple[Place, str]]:
 
 
 def _same_area(a: Place, b: Place) -> bool:
-    """Whether two places can be the same (one inside the other)."""
+    """Whether two places can be the same (one inside the other).
+
+    Two districts must be the same district, also inside one city (a district column
+    临平区 and an address in 余杭区 disagree).
+    """
+    if a.district_code and b.district_code:
+        return a.district_code == b.district_code
     if a.city_code and b.city_code:
         return a.city_code == b.city_code
     return a.province_code == b.province_code
@@ -93,14 +99,15 @@ def place_rows(
     places : pandas.DataFrame
         Same index; ``code`` (most precise unit, "" if none), ``level``
         ("district", "city", "province" or "") and ``column`` (the standard column
-        whose cell gave it).
+        whose cell gave it), ``note`` (what was assumed to place it: an old unit read
+        as its successor, a county under another prefecture; "" if nothing).
     problems : list of Problem
         Unknown and ambiguous names, and disagreements. A row with no usable place
         column at all gets none here (the caller checks for points).
     """
     headers = headers or {}
     cols = [c for c in ("province", "city", "district", "address") if c in table]
-    out = pd.DataFrame({"code": "", "level": "", "column": ""}, index=table.index)
+    out = pd.DataFrame({"code": "", "level": "", "column": "", "note": ""}, index=table.index)
     if not cols:
         return out, []
     cells = table[cols].astype(str).apply(lambda s: s.str.strip())
@@ -135,7 +142,7 @@ def place_rows(
     def _district_level(i: int) -> str:
         return district_map[district_text[i]].level if district_text[i] else ""
 
-    results: list[tuple[str, str, str, list[tuple[str, str, str]]]] = []
+    results: list[tuple[str, str, str, list[tuple[str, str, str]], str]] = []
     for i in range(len(keys)):
         found: list[tuple[Place, str]] = []
         errors: list[tuple[str, str, str]] = []  # column, message, kind
@@ -188,7 +195,8 @@ def place_rows(
                 errors.append((column, outside_message(_cell(get, column, i), place),
                                "no city"))
         code, level, column = (best[0].code, best[0].level, best[1]) if best else ("", "", "")
-        results.append((code, level, column, errors))
+        note = best[0].note if best else ""
+        results.append((code, level, column, errors, note))
 
     group = cells.merge(
         keys.assign(_key=np.arange(len(keys))), on=cols, how="left"
@@ -201,6 +209,7 @@ def place_rows(
     pick = np.where(have, idx, len(results))
     out["code"], out["level"], out["column"] = table_codes[pick], table_levels[pick], \
         table_cols[pick]
+    out["note"] = np.array([r[4] for r in results] + [""], dtype=object)[pick]
     problems = []
     bad = {k: r[3] for k, r in enumerate(results) if r[3]}
     if bad:

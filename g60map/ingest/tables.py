@@ -104,6 +104,11 @@ def join_table(
     file = df.attrs.get("file", "<table>")
     headers = {c: original.get(c, c) for c in ("province", "city", "district", "address")}
     named, place_problems = place_rows(parsed, file, headers)
+    place_notes = [
+        Problem(file, r, original.get(column, column), note, "place assumed")
+        for r, column, note in zip(parsed.index.tolist(), named["column"].tolist(),
+                                   named["note"].tolist(), strict=True) if note
+    ]
     problems += [
         dataclasses.replace(p, column=original[p.column]) if p.column in original else p
         for p in place_problems
@@ -163,6 +168,8 @@ def join_table(
     if not frame:
         slim = pd.DataFrame({"city_code": attrs["city_code"], "in_corridor": in_corridor})
         slim.attrs = {"file": file}
+        if place_notes:
+            slim.attrs["place_notes"] = place_notes
         if original:
             slim.attrs["columns_read_as"] = {v: k for k, v in original.items()}
         return slim, problems, notes
@@ -196,6 +203,8 @@ def join_table(
     gdf = frame_with_points(out, out["lon"].to_numpy(float), out["lat"].to_numpy(float))
     gdf = gdf[_order(list(gdf.columns), kind)]
     gdf.attrs = {"file": file}
+    if place_notes:
+        gdf.attrs["place_notes"] = place_notes
     if original:
         gdf.attrs["columns_read_as"] = {v: k for k, v in original.items()}
     if "amount" in gdf:
@@ -369,6 +378,8 @@ def load_table(
     aliases = column_notes(gdf)
     if aliases:
         note_columns(aliases)
+    if gdf.attrs.get("place_notes"):
+        note_places(gdf.attrs["place_notes"])
     if outside == "drop" and notes:
         gdf = gdf[gdf["in_corridor"].to_numpy()]
         warn_outside(notes, dropped=True)
@@ -389,6 +400,17 @@ def column_notes(gdf: pd.DataFrame) -> list[Problem]:
 def note_columns(notes: list[Problem]) -> None:
     """Say (:class:`G60Note`) which columns were read under a standard name."""
     title = f"{len(notes):,} column(s) read under a standard name"
+    text = format_problems(notes, limit=settings.MAX_NOTES_SHOWN, title=title)
+    warnings.warn(G60Note(text, notes, title), stacklevel=4)
+
+
+def note_places(notes: list[Problem]) -> None:
+    """Say (:class:`G60Note`) which rows were placed by reading a name as today's unit.
+
+    An old unit read as its successor, a county under another prefecture, a district's
+    short name after its city.
+    """
+    title = f"{len(notes):,} row(s) placed by reading a name as today's unit"
     text = format_problems(notes, limit=settings.MAX_NOTES_SHOWN, title=title)
     warnings.warn(G60Note(text, notes, title), stacklevel=4)
 
