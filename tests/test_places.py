@@ -166,6 +166,7 @@ def test_a_road_named_after_a_place_is_not_the_place(address, code):
 def test_a_name_inside_a_town_name_is_not_that_place():
     # 小昆山镇 is a town of Songjiang; 昆山 inside it is not Kunshan (Suzhou)
     assert resolve_places(["松江区小昆山镇"])[0].code == "310117"
+    assert resolve_places(["上海松江镇中山路"])[0].code == "310117"  # right after 上海
     alone = resolve_places(["小昆山镇"])[0]
     assert alone.code == "" and "names no province" in alone.message
 

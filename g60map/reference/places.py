@@ -372,8 +372,9 @@ def prepare_address(text: str) -> tuple[str, tuple[str, ...]]:
     table = _successor_table()
     pieces: list[str] = []
     last = 0
+    previous = -1  # end of the name before: a name right after another stands alone
     for start, name in _find_names(text):
-        end = start + len(name)
+        end, after_name, previous = start + len(name), start == previous, start + len(name)
         if _ROAD.match(text, end):
             pieces += [text[last:start], _MASK * len(name)]
             last = end
@@ -383,7 +384,7 @@ def prepare_address(text: str) -> tuple[str, tuple[str, ...]]:
                 last = end
             notes.append(found[1])
         elif (_TOWN.match(text, end) and start > 0 and text[start - 1] not in _UNIT_END
-              and "\u4e00" <= text[start - 1] <= "\u9fff"):
+              and "\u4e00" <= text[start - 1] <= "\u9fff" and not after_name):
             pieces += [text[last:start], _MASK * len(name)]
             last = end
     pieces.append(text[last:])
