@@ -8,6 +8,7 @@ import pytest
 from g60map.ingest.join import resolve_places
 from g60map.ingest.placing import place_rows
 from g60map.reference.places import (
+    MUNICIPALITIES,
     SNAPSHOT,
     national_units,
     parse_addresses,
@@ -283,3 +284,27 @@ def test_labelled_addresses_are_never_placed_wrong():
     assert len(rows) >= 90
     assert outcomes.count("wrong") == 0
     assert outcomes.count("right") >= 0.95 * len(rows)
+
+
+@pytest.mark.parametrize(
+    ("address", "city"),
+    [
+        # a district and a street after it: the district stays (锦江区 + 东大街)
+        ("成都市锦江区东大街芷泉段68号", "510100"),
+        ("福建省福州市鼓楼区东街83号青年广场", "350100"),
+        # a county name inside another word is no county: 城区 in 南城区, 云县 in 密云县
+        ("东莞市南城区鸿福路108号中盛商务大厦1612", "441900"),
+        ("北京市密云县果园西路27号", "110000"),
+        # a municipality's district is looked up in that municipality only
+        ("重庆市江北区北城天街38号", "500000"),
+        # an abolished district of the city named is not another city's district
+        ("河北省石家庄市桥东区向阳路2号昆仑盛阳门B座24层", "130100"),
+        # a second place in parentheses does not move the row
+        ("中山市横栏镇贴边村西路四巷184号之三首层（销售部在广州番禺区）", "442000"),
+        # the city's own name is not its county's short name (吉安市 / 吉安县)
+        ("吉安市井冈山大道170号", "360800"),
+    ],
+)
+def test_a_name_in_the_address_never_moves_the_row_to_another_city(address, city):
+    place = resolve_places([address])[0]
+    assert place.city_code == city or (city in MUNICIPALITIES and place.province_code == city)

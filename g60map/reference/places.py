@@ -227,6 +227,9 @@ def _normalise(text: str) -> str:
 #: What follows a place name that makes it a road (芜湖路, 中山东一路, 苏州街), not the place.
 _ROAD = re.compile(
     r"(?:[东西南北中][一二三四五六七八九十0-9]*)?(?:路|大道|大街|街(?!道)|巷|弄|号|公路)")
+#: What follows a place name that makes it a building's or an institution's (东方大厦,
+#: 中山大学), not the place.
+_BUILDING = re.compile(r"大厦|大楼|广场|花园|公寓|小区|商城|商厦|酒店|宾馆|饭店|大学|学院|银行")
 #: What follows a name inside a town's name (小昆山镇: a town of Songjiang, not 昆山).
 _TOWN = re.compile(r"镇|乡|街道")
 #: Characters ending a unit's name: a name after one of them stands on its own.
@@ -238,6 +241,8 @@ _GENERIC = ("特别行政区", "维吾尔自治区", "回族自治区", "壮族�
 #: (西湖文化广场 lies in 拱墅区, not 西湖区).
 _LANDMARK = re.compile(r"文化|广场|公园|景区|风景|大学|学院|湖|江|河|山|桥|港|湾|站|机场|医院")
 _MASK = "〇"
+#: After a short name, the rest of a full name (吉安 in 吉安市 is the city, not 吉安县).
+_GENERIC_AFTER = re.compile(r"[省市区县]")
 
 
 def _short(name: str) -> str:
@@ -263,6 +268,11 @@ def _name_matcher():  # noqa: ANN202 - an ahocorasick.Automaton
             automaton.add_word(name, name)
     automaton.make_automaton()
     return automaton
+
+
+@functools.lru_cache(maxsize=1)
+def _full_names() -> frozenset[str]:
+    return frozenset(_units()["name_zh"])
 
 
 def _find_names(text: str) -> list[tuple[int, str]]:
@@ -373,9 +383,11 @@ def prepare_address(text: str) -> tuple[str, tuple[str, ...]]:
     pieces: list[str] = []
     last = 0
     previous = -1  # end of the name before: a name right after another stands alone
+    full = _full_names()
     for start, name in _find_names(text):
         end, after_name, previous = start + len(name), start == previous, start + len(name)
-        if _ROAD.match(text, end):
+        if name not in full and (_ROAD.match(text, end) or _BUILDING.match(text, end)):
+            # 锦江区东大街 is a district and a street; 芜湖路 and 东方大厦 are not places
             pieces += [text[last:start], _MASK * len(name)]
             last = end
         elif (name in table and (found := _successor(text, start, name)) is not None):
@@ -430,15 +442,20 @@ def _refine(place: Place, text: str) -> Place:
     if place.level not in ("province", "city"):
         return place
     matcher, by_name = _district_names()
-    for _, name in matcher.iter_long(text) if text else ():
-        codes = by_name[name]
-        if place.level == "city":
-            codes = tuple(c for c in codes if c[:2] == place.province_code[:2])
-        else:
-            codes = tuple(c for c in codes if c[:2] == place.province_code[:2]) or codes
+    for end, name in matcher.iter_long(text) if text else ():
+        start = end - len(name) + 1
+        if len(name) < 3 or (start > 0 and text[start - 1] not in _UNIT_END
+                             and "\u4e00" <= text[start - 1] <= "\u9fff"):
+            continue  # 城区, 西区; 云县 inside 密云县, 城区 inside 南城区: not a county
+        codes = tuple(c for c in by_name[name] if c[:2] == place.province_code[:2])
         if len(codes) == 1:
             found = place_of(codes[0])
             if found.level != "district":
+                continue
+            if place.level == "city" and (
+                    name[-1] not in "县市旗" or _short(found.city_zh) in text):
+                # a district (桥东区) of another city is an abolished one, not a move; a
+                # county whose own city is named is a second address in the cell
                 continue
             note = ""
             if place.level == "city" and found.city_code != place.city_code:
@@ -453,7 +470,7 @@ def _refine(place: Place, text: str) -> Place:
         return place
     found_at = [(m.start(), m.group(0)) for m in re.finditer(
         "|".join(map(re.escape, sorted(shorts, key=len, reverse=True))), text)
-        if not _LANDMARK.match(text, m.end())]
+        if not _LANDMARK.match(text, m.end()) and not _GENERIC_AFTER.match(text, m.end())]
     if not found_at:
         return place
     short = found_at[0][1]
