@@ -563,3 +563,12 @@ def test_rows_placed_by_reading_an_old_unit_are_noted():
     assert "1 row(s) placed by reading a name as today's unit" in str(notes[0])
     assert "DataFrame:0:address: 下城区 (abolished 2021) read as its successor 拱墅区" in str(
         notes[0])
+
+
+def test_check_table_lists_rows_placed_by_reading_an_old_unit():
+    frame = pd.DataFrame({"name": ["甲"],
+                          "address": ["上海市闸北区梅园路228号企业广场2119-2120室"]})
+    errors, notes = check_table(frame, "partners")
+    assert errors == []
+    assert [(p.kind, p.message) for p in notes if p.kind == "place assumed"] == [
+        ("place assumed", "闸北区 (abolished 2015) read as its successor 静安区")]

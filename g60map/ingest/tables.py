@@ -563,10 +563,11 @@ def check_table(
     -------
     errors, notes : list of Problem
         ``errors`` make :func:`load_partners`/:func:`load_investments` fail; ``notes``
-        are the columns read under a standard name, then the rows outside the corridor.
+        are the columns read under a standard name, the rows placed by reading a name
+        as today's unit (kind ``"place assumed"``), then the rows outside the corridor.
     """
     try:
         gdf, problems, notes = _join_source(source, kind, "warn", datum, sheet, frame=False)
     except G60InputError as exc:
         return [p for p in exc.problems if isinstance(p, Problem)], []
-    return sort_problems(problems), column_notes(gdf) + notes
+    return sort_problems(problems), column_notes(gdf) + gdf.attrs.get("place_notes", []) + notes
