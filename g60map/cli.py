@@ -209,9 +209,11 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     if target:
         write_problems(target, errors, notes)
     columns = [n for n in notes if n.kind == "column read as"]
-    outside = [n for n in notes if n.kind != "column read as"]
+    assumed = [n for n in notes if n.kind == "place assumed"]
+    outside = [n for n in notes if n.kind not in ("column read as", "place assumed")]
     for group, title in (
         (columns, f"{len(columns):,} column(s) read under a standard name"),
+        (assumed, f"{len(assumed):,} row(s) placed by reading a name as today's unit"),
         (outside, f"{len(outside):,} row(s) outside the corridor (kept with in_corridor=False)"),
     ):
         if group:

@@ -182,11 +182,14 @@ def place_rows(
             errors = [e for e in errors if e[0] == "city"]
             for place, column in found:
                 if not _same_area(place, best[0]):
+                    where = _where
+                    if place.city_code == best[0].city_code:  # two districts of one city
+                        where = _district_where
                     errors.append((
                         column,
                         f"{headers.get(column, column)} {_cell(get, column, i)!r} is in "
-                        f"{_where(place)} but {headers.get(best[1], best[1])} "
-                        f"{_cell(get, best[1], i)!r} is in {_where(best[0])} "
+                        f"{where(place)} but {headers.get(best[1], best[1])} "
+                        f"{_cell(get, best[1], i)!r} is in {where(best[0])} "
                         "(correct one of them)",
                         "places disagree",
                     ))
@@ -217,6 +220,11 @@ def place_rows(
             for column, message, kind in bad.get(k, ()):
                 problems.append(Problem(file, r, column, message, kind))
     return out, problems
+
+
+def _district_where(place: Place) -> str:
+    """``滨江区 (杭州市, 330108)``: a district and its city."""
+    return f"{place.district_zh} ({place.city_zh}, {place.district_code})"
 
 
 def _cell(get: dict[str, list[str]], column: str, i: int) -> str:
