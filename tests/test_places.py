@@ -198,6 +198,12 @@ def test_shanghai_and_a_district_short_name_is_that_district(address, code, shor
         ("杭州市江干区新塘路58号新传媒大厦25楼", "330102", ("上城区", "钱塘区")),
         ("杭州市余杭区临平大道1133号", "330113", ("临平", "临平区")),
         ("杭州市余杭区文一西路969号", "330110", ("today's 余杭区", "临平区")),
+        ("下沙江干区海外留学生创业园", "330114", ("下沙", "钱塘区")),  # the street first
+        ("无锡市北塘区", "320213", ("北塘区", "2015", "梁溪区")),
+        # a county or county-level city made a district of the same name
+        ("上海市崇明县长兴镇潘园公路1800号2号楼9511室", "310151", ("崇明县", "崇明区")),
+        ("杭州市临安市青山湖街道创业街108号", "330112", ("临安市", "临安区")),
+        ("青岛即墨市蓝鳌路宝龙城市广场5楼", "370215", ("即墨市", "即墨区")),
     ],
 )
 def test_an_old_unit_is_read_as_its_successor_with_a_note(address, code, words):
@@ -304,8 +310,12 @@ def test_labelled_addresses_are_never_placed_wrong():
         ("中山市横栏镇贴边村西路四巷184号之三首层（销售部在广州番禺区）", "442000"),
         # the city's own name is not its county's short name (吉安市 / 吉安县)
         ("吉安市井冈山大道170号", "360800"),
+        # a building or a road named after a place is not the place
+        ("中山大道1628号武汉天地平安金融中心2002-2003室", "420100"),
+        ("上海浦东商城路1287号1幢5楼", "310115"),
     ],
 )
 def test_a_name_in_the_address_never_moves_the_row_to_another_city(address, city):
     place = resolve_places([address])[0]
     assert place.city_code == city or (city in MUNICIPALITIES and place.province_code == city)
+

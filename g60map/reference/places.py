@@ -229,7 +229,8 @@ _ROAD = re.compile(
     r"(?:[东西南北中][一二三四五六七八九十0-9]*)?(?:路|大道|大街|街(?!道)|巷|弄|号|公路)")
 #: What follows a place name that makes it a building's or an institution's (东方大厦,
 #: 中山大学), not the place.
-_BUILDING = re.compile(r"大厦|大楼|广场|花园|公寓|小区|商城|商厦|酒店|宾馆|饭店|大学|学院|银行")
+_BUILDING = re.compile(
+    r"(?:大厦|大楼|广场|花园|公寓|小区|商城|商厦|酒店|宾馆|饭店|大学|学院|银行)(?!路|街|大道|巷)")
 #: What follows a name inside a town's name (小昆山镇: a town of Songjiang, not 昆山).
 _TOWN = re.compile(r"镇|乡|街道")
 #: Characters ending a unit's name: a name after one of them stands on its own.
@@ -328,13 +329,13 @@ def successors() -> pd.DataFrame:
 
 def _successor(text: str, start: int, old: str) -> tuple[str, str] | None:
     """(successor code, note) of an old unit named at ``start``, or None (still current)."""
-    after = text[start + len(old):]
+    around = text[:start] + "|" + text[start + len(old):]  # 下沙江干区... names 下沙 too
     split: list[str] = []
     for city_zh, code, year, towns in _successor_table()[old]:
         new = _names().get(code, "")
         if towns:
             # a town's name, also as a road's (临平大道 runs through 临平)
-            hit = next((t for t in towns if t in after), None)
+            hit = next((t for t in towns if t in around), None)
             if hit is None:
                 split.append(f"{new} ({year})")
                 continue
@@ -468,14 +469,23 @@ def _refine(place: Place, text: str) -> Place:
     shorts = _short_districts().get(unit, {})
     if not shorts:
         return place
-    found_at = [(m.start(), m.group(0)) for m in re.finditer(
-        "|".join(map(re.escape, sorted(shorts, key=len, reverse=True))), text)
-        if not _LANDMARK.match(text, m.end()) and not _GENERIC_AFTER.match(text, m.end())]
-    if not found_at:
-        return place
-    short = found_at[0][1]
-    found = place_of(shorts[short])
-    return dataclasses.replace(found, note=f"{short} read as {found.district_zh}")
+    full = _full_names()
+    for m in re.finditer("|".join(map(re.escape, sorted(shorts, key=len, reverse=True))), text):
+        short, end = m.group(0), m.end()
+        if _LANDMARK.match(text, end):
+            continue
+        found = place_of(shorts[short])
+        if _GENERIC_AFTER.match(text, end):
+            written = short + text[end]
+            if written in full or text[end] not in "县市" or written == found.district_zh:
+                continue  # 吉安市 is the city, not 吉安县
+            # a county or county-level city made a district of the same name (崇明县 ->
+            # 崇明区, 金坛市 -> 金坛区): the same area
+            return dataclasses.replace(found, note=(
+                f"{written} read as today's {found.district_zh} (the same name, now a "
+                "district)"))
+        return dataclasses.replace(found, note=f"{short} read as {found.district_zh}")
+    return place
 
 
 def parse_addresses(texts: Sequence[str]) -> list[Place]:
