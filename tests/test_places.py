@@ -319,3 +319,13 @@ def test_a_name_in_the_address_never_moves_the_row_to_another_city(address, city
     place = resolve_places([address])[0]
     assert place.city_code == city or (city in MUNICIPALITIES and place.province_code == city)
 
+
+
+def test_a_district_column_naming_a_split_unit_follows_the_town_of_the_address():
+    # a registry written before 2021: 所属区县 余杭区, the address in today's 临平区
+    table = pd.DataFrame({"city": ["杭州市"], "district": ["余杭区"],
+                          "address": ["余杭区临平大道839号"]}, index=[2])
+    places, problems = place_rows(table, "t.csv")
+    assert problems == []
+    assert places.loc[2, "code"] == "330113"
+    assert places.loc[2, "note"].startswith("余杭区 with 临平 read as 临平区")

@@ -181,6 +181,11 @@ def place_rows(
             # row has a place from another column; a city that is not understood does
             errors = [e for e in errors if e[0] == "city"]
             for place, column in found:
+                if (column == "district" and best[1] == "address"
+                        and best[0].note.startswith(f"{get['district'][i]} with ")):
+                    # the column names a unit that was split (余杭区); the address names
+                    # the town that tells which part (余杭区临平... -> 临平区)
+                    continue
                 if not _same_area(place, best[0]):
                     where = _where
                     if place.city_code == best[0].city_code:  # two districts of one city
