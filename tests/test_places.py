@@ -243,6 +243,12 @@ def test_english_names_of_districts_and_county_level_cities(address, code):
     assert resolve_places([address])[0].code == code
 
 
+def test_an_english_district_name_of_another_city_is_not_the_corridor_s():
+    # 西湖区 is a district of Hangzhou and of Nanchang (Jiangxi)
+    place = resolve_places(["Xihu District, Nanchang"])[0]
+    assert place.code == ""
+
+
 def test_the_county_decides_when_the_prefecture_does_not_contain_it():
     # 绩溪县 was under 黄山市 in 1987-88 and is under 宣城市 now
     place = resolve_places(["黄山市绩溪县华阳镇"])[0]

@@ -349,6 +349,10 @@ def _english_district(text: str, code: str) -> str:
             found = {c for c in found if c[:2] == code[:2]}
         else:
             found = {c for c in found if place_of(c).city_code == code}
+    else:
+        # no city or province of the corridor named: "Xihu District, Nanchang" is not
+        # Hangzhou's; only a county-level city's own name (Yiwu, Kunshan) tells
+        found = {c for c in found if place_of(c).district_zh.endswith("市")}
     return found.pop() if len(found) == 1 else ""
 
 
