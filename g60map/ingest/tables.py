@@ -104,10 +104,12 @@ def join_table(
     file = df.attrs.get("file", "<table>")
     headers = {c: original.get(c, c) for c in ("province", "city", "district", "address")}
     named, place_problems = place_rows(parsed, file, headers)
+    noted = (named["note"] != "").to_numpy()
     place_notes = [
         Problem(file, r, original.get(column, column), note, "place assumed")
-        for r, column, note in zip(parsed.index.tolist(), named["column"].tolist(),
-                                   named["note"].tolist(), strict=True) if note
+        for r, column, note in zip(parsed.index[noted].tolist(),
+                                   named["column"][noted].tolist(),
+                                   named["note"][noted].tolist(), strict=True)
     ]
     problems += [
         dataclasses.replace(p, column=original[p.column]) if p.column in original else p
