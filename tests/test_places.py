@@ -212,6 +212,13 @@ def test_an_old_unit_is_read_as_its_successor_with_a_note(address, code, words):
     assert all(w in place.note for w in words), place.note
 
 
+def test_an_old_name_after_another_city_is_not_read_as_a_successor():
+    # 下关 is also a town of Dali (Yunnan); a 下关区 after another city is not Nanjing's
+    place = resolve_places(["江苏省苏州市下关区"])[0]
+    assert place.code == "320500" and place.note == ""
+    assert resolve_places(["南京市下关区"])[0].code == "320106"
+
+
 def test_successor_table_codes_are_units_of_today():
     table = successors()
     assert {"old_name", "successor_code", "year", "towns", "source"} <= set(table.columns)

@@ -272,6 +272,18 @@ def _name_matcher():  # noqa: ANN202 - an ahocorasick.Automaton
 
 
 @functools.lru_cache(maxsize=1)
+def _city_names() -> dict[str, str]:
+    """Full and short name of each prefecture-level city and municipality -> full name."""
+    units = _units()
+    rows = units[(units["level"] == "city") | units["code"].isin(MUNICIPALITIES)]
+    out = {}
+    for name in rows["name_zh"]:
+        out[name] = name
+        out.setdefault(_short(name), name)
+    return out
+
+
+@functools.lru_cache(maxsize=1)
 def _full_names() -> frozenset[str]:
     return frozenset(_units()["name_zh"])
 
@@ -330,6 +342,10 @@ def successors() -> pd.DataFrame:
 def _successor(text: str, start: int, old: str) -> tuple[str, str] | None:
     """(successor code, note) of an old unit named at ``start``, or None (still current)."""
     around = text[:start] + "|" + text[start + len(old):]  # 下沙江干区... names 下沙 too
+    cities = {city_zh for city_zh, *_ in _successor_table()[old]}
+    named = {n for _, n in _find_names(text[:start]) if n in _city_names()}
+    if named and not any(_city_names()[n] in cities for n in named):
+        return None  # 保定市南市区 is not Shanghai's 南市区
     split: list[str] = []
     for city_zh, code, year, towns in _successor_table()[old]:
         new = _names().get(code, "")
