@@ -33,6 +33,16 @@ def test_validate_ok_and_bad(write_csv, capsys):
     assert "Traceback" not in err
 
 
+def test_validate_names_rows_placed_by_reading_an_old_unit(write_csv, capsys):
+    f = write_csv("name,address\nA,苏州市沧浪区十全街\nB,杭州市西湖区古翠路80号\n",
+                  name="old.csv")
+    assert main(["validate", f]) == 0
+    err = capsys.readouterr().err
+    assert "note: 1 row(s) placed by reading a name as today's unit" in err
+    assert f"{f}:2:address: 沧浪区 (abolished 2012) read as its successor 姑苏区" in err
+    assert "outside the corridor" not in err
+
+
 def test_validate_investments_and_missing_file(tmp_path, capsys):
     assert main(["validate", str(tmp_path / "none.csv"), "--kind", "investments"]) == 1
     assert "file not found" in capsys.readouterr().err

@@ -7,7 +7,15 @@ import pytest
 
 from g60map.ingest.join import resolve_places
 from g60map.ingest.placing import place_rows
-from g60map.reference.places import SNAPSHOT, national_units, parse_addresses, place_of
+from g60map.reference.places import (
+    MUNICIPALITIES,
+    SNAPSHOT,
+    national_units,
+    parse_addresses,
+    place_of,
+    prepare_address,
+    successors,
+)
 
 
 @pytest.mark.parametrize(
@@ -129,3 +137,208 @@ def test_place_rows_use_the_row_context_and_report_disagreements():
     ]
     assert "注册地址 '杭州市西湖区' is in 杭州市" in problems[1].message
     assert "城市 '嘉兴' is in 嘉兴市" in problems[1].message
+
+
+# Addresses below are real office addresses from cpca's own tests (tests/addr.csv of
+# github.com/DQinYuan/chinese_province_city_area_mapper), unless said otherwise.
+
+
+@pytest.mark.parametrize(
+    ("address", "code"),
+    [
+        # a road named after a city or district is not that place
+        ("中山西路933号30楼", ""),
+        ("南京西路1376号西峰710室", ""),
+        ("延安西路1882号东华大学第三教学楼", ""),
+        ("江宁路188号", ""),
+        ("杭州湖州街29号时瑞大厦3楼", "330100"),
+        ("广汉路天津路西一段79号（广汉市社保局斜对面）", "510681"),
+        ("上海市浦东南路1271号华融大厦18楼", "310000"),
+    ],
+)
+def test_a_road_named_after_a_place_is_not_the_place(address, code):
+    place = resolve_places([address])[0]
+    assert place.code == code
+    if not code:
+        assert "names no province, city or district" in place.message
+        assert repr(address) in place.message  # the address as written, not as parsed
+
+
+def test_a_name_inside_a_town_name_is_not_that_place():
+    # 小昆山镇 is a town of Songjiang; 昆山 inside it is not Kunshan (Suzhou)
+    assert resolve_places(["松江区小昆山镇"])[0].code == "310117"
+    assert resolve_places(["上海松江镇中山路"])[0].code == "310117"  # right after 上海
+    alone = resolve_places(["小昆山镇"])[0]
+    assert alone.code == "" and "names no province" in alone.message
+
+
+@pytest.mark.parametrize(
+    ("address", "code", "short"),
+    [
+        ("上海浦东张江高科技园区博霞路50号4层", "310115", "浦东"),
+        ("上海市松江高科技园区寅西路399号", "310117", "松江"),
+        ("上海青浦练塘工业园区章练塘路628弄39号", "310118", "青浦"),
+        ("上海金山工业区天工路188号", "310116", "金山"),
+    ],
+)
+def test_shanghai_and_a_district_short_name_is_that_district(address, code, short):
+    place = resolve_places([address])[0]
+    assert place.code == code
+    assert place.note == f"{short} read as {place.district_zh}"
+
+
+@pytest.mark.parametrize(
+    ("address", "code", "words"),
+    [
+        ("上海市闸北区灵石路921号9-10号楼", "310106", ("闸北区", "2015", "静安区")),
+        ("上海市卢湾区徐家汇路430号15楼", "310101", ("卢湾区", "2011", "黄浦区")),
+        ("杭州市下城区朝晖路168号钛合国际A座1204室", "330105", ("下城区", "2021", "拱墅区")),
+        # a split unit: the street named decides
+        ("杭州市江干区下沙银沙路199号智格新城大厦1幢604室", "330114", ("下沙", "钱塘区")),
+        ("杭州市江干区新塘路58号新传媒大厦25楼", "330102", ("上城区", "钱塘区")),
+        ("杭州市余杭区临平大道1133号", "330113", ("临平", "临平区")),
+        ("杭州市余杭区文一西路969号", "330110", ("today's 余杭区", "临平区")),
+        ("下沙江干区海外留学生创业园", "330114", ("下沙", "钱塘区")),  # the street first
+        ("无锡市北塘区", "320213", ("北塘区", "2015", "梁溪区")),
+        # a county or county-level city made a district of the same name
+        ("上海市崇明县长兴镇潘园公路1800号2号楼9511室", "310151", ("崇明县", "崇明区")),
+        ("杭州市临安市青山湖街道创业街108号", "330112", ("临安市", "临安区")),
+        ("青岛即墨市蓝鳌路宝龙城市广场5楼", "370215", ("即墨市", "即墨区")),
+    ],
+)
+def test_an_old_unit_is_read_as_its_successor_with_a_note(address, code, words):
+    place = resolve_places([address])[0]
+    assert place.code == code
+    assert all(w in place.note for w in words), place.note
+
+
+def test_an_old_name_after_another_city_is_not_read_as_a_successor():
+    # 下关 is also a town of Dali (Yunnan); a 下关区 after another city is not Nanjing's
+    place = resolve_places(["江苏省苏州市下关区"])[0]
+    assert place.code == "320500" and place.note == ""
+    assert resolve_places(["南京市下关区"])[0].code == "320106"
+
+
+def test_successor_table_codes_are_units_of_today():
+    table = successors()
+    assert {"old_name", "successor_code", "year", "towns", "source"} <= set(table.columns)
+    units = national_units()
+    assert table["successor_code"].isin(units.index).all()
+    assert not table["old_name"].isin(units["name_zh"]).any() or set(
+        table.loc[table["old_name"].isin(units["name_zh"]), "old_name"]) == {"余杭区"}
+    assert (table["source"] != "").all()
+
+
+def test_traditional_characters_are_read():
+    # a cpca test address written with OpenCC's s2t
+    place = resolve_places(["蘇州市相城區太平工業園金瑞路9號"])[0]
+    assert (place.code, place.district_zh) == ("320507", "相城区")
+    assert prepare_address("上海市閘北區")[0] == "上海市静安区"
+
+
+@pytest.mark.parametrize(
+    ("address", "code"),
+    [
+        # postal addresses as the institutions publish them
+        ("University of Science and Technology of China, 96 Jinzhai Road, Baohe District, "
+         "Hefei", "340111"),
+        ("Soochow University, 1 Shizi Street, Gusu District, Suzhou", "320508"),
+        ("Duke Kunshan University, 8 Duke Avenue, Kunshan, Jiangsu", "320583"),
+    ],
+)
+def test_english_names_of_districts_and_county_level_cities(address, code):
+    assert resolve_places([address])[0].code == code
+
+
+def test_an_english_district_name_of_another_city_is_not_the_corridor_s():
+    # 西湖区 is a district of Hangzhou and of Nanchang (Jiangxi)
+    place = resolve_places(["Xihu District, Nanchang"])[0]
+    assert place.code == ""
+
+
+def test_the_county_decides_when_the_prefecture_does_not_contain_it():
+    # 绩溪县 was under 黄山市 in 1987-88 and is under 宣城市 now
+    place = resolve_places(["黄山市绩溪县华阳镇"])[0]
+    assert (place.code, place.city_zh) == ("341824", "宣城市")
+    assert place.note == "绩溪县 is in 宣城市, not 黄山市: placed in 绩溪县"
+
+
+def test_a_district_column_that_contradicts_the_address_is_a_problem():
+    table = pd.DataFrame(
+        {"city": ["杭州", "杭州"], "district": ["西湖区", "滨江区"],
+         "address": ["杭州市滨江区江陵路88号万轮科技园"] * 2},
+        index=[2, 3],
+    )
+    places, problems = place_rows(table, "t.csv", {"district": "所属区县"})
+    assert [(p.row, p.column, p.kind) for p in problems] == [(2, "district", "places disagree")]
+    assert problems[0].message == (
+        "所属区县 '西湖区' is in 西湖区 (杭州市, 330106) but address "
+        "'杭州市滨江区江陵路88号万轮科技园' is in 滨江区 (杭州市, 330108) (correct one of them)")
+    assert places.loc[3, "code"] == "330108"
+
+
+def test_place_rows_carry_the_note_of_an_old_unit():
+    table = pd.DataFrame({"address": ["上海市闸北区灵石路921号9-10号楼", "上海市松江区"]},
+                         index=[2, 3])
+    places, problems = place_rows(table, "t.csv")
+    assert problems == []
+    assert places["code"].tolist() == ["310106", "310117"]
+    assert places.loc[2, "note"].startswith("闸北区 (abolished 2015)")
+    assert places.loc[3, "note"] == ""
+
+
+def test_labelled_addresses_are_never_placed_wrong():
+    import importlib.util
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    spec = importlib.util.spec_from_file_location("place_accuracy",
+                                                  root / "scripts" / "place_accuracy.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    import csv
+
+    with open(root / "tests" / "data" / "addresses_labelled.csv", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    outcomes = [outcome for _, outcome, _ in module.score(rows)]
+    assert len(rows) >= 90
+    assert outcomes.count("wrong") == 0
+    assert outcomes.count("right") >= 0.95 * len(rows)
+
+
+@pytest.mark.parametrize(
+    ("address", "city"),
+    [
+        # a district and a street after it: the district stays (锦江区 + 东大街)
+        ("成都市锦江区东大街芷泉段68号", "510100"),
+        ("福建省福州市鼓楼区东街83号青年广场", "350100"),
+        # a county name inside another word is no county: 城区 in 南城区, 云县 in 密云县
+        ("东莞市南城区鸿福路108号中盛商务大厦1612", "441900"),
+        ("北京市密云县果园西路27号", "110000"),
+        # a municipality's district is looked up in that municipality only
+        ("重庆市江北区北城天街38号", "500000"),
+        # an abolished district of the city named is not another city's district
+        ("河北省石家庄市桥东区向阳路2号昆仑盛阳门B座24层", "130100"),
+        # a second place in parentheses does not move the row
+        ("中山市横栏镇贴边村西路四巷184号之三首层（销售部在广州番禺区）", "442000"),
+        # the city's own name is not its county's short name (吉安市 / 吉安县)
+        ("吉安市井冈山大道170号", "360800"),
+        # a building or a road named after a place is not the place
+        ("中山大道1628号武汉天地平安金融中心2002-2003室", "420100"),
+        ("上海浦东商城路1287号1幢5楼", "310115"),
+    ],
+)
+def test_a_name_in_the_address_never_moves_the_row_to_another_city(address, city):
+    place = resolve_places([address])[0]
+    assert place.city_code == city or (city in MUNICIPALITIES and place.province_code == city)
+
+
+
+def test_a_district_column_naming_a_split_unit_follows_the_town_of_the_address():
+    # a registry written before 2021: 所属区县 余杭区, the address in today's 临平区
+    table = pd.DataFrame({"city": ["杭州市"], "district": ["余杭区"],
+                          "address": ["余杭区临平大道839号"]}, index=[2])
+    places, problems = place_rows(table, "t.csv")
+    assert problems == []
+    assert places.loc[2, "code"] == "330113"
+    assert places.loc[2, "note"].startswith("余杭区 with 临平 read as 临平区")

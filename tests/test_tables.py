@@ -738,3 +738,28 @@ def test_a_currency_in_the_capital_header_applies_to_every_cell():
     df = df.rename(columns={"注册资本（万美元）": "注册资本（万港元）"})
     partners = load_partners(df)
     assert partners["currency"].tolist() == ["HKD", "HKD"] and partners["fx_rate"].iat[0] > 0.8
+
+
+def test_rows_placed_by_reading_an_old_unit_are_noted():
+    from g60map.ingest.tables import G60Note
+
+    frame = pd.DataFrame({"name": ["甲", "乙"],
+                          "address": ["杭州市下城区文晖路46号现代置业大厦西楼7楼",
+                                      "杭州市西湖区古翠路80号浙江科技产业大厦8层"]})
+    with pytest.warns(G60Note) as rec:
+        partners = load_partners(frame, outside="keep")
+    assert partners["district_code"].tolist() == ["330105", "330106"]
+    notes = [w.message for w in rec if issubclass(w.category, G60Note)]
+    assert len(notes) == 1
+    assert "1 row(s) placed by reading a name as today's unit" in str(notes[0])
+    assert "DataFrame:0:address: 下城区 (abolished 2021) read as its successor 拱墅区" in str(
+        notes[0])
+
+
+def test_check_table_lists_rows_placed_by_reading_an_old_unit():
+    frame = pd.DataFrame({"name": ["甲"],
+                          "address": ["上海市闸北区梅园路228号企业广场2119-2120室"]})
+    errors, notes = check_table(frame, "partners")
+    assert errors == []
+    assert [(p.kind, p.message) for p in notes if p.kind == "place assumed"] == [
+        ("place assumed", "闸北区 (abolished 2015) read as its successor 静安区")]

@@ -155,17 +155,20 @@ def cmd_validate(args: argparse.Namespace) -> int:
                                 exclude_status=args.exclude_status)
     if target:
         write_problems(target, errors, notes)
-    # The columns read under a standard name come first, then the rows left out by status;
+    # The columns read under a standard name come first, then the rows left out by status
+    # and the rows placed by reading a name as today's unit;
     # the rows outside follow (sliced, so that they are not built: see OutsideNotes).
-    first = next((i for i, n in enumerate(notes)
-                  if n.kind not in ("column read as", "excluded by status")), len(notes))
+    heads = ("column read as", "excluded by status", "place assumed")
+    first = next((i for i, n in enumerate(notes) if n.kind not in heads), len(notes))
     head, outside = notes[:first], notes[first:]
     columns = [n for n in head if n.kind == "column read as"]
     excluded = [n for n in head if n.kind == "excluded by status"]
+    assumed = [n for n in head if n.kind == "place assumed"]
     left_out = sum(n.message.startswith("left out") for n in excluded)
     for group, title in (
         (columns, f"{len(columns):,} column(s) read under a standard name"),
         (excluded, f"{left_out:,} row(s) left out by status"),
+        (assumed, f"{len(assumed):,} row(s) placed by reading a name as today's unit"),
         (outside, f"{len(outside):,} row(s) outside the corridor (kept with in_corridor=False)"),
     ):
         if group:

@@ -16,6 +16,7 @@ code, whatever the order of the polygons; a point no polygon covers gets "".
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import functools
 import re
@@ -31,7 +32,7 @@ from .. import settings
 from .._errors import Problem
 from ..reference.boundaries import Resolution, load_admin_units, load_boundaries
 from ..reference.cities import load_cities
-from ..reference.places import Place, parse_addresses, place_of
+from ..reference.places import Place, parse_addresses, place_of, prepare_address
 
 __all__ = [
     "resolve_city",
@@ -296,13 +297,63 @@ def resolve_places(texts: Sequence[str]) -> list[Place]:
     for i, (text, place) in enumerate(zip(texts, places, strict=True)):
         if place.code or place.candidates:
             continue
-        code, problem = _unit_of_address(text)
+        # the address as parsed: road and town names blanked, old units read as new
+        ready, notes = prepare_address(unicodedata.normalize("NFKC", str(text)).strip())
+        code, problem = _unit_of_address(ready if ready.strip(_BLANK) else text)
+        district = _english_district(text, code)
+        if district:
+            code, problem = district, ""
         if code:
             found = place_of(code)
+            if found.code and notes:
+                found = dataclasses.replace(found, note="; ".join(notes))
             places[i] = found if found.code else Place(message=f"unknown code {code}")
         else:
-            places[i] = Place(message=problem)
+            places[i] = Place(message=problem.replace(repr(ready), repr(str(text).strip())))
     return places
+
+
+_BLANK = "〇"
+_ENGLISH_GENERIC = (" district", " county", " city", " qu", " xian", " shi")
+
+
+@functools.lru_cache(maxsize=1)
+def _english_districts() -> dict[str, tuple[str, ...]]:
+    """English (pinyin) name of each district of the nine cities -> codes."""
+    table = load_admin_units("district")
+    out: dict[str, list[str]] = {}
+    for code, name in zip(table["code"], table["name_en"], strict=True):
+        out.setdefault(str(name).lower().replace("'", "").replace("’", ""), []).append(code)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _english_district(text: str, code: str) -> str:
+    """Return the district of the nine cities an English address names, "" if none.
+
+    ``Baohe District, Hefei``, ``Kunshan, Jiangsu``: inside the unit ``code`` when given.
+    """
+    names, _, info = city_lookup()
+    by_name = _english_districts()
+    found: set[str] = set()
+    for token in filter(None, _SPLIT.split(str(text))):
+        t = unicodedata.normalize("NFKC", token).strip().lower().replace("'", "").replace(
+            "’", "")
+        generic = t.endswith(_ENGLISH_GENERIC)
+        for suffix in _ENGLISH_GENERIC:
+            t = t.removesuffix(suffix).strip()
+        if t in by_name and (generic or _norm(t) not in names):
+            found |= set(by_name[t])
+    if code:
+        unit = info.get(code, {})
+        if unit.get("level") == "province":
+            found = {c for c in found if c[:2] == code[:2]}
+        else:
+            found = {c for c in found if place_of(c).city_code == code}
+    else:
+        # no city or province of the corridor named: "Xihu District, Nanchang" is not
+        # Hangzhou's; only a county-level city's own name (Yiwu, Kunshan) tells
+        found = {c for c in found if place_of(c).district_zh.endswith("市")}
+    return found.pop() if len(found) == 1 else ""
 
 
 def _where(place: Place) -> str:

@@ -61,7 +61,13 @@ def _city_cells(values: list[str]) -> dict[str, tuple[Place, str]]:
 
 
 def _same_area(a: Place, b: Place) -> bool:
-    """Whether two places can be the same (one inside the other)."""
+    """Whether two places can be the same (one inside the other).
+
+    Two districts must be the same district, also inside one city (a district column
+    临平区 and an address in 余杭区 disagree).
+    """
+    if a.district_code and b.district_code:
+        return a.district_code == b.district_code
     if a.city_code and b.city_code:
         return a.city_code == b.city_code
     return a.province_code == b.province_code
@@ -93,14 +99,15 @@ def place_rows(
     places : pandas.DataFrame
         Same index; ``code`` (most precise unit, "" if none), ``level``
         ("district", "city", "province" or "") and ``column`` (the standard column
-        whose cell gave it).
+        whose cell gave it), ``note`` (what was assumed to place it: an old unit read
+        as its successor, a county under another prefecture; "" if nothing).
     problems : list of Problem
         Unknown and ambiguous names, and disagreements. A row with no usable place
         column at all gets none here (the caller checks for points).
     """
     headers = headers or {}
     cols = [c for c in ("province", "city", "district", "address") if c in table]
-    out = pd.DataFrame({"code": "", "level": "", "column": ""}, index=table.index)
+    out = pd.DataFrame({"code": "", "level": "", "column": "", "note": ""}, index=table.index)
     if not cols:
         return out, []
     cells = table[cols].astype(str).apply(lambda s: s.str.strip())
@@ -135,7 +142,7 @@ def place_rows(
     def _district_level(i: int) -> str:
         return district_map[district_text[i]].level if district_text[i] else ""
 
-    results: list[tuple[str, str, str, list[tuple[str, str, str]]]] = []
+    results: list[tuple[str, str, str, list[tuple[str, str, str]], str]] = []
     for i in range(len(keys)):
         found: list[tuple[Place, str]] = []
         errors: list[tuple[str, str, str]] = []  # column, message, kind
@@ -174,12 +181,20 @@ def place_rows(
             # row has a place from another column; a city that is not understood does
             errors = [e for e in errors if e[0] == "city"]
             for place, column in found:
+                if (column == "district" and best[1] == "address"
+                        and best[0].note.startswith(f"{get['district'][i]} with ")):
+                    # the column names a unit that was split (余杭区); the address names
+                    # the town that tells which part (余杭区临平... -> 临平区)
+                    continue
                 if not _same_area(place, best[0]):
+                    where = _where
+                    if place.city_code == best[0].city_code:  # two districts of one city
+                        where = _district_where
                     errors.append((
                         column,
                         f"{headers.get(column, column)} {_cell(get, column, i)!r} is in "
-                        f"{_where(place)} but {headers.get(best[1], best[1])} "
-                        f"{_cell(get, best[1], i)!r} is in {_where(best[0])} "
+                        f"{where(place)} but {headers.get(best[1], best[1])} "
+                        f"{_cell(get, best[1], i)!r} is in {where(best[0])} "
                         "(correct one of them)",
                         "places disagree",
                     ))
@@ -188,7 +203,8 @@ def place_rows(
                 errors.append((column, outside_message(_cell(get, column, i), place),
                                "no city"))
         code, level, column = (best[0].code, best[0].level, best[1]) if best else ("", "", "")
-        results.append((code, level, column, errors))
+        note = best[0].note if best else ""
+        results.append((code, level, column, errors, note))
 
     group = cells.merge(
         keys.assign(_key=np.arange(len(keys))), on=cols, how="left"
@@ -201,6 +217,7 @@ def place_rows(
     pick = np.where(have, idx, len(results))
     out["code"], out["level"], out["column"] = table_codes[pick], table_levels[pick], \
         table_cols[pick]
+    out["note"] = np.array([r[4] for r in results] + [""], dtype=object)[pick]
     problems = []
     bad = {k: r[3] for k, r in enumerate(results) if r[3]}
     if bad:
@@ -208,6 +225,11 @@ def place_rows(
             for column, message, kind in bad.get(k, ()):
                 problems.append(Problem(file, r, column, message, kind))
     return out, problems
+
+
+def _district_where(place: Place) -> str:
+    """``滨江区 (杭州市, 330108)``: a district and its city."""
+    return f"{place.district_zh} ({place.city_zh}, {place.district_code})"
 
 
 def _cell(get: dict[str, list[str]], column: str, i: int) -> str:

@@ -116,6 +116,13 @@ def join_table(
     file = df.attrs.get("file", "<table>")
     headers = {c: original.get(c, c) for c in ("province", "city", "district", "address")}
     named, place_problems = place_rows(parsed, file, headers)
+    noted = (named["note"] != "").to_numpy()
+    place_notes = [
+        Problem(file, r, original.get(column, column), note, "place assumed")
+        for r, column, note in zip(parsed.index[noted].tolist(),
+                                   named["column"][noted].tolist(),
+                                   named["note"][noted].tolist(), strict=True)
+    ]
     problems += [
         dataclasses.replace(p, column=original[p.column]) if p.column in original else p
         for p in place_problems
@@ -167,6 +174,8 @@ def join_table(
     if not frame:
         slim = pd.DataFrame({"city_code": attrs["city_code"], "in_corridor": in_corridor})
         slim.attrs = {"file": file}
+        if place_notes:
+            slim.attrs["place_notes"] = place_notes
         if original:
             slim.attrs["columns_read_as"] = {v: k for k, v in original.items()}
         if parsed.attrs.get("unread_money"):
@@ -206,6 +215,8 @@ def join_table(
     gdf = frame_with_points(out, out["lon"].to_numpy(float), out["lat"].to_numpy(float))
     gdf = gdf[_order(list(gdf.columns), kind)]
     gdf.attrs = {"file": file}
+    if place_notes:
+        gdf.attrs["place_notes"] = place_notes
     if original:
         gdf.attrs["columns_read_as"] = {v: k for k, v in original.items()}
     if fx_note:
@@ -358,6 +369,8 @@ def load_table(
     aliases = column_notes(gdf)
     if aliases:
         note_columns(aliases)
+    if gdf.attrs.get("place_notes"):
+        note_places(gdf.attrs["place_notes"])
     if outside == "drop" and notes:
         gdf = gdf[gdf["in_corridor"].to_numpy()]
         warn_outside(notes, dropped=True)
@@ -395,6 +408,17 @@ def note_excluded(notes: list[Problem]) -> None:
     """Say (:class:`G60Note`) how many rows were left out by status, and which."""
     left = sum(n.message.startswith("left out") for n in notes)
     title = f"{left:,} row(s) left out by status" if left else "no row left out by status"
+    text = format_problems(notes, limit=settings.MAX_NOTES_SHOWN, title=title)
+    warnings.warn(G60Note(text, notes, title), stacklevel=4)
+
+
+def note_places(notes: list[Problem]) -> None:
+    """Say (:class:`G60Note`) which rows were placed by reading a name as today's unit.
+
+    An old unit read as its successor, a county under another prefecture, a district's
+    short name after its city.
+    """
+    title = f"{len(notes):,} row(s) placed by reading a name as today's unit"
     text = format_problems(notes, limit=settings.MAX_NOTES_SHOWN, title=title)
     warnings.warn(G60Note(text, notes, title), stacklevel=4)
 
@@ -540,7 +564,8 @@ def check_table(
         What makes :func:`load_partners`/:func:`load_investments` fail.
     notes : sequence of Problem
         The columns read under a standard name, the rows left out by status (kind
-        ``"excluded by status"``), then the rows outside the corridor: a list, or with rows
+        ``"excluded by status"``), the rows placed by reading a name as today's unit (kind
+        ``"place assumed"``), then the rows outside the corridor: a list, or with rows
         outside an :class:`OutsideNotes`, which builds each note when it is read and counts
         them all without building them.
     """
@@ -549,7 +574,8 @@ def check_table(
                                             exclude_status=exclude_status)
     except G60InputError as exc:
         return [p for p in exc.problems if isinstance(p, Problem)], []
-    head = column_notes(gdf) + gdf.attrs.get("excluded_by_status", [])
+    head = (column_notes(gdf) + gdf.attrs.get("excluded_by_status", [])
+            + gdf.attrs.get("place_notes", []))
     if isinstance(notes, OutsideNotes):
         return sort_problems(problems), notes.after(head)
     return sort_problems(problems), [*head, *notes]

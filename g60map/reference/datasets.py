@@ -17,6 +17,8 @@ available: dict[str, str] = {
     "cities": "cities.csv",
     "admin_units": "admin_units.csv",
     "admin_districts": "admin_districts.csv",
+    "successors": "admin_successors.csv",
+    "traditional_simplified": "traditional_simplified.csv",
     "partners": "partners.csv",
     "investments": "investments.csv",
     "boundaries_province": "boundaries_province.parquet",

