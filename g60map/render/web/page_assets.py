@@ -31,12 +31,13 @@ from .assets import (
     inline_css,
     inline_js,
 )
-from .page import iter_elements
+from .page import guarded_library, iter_elements
 
 __all__ = [
     "ExternalAsset",
     "apply_map_assets",
     "configure_map_assets",
+    "shared_library_html",
     "strip_external_assets",
 ]
 
@@ -369,3 +370,34 @@ def configure_map_assets(m: folium.Map, self_contained: bool, cluster: bool) -> 
     m.default_js = [(n, u) for n, u in m.default_js if n not in _FOLIUM_DEFAULTS]
     m.default_css = [(n, u) for n, u in m.default_css if n not in _FOLIUM_DEFAULTS]
     m.add_child(_AssetGuard(self_contained, cluster), name=_GUARD_KEY, index=0)
+
+
+def shared_library_html(cluster: bool = True) -> str:
+    """Return Leaflet (and markercluster) inlined once, for several maps of one page.
+
+    The same elements, in the same order, as a self-contained map puts in its header
+    (:func:`apply_map_assets`): the CSS, the libraries (each run only if no earlier copy
+    did, see :func:`~g60map.render.web.page.guarded_library`) and the small setup script
+    (``$`` stand-in, default marker icons as data: URIs).
+
+    Parameters
+    ----------
+    cluster : bool, default True
+        Include Leaflet.markercluster.
+
+    Returns
+    -------
+    str
+        ``<style>`` and ``<script>`` elements, one per line.
+
+    Raises
+    ------
+    AssetError
+        If a pinned package is missing or altered.
+    """
+    css = list(LEAFLET_CSS) + (list(CLUSTER_CSS) if cluster else [])
+    js = list(LEAFLET_JS) + (list(CLUSTER_JS) if cluster else [])
+    out = [_InlineAsset("css", name).render() for name in css]
+    out += [guarded_library(name) for name in js]
+    out.append(_InlineAsset("setup", "offline").render())
+    return "\n".join(out)
