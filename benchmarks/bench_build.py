@@ -5,7 +5,8 @@ Usage: python benchmarks/bench_build.py [--repeat 5] [--baseline DIR]
 Fresh processes, interleaved, ``--repeat`` times: the bare import, ``g60map build`` of the
 default map (the packaged partners and investment), ``g60map --version`` and, to see a
 table of real shape, ``g60map build --partners`` of 1,000 synthetic partners (Chinese
-names and addresses, some rows given by city only, 50 outside the corridor). The medians
+headers and names, a registered address, some rows given by city only, 50 outside the
+corridor). The medians
 and their ratios to the bare import are printed from this one run. ``--baseline DIR``
 adds the default build with another checkout of g60map first on ``PYTHONPATH``.
 
@@ -27,16 +28,22 @@ TARGET_RATIO = 1.3
 
 def _partners(rows: int, outside: int) -> Path:
     """Write (once) a synthetic partners table of real shape; return its path."""
-    path = DATA / f"build_partners_{rows}_{outside}.csv"
+    path = DATA / f"build_partners_zh_{rows}_{outside}.csv"
     if path.exists():
         return path
     from g60map.reference import synthetic
 
     frame = synthetic.make_partners(rows, outside=outside)
+    # as tables arrive: Chinese headers, a registered address, no English name column
+    frame = frame.drop(columns=["name", "city_code_expected"], errors="ignore")
+    frame.insert(2, "address", [
+        f"{city}科技园区{i % 97 + 1}号" if str(city).endswith(("市", "区")) else ""
+        for i, city in enumerate(frame["city"])
+    ])
+    frame = frame.rename(columns={"name_zh": "企业名称", "city": "城市", "address": "注册地址",
+                                  "lon": "经度", "lat": "纬度"})
     DATA.mkdir(parents=True, exist_ok=True)
-    frame.drop(columns="city_code_expected", errors="ignore").to_csv(
-        path, index=False, lineterminator="\n"
-    )
+    frame.to_csv(path, index=False, lineterminator="\n")
     return path
 
 
