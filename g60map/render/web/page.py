@@ -49,6 +49,7 @@ from folium.utilities import JsCode
 from ..text import Lang
 from .assets import HEADER_PREFIX, escape_script, escape_style, inline_js
 from .payload import script_json
+from .plain_page import PAGE_SCRIPTS
 
 __all__ = [
     "STABLE_ID_PATTERN",
@@ -341,8 +342,7 @@ class Payload:
 #: The page script, in load order: the core (payload, codec, ``G60Map.draw``), then what
 #: ``draw`` calls: the layers, the controls, the layout, the reader's view (metric, time,
 #: filters, URL hash) and the export of the view (PNG, link).
-_SCRIPTS = ("g60map.js", "g60map-layers.js", "g60map-controls.js", "g60map-layout.js",
-            "g60map-views.js", "g60map-export.js")
+_SCRIPTS = PAGE_SCRIPTS
 
 
 @functools.cache

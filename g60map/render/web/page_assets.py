@@ -9,7 +9,6 @@ awesome-markers, either inlined (``self_contained=True``: no ``<script src>`` or
 
 from __future__ import annotations
 
-import functools
 import re
 from typing import Any, Literal, NamedTuple
 
@@ -25,13 +24,14 @@ from .assets import (
     LEAFLET_JS,
     AssetError,
     asset_bytes,
-    asset_data_uri,
     escape_script,
     escape_style,
     inline_css,
     inline_js,
 )
 from .page import guarded_library, iter_elements
+from .plain_page import DOLLAR_SHIM as _DOLLAR_SHIM
+from .plain_page import icon_fix as _icon_fix
 
 __all__ = [
     "ExternalAsset",
@@ -40,46 +40,6 @@ __all__ = [
     "shared_library_html",
     "strip_external_assets",
 ]
-
-#: Runs after Leaflet. folium's ``Popup`` calls jQuery as ``$(`<div ...>`)[0]`` and
-#: ``Map.keep_in_front`` as ``$(document).ready(f)``; without jQuery this small stand-in
-#: does both (only if no ``$`` exists).
-_DOLLAR_SHIM = """\
-(function () {
-  "use strict";
-  if (typeof window.$ !== "undefined") { return; }
-  window.$ = function (arg) {
-    if (typeof arg === "string") {
-      var t = document.createElement("template");
-      t.innerHTML = arg.trim();
-      return Array.prototype.slice.call(t.content.childNodes);
-    }
-    return {
-      ready: function (fn) {
-        if (document.readyState === "loading") {
-          document.addEventListener("DOMContentLoaded", fn);
-        } else {
-          fn();
-        }
-      }
-    };
-  };
-})();
-"""
-
-
-@functools.cache
-def _icon_fix() -> str:
-    """Point ``L.Icon.Default`` at data: URIs (Leaflet guesses a path from leaflet.css)."""
-    return (
-        'L.Icon.Default.imagePath = "";\n'
-        "L.Icon.Default.mergeOptions({"
-        f'iconUrl: "{asset_data_uri("images/marker-icon.png")}", '
-        f'iconRetinaUrl: "{asset_data_uri("images/marker-icon-2x.png")}", '
-        f'shadowUrl: "{asset_data_uri("images/marker-shadow.png")}"'
-        "});\n"
-    )
-
 
 class _InlineAsset(Element):
     """``<script>`` or ``<style>`` with a pinned file's content, produced at render time.
