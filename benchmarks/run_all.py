@@ -38,6 +38,9 @@ def main(argv: list[str] | None = None) -> int:
     steps = [
         ("synthetic partners", ["make_partners.py", *sizes, "--out", str(DATA)]),
         ("startup: g60map build vs import geopandas, folium", ["bench_startup.py", *rep]),
+        ("issue 23: g60map build and --version vs import geopandas, folium",
+         ["bench_build.py", *rep]),
+        ("issue 23: default report size", ["bench_report_size.py"]),
         ("g60map validate, 1k and 1M rows", ["bench_validate.py", "--sizes", "1000",
                                               sizes[-1], *rep]),
         ("10k partners: draw time vs folium FastMarkerCluster", ["bench_draw.py", *rep]),

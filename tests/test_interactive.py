@@ -29,6 +29,7 @@ from g60map.render.web.codec import Topology, decode_ints, encode_ints, encode_t
 from g60map.render.web.interactive import (
     build_map,
     map_fragment,
+    map_fragments,
     map_html,
     map_iframe,
     save_map,
@@ -501,6 +502,36 @@ def test_fragment_is_namespaced(none_map):
         map_fragment(none_map, prefix="1x")
     # the full page afterwards is unchanged by the fragment renders
     assert map_html(none_map) == map_html(build_map(basemap="none"))
+
+
+def test_map_fragments_share_libraries_scripts_and_arcs_once(none_map):
+    zh = build_map(lang="zh", basemap="none", tables=["partners"])
+    shared, (a, b) = map_fragments([none_map, zh], prefixes=["one", "two"], height=300)
+    assert shared.count("if (!window.L) {") == 1 and "Leaflet 1.9.3" in shared
+    assert shared.count("if (!window.L.MarkerClusterGroup) {") == 1
+    assert own_asset("g60map.js").split("\n", 1)[0] in shared
+    assert own_asset("g60map.css").split("\n", 1)[0] in shared
+    arcs = re.search(r'<script type="application/json" id="one-arcs">(.*?)</script>', shared)
+    assert json.loads(arcs.group(1)) == none_map.payload["arcs"]
+    single = map_fragment(none_map, prefix="one", height=300, self_contained=True)
+    for frag, prefix in ((a, "one"), (b, "two")):
+        assert frag.startswith(f'<div class="g60m-embed" id="{prefix}-embed"')
+        assert "Leaflet 1.9.3" not in frag and "root.G60Map = G60Map" not in frag
+        assert "<style>/* g60map" not in frag and '"arcs":' not in frag
+        assert 'getElementById("one-arcs")' in frag
+        assert len(frag) < 40_000 < len(single)
+    data = re.search(r'<script type="application/json" id="[^"]+_data">(.*?)</script>', b)
+    assert json.loads(data.group(1)) == {k: v for k, v in zh.payload.items() if k != "arcs"}
+    # the maps render as before afterwards, and the same call gives the same bytes
+    assert map_fragment(none_map, prefix="one", height=300, self_contained=True) == single
+    assert map_fragments([none_map, zh], prefixes=["one", "two"], height=300) == (shared,
+                                                                                  [a, b])
+    # different arcs (GCJ-02 tiles shift every geometry): each map keeps its own
+    amap = build_map(basemap="amap")
+    shared2, (c, d) = map_fragments([none_map, amap], prefixes=["one", "two"])
+    assert "-arcs" not in shared2 and c.count('"arcs":') == 1 and d.count('"arcs":') == 1
+    with pytest.raises(ValueError, match="one prefix per map"):
+        map_fragments([none_map, zh], prefixes=["one", "one"])
 
 
 def test_iframe_and_notebook_display(none_map):

@@ -70,6 +70,73 @@ def test_report_is_self_contained(report):
     assert len(re.findall(r'<div class="g60m-embed" id="(rptzh|rpten)-embed"', page)) == 2
 
 
+def test_report_inlines_what_its_maps_share_once(report):
+    """Leaflet, markercluster, our script and style and the boundary arcs: once, not per
+    map (the report was 1.77 MB with a copy per map; target <= 1.0 MB)."""
+    path, page = report
+    assert path.stat().st_size <= 1_000_000
+    assert page.count("Leaflet 1.9.3, a JS library") == 1
+    assert page.count("if (!window.L.MarkerClusterGroup)") == 1
+    assert page.count("/* g60map: draws the G60 corridor map") == 1
+    assert page.count("/* g60map: styles of the corridor map") == 1
+    assert page.count('id="rptzh-arcs"') == 1 and page.count('"arcs":') == 0
+    # before the first map, after the page's own stylesheet
+    assert page.index("Leaflet 1.9.3") < page.index('id="rptzh-embed"')
+    assert page.count("g60map:map-scripts") == 0
+    for prefix in ("rptzh", "rpten"):
+        assert 'getElementById("rptzh-arcs")' in page.split(f'id="{prefix}-embed"', 1)[1]
+
+
+def test_shared_map_scripts_precede_the_first_map_in_any_order(quick, tmp_path):
+    folder = _folder(tmp_path, '{% extends "g60map/report.html.j2" %}{% block maps %}'
+                     "{% for map in maps|reverse %}<figure>{{ map.fragment }}</figure>"
+                     "{% endfor %}{% endblock %}")
+    page = report_html(quick, template=folder)
+    assert page.index('id="rpten-embed"') < page.index('id="rptzh-embed"')
+    assert page.count("Leaflet 1.9.3, a JS library") == 1
+    assert page.index("Leaflet 1.9.3") < page.index('id="rpten-embed"')
+    assert page.index('id="rptzh-arcs"') < page.index('id="rpten-embed"')
+    none = report_html(quick, template=_folder(
+        tmp_path, '{% extends "g60map/report.html.j2" %}{% block maps %}{% endblock %}'))
+    assert "Leaflet 1.9.3" not in none and "g60map:map-scripts" not in none
+
+
+def test_report_figure_is_an_indexed_png(report):
+    import base64
+    import io
+
+    from PIL import Image
+
+    _, page = report
+    src = re.search(r'id="static-figure"[^>]*src="data:image/png;base64,([^"]+)"', page)
+    image = Image.open(io.BytesIO(base64.b64decode(src.group(1))))
+    assert image.mode == "P" and image.size == (1500, 1200)
+    assert len(src.group(1)) < 300_000  # 645 kB as RGBA
+
+
+def test_palette_png_keeps_the_most_common_colours_exactly():
+    import io
+
+    from PIL import Image
+
+    from g60map.render.docs.report import palette_png
+
+    rgb = np.zeros((40, 60, 3), dtype=np.uint8)
+    rgb[:, :30] = (246, 245, 241)
+    rgb[:, 30:] = (112, 48, 160)
+    rgb[0, :3] = [(10, 10, 10), (12, 10, 10), (250, 250, 250)]  # rare: nearest kept colour
+    buf = io.BytesIO()
+    Image.fromarray(rgb).convert("RGBA").save(buf, "PNG", dpi=(150, 150))
+    small = Image.open(io.BytesIO(palette_png(buf.getvalue(), colors=3)))
+    out = np.asarray(small.convert("RGB"))
+    assert small.mode == "P" and round(small.info["dpi"][0]) == 150
+    assert (out[1:] == rgb[1:]).all()
+    assert out[0, :3].tolist() == [[10, 10, 10], [10, 10, 10], [246, 245, 241]]
+    exact = np.asarray(Image.open(io.BytesIO(palette_png(buf.getvalue()))).convert("RGB"))
+    assert (exact == rgb).all()
+    assert palette_png(buf.getvalue()) == palette_png(buf.getvalue())
+
+
 def test_user_text_is_escaped_everywhere(report):
     _, page = report
     for value in PAYLOADS.values():

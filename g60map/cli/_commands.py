@@ -190,15 +190,16 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     """``g60map build``: write the interactive map; return the exit code."""
     from .. import settings
-    from ..render.web.interactive import build_map, save_map
+    from .._atomic import write_text
+    from ..render.web.plain_page import map_page  # the page of build_map, without folium
 
     corridor = _corridor(args)
     with _step(args, "building the map"):
-        m = build_map(corridor, lang=args.lang, basemap=args.basemap,
-                      metrics=args.metric or (), scheme=args.scheme)
-    with _step(args, "writing the map"):
-        path = save_map(m, Path(args.out) / settings.MAP_FILENAME,
+        page = map_page(corridor, lang=args.lang, basemap=args.basemap,
+                        metrics=args.metric or (), scheme=args.scheme,
                         self_contained=args.self_contained)
+    with _step(args, "writing the map"):
+        path = write_text(Path(args.out) / settings.MAP_FILENAME, page)
     print(path)
     return EXIT_OK
 

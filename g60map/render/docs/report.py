@@ -40,7 +40,7 @@ from ..text import Lang, check_lang
 from ._sandbox import render_template
 from .content import ContentTable, report_content
 
-__all__ = ["REPORT_FILENAME", "report_html", "save_report"]
+__all__ = ["REPORT_FILENAME", "palette_png", "report_html", "save_report"]
 
 #: File name of the report inside ``out_dir``.
 REPORT_FILENAME: str = "g60_corridor_report.html"
@@ -52,34 +52,106 @@ _MAP_HEIGHT = "460px"
 # ---------------------------------------------------------------------------------------
 # the page's data: plain values, escaped by the template
 # ---------------------------------------------------------------------------------------
-def _maps(corridor: Corridor) -> list[dict[str, Any]]:
-    """Return the two embedded maps: partners labelled in Chinese, investments in English."""
-    from ..web.interactive import build_map, map_fragment
+#: Put at the start of every map fragment; the first one on the rendered page becomes the
+#: scripts and styles the maps share (Leaflet, ours, the boundary arcs), the others go.
+_SHARED_MARK = "<!--g60map:map-scripts-->"
 
-    out = []
-    for prefix, map_lang, table, fig_id in (
+
+def _maps(corridor: Corridor) -> tuple[list[dict[str, Any]], str]:
+    """Return the two embedded maps and the scripts and styles they share.
+
+    Partners are labelled in Chinese, investments in English; what both maps use is
+    inlined once (see :func:`_place_shared`).
+    """
+    from ..web.interactive import build_map, map_fragments
+
+    specs = (
         ("rptzh", "zh", "partners", "map-partners"),
         ("rpten", "en", "investments", "map-investments"),
-    ):
-        m = build_map(corridor, lang=check_lang(map_lang), basemap="none", prefix=prefix,
-                      tables=[table])
-        fragment = map_fragment(m, prefix=prefix, height=_MAP_HEIGHT, self_contained=True)
+    )
+    maps = [
+        build_map(corridor, lang=check_lang(map_lang), basemap="none", prefix=prefix,
+                  tables=[table])
+        for prefix, map_lang, table, _ in specs
+    ]
+    shared, fragments = map_fragments(maps, prefixes=[s[0] for s in specs],
+                                      height=_MAP_HEIGHT)
+    out = []
+    for (_, _, table, fig_id), fragment in zip(specs, fragments, strict=True):
         # markup made by g60map: the tables' text is inside its JSON data block, escaped
         out.append({"id": fig_id, "table": table, "n": len(getattr(corridor, table)),
-                    "fragment": Markup(fragment)})
-    return out
+                    "fragment": Markup(_SHARED_MARK + fragment)})
+    return out, shared
+
+
+def _place_shared(page: str, shared: str) -> str:
+    """Put the maps' shared scripts before the first map of the rendered page.
+
+    Whatever order a template places the maps in; a page without maps gets none.
+    """
+    head, mark, tail = page.partition(_SHARED_MARK)
+    if not mark:
+        return page
+    return head + shared + tail.replace(_SHARED_MARK, "")
 
 
 def _figure(corridor: Corridor, lang: Lang) -> dict[str, Any]:
     from ..static.figure import figure_bytes, render_static
 
     fig, _ = render_static(corridor, lang=lang)
-    png = figure_bytes(fig, fmt="png", dpi=_FIGURE_DPI)
+    png = palette_png(figure_bytes(fig, fmt="png", dpi=_FIGURE_DPI))
     return {
         "width": int(fig.get_figwidth() * _FIGURE_DPI),
         "height": int(fig.get_figheight() * _FIGURE_DPI),
         "src": "data:image/png;base64," + base64.b64encode(png).decode("ascii"),
     }
+
+
+def palette_png(png: bytes, colors: int = 256) -> bytes:
+    """Return a PNG as an indexed-colour PNG: the image's most common colours, exactly.
+
+    A map drawn by matplotlib is a few flat colours and the anti-aliased pixels between
+    them; kept as RGBA it is about 3.5x larger. The palette is the ``colors`` colours that
+    cover the most pixels (ties by colour value, so the result is deterministic), each
+    exact; every other pixel takes its nearest palette colour, without dithering.
+
+    Parameters
+    ----------
+    png : bytes
+        An opaque PNG (transparency is dropped).
+    colors : int, default 256
+        Palette size, 2 to 256.
+
+    Returns
+    -------
+    bytes
+        The indexed PNG, with the same size and resolution (dpi).
+
+    Examples
+    --------
+    >>> import io
+    >>> from PIL import Image
+    >>> buf = io.BytesIO()
+    >>> Image.new("RGB", (4, 4), (250, 240, 230)).save(buf, "PNG")
+    >>> Image.open(io.BytesIO(palette_png(buf.getvalue()))).mode
+    'P'
+    """
+    import io
+
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as image:
+        dpi = image.info.get("dpi")
+        rgb = image.convert("RGB")
+    counts = rgb.getcolors(rgb.width * rgb.height) or []
+    top = sorted(counts, key=lambda c: (-c[0], c[1]))[:colors]
+    palette = [value for _, color in top for value in color]
+    holder = Image.new("P", (1, 1))
+    holder.putpalette(palette + palette[-3:] * (256 - len(top)))
+    indexed = rgb.quantize(palette=holder, dither=Image.Dither.NONE)
+    out = io.BytesIO()
+    indexed.save(out, "PNG", optimize=True, **({"dpi": dpi} if dpi else {}))
+    return out.getvalue()
 
 
 def _table(table: ContentTable) -> dict[str, Any]:
@@ -93,9 +165,14 @@ def _table(table: ContentTable) -> dict[str, Any]:
     }
 
 
-def _context(corridor: Corridor, lang: Lang, title: str | None) -> dict[str, Any]:
-    """Every variable of the report template (see the header of report.html.j2)."""
+def _context(corridor: Corridor, lang: Lang, title: str | None) -> tuple[dict[str, Any], str]:
+    """Return every variable of the report template and the scripts the maps share.
+
+    The variables are listed in the header of report.html.j2; the shared scripts go to
+    the page with :func:`_place_shared`.
+    """
     content = report_content(corridor, lang, title=title)
+    maps, shared = _maps(corridor)
     return {
         "lang": content.lang,
         "title": content.title,
@@ -107,9 +184,9 @@ def _context(corridor: Corridor, lang: Lang, title: str | None) -> dict[str, Any
         "sources": list(content.sources),
         "steps": list(content.steps),
         "note": content.note,
-        "maps": _maps(corridor),
+        "maps": maps,
         "figure": _figure(corridor, content.lang),
-    }
+    }, shared
 
 
 # ---------------------------------------------------------------------------------------
@@ -161,7 +238,8 @@ def report_html(
     >>> page.startswith("<!DOCTYPE html>"), 'id="map-partners"' in page
     (True, True)
     """
-    return render_template(template, _context(as_corridor(corridor), check_lang(lang), title))
+    context, shared = _context(as_corridor(corridor), check_lang(lang), title)
+    return _place_shared(render_template(template, context), shared)
 
 
 def save_report(page: str | bytes, path: str | os.PathLike[str] | None = None) -> Path:

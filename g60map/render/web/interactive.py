@@ -45,10 +45,18 @@ from ...corridor.model import Corridor, as_corridor
 from ..text import Lang, check_lang
 from .basemaps import Basemap, get_basemap
 from .page import CorridorLayers, Page, Payload, render_html
-from .page_assets import configure_map_assets
-from .payload import map_payload
+from .page_assets import configure_map_assets, shared_library_html
+from .payload import map_payload, script_json
 
-__all__ = ["CorridorMap", "build_map", "map_fragment", "map_html", "map_iframe", "save_map"]
+__all__ = [
+    "CorridorMap",
+    "build_map",
+    "map_fragment",
+    "map_fragments",
+    "map_html",
+    "map_iframe",
+    "save_map",
+]
 
 _PREFIX_RE = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 
@@ -372,6 +380,85 @@ def map_fragment(
         if isinstance(m, CorridorMap):
             m.fragment = False
         root.mode = "page"
+
+
+def map_fragments(
+    maps: Sequence[CorridorMap],
+    *,
+    prefixes: Sequence[str],
+    width: str | int = "100%",
+    height: str | int = "600px",
+) -> tuple[str, list[str]]:
+    """Return several self-contained maps for one page, with what they share once.
+
+    :func:`map_fragment` with ``self_contained=True`` puts Leaflet, markercluster, the
+    map's stylesheet and its drawing script in every fragment (about 0.3 MB a map). Here
+    they are in the first returned string, once, with the boundary arcs when every map
+    has the same ones (maps of one corridor on the same basemap datum do); each fragment
+    then holds its own ``<div>``, options and payload only.
+
+    Parameters
+    ----------
+    maps : sequence of CorridorMap
+        From :func:`build_map`.
+    prefixes : sequence of str
+        One id prefix per map (letters and digits, starting with a letter), all different.
+    width, height : str or int
+        CSS size of each ``<div>`` (int: pixels).
+
+    Returns
+    -------
+    shared : str
+        ``<style>`` and ``<script>`` elements: put them on the page before the first map.
+    fragments : list of str
+        One ``<div class="g60m-embed">`` per map, in the order of ``maps``.
+
+    Raises
+    ------
+    ValueError
+        A bad or repeated prefix, or not one prefix per map.
+    TypeError
+        A map that is not from :func:`build_map`.
+    """
+    if len(prefixes) != len(maps) or len(set(prefixes)) != len(prefixes):
+        raise ValueError("map_fragments needs one prefix per map, all different")
+    for prefix in prefixes:
+        _check_prefix(prefix)
+    layers = []
+    for m in maps:
+        found = [c for c in m._children.values() if isinstance(c, CorridorLayers)]
+        if not isinstance(m, CorridorMap) or not found:
+            raise TypeError("map_fragments needs maps from g60map.build_map")
+        layers.append(found[0])
+    arcs = [layer.payload.data.get("arcs") for layer in layers]
+    shared_arcs = bool(maps) and arcs[0] is not None and all(a == arcs[0] for a in arcs)
+    arcs_id = f"{prefixes[0]}-arcs" if maps else ""
+    fragments = []
+    for m, layer, prefix in zip(maps, layers, prefixes, strict=True):
+        root = m.get_root()
+        assert isinstance(root, Page)
+        layer.own_assets = False
+        layer.arcs_from = arcs_id if shared_arcs else None
+        root.with_assets = False
+        try:
+            fragments.append(map_fragment(m, prefix=prefix, width=width, height=height,
+                                          self_contained=True))
+        finally:
+            layer.own_assets = True
+            layer.arcs_from = None
+            root.with_assets = True
+    if not maps:
+        return "", fragments
+    shared = [
+        shared_library_html(cluster=True),
+        f"<style>{CorridorLayers.css()}</style>",
+        f"<script>\n{CorridorLayers.js()}\n</script>",
+    ]
+    if shared_arcs:
+        shared.append(
+            f'<script type="application/json" id="{arcs_id}">{script_json(arcs[0])}</script>'
+        )
+    return "\n".join(shared) + "\n", fragments
 
 
 def map_iframe(

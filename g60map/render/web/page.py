@@ -49,6 +49,7 @@ from folium.utilities import JsCode
 from ..text import Lang
 from .assets import HEADER_PREFIX, escape_script, escape_style, inline_js
 from .payload import script_json
+from .plain_page import PAGE_SCRIPTS
 
 __all__ = [
     "STABLE_ID_PATTERN",
@@ -56,6 +57,7 @@ __all__ = [
     "Page",
     "Payload",
     "Verbatim",
+    "guarded_library",
     "iter_elements",
     "own_asset",
     "render_html",
@@ -340,8 +342,7 @@ class Payload:
 #: The page script, in load order: the core (payload, codec, ``G60Map.draw``), then what
 #: ``draw`` calls: the layers, the controls, the layout, the reader's view (metric, time,
 #: filters, URL hash) and the export of the view (PNG, link).
-_SCRIPTS = ("g60map.js", "g60map-layers.js", "g60map-controls.js", "g60map-layout.js",
-            "g60map-views.js", "g60map-export.js")
+_SCRIPTS = PAGE_SCRIPTS
 
 
 @functools.cache
@@ -391,6 +392,12 @@ class CorridorLayers(MacroElement):
         super().__init__()
         self._name = "CorridorLayers"
         self.payload = payload
+        #: False: the stylesheet and the drawing script are on the page once for every map
+        #: (:func:`g60map.render.web.interactive.map_fragments`), not with this map.
+        self.own_assets = True
+        #: Id of a ``<script type="application/json">`` element holding the payload's
+        #: ``arcs``, shared with other maps of the page; None: the arcs are in the payload.
+        self.arcs_from: str | None = None
 
     def data_id(self) -> str:
         """Id of the page's ``<script type="application/json">`` element with the payload."""
@@ -402,21 +409,23 @@ class CorridorLayers(MacroElement):
         if not isinstance(figure, Figure):
             raise TypeError("the corridor layers must belong to a map on a page")
         name = self.get_name()
-        figure.header.add_child(Verbatim(f"<style>{self.css()}</style>"), name=name)
+        if self.own_assets:
+            figure.header.add_child(Verbatim(f"<style>{self.css()}</style>"), name=name)
         data_id = self.data_id()
+        payload = self.payload.json
+        data = f'JSON.parse(document.getElementById("{data_id}").textContent)'
+        if self.arcs_from is not None:
+            payload = script_json({k: v for k, v in self.payload.data.items() if k != "arcs"})
+            data = (f"Object.assign({data}, {{arcs: JSON.parse("
+                    f'document.getElementById("{self.arcs_from}").textContent)}})')
         figure.html.add_child(
-            Verbatim(
-                f'<script type="application/json" id="{data_id}">{self.payload.json}</script>'
-            ),
+            Verbatim(f'<script type="application/json" id="{data_id}">{payload}</script>'),
             name=name,
         )
         assert self._parent is not None  # the root is a Figure, so this has a parent
+        script = f"{self.js()}\n" if self.own_assets else ""
         figure.script.add_child(
-            Verbatim(
-                f"{self.js()}\n"
-                f"G60Map.draw({self._parent.get_name()}, JSON.parse("
-                f'document.getElementById("{data_id}").textContent));\n'
-            ),
+            Verbatim(f"{script}G60Map.draw({self._parent.get_name()}, {data});\n"),
             name=name,
         )
         return ""
@@ -469,6 +478,9 @@ class Page(Figure):
         self.embed_id = ""
         self.frame_width = "100%"
         self.frame_height = "600px"
+        #: False: a fragment leaves out Leaflet, markercluster and their setup (another
+        #: part of the page has them once, :func:`g60map.render.web.interactive.map_fragments`).
+        self.with_assets = True
 
     def fragment_header(self, kwargs: dict[str, Any]) -> str:
         """Header entries for an embedded map.
@@ -482,11 +494,28 @@ class Page(Figure):
                 continue
             kind = getattr(child, "kind", None)
             source = getattr(child, "source", None)
+            if name.startswith(HEADER_PREFIX) and not self.with_assets:
+                continue
             if name.startswith(HEADER_PREFIX) and kind == "js" and isinstance(source, str):
-                test = "window.L" if source == "leaflet.js" else "window.L.MarkerClusterGroup"
-                out.append(
-                    f"<script>\nif (!{test}) {{\n{escape_script(inline_js(source))}}}\n</script>"
-                )
+                out.append(guarded_library(source))
             else:
                 out.append(child.render(**kwargs))
         return "\n".join(out)
+
+
+def guarded_library(source: str) -> str:
+    """Return an inlined library as a ``<script>`` that runs only if no earlier one did.
+
+    Parameters
+    ----------
+    source : str
+        ``"leaflet.js"`` or ``"leaflet.markercluster.js"``.
+
+    Returns
+    -------
+    str
+        ``<script>if (!window.L) {...}</script>`` (or ``window.L.MarkerClusterGroup``), so a
+        page holding several self-contained maps runs each library once.
+    """
+    test = "window.L" if source == "leaflet.js" else "window.L.MarkerClusterGroup"
+    return f"<script>\nif (!{test}) {{\n{escape_script(inline_js(source))}}}\n</script>"

@@ -9,7 +9,6 @@ awesome-markers, either inlined (``self_contained=True``: no ``<script src>`` or
 
 from __future__ import annotations
 
-import functools
 import re
 from typing import Any, Literal, NamedTuple
 
@@ -25,60 +24,22 @@ from .assets import (
     LEAFLET_JS,
     AssetError,
     asset_bytes,
-    asset_data_uri,
     escape_script,
     escape_style,
     inline_css,
     inline_js,
 )
-from .page import iter_elements
+from .page import guarded_library, iter_elements
+from .plain_page import DOLLAR_SHIM as _DOLLAR_SHIM
+from .plain_page import icon_fix as _icon_fix
 
 __all__ = [
     "ExternalAsset",
     "apply_map_assets",
     "configure_map_assets",
+    "shared_library_html",
     "strip_external_assets",
 ]
-
-#: Runs after Leaflet. folium's ``Popup`` calls jQuery as ``$(`<div ...>`)[0]`` and
-#: ``Map.keep_in_front`` as ``$(document).ready(f)``; without jQuery this small stand-in
-#: does both (only if no ``$`` exists).
-_DOLLAR_SHIM = """\
-(function () {
-  "use strict";
-  if (typeof window.$ !== "undefined") { return; }
-  window.$ = function (arg) {
-    if (typeof arg === "string") {
-      var t = document.createElement("template");
-      t.innerHTML = arg.trim();
-      return Array.prototype.slice.call(t.content.childNodes);
-    }
-    return {
-      ready: function (fn) {
-        if (document.readyState === "loading") {
-          document.addEventListener("DOMContentLoaded", fn);
-        } else {
-          fn();
-        }
-      }
-    };
-  };
-})();
-"""
-
-
-@functools.cache
-def _icon_fix() -> str:
-    """Point ``L.Icon.Default`` at data: URIs (Leaflet guesses a path from leaflet.css)."""
-    return (
-        'L.Icon.Default.imagePath = "";\n'
-        "L.Icon.Default.mergeOptions({"
-        f'iconUrl: "{asset_data_uri("images/marker-icon.png")}", '
-        f'iconRetinaUrl: "{asset_data_uri("images/marker-icon-2x.png")}", '
-        f'shadowUrl: "{asset_data_uri("images/marker-shadow.png")}"'
-        "});\n"
-    )
-
 
 class _InlineAsset(Element):
     """``<script>`` or ``<style>`` with a pinned file's content, produced at render time.
@@ -369,3 +330,34 @@ def configure_map_assets(m: folium.Map, self_contained: bool, cluster: bool) -> 
     m.default_js = [(n, u) for n, u in m.default_js if n not in _FOLIUM_DEFAULTS]
     m.default_css = [(n, u) for n, u in m.default_css if n not in _FOLIUM_DEFAULTS]
     m.add_child(_AssetGuard(self_contained, cluster), name=_GUARD_KEY, index=0)
+
+
+def shared_library_html(cluster: bool = True) -> str:
+    """Return Leaflet (and markercluster) inlined once, for several maps of one page.
+
+    The same elements, in the same order, as a self-contained map puts in its header
+    (:func:`apply_map_assets`): the CSS, the libraries (each run only if no earlier copy
+    did, see :func:`~g60map.render.web.page.guarded_library`) and the small setup script
+    (``$`` stand-in, default marker icons as data: URIs).
+
+    Parameters
+    ----------
+    cluster : bool, default True
+        Include Leaflet.markercluster.
+
+    Returns
+    -------
+    str
+        ``<style>`` and ``<script>`` elements, one per line.
+
+    Raises
+    ------
+    AssetError
+        If a pinned package is missing or altered.
+    """
+    css = list(LEAFLET_CSS) + (list(CLUSTER_CSS) if cluster else [])
+    js = list(LEAFLET_JS) + (list(CLUSTER_JS) if cluster else [])
+    out = [_InlineAsset("css", name).render() for name in css]
+    out += [guarded_library(name) for name in js]
+    out.append(_InlineAsset("setup", "offline").render())
+    return "\n".join(out)

@@ -1,0 +1,100 @@
+"""Whole-process `g60map build` vs a bare `python -c "import geopandas, folium"` (issue 23, row 1).
+
+Usage: python benchmarks/bench_build.py [--repeat 5] [--baseline DIR]
+
+Fresh processes, interleaved, ``--repeat`` times: the bare import, ``g60map build`` of the
+default map (the packaged partners and investment), ``g60map --version`` and, to see a
+table of real shape, ``g60map build --partners`` of 1,000 synthetic partners (Chinese
+headers and names, a registered address, some rows given by city only, 50 outside the
+corridor). The medians
+and their ratios to the bare import are printed from this one run. ``--baseline DIR``
+adds the default build with another checkout of g60map first on ``PYTHONPATH``.
+
+Target (issue 23): default build <= 1.3x the bare import (it was 1.76x-1.94x).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from _common import DATA, ROOT, interleaved, med, print_machine, run_child, table
+
+TARGET_RATIO = 1.3
+
+
+def _partners(rows: int, outside: int) -> Path:
+    """Write (once) a synthetic partners table of real shape; return its path."""
+    path = DATA / f"build_partners_zh_{rows}_{outside}.csv"
+    if path.exists():
+        return path
+    from g60map.reference import synthetic
+
+    frame = synthetic.make_partners(rows, outside=outside)
+    # as tables arrive: Chinese headers, a registered address, no English name column
+    frame = frame.drop(columns=["name", "city_code_expected"], errors="ignore")
+    frame.insert(2, "address", [
+        f"{city}科技园区{i % 97 + 1}号" if str(city).endswith(("市", "区")) else ""
+        for i, city in enumerate(frame["city"])
+    ])
+    frame = frame.rename(columns={"name_zh": "企业名称", "city": "城市", "address": "注册地址",
+                                  "lon": "经度", "lat": "纬度"})
+    DATA.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(path, index=False, lineterminator="\n")
+    return path
+
+
+def main(argv: list[str] | None = None) -> dict[str, float]:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--repeat", type=int, default=5)
+    p.add_argument("--baseline", help="another g60map checkout to compare with")
+    args = p.parse_args(argv)
+    print_machine()
+    py = sys.executable
+    out = Path(tempfile.mkdtemp(prefix="g60map-bench-build-"))
+    env = {"PYTHONPATH": str(ROOT)}
+    partners = _partners(1_000, 50)
+    cmds: dict[str, tuple[list[str], dict[str, str] | None]] = {
+        'python -c "import geopandas, folium"': ([py, "-c", "import geopandas, folium"], None),
+        "g60map build": ([py, "-m", "g60map.cli", "-q", "build", "--out", str(out / "a")], env),
+        "g60map --version": ([py, "-m", "g60map.cli", "--version"], env),
+        "g60map build --partners (1,000 rows)": (
+            [py, "-m", "g60map.cli", "-q", "build", "--partners", str(partners),
+             "--out", str(out / "b")], env),
+    }
+    if args.baseline:
+        cmds["g60map build (baseline)"] = (
+            [py, "-m", "g60map.cli", "-q", "build", "--out", str(out / "c")],
+            {"PYTHONPATH": str(Path(args.baseline).resolve())},
+        )
+
+    def runner(key: str):
+        def run() -> float:
+            cmd, child_env = cmds[key]
+            res = run_child(cmd, env=child_env)
+            if res["rc"] != 0:
+                raise SystemExit(f"{' '.join(cmd)} failed:\n{res['stderr'][-2000:]}")
+            return res["wall_s"]
+
+        return run
+
+    for key in cmds:  # warm the OS file cache
+        runner(key)()
+    values = interleaved({k: runner(k) for k in cmds}, args.repeat)
+    bare = med(values['python -c "import geopandas, folium"'])
+    rows = [[k, f"{med(v):.2f}", f"{min(v):.2f}", f"{med(v) / bare:.2f}"]
+            for k, v in values.items()]
+    print(f"\nwhole processes, medians of {args.repeat} interleaved runs:")
+    print(table(["command", "median s", "min s", "vs bare import"], rows))
+    shutil.rmtree(out, ignore_errors=True)
+    ratio = med(values["g60map build"]) / bare
+    print(f"\ntarget build <= {TARGET_RATIO}x bare import: "
+          f"{'met' if ratio <= TARGET_RATIO else 'NOT met'} ({ratio:.2f}x)")
+    return {k: med(v) for k, v in values.items()}
+
+
+if __name__ == "__main__":
+    main()
