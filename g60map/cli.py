@@ -177,7 +177,8 @@ def _corridor(args: argparse.Namespace) -> Corridor:
             path = getattr(args, kind)
             if path:
                 with _step(args, f"loading {kind} ({path})"):
-                    loaded[kind] = loader(path, datum=args.datum, sheet=_sheet(args, kind))
+                    loaded[kind] = loader(path, datum=args.datum, sheet=_sheet(args, kind),
+                                          on_bad_rows=args.on_bad_rows)
         what = ", ".join(loaded) if loaded else "the source article's tables"
         with _step(args, f"loading the corridor ({what})"):
             return load_corridor(loaded.get("partners"), loaded.get("investments"),
@@ -205,14 +206,20 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     from .ingest.tables import check_table
 
     target = _problems_target(args)
-    errors, notes = check_table(args.file, args.kind, datum=args.datum, sheet=args.sheet)
+    errors, notes = check_table(args.file, args.kind, datum=args.datum, sheet=args.sheet,
+                                on_bad_rows=args.on_bad_rows)
     if target:
         write_problems(target, errors, notes)
-    # The columns read under a standard name come first; the rows outside follow.
+    # The columns read under a standard name come first, the rows skipped next; the rows
+    # outside follow.
     first = next((i for i, n in enumerate(notes) if n.kind != "column read as"), len(notes))
-    columns, outside = notes[:first], notes[first:]
+    last = next((i for i in range(first, len(notes)) if notes[i].kind != "row skipped"),
+                len(notes))
+    columns, skipped, outside = notes[:first], notes[first:last], notes[last:]
+    rows = len({n.row for n in skipped})
     for group, title in (
         (columns, f"{len(columns):,} column(s) read under a standard name"),
+        (skipped, f"{rows:,} bad row(s) skipped ({len(skipped):,} problem(s))"),
         (outside, f"{len(outside):,} row(s) outside the corridor (kept with in_corridor=False)"),
     ):
         if group:
@@ -227,7 +234,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         )
         print(text, file=sys.stderr)
         return EXIT_INPUT
-    print(f"{_safe(args.file)}: ok ({args.kind})")
+    skip = f", {rows:,} bad row(s) skipped" if rows else ""
+    print(f"{_safe(args.file)}: ok ({args.kind}{skip})")
     return EXIT_OK
 
 
@@ -390,6 +398,16 @@ def _add_tables(p: argparse.ArgumentParser, lang: bool = False) -> None:
     _add_datum(p)
     _add_sheet(p)
     _add_problems(p)
+    _add_on_bad_rows(p)
+
+
+def _add_on_bad_rows(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--on-bad-rows", choices=["error", "skip"], default="error",
+        help="rows with a problem: error (default: every problem listed, nothing written) "
+        "or skip (the rows are left out, listed on stderr, in full with --problems, and "
+        "counted in the outputs' sources); problems of the header are errors either way",
+    )
 
 
 def _add_title(p: argparse.ArgumentParser) -> None:
@@ -483,6 +501,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_datum(p)
     _add_sheet(p)
     _add_problems(p)
+    _add_on_bad_rows(p)
     p.set_defaults(func=_cmd_validate)
 
     p = sub.add_parser("info", help="print the corridor cities")

@@ -205,14 +205,15 @@ def _wgs84(gdf: gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
 
 
 def _load_table(
-    kind: Kind, value: TableInput, outside: Outside, datum: str
+    kind: Kind, value: TableInput, outside: Outside, datum: str, on_bad_rows: str = "error"
 ) -> gpd.GeoDataFrame:
     from ..ingest.tables import is_loaded, load_investments, load_partners
 
     loader = load_partners if kind == "partners" else load_investments
     if isinstance(value, gpd.GeoDataFrame) and is_loaded(value):
         return _wgs84(value, kind)  # already loaded: validated and joined once
-    return _wgs84(loader(value, outside=outside, datum=datum), kind)
+    return _wgs84(loader(value, outside=outside, datum=datum,
+                         on_bad_rows=on_bad_rows), kind)  # type: ignore[arg-type]
 
 
 def _sha256_file(path: Path) -> str:
@@ -278,6 +279,9 @@ def _sources(tables: dict[str, gpd.GeoDataFrame], packaged: frozenset[str]) -> t
         more = len(extra) - _MAX_SOURCES
         listed = "; ".join(extra[:_MAX_SOURCES]) + (f"; and {more} more" if more > 0 else "")
         tail = f" (source column: {listed})" if extra else ""
+        skipped = int(frame.attrs.get("skipped_rows", 0) or 0)
+        if skipped:
+            tail += f"; {skipped:,} bad row(s) skipped"
         lines.append(safe_text(f"{kind}: {name}{tail}"))
     return tuple(lines)
 
@@ -300,12 +304,13 @@ def resolve_tables(
     article: bool | None = None,
     outside: Outside = "warn",
     datum: str = "wgs84",
+    on_bad_rows: Literal["error", "skip"] = "error",
 ) -> tuple[dict[str, gpd.GeoDataFrame], frozenset[str]]:
     """Turn table arguments into loaded tables: the one place None becomes article data.
 
     Parameters
     ----------
-    partners, investments, article, outside, datum
+    partners, investments, article, outside, datum, on_bad_rows
         As for :func:`load_corridor`.
 
     Returns
@@ -329,7 +334,7 @@ def resolve_tables(
     tables: dict[str, gpd.GeoDataFrame] = {}
     for kind in _KINDS:
         value = given[kind]
-        frame = _load_table(kind, value, outside, datum)
+        frame = _load_table(kind, value, outside, datum, on_bad_rows)
         if value is None and kind not in packaged:
             attrs = {k: v for k, v in frame.attrs.items() if k != "file"}
             frame = frame.iloc[0:0].copy()
@@ -346,6 +351,7 @@ def load_corridor(
     outside: Outside = "warn",
     datum: str = "wgs84",
     resolution: Literal["simplified", "full"] = "simplified",
+    on_bad_rows: Literal["error", "skip"] = "error",
 ) -> Corridor:
     """Build the :class:`Corridor` from the tables, once, for every output to draw from.
 
@@ -364,6 +370,9 @@ def load_corridor(
         Datum of the tables' ``lon``/``lat`` (passed to the loaders).
     resolution : {"simplified", "full"}, default "simplified"
         Boundary resolution; maps draw the simplified coverage.
+    on_bad_rows : {"error", "skip"}, default "error"
+        Rows with a problem: raised together, or left out and listed in a warning
+        (passed to the loaders); :attr:`Corridor.sources` counts the rows skipped.
 
     Returns
     -------
@@ -384,7 +393,8 @@ def load_corridor(
     ([], 0)
     """
     tables, packaged = resolve_tables(
-        partners, investments, article=article, outside=outside, datum=datum
+        partners, investments, article=article, outside=outside, datum=datum,
+        on_bad_rows=on_bad_rows,
     )
     cities = _wgs84(load_cities(), "cities")
     boundaries = _boundary_levels(resolution)

@@ -45,6 +45,7 @@ __all__ = ["load_partners", "load_investments", "check_table", "is_loaded", "G60
 
 Kind = Literal["partners", "investments"]
 Outside = Literal["warn", "error", "keep", "drop"]
+OnBadRows = Literal["error", "skip"]
 
 _LEADING = {
     "partners": ["name", "city", "city_code", "city_en", "city_zh", "province_code",
@@ -342,6 +343,25 @@ class OutsideNotes(Sequence[Problem]):
         for i in range(len(self._rows)):
             yield self._note(i)
 
+    def without_rows(self, rows: set[object]) -> OutsideNotes:
+        """Return these notes without the rows in ``rows`` (rows that are errors).
+
+        Parameters
+        ----------
+        rows : set
+            Rows (as the notes name them) to leave out.
+
+        Returns
+        -------
+        OutsideNotes
+        """
+        keep = ~self._rows.isin(list(rows)) if rows else np.ones(len(self._rows), bool)
+        return OutsideNotes(
+            self.file, self._rows[keep], self._column[keep], self._text[keep],
+            self._point[keep], self._lon[keep], self._lat[keep], self._labels, self._texts,
+            self._head,
+        )
+
     def after(self, head: Sequence[Problem]) -> OutsideNotes:
         """Return these notes after the problems ``head`` (still built when read)."""
         return self._part([*head, *self._head], 0, len(self._rows))
@@ -488,26 +508,78 @@ def _read(
     return read_input(source, sheet=sheet), False
 
 
+#: Kinds of problems about the whole table (its header), which skipping rows cannot mend.
+_TABLE_KINDS = frozenset({"missing column", "repeated column", "unknown unit"})
+_SKIPPED_KIND = "row skipped"
+
+
+def _row_problems(problems: Sequence[Problem], index: pd.Index) -> list[Problem]:
+    """Return the problems of single data rows (not of the header or the whole table)."""
+    rows = set(index.tolist())
+    return [p for p in problems if p.row is not None and p.kind not in _TABLE_KINDS
+            and p.row in rows]
+
+
+def skipped_problem(problem: Problem) -> Problem:
+    """Return ``problem`` as the note of a row left out (``row skipped: ...``).
+
+    Parameters
+    ----------
+    problem : Problem
+        What was wrong with the row.
+
+    Returns
+    -------
+    Problem
+        Same file, row and column; the message says the row was skipped and why.
+    """
+    return dataclasses.replace(problem, message=f"row skipped: {problem.message}",
+                               kind=_SKIPPED_KIND)
+
+
 def _join_source(
     source: Source | None, kind: Kind, outside: Outside, datum: str, sheet: str | None,
-    frame: bool = True,
-) -> tuple[pd.DataFrame, list[Problem], Sequence[Problem]]:
+    frame: bool = True, on_bad_rows: OnBadRows = "error",
+) -> tuple[pd.DataFrame, list[Problem], Sequence[Problem], list[Problem]]:
+    """Read and join a table; with ``on_bad_rows="skip"``, without its bad rows.
+
+    Returns the joined table, its problems, its notes (rows outside) and the notes of
+    the rows skipped (:func:`skipped_problem`, in row order).
+    """
     if outside not in ("warn", "error", "keep", "drop"):
         raise ValueError(f"outside must be 'warn', 'error', 'keep' or 'drop', not {outside!r}")
+    if on_bad_rows not in ("error", "skip"):
+        raise ValueError(f"on_bad_rows must be 'error' or 'skip', not {on_bad_rows!r}")
     df, again = _read(source, kind, sheet)
-    gdf, problems, notes = join_table(df, kind, outside, "wgs84" if again else datum, frame=frame)
+    datum = "wgs84" if again else datum
+    gdf, problems, notes = join_table(df, kind, outside, datum, frame=frame)
+    skipped: list[Problem] = []
+    # A row left out can only end another row's problem (a duplicate of it): twice is
+    # enough; the loop stops as soon as no row problem is left.
+    while on_bad_rows == "skip" and problems:
+        bad = _row_problems(problems, df.index)
+        if len(bad) < len(problems):  # a problem of the header: nothing to skip
+            break
+        skipped += [skipped_problem(p) for p in bad]
+        attrs = dict(df.attrs)
+        df = df.drop(index=list({p.row for p in bad}))
+        df.attrs = attrs
+        gdf, problems, notes = join_table(df, kind, outside, datum, frame=frame)
     if again and _HIDDEN_DATUM in gdf:
         gdf = gdf.rename(columns={_HIDDEN_DATUM: "datum"})
-    return gdf, problems, notes
+    return gdf, problems, notes, sort_problems(skipped)
 
 
 def load_table(
     source: Source | None, kind: Kind, outside: Outside, datum: str, sheet: str | None = None,
-    frame: bool = True,
+    frame: bool = True, on_bad_rows: OnBadRows = "error",
 ) -> gpd.GeoDataFrame:
-    gdf, problems, notes = _join_source(source, kind, outside, datum, sheet, frame)
+    gdf, problems, notes, skipped = _join_source(source, kind, outside, datum, sheet, frame,
+                                                 on_bad_rows)
     if problems:
         raise G60InputError(sort_problems(problems))
+    if skipped:
+        warn_skipped(skipped)
     aliases = column_notes(gdf)
     if aliases:
         note_columns(aliases)
@@ -516,7 +588,10 @@ def load_table(
         warn_outside(notes, dropped=True)
     elif notes and outside == "warn":
         warn_outside(notes)
-    return gdf.reset_index(names="row")
+    gdf = gdf.reset_index(names="row")
+    if skipped:
+        gdf.attrs["skipped_rows"] = len({p.row for p in skipped})
+    return gdf
 
 
 def column_notes(gdf: pd.DataFrame) -> list[Problem]:
@@ -554,6 +629,19 @@ def warn_outside(notes: Sequence[Problem], dropped: bool = False) -> None:
     warnings.warn(G60Warning(text, notes, title), stacklevel=4)
 
 
+def warn_skipped(skipped: Sequence[Problem]) -> None:
+    """Warn (:class:`G60Warning`) about the bad rows left out (``on_bad_rows="skip"``).
+
+    The message lists the first :data:`g60map.settings.MAX_NOTES_SHOWN` problems, then
+    counts; the warning's ``problems`` attribute has every one.
+    """
+    rows = len({p.row for p in skipped})
+    title = f"{rows:,} bad row(s) skipped ({len(skipped):,} problem(s))"
+    text = format_problems(skipped, limit=settings.MAX_NOTES_SHOWN, title=title,
+                           hint="every problem is in the warning's .problems list")
+    warnings.warn(G60Warning(text, skipped, title), stacklevel=4)
+
+
 _SOURCE_DOC = """source : path-like, pandas.DataFrame or geopandas.GeoDataFrame, optional
         A CSV (UTF-8, UTF-8 with BOM, GBK, GB18030), .xlsx (first sheet, or ``sheet``)
         or GeoParquet file, or a frame with the same columns: frames go through the same
@@ -573,7 +661,13 @@ _OPTIONS_DOC = """outside : {"warn", "error", "keep", "drop"}, default "warn"
         (``wgs84``/``gps``, ``gcj02``/``amap``/``高德``, ``bd09``/``baidu``/``百度``; an
         empty cell takes this default). Points are shifted to WGS-84 before the join.
     sheet : str, optional
-        Sheet of an .xlsx workbook (default: the first)."""
+        Sheet of an .xlsx workbook (default: the first).
+    on_bad_rows : {"error", "skip"}, default "error"
+        A row with a problem (a cell that is not a number or a date, no place, a
+        duplicate...): every problem raised together (``"error"``), or the row left out
+        and listed in a :class:`G60Warning` (``"skip"``; the result's
+        ``attrs["skipped_rows"]`` counts them). Problems of the header (a required
+        column missing) are raised either way. As pandas' ``on_bad_lines``."""
 
 _RETURNS_DOC = """geopandas.GeoDataFrame
         EPSG:4326 points with ``row`` (spreadsheet row, or the frame's index), the input
@@ -593,6 +687,7 @@ def load_partners(
     outside: Outside = "warn",
     datum: str = "wgs84",
     sheet: str | None = None,
+    on_bad_rows: OnBadRows = "error",
 ) -> gpd.GeoDataFrame:
     """Load, validate and join a partners table.
 
@@ -622,7 +717,7 @@ def load_partners(
     >>> sorted(partners["city_en"].unique())
     ['Songjiang']
     """
-    return load_table(source, "partners", outside, datum, sheet)
+    return load_table(source, "partners", outside, datum, sheet, on_bad_rows=on_bad_rows)
 
 
 def load_investments(
@@ -631,6 +726,7 @@ def load_investments(
     outside: Outside = "warn",
     datum: str = "wgs84",
     sheet: str | None = None,
+    on_bad_rows: OnBadRows = "error",
 ) -> gpd.GeoDataFrame:
     """Load, validate and join an investments table.
 
@@ -656,7 +752,7 @@ def load_investments(
     >>> float(inv["amount_cny"].sum())
     15000000000.0
     """
-    return load_table(source, "investments", outside, datum, sheet)
+    return load_table(source, "investments", outside, datum, sheet, on_bad_rows=on_bad_rows)
 
 
 for _f in (load_partners, load_investments):
@@ -666,7 +762,8 @@ for _f in (load_partners, load_investments):
 
 
 def check_table(
-    source: Source, kind: Kind, *, datum: str = "wgs84", sheet: str | None = None
+    source: Source, kind: Kind, *, datum: str = "wgs84", sheet: str | None = None,
+    on_bad_rows: OnBadRows = "error",
 ) -> tuple[list[Problem], Sequence[Problem]]:
     """Return ``(errors, notes)`` for a table without raising on bad rows.
 
@@ -678,21 +775,28 @@ def check_table(
         As in :func:`load_partners`.
     sheet : str, optional
         Sheet of an .xlsx workbook.
+    on_bad_rows : {"error", "skip"}, default "error"
+        As in :func:`load_partners`: with ``"skip"``, the problems of single rows are
+        notes (``row skipped: ...``, kind "row skipped") and only the problems of the
+        header are errors.
 
     Returns
     -------
     errors : list of Problem
         What makes :func:`load_partners`/:func:`load_investments` fail.
     notes : sequence of Problem
-        The columns read under a standard name, then the rows outside the corridor: a
-        list, or with rows outside an :class:`OutsideNotes`, which builds each note when
-        it is read and counts them all without building them.
+        The columns read under a standard name, the rows skipped, then the rows outside
+        the corridor that are not errors (a row with an error is listed once, as an
+        error): a list, or with rows outside an :class:`OutsideNotes`, which builds each
+        note when it is read and counts them all without building them.
     """
     try:
-        gdf, problems, notes = _join_source(source, kind, "warn", datum, sheet, frame=False)
+        gdf, problems, notes, skipped = _join_source(source, kind, "warn", datum, sheet,
+                                                     frame=False, on_bad_rows=on_bad_rows)
     except G60InputError as exc:
         return [p for p in exc.problems if isinstance(p, Problem)], []
-    head = column_notes(gdf)
+    head = [*column_notes(gdf), *skipped]
     if isinstance(notes, OutsideNotes):
-        return sort_problems(problems), notes.after(head)
+        bad = {p.row for p in problems if p.row is not None and p.kind not in _TABLE_KINDS}
+        return sort_problems(problems), notes.without_rows(bad).after(head)
     return sort_problems(problems), [*head, *notes]
