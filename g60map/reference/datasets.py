@@ -17,6 +17,7 @@ available: dict[str, str] = {
     "cities": "cities.csv",
     "admin_units": "admin_units.csv",
     "admin_districts": "admin_districts.csv",
+    "city_names_en": "city_names_en.csv",
     "partners": "partners.csv",
     "investments": "investments.csv",
     "boundaries_province": "boundaries_province.parquet",
