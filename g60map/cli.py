@@ -345,12 +345,15 @@ def _cmd_count_partners(args: argparse.Namespace) -> int:
             outside=args.outside,
             scheduler=args.scheduler,
             datum=args.datum,
+            on_bad_rows=args.on_bad_rows,
         )
     print(counts.to_string(index=False))
     info = counts.attrs
+    skipped = f", {info['skipped']} bad row(s) skipped" if info.get("skipped") else ""
     print(
         f"{info['rows']} rows: {int(counts['partners'].sum())} in the corridor, "
-        f"{info['outside']} outside ({info['engine']} engine, {info['partitions']} partition(s))"
+        f"{info['outside']} outside{skipped} ({info['engine']} engine, "
+        f"{info['partitions']} partition(s))"
     )
     return EXIT_OK
 
@@ -584,6 +587,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="rows outside the nine cities: warn (default), error or keep silently")
     _add_datum(p)
     _add_problems(p)
+    _add_on_bad_rows(p)
     p.set_defaults(func=_cmd_count_partners)
     # -q/--debug also after the command (g60map report -q); SUPPRESS keeps the value
     # given before the command when they are not repeated after it.

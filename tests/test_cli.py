@@ -526,3 +526,16 @@ def test_export_on_bad_rows_skip_writes_the_good_rows(write_csv, tmp_path, capsy
         assert len(fh.read().splitlines()) == 2  # header + the Songjiang row
     meta = (out / "g60_corridor_metadata.csv").read_text(encoding="utf-8-sig")
     assert "partners,skipped_rows,2" in meta
+
+
+def test_count_partners_on_bad_rows_skip(write_csv, capsys):
+    path = write_csv(_REGISTRY)
+    assert main(["-q", "count-partners", path]) == 1
+    capsys.readouterr()
+    assert main(["-q", "count-partners", path, "--on-bad-rows", "skip"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[-1] == ("1 rows: 1 in the corridor, 0 outside, 2 bad row(s) "
+                                    "skipped (pandas engine, 1 partition(s))")
+    assert main(["-q", "count-partners", path, "--on-bad-rows", "skip", "--engine",
+                 "dask"]) == 1
+    assert "pandas engine only" in capsys.readouterr().err
