@@ -595,7 +595,7 @@ def test_notes_on_many_rows_outside_are_counted_and_built_only_when_read(monkeyp
 #: A registry export as Qichacha writes it (企业名称, 登记状态, 注册资本, 成立日期, 注册地址):
 #: rows 3 and 4 have dates no calendar has, row 5 repeats row 2, row 6 has a bad date and
 #: lies outside the corridor (Nanjing).
-REGISTRY = (
+QICHACHA_EXPORT = (
     "企业名称,登记状态,法定代表人,注册资本,成立日期,注册地址\n"
     "上海九新智能装备有限公司,存续,陈立,1000万元人民币,2016-08-22,"
     "上海市松江区九亭镇九新公路339号\n"
@@ -613,7 +613,7 @@ REGISTRY = (
 
 
 def test_on_bad_rows_skip_leaves_the_bad_rows_out_and_lists_them(write_csv):
-    path = write_csv(REGISTRY)
+    path = write_csv(QICHACHA_EXPORT)
     with pytest.raises(G60InputError) as err:
         load_partners(path)
     assert sorted({p.row for p in err.value.problems}) == [3, 4, 5, 6]
@@ -650,8 +650,9 @@ def test_on_bad_rows_skip_every_row_bad_gives_an_empty_table(write_csv):
 
 
 def test_check_table_lists_an_error_row_only_as_an_error(write_csv):
-    path = write_csv(REGISTRY + "南京玄武珠江路软件有限公司,存续,周平,100万元人民币,2018-03-03,"
-                     "江苏省南京市玄武区珠江路88号\n")
+    nanjing = ("南京玄武珠江路软件有限公司,存续,周平,100万元人民币,2018-03-03,"
+               "江苏省南京市玄武区珠江路88号\n")
+    path = write_csv(QICHACHA_EXPORT + nanjing)
     errors, notes = check_table(path, "partners")
     assert 6 in {p.row for p in errors}
     assert [n.row for n in notes if n.kind == "outside the corridor"] == [8]
