@@ -14,7 +14,7 @@ import operator
 import os
 import warnings
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from typing import Literal, TypeAlias, overload
 
 import geopandas as gpd
@@ -343,12 +343,12 @@ class OutsideNotes(Sequence[Problem]):
         for i in range(len(self._rows)):
             yield self._note(i)
 
-    def without_rows(self, rows: set[object]) -> OutsideNotes:
+    def without_rows(self, rows: Collection[object]) -> OutsideNotes:
         """Return these notes without the rows in ``rows`` (rows that are errors).
 
         Parameters
         ----------
-        rows : set
+        rows : collection
             Rows (as the notes name them) to leave out.
 
         Returns
