@@ -660,3 +660,11 @@ def test_check_table_lists_an_error_row_only_as_an_error(write_csv):
     assert errors == []
     assert [n.row for n in notes if n.kind == "row skipped"] == [3, 4, 5, 6]
     assert [n.row for n in notes if n.kind == "outside the corridor"] == [8]
+
+
+def test_on_bad_rows_skip_a_copy_of_a_bad_row_is_skipped_too(write_csv):
+    bad = "丙,Jiaxing,2020-06-31\n"
+    path = write_csv("name,city,date\n甲,Huzhou,2020-06-30\n" + bad + bad)
+    with pytest.warns(G60Warning, match="2 bad row"):
+        partners = load_partners(path, on_bad_rows="skip")
+    assert partners["row"].tolist() == [2] and partners["city_en"].tolist() == ["Huzhou"]

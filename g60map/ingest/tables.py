@@ -554,17 +554,20 @@ def _join_source(
     datum = "wgs84" if again else datum
     gdf, problems, notes = join_table(df, kind, outside, datum, frame=frame)
     skipped: list[Problem] = []
-    # A row left out can only end another row's problem (a duplicate of it): twice is
-    # enough; the loop stops as soon as no row problem is left.
-    while on_bad_rows == "skip" and problems:
-        bad = _row_problems(problems, df.index)
-        if len(bad) < len(problems):  # a problem of the header: nothing to skip
-            break
-        skipped += [skipped_problem(p) for p in bad]
-        attrs = dict(df.attrs)
-        df = df.drop(index=list({p.row for p in bad}))
-        df.attrs = attrs
-        gdf, problems, notes = join_table(df, kind, outside, datum, frame=frame)
+    bad = _row_problems(problems, df.index) if on_bad_rows == "skip" and problems else []
+    # Every check but one is of a row alone, so the rows left are joined as they were;
+    # the one across rows, a duplicate, repeats the cells of its first copy: a duplicate
+    # of a bad row is as bad, and one of a good row is itself the row left out.
+    if bad and len(bad) == len(problems):  # else a problem of the header: nothing to skip
+        skipped = [skipped_problem(p) for p in bad]
+        rows = {p.row for p in bad}
+        keep = ~gdf.index.isin(list(rows))
+        attrs = dict(gdf.attrs)
+        gdf = gdf[keep]
+        gdf.attrs = attrs
+        problems = []
+        notes = notes.without_rows(rows) if isinstance(notes, OutsideNotes) else \
+            [n for n in notes if n.row not in rows]
     if again and _HIDDEN_DATUM in gdf:
         gdf = gdf.rename(columns={_HIDDEN_DATUM: "datum"})
     return gdf, problems, notes, sort_problems(skipped)
