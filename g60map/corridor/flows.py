@@ -102,13 +102,15 @@ class _Origins:
         return (code, float(unit["lon"]), float(unit["lat"]),
                 f"the seat of {unit['name_zh']} (national table, {code})")
 
-    def _listed(self, codes: tuple[str, ...]) -> str:
+    @staticmethod
+    def _listed(codes: tuple[str, ...]) -> str:
+        """``江苏省泰州市 (321200) or 浙江省台州市 (331000)``."""
         names = []
         for code in codes:
             place = place_of(code)
-            names.append(f"{place.province_zh}{place.district_zh or place.city_zh} ({code})"
-                         if place.province_zh not in (place.district_zh, place.city_zh)
-                         or not place.province_zh else f"{place.province_zh} ({code})")
+            unit = place.district_zh or place.city_zh
+            names.append(f"{place.province_zh}{unit if unit != place.province_zh else ''} "
+                         f"({code})")
         return " or ".join(names)
 
     def _resolve(self, name: str) -> tuple | str:
