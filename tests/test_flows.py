@@ -135,6 +135,7 @@ def test_origins_anywhere_in_china(tmp_path, reference):
     ("Taizhou", ["江苏省泰州市 (321200)", "浙江省台州市 (331000)", "in Chinese"]),
     ("Fuzhou", ["福建省福州市 (350100)", "江西省抚州市 (361000)"]),
     ("广东省", ["names the province 广东省 only", "name its city"]),
+    ("鼓楼区", ["鼓楼区 is ambiguous", "南京市鼓楼区", "福州市鼓楼区"]),
     ("Atlantis", ["unknown origin 'Atlantis'", "Shenzhen"]),
 ])
 def test_origins_that_name_no_single_city_are_problems(tmp_path, reference, origin, words):

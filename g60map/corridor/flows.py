@@ -120,8 +120,9 @@ class _Origins:
         if _HAN.search(name):
             place = parse_addresses([name])[0]
             if not place.code:
-                return (f"unknown origin {name!r}: {place.message}" if place.message
-                        else f"unknown origin {name!r}")
+                return (f"origin {name!r}: {place.message}" if place.candidates
+                        else f"unknown origin {name!r} ({place.message or 'no place found'}; "
+                        "give origin_lon/origin_lat)")
             if place.level == "province" and place.code not in _CITY_LIKE:
                 return (f"origin {name!r} names the province {place.province_zh} only (name "
                         "its city, e.g. 广东省深圳市, or give origin_lon/origin_lat)")
