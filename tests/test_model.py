@@ -178,6 +178,6 @@ def test_rows_skipped_are_counted_in_the_sources(tmp_path):
     with pytest.warns(g60map.G60Warning, match="1 bad row"):
         corridor = load_corridor(path, on_bad_rows="skip")
     assert len(corridor.partners) == 1
-    assert corridor.sources[0] == "partners: registry.csv; 1 bad row(s) skipped"
-    assert "partners: registry.csv; 1 bad row(s) skipped" in " ".join(
+    assert corridor.sources[0] == "partners: registry.csv (1 bad row(s) skipped)"
+    assert "partners: registry.csv (1 bad row(s) skipped)" in " ".join(
         report_content(corridor, "en").sources)

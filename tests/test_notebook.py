@@ -100,7 +100,7 @@ def test_notebook_runs_top_to_bottom(tmp_path):
     registry = _text(_tagged(nb, "registry-export"))
     for expected in ("qichacha_export.csv:3:成立日期: '2016-04-31' is not a calendar date",
                      "qichacha_export.csv:5:注册地址", "skipped: 1 bad row(s) skipped",
-                     "partners: qichacha_export.csv; 1 bad row(s) skipped",
+                     "partners: qichacha_export.csv (1 bad row(s) skipped)",
                      "flow: Shenzhen (440300) -> Songjiang, 1,179 km"):
         assert expected in registry, expected
 

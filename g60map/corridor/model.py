@@ -281,7 +281,7 @@ def _sources(tables: dict[str, gpd.GeoDataFrame], packaged: frozenset[str]) -> t
         tail = f" (source column: {listed})" if extra else ""
         skipped = int(frame.attrs.get("skipped_rows", 0) or 0)
         if skipped:
-            tail += f"; {skipped:,} bad row(s) skipped"
+            tail += f" ({skipped:,} bad row(s) skipped)"
         lines.append(safe_text(f"{kind}: {name}{tail}"))
     return tuple(lines)
 
