@@ -29,8 +29,9 @@ _LAZY: dict[str, str] = {
     **dict.fromkeys(["distance_from_hub", "hub_rings"], ".corridor.geodesy"),
     "load_cities": ".reference.cities",
     **dict.fromkeys(
-        ["G60Note", "check_table", "load_investments", "load_partners"], ".ingest.tables"
+        ["check_table", "load_investments", "load_partners"], ".ingest.tables"
     ),
+    "G60Note": ".ingest.notes",
     "load_boundaries": ".reference.boundaries",
     **dict.fromkeys(
         ["bd09_to_gcj02", "gcj02_to_bd09", "gcj02_to_wgs84", "to_wgs84", "wgs84_to_gcj02"],
@@ -67,7 +68,8 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .export.layers import export_layers
     from .export.spreadsheet import write_table
     from .ingest.engine import count_partners_by_city
-    from .ingest.tables import G60Note, check_table, load_investments, load_partners
+    from .ingest.notes import G60Note
+    from .ingest.tables import check_table, load_investments, load_partners
     from .reference.boundaries import load_boundaries
     from .reference.cities import load_cities
     from .reference.datum import (

@@ -544,3 +544,58 @@ def test_exclude_status_on_validate_and_build(write_csv, tmp_path, capsys):
     assert "2 row(s) left out by status" in err
     partners = (out / "g60_corridor_partners.csv").read_text(encoding="utf-8-sig")
     assert partners.count("有限公司") == 1 and ",HKD," in partners
+
+
+# ------------------------------------------------------------------ --on-bad-rows
+
+_REGISTRY = (
+    "企业名称,登记状态,注册资本,成立日期,注册地址\n"
+    "上海泗泾精密机械有限公司,存续,500万元人民币,2010-06-18,上海市松江区泗泾镇江川北路59号\n"
+    "杭州余杭云栖科技有限公司,存续,100万元人民币,2018-09-31,浙江省杭州市西湖区云栖小镇88号\n"
+    "苏州吴中光电有限公司,在业,3000万元人民币,2015-02-29,江苏省苏州市吴中区东吴北路299号\n"
+)
+
+
+def test_validate_on_bad_rows_skip_lists_the_rows_and_says_ok(write_csv, tmp_path, capsys):
+    path = write_csv(_REGISTRY)
+    listing = tmp_path / "problems.csv"
+    assert main(["validate", path]) == 1
+    capsys.readouterr()
+    assert main(["validate", path, "--on-bad-rows", "skip", "--problems", str(listing)]) == 0
+    out, err = capsys.readouterr()
+    assert out.strip() == f"{path}: ok (partners, 2 bad row(s) skipped)"
+    assert "note: 2 bad row(s) skipped (2 problem(s)):" in err
+    assert f"{path}:3:成立日期: row skipped: '2018-09-31' is not a calendar date" in err
+    rows = [r for r in _read_problems_csv(listing) if r[4] == "row skipped"]
+    assert [(r[1], r[5]) for r in rows] == [("3", "note"), ("4", "note")]
+
+
+def test_export_on_bad_rows_skip_writes_the_good_rows(write_csv, tmp_path, capsys):
+    path = write_csv(_REGISTRY)
+    out = tmp_path / "out"
+    with warnings.catch_warnings():
+        warnings.simplefilter("default")  # as outside pytest
+        code = main(["-q", "export", "--out", str(out), "--format", "csv", "--partners", path,
+                     "--on-bad-rows", "skip"])
+    assert code == 0
+    err = capsys.readouterr().err
+    assert err.startswith("warning: 2 bad row(s) skipped (2 problem(s)):\n")
+    with open(out / "g60_corridor_partners.csv", encoding="utf-8-sig") as fh:
+        assert len(fh.read().splitlines()) == 2  # header + the Songjiang row
+    meta = (out / "g60_corridor_metadata.csv").read_text(encoding="utf-8-sig")
+    assert "partners,skipped_rows,2" in meta
+
+
+def test_count_partners_on_bad_rows_skip(write_csv, capsys):
+    path = write_csv(_REGISTRY)
+    assert main(["-q", "count-partners", path]) == 1
+    capsys.readouterr()
+    with warnings.catch_warnings():
+        warnings.simplefilter("default")  # as outside pytest
+        assert main(["-q", "count-partners", path, "--on-bad-rows", "skip"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[-1] == ("1 rows: 1 in the corridor, 0 outside, 2 bad row(s) "
+                                    "skipped (pandas engine, 1 partition(s))")
+    assert main(["-q", "count-partners", path, "--on-bad-rows", "skip", "--engine",
+                 "dask"]) == 1
+    assert "pandas engine only" in capsys.readouterr().err

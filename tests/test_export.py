@@ -525,3 +525,18 @@ def test_file_size_limit_is_a_clean_error_and_keeps_previous_files(tmp_path, fmt
     assert "internal error" not in proc.stderr and "Traceback" not in proc.stderr
     assert proc.stdout == ""
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+def test_metadata_counts_the_rows_skipped(tmp_path):
+    path = tmp_path / "registry.csv"
+    path.write_text(
+        "企业名称,成立日期,注册地址\n"
+        "金华婺城五金有限公司,2012-04-31,浙江省金华市婺城区宾虹西路2666号\n"
+        "金华婺城电器有限公司,2013-10-08,浙江省金华市婺城区宾虹西路2688号\n",
+        encoding="utf-8",
+    )
+    with pytest.warns(g60map.G60Warning, match="1 bad row"):
+        corridor = load_corridor(path, on_bad_rows="skip")
+    meta = export_mod._metadata("partners", corridor.partners)
+    assert meta["skipped_rows"] == "1"
+    assert meta["DESCRIPTION"].endswith(" 1 bad row(s) of the input table skipped.")

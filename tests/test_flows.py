@@ -94,3 +94,67 @@ def test_origin_coordinates_that_are_not_finite_numbers_are_a_problem(tmp_path, 
     (problem,) = err.value.problems
     assert (problem.row, problem.column) == (3, "origin_lon")
     assert f"({cells.replace(',', ', ')})" in problem.message
+
+
+#: Origins anywhere in China, spelled as investors' tables write them (English, Chinese
+#: with and without the province or the municipality): each -> the unit it names.
+ORIGINS = {
+    "Shenzhen": "440300",
+    "Beijing": "110000",
+    "Guangzhou": "440100",
+    "广州市天河区": "440106",
+    "上海市浦东新区": "310115",
+    "浦东新区": "310115",
+    "Pudong": "310115",
+    "Xi'an": "610100",
+    "Harbin": "230100",
+    "香港": "810000",
+    "Wuxi": "320200",
+    "杭州": "330100",
+}
+
+
+def test_origins_anywhere_in_china(tmp_path, reference):
+    from g60map.reference.places import national_units
+
+    cities, bounds = reference
+    rows = "".join(f"Acme,P{i},Songjiang,{1000 + i},CNY,2022-01-01,{name},,\n"
+                   for i, name in enumerate(ORIGINS))
+    inv = _load(tmp_path, TABLE.splitlines()[0] + "\n" + rows)
+    flows = investment_flows(inv, cities.reset_index(), bounds).set_index("origin")
+    assert flows["origin_code"].to_dict() == ORIGINS
+    shenzhen = flows.loc["Shenzhen"]
+    seat = national_units().loc["440300", ["lon", "lat"]].astype(float)
+    assert shenzhen.geometry.coords[0] == pytest.approx(tuple(seat))
+    assert shenzhen["origin_basis"] == "the seat of 深圳市 (national table, 440300)"
+    assert 1150 < shenzhen["length_km"] < 1250  # Shenzhen - Songjiang
+    assert flows.loc["浦东新区", "origin_basis"] == "a point inside the city's boundary"
+
+
+@pytest.mark.parametrize(("origin", "words"), [
+    ("Taizhou", ["江苏省泰州市 (321200)", "浙江省台州市 (331000)", "in Chinese"]),
+    ("Fuzhou", ["福建省福州市 (350100)", "江西省抚州市 (361000)"]),
+    ("广东省", ["names the province 广东省 only", "name its city"]),
+    ("鼓楼区", ["鼓楼区 is ambiguous", "南京市鼓楼区", "福州市鼓楼区"]),
+    ("Atlantis", ["unknown origin 'Atlantis'", "Shenzhen"]),
+])
+def test_origins_that_name_no_single_city_are_problems(tmp_path, reference, origin, words):
+    cities, bounds = reference
+    inv = _load(tmp_path, TABLE.replace("Hefei,,", f"{origin},,"))
+    with pytest.raises(g60map.G60InputError) as err:
+        investment_flows(inv, cities.reset_index(), bounds)
+    (problem,) = err.value.problems
+    assert (problem.row, problem.column) == (2, "origin_city")
+    for word in words:
+        assert word in problem.message
+
+
+def test_english_city_names_match_a_fresh_build():
+    pytest.importorskip("pypinyin")
+    import pandas as pd
+
+    from g60map.reference.datasets import get_path
+    from g60map.reference.names import city_names_table
+
+    shipped = pd.read_csv(get_path("city_names_en"), dtype=str, keep_default_na=False)
+    pd.testing.assert_frame_equal(shipped, city_names_table().reset_index(drop=True))

@@ -163,3 +163,21 @@ def test_one_loaded_marker_a_frame_that_only_looks_joined_is_loaded_again():
     again = load_corridor(corridor.partners)  # a loaded table is used as it is
     assert again.partners is not corridor.partners
     assert again.partners_per_city.equals(corridor.partners_per_city)
+
+
+def test_rows_skipped_are_counted_in_the_sources(tmp_path):
+    from g60map.render.docs.content import report_content
+
+    path = tmp_path / "registry.csv"
+    path.write_text(
+        "企业名称,注册资本,成立日期,注册地址\n"
+        "湖州南浔智造有限公司,1200万元人民币,2017-09-18,浙江省湖州市南浔区练市镇工业大道18号\n"
+        "宣城经开新能源有限公司,600万元人民币,2021-06-31,安徽省宣城市宣州区宝城路286号\n",
+        encoding="utf-8",
+    )
+    with pytest.warns(g60map.G60Warning, match="1 bad row"):
+        corridor = load_corridor(path, on_bad_rows="skip")
+    assert len(corridor.partners) == 1
+    assert corridor.sources[0] == "partners: registry.csv (1 bad row(s) skipped)"
+    assert "partners: registry.csv (1 bad row(s) skipped)" in " ".join(
+        report_content(corridor, "en").sources)

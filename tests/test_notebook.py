@@ -97,6 +97,12 @@ def test_notebook_runs_top_to_bottom(tmp_path):
         assert expected in own, expected
     trunk_text = _text(_tagged(nb, "trunk"))
     assert "schematic" in trunk_text.lower() and "within 400 km" in trunk_text
+    registry = _text(_tagged(nb, "registry-export"))
+    for expected in ("qichacha_export.csv:3:成立日期: '2016-04-31' is not a calendar date",
+                     "qichacha_export.csv:5:注册地址", "skipped: 1 bad row(s) skipped",
+                     "partners: qichacha_export.csv (1 bad row(s) skipped)",
+                     "flow: Shenzhen (440300) -> Songjiang, 1,179 km"):
+        assert expected in registry, expected
 
     summary = _text(_tagged(nb, "summary"))
     assert "<table" in summary

@@ -404,7 +404,7 @@ def test_a_loaded_table_passed_again_gives_the_same_table(datum):
 
 
 def test_columns_read_under_a_standard_name_are_noted_once():
-    from g60map.ingest.tables import G60Note
+    from g60map.ingest.notes import G60Note
 
     with pytest.warns(G60Note) as rec:
         partners = load_partners(_registry_frame(), outside="keep")
@@ -741,7 +741,7 @@ def test_a_currency_in_the_capital_header_applies_to_every_cell():
 
 
 def test_rows_placed_by_reading_an_old_unit_are_noted():
-    from g60map.ingest.tables import G60Note
+    from g60map.ingest.notes import G60Note
 
     frame = pd.DataFrame({"name": ["甲", "乙"],
                           "address": ["杭州市下城区文晖路46号现代置业大厦西楼7楼",
@@ -763,3 +763,83 @@ def test_check_table_lists_rows_placed_by_reading_an_old_unit():
     assert errors == []
     assert [(p.kind, p.message) for p in notes if p.kind == "place assumed"] == [
         ("place assumed", "闸北区 (abolished 2015) read as its successor 静安区")]
+
+
+# ---------------------------------------------------------------- on_bad_rows
+
+#: A registry export as Qichacha writes it (企业名称, 登记状态, 注册资本, 成立日期, 注册地址):
+#: rows 3 and 4 have dates no calendar has, row 5 repeats row 2, row 6 has a bad date and
+#: lies outside the corridor (Nanjing).
+QICHACHA_EXPORT = (
+    "企业名称,登记状态,法定代表人,注册资本,成立日期,注册地址\n"
+    "上海九新智能装备有限公司,存续,陈立,1000万元人民币,2016-08-22,"
+    "上海市松江区九亭镇九新公路339号\n"
+    "嘉兴秀洲洪合新材料有限公司,在业,沈文,500万元人民币,2019-02-30,"
+    "浙江省嘉兴市秀洲区洪合镇洪福路88号\n"
+    "芜湖鸠江汽车零部件有限公司,存续,王军,2000万元人民币,2011-11-31,"
+    "安徽省芜湖市鸠江区万春东路96号\n"
+    "上海九新智能装备有限公司,存续,陈立,1000万元人民币,2016-08-22,"
+    "上海市松江区九亭镇九新公路339号\n"
+    "南京江宁智联信息技术有限公司,存续,李强,300万元人民币,2020-13-01,"
+    "江苏省南京市江宁区秣陵街道将军大道100号\n"
+    "合肥蜀山望江电子有限公司,在业,赵敏,800万元人民币,2014-05-06,"
+    "安徽省合肥市蜀山区望江西路800号\n"
+)
+
+
+def test_on_bad_rows_skip_leaves_the_bad_rows_out_and_lists_them(write_csv):
+    path = write_csv(QICHACHA_EXPORT)
+    with pytest.raises(G60InputError) as err:
+        load_partners(path)
+    assert sorted({p.row for p in err.value.problems}) == [3, 4, 5, 6]
+    with pytest.warns(G60Warning) as caught:
+        partners = load_partners(path, on_bad_rows="skip")
+    assert partners["row"].tolist() == [2, 7]
+    assert partners["city_code"].tolist() == ["310117", "340100"]
+    assert partners.attrs["skipped_rows"] == 4
+    skipped = next(w.message for w in caught if "skipped" in str(w.message))
+    assert skipped.title == "4 bad row(s) skipped (4 problem(s))"
+    assert [(p.row, p.column, p.kind) for p in skipped.problems] == [
+        (3, "成立日期", "row skipped"), (4, "成立日期", "row skipped"),
+        (5, None, "row skipped"), (6, "成立日期", "row skipped"),
+    ]
+    assert skipped.problems[0].message.startswith("row skipped: '2019-02-30' is not a calendar")
+    assert skipped.problems[2].message == "row skipped: duplicate of row 2 (delete one of them)"
+    # the rows skipped are not "outside the corridor" (Nanjing's row 6 is gone)
+    assert not any("outside" in str(w.message) for w in caught)
+
+
+def test_on_bad_rows_skip_still_refuses_a_table_whose_header_is_wrong(write_csv):
+    path = write_csv("注册地址,注册资本\n安徽省合肥市蜀山区望江西路800号,800万元\n")
+    with pytest.raises(G60InputError, match="required column 'name' is missing"):
+        load_partners(path, on_bad_rows="skip")
+    with pytest.raises(ValueError, match="on_bad_rows must be 'error' or 'skip'"):
+        load_partners(path, on_bad_rows="drop")
+
+
+def test_on_bad_rows_skip_every_row_bad_gives_an_empty_table(write_csv):
+    path = write_csv("name,city,date\n甲,Hefei,2021-02-29\n乙,Wuhu,2022-04-31\n")
+    with pytest.warns(G60Warning, match="2 bad row"):
+        partners = load_partners(path, on_bad_rows="skip")
+    assert len(partners) == 0 and partners.attrs["skipped_rows"] == 2
+
+
+def test_check_table_lists_an_error_row_only_as_an_error(write_csv):
+    nanjing = ("南京玄武珠江路软件有限公司,存续,周平,100万元人民币,2018-03-03,"
+               "江苏省南京市玄武区珠江路88号\n")
+    path = write_csv(QICHACHA_EXPORT + nanjing)
+    errors, notes = check_table(path, "partners")
+    assert 6 in {p.row for p in errors}
+    assert [n.row for n in notes if n.kind == "outside the corridor"] == [8]
+    errors, notes = check_table(path, "partners", on_bad_rows="skip")
+    assert errors == []
+    assert [n.row for n in notes if n.kind == "row skipped"] == [3, 4, 5, 6]
+    assert [n.row for n in notes if n.kind == "outside the corridor"] == [8]
+
+
+def test_on_bad_rows_skip_a_copy_of_a_bad_row_is_skipped_too(write_csv):
+    bad = "丙,Jiaxing,2020-06-31\n"
+    path = write_csv("name,city,date\n甲,Huzhou,2020-06-30\n" + bad + bad)
+    with pytest.warns(G60Warning, match="2 bad row"):
+        partners = load_partners(path, on_bad_rows="skip")
+    assert partners["row"].tolist() == [2] and partners["city_en"].tolist() == ["Huzhou"]

@@ -121,7 +121,8 @@ def _corridor(args: argparse.Namespace) -> Corridor:
             if path:
                 with _step(args, f"loading {kind} ({path})"):
                     loaded[kind] = loader(path, datum=args.datum, sheet=_sheet(args, kind),
-                                          exclude_status=args.exclude_status)
+                                          exclude_status=args.exclude_status,
+                                          on_bad_rows=args.on_bad_rows)
         what = ", ".join(loaded) if loaded else "the source article's tables"
         with _step(args, f"loading the corridor ({what})"):
             return load_corridor(loaded.get("partners"), loaded.get("investments"),
@@ -152,23 +153,27 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     target = _problems_target(args)
     errors, notes = check_table(args.file, args.kind, datum=args.datum, sheet=args.sheet,
-                                exclude_status=args.exclude_status)
+                                exclude_status=args.exclude_status,
+                                on_bad_rows=args.on_bad_rows)
     if target:
         write_problems(target, errors, notes)
-    # The columns read under a standard name come first, then the rows left out by status
-    # and the rows placed by reading a name as today's unit;
-    # the rows outside follow (sliced, so that they are not built: see OutsideNotes).
-    heads = ("column read as", "excluded by status", "place assumed")
+    # The columns read under a standard name come first, then the rows left out by status,
+    # the rows placed by reading a name as today's unit and the rows skipped; the rows
+    # outside follow (sliced, so that they are not built: see OutsideNotes).
+    heads = ("column read as", "excluded by status", "place assumed", "row skipped")
     first = next((i for i, n in enumerate(notes) if n.kind not in heads), len(notes))
     head, outside = notes[:first], notes[first:]
     columns = [n for n in head if n.kind == "column read as"]
     excluded = [n for n in head if n.kind == "excluded by status"]
     assumed = [n for n in head if n.kind == "place assumed"]
+    skipped = [n for n in head if n.kind == "row skipped"]
     left_out = sum(n.message.startswith("left out") for n in excluded)
+    rows = len({n.row for n in skipped})
     for group, title in (
         (columns, f"{len(columns):,} column(s) read under a standard name"),
         (excluded, f"{left_out:,} row(s) left out by status"),
         (assumed, f"{len(assumed):,} row(s) placed by reading a name as today's unit"),
+        (skipped, f"{rows:,} bad row(s) skipped ({len(skipped):,} problem(s))"),
         (outside, f"{len(outside):,} row(s) outside the corridor (kept with in_corridor=False)"),
     ):
         if group:
@@ -183,7 +188,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         )
         print(text, file=sys.stderr)
         return EXIT_INPUT
-    print(f"{safe(args.file)}: ok ({args.kind})")
+    skip = f", {rows:,} bad row(s) skipped" if rows else ""
+    print(f"{safe(args.file)}: ok ({args.kind}{skip})")
     return EXIT_OK
 
 
@@ -298,12 +304,15 @@ def cmd_count_partners(args: argparse.Namespace) -> int:
             outside=args.outside,
             scheduler=args.scheduler,
             datum=args.datum,
+            on_bad_rows=args.on_bad_rows,
         )
     print(counts.to_string(index=False))
     info = counts.attrs
+    skipped = f", {info['skipped']} bad row(s) skipped" if info.get("skipped") else ""
     print(
         f"{info['rows']} rows: {int(counts['partners'].sum())} in the corridor, "
-        f"{info['outside']} outside ({info['engine']} engine, {info['partitions']} partition(s))"
+        f"{info['outside']} outside{skipped} ({info['engine']} engine, "
+        f"{info['partitions']} partition(s))"
     )
     return EXIT_OK
 

@@ -92,6 +92,16 @@ def _add_tables(p: argparse.ArgumentParser, lang: bool = False) -> None:
     _add_sheet(p)
     _add_problems(p)
     _add_exclude_status(p)
+    _add_on_bad_rows(p)
+
+
+def _add_on_bad_rows(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--on-bad-rows", choices=["error", "skip"], default="error",
+        help="rows with a problem: error (default: every problem listed, nothing written) "
+        "or skip (the rows are left out, listed on stderr, in full with --problems, and "
+        "counted in the outputs' sources); problems of the header are errors either way",
+    )
 
 
 def _add_exclude_status(p: argparse.ArgumentParser) -> None:
@@ -193,6 +203,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_sheet(p)
     _add_problems(p)
     _add_exclude_status(p)
+    _add_on_bad_rows(p)
 
     p = sub.add_parser("info", help="print the corridor cities")
 
@@ -269,6 +280,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="rows outside the nine cities: warn (default), error or keep silently")
     _add_datum(p)
     _add_problems(p)
+    _add_on_bad_rows(p)
     # -q/--debug also after the command (g60map report -q); SUPPRESS keeps the value
     # given before the command when they are not repeated after it.
     for command in sub.choices.values():

@@ -1,17 +1,19 @@
 """Investment flows: where the money comes from, as geodesic arcs to the project's city.
 
 An investments table may say where each investment comes from, either as a place
-(``origin_city``: a corridor city, or any city or Shanghai district of the four provinces)
-or as coordinates (``origin_lon``/``origin_lat``, WGS-84 degrees). :func:`investment_flows`
-turns those rows into lines along the geodesic from the origin to the investment's point,
-with the amount, for maps (line width proportional to the amount) and exports (the
-``flows`` layer). A table without origins has no flows; the maps then keep the spokes from
-Songjiang.
+(``origin_city``: a city or district anywhere in China, in Chinese as the address parser
+reads it, ``深圳``, ``上海市浦东新区``, or in English, ``Shenzhen``, ``Pudong``, see
+:mod:`g60map.reference.names`) or as coordinates (``origin_lon``/``origin_lat``, WGS-84
+degrees). :func:`investment_flows` turns those rows into lines along the geodesic from
+the origin to the investment's point, with the amount, for maps (line width proportional
+to the amount) and exports (the ``flows`` layer). A table without origins has no flows;
+the maps then keep the spokes from Songjiang.
 """
 
 from __future__ import annotations
 
 import math
+import re
 
 import geopandas as gpd
 import numpy as np
@@ -20,7 +22,8 @@ import pandas as pd
 from .. import settings
 from .._errors import G60InputError, Problem
 from .._frames import as_wgs84
-from ..reference.boundaries import load_admin_units
+from ..reference.names import english_codes
+from ..reference.places import MUNICIPALITIES, national_units, parse_addresses, place_of
 from .geodesy import geodesic_inv, geodesic_line
 
 __all__ = ["FLOW_COLUMNS", "has_origins", "investment_flows"]
@@ -61,24 +64,83 @@ def has_origins(investments: pd.DataFrame) -> bool:
     return False
 
 
-def _places(cities: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame) -> dict[str, tuple]:
-    """Name or code -> (code, lon, lat, basis) for the seats and the other city units."""
+def _places(cities: gpd.GeoDataFrame) -> dict[str, tuple]:
+    """Name or code -> (code, lon, lat, basis) for the seats of the nine corridor cities."""
     out: dict[str, tuple] = {}
-    polys = boundaries.set_index(boundaries["code"].astype(str))
-    units = load_admin_units("city")
-    for row in units.itertuples(index=False):
-        code = str(row.code)
-        if code not in polys.index:
-            continue
-        point = polys.geometry.loc[code].representative_point()
-        entry = (code, point.x, point.y, "a point inside the city's boundary")
-        for key in (code, row.name_en, row.name_zh, str(row.name_zh).rstrip("市区县")):
-            out.setdefault(str(key).strip().lower(), entry)
-    for row in cities.itertuples(index=False):  # seats win over polygon points
+    for row in cities.itertuples(index=False):
         entry = (str(row.code), row.geometry.x, row.geometry.y, "the city seat")
         for key in (row.code, row.name_en, row.name_zh, str(row.name_zh).rstrip("市区县")):
             out[str(key).strip().lower()] = entry
     return out
+
+
+#: Province-level units that are a place an investment can come from (not a province).
+_CITY_LIKE = MUNICIPALITIES | {"810000", "820000"}
+_HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+class _Origins:
+    """Where an ``origin_city`` lies: a corridor seat, else any unit of China.
+
+    A seat wins (``Suzhou`` is the corridor's 苏州); Chinese text is read by the address
+    parser (:func:`g60map.reference.places.parse_addresses`), English by
+    :func:`g60map.reference.names.english_codes`. A unit with a packaged boundary starts
+    at a point inside it; any other at its seat in the national table.
+    """
+
+    def __init__(self, cities: gpd.GeoDataFrame, city_boundaries: gpd.GeoDataFrame) -> None:
+        self._seats = _places(cities)
+        self._polys = city_boundaries.set_index(city_boundaries["code"].astype(str)).geometry
+        self._units = national_units()
+        self._found: dict[str, tuple | str] = {}
+
+    def _at(self, code: str) -> tuple:
+        if code in self._polys.index:
+            point = self._polys.loc[code].representative_point()
+            return code, point.x, point.y, "a point inside the city's boundary"
+        unit = self._units.loc[code]
+        return (code, float(unit["lon"]), float(unit["lat"]),
+                f"the seat of {unit['name_zh']} (national table, {code})")
+
+    @staticmethod
+    def _listed(codes: tuple[str, ...]) -> str:
+        """``江苏省泰州市 (321200) or 浙江省台州市 (331000)``."""
+        names = []
+        for code in codes:
+            place = place_of(code)
+            unit = place.district_zh or place.city_zh
+            names.append(f"{place.province_zh}{unit if unit != place.province_zh else ''} "
+                         f"({code})")
+        return " or ".join(names)
+
+    def _resolve(self, name: str) -> tuple | str:
+        hit = self._seats.get(name.lower()) or self._seats.get(name.rstrip("市区县").lower())
+        if hit is not None:
+            return hit
+        if _HAN.search(name):
+            place = parse_addresses([name])[0]
+            if not place.code:
+                return (f"origin {name!r}: {place.message}" if place.candidates
+                        else f"unknown origin {name!r} ({place.message or 'no place found'}; "
+                        "give origin_lon/origin_lat)")
+            if place.level == "province" and place.code not in _CITY_LIKE:
+                return (f"origin {name!r} names the province {place.province_zh} only (name "
+                        "its city, e.g. 广东省深圳市, or give origin_lon/origin_lat)")
+            return self._at(place.code)
+        codes = english_codes(name)
+        if len(codes) == 1:
+            return self._at(codes[0])
+        if codes:
+            return (f"origin {name!r} may be {self._listed(codes)} (write the name in "
+                    "Chinese, or give origin_lon/origin_lat)")
+        return (f"unknown origin {name!r} (write a city or district of China in Chinese "
+                "or in pinyin, e.g. 深圳 or Shenzhen, or give origin_lon/origin_lat)")
+
+    def get(self, name: str) -> tuple | str:
+        """Return ``(code, lon, lat, basis)`` of an origin, or why it cannot be placed."""
+        if name not in self._found:
+            self._found[name] = self._resolve(name)
+        return self._found[name]
 
 
 def _number(value: object) -> float:
@@ -115,7 +177,8 @@ def investment_flows(
         City seats (:func:`g60map.load_cities`): a corridor city as origin starts at its seat.
     city_boundaries : geopandas.GeoDataFrame
         City-level boundaries: another city of the four provinces starts at a point inside
-        its boundary (``origin_basis`` says which).
+        its boundary, a unit elsewhere in China at its seat in the national table
+        (``origin_basis`` says which).
     step_km : float, optional
         Largest distance between vertices (default ``settings.SPOKE_STEP_KM``).
 
@@ -127,8 +190,8 @@ def investment_flows(
     Raises
     ------
     G60InputError
-        An origin that is no known place, or coordinates outside -180..180 / -90..90,
-        named by file, row and column.
+        An origin that is no known place (or a name several cities have, or a province
+        alone), or coordinates outside -180..180 / -90..90, named by file, row and column.
 
     Examples
     --------
@@ -145,7 +208,7 @@ def investment_flows(
     )
     if not len(investments) or not has_origins(investments):
         return empty
-    places = _places(as_wgs84(cities, "cities"), as_wgs84(city_boundaries, "city boundaries"))
+    places = _Origins(as_wgs84(cities, "cities"), as_wgs84(city_boundaries, "city boundaries"))
     file = str(investments.attrs.get("file", "investments"))
     problems: list[Problem] = []
     rows = []
@@ -168,11 +231,9 @@ def investment_flows(
                 continue
             origin, code, basis = name or f"{lon:.5f}, {lat:.5f}", "", "origin_lon/origin_lat"
         elif name:
-            hit = places.get(name.lower()) or places.get(name.rstrip("市区县").lower())
-            if hit is None:
-                problems.append(Problem(file, row, "origin_city", (
-                    f"unknown origin {name!r} (use a city of Shanghai, Jiangsu, Zhejiang or "
-                    "Anhui, or give origin_lon/origin_lat)")))
+            hit = places.get(name)
+            if isinstance(hit, str):
+                problems.append(Problem(file, row, "origin_city", hit, "unknown origin"))
                 continue
             code, lon, lat, basis = hit
             origin = name

@@ -206,15 +206,15 @@ def _wgs84(gdf: gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
 
 def _load_table(
     kind: Kind, value: TableInput, outside: Outside, datum: str,
-    exclude_status: str | Sequence[str] = (),
+    exclude_status: str | Sequence[str] = (), on_bad_rows: str = "error",
 ) -> gpd.GeoDataFrame:
     from ..ingest.tables import is_loaded, load_investments, load_partners
 
     loader = load_partners if kind == "partners" else load_investments
     if isinstance(value, gpd.GeoDataFrame) and is_loaded(value):
         return _wgs84(value, kind)  # already loaded: validated and joined once
-    return _wgs84(loader(value, outside=outside, datum=datum, exclude_status=exclude_status),
-                  kind)
+    return _wgs84(loader(value, outside=outside, datum=datum, exclude_status=exclude_status,
+                         on_bad_rows=on_bad_rows), kind)  # type: ignore[arg-type]
 
 
 def _sha256_file(path: Path) -> str:
@@ -281,6 +281,9 @@ def _sources(tables: dict[str, gpd.GeoDataFrame], packaged: frozenset[str]) -> t
         listed = "; ".join(extra[:_MAX_SOURCES]) + (f"; and {more} more" if more > 0 else "")
         tail = f" (source column: {listed})" if extra else ""
         fx = f"; {frame.attrs['fx_rates']}" if frame.attrs.get("fx_rates") else ""
+        skipped = int(frame.attrs.get("skipped_rows", 0) or 0)
+        if skipped:
+            tail += f" ({skipped:,} bad row(s) skipped)"
         lines.append(safe_text(f"{kind}: {name}{tail}{fx}"))
     return tuple(lines)
 
@@ -304,12 +307,13 @@ def resolve_tables(
     outside: Outside = "warn",
     datum: str = "wgs84",
     exclude_status: str | Sequence[str] = (),
+    on_bad_rows: Literal["error", "skip"] = "error",
 ) -> tuple[dict[str, gpd.GeoDataFrame], frozenset[str]]:
     """Turn table arguments into loaded tables: the one place None becomes article data.
 
     Parameters
     ----------
-    partners, investments, article, outside, datum, exclude_status
+    partners, investments, article, outside, datum, exclude_status, on_bad_rows
         As for :func:`load_corridor`.
 
     Returns
@@ -333,7 +337,7 @@ def resolve_tables(
     tables: dict[str, gpd.GeoDataFrame] = {}
     for kind in _KINDS:
         value = given[kind]
-        frame = _load_table(kind, value, outside, datum, exclude_status)
+        frame = _load_table(kind, value, outside, datum, exclude_status, on_bad_rows)
         if value is None and kind not in packaged:
             attrs = {k: v for k, v in frame.attrs.items() if k != "file"}
             frame = frame.iloc[0:0].copy()
@@ -351,6 +355,7 @@ def load_corridor(
     datum: str = "wgs84",
     resolution: Literal["simplified", "full"] = "simplified",
     exclude_status: str | Sequence[str] = (),
+    on_bad_rows: Literal["error", "skip"] = "error",
 ) -> Corridor:
     """Build the :class:`Corridor` from the tables, once, for every output to draw from.
 
@@ -372,6 +377,9 @@ def load_corridor(
     exclude_status : str or sequence of str, optional
         Registration statuses whose rows are left out (``("注销", "吊销")``; passed to
         the loaders).
+    on_bad_rows : {"error", "skip"}, default "error"
+        Rows with a problem: raised together, or left out and listed in a warning
+        (passed to the loaders); :attr:`Corridor.sources` counts the rows skipped.
 
     Returns
     -------
@@ -394,6 +402,7 @@ def load_corridor(
     tables, packaged = resolve_tables(
         partners, investments, article=article, outside=outside, datum=datum,
         exclude_status=exclude_status,
+        on_bad_rows=on_bad_rows,
     )
     cities = _wgs84(load_cities(), "cities")
     boundaries = _boundary_levels(resolution)

@@ -150,6 +150,10 @@ def _metadata(name: str, gdf: gpd.GeoDataFrame) -> dict[str, str]:
         )
     if gdf.attrs.get("fx_rates"):
         meta["fx_rates"] = str(gdf.attrs["fx_rates"])
+    skipped = int(gdf.attrs.get("skipped_rows", 0) or 0)
+    if name in ("partners", "investments") and skipped:
+        meta["skipped_rows"] = str(skipped)
+        meta["DESCRIPTION"] += f" {skipped:,} bad row(s) of the input table skipped."
     if name == "summary":
         meta["area_method"] = str(gdf.attrs.get("area_method", ""))
     if name in ("summary", "spokes"):

@@ -63,6 +63,7 @@ def count_partners_by_city(
     blocksize: str | int = "64MB",
     scheduler: str | None = None,
     datum: str = "wgs84",
+    on_bad_rows: Literal["error", "skip"] = "error",
 ) -> pd.DataFrame:
     """Count the partners of a table per corridor city.
 
@@ -87,6 +88,9 @@ def count_partners_by_city(
         starting a local cluster (dask engine).
     datum : {"wgs84", "gcj02", "bd09"}, default "wgs84"
         Datum of ``lon``/``lat``, as in :func:`g60map.load_partners`.
+    on_bad_rows : {"error", "skip"}, default "error"
+        Rows with a problem, as in :func:`g60map.load_partners` (pandas engine only;
+        ``attrs["skipped"]`` counts the rows left out).
 
     Returns
     -------
@@ -115,12 +119,21 @@ def count_partners_by_city(
         raise ValueError(f"outside must be 'warn', 'error' or 'keep', not {outside!r}")
     if datum not in DATUMS:
         raise ValueError(f"datum must be one of {', '.join(DATUMS)}, not {datum!r}")
+    if on_bad_rows not in ("error", "skip"):
+        raise ValueError(f"on_bad_rows must be 'error' or 'skip', not {on_bad_rows!r}")
+    if on_bad_rows == "skip" and engine != "pandas":
+        raise ValueError("skipping bad rows works with the pandas engine only (use --engine "
+                         "pandas, or fix the rows g60map validate lists)")
     if engine == "pandas":  # load_partners without the point geometry
         from .tables import load_table
 
-        joined = load_table(path, "partners", outside, datum, frame=False)
+        joined = load_table(path, "partners", outside, datum, frame=False,
+                            on_bad_rows=on_bad_rows)
         codes = joined.loc[joined["in_corridor"].to_numpy(), "city_code"]
-        return _count_frame(codes.value_counts().to_dict(), len(joined), "pandas", 1)
+        counts = _count_frame(codes.value_counts().to_dict(), len(joined), "pandas", 1)
+        if joined.attrs.get("skipped_rows"):
+            counts.attrs["skipped"] = int(joined.attrs["skipped_rows"])
+        return counts
     if isinstance(n_workers, bool) or not isinstance(n_workers, int) or n_workers < 1:
         raise ValueError(f"n_workers must be a positive integer, not {n_workers!r}")
     return _count_dask(Path(path), n_workers, outside, blocksize, scheduler, datum)

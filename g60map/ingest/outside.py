@@ -13,7 +13,7 @@ from __future__ import annotations
 import operator
 import warnings
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from typing import overload
 
 import numpy as np
@@ -111,6 +111,25 @@ class OutsideNotes(Sequence[Problem]):
         yield from self._head
         for i in range(len(self._rows)):
             yield self._note(i)
+
+    def without_rows(self, rows: Collection[object]) -> OutsideNotes:
+        """Return these notes without the rows in ``rows`` (rows that are errors).
+
+        Parameters
+        ----------
+        rows : collection
+            Rows (as the notes name them) to leave out.
+
+        Returns
+        -------
+        OutsideNotes
+        """
+        keep = ~self._rows.isin(list(rows)) if rows else np.ones(len(self._rows), bool)
+        return OutsideNotes(
+            self.file, self._rows[keep], self._column[keep], self._text[keep],
+            self._point[keep], self._lon[keep], self._lat[keep], self._labels, self._texts,
+            self._head,
+        )
 
     def after(self, head: Sequence[Problem]) -> OutsideNotes:
         """Return these notes after the problems ``head`` (still built when read)."""

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import warnings
 from collections.abc import Sequence
 from typing import Literal, TypeAlias
 
@@ -24,7 +23,6 @@ from .._errors import (
     G60InputError,
     G60Warning,
     Problem,
-    format_problems,
 )
 from ..reference.boundaries import load_admin_units
 from ..reference.datasets import get_path
@@ -32,6 +30,17 @@ from ..reference.places import Place, place_of
 from ._cells import frame_cell_problems
 from .dates import date_text
 from .join import frame_with_points, locate_points
+from .notes import (
+    TABLE_KINDS,
+    G60Note,
+    column_notes,
+    note_columns,
+    note_excluded,
+    note_places,
+    row_problems,
+    skipped_problem,
+    warn_skipped,
+)
 from .outside import OutsideNotes, outside_notes, warn_outside
 from .placing import locate_districts, place_points, place_rows
 from .rates import convert_amounts
@@ -44,6 +53,7 @@ __all__ = ["load_partners", "load_investments", "check_table", "is_loaded", "G60
 
 Kind = Literal["partners", "investments"]
 Outside = Literal["warn", "error", "keep", "drop"]
+OnBadRows = Literal["error", "skip"]
 
 _LEADING = {
     "partners": ["name", "city", "city_code", "city_en", "city_zh", "province_code",
@@ -64,10 +74,6 @@ _TRAILING = ["in_corridor", "location_precision", "location_basis", "lon", "lat"
 
 
 Source: TypeAlias = str | os.PathLike[str] | pd.DataFrame
-
-
-class G60Note(G60Warning):
-    """How the input was read, for the record: e.g. columns read under a standard name."""
 
 
 def _attributes(codes: pd.Series, columns: list[str] | None = None) -> pd.DataFrame:
@@ -341,31 +347,58 @@ def _read(
 
 def _join_source(
     source: Source | None, kind: Kind, outside: Outside, datum: str, sheet: str | None,
-    frame: bool = True, exclude_status: Sequence[str] = (),
-) -> tuple[pd.DataFrame, list[Problem], Sequence[Problem]]:
+    frame: bool = True, exclude_status: str | Sequence[str] = (),
+    on_bad_rows: OnBadRows = "error",
+) -> tuple[pd.DataFrame, list[Problem], Sequence[Problem], list[Problem]]:
+    """Read and join a table; with ``on_bad_rows="skip"``, without its bad rows.
+
+    Returns the joined table, its problems, its notes (rows outside) and the notes of
+    the rows skipped (:func:`skipped_problem`, in row order).
+    """
     if outside not in ("warn", "error", "keep", "drop"):
         raise ValueError(f"outside must be 'warn', 'error', 'keep' or 'drop', not {outside!r}")
+    if on_bad_rows not in ("error", "skip"):
+        raise ValueError(f"on_bad_rows must be 'error' or 'skip', not {on_bad_rows!r}")
     df, again = _read(source, kind, sheet)
     df, excluded = exclude_by_status(df, status_words(exclude_status),
                                      df.attrs.get("file", "<table>"))
-    gdf, problems, notes = join_table(df, kind, outside, "wgs84" if again else datum, frame=frame)
+    datum = "wgs84" if again else datum
+    gdf, problems, notes = join_table(df, kind, outside, datum, frame=frame)
     if excluded:
         gdf.attrs["excluded_by_status"] = excluded
+    skipped: list[Problem] = []
+    bad = row_problems(problems, df.index) if on_bad_rows == "skip" and problems else []
+    # Every check but one is of a row alone, so the rows left are joined as they were;
+    # the one across rows, a duplicate, repeats the cells of its first copy: a duplicate
+    # of a bad row is as bad, and one of a good row is itself the row left out.
+    if bad and len(bad) == len(problems):  # else a problem of the header: nothing to skip
+        skipped = [skipped_problem(p) for p in bad]
+        rows = {p.row for p in bad}
+        keep = ~gdf.index.isin(list(rows))
+        attrs = dict(gdf.attrs)
+        gdf = gdf[keep]
+        gdf.attrs = attrs
+        problems = []
+        notes = notes.without_rows(rows) if isinstance(notes, OutsideNotes) else \
+            [n for n in notes if n.row not in rows]
     if again and _HIDDEN_DATUM in gdf:
         gdf = gdf.rename(columns={_HIDDEN_DATUM: "datum"})
-    return gdf, problems, notes
+    return gdf, problems, notes, sort_problems(skipped)
 
 
 def load_table(
     source: Source | None, kind: Kind, outside: Outside, datum: str, sheet: str | None = None,
     frame: bool = True, exclude_status: str | Sequence[str] = (),
+    on_bad_rows: OnBadRows = "error",
 ) -> gpd.GeoDataFrame:
-    gdf, problems, notes = _join_source(source, kind, outside, datum, sheet, frame,
-                                        exclude_status)
+    gdf, problems, notes, skipped = _join_source(source, kind, outside, datum, sheet, frame,
+                                                 exclude_status, on_bad_rows)
     if problems:
         raise G60InputError(sort_problems(problems))
     if gdf.attrs.get("excluded_by_status"):
         note_excluded(gdf.attrs["excluded_by_status"])
+    if skipped:
+        warn_skipped(skipped)
     aliases = column_notes(gdf)
     if aliases:
         note_columns(aliases)
@@ -376,51 +409,10 @@ def load_table(
         warn_outside(notes, dropped=True)
     elif notes and outside == "warn":
         warn_outside(notes)
-    return gdf.reset_index(names="row")
-
-
-def column_notes(gdf: pd.DataFrame) -> list[Problem]:
-    """One note per column read under a standard name (``column 企业名称 read as name``)."""
-    file = gdf.attrs.get("file", "<table>")
-    amount = next((h for h, n in gdf.attrs.get("columns_read_as", {}).items() if n == "amount"),
-                  "amount" if "amount" in gdf else "")
-    read = f" (the amount is read from {amount})" if amount else ""
-    return [
-        Problem(file, 1, header, f"column {header} read as {name}", "column read as")
-        for header, name in gdf.attrs.get("columns_read_as", {}).items()
-    ] + [
-        Problem(file, 1, header, f"column {header} looks like money but is not read as the "
-                f"amount{read}: kept as text (to read it as the amount instead, rename it "
-                "'amount')",
-                "column read as")
-        for header in gdf.attrs.get("unread_money", [])
-    ]
-
-
-def note_columns(notes: list[Problem]) -> None:
-    """Say (:class:`G60Note`) which columns were read under a standard name."""
-    title = f"{len(notes):,} column(s) read under a standard name"
-    text = format_problems(notes, limit=settings.MAX_NOTES_SHOWN, title=title)
-    warnings.warn(G60Note(text, notes, title), stacklevel=4)
-
-
-def note_excluded(notes: list[Problem]) -> None:
-    """Say (:class:`G60Note`) how many rows were left out by status, and which."""
-    left = sum(n.message.startswith("left out") for n in notes)
-    title = f"{left:,} row(s) left out by status" if left else "no row left out by status"
-    text = format_problems(notes, limit=settings.MAX_NOTES_SHOWN, title=title)
-    warnings.warn(G60Note(text, notes, title), stacklevel=4)
-
-
-def note_places(notes: list[Problem]) -> None:
-    """Say (:class:`G60Note`) which rows were placed by reading a name as today's unit.
-
-    An old unit read as its successor, a county under another prefecture, a district's
-    short name after its city.
-    """
-    title = f"{len(notes):,} row(s) placed by reading a name as today's unit"
-    text = format_problems(notes, limit=settings.MAX_NOTES_SHOWN, title=title)
-    warnings.warn(G60Note(text, notes, title), stacklevel=4)
+    gdf = gdf.reset_index(names="row")
+    if skipped:
+        gdf.attrs["skipped_rows"] = len({p.row for p in skipped})
+    return gdf
 
 
 _SOURCE_DOC = """source : path-like, pandas.DataFrame or geopandas.GeoDataFrame, optional
@@ -447,7 +439,13 @@ _OPTIONS_DOC = """outside : {"warn", "error", "keep", "drop"}, default "warn"
         Registration statuses whose rows are left out before the checks, e.g.
         ``("注销", "吊销")`` or ``"注销,吊销"``: a row whose ``status`` column (``登记状态``,
         ``经营状态``), or the first word of it (``吊销，未注销``), is one of them. The rows
-        left out are listed in a :class:`G60Note`."""
+        left out are listed in a :class:`G60Note`.
+    on_bad_rows : {"error", "skip"}, default "error"
+        A row with a problem (a cell that is not a number or a date, no place, a
+        duplicate...): every problem raised together (``"error"``), or the row left out
+        and listed in a :class:`G60Warning` (``"skip"``; the result's
+        ``attrs["skipped_rows"]`` counts them). Problems of the header (a required
+        column missing) are raised either way. As pandas' ``on_bad_lines``."""
 
 _RETURNS_DOC = """geopandas.GeoDataFrame
         EPSG:4326 points with ``row`` (spreadsheet row, or the frame's index), the input
@@ -468,6 +466,7 @@ def load_partners(
     datum: str = "wgs84",
     sheet: str | None = None,
     exclude_status: str | Sequence[str] = (),
+    on_bad_rows: OnBadRows = "error",
 ) -> gpd.GeoDataFrame:
     """Load, validate and join a partners table.
 
@@ -497,7 +496,8 @@ def load_partners(
     >>> sorted(partners["city_en"].unique())
     ['Songjiang']
     """
-    return load_table(source, "partners", outside, datum, sheet, exclude_status=exclude_status)
+    return load_table(source, "partners", outside, datum, sheet, exclude_status=exclude_status,
+                      on_bad_rows=on_bad_rows)
 
 
 def load_investments(
@@ -507,6 +507,7 @@ def load_investments(
     datum: str = "wgs84",
     sheet: str | None = None,
     exclude_status: str | Sequence[str] = (),
+    on_bad_rows: OnBadRows = "error",
 ) -> gpd.GeoDataFrame:
     """Load, validate and join an investments table.
 
@@ -532,7 +533,8 @@ def load_investments(
     >>> float(inv["amount_cny"].sum())
     15000000000.0
     """
-    return load_table(source, "investments", outside, datum, sheet, exclude_status=exclude_status)
+    return load_table(source, "investments", outside, datum, sheet,
+                      exclude_status=exclude_status, on_bad_rows=on_bad_rows)
 
 
 for _f in (load_partners, load_investments):
@@ -544,6 +546,7 @@ for _f in (load_partners, load_investments):
 def check_table(
     source: Source, kind: Kind, *, datum: str = "wgs84", sheet: str | None = None,
     exclude_status: str | Sequence[str] = (),
+    on_bad_rows: OnBadRows = "error",
 ) -> tuple[list[Problem], Sequence[Problem]]:
     """Return ``(errors, notes)`` for a table without raising on bad rows.
 
@@ -557,6 +560,10 @@ def check_table(
         Sheet of an .xlsx workbook.
     exclude_status : str or sequence of str, optional
         As in :func:`load_partners`: those rows are not checked.
+    on_bad_rows : {"error", "skip"}, default "error"
+        As in :func:`load_partners`: with ``"skip"``, the problems of single rows are
+        notes (``row skipped: ...``, kind "row skipped") and only the problems of the
+        header are errors.
 
     Returns
     -------
@@ -565,17 +572,21 @@ def check_table(
     notes : sequence of Problem
         The columns read under a standard name, the rows left out by status (kind
         ``"excluded by status"``), the rows placed by reading a name as today's unit (kind
-        ``"place assumed"``), then the rows outside the corridor: a list, or with rows
-        outside an :class:`OutsideNotes`, which builds each note when it is read and counts
-        them all without building them.
+        ``"place assumed"``), the rows skipped (kind ``"row skipped"``), then the rows
+        outside the corridor that are not errors (a row with an error is listed once, as
+        an error): a list, or with rows outside an :class:`OutsideNotes`, which builds
+        each note when it is read and counts them all without building them.
     """
     try:
-        gdf, problems, notes = _join_source(source, kind, "warn", datum, sheet, frame=False,
-                                            exclude_status=exclude_status)
+        gdf, problems, notes, skipped = _join_source(
+            source, kind, "warn", datum, sheet, frame=False, exclude_status=exclude_status,
+            on_bad_rows=on_bad_rows,
+        )
     except G60InputError as exc:
         return [p for p in exc.problems if isinstance(p, Problem)], []
     head = (column_notes(gdf) + gdf.attrs.get("excluded_by_status", [])
-            + gdf.attrs.get("place_notes", []))
+            + gdf.attrs.get("place_notes", []) + skipped)
     if isinstance(notes, OutsideNotes):
-        return sort_problems(problems), notes.after(head)
+        bad = {p.row for p in problems if p.row is not None and p.kind not in TABLE_KINDS}
+        return sort_problems(problems), notes.without_rows(bad).after(head)
     return sort_problems(problems), [*head, *notes]

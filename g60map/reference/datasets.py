@@ -19,6 +19,7 @@ available: dict[str, str] = {
     "admin_districts": "admin_districts.csv",
     "successors": "admin_successors.csv",
     "traditional_simplified": "traditional_simplified.csv",
+    "city_names_en": "city_names_en.csv",
     "partners": "partners.csv",
     "investments": "investments.csv",
     "boundaries_province": "boundaries_province.parquet",
