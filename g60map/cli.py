@@ -299,7 +299,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         from .render.docs.office import report_docx
 
         with _step(args, "building the Word report"):
-            data = report_docx(corridor, lang=args.lang, title=args.title)
+            data = report_docx(corridor, lang=args.lang, title=args.title, paper=args.paper)
         with _step(args, "writing the Word report"):
             path = write_bytes(Path(args.out) / f"{Path(REPORT_FILENAME).stem}.docx", data)
         print(path)
@@ -529,6 +529,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["html", "docx"], default="html",
                    help="html: one self-contained page (default); docx: a Word document "
                    "with the same content as editable headings, tables and pictures")
+    p.add_argument("--paper", choices=["a4", "letter"], default="a4",
+                   help="docx: paper size (default a4)")
     _add_title(p)
     _add_tables(p, lang=True)
     p.add_argument(

@@ -174,3 +174,82 @@ def test_cli_slides_and_word_report(tmp_path, capsys):
     assert d.paragraphs[0].text.startswith("G60 Science and Technology Innovation Corridor")
     assert sorted(p.name for p in out.iterdir()) == ["g60_corridor.pptx",
                                                      "g60_corridor_report.docx"]
+
+
+def _twips(length) -> int:
+    return round(length / 635)
+
+
+@pytest.mark.parametrize(("paper", "size"), [("a4", (11906, 16838)), ("letter", (12240, 15840))])
+def test_word_report_paper_size(dated, paper, size):
+    d = docx.Document(io.BytesIO(report_docx(dated, lang="en", paper=paper)))
+    section = d.sections[0]
+    assert (_twips(section.page_width), _twips(section.page_height)) == size
+
+
+def test_word_report_is_a4_by_default_and_a_bad_paper_says_how():
+    from g60map._errors import G60InputError
+
+    d = docx.Document(io.BytesIO(docx_bytes(report_content(load_corridor()), when=WHEN)))
+    assert _twips(d.sections[0].page_width) == 11906
+    with pytest.raises(G60InputError, match=r"paper 'a5' is not known; use one of a4, letter"):
+        docx_bytes(report_content(load_corridor()), when=WHEN, paper="a5")
+
+
+def test_word_tables_fit_their_words_repeat_headers_and_keep_rows(dated):
+    from docx.oxml.ns import qn
+
+    from g60map.render.docs.office import MIN_PRINT_PT, _text_em
+
+    content = report_content(dated, "zh")
+    d = docx.Document(io.BytesIO(docx_bytes(content, when=WHEN)))
+    section = d.sections[0]
+    usable = _twips(section.page_width - section.left_margin - section.right_margin)
+    inv = [t for t in d.tables if t.rows[0].cells[0].text == "投资方"][0]
+    widths = [_twips(c.width) for c in inv.columns]
+    assert len(set(widths)) > 1 and abs(sum(widths) - usable) <= len(widths)
+    for row in inv.rows:
+        for j, cell in enumerate(row.cells):
+            run = cell.paragraphs[0].runs[0]
+            size = run.font.size.pt
+            assert size >= MIN_PRINT_PT
+            for word in cell.text.split():  # "1.5亿元", "2019年3月": never broken
+                if any(ch.isdigit() for ch in word):
+                    assert _text_em(word, run.bold) * size * 20 + 100 < widths[j], word
+    for i, row in enumerate(inv.rows):
+        tr_pr = row._tr.trPr
+        assert tr_pr.find(qn("w:cantSplit")) is not None
+        assert (tr_pr.find(qn("w:tblHeader")) is not None) == (i == 0)
+    assert inv._tbl.tblPr.find(qn("w:tblLayout")).get(qn("w:type")) == "fixed"
+
+
+def test_word_report_numbers_its_pages_and_lists_contents_when_long(content):
+    d = docx.Document(io.BytesIO(docx_bytes(content, when=WHEN)))
+    footer = d.sections[0].footer.paragraphs[0]._p.xml
+    assert " PAGE " in footer
+    body = d.element.body.xml
+    assert sum(len(t.frame) for t in content.tables) >= 40
+    assert 'TOC \\o "1-2"' in body
+    assert '<w:updateFields w:val="true"/>' in d.settings.element.xml
+    short = dataclasses.replace(content, tables=content.tables[:2])
+    assert "TOC" not in docx.Document(io.BytesIO(docx_bytes(short, when=WHEN))).element.body.xml
+
+
+def test_word_figures_print_at_readable_type(dated, monkeypatch):
+    from g60map.render.docs import office
+    from g60map.render.static import figure
+
+    saved = []
+    original = figure.figure_bytes
+
+    def spy(fig, **kwargs):
+        saved.append((fig.get_figwidth(), office._min_text_pt(fig)))
+        return original(fig, **kwargs)
+
+    monkeypatch.setattr(figure, "figure_bytes", spy)
+    d = docx.Document(io.BytesIO(report_docx(dated, lang="zh")))
+    printed = [_twips(s.width) / 1440 for s in d.inline_shapes]
+    assert printed == [pytest.approx((11906 - 2 * 1134) / 1440, abs=0.01)] * 2
+    assert len(saved) == 2  # the map and the timeline, drawn at the width they print at
+    for (width, smallest), shown in zip(saved, printed, strict=True):
+        assert smallest * shown / width >= office.MIN_PRINT_PT - 1e-6

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import io
+import math
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -24,7 +26,7 @@ from typing import Any
 import pandas as pd
 
 from ... import settings
-from ..._errors import MissingDependencyError
+from ..._errors import G60InputError, MissingDependencyError
 from ..._reproducible import normalise_zip, output_timestamp
 from ..._safetext import safe_text
 from ...corridor.model import Corridor, as_corridor
@@ -32,8 +34,9 @@ from ..text import Lang
 from .content import Content, ContentTable, content_tables, report_content
 
 __all__ = [
-    "SLIDES_FILENAME",
-    "Picture", "docx_bytes", "normalise_zip", "pptx_bytes", "report_docx", "slides_pptx",
+    "MIN_PRINT_PT", "PAPERS", "SLIDES_FILENAME", "TOC_MIN_ROWS",
+    "Picture", "column_widths", "docx_bytes", "normalise_zip", "pptx_bytes", "report_docx",
+    "slides_pptx",
 ]
 
 #: File name of ``g60map slides``.
@@ -44,6 +47,28 @@ LATIN_FONT = "Calibri"
 CJK_FONT = "Noto Sans CJK SC"
 
 _SLIDE_W_IN, _SLIDE_H_IN = 13.333, 7.5  # 16:9
+
+#: Paper sizes of the Word report, (width, height) in twips (1/1440 inch): ISO A4 and US
+#: Letter. ``report --format docx --paper letter`` picks Letter; A4 is the default.
+PAPERS: dict[str, tuple[int, int]] = {"a4": (11906, 16838), "letter": (12240, 15840)}
+
+#: Page margins of the Word report in twips (2 cm all round).
+_MARGIN_TW = 1134
+
+#: Smallest type (pt) of the Word report's tables and of its figures at print size.
+MIN_PRINT_PT = 7.0
+
+#: Height / width of the Word report's map: upright, so that it fills a page at a size
+#: where every label has its place.
+_MAP_UPRIGHT = 1.35
+
+#: The table of contents' heading and the text it shows until Word fills it in.
+_TOC = {"en": ("Contents", "(the table of contents is filled in when the document opens)"),
+        "zh": ("目录", "（打开文档时生成目录）")}
+
+#: Table rows (all tables together) from which the Word report opens with a table of
+#: contents.
+TOC_MIN_ROWS = 40
 _ROWS_PER_SLIDE = 12
 
 
@@ -230,39 +255,224 @@ def _docx_fonts(document: Any, lang: str) -> None:
         lang_el.set(qn("w:val"), "zh-CN" if lang == "zh" else "en-US")
 
 
+def _text_em(text: str, bold: bool = False) -> float:
+    """Width of ``text`` in ems, estimated: wide (CJK) characters 1 em, others ~0.55 em."""
+    width = 0.0
+    for ch in text:
+        if unicodedata.east_asian_width(ch) in ("W", "F"):
+            width += 1.0
+        elif ch in "il.,:;'|!()[]1 ":
+            width += 0.32
+        elif ch.isupper() or ch in "mwMW@%":
+            width += 0.72
+        else:
+            width += 0.55
+    return width * (1.06 if bold else 1.0)
+
+
+def _wide(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in ("W", "F")
+
+
+def _words(text: str) -> list[str]:
+    """Pieces a line may not break inside.
+
+    Space-separated words; Chinese text may break between characters, but a word with a
+    digit in it (an amount with its unit, ``3.192亿元``, or a date, ``2019年3月``) stays whole.
+    """
+    pieces: list[str] = []
+    for word in text.split():
+        if any(c.isdigit() for c in word) or not any(_wide(c) for c in word):
+            pieces.append(word)
+            continue
+        token = ""
+        for ch in word:
+            if _wide(ch):
+                pieces += [token, ch] if token else [ch]
+                token = ""
+            else:
+                token += ch
+        if token:
+            pieces.append(token)
+    return pieces
+
+
+def _least(rows: Sequence[Sequence[str]], size_pt: float, pad_tw: int = 230) -> list[float]:
+    """Width (twips) of each column's longest unbreakable piece, with the cell padding."""
+    cols = max((len(r) for r in rows), default=0)
+    least = [0.0] * cols
+    for i, row in enumerate(rows):
+        for j, cell in enumerate(row):
+            pieces = [_text_em(w, i == 0) for w in _words(str(cell))]
+            least[j] = max(least[j], max(pieces, default=0.0) * size_pt * 20 + pad_tw)
+    return least
+
+
+def column_widths(
+    rows: Sequence[Sequence[str]], usable_tw: int, size_pt: float, pad_tw: int = 230
+) -> list[int]:
+    """Return column widths (twips) that fit the cells' text into ``usable_tw``.
+
+    Each column gets at least its longest unbreakable piece (a word, or a number with its
+    unit), so no word breaks in the middle; what is left of the width goes to the columns
+    whose text is longer than that, in proportion to what they lack to fit on one line.
+    When even the longest pieces do not fit, the columns share the width in proportion to
+    them.
+
+    Parameters
+    ----------
+    rows : sequence of sequence of str
+        Header first, then the body rows.
+    usable_tw : int
+        Width between the page margins, in twips.
+    size_pt : float
+        Font size of the table's text.
+    pad_tw : int, default 230
+        Cell margins and borders per column, in twips.
+
+    Returns
+    -------
+    list of int
+        One width per column; they sum to ``usable_tw``.
+
+    Examples
+    --------
+    >>> column_widths([["City", "Amount"], ["Songjiang", "3.192亿元"]], 9000, 9)
+    [4730, 4270]
+    """
+    cols = max((len(r) for r in rows), default=0)
+    if not cols:
+        return []
+    least, full = _least(rows, size_pt, pad_tw), [0.0] * cols
+    for i, row in enumerate(rows):
+        for j, cell in enumerate(row):
+            lines = str(cell).splitlines()
+            full[j] = max(full[j], max((_text_em(line, i == 0) for line in lines),
+                                       default=0.0) * size_pt * 20 + pad_tw)
+    total_least = sum(least)
+    if total_least >= usable_tw:
+        widths = [usable_tw * w / total_least for w in least]
+    else:
+        want = [f - w for f, w in zip(full, least, strict=True)]
+        spare = usable_tw - total_least
+        if sum(want) <= spare:  # everything fits on one line: spread the rest evenly
+            extra = spare - sum(want)
+            widths = [f + extra * f / sum(full) for f in full]
+        else:
+            widths = [w + spare * x / sum(want) for w, x in zip(least, want, strict=True)]
+    out = [int(math.floor(w)) for w in widths]
+    out[-1] += usable_tw - sum(out)
+    return out
+
+
 def _docx_table(document: Any, table: ContentTable, usable: Any) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
+    from docx.oxml.ns import qn
+    from docx.shared import Pt, Twips
 
     frame = table.frame
     cols = max(len(frame.columns), 1)
+    header = [_text(name) for name in frame.columns] or [""]
+    body = [[_text(v) for v in row] for row in frame.itertuples(index=False)]
+    usable_tw = int(usable / 635)  # EMU to twips
+    size_pt = 10.0 if cols <= 4 else 9.0
+    # smaller type (not below MIN_PRINT_PT) until the longest words fit side by side
+    while size_pt > MIN_PRINT_PT and sum(_least([header, *body], size_pt)) > usable_tw:
+        size_pt -= 0.5
+    widths = column_widths([header, *body], usable_tw, size_pt)
     out = document.add_table(rows=1, cols=cols)
     out.style = "Table Grid"
-    size = Pt(9) if cols > 6 else None
-    for j, name in enumerate(frame.columns):
-        run = out.rows[0].cells[j].paragraphs[0].add_run(_text(name))
+    out.autofit = False
+    tbl_pr = out._tbl.tblPr
+    layout = tbl_pr.makeelement(qn("w:tblLayout"), {qn("w:type"): "fixed"})
+    tbl_pr.append(layout)
+    size = Pt(size_pt)
+    for j, width in enumerate(widths):
+        out.columns[j].width = Twips(width)
+    for j, name in enumerate(header):
+        run = out.rows[0].cells[j].paragraphs[0].add_run(name)
         run.bold, run.font.size = True, size
-    header = out.rows[0]._tr.get_or_add_trPr()  # repeat the header row on each page
-    header.append(header.makeelement(
-        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tblHeader", {}))
-    for row in frame.itertuples(index=False):
+    for row in body:
         cells = out.add_row().cells
         for j, value in enumerate(row):
             para = cells[j].paragraphs[0]
-            para.add_run(_text(value)).font.size = size
+            para.add_run(value).font.size = size
             if frame.columns[j] in table.numeric:
                 para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    for i, row in enumerate(out.rows):
+        for j, cell in enumerate(row.cells):
+            cell.width = Twips(widths[j])
+        tr_pr = row._tr.get_or_add_trPr()
+        tr_pr.append(tr_pr.makeelement(qn("w:cantSplit"), {}))  # a row stays on one page
+        if i == 0:  # the header row repeats on each page
+            tr_pr.append(tr_pr.makeelement(qn("w:tblHeader"), {}))
     document.add_paragraph(_text(table.caption), style="Caption")
 
 
+def _docx_field(paragraph: Any, instr: str, shown: str) -> None:
+    """Append a field (``PAGE``, ``TOC ...``) with ``shown`` as its text until updated."""
+    from docx.oxml.ns import qn
+
+    def char(kind: str) -> Any:
+        run = paragraph.add_run()
+        run._r.append(run._r.makeelement(qn("w:fldChar"), {qn("w:fldCharType"): kind}))
+        return run
+
+    char("begin")
+    run = paragraph.add_run()
+    code = run._r.makeelement(qn("w:instrText"), {qn("xml:space"): "preserve"})
+    code.text = f" {instr} "
+    run._r.append(code)
+    char("separate")
+    paragraph.add_run(shown)
+    char("end")
+
+
+def _docx_update_fields(document: Any) -> None:
+    """Ask Word to update the fields (the table of contents' page numbers) on opening."""
+    from docx.oxml.ns import qn
+
+    settings_el = document.settings.element
+    update = settings_el.makeelement(qn("w:updateFields"), {qn("w:val"): "true"})
+    settings_el.append(update)
+
+
+def _paper(paper: str) -> str:
+    """Return the key of :data:`PAPERS` that ``paper`` names (case and spaces ignored)."""
+    key = str(paper).strip().lower()
+    if key not in PAPERS:
+        raise G60InputError([f"paper {paper!r} is not known; use one of "
+                             f"{', '.join(sorted(PAPERS))} (e.g. --paper a4)"])
+    return key
+
+
+def _docx_page(document: Any, paper: str) -> Any:
+    """Set the paper and margins, put page numbers in the footer; return the usable width."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Twips
+
+    width, height = PAPERS[_paper(paper)]
+    section = document.sections[0]
+    section.page_width, section.page_height = Twips(width), Twips(height)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Twips(_MARGIN_TW))
+    para = section.footer.paragraphs[0]
+    para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _docx_field(para, "PAGE", "1")
+    return Twips(width - 2 * _MARGIN_TW)
+
+
 def docx_bytes(
-    content: Content, pictures: Sequence[Picture] = (), *, when: _dt.datetime
+    content: Content, pictures: Sequence[Picture] = (), *, when: _dt.datetime,
+    paper: str = "a4",
 ) -> bytes:
     """Lay the content out as a Word report and return the .docx bytes.
 
-    Title and lead; key figures (a two-column table); each picture with its caption; every
-    table of the content as a Word table with a repeating header row; sources; the method
-    steps.
+    Title and lead; a table of contents when the tables hold :data:`TOC_MIN_ROWS` rows or
+    more; key figures (a two-column table); each picture with its caption, as wide as the
+    text; every table of the content as a Word table with columns fitted to their text
+    (no word broken), a header row repeated on each page and rows kept whole; sources; the
+    method steps. Page numbers in the footer.
 
     Parameters
     ----------
@@ -270,6 +480,8 @@ def docx_bytes(
     pictures : sequence of Picture
     when : datetime.datetime
         Timestamp stored in the file.
+    paper : {"a4", "letter"}, default "a4"
+        Paper size (:data:`PAPERS`), 2 cm margins.
 
     Returns
     -------
@@ -280,12 +492,15 @@ def docx_bytes(
 
     document = _Docx()
     _docx_fonts(document, content.lang)
-    section = document.sections[0]
-    width, left, right = section.page_width, section.left_margin, section.right_margin
-    assert width is not None and left is not None and right is not None  # set in the template
-    usable = width - left - right
+    usable = _docx_page(document, paper)
     document.add_heading(_text(content.title), level=0)
     document.add_paragraph(_text(content.lead))
+    if sum(len(table.frame) for table in content.tables) >= TOC_MIN_ROWS:
+        heading = document.add_paragraph()
+        heading.add_run(_TOC[content.lang][0]).bold = True
+        _docx_field(document.add_paragraph(), 'TOC \\o "1-2" \\h \\z \\u',
+                    _TOC[content.lang][1])
+        _docx_update_fields(document)
     document.add_heading(content.headings["facts"], level=1)
     facts = document.add_table(rows=0, cols=2)
     facts.style = "Table Grid"
@@ -321,31 +536,61 @@ def docx_bytes(
 # from a corridor
 
 
-def _figures(corridor: Corridor, content: Content, lang: Lang, size: str) -> list[Picture]:
+def _texts(fig: Any) -> list[Any]:
+    """Return the figure's visible texts (titles, labels, ticks, legends)."""
+    from matplotlib.text import Text
+
+    return [t for t in fig.findobj(Text) if t.get_visible() and t.get_text()]
+
+
+def _min_text_pt(fig: Any) -> float:
+    """Return the smallest font size (pt) of the figure's visible text."""
+    return float(min((t.get_fontsize() for t in _texts(fig)), default=MIN_PRINT_PT))
+
+
+def _figures(corridor: Corridor, content: Content, lang: Lang, size: str,
+             print_width_in: float | None = None) -> list[Picture]:
+    """Draw the map (and the timeline over several years) as pictures.
+
+    With ``print_width_in`` (a document's text width) each figure is drawn at the size it
+    prints at (the map upright, to fill a page) and type smaller than
+    :data:`MIN_PRINT_PT` is raised to it, so everything is readable on paper.
+    """
+    import matplotlib.pyplot as plt
+
     from ..static.charts import timeline_figure
     from ..static.figure import draw_static, figure_bytes
 
     figsize, dpi = settings.STATIC_SIZES[size]
-    # the corridor was resolved once, by the output (_prepared)
-    fig, _ = draw_static(corridor, lang=lang, figsize=figsize, title=content.title)
-    pictures = [Picture(content.headings["map"], figure_bytes(fig, fmt="png", dpi=dpi))]
-    import matplotlib.pyplot as plt
+    map_size = chart_size = figsize
+    if print_width_in:
+        map_size = (print_width_in, print_width_in * _MAP_UPRIGHT)
+        chart_size = (print_width_in, print_width_in * 0.55)
 
-    plt.close(fig)
-    if len(content.years) > 1:
-        fig = timeline_figure(corridor, lang=lang, figsize=figsize)
-        pictures.append(Picture(content.headings["years"],
-                                figure_bytes(fig, fmt="png", dpi=dpi)))
+    def picture(caption: str, fig: Any) -> Picture:
+        if print_width_in:
+            for text in _texts(fig):
+                text.set_fontsize(max(text.get_fontsize(), MIN_PRINT_PT))
+        data = figure_bytes(fig, fmt="png", dpi=dpi)
         plt.close(fig)
+        return Picture(caption, data)
+
+    # the corridor was resolved once, by the output (_prepared)
+    fig, _ = draw_static(corridor, lang=lang, figsize=map_size, title=content.title)
+    pictures = [picture(content.headings["map"], fig)]
+    if len(content.years) > 1:
+        pictures.append(picture(content.headings["years"],
+                                timeline_figure(corridor, lang=lang, figsize=chart_size)))
     return pictures
 
 
 def _prepared(
-    corridor: Corridor | None, lang: Lang, title: str | None, size: str
+    corridor: Corridor | None, lang: Lang, title: str | None, size: str,
+    print_width_in: float | None = None,
 ) -> tuple[Content, list[Picture]]:
     corridor = as_corridor(corridor)
     content = report_content(corridor, lang, title=title)
-    return content, _figures(corridor, content, content.lang, size)
+    return content, _figures(corridor, content, content.lang, size, print_width_in)
 
 
 def slides_pptx(
@@ -375,7 +620,8 @@ def slides_pptx(
 
 
 def report_docx(
-    corridor: Corridor | None = None, *, lang: Lang = "en", title: str | None = None
+    corridor: Corridor | None = None, *, lang: Lang = "en", title: str | None = None,
+    paper: str = "a4",
 ) -> bytes:
     """Return the corridor report as a Word document (.docx).
 
@@ -390,10 +636,14 @@ def report_docx(
         From :func:`g60map.load_corridor` (None: the article's data).
     lang : {"en", "zh"}, default "en"
     title : str, optional
+    paper : {"a4", "letter"}, default "a4"
+        Paper size; the figures are drawn at the size they print at, their type at least
+        :data:`MIN_PRINT_PT`.
 
     Returns
     -------
     bytes
     """
-    content, pictures = _prepared(corridor, lang, title, "a4")
-    return docx_bytes(content, pictures, when=output_timestamp())
+    text_width_in = (PAPERS[_paper(paper)][0] - 2 * _MARGIN_TW) / 1440
+    content, pictures = _prepared(corridor, lang, title, "a4", text_width_in)
+    return docx_bytes(content, pictures, when=output_timestamp(), paper=paper)
