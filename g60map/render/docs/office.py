@@ -62,10 +62,6 @@ MIN_PRINT_PT = 7.0
 #: where every label has its place.
 _MAP_UPRIGHT = 1.35
 
-#: The table of contents' heading and the text it shows until Word fills it in.
-_TOC = {"en": ("Contents", "(the table of contents is filled in when the document opens)"),
-        "zh": ("目录", "（打开文档时生成目录）")}
-
 #: Table rows (all tables together) from which the Word report opens with a table of
 #: contents.
 TOC_MIN_ROWS = 40
@@ -106,7 +102,7 @@ def _core(props: Any, content: Content, when: _dt.datetime) -> None:
     props.created = naive
     props.modified = naive
     props.last_printed = naive
-    props.comments = ""
+    props.comments = _text(content.technical)[:255]
     props.keywords = "G60 corridor"
     props.language = "zh-CN" if content.lang == "zh" else "en-US"
 
@@ -497,9 +493,9 @@ def docx_bytes(
     document.add_paragraph(_text(content.lead))
     if sum(len(table.frame) for table in content.tables) >= TOC_MIN_ROWS:
         heading = document.add_paragraph()
-        heading.add_run(_TOC[content.lang][0]).bold = True
+        heading.add_run(content.headings.get("toc", "Contents")).bold = True
         _docx_field(document.add_paragraph(), 'TOC \\o "1-2" \\h \\z \\u',
-                    _TOC[content.lang][1])
+                    content.headings.get("toc_hint", ""))
         _docx_update_fields(document)
     document.add_heading(content.headings["facts"], level=1)
     facts = document.add_table(rows=0, cols=2)
@@ -510,7 +506,7 @@ def docx_bytes(
     for pic in pictures:
         document.add_heading(_text(pic.caption), level=1)
         document.add_picture(io.BytesIO(pic.png), width=usable)
-    method = {"inputs", "software"}
+    method = {"technical", "inputs", "software"}
     for table in content.tables:
         if table.key not in method:
             document.add_heading(_text(table.heading), level=1)
