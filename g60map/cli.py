@@ -318,7 +318,7 @@ def _cmd_slides(args: argparse.Namespace) -> int:
 
     corridor = _corridor(args)
     with _step(args, "building the slides"):
-        data = slides_pptx(corridor, lang=args.lang, title=args.title)
+        data = slides_pptx(corridor, lang=args.lang, title=args.title, template=args.template)
     with _step(args, "writing the slides"):
         path = write_bytes(Path(args.out) / SLIDES_FILENAME, data)
     print(path)
@@ -543,6 +543,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("slides", help="write PowerPoint slides (16:9) of the corridor")
     _add_out(p)
     _add_title(p)
+    p.add_argument("--template", metavar="PPTX",
+                   help="your own PowerPoint presentation (.pptx): the slides use its master, "
+                   "layouts and slide size (its own slides are left out)")
     _add_tables(p, lang=True)
     p.set_defaults(func=_cmd_slides)
 

@@ -168,7 +168,7 @@ def test_cli_slides_and_word_report(tmp_path, capsys):
     pptx_path = out / "g60_corridor.pptx"
     assert capsys.readouterr().out.strip() == str(pptx_path)
     prs = pptx.Presentation(str(pptx_path))
-    assert prs.slides[0].shapes[0].text_frame.text == "{{7*7}} 报告"
+    assert "{{7*7}} 报告" in [s.text_frame.text for s in prs.slides[0].shapes if s.has_text_frame]
     assert main(["report", "--format", "docx", "--out", str(out), "-q"]) == 0
     d = docx.Document(str(out / "g60_corridor_report.docx"))
     assert d.paragraphs[0].text.startswith("G60 Science and Technology Innovation Corridor")
@@ -290,3 +290,78 @@ def test_documents_speak_the_language_asked_and_keep_jargon_out(dated, lang):
         assert not [h for h in headers if re.search("[\u4e00-\u9fff]", h) and h != "城市"]
     appendix = [t for t in d.tables if t.rows[0].cells[0].text in ("Topic", "项")]
     assert len(appendix) == 1 and len(appendix[0].rows) == 4
+
+
+@pytest.fixture(scope="module")
+def many(tmp_path_factory):
+    """A realistic investment table: 30 rows over six years."""
+    cities = ["Hangzhou", "Jiaxing", "Hefei", "Wuhu", "Suzhou", "Jinhua", "Huzhou", "Xuancheng"]
+    lines = ["investor,project,city,amount,currency,date"]
+    for i in range(30):
+        lines.append(f"Investor {i},Project {i},{cities[i % 8]},{i + 1}亿,CNY,{2019 + i % 6}-03-01")
+    path = tmp_path_factory.mktemp("many") / "inv.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return load_corridor(investments=path)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_slides_are_made_for_projection(many, lang):
+    from g60map.render.docs.office import SLIDE_ROWS, SLIDE_TABLE_PT
+
+    content = report_content(many, lang)
+    data = pptx_bytes(content, [Picture("map", _png())], tables=("cities", "investments"),
+                      when=WHEN)
+    prs = pptx.Presentation(io.BytesIO(data))
+    slides = list(prs.slides)
+    titles = [[s.text_frame.text for s in slide.shapes if s.has_text_frame] for slide in slides]
+    # title slide: title, date, lead and four key figures
+    date = "1 January 1980" if lang == "en" else "1980年1月1日"
+    assert content.title in titles[0] and date in titles[0] and content.lead in titles[0]
+    figures = [s for s in slides[0].shapes if s.name.startswith("key figure")]
+    assert [f.text_frame.text for f in figures] == [content.facts[i][1] for i in (0, -3, -2, -1)]
+    # the map full-bleed
+    (image,) = [s for s in slides[1].shapes if s.shape_type == 13]
+    assert image.left <= 0 and image.top <= 0
+    assert image.width >= prs.slide_width and image.height >= prs.slide_height
+    # tables: 14 pt or more, 12 rows a slide, numbered continuation slides
+    tables = [s.table for slide in slides for s in slide.shapes if s.has_table]
+    assert [len(t.rows) - 1 for t in tables] == [9, SLIDE_ROWS, SLIDE_ROWS, 6]
+    sizes = {r.font.size.pt for t in tables for row in t.rows for c in row.cells
+             for p in c.text_frame.paragraphs for r in p.runs}
+    assert min(sizes) >= SLIDE_TABLE_PT
+    heading = content.tables[2].heading
+    numbered = [t for ts in titles[2:] for t in ts if t.startswith(heading)]
+    assert numbered == [f"{heading} ({k}/3)" for k in (1, 2, 3)]
+    for t in tables:  # columns fitted: wider where the text is longer, all within the slide
+        widths = [c.width for c in t.columns]
+        assert sum(widths) <= prs.slide_width and len(set(widths)) > 1
+
+
+def test_slides_use_the_users_template(tmp_path):
+    from pptx.util import Inches
+
+    from g60map.cli import main
+
+    brand = pptx.Presentation()
+    brand.slide_width, brand.slide_height = Inches(10), Inches(7.5)  # 4:3, a house style
+    for layout in brand.slide_layouts:
+        layout.name = f"House {layout.name}"
+    brand.slides.add_slide(brand.slide_layouts[6])  # its own slide is left out
+    path = tmp_path / "house.pptx"
+    brand.save(str(path))
+    content = report_content(load_corridor(), "en")
+    prs = pptx.Presentation(io.BytesIO(pptx_bytes(content, when=WHEN, template=path)))
+    assert (prs.slide_width, prs.slide_height) == (Inches(10), Inches(7.5))
+    assert all(s.slide_layout.name.startswith("House ") for s in prs.slides)
+    assert prs.slides[0].shapes.title.text_frame.text == content.title
+    assert len(prs.slides) == 3  # title, cities, sources
+    for shape in (s for slide in prs.slides for s in slide.shapes):
+        assert shape.left + shape.width <= Inches(10) + 1
+    bad = tmp_path / "house.potx"
+    bad.write_bytes(b"not a presentation")
+    with pytest.raises(Exception, match=r"house\.potx: not a PowerPoint presentation \(\.pptx\)"):
+        pptx_bytes(content, when=WHEN, template=bad)
+    out = tmp_path / "out"
+    assert main(["-q", "slides", "--out", str(out), "--template", str(bad)]) == 1
+    assert main(["-q", "slides", "--out", str(out), "--template", str(path)]) == 0
+    assert pptx.Presentation(str(out / "g60_corridor.pptx")).slide_width == Inches(10)
