@@ -106,7 +106,7 @@ def dated(tmp_path_factory):
 def test_slides_of_a_corridor(dated, lang):
     prs = pptx.Presentation(io.BytesIO(slides_pptx(dated, lang=lang)))
     pictures = [s for slide in prs.slides for s in slide.shapes if s.shape_type == 13]
-    assert len(pictures) == 2  # the map and the timeline (2019-2024)
+    assert len(pictures) == 3  # the map, the timeline and the small multiples (2019-2024)
     assert pictures[0].image.size[0] == 1920
     tables = [s.table for slide in prs.slides for s in slide.shapes if s.has_table]
     assert len(tables[0].rows) == 10  # header + 9 cities
@@ -120,7 +120,7 @@ def test_slides_of_a_corridor(dated, lang):
 def test_word_report_of_a_corridor(dated, lang):
     d = docx.Document(io.BytesIO(report_docx(dated, lang=lang, title="My <report>")))
     assert d.paragraphs[0].text == "My <report>"
-    assert len(d.inline_shapes) == 2
+    assert len(d.inline_shapes) == 3
     texts = {t.rows[0].cells[0].text for t in d.tables}
     assert texts >= ({"City", "Input"} if lang == "en" else {"城市", "输入"})
     inputs = [t for t in d.tables if t.rows[0].cells[0].text in ("Input", "输入")][0]
@@ -180,6 +180,7 @@ def _twips(length) -> int:
     return round(length / 635)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("paper", "size"), [("a4", (11906, 16838)), ("letter", (12240, 15840))])
 def test_word_report_paper_size(dated, paper, size):
     d = docx.Document(io.BytesIO(report_docx(dated, lang="en", paper=paper)))
@@ -235,6 +236,7 @@ def test_word_report_numbers_its_pages_and_lists_contents_when_long(content):
     assert "TOC" not in docx.Document(io.BytesIO(docx_bytes(short, when=WHEN))).element.body.xml
 
 
+@pytest.mark.slow
 def test_word_figures_print_at_readable_type(dated, monkeypatch):
     from g60map.render.docs import office
     from g60map.render.static import figure
@@ -249,8 +251,8 @@ def test_word_figures_print_at_readable_type(dated, monkeypatch):
     monkeypatch.setattr(figure, "figure_bytes", spy)
     d = docx.Document(io.BytesIO(report_docx(dated, lang="zh")))
     printed = [_twips(s.width) / 1440 for s in d.inline_shapes]
-    assert printed == [pytest.approx((11906 - 2 * 1134) / 1440, abs=0.01)] * 2
-    assert len(saved) == 2  # the map and the timeline, drawn at the width they print at
+    assert printed == [pytest.approx((11906 - 2 * 1134) / 1440, abs=0.01)] * 3
+    assert len(saved) == 3  # map, timeline, small multiples: drawn at the width they print at
     for (width, smallest), shown in zip(saved, printed, strict=True):
         assert smallest * shown / width >= office.MIN_PRINT_PT - 1e-6
 
@@ -365,3 +367,33 @@ def test_slides_use_the_users_template(tmp_path):
     assert main(["-q", "slides", "--out", str(out), "--template", str(bad)]) == 1
     assert main(["-q", "slides", "--out", str(out), "--template", str(path)]) == 0
     assert pptx.Presentation(str(out / "g60_corridor.pptx")).slide_width == Inches(10)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_small_multiples_name_the_cities_with_scale_and_north(many, lang):
+    from g60map.render.static.charts import small_multiples
+
+    fig = small_multiples(many, lang=lang, figsize=(6.7, 6.4))
+    key = fig.g60_panels[0]
+    names = many.cities.sort_values("code")["name_zh" if lang == "zh" else "name_en"]
+    assert [t.get_text() for t in key.g60_city_labels] == names.tolist()
+    assert min(t.get_fontsize() for t in key.g60_city_labels) >= 7
+    assert key.scale_bar_km > 0 and abs(key.north_angle_deg) < 10
+    north = "N" if lang == "en" else "北"
+    assert north in [t.get_text() for t in key.texts]
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+
+
+@pytest.mark.slow
+def test_small_multiples_in_the_word_report_and_the_slides(many):
+    from g60map.render.static.mpl import PRINT_TEXT
+
+    d = docx.Document(io.BytesIO(report_docx(many, lang="zh")))
+    headings = [p.text for p in d.paragraphs if p.style.name.startswith("Heading")]
+    assert PRINT_TEXT["zh"]["years_title"] in headings and len(d.inline_shapes) == 3
+    prs = pptx.Presentation(io.BytesIO(slides_pptx(many, lang="en")))
+    texts = [s.text_frame.text for slide in prs.slides for s in slide.shapes if s.has_text_frame]
+    assert PRINT_TEXT["en"]["years_title"] in texts
+    assert sum(s.shape_type == 13 for slide in prs.slides for s in slide.shapes) == 3

@@ -677,7 +677,7 @@ def _min_text_pt(fig: Any) -> float:
 
 def _figures(corridor: Corridor, content: Content, lang: Lang, size: str,
              print_width_in: float | None = None) -> list[Picture]:
-    """Draw the map (and the timeline over several years) as pictures.
+    """Draw the map, and over several years the timeline and the small multiples.
 
     With ``print_width_in`` (a document's text width) each figure is drawn at the size it
     prints at (the map upright, to fill a page) and type smaller than
@@ -685,14 +685,17 @@ def _figures(corridor: Corridor, content: Content, lang: Lang, size: str,
     """
     import matplotlib.pyplot as plt
 
-    from ..static.charts import timeline_figure
+    from ..static.charts import small_multiples, timeline_figure
     from ..static.figure import draw_static, figure_bytes
 
     figsize, dpi = settings.STATIC_SIZES[size]
-    map_size = chart_size = figsize
+    from ..static.mpl import PRINT_TEXT
+
+    map_size = chart_size = multiples_size = figsize
     if print_width_in:
         map_size = (print_width_in, print_width_in * _MAP_UPRIGHT)
         chart_size = (print_width_in, print_width_in * 0.55)
+        multiples_size = (print_width_in, print_width_in * 0.95)
 
     def picture(caption: str, fig: Any) -> Picture:
         if print_width_in:
@@ -708,6 +711,9 @@ def _figures(corridor: Corridor, content: Content, lang: Lang, size: str,
     if len(content.years) > 1:
         pictures.append(picture(content.headings["years"],
                                 timeline_figure(corridor, lang=lang, figsize=chart_size)))
+    multiples = small_multiples(corridor, lang=lang, figsize=multiples_size)
+    if multiples is not None:  # the dated investments span several years
+        pictures.append(picture(PRINT_TEXT[lang]["years_title"], multiples))
     return pictures
 
 
@@ -726,9 +732,10 @@ def slides_pptx(
 ) -> bytes:
     """Return the corridor as PowerPoint slides (16:9): title, map, cities, sources.
 
-    A title slide with the key figures, the static map at slide size (1920 px wide),
-    the investment timeline when the investments span several years, the per-city
-    summary as a real table, and the sources. Text stays editable; same inputs, same
+    A title slide with the key figures, the static map full-bleed (1920 px wide), the
+    investment timeline and the small multiples (a map a year) when the investments span
+    several years, the per-city summary and the investments as real tables, and the
+    sources. Text stays editable; same inputs, same
     bytes (``SOURCE_DATE_EPOCH`` sets the stored date).
 
     Parameters
@@ -760,9 +767,9 @@ def report_docx(
     """Return the corridor report as a Word document (.docx).
 
     The content of :func:`g60map.report_html` — key figures, the static map (and the
-    timeline when investments span several years), the per-city, spoke and investment
-    tables, sources, method with input checksums and software versions — as Word
-    headings, tables and pictures that offices can edit.
+    timeline and the small multiples when investments span several years), the per-city,
+    spoke and investment tables, sources, method with input checksums and software
+    versions — as Word headings, tables and pictures that offices can edit.
 
     Parameters
     ----------
