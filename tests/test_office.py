@@ -308,19 +308,29 @@ def many(tmp_path_factory):
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_slides_are_made_for_projection(many, lang):
-    from g60map.render.docs.office import SLIDE_ROWS, SLIDE_TABLE_PT
+    from g60map.render.docs.office import (
+        _PPTX_PAD_TW,
+        SLIDE_ROWS,
+        SLIDE_TABLE_PT,
+        _text_em,
+        _words,
+    )
 
     content = report_content(many, lang)
     data = pptx_bytes(content, [Picture("map", _png())], tables=("cities", "investments"),
-                      when=WHEN)
+                      when=dt.datetime(2026, 3, 5, tzinfo=dt.timezone.utc))
     prs = pptx.Presentation(io.BytesIO(data))
     slides = list(prs.slides)
     titles = [[s.text_frame.text for s in slide.shapes if s.has_text_frame] for slide in slides]
     # title slide: title, date, lead and four key figures
-    date = "1 January 1980" if lang == "en" else "1980年1月1日"
+    date = "5 March 2026" if lang == "en" else "2026年3月5日"
     assert content.title in titles[0] and date in titles[0] and content.lead in titles[0]
-    figures = [s for s in slides[0].shapes if s.name.startswith("key figure")]
-    assert [f.text_frame.text for f in figures] == [content.facts[i][1] for i in (0, -3, -2, -1)]
+    figures = [s.text_frame.text for s in slides[0].shapes if s.name.startswith("key figure")]
+    assert figures == [("9" if lang == "en" else "9座"), "0", "30",
+                       content.facts[-1][1]]
+    undated = pptx.Presentation(io.BytesIO(pptx_bytes(content, when=WHEN)))  # the default
+    assert not {"1 January 1980", "1980年1月1日"} & {
+        s.text_frame.text for s in undated.slides[0].shapes if s.has_text_frame}
     # the map full-bleed
     (image,) = [s for s in slides[1].shapes if s.shape_type == 13]
     assert image.left <= 0 and image.top <= 0
@@ -337,6 +347,11 @@ def test_slides_are_made_for_projection(many, lang):
     for t in tables:  # columns fitted: wider where the text is longer, all within the slide
         widths = [c.width for c in t.columns]
         assert sum(widths) <= prs.slide_width and len(set(widths)) > 1
+        for i, row in enumerate(t.rows):  # no word wider than its column
+            for j, cell in enumerate(row.cells):
+                for word in _words(cell.text):
+                    need = _text_em(word, i == 0) * SLIDE_TABLE_PT * 20 + _PPTX_PAD_TW
+                    assert need <= widths[j] / 635 + 1, (word, need, widths[j] / 635)
 
 
 def test_slides_use_the_users_template(tmp_path):

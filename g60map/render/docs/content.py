@@ -38,13 +38,18 @@ REPORT_DEPENDENCIES: tuple[str, ...] = (
 
 @dataclass(frozen=True)
 class ContentTable:
-    """A table of display text with its caption; ``numeric`` names right-aligned columns."""
+    """A table of display text with its caption; ``numeric`` names right-aligned columns.
+
+    ``optional`` names the columns a narrow layout (a slide) may leave out, first the
+    first.
+    """
 
     key: str
     heading: str
     caption: str
     frame: pd.DataFrame
     numeric: tuple[str, ...] = ()
+    optional: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -189,7 +194,8 @@ def report_content(
         ContentTable("cities", t["h_cities"], t["cap_cities"].format(
             rate=rate, date=attrs.get("usd_cny_rate_date", ""), src=rate_src), cities,
             (t["c_dist"], t["c_area"], t["c_partners"], t["c_invn"], t["c_cny"],
-             t["c_density"])),
+             t["c_density"]),
+            (t["c_en"] if lang == "zh" else t["c_zh"], t["c_density"], t["c_area"])),
         ContentTable("spokes", t["h_spokes"], t["cap_spokes"], spoke_frame,
                      (t["c_rank"], t["c_len"], t["c_bearing"])),
     ]

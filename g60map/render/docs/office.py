@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as _dt
 import io
 import math
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ import pandas as pd
 
 from ... import settings
 from ..._errors import G60InputError, MissingDependencyError
-from ..._reproducible import normalise_zip, output_timestamp
+from ..._reproducible import FIXED_TIMESTAMP, normalise_zip, output_timestamp
 from ..._safetext import safe_text
 from ...corridor.model import Corridor, as_corridor
 from ..symbology import STYLE
@@ -71,6 +72,9 @@ TOC_MIN_ROWS = 40
 
 #: Type size (pt) of the slides' tables: readable when projected.
 SLIDE_TABLE_PT = 14
+
+#: Cell margins and borders of a slide table's column, in twips (0.1 inch a side).
+_PPTX_PAD_TW = 330
 
 #: Most table rows on one slide; a longer table goes on on numbered slides ("2/3").
 SLIDE_ROWS = 12
@@ -158,12 +162,18 @@ def _pptx_table(slide: Any, table: ContentTable, frame: pd.DataFrame, top: float
     from pptx.enum.text import PP_ALIGN
     from pptx.util import Emu, Inches, Pt
 
+    usable_tw = int(width_in * 1440)
+    size = float(SLIDE_TABLE_PT)
+    for name in table.optional:  # columns a slide can do without, until the words fit
+        cells = [[_text(v) for v in frame.columns],
+                 *([_text(v) for v in row] for row in frame.itertuples(index=False))]
+        if sum(_least(cells, size, _PPTX_PAD_TW)) <= usable_tw:
+            break
+        frame = frame.drop(columns=[name])
     header = [_text(name) for name in frame.columns] or [""]
     body = [[_text(v) for v in row] for row in frame.itertuples(index=False)]
     rows, cols = len(body) + 1, len(header)
-    usable_tw = int(width_in * 1440)
-    size = float(SLIDE_TABLE_PT)
-    widths = column_widths([header, *body], usable_tw, size, pad_tw=260)
+    widths = column_widths([header, *body], usable_tw, size, pad_tw=_PPTX_PAD_TW)
     row_in = min(size * 2.1 / 72, (height_in - top - 0.3) / rows)
     shape = slide.shapes.add_table(rows, cols, Inches(0.5), Inches(top),
                                    Inches(width_in), Inches(row_in * rows))
@@ -236,7 +246,7 @@ def _pptx_title_slide(prs: Any, content: Content, when: _dt.datetime, branded: b
 
     w, h = prs.slide_width / 914400, prs.slide_height / 914400
     slide = prs.slides.add_slide(_pptx_layout(prs, title=branded))
-    date = _long_date(when, content.lang)
+    date = "" if when == FIXED_TIMESTAMP else _long_date(when, content.lang)
     colour = STYLE_HUB.lstrip("#")
     if branded and slide.shapes.title is not None:
         slide.shapes.title.text_frame.text = ""
@@ -264,6 +274,7 @@ def _pptx_title_slide(prs: Any, content: Content, when: _dt.datetime, branded: b
              < len(content.facts)]
     card = (w - 1.2) / max(len(picks), 1)
     for k, (label, value) in enumerate(picks):
+        value = re.split(r"\s*[（(]", value)[0]  # "9 (Songjiang hub and ...)": "9"
         box = _pptx_textbox(slide, [value], (0.6 + k * card, h - 1.75, card - 0.2, 0.7),
                             24, True, color=STYLE_HUB)
         box.name = f"key figure {k + 1}"
@@ -277,11 +288,13 @@ def pptx_bytes(
 ) -> bytes:
     """Lay the content out as slides for projection and return the .pptx bytes.
 
-    Slides: a title slide (title, date, lead and four key figures); the map full-bleed
+    Slides: a title slide (title, lead, four key figures, and the date of ``when`` unless
+    it is the fixed default: set ``SOURCE_DATE_EPOCH`` to date them); the map full-bleed
     (the first picture, which carries its own title); one slide per further picture; the
     tables named in ``tables`` as real PowerPoint tables in
     :data:`SLIDE_TABLE_PT`-point type, :data:`SLIDE_ROWS` rows a slide, a longer table
-    continued on slides numbered "(1/3)", "(2/3)", ...; the sources.
+    continued on slides numbered "(1/3)", "(2/3)", ..., and a table's optional columns
+    (:attr:`ContentTable.optional`) left out while its words do not fit; the sources.
 
     Parameters
     ----------
@@ -404,11 +417,11 @@ def _text_em(text: str, bold: bool = False) -> float:
             if k and not _wide(text[k - 1]) and not text[k - 1].isspace():
                 width += 0.25
         elif ch in "il.,:;'|!()[]1 ":
-            width += 0.34
+            width += 0.36
         elif ch.isupper() or ch in "mwMW@%":
-            width += 0.76
+            width += 0.78
         else:
-            width += 0.62
+            width += 0.64
     return width * (1.06 if bold else 1.0)
 
 
