@@ -713,7 +713,7 @@ def _min_text_pt(fig: Any) -> float:
 
 
 def _figures(corridor: Corridor, content: Content, lang: Lang, size: str,
-             print_width_in: float | None = None) -> list[Picture]:
+             print_width_in: float | None = None, title: str | None = None) -> list[Picture]:
     """Draw the map, and over several years the timeline and the small multiples.
 
     With ``print_width_in`` (a document's text width) each figure is drawn at the size it
@@ -732,7 +732,7 @@ def _figures(corridor: Corridor, content: Content, lang: Lang, size: str,
     if print_width_in:
         map_size = (print_width_in, print_width_in * _MAP_UPRIGHT)
         chart_size = (print_width_in, print_width_in * 0.55)
-        multiples_size = (print_width_in, print_width_in * 0.95)
+        multiples_size = (print_width_in, print_width_in * 1.2)
 
     def picture(caption: str, fig: Any) -> Picture:
         if print_width_in:
@@ -743,7 +743,7 @@ def _figures(corridor: Corridor, content: Content, lang: Lang, size: str,
         return Picture(caption, data)
 
     # the corridor was resolved once, by the output (_prepared)
-    fig, _ = draw_static(corridor, lang=lang, figsize=map_size, title=content.title)
+    fig, _ = draw_static(corridor, lang=lang, figsize=map_size, title=title)
     pictures = [picture(content.headings["map"], fig)]
     if len(content.years) > 1:
         pictures.append(picture(content.headings["years"],
@@ -760,7 +760,7 @@ def _prepared(
 ) -> tuple[Content, list[Picture]]:
     corridor = as_corridor(corridor)
     content = report_content(corridor, lang, title=title)
-    return content, _figures(corridor, content, content.lang, size, print_width_in)
+    return content, _figures(corridor, content, content.lang, size, print_width_in, title)
 
 
 def slides_pptx(

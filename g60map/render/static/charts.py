@@ -198,6 +198,15 @@ def _lines(geoms: Any) -> list[np.ndarray]:
             for part in getattr(geom, "geoms", [geom]) if len(part.coords) > 1]
 
 
+def _fitting_pt(text: str, width_in: float, size: float, least: float = 7.0) -> float:
+    """Return ``size``, or the smaller one (not below ``least``) at which ``text`` fits.
+
+    Widths are estimated: Chinese characters 1 em, others 0.6 em; ``width_in`` in inches.
+    """
+    ems = sum(1.0 if ord(ch) >= 0x2E80 else 0.6 for ch in text)
+    return max(least, min(size, width_in * 72 / max(ems, 1.0)))
+
+
 def _key_panel(ax: Any, seats: Any, crs: str, font: Any, lang: Lang) -> None:
     """Name the cities at their seats and add a scale bar and a north arrow to ``ax``."""
     halo = [pe.withStroke(linewidth=2.0, foreground="white")]
@@ -210,7 +219,8 @@ def _key_panel(ax: Any, seats: Any, crs: str, font: Any, lang: Lang) -> None:
             color="#222222", path_effects=halo, zorder=6, annotation_clip=False,
             gid=f"city-{row.code}"))
     ax.g60_city_labels = labels  # type: ignore[attr-defined]
-    scale_bar(ax, crs, font, lang)
+    bar = scale_bar(ax, crs, font, lang)
+    bar[-2].set_visible(False)  # the middle figure crowds the ends in a small panel
     north_arrow(ax, crs, font, lang)
 
 
@@ -329,16 +339,20 @@ def small_multiples(
         ax.scatter(seats.geometry.x, seats.geometry.y, s=2.2**2, color=PRINT.seat,
                    linewidth=0, zorder=5)
         total = float(upto["amount_cny"].sum())
-        ax.set_title(words["years_total"].format(year=year, total=format_money(total, lang)),
-                     fontproperties=sized(font, 8.5, weight="bold"), pad=3, loc="left")
+        heading = words["years_total"].format(year=year, total=format_money(total, lang))
+        ax.set_title(heading, fontproperties=sized(font, _fitting_pt(heading, panel_w, 8.5),
+                                                   weight="bold"), pad=3, loc="left")
         ax.g60_year, ax.g60_total_cny = year, total  # type: ignore[attr-defined]
         if not panels:
             _key_panel(ax, seats, crs, font, lang)
         panels.append(ax)
 
     colon = "：" if lang == "zh" else ": "
-    fig.text(side / width, 1 - 0.3 / height, f"{t['title']}{colon}{words['years_title']}",
-             ha="left", va="center", fontproperties=sized(font, 13, weight="bold"),
+    title = f"{t['title']}{colon}{words['years_title']}"
+    if _fitting_pt(title, width - 2 * side, 13) < 13:  # too long for one line: two
+        title = f"{t['title']}{colon}\n{words['years_title']}"
+    fig.text(side / width, 1 - 0.3 / height, title, ha="left", va="center",
+             fontproperties=sized(font, 13 if "\n" not in title else 11.5, weight="bold"),
              parse_math=False)
     key = fig.add_axes((side / width, 0.05 / height, 0.5, (bottom - 0.1) / height))
     key.set_axis_off()
