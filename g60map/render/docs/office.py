@@ -275,8 +275,12 @@ def _pptx_title_slide(prs: Any, content: Content, when: _dt.datetime, branded: b
     card = (w - 1.2) / max(len(picks), 1)
     for k, (label, value) in enumerate(picks):
         value = re.split(r"\s*[（(]", value)[0]  # "9 (Songjiang hub and ...)": "9"
+        fit = (card - 0.45) * 72 / max(_text_em(value, True), 1.0)  # one line
+        if fit < 16:  # "CNY 206 bn / US$28.8 bn": the first amount
+            value = value.split(" / ")[0]
+            fit = (card - 0.45) * 72 / max(_text_em(value, True), 1.0)
         box = _pptx_textbox(slide, [value], (0.6 + k * card, h - 1.75, card - 0.2, 0.7),
-                            24, True, color=STYLE_HUB)
+                            max(min(24.0, fit), 16.0), True, color=STYLE_HUB)
         box.name = f"key figure {k + 1}"
         _pptx_textbox(slide, [label], (0.6 + k * card, h - 1.0, card - 0.2, 0.5), 14,
                       color="#555555")
