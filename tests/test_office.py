@@ -231,6 +231,10 @@ def test_word_report_numbers_its_pages_and_lists_contents_when_long(content):
     body = d.element.body.xml
     assert sum(len(t.frame) for t in content.tables) >= 40
     assert 'TOC \\o "1-2"' in body
+    texts = [p.text for p in d.paragraphs]
+    start = texts.index("目录") + 1  # the headings shown until Word adds page numbers
+    assert texts[start:start + 3] == ["主要数据", "Cities", "辐射线"]
+    assert body.count('w:fldCharType="begin"') == body.count('w:fldCharType="end"')
     assert '<w:updateFields w:val="true"/>' in d.settings.element.xml
     short = dataclasses.replace(content, tables=content.tables[:2])
     assert "TOC" not in docx.Document(io.BytesIO(docx_bytes(short, when=WHEN))).element.body.xml

@@ -596,6 +596,34 @@ def _docx_field(paragraph: Any, instr: str, shown: str) -> None:
     char("end")
 
 
+def _docx_toc_entries(toc: Any, entries: Sequence[tuple[str, int]]) -> None:
+    """Show the headings as the table of contents' text until Word adds the page numbers.
+
+    The field's shown text (after ``separate``) becomes one paragraph per heading,
+    level 2 indented; the field ends in the last of them.
+    """
+    from docx.oxml.ns import qn
+    from docx.shared import Cm
+
+    runs = toc._p.findall(qn("w:r"))
+    hint, end = runs[-2], runs[-1]  # the hint's run, then fldChar "end"
+    if not entries:
+        return
+    toc._p.remove(hint)
+    toc._p.remove(end)
+    toc.add_run(entries[0][0])
+    after = toc
+    for k, (text, level) in enumerate(entries):
+        para = toc if k == 0 else after.insert_paragraph_before("")
+        if k:  # insert_paragraph_before puts it ahead: move it behind ``after``
+            after._p.addnext(para._p)
+            para.add_run(text)
+        para.paragraph_format.left_indent = Cm(0.6 * (level - 1))
+        para.paragraph_format.space_after = 0
+        after = para
+    after._p.append(end)
+
+
 def _docx_update_fields(document: Any) -> None:
     """Ask Word to update the fields (the table of contents' page numbers) on opening."""
     from docx.oxml.ns import qn
@@ -663,11 +691,12 @@ def docx_bytes(
     usable = _docx_page(document, paper)
     document.add_heading(_text(content.title), level=0)
     document.add_paragraph(_text(content.lead))
+    toc = None
     if sum(len(table.frame) for table in content.tables) >= TOC_MIN_ROWS:
         heading = document.add_paragraph()
         heading.add_run(content.headings.get("toc", "Contents")).bold = True
-        _docx_field(document.add_paragraph(), 'TOC \\o "1-2" \\h \\z \\u',
-                    content.headings.get("toc_hint", ""))
+        toc = document.add_paragraph()
+        _docx_field(toc, 'TOC \\o "1-2" \\h \\z \\u', content.headings.get("toc_hint", ""))
         _docx_update_fields(document)
     document.add_heading(content.headings["facts"], level=1)
     facts = document.add_table(rows=0, cols=2)
@@ -694,6 +723,9 @@ def docx_bytes(
             document.add_heading(_text(table.heading), level=2)
             _docx_table(document, table, usable)
     document.add_paragraph(_text(content.note))
+    if toc is not None:
+        _docx_toc_entries(toc, [(p.text, int(p.style.name[-1])) for p in document.paragraphs
+                                if p.style.name in ("Heading 1", "Heading 2")])
     _core(document.core_properties, content, when)
     buf = io.BytesIO()
     document.save(buf)
