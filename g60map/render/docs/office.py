@@ -403,6 +403,10 @@ def _wide(ch: str) -> bool:
     return unicodedata.east_asian_width(ch) in ("W", "F")
 
 
+#: Headroom on the estimated text widths: a viewer may draw the text in a wider font than
+#: the one named (LibreOffice without Calibri, for one).
+_EM_SAFETY = 1.1
+
 #: Chinese words up to this many characters (names) are not broken in a table cell.
 _SHORT_WORD = 6
 
@@ -426,7 +430,7 @@ def _text_em(text: str, bold: bool = False) -> float:
             width += 0.78
         else:
             width += 0.64
-    return width * (1.06 if bold else 1.0)
+    return width * (1.06 if bold else 1.0) * _EM_SAFETY
 
 
 
@@ -497,7 +501,7 @@ def column_widths(
     Examples
     --------
     >>> column_widths([["City", "Amount"], ["Songjiang", "3.192亿元"]], 9000, 9)
-    [4728, 4272]
+    [4755, 4245]
     """
     cols = max((len(r) for r in rows), default=0)
     if not cols:
@@ -754,17 +758,20 @@ def _figures(corridor: Corridor, content: Content, lang: Lang, size: str,
 
     With ``print_width_in`` (a document's text width) each figure is drawn at the size it
     prints at (the map upright, to fill a page) and type smaller than
-    :data:`MIN_PRINT_PT` is raised to it, so everything is readable on paper.
+    :data:`MIN_PRINT_PT` is raised to it, so everything is readable on paper. On slides
+    the charts are drawn smaller than the slide and shown enlarged, at the map's width in
+    pixels, so that their type reads from the back of the room.
     """
     import matplotlib.pyplot as plt
 
     from ..static.charts import small_multiples, timeline_figure
     from ..static.figure import draw_static, figure_bytes
-
-    figsize, dpi = settings.STATIC_SIZES[size]
     from ..static.mpl import PRINT_TEXT
 
+    figsize, dpi = settings.STATIC_SIZES[size]
     map_size = chart_size = multiples_size = figsize
+    if size == "slide":
+        chart_size, multiples_size = (8.0, 4.3), (10.0, 5.6)
     if print_width_in:
         map_size = (print_width_in, print_width_in * _MAP_UPRIGHT)
         chart_size = (print_width_in, print_width_in * 0.55)
@@ -774,7 +781,8 @@ def _figures(corridor: Corridor, content: Content, lang: Lang, size: str,
         if print_width_in:
             for text in _texts(fig):
                 text.set_fontsize(max(text.get_fontsize(), MIN_PRINT_PT))
-        data = figure_bytes(fig, fmt="png", dpi=dpi)
+        pixels = dpi if print_width_in else dpi * figsize[0] / fig.get_figwidth()
+        data = figure_bytes(fig, fmt="png", dpi=round(pixels))
         plt.close(fig)
         return Picture(caption, data)
 
