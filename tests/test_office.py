@@ -200,7 +200,8 @@ def test_word_report_is_a4_by_default_and_a_bad_paper_says_how():
 def test_word_tables_fit_their_words_repeat_headers_and_keep_rows(dated):
     from docx.oxml.ns import qn
 
-    from g60map.render.docs.office import MIN_PRINT_PT, _text_em
+    from g60map.render.docs._ooxml import _text_em
+    from g60map.render.docs.office import MIN_PRINT_PT
 
     content = report_content(dated, "zh")
     d = docx.Document(io.BytesIO(docx_bytes(content, when=WHEN)))
@@ -312,13 +313,9 @@ def many(tmp_path_factory):
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_slides_are_made_for_projection(many, lang):
-    from g60map.render.docs.office import (
-        _PPTX_PAD_TW,
-        SLIDE_ROWS,
-        SLIDE_TABLE_PT,
-        _text_em,
-        _words,
-    )
+    from g60map.render.docs._ooxml import _text_em, _words
+    from g60map.render.docs._pptx import _PPTX_PAD_TW
+    from g60map.render.docs.office import SLIDE_ROWS, SLIDE_TABLE_PT
 
     content = report_content(many, lang)
     data = pptx_bytes(content, [Picture("map", _png())], tables=("cities", "investments"),
