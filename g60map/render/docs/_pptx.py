@@ -84,7 +84,7 @@ def _pptx_table(slide: Any, table: ContentTable, frame: pd.DataFrame, top: float
 
     usable_tw = int(width_in * 1440)
     size = float(SLIDE_TABLE_PT)
-    for name in table.optional:  # columns a slide can do without, until the words fit
+    for name in (n for n in table.optional if n in frame.columns):  # until the words fit
         cells = [[_text(v) for v in frame.columns],
                  *([_text(v) for v in row] for row in frame.itertuples(index=False))]
         if sum(_least(cells, size, _PPTX_PAD_TW)) <= usable_tw:
