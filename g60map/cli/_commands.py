@@ -266,7 +266,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         from ..render.docs.office import report_docx
 
         with _step(args, "building the Word report"):
-            data = report_docx(corridor, lang=args.lang, title=args.title)
+            data = report_docx(corridor, lang=args.lang, title=args.title, paper=args.paper)
         with _step(args, "writing the Word report"):
             path = save_report(data, Path(args.out) / f"{Path(REPORT_FILENAME).stem}.docx")
         print(path)
@@ -285,7 +285,7 @@ def cmd_slides(args: argparse.Namespace) -> int:
 
     corridor = _corridor(args)
     with _step(args, "building the slides"):
-        data = slides_pptx(corridor, lang=args.lang, title=args.title)
+        data = slides_pptx(corridor, lang=args.lang, title=args.title, template=args.template)
     with _step(args, "writing the slides"):
         path = save_slides(data, Path(args.out) / SLIDES_FILENAME)
     print(path)

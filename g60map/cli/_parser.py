@@ -247,6 +247,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["html", "docx"], default="html",
                    help="html: one self-contained page (default); docx: a Word document "
                    "with the same content as editable headings, tables and pictures")
+    p.add_argument("--paper", choices=["a4", "letter"], default="a4",
+                   help="docx: paper size (default a4)")
     _add_title(p)
     _add_tables(p, lang=True)
     p.add_argument(
@@ -258,6 +260,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("slides", help="write PowerPoint slides (16:9) of the corridor")
     _add_out(p)
     _add_title(p)
+    p.add_argument("--template", metavar="PPTX",
+                   help="your own PowerPoint presentation (.pptx): the slides use its master, "
+                   "layouts and slide size (its own slides are left out)")
     _add_tables(p, lang=True)
 
     p = sub.add_parser(

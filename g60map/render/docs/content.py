@@ -11,6 +11,7 @@ thing; numbers are written for people (``CNY 15 bn``, ``150亿元``, ``1,234``),
 from __future__ import annotations
 
 import platform
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -37,13 +38,18 @@ REPORT_DEPENDENCIES: tuple[str, ...] = (
 
 @dataclass(frozen=True)
 class ContentTable:
-    """A table of display text with its caption; ``numeric`` names right-aligned columns."""
+    """A table of display text with its caption; ``numeric`` names right-aligned columns.
+
+    ``optional`` names the columns a narrow layout (a slide) may leave out, first the
+    first.
+    """
 
     key: str
     heading: str
     caption: str
     frame: pd.DataFrame
     numeric: tuple[str, ...] = ()
+    optional: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -60,6 +66,9 @@ class Content:
     note: str
     headings: dict[str, str] = field(default_factory=dict)
     years: tuple[int, ...] = ()
+    #: The methods as the library states them (English, at most 255 characters), for a
+    #: file's metadata (the document's comments).
+    technical: str = ""
 
 
 #: Investments listed in a report's table (the largest; all are on the maps).
@@ -83,6 +92,30 @@ def _money(value: object, lang: Lang, currency: str) -> str:
 
 def _city_name(row: pd.Series, lang: Lang) -> str:
     return str(row.name_zh if lang == "zh" else row.name_en)
+
+
+def _rate_source(source: object, lang: Lang) -> str:
+    """Return where the exchange rate comes from, in ``lang`` when it is the packaged one."""
+    text = str(source)
+    return _T[lang]["rate_src_article"] if text == _T["en"]["rate_src_article"] else text
+
+
+def _source_line(line: str, lang: Lang) -> str:
+    """Return a table's source line (:attr:`Corridor.sources`, English) in ``lang``."""
+    t, en = _T[lang], _T["en"]
+    if lang == "en":
+        return line
+    kinds = {"partners": t["c_partners"], "investments": t["investments"]}
+    for key in ("src_packaged", "src_none", "src_column", "src_file"):
+        pattern = re.escape(en[key]).replace(r"\{kind\}", "(?P<kind>partners|investments)")
+        for name in ("file", "listed"):
+            pattern = pattern.replace(re.escape("{" + name + "}"), f"(?P<{name}>.*)")
+        match = re.fullmatch(pattern, line, flags=re.S)
+        if match:
+            values = match.groupdict()
+            values["kind"] = kinds[values["kind"]]
+            return t[key].format(**values)
+    return line
 
 
 def _investment_years(corridor: Corridor) -> tuple[int, ...]:
@@ -137,9 +170,11 @@ def report_content(
         (t["invested"], f"{_money(ov['invest_cny'], lang, 'CNY')} / "
                         f"{_money(ov['invest_usd'], lang, 'USD')}"),
     )
+    names = ({t["c_city"]: summary["name_zh"], t["c_en"]: summary["name_en"]} if lang == "zh"
+             else {t["c_city"]: summary["name_en"], t["c_zh"]: summary["name_zh"]})
+    rate_src = _rate_source(attrs.get("usd_cny_rate_source", ""), lang)
     cities = pd.DataFrame({
-        t["c_city"]: summary["name_en"],
-        t["c_zh"]: summary["name_zh"],
+        **names,
         t["c_role"]: summary["role"].map({"hub": t["hub"], "member": t["member"]}),
         t["c_dist"]: summary["distance_km"].map(lambda v: _num(v, 1)),
         t["c_area"]: summary["area_km2"].map(_num),
@@ -157,11 +192,10 @@ def report_content(
     })
     tables = [
         ContentTable("cities", t["h_cities"], t["cap_cities"].format(
-            dist=attrs.get("distance_method", "geodesic"), area=attrs.get("area_method", ""),
-            rate=rate, date=attrs.get("usd_cny_rate_date", ""),
-            src=attrs.get("usd_cny_rate_source", "")), cities,
+            rate=rate, date=attrs.get("usd_cny_rate_date", ""), src=rate_src), cities,
             (t["c_dist"], t["c_area"], t["c_partners"], t["c_invn"], t["c_cny"],
-             t["c_density"])),
+             t["c_density"]),
+            (t["c_en"] if lang == "zh" else t["c_zh"], t["c_density"], t["c_area"])),
         ContentTable("spokes", t["h_spokes"], t["cap_spokes"], spoke_frame,
                      (t["c_rank"], t["c_len"], t["c_bearing"])),
     ]
@@ -193,7 +227,13 @@ def report_content(
     })
     software = [("g60map", __version__), ("Python", platform.python_version())]
     software += [(name, dist_version(name)) for name in REPORT_DEPENDENCIES]
+    technical = pd.DataFrame({
+        t["c_topic"]: [t["tech_distance"], t["tech_area"], t["tech_datum"]],
+        t["c_how"]: [t["tech_distance_v"], t["tech_area_v"].format(crs=settings.EQUAL_AREA_CRS),
+                     t["tech_datum_v"]],
+    })
     tables += [
+        ContentTable("technical", t["h_technical"], t["cap_technical"], technical),
         ContentTable("inputs", t["h_inputs"], t["cap_inputs"], inputs, (t["c_rows"],)),
         ContentTable("software", t["h_software"], t["cap_software"],
                      pd.DataFrame(software, columns=[t["c_pkg"], t["c_ver"]])),
@@ -203,9 +243,10 @@ def report_content(
         t["src_bounds"].format(ver=SOURCE_VERSION),
         t["src_seats"],
         t["src_rate"].format(rate=rate, date=settings.USD_CNY_RATE_DATE,
-                             src=settings.USD_CNY_RATE_SOURCE),
+                             src=_rate_source(settings.USD_CNY_RATE_SOURCE, lang)),
     ]
-    sources += [t["src_tables"].format(line=line) for line in corridor.sources]
+    sources += [t["src_tables"].format(line=_source_line(line, lang))
+                for line in corridor.sources]
     what = t["what_article"] if corridor.packaged else t["what_user"]
     headings = {k[2:]: v for k, v in t.items() if k.startswith("h_")}
     return Content(
@@ -219,6 +260,8 @@ def report_content(
         note=t["note"],
         headings=headings,
         years=_investment_years(corridor),
+        technical=(f"Distances: {str(attrs.get('distance_method', '')).split(';')[0]}. "
+                   f"Areas: {attrs.get('area_method', '')}.")[:255],
     )
 
 

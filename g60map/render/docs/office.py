@@ -10,7 +10,8 @@ font so it renders in PowerPoint and Word. Same document, same bytes: the zip en
 the document properties carry a fixed timestamp (``SOURCE_DATE_EPOCH`` when set).
 
 Cells are written as text, never as fields or formulas; nothing a user's table says is
-interpreted.
+interpreted. The slides are laid out in ``_pptx.py``; what both writers share (fonts,
+cell text, document properties, column widths fitted to the text) is in ``_ooxml.py``.
 """
 
 from __future__ import annotations
@@ -19,191 +20,59 @@ import datetime as _dt
 import io
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from ... import settings
 from ..._atomic import write_bytes
-from ..._errors import MissingDependencyError
+from ..._errors import G60InputError
 from ..._reproducible import normalise_zip, output_timestamp
-from ..._safetext import safe_text
 from ...corridor.model import Corridor, as_corridor
 from ..text import Lang
-from .content import Content, ContentTable, content_tables, report_content
+from ._ooxml import (
+    CJK_FONT,
+    LATIN_FONT,
+    Picture,
+    _core,
+    _import,
+    _least,
+    _text,
+    column_widths,
+)
+from ._pptx import SLIDE_ROWS, SLIDE_TABLE_PT, _pptx_open, pptx_bytes
+from .content import Content, ContentTable, report_content
 
 __all__ = [
-    "SLIDES_FILENAME",
-    "Picture", "docx_bytes", "normalise_zip", "pptx_bytes", "report_docx", "save_slides",
+    "MIN_PRINT_PT", "PAPERS", "SLIDES_FILENAME", "SLIDE_ROWS", "SLIDE_TABLE_PT",
+    "TOC_MIN_ROWS",
+    "Picture", "column_widths", "docx_bytes", "normalise_zip", "pptx_bytes", "report_docx",
+    "save_slides",
     "slides_pptx",
 ]
 
 #: File name of ``g60map slides``.
 SLIDES_FILENAME = "g60_corridor.pptx"
 
-#: Latin and East Asian fonts named in the files (the viewer substitutes what it has).
-LATIN_FONT = "Calibri"
-CJK_FONT = "Noto Sans CJK SC"
 
-_SLIDE_W_IN, _SLIDE_H_IN = 13.333, 7.5  # 16:9
-_ROWS_PER_SLIDE = 12
+#: Paper sizes of the Word report, (width, height) in twips (1/1440 inch): ISO A4 and US
+#: Letter. ``report --format docx --paper letter`` picks Letter; A4 is the default.
+PAPERS: dict[str, tuple[int, int]] = {"a4": (11906, 16838), "letter": (12240, 15840)}
 
+#: Page margins of the Word report in twips (2 cm all round).
+_MARGIN_TW = 1134
 
-@dataclass(frozen=True)
-class Picture:
-    """A picture (PNG bytes) with its caption."""
+#: Smallest type (pt) of the Word report's tables and of its figures at print size.
+MIN_PRINT_PT = 7.0
 
-    caption: str
-    png: bytes
+#: Height / width of the Word report's map: upright, so that it fills a page at a size
+#: where every label has its place.
+_MAP_UPRIGHT = 1.35
 
-
-def _text(value: Any) -> str:
-    """Return a cell as text: None/NaN empty, what XML cannot store as U+FFFD (safe_text)."""
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    return safe_text(value)
+#: Table rows (all tables together) from which the Word report opens with a table of
+#: contents.
+TOC_MIN_ROWS = 40
 
 
-def _import(module: str, package: str) -> Any:
-    try:
-        return __import__(module)
-    except ImportError as exc:  # pragma: no cover - both are dependencies
-        raise MissingDependencyError(
-            f"{package} is needed for this output; install it with "
-            f"`python3 -m pip install {package}`"
-        ) from exc
-
-
-def _core(props: Any, content: Content, when: _dt.datetime) -> None:
-    naive = when.replace(tzinfo=None)
-    props.title = _text(content.title)[:255]
-    props.author = "g60map"
-    props.last_modified_by = "g60map"
-    props.revision = 1
-    props.created = naive
-    props.modified = naive
-    props.last_printed = naive
-    props.comments = ""
-    props.keywords = "G60 corridor"
-    props.language = "zh-CN" if content.lang == "zh" else "en-US"
-
-
-# --------------------------------------------------------------------------------------
-# PowerPoint
-
-_A_EA = "{http://schemas.openxmlformats.org/drawingml/2006/main}ea"
-
-
-def _pptx_run(paragraph: Any, text: str, size: float, bold: bool = False) -> None:
-    from pptx.util import Pt
-
-    run = paragraph.add_run()
-    run.text = _text(text)
-    run.font.size, run.font.bold, run.font.name = Pt(size), bold, LATIN_FONT
-    rpr = run._r.get_or_add_rPr()  # the East Asian typeface has no python-pptx property
-    for old in rpr.findall(_A_EA):
-        rpr.remove(old)
-    rpr.append(rpr.makeelement(_A_EA, {"typeface": CJK_FONT}))
-
-
-def _pptx_textbox(slide: Any, lines: Sequence[str], box: tuple[float, ...], size: float,
-                  bold: bool = False) -> Any:
-    from pptx.util import Inches
-
-    shape = slide.shapes.add_textbox(*(Inches(v) for v in box))
-    frame = shape.text_frame
-    frame.word_wrap = True
-    for i, line in enumerate(lines):
-        _pptx_run(frame.paragraphs[0] if i == 0 else frame.add_paragraph(), line, size, bold)
-    return shape
-
-
-def _pptx_table(slide: Any, table: ContentTable, frame: pd.DataFrame, top: float) -> None:
-    from pptx.enum.text import PP_ALIGN
-    from pptx.util import Inches
-
-    rows, cols = len(frame) + 1, max(len(frame.columns), 1)
-    height = min(0.4 * rows, _SLIDE_H_IN - top - 0.3)
-    shape = slide.shapes.add_table(rows, cols, Inches(0.5), Inches(top),
-                                   Inches(_SLIDE_W_IN - 1.0), Inches(height))
-    size = 12 if cols <= 6 else 10
-    for j, name in enumerate(frame.columns):
-        cell = shape.table.cell(0, j)
-        _pptx_run(cell.text_frame.paragraphs[0], str(name), size, bold=True)
-    for i, row in enumerate(frame.itertuples(index=False), start=1):
-        for j, value in enumerate(row):
-            para = shape.table.cell(i, j).text_frame.paragraphs[0]
-            _pptx_run(para, value, size)
-            if frame.columns[j] in table.numeric:
-                para.alignment = PP_ALIGN.RIGHT
-
-
-def pptx_bytes(
-    content: Content, pictures: Sequence[Picture] = (), *, tables: Sequence[str] = ("cities",),
-    when: _dt.datetime,
-) -> bytes:
-    """Lay the content out as 16:9 slides and return the .pptx bytes.
-
-    Slides: a title slide (title, lead, key figures); one per picture (caption as the
-    slide title); the tables named in ``tables`` as real PowerPoint tables (12 rows a
-    slide); the sources.
-
-    Parameters
-    ----------
-    content : Content
-    pictures : sequence of Picture
-    tables : sequence of str
-        Keys of ``content.tables`` to put on slides.
-    when : datetime.datetime
-        Timestamp stored in the file.
-
-    Returns
-    -------
-    bytes
-    """
-    _import("pptx", "python-pptx")
-    from pptx import Presentation
-    from pptx.util import Inches
-
-    prs = Presentation()
-    prs.slide_width, prs.slide_height = Inches(_SLIDE_W_IN), Inches(_SLIDE_H_IN)
-    blank = prs.slide_layouts[6]
-    width = _SLIDE_W_IN - 1.0
-
-    slide = prs.slides.add_slide(blank)
-    _pptx_textbox(slide, [content.title], (0.5, 0.5, width, 1.2), 36, bold=True)
-    _pptx_textbox(slide, [content.lead], (0.5, 1.8, width, 1.0), 18)
-    facts = [f"{label}: {value}" for label, value in content.facts]
-    _pptx_textbox(slide, facts, (0.5, 3.0, width, 4.2), 16)
-
-    for pic in pictures:
-        slide = prs.slides.add_slide(blank)
-        _pptx_textbox(slide, [pic.caption], (0.5, 0.2, width, 0.6), 22, bold=True)
-        image = slide.shapes.add_picture(io.BytesIO(pic.png), Inches(0.5), Inches(0.9),
-                                         height=Inches(_SLIDE_H_IN - 1.1))
-        if image.width > Inches(width):  # wide figure: fit the width instead
-            ratio = Inches(width) / image.width
-            image.width, image.height = Inches(width), int(image.height * ratio)
-        image.left = int((Inches(_SLIDE_W_IN) - image.width) / 2)
-
-    for table in content_tables(content, tables):
-        for start in range(0, max(len(table.frame), 1), _ROWS_PER_SLIDE):
-            part = table.frame.iloc[start : start + _ROWS_PER_SLIDE]
-            slide = prs.slides.add_slide(blank)
-            heading = table.heading if start == 0 else f"{table.heading} ({start + 1}–)"
-            _pptx_textbox(slide, [heading], (0.5, 0.2, width, 0.6), 22, bold=True)
-            _pptx_table(slide, table, part, 1.0)
-
-    slide = prs.slides.add_slide(blank)
-    _pptx_textbox(slide, [content.headings["sources"]], (0.5, 0.2, width, 0.6), 22, True)
-    _pptx_textbox(slide, [*content.sources, content.note], (0.5, 1.0, width, 6.0), 14)
-
-    _core(prs.core_properties, content, when)
-    buf = io.BytesIO()
-    prs.save(buf)
-    return normalise_zip(buf.getvalue(), when)
 
 
 # --------------------------------------------------------------------------------------
@@ -234,39 +103,140 @@ def _docx_fonts(document: Any, lang: str) -> None:
         lang_el.set(qn("w:val"), "zh-CN" if lang == "zh" else "en-US")
 
 
+
 def _docx_table(document: Any, table: ContentTable, usable: Any) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
+    from docx.oxml.ns import qn
+    from docx.shared import Pt, Twips
 
     frame = table.frame
     cols = max(len(frame.columns), 1)
+    header = [_text(name) for name in frame.columns] or [""]
+    body = [[_text(v) for v in row] for row in frame.itertuples(index=False)]
+    usable_tw = int(usable / 635)  # EMU to twips
+    size_pt = 10.0 if cols <= 4 else 9.0
+    # smaller type (not below MIN_PRINT_PT) until the longest words fit side by side
+    while size_pt > MIN_PRINT_PT and sum(_least([header, *body], size_pt)) > usable_tw:
+        size_pt -= 0.5
+    widths = column_widths([header, *body], usable_tw, size_pt)
     out = document.add_table(rows=1, cols=cols)
     out.style = "Table Grid"
-    size = Pt(9) if cols > 6 else None
-    for j, name in enumerate(frame.columns):
-        run = out.rows[0].cells[j].paragraphs[0].add_run(_text(name))
+    out.autofit = False  # fixed layout: the widths below hold
+    size = Pt(size_pt)
+    for j, width in enumerate(widths):
+        out.columns[j].width = Twips(width)
+    for j, name in enumerate(header):
+        run = out.rows[0].cells[j].paragraphs[0].add_run(name)
         run.bold, run.font.size = True, size
-    header = out.rows[0]._tr.get_or_add_trPr()  # repeat the header row on each page
-    header.append(header.makeelement(
-        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tblHeader", {}))
-    for row in frame.itertuples(index=False):
+    for row in body:
         cells = out.add_row().cells
         for j, value in enumerate(row):
             para = cells[j].paragraphs[0]
-            para.add_run(_text(value)).font.size = size
+            para.add_run(value).font.size = size
             if frame.columns[j] in table.numeric:
                 para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    for i, row in enumerate(out.rows):
+        for j, cell in enumerate(row.cells):
+            cell.width = Twips(widths[j])
+        tr_pr = row._tr.get_or_add_trPr()
+        tr_pr.append(tr_pr.makeelement(qn("w:cantSplit"), {}))  # a row stays on one page
+        if i == 0:  # the header row repeats on each page
+            tr_pr.append(tr_pr.makeelement(qn("w:tblHeader"), {}))
     document.add_paragraph(_text(table.caption), style="Caption")
 
 
+def _docx_field(paragraph: Any, instr: str, shown: str) -> None:
+    """Append a field (``PAGE``, ``TOC ...``) with ``shown`` as its text until updated."""
+    from docx.oxml.ns import qn
+
+    def char(kind: str) -> Any:
+        run = paragraph.add_run()
+        run._r.append(run._r.makeelement(qn("w:fldChar"), {qn("w:fldCharType"): kind}))
+        return run
+
+    char("begin")
+    run = paragraph.add_run()
+    code = run._r.makeelement(qn("w:instrText"), {qn("xml:space"): "preserve"})
+    code.text = f" {instr} "
+    run._r.append(code)
+    char("separate")
+    paragraph.add_run(shown)
+    char("end")
+
+
+def _docx_toc_entries(toc: Any, entries: Sequence[tuple[str, int]]) -> None:
+    """Show the headings as the table of contents' text until Word adds the page numbers.
+
+    The field's shown text (after ``separate``) becomes one paragraph per heading,
+    level 2 indented; the field ends in the last of them.
+    """
+    from docx.oxml.ns import qn
+    from docx.shared import Cm
+
+    runs = toc._p.findall(qn("w:r"))
+    hint, end = runs[-2], runs[-1]  # the hint's run, then fldChar "end"
+    if not entries:
+        return
+    toc._p.remove(hint)
+    toc._p.remove(end)
+    toc.add_run(entries[0][0])
+    after = toc
+    for k, (text, level) in enumerate(entries):
+        para = toc if k == 0 else after.insert_paragraph_before("")
+        if k:  # insert_paragraph_before puts it ahead: move it behind ``after``
+            after._p.addnext(para._p)
+            para.add_run(text)
+        para.paragraph_format.left_indent = Cm(0.6 * (level - 1))
+        para.paragraph_format.space_after = 0
+        after = para
+    after._p.append(end)
+
+
+def _docx_update_fields(document: Any) -> None:
+    """Ask Word to update the fields (the table of contents' page numbers) on opening."""
+    from docx.oxml.ns import qn
+
+    settings_el = document.settings.element
+    update = settings_el.makeelement(qn("w:updateFields"), {qn("w:val"): "true"})
+    settings_el.append(update)
+
+
+def _paper(paper: str) -> str:
+    """Return the key of :data:`PAPERS` that ``paper`` names (case and spaces ignored)."""
+    key = str(paper).strip().lower()
+    if key not in PAPERS:
+        raise G60InputError([f"paper {paper!r} is not known; use one of "
+                             f"{', '.join(sorted(PAPERS))} (e.g. --paper a4)"])
+    return key
+
+
+def _docx_page(document: Any, paper: str) -> Any:
+    """Set the paper and margins, put page numbers in the footer; return the usable width."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Twips
+
+    width, height = PAPERS[_paper(paper)]
+    section = document.sections[0]
+    section.page_width, section.page_height = Twips(width), Twips(height)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Twips(_MARGIN_TW))
+    para = section.footer.paragraphs[0]
+    para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _docx_field(para, "PAGE", "1")
+    return Twips(width - 2 * _MARGIN_TW)
+
+
 def docx_bytes(
-    content: Content, pictures: Sequence[Picture] = (), *, when: _dt.datetime
+    content: Content, pictures: Sequence[Picture] = (), *, when: _dt.datetime,
+    paper: str = "a4",
 ) -> bytes:
     """Lay the content out as a Word report and return the .docx bytes.
 
-    Title and lead; key figures (a two-column table); each picture with its caption; every
-    table of the content as a Word table with a repeating header row; sources; the method
-    steps.
+    Title and lead; a table of contents when the tables hold :data:`TOC_MIN_ROWS` rows or
+    more; key figures (a two-column table); each picture with its caption, as wide as the
+    text; every table of the content as a Word table with columns fitted to their text
+    (no word broken), a header row repeated on each page and rows kept whole; sources; the
+    method steps. Page numbers in the footer.
 
     Parameters
     ----------
@@ -274,6 +244,8 @@ def docx_bytes(
     pictures : sequence of Picture
     when : datetime.datetime
         Timestamp stored in the file.
+    paper : {"a4", "letter"}, default "a4"
+        Paper size (:data:`PAPERS`), 2 cm margins.
 
     Returns
     -------
@@ -284,12 +256,16 @@ def docx_bytes(
 
     document = _Docx()
     _docx_fonts(document, content.lang)
-    section = document.sections[0]
-    width, left, right = section.page_width, section.left_margin, section.right_margin
-    assert width is not None and left is not None and right is not None  # set in the template
-    usable = width - left - right
+    usable = _docx_page(document, paper)
     document.add_heading(_text(content.title), level=0)
     document.add_paragraph(_text(content.lead))
+    toc = None
+    if sum(len(table.frame) for table in content.tables) >= TOC_MIN_ROWS:
+        heading = document.add_paragraph()
+        heading.add_run(content.headings.get("toc", "Contents")).bold = True
+        toc = document.add_paragraph()
+        _docx_field(toc, 'TOC \\o "1-2" \\h \\z \\u', content.headings.get("toc_hint", ""))
+        _docx_update_fields(document)
     document.add_heading(content.headings["facts"], level=1)
     facts = document.add_table(rows=0, cols=2)
     facts.style = "Table Grid"
@@ -299,7 +275,7 @@ def docx_bytes(
     for pic in pictures:
         document.add_heading(_text(pic.caption), level=1)
         document.add_picture(io.BytesIO(pic.png), width=usable)
-    method = {"inputs", "software"}
+    method = {"technical", "inputs", "software"}
     for table in content.tables:
         if table.key not in method:
             document.add_heading(_text(table.heading), level=1)
@@ -315,6 +291,11 @@ def docx_bytes(
             document.add_heading(_text(table.heading), level=2)
             _docx_table(document, table, usable)
     document.add_paragraph(_text(content.note))
+    if toc is not None:
+        styles = [(p.text, p.style.name if p.style is not None else "")
+                  for p in document.paragraphs]
+        _docx_toc_entries(toc, [(text, int(name[-1])) for text, name in styles
+                                if name in ("Heading 1", "Heading 2")])
     _core(document.core_properties, content, when)
     buf = io.BytesIO()
     document.save(buf)
@@ -325,41 +306,83 @@ def docx_bytes(
 # from a corridor
 
 
-def _figures(corridor: Corridor, content: Content, lang: Lang, size: str) -> list[Picture]:
-    from ..static.charts import timeline_figure
-    from ..static.figure import draw_static, figure_bytes
+def _texts(fig: Any) -> list[Any]:
+    """Return the figure's visible texts (titles, labels, ticks, legends)."""
+    from matplotlib.text import Text
 
-    figsize, dpi = settings.STATIC_SIZES[size]
-    # the corridor was resolved once, by the output (_prepared)
-    fig, _ = draw_static(corridor, lang=lang, figsize=figsize, title=content.title)
-    pictures = [Picture(content.headings["map"], figure_bytes(fig, fmt="png", dpi=dpi))]
+    return [t for t in fig.findobj(Text) if t.get_visible() and t.get_text()]
+
+
+def _min_text_pt(fig: Any) -> float:
+    """Return the smallest font size (pt) of the figure's visible text."""
+    return float(min((t.get_fontsize() for t in _texts(fig)), default=MIN_PRINT_PT))
+
+
+def _figures(corridor: Corridor, content: Content, lang: Lang, size: str,
+             print_width_in: float | None = None, title: str | None = None) -> list[Picture]:
+    """Draw the map, and over several years the timeline and the small multiples.
+
+    With ``print_width_in`` (a document's text width) each figure is drawn at the size it
+    prints at (the map upright, to fill a page) and type smaller than
+    :data:`MIN_PRINT_PT` is raised to it, so everything is readable on paper. On slides
+    the charts are drawn smaller than the slide and shown enlarged, at the map's width in
+    pixels, so that their type reads from the back of the room.
+    """
     import matplotlib.pyplot as plt
 
-    plt.close(fig)
-    if len(content.years) > 1:
-        fig = timeline_figure(corridor, lang=lang, figsize=figsize)
-        pictures.append(Picture(content.headings["years"],
-                                figure_bytes(fig, fmt="png", dpi=dpi)))
+    from ..static.charts import small_multiples, timeline_figure
+    from ..static.figure import draw_static, figure_bytes
+    from ..static.mpl import PRINT_TEXT
+
+    figsize, dpi = settings.STATIC_SIZES[size]
+    map_size = chart_size = multiples_size = figsize
+    if size == "slide":
+        chart_size, multiples_size = (8.0, 4.3), (10.0, 5.6)
+    if print_width_in:
+        map_size = (print_width_in, print_width_in * _MAP_UPRIGHT)
+        chart_size = (print_width_in, print_width_in * 0.55)
+        multiples_size = (print_width_in, print_width_in * 1.2)
+
+    def picture(caption: str, fig: Any) -> Picture:
+        if print_width_in:
+            for text in _texts(fig):
+                text.set_fontsize(max(text.get_fontsize(), MIN_PRINT_PT))
+        pixels = dpi if print_width_in else dpi * figsize[0] / fig.get_figwidth()
+        data = figure_bytes(fig, fmt="png", dpi=round(pixels))
         plt.close(fig)
+        return Picture(caption, data)
+
+    # the corridor was resolved once, by the output (_prepared)
+    fig, _ = draw_static(corridor, lang=lang, figsize=map_size, title=title)
+    pictures = [picture(content.headings["map"], fig)]
+    if len(content.years) > 1:
+        pictures.append(picture(content.headings["years"],
+                                timeline_figure(corridor, lang=lang, figsize=chart_size)))
+    multiples = small_multiples(corridor, lang=lang, figsize=multiples_size)
+    if multiples is not None:  # the dated investments span several years
+        pictures.append(picture(PRINT_TEXT[lang]["years_title"], multiples))
     return pictures
 
 
 def _prepared(
-    corridor: Corridor | None, lang: Lang, title: str | None, size: str
+    corridor: Corridor | None, lang: Lang, title: str | None, size: str,
+    print_width_in: float | None = None,
 ) -> tuple[Content, list[Picture]]:
     corridor = as_corridor(corridor)
     content = report_content(corridor, lang, title=title)
-    return content, _figures(corridor, content, content.lang, size)
+    return content, _figures(corridor, content, content.lang, size, print_width_in, title)
 
 
 def slides_pptx(
-    corridor: Corridor | None = None, *, lang: Lang = "en", title: str | None = None
+    corridor: Corridor | None = None, *, lang: Lang = "en", title: str | None = None,
+    template: str | Path | bytes | None = None,
 ) -> bytes:
     """Return the corridor as PowerPoint slides (16:9): title, map, cities, sources.
 
-    A title slide with the key figures, the static map at slide size (1920 px wide),
-    the investment timeline when the investments span several years, the per-city
-    summary as a real table, and the sources. Text stays editable; same inputs, same
+    A title slide with the key figures, the static map full-bleed (1920 px wide), the
+    investment timeline and the small multiples (a map a year) when the investments span
+    several years, the per-city summary and the investments as real tables, and the
+    sources. Text stays editable; same inputs, same
     bytes (``SOURCE_DATE_EPOCH`` sets the stored date).
 
     Parameters
@@ -369,24 +392,31 @@ def slides_pptx(
     lang : {"en", "zh"}, default "en"
     title : str, optional
         Title slide and map title (default: the corridor's name).
+    template : str, pathlib.Path or bytes, optional
+        Your own PowerPoint presentation (.pptx): the slides use its master, layouts and
+        slide size (see :func:`pptx_bytes`).
 
     Returns
     -------
     bytes
     """
+    if template is not None and not isinstance(template, bytes):
+        _pptx_open(template)  # a bad template is reported before the map is drawn
     content, pictures = _prepared(corridor, lang, title, "slide")
-    return pptx_bytes(content, pictures, tables=("cities", "investments"), when=output_timestamp())
+    return pptx_bytes(content, pictures, tables=("cities", "investments"), when=output_timestamp(),
+                      template=template)
 
 
 def report_docx(
-    corridor: Corridor | None = None, *, lang: Lang = "en", title: str | None = None
+    corridor: Corridor | None = None, *, lang: Lang = "en", title: str | None = None,
+    paper: str = "a4",
 ) -> bytes:
     """Return the corridor report as a Word document (.docx).
 
     The content of :func:`g60map.report_html` — key figures, the static map (and the
-    timeline when investments span several years), the per-city, spoke and investment
-    tables, sources, method with input checksums and software versions — as Word
-    headings, tables and pictures that offices can edit.
+    timeline and the small multiples when investments span several years), the per-city,
+    spoke and investment tables, sources, method with input checksums and software
+    versions — as Word headings, tables and pictures that offices can edit.
 
     Parameters
     ----------
@@ -394,13 +424,17 @@ def report_docx(
         From :func:`g60map.load_corridor` (None: the article's data).
     lang : {"en", "zh"}, default "en"
     title : str, optional
+    paper : {"a4", "letter"}, default "a4"
+        Paper size; the figures are drawn at the size they print at, their type at least
+        :data:`MIN_PRINT_PT`.
 
     Returns
     -------
     bytes
     """
-    content, pictures = _prepared(corridor, lang, title, "a4")
-    return docx_bytes(content, pictures, when=output_timestamp())
+    text_width_in = (PAPERS[_paper(paper)][0] - 2 * _MARGIN_TW) / 1440
+    content, pictures = _prepared(corridor, lang, title, "a4", text_width_in)
+    return docx_bytes(content, pictures, when=output_timestamp(), paper=paper)
 
 
 def save_slides(data: bytes, path: str | os.PathLike[str] | None = None) -> Path:

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from matplotlib import patheffects as pe
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.colors import to_rgba
@@ -28,7 +29,7 @@ from ... import settings
 from ...corridor.model import Corridor, as_corridor
 from ..symbology import PRINT, STYLE
 from ..text import LABELS, Lang, check_lang, format_money, legend_amounts
-from .mpl import PRINT_TEXT, pick_font, size_legend, sized
+from .mpl import PRINT_TEXT, north_arrow, pick_font, scale_bar, size_legend, sized
 
 __all__ = [
     "MULTIPLES_FILENAME",
@@ -197,6 +198,32 @@ def _lines(geoms: Any) -> list[np.ndarray]:
             for part in getattr(geom, "geoms", [geom]) if len(part.coords) > 1]
 
 
+def _fitting_pt(text: str, width_in: float, size: float, least: float = 7.0) -> float:
+    """Return ``size``, or the smaller one (not below ``least``) at which ``text`` fits.
+
+    Widths are estimated: Chinese characters 1 em, others 0.6 em; ``width_in`` in inches.
+    """
+    ems = sum(1.0 if ord(ch) >= 0x2E80 else 0.6 for ch in text)
+    return max(least, min(size, width_in * 72 / max(ems, 1.0)))
+
+
+def _key_panel(ax: Any, seats: Any, crs: str, font: Any, lang: Lang) -> None:
+    """Name the cities at their seats and add a scale bar and a north arrow to ``ax``."""
+    halo = [pe.withStroke(linewidth=2.0, foreground="white")]
+    column = "name_zh" if lang == "zh" else "name_en"
+    labels = []
+    for row in seats.sort_values("code").itertuples(index=False):
+        labels.append(ax.annotate(
+            str(getattr(row, column)), (row.geometry.x, row.geometry.y), xytext=(2, 2),
+            textcoords="offset points", ha="left", va="bottom", fontproperties=sized(font, 7),
+            color="#222222", path_effects=halo, zorder=6, annotation_clip=False,
+            gid=f"city-{row.code}"))
+    ax.g60_city_labels = labels
+    bar = scale_bar(ax, crs, font, lang)
+    bar[-2].set_visible(False)  # the middle figure crowds the ends in a small panel
+    north_arrow(ax, crs, font, lang)
+
+
 def small_multiples(
     corridor: Corridor | None = None,
     *,
@@ -211,8 +238,10 @@ def small_multiples(
     dated up to the end of its year as a circle whose area is proportional to the
     amount (the same scale in every panel); the year's new investments are drawn
     stronger than the earlier ones. Its heading gives the year and the running total.
-    A size legend, the key to new and earlier, and a note of the investments left out
-    (no date, amount or place) close the figure.
+    The first panel is the key map: it names the cities and carries a scale bar (true
+    on the ellipsoid) and a north arrow, which hold for every panel. One shared size
+    legend, the key to new and earlier, and a note of the investments left out (no date,
+    amount or place) close the figure.
 
     Parameters
     ----------
@@ -231,7 +260,9 @@ def small_multiples(
     matplotlib.figure.Figure or None
         Not attached to pyplot; ``fig.g60_years`` lists the panels' years and
         ``fig.g60_panels`` their axes (``ax.g60_year``, ``ax.g60_total_cny``,
-        ``ax.g60_investments``: the circles' collection). None when the investments do
+        ``ax.g60_investments``: the circles' collection; the first panel's
+        ``ax.g60_city_labels``, ``ax.scale_bar_km`` and ``ax.north_angle_deg``). None when
+        the investments do
         not span two years (:func:`multiples_years` is empty): there is nothing to
         compare.
 
@@ -279,7 +310,7 @@ def small_multiples(
     pt2_per_cny = diameter**2 / largest
     new_fill = to_rgba(STYLE["investment"], 0.55)
     old_fill = to_rgba(STYLE["investment"], 0.15)
-    panels = []
+    panels: list[Any] = []
     for i, year in enumerate(years):
         r, c = divmod(i, cols)
         left = side + c * cell_w + (cell_w - panel_w) / 2
@@ -308,14 +339,20 @@ def small_multiples(
         ax.scatter(seats.geometry.x, seats.geometry.y, s=2.2**2, color=PRINT.seat,
                    linewidth=0, zorder=5)
         total = float(upto["amount_cny"].sum())
-        ax.set_title(words["years_total"].format(year=year, total=format_money(total, lang)),
-                     fontproperties=sized(font, 8.5, weight="bold"), pad=3, loc="left")
+        heading = words["years_total"].format(year=year, total=format_money(total, lang))
+        ax.set_title(heading, fontproperties=sized(font, _fitting_pt(heading, panel_w, 8.5),
+                                                   weight="bold"), pad=3, loc="left")
         ax.g60_year, ax.g60_total_cny = year, total  # type: ignore[attr-defined]
+        if not panels:
+            _key_panel(ax, seats, crs, font, lang)
         panels.append(ax)
 
     colon = "：" if lang == "zh" else ": "
-    fig.text(side / width, 1 - 0.3 / height, f"{t['title']}{colon}{words['years_title']}",
-             ha="left", va="center", fontproperties=sized(font, 13, weight="bold"),
+    title = f"{t['title']}{colon}{words['years_title']}"
+    if _fitting_pt(title, width - 2 * side, 13) < 13:  # too long for one line: two
+        title = f"{t['title']}{colon}\n{words['years_title']}"
+    fig.text(side / width, 1 - 0.3 / height, title, ha="left", va="center",
+             fontproperties=sized(font, 13 if "\n" not in title else 11.5, weight="bold"),
              parse_math=False)
     key = fig.add_axes((side / width, 0.05 / height, 0.5, (bottom - 0.1) / height))
     key.set_axis_off()
