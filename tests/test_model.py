@@ -181,3 +181,27 @@ def test_rows_skipped_are_counted_in_the_sources(tmp_path):
     assert corridor.sources[0] == "partners: registry.csv (1 bad row(s) skipped)"
     assert "partners: registry.csv (1 bad row(s) skipped)" in " ".join(
         report_content(corridor, "en").sources)
+
+
+def test_district_boundaries_are_read_only_when_asked_for(monkeypatch):
+    from g60map.corridor import model
+    from g60map.corridor.summary import district_summary
+
+    read = []
+    real = model.load_boundaries
+
+    def spy(level, resolution="simplified"):
+        read.append(level)
+        return real(level, resolution)
+
+    monkeypatch.setattr(model, "load_boundaries", spy)
+    c = load_corridor()
+    assert "district" in c.boundaries and list(c.boundaries) == ["province", "city", "district"]
+    assert read == ["province", "city"]
+    got = c.district_summary
+    assert read == ["province", "city", "district"]
+    want = district_summary(c.partners, c.investments, real("district"))
+    pd.testing.assert_frame_equal(pd.DataFrame(got), pd.DataFrame(want))
+    assert int(got["partners"].sum()) == 6
+    assert c.district_summary is got  # computed once
+    assert list(c.layers())[3] == "districts"

@@ -21,9 +21,10 @@ line says so.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -140,12 +141,21 @@ class Corridor:
     investments: gpd.GeoDataFrame
     flows: gpd.GeoDataFrame
     summary: gpd.GeoDataFrame
-    district_summary: gpd.GeoDataFrame
     overview: dict[str, Any]
     sources: tuple[str, ...]
     packaged: frozenset[str]
     inputs: tuple[InputFile, ...] = field(default=())
     resolution: Resolution = "simplified"
+    #: Computes :attr:`district_summary` the first time it is read.
+    district_summary_of: Callable[[], gpd.GeoDataFrame] | None = field(
+        default=None, repr=False)
+
+    @functools.cached_property
+    def district_summary(self) -> gpd.GeoDataFrame:
+        """One row per district (区县) of the nine cities, computed when first read."""
+        if self.district_summary_of is None:
+            return gpd.GeoDataFrame(geometry=[], crs=settings.WGS84)
+        return self.district_summary_of()
 
     @property
     def partners_per_city(self) -> pd.Series:
@@ -288,14 +298,46 @@ def _sources(tables: dict[str, gpd.GeoDataFrame], packaged: frozenset[str]) -> t
     return tuple(lines)
 
 
-def _boundary_levels(resolution: Resolution) -> dict[str, gpd.GeoDataFrame]:
-    out = {}
-    for level in ("province", "city", "district"):
-        try:
-            out[level] = _wgs84(load_boundaries(level, resolution), f"{level} boundaries")
-        except (ValueError, KeyError, FileNotFoundError):
-            if level != "district":
-                raise
+class _Levels(Mapping[str, gpd.GeoDataFrame]):
+    """Boundaries per level, each read from the packaged file when first asked for."""
+
+    def __init__(self, levels: Sequence[str], resolution: Resolution) -> None:
+        self._levels = tuple(levels)
+        self._resolution = resolution
+        self._frames: dict[str, gpd.GeoDataFrame] = {}
+
+    def __getitem__(self, level: str) -> gpd.GeoDataFrame:
+        if level not in self._levels:
+            raise KeyError(level)
+        if level not in self._frames:
+            self._frames[level] = _wgs84(load_boundaries(level, self._resolution),  # type: ignore[arg-type]
+                                         f"{level} boundaries")
+        return self._frames[level]
+
+    def __contains__(self, level: object) -> bool:
+        return level in self._levels  # without reading the level
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._levels)
+
+    def __len__(self) -> int:
+        return len(self._levels)
+
+
+def _boundary_levels(resolution: Resolution) -> _Levels:
+    """Province and city boundaries read now, district boundaries when first asked for."""
+    from ..reference.datasets import get_path
+
+    levels = ["province", "city"]
+    suffix = "_full" if resolution == "full" else ""
+    try:
+        if get_path(f"boundaries_district{suffix}").is_file():
+            levels.append("district")
+    except (ValueError, OSError):
+        pass
+    out = _Levels(levels, resolution)
+    for level in ("province", "city"):
+        out[level]
     return out
 
 
@@ -344,6 +386,12 @@ def resolve_tables(
             frame.attrs = attrs
         tables[kind] = frame
     return tables, packaged
+
+
+def _district_summary(
+    tables: dict[str, gpd.GeoDataFrame], boundaries: Mapping[str, gpd.GeoDataFrame]
+) -> gpd.GeoDataFrame:
+    return district_summary(tables["partners"], tables["investments"], boundaries["district"])
 
 
 def load_corridor(
@@ -427,10 +475,10 @@ def load_corridor(
         investments=tables["investments"],
         flows=investment_flows(tables["investments"], cities, boundaries["city"]),
         summary=summary,
-        district_summary=(
-            district_summary(tables["partners"], tables["investments"], boundaries["district"])
+        district_summary_of=(
+            functools.partial(_district_summary, tables, boundaries)
             if "district" in boundaries
-            else gpd.GeoDataFrame(geometry=[], crs=settings.WGS84)
+            else None
         ),
         overview=overview,
         sources=_sources(tables, packaged),
