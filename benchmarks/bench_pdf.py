@@ -2,7 +2,7 @@
 
 Usage: python benchmarks/bench_pdf.py [--repeat 3]
 
-Fresh processes of this tree's code (``python -m g60map.cli``), interleaved, ``--repeat``
+Fresh processes of this tree's code (``python -m g60map``), interleaved, ``--repeat``
 times each (median reported, with the CPU time next to it: other jobs stretch the wall
 time, hardly the CPU time):
 

@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> dict[str, int]:
     sizes: dict[str, int] = {}
     rows = []
     for name, root in checkouts.items():
-        cmd = [sys.executable, "-m", "g60map.cli", "-q", "report", "--out", str(out / name)]
+        cmd = [sys.executable, "-m", "g60map", "-q", "report", "--out", str(out / name)]
         res = run_child(cmd, env={"PYTHONPATH": str(root)})
         if res["rc"] != 0:
             raise SystemExit(f"{' '.join(cmd)} failed:\n{res['stderr'][-2000:]}")

@@ -13,7 +13,7 @@ number), so ``validate`` exits 1 after reading, validating and joining every row
 inside the corridor are :func:`g60map.synthetic.make_partners`, the addresses
 :func:`g60map.synthetic.make_registry`.
 
-Each run is a fresh process: ``python -m g60map.cli -q validate FILE`` (exit 1 expected)
+Each run is a fresh process: ``python -m g60map -q validate FILE`` (exit 1 expected)
 and ``python -c "import geopandas, pandas; pandas.read_csv(FILE)"``, interleaved; the
 medians and their ratio are printed. ``--baseline DIR`` adds the same ``validate`` with
 another checkout of g60map first on ``PYTHONPATH`` (before/after side by side).
