@@ -468,4 +468,4 @@ def test_save_static_is_the_one_figure_writer():
     import g60map
     from g60map.render.static import figfile
 
-    assert save_static is figfile.save_figure and g60map.save_static is figfile.save_figure
+    assert save_static is figfile.save_static and g60map.save_static is figfile.save_static

@@ -48,7 +48,7 @@ __all__ = [
     "SVG_FONT_STACK",
     "cache_dir",
     "figure_bytes",
-    "save_figure",
+    "save_static",
     "static_size",
 ]
 
@@ -481,7 +481,7 @@ def figure_bytes(
     return data
 
 
-def save_figure(
+def save_static(
     fig: Figure,
     path: str | os.PathLike[str],
     *,
@@ -526,7 +526,7 @@ def save_figure(
     --------
     >>> import tempfile
     >>> from matplotlib.figure import Figure
-    >>> out = save_figure(Figure(figsize=(1, 1)), Path(tempfile.mkdtemp()) / "map.svg")
+    >>> out = save_static(Figure(figsize=(1, 1)), Path(tempfile.mkdtemp()) / "map.svg")
     >>> out.read_text(encoding="utf-8").count("<svg") >= 1
     True
     """

@@ -55,8 +55,7 @@ from ..text import LABELS, Lang, check_lang, legend_amounts, sources_line
 from ..web.payload import drawn_tables
 from ._clearance import clear_legends, data_discs, map_obstacles
 from .badges import BADGE_PT, DOT_PT, draw_badges, draw_dots, partner_groups
-from .figfile import STATIC_FORMATS, ImageFormat, figure_bytes, static_size
-from .figfile import save_figure as save_static
+from .figfile import STATIC_FORMATS, ImageFormat, figure_bytes, save_static, static_size
 from .mpl import (
     PRINT_TEXT,
     legends,
