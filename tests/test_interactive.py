@@ -280,14 +280,15 @@ def test_member_classes_follow_partner_counts(synthetic_partner_points):
     assert by_code["310101"]["cls"] == -2  # not a member
 
 
-def test_user_columns_keep_their_names_unless_standard():
+def test_user_columns_are_humanised_unless_standard():
     frame = joined(gpd.GeoDataFrame(
         {"name": ["A"], "city_code": ["330100"], "description": ["d"], "role_hub": ["x"],
          "legend": ["y"]},
         geometry=[shapely.Point(120.16, 30.29)], crs=settings.WGS84,
     ))
     cols = corridor_map(frame, lang="zh", basemap="none").payload["partners"]["cols"]
-    assert cols == ["城市", "说明", "role_hub", "legend", "定位精度"]
+    # a user column spelled like a label key is headed by its own name, made readable
+    assert cols == ["城市", "说明", "Role hub", "Legend", "定位精度"]
 
 
 def test_count_classes_are_contiguous_and_cover_the_maximum():

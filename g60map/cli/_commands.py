@@ -203,7 +203,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     with _step(args, "building the map"):
         page = map_page(corridor, lang=args.lang, basemap=args.basemap,
                         metrics=args.metric or (), scheme=args.scheme,
-                        self_contained=args.self_contained)
+                        self_contained=args.self_contained,
+                        tooltip=True if args.tooltip is None else args.tooltip,
+                        popup=True if args.popup is None else args.popup)
     with _step(args, "writing the map"):
         path = write_text(Path(args.out) / settings.MAP_FILENAME, page)
     print(path)

@@ -75,6 +75,17 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _field_list(text: str) -> bool | tuple[str, ...]:
+    """Read ``--tooltip`` / ``--popup``: comma-separated column names, or ``none``."""
+    if text.strip().lower() == "none":
+        return False
+    names = tuple(n.strip() for n in text.split(",") if n.strip())
+    if not names:
+        raise argparse.ArgumentTypeError(
+            "give column names separated by commas (e.g. name,kind), or 'none'")
+    return names
+
+
 def _add_out(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", default="outputs", metavar="DIR", help="output folder")
 
@@ -195,6 +206,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="classes of the member cities' fill: 1-2-5 steps (default), quantiles or "
         "natural breaks (Fisher-Jenks), five at most",
     )
+    for flag, what, usual in (("--tooltip", "tooltip", "the name"),
+                              ("--popup", "popup", "every column for a reader")):
+        p.add_argument(
+            flag, metavar="COLS", type=_field_list,
+            help=f"columns a partner's or investment's {what} shows, comma-separated "
+            f"(as in the table's header), or 'none'; default: {usual}",
+        )
 
     p = sub.add_parser("validate", help="check a partners or investments table")
     p.add_argument("file", help="CSV, xlsx or GeoParquet file")

@@ -11,13 +11,14 @@ amounts by :func:`format_money`; legend values are rounded on the 1-2-5 series
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 import pandas as pd
 
 from ..corridor.classify import nice_series as _nice_series
-from ..i18n import MAP_KEYS, section
+from ..i18n import MAP_KEYS, TEXT, section
 
 __all__ = [
     "ARTICLE_TITLE",
@@ -33,6 +34,7 @@ __all__ = [
     "legend_amounts",
     "nice_floor",
     "nice_series",
+    "source_in",
     "sources_line",
 ]
 
@@ -303,13 +305,41 @@ def sources_line(sources: Sequence[str], lang: Lang, limit: int = 3) -> str:
     'partners: a.csv; investments: none'
     """
     seen = [" ".join(str(s).split()) for s in sources]
-    seen = [s for s in seen if s]
+    seen = [source_in(s, lang) for s in seen if s]
     if not seen:
         return LABELS[lang]["no_data"]
     shown = [s if len(s) <= 120 else s[:117] + "..." for s in seen[:limit]]
     if len(seen) > limit:
         shown.append(f"+{len(seen) - limit}")
     return "; ".join(shown)
+
+
+def source_in(line: str, lang: Lang) -> str:
+    """Return one line of :attr:`g60map.Corridor.sources` (English) in ``lang``.
+
+    The lines the loaders write (``src_packaged``, ``src_none``, ``src_column``,
+    ``src_file`` of the catalogue) are translated; file names and the source column's
+    values are kept as written; any other line is returned as it is.
+
+    Examples
+    --------
+    >>> source_in("partners: the source article (a.txt), packaged", "zh")
+    '合作伙伴：原文（a.txt），内置数据'
+    """
+    if lang == "en":
+        return line
+    text, en = TEXT[lang], TEXT["en"]
+    kinds = {"partners": text["partners"], "investments": text["report_investments"]}
+    for key in ("src_packaged", "src_none", "src_column", "src_file"):
+        pattern = re.escape(en[key]).replace(r"\{kind\}", "(?P<kind>partners|investments)")
+        for name in ("file", "listed"):
+            pattern = pattern.replace(re.escape("{" + name + "}"), f"(?P<{name}>.*)")
+        match = re.fullmatch(pattern, line, flags=re.S)
+        if match:
+            values = match.groupdict()
+            values["kind"] = kinds[values["kind"]]
+            return str(text[key]).format(**values)
+    return line
 
 
 # ----------------------------------------------------------------------------- dates

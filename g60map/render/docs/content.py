@@ -11,7 +11,6 @@ thing; numbers are written for people (``CNY 15 bn``, ``150亿元``, ``1,234``),
 from __future__ import annotations
 
 import platform
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -23,7 +22,15 @@ from ..._version import __version__, dist_version
 from ...corridor.model import ARTICLE_FILE, Corridor
 from ...i18n import REPORT_KEYS, section
 from ...reference.boundaries import SOURCE_VERSION
-from ..text import ARTICLE_TITLE, Lang, check_lang, dates_as_text, format_money, format_number
+from ..text import (
+    ARTICLE_TITLE,
+    Lang,
+    check_lang,
+    dates_as_text,
+    format_money,
+    format_number,
+    source_in,
+)
 
 __all__ = [
     "Content", "ContentTable", "REPORT_DEPENDENCIES", "content_tables", "report_content",
@@ -102,20 +109,7 @@ def _rate_source(source: object, lang: Lang) -> str:
 
 def _source_line(line: str, lang: Lang) -> str:
     """Return a table's source line (:attr:`Corridor.sources`, English) in ``lang``."""
-    t, en = _T[lang], _T["en"]
-    if lang == "en":
-        return line
-    kinds = {"partners": t["c_partners"], "investments": t["investments"]}
-    for key in ("src_packaged", "src_none", "src_column", "src_file"):
-        pattern = re.escape(en[key]).replace(r"\{kind\}", "(?P<kind>partners|investments)")
-        for name in ("file", "listed"):
-            pattern = pattern.replace(re.escape("{" + name + "}"), f"(?P<{name}>.*)")
-        match = re.fullmatch(pattern, line, flags=re.S)
-        if match:
-            values = match.groupdict()
-            values["kind"] = kinds[values["kind"]]
-            return t[key].format(**values)
-    return line
+    return source_in(line, lang)
 
 
 def _investment_years(corridor: Corridor) -> tuple[int, ...]:

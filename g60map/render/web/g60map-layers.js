@@ -208,6 +208,20 @@
     return layer;
   }
 
+  /* The tooltip of a partner or investment: the title (no tipCols), nothing (tipCols
+     empty) or the columns chosen (tipCols): one value alone, several as a small table. */
+  function bindTip(T, i, layer, title, options) {
+    if (!T.tipCols) {
+      layer.bindTooltip(function () { return textNode(title); }, options);
+    } else if (T.tipCols.length) {
+      layer.bindTooltip(function () {
+        var v = T.tips[i];
+        return T.tipCols.length === 1 ? textNode(v[0]) :
+          table(T.tipCols, v, el("div", "g60m-tip"));
+      }, options);
+    }
+  }
+
   /* Partners: one marker each, clustered ("detail", "points"; the markers wait in
      c.markers until the cluster group is on the map), or counts per grid cell ("grid"). */
   function drawPartners(c) {
@@ -235,15 +249,16 @@
         go: function () { showMarker(c, layer, m, atSeat); } });
     };
     if (P.mode === "detail") {
-      P.rows.forEach(function (r) {
+      P.rows.forEach(function (r, i) {
         var m = L.marker([r[1] / k, r[0] / k], { icon: icon, keyboard: false });
-        m.bindTooltip(function () { return textNode(r[2]); }, { direction: "top",
-          offset: [0, -6] });
-        m.bindPopup(function () {
-          var b = card(r[2], r[4] ? t.outside : "");
-          table(P.cols, r[3], b);
-          return cardNote(c, b, r[6]);
-        }, popupOptions(360));
+        bindTip(P, i, m, r[2], { direction: "top", offset: [0, -6] });
+        if (P.popup !== 0) {
+          m.bindPopup(function () {
+            var b = card(r[2], r[4] ? t.outside : "");
+            table(P.cols, r[3], b);
+            return cardNote(c, b, r[6]);
+          }, popupOptions(360));
+        }
         quietTooltip(m);
         add(m, r[2], r[5], !!r[6]);
       });
@@ -284,19 +299,20 @@
     var I = c.d.investments, L = c.L, S = c.S;
     if (!I.rows.length) { return null; }
     var layer = L.featureGroup();
-    I.rows.forEach(function (r) {
+    I.rows.forEach(function (r, i) {
       var circle = L.circleMarker([r[1] / c.k, r[0] / c.k], {
         radius: r[2], color: S.investment, weight: 1.5, fillColor: S.investment,
         fillOpacity: 0.28, pane: "g60mInvest"
       });
-      circle.bindTooltip(function () { return textNode(r[4] ? r[3] + ": " + r[4] : r[3]); },
-        { sticky: true });
+      bindTip(I, i, circle, r[4] ? r[3] + ": " + r[4] : r[3], { sticky: true });
       keepMapFocus(circle);
-      circle.bindPopup(function () {
-        var b = card(r[3], r[4]);
-        table(I.cols, r[5], b);
-        return cardNote(c, b, r[6]);
-      }, popupOptions(360));
+      if (I.popup !== 0) {
+        circle.bindPopup(function () {
+          var b = card(r[3], r[4]);
+          table(I.cols, r[5], b);
+          return cardNote(c, b, r[6]);
+        }, popupOptions(360));
+      }
       quietTooltip(circle);
       layer.addLayer(circle);
       c.circles.push(circle);

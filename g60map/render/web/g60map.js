@@ -68,6 +68,9 @@
  *                at_seat (0 | 1), CNY]], sizes [{value, r, label}], attr (as for
  *                partners, kind -1)}   rows largest first
  *   footer       [text]   sources, exchange rate and datum lines of the legend
+ * partners ("detail") and investments may also have: popup 0 (no popup), tipCols [label]
+ * (the tooltip's columns; none when empty; without it the tooltip is the title) and tips
+ * [[cell]] (the tooltip's cells, in the order of rows).
  * at_seat = 1: the table gave a city, not a place (location_precision "city"); the point is
  * that city's seat, and the page says so instead of zooming in on an address it lacks.
  */

@@ -43,6 +43,7 @@ from ... import settings
 from ..._atomic import write_text
 from ...corridor.model import Corridor, as_corridor
 from ..text import Lang, check_lang
+from ._fields import FieldChoice
 from .basemaps import Basemap, get_basemap
 from .page import CorridorLayers, Page, Payload, render_html
 from .page_assets import configure_map_assets, shared_library_html
@@ -144,6 +145,8 @@ def build_map(
     metrics: Sequence[str] | None = (),
     scheme: str = "nice",
     metric: str | None = None,
+    tooltip: FieldChoice = True,
+    popup: FieldChoice = True,
 ) -> CorridorMap:
     """Build the interactive map of the G60 corridor.
 
@@ -196,6 +199,12 @@ def build_map(
         The metric the map opens with; default the first of ``metrics``, else partners
         (the investment total when no corridor city has a partner but one has an
         investment).
+    tooltip, popup : bool, str or list of str, default True
+        What the tooltip and the popup of a partner or investment show, as in geopandas
+        ``explore()``: True the usual fields (the name; every column for a reader, each
+        labelled in ``lang``), False nothing, column names those columns in that order
+        (a column of one table only is shown for that table). Internal columns
+        (:data:`g60map.render.web._fields.INTERNAL_COLUMNS`) are never shown.
 
     Returns
     -------
@@ -208,7 +217,8 @@ def build_map(
         Unknown ``lang``, ``basemap``, ``tables``, ``scheme`` or a bad ``prefix``.
     G60InputError
         A metric that names no numeric column (the message lists the choices), or a cell
-        of its column that is not a number.
+        of its column that is not a number; a ``tooltip`` or ``popup`` column that neither
+        table has (the message lists the columns).
     TypeError
         ``corridor`` is not a :class:`~g60map.Corridor`.
 
@@ -232,6 +242,8 @@ def build_map(
         metrics=metrics,
         scheme=scheme,
         metric=metric,
+        tooltip=tooltip,
+        popup=popup,
     )
     (s, w), (n, e) = data["bounds"]
     page_title = data["title"]

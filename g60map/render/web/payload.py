@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections.abc import Collection, Sequence
 from typing import Any
 
@@ -57,9 +56,8 @@ from ._cells import (
     clip,
     local_name,
     placed_at_seat,
-    popup_columns,
-    table_rows,
 )
+from ._fields import FieldChoice, field_choice, field_table, field_text
 from .basemaps import Basemap
 from .codec import encode_ints, encode_path, quantise
 from .flowmap import flows_payload
@@ -149,20 +147,10 @@ def _located(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 # ----------------------------------------------------------------------------- payload
 
-_PARTNER_HIDDEN = frozenset({
-    "row", "name", "city", "city_code", "city_en", "city_zh", "province_en", "province_zh",
-    "in_corridor", "lon", "lat", "date_precision",
-})
-_INVEST_HIDDEN = frozenset({
-    "row", "city", "city_code", "city_en", "city_zh", "province_en", "province_zh",
-    "in_corridor", "lon", "lat", "amount", "currency", "amount_cny", "amount_usd",
-    "date_precision",
-})
-
-
 def _partners_payload(
     partners: gpd.GeoDataFrame, lang: Lang, t: dict[str, str], scale: int,
     detail_limit: int, point_limit: int, attrs: np.ndarray,
+    fields: tuple[Any, Any] = (True, True),
 ) -> dict[str, Any]:
     n = len(partners)
     if n == 0:
@@ -176,23 +164,16 @@ def _partners_payload(
         alt = alt.where(alt != titles, "")
         at_seat = placed_at_seat(partners)
     if n <= detail_limit:
-        cols, labels = popup_columns(partners, _PARTNER_HIDDEN, t)
-        rows = table_rows(partners, cols)
-        city = local_name(partners, lang, "city_en", "city_zh")
-        if "name_zh" in partners and lang == "zh":  # show the English name as a row
-            labels = [t["name"], *labels]
-            rows = [[clip(cell_text(a), int(settings.POPUP_CELL_CHARS)), *r]
-                    for a, r in zip(partners["name"], rows, strict=True)]
-        labels = [t["city"], *labels]
+        labels, rows = field_table(partners, lang, "partners", fields[1])
         outside = (~partners["in_corridor"].astype(bool)).tolist() if "in_corridor" in \
             partners else [False] * n
         records = []
         for i in range(n):
-            cells = [city.iat[i], *rows[i]]
-            records.append([int(xy[i, 0]), int(xy[i, 1]), titles.iat[i], cells, int(outside[i]),
-                            alt.iat[i], int(at_seat[i])])
+            records.append([int(xy[i, 0]), int(xy[i, 1]), titles.iat[i], rows[i],
+                            int(outside[i]), alt.iat[i], int(at_seat[i])])
         return {"mode": "detail", "n": n, "cols": labels, "rows": records,
-                "attr": encode_ints(attrs.ravel())}
+                "attr": encode_ints(attrs.ravel()),
+                **_tip_payload(partners, lang, "partners", fields, range(n))}
     if n <= point_limit:
         order = np.lexsort((xy[:, 0], xy[:, 1]))
         names = titles.to_numpy(dtype=object)[order]
@@ -232,7 +213,8 @@ def _partners_payload(
 
 
 def _investments_payload(
-    investments: gpd.GeoDataFrame, lang: Lang, t: dict[str, str], scale: int, attrs: np.ndarray
+    investments: gpd.GeoDataFrame, lang: Lang, t: dict[str, str], scale: int, attrs: np.ndarray,
+    fields: tuple[Any, Any] = (True, True),
 ) -> tuple[dict[str, Any], list[int]]:
     """Return the investments (largest circle first) and the order of the rows in them."""
     n = len(investments)
@@ -248,28 +230,19 @@ def _investments_payload(
             return _MIN_RADIUS_PX
         return max(_MIN_RADIUS_PX, INVESTMENT_MAX_RADIUS_PX * math.sqrt(v / vmax))
 
-    cols, labels = popup_columns(investments, _INVEST_HIDDEN, t)
-    rows = table_rows(investments, cols)
+    labels, rows = field_table(investments, lang, "investments", fields[1])
     xy = _xy(investments, scale)
     at_seat = placed_at_seat(investments)
-    title_col = "project" if "project" in investments else cols[0] if cols else None
-    amount = investments["amount"].map(cell_text) if "amount" in investments else None
-    currency = investments["currency"].map(cell_text) if "currency" in investments else None
-    labels = [t["amount"], t["amount_both"], *labels]
+    title_col = next((c for c in ("project", "investor") if c in investments), None)
+    titles = field_text(investments, title_col, lang) if title_col else None
     records: list[list[Any]] = []
     for i in range(n):
-        raw = ""
-        if amount is not None:
-            a = amount.iat[i]
-            if re.fullmatch(r"-?[0-9]{4,}", a):
-                a = f"{int(a):,}"
-            raw = f"{a} {currency.iat[i] if currency is not None else ''}".strip()
         both = format_money_both(cny[i], usd[i], lang) if math.isfinite(cny[i]) else ""
-        title = cell_text(investments[title_col].iat[i]) if title_col else ""
+        title = titles.iat[i] if titles is not None else ""
         title = clip(title, int(settings.POPUP_CELL_CHARS))
         records.append([
             int(xy[i, 0]), int(xy[i, 1]), round(radius(cny[i]), 2), title, both,
-            [raw, both, *rows[i]], int(at_seat[i]),
+            rows[i], int(at_seat[i]),
             int(cny[i]) if finite[i] and cny[i].is_integer() else
             (float(cny[i]) if finite[i] else 0),
         ])
@@ -279,7 +252,26 @@ def _investments_payload(
         for v in legend_amounts(vmax)
     ]
     return {"n": n, "cols": labels, "rows": [records[i] for i in order], "sizes": sizes,
-            "attr": encode_ints(attrs[order].ravel())}, order
+            "attr": encode_ints(attrs[order].ravel()),
+            **_tip_payload(investments, lang, "investments", fields, order)}, order
+
+
+def _tip_payload(
+    frame: gpd.GeoDataFrame, lang: Lang, kind: Any, fields: tuple[Any, Any], order: Any,
+) -> dict[str, Any]:
+    """Return the tooltip and popup choices of one table, as the page script reads them.
+
+    Nothing for the usual tooltip and popup; ``popup: 0`` for no popup; ``tipCols`` (no
+    tooltip when empty) and ``tips`` (the cells of each row, in the order of ``rows``)
+    for the tooltip's own columns.
+    """
+    tooltip, popup = fields
+    out: dict[str, Any] = {} if popup is not False else {"popup": 0}
+    if tooltip is not True:
+        heads, cells = field_table(frame, lang, kind, tooltip)
+        out["tipCols"] = heads
+        out["tips"] = [cells[i] for i in order] if heads else []
+    return out
 
 
 def drawn_tables(
@@ -333,6 +325,8 @@ def map_payload(
     metrics: Sequence[str] | None = (),
     scheme: str = "nice",
     metric: str | None = None,
+    tooltip: FieldChoice = True,
+    popup: FieldChoice = True,
 ) -> dict[str, Any]:
     """Return the data the page script draws, as JSON-able lists, dicts, str and int.
 
@@ -359,6 +353,9 @@ def map_payload(
         Classification of every metric.
     metric : str, optional
         The metric the map opens with (:func:`g60map.render.web.views.default_metric`).
+    tooltip, popup : bool, str or sequence of str, default True
+        What a partner's or investment's tooltip and popup show: True the usual fields,
+        False nothing, column names those columns (:mod:`g60map.render.web._fields`).
 
     Returns
     -------
@@ -397,10 +394,12 @@ def map_payload(
         kinds=list(found.kind_labels),
         provs=list(found.province_labels),
     )
+    tables_in = {"partners": corridor.partners, "investments": corridor.investments}
+    fields = (field_choice(tooltip, tables_in, "tooltip"), field_choice(popup, tables_in, "popup"))
     partner_payload = _partners_payload(partners, lang, t, scale, detail_limit, point_limit,
-                                        row_attributes(partners, axis, found))
+                                        row_attributes(partners, axis, found), fields)
     invest_payload, invest_order = _investments_payload(
-        investments, lang, t, scale, row_attributes(investments, axis, found))
+        investments, lang, t, scale, row_attributes(investments, axis, found), fields)
     flows = None
     if len(investments) and len(corridor.flows):
         rows = investments["row"] if "row" in investments else pd.Series(range(len(investments)))
@@ -482,7 +481,7 @@ def map_payload(
         sources_line(corridor.sources, lang, limit=5),
     ]
     if rate and len(corridor.investments):
-        footer.append(f"{t['rate']}: {float(rate):.2f} CNY/USD "
+        footer.append(f"{t['rate']}: {float(rate):.2f} {labels['rate_unit']} "
                       f"({cell_text(corridor.summary.attrs.get('usd_cny_rate_date', ''))})")
     footer.append(f"{t['datum']}: {t['datum_' + basemap.datum]}")
     tiles = None

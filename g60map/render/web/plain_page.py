@@ -19,6 +19,7 @@ from importlib import resources
 
 from ...corridor.model import Corridor, as_corridor
 from ..text import Lang, check_lang
+from ._fields import FieldChoice
 from .assets import (
     CDN_URLS,
     CLUSTER_CSS,
@@ -125,6 +126,8 @@ def map_page(
     metrics: Sequence[str] | None = (),
     scheme: str = "nice",
     self_contained: bool = False,
+    tooltip: FieldChoice = True,
+    popup: FieldChoice = True,
 ) -> str:
     """Return the page of ``build_map(corridor, ...)`` as ``map_html`` writes it.
 
@@ -136,6 +139,8 @@ def map_page(
         As for :func:`g60map.build_map` (the other options at their defaults).
     self_contained : bool, default False
         As for :func:`g60map.map_html`.
+    tooltip, popup : bool, str or sequence of str, default True
+        As for :func:`g60map.build_map`.
 
     Returns
     -------
@@ -161,7 +166,7 @@ def map_page(
     lang = check_lang(lang)
     base = get_basemap(basemap)
     data = map_payload(as_corridor(corridor), lang=lang, basemap=base, metrics=metrics,
-                       scheme=scheme)
+                       scheme=scheme, tooltip=tooltip, popup=popup)
     if self_contained:
         for name in LEAFLET_JS + LEAFLET_CSS + CLUSTER_JS + CLUSTER_CSS:
             asset_bytes(name)

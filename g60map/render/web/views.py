@@ -223,9 +223,14 @@ def facets(partners: pd.DataFrame, investments: pd.DataFrame, lang: Lang,
             if code not in names or not names[code]:
                 names[code] = a or b or code
     provinces = sorted(names, key=lambda code: (code == "", code))
+    kind_zh: dict[str, str] = {}  # in zh a kind is labelled by its kind_zh where given
+    if lang == "zh" and "kind_zh" in partners:
+        for k, z in zip(kinds, _text(partners, "kind_zh"), strict=True):
+            if z and k not in kind_zh:
+                kind_zh[k] = z
     return Facets(
         kinds=tuple(order),
-        kind_labels=tuple(k or t["no_kind"] for k in order),
+        kind_labels=tuple(kind_zh.get(k) or k or t["no_kind"] for k in order),
         provinces=tuple(provinces),
         province_labels=tuple(names[p] if p else t["unknown_place"] for p in provinces),
     )
