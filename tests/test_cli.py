@@ -599,3 +599,16 @@ def test_count_partners_on_bad_rows_skip(write_csv, capsys):
     assert main(["-q", "count-partners", path, "--on-bad-rows", "skip", "--engine",
                  "dask"]) == 1
     assert "pandas engine only" in capsys.readouterr().err
+
+
+def test_build_tooltip_and_popup_columns(tmp_path, capsys):
+    assert main(["build", "--out", str(tmp_path), "--basemap", "none", "--tooltip", "nmae"]) == 1
+    err = capsys.readouterr().err
+    assert "tooltip: no column 'nmae' in the partners table or the investments table" in err
+    assert "choose from 'name'" in err and "Traceback" not in err
+    assert not (tmp_path / "g60_corridor.html").exists()
+    assert main(["build", "--out", str(tmp_path), "--basemap", "none", "--lang", "zh",
+                 "--tooltip", "name, kind", "--popup", "none"]) == 0
+    page = (tmp_path / "g60_corridor.html").read_text(encoding="utf-8")
+    assert '"tipCols":["名称","类型"]' in page and '"popup":0' in page
+    assert '"tips":[["中国移动","电信运营商"]' in page

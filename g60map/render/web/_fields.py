@@ -191,14 +191,19 @@ def field_text(frame: pd.DataFrame, column: str, lang: Lang) -> pd.Series:
         text = dates_as_text(frame[[column, "date_precision"]] if "date_precision" in frame
                              else frame[[column]])[column].map(cell_text)
         return text.map(_zh_date) if lang == "zh" else text
-    currency = _is_money(str(column))
-    numeric = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
-    if currency and numeric:
-        return pd.Series([format_money(v, lang, currency) for v in values.tolist()],
-                         index=index, dtype=object)
     if pd.api.types.is_bool_dtype(values):
         return values.map(lambda v: t["yes"] if bool(v) else t["no"]).astype(object)
     text = values.map(cell_text)
+    currency = _is_money(str(column))
+    if currency:  # a number (as read, or as text) written as money; other cells as they are
+        amounts = pd.to_numeric(values.astype(object).where(text != "", None), errors="coerce")
+        money = [format_money(v, lang, currency) for v in amounts.astype(float).tolist()]
+        return pd.Series([m or c for m, c in zip(money, text.tolist(), strict=True)],
+                         index=index, dtype=object)
+    if lang == "zh":  # a column of ISO dates written as text: 2020年3月
+        filled = text[text != ""]
+        if len(filled) and filled.map(lambda v: bool(_ISO_DATE.fullmatch(v))).all():
+            return text.map(_zh_date)
     twin = f"{column}_zh"
     if lang == "zh" and column != "name" and twin in frame:
         other = frame[twin].map(cell_text)
