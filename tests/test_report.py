@@ -686,3 +686,17 @@ def test_the_template_folder_must_be_a_folder(quick, tmp_path, capsys):
     assert main(["-q", "report", "--out", str(tmp_path / "o"), "--template",
                  str(tmp_path / "file.j2")]) == 1
     assert "a file, but the report template must be a folder" in capsys.readouterr().err
+
+
+def test_zh_report_names_the_investment_and_its_sources_in_chinese():
+    from g60map.render.docs.content import report_content
+
+    content = report_content(load_corridor(), "zh")
+    (table,) = [t for t in content.tables if t.key == "investments"]
+    row = table.frame.iloc[0].tolist()
+    assert row[:2] == ["腾讯", "长三角超算中心及产业基地"]
+    assert "原文（tencent-g60-article.txt）" in " ".join(map(str, content.sources))
+    en = report_content(load_corridor(), "en")
+    (table,) = [t for t in en.tables if t.key == "investments"]
+    assert table.frame.iloc[0].tolist()[:2] == [
+        "Tencent", "Yangtze River Delta supercomputing center and industrial base"]

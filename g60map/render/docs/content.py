@@ -112,6 +112,15 @@ def _source_line(line: str, lang: Lang) -> str:
     return source_in(line, lang)
 
 
+def _in_lang(frame: pd.DataFrame, column: str, lang: Lang) -> pd.Series:
+    """Return a text column, in zh its Chinese twin (``investor_zh``) where that is given."""
+    text = frame.get(column, pd.Series("", index=frame.index)).astype(str)
+    if lang == "zh" and f"{column}_zh" in frame:
+        twin = frame[f"{column}_zh"].fillna("").astype(str)
+        text = twin.where(twin.str.strip() != "", text)
+    return text.map(safe_text)
+
+
 def _investment_years(corridor: Corridor) -> tuple[int, ...]:
     inv = corridor.investments
     if "date" not in inv or not len(inv):
@@ -200,10 +209,8 @@ def report_content(
         inv = inv.loc[order]
         col = inv.get
         inv_frame = pd.DataFrame({
-            t["c_investor"]: col("investor", pd.Series("", index=inv.index)).astype(str).map(
-                safe_text),
-            t["c_project"]: col("project", pd.Series("", index=inv.index)).astype(str).map(
-                safe_text),
+            t["c_investor"]: _in_lang(inv, "investor", lang),
+            t["c_project"]: _in_lang(inv, "project", lang),
             t["c_city"]: col("city_zh" if lang == "zh" else "city_en",
                              pd.Series("", index=inv.index)).astype(str),
             t["c_amount"]: inv["amount_cny"].map(lambda v: _money(v, lang, "CNY")),
