@@ -2,9 +2,9 @@
 
 Stage 4 (render, web), under :mod:`g60map.render.web.payload`, which puts these strings into
 the payload: :func:`cell_text` (one cell as text), :func:`local_name` (the name in the
-map's language), :func:`popup_columns` and :func:`table_rows` (a popup's headings and
-cells, cut to ``settings.POPUP_CELL_CHARS`` and ``settings.POPUP_TEXT_CHARS``),
-:func:`clip` and :func:`placed_at_seat`.
+map's language), :func:`table_rows` (a popup's cells, cut to ``settings.POPUP_CELL_CHARS``
+and ``settings.POPUP_TEXT_CHARS``), :func:`clip` and :func:`placed_at_seat`. Which columns a
+popup shows and how they are headed: :mod:`g60map.render.web._fields`.
 """
 
 from __future__ import annotations
@@ -12,14 +12,13 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 
 from ... import settings
 from ..text import Lang, dates_as_text
 
-__all__ = ["cell_text", "clip", "local_name", "placed_at_seat", "popup_columns", "table_rows"]
+__all__ = ["cell_text", "clip", "local_name", "placed_at_seat", "table_rows"]
 
 
 def cell_text(value: Any) -> str:
@@ -46,40 +45,6 @@ def local_name(frame: pd.DataFrame, lang: Lang, en: str, zh: str) -> pd.Series:
         return base
     other = frame[zh].map(cell_text)
     return other.where(other != "", base)
-
-
-#: Standard columns whose popup heading is a label in the map's language; any other
-#: column is headed by its name as written (even one spelled like a label key).
-_LABELLED_COLUMNS = frozenset({
-    "name", "name_zh", "kind", "website", "address", "description", "source",
-    "location_precision", "location_basis", "investor", "project", "amount", "date",
-})
-
-
-def popup_columns(
-    frame: gpd.GeoDataFrame, hidden: frozenset[str], t: dict[str, str]
-) -> tuple[list[str], list[str]]:
-    """Return the columns a popup shows and their headings.
-
-    Parameters
-    ----------
-    frame : geopandas.GeoDataFrame
-        Partners or investments.
-    hidden : frozenset of str
-        Columns the popup leaves out (drawn otherwise, or internal).
-    t : dict
-        The map's labels; a standard column is headed by its label, any other by its name.
-
-    Returns
-    -------
-    tuple of (list, list)
-        The columns, and their headings cut to ``settings.POPUP_CELL_CHARS``.
-    """
-    geom = frame.geometry.name
-    cols = [c for c in frame.columns if c != geom and str(c) not in hidden]
-    cap = int(settings.POPUP_CELL_CHARS)
-    heads = [t[c] if c in _LABELLED_COLUMNS else str(c) for c in cols]
-    return cols, [clip(h, cap) for h in heads]
 
 
 def clip(text: str, limit: int) -> str:
