@@ -95,11 +95,15 @@ def test_money_columns_dates_and_flags_are_written_for_people():
 
 
 def test_point_rows_say_nothing_about_their_basis():
-    frame = pd.DataFrame({"location_precision": ["point", "city"],
-                          "location_basis": ["lon/lat", "city: Hefei"]})
-    assert field_text(frame, "location_basis", "en").tolist() == ["", "city: Hefei"]
-    assert field_text(frame, "location_basis", "zh").tolist() == ["", "城市：Hefei"]
-    assert field_text(frame, "location_precision", "zh").tolist() == ["坐标", "市级"]
+    frame = pd.DataFrame({"location_precision": ["point", "city", "point", "point"],
+                          "location_basis": ["lon/lat", "city: Hefei", "经度/纬度",
+                                             "surveyed on site"]})
+    assert field_text(frame, "location_basis", "en").tolist() == [
+        "", "city: Hefei", "", "surveyed on site"]
+    assert field_text(frame, "location_basis", "zh").tolist() == [
+        "", "城市：Hefei", "", "surveyed on site"]
+    assert field_text(frame, "location_precision", "zh").tolist() == ["坐标", "市级", "坐标",
+                                                                       "坐标"]
 
 
 def test_field_choice_takes_bools_a_name_or_names(article):

@@ -62,6 +62,7 @@ _BASIS_COLUMNS = ("address", "district", "city", "province")
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _PLAIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_ .\-]*")
 _MONEY_NAME = re.compile(r"(?P<stem>.+?)[_ \-]?(?P<cur>cny|usd)", re.IGNORECASE)
+_LONLAT = re.compile(r"[^\s/:]+/[^\s/:]+")
 _ISO_DATE = re.compile(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
 
 
@@ -213,7 +214,8 @@ def field_text(frame: pd.DataFrame, column: str, lang: Lang) -> pd.Series:
     elif column == "location_basis":
         if "location_precision" in frame:  # coordinates are their own basis: nothing to say
             point = frame["location_precision"].map(cell_text) == "point"
-            text = text.where(~point, "")
+            marker = text.map(lambda v: bool(_LONLAT.fullmatch(v)))  # "lon/lat" as derived
+            text = text.where(~(point & marker), "")
         if lang == "zh":
             text = text.map(lambda v: _basis_zh(v, t))
     return text
