@@ -52,6 +52,10 @@ def test_popups_show_labelled_fields_and_no_internals(article, lang, tmp_path):
             for words in ("腾讯", "长三角超算中心及产业基地", "类型", "电信运营商", "定位精度",
                           "市级", "2020年3月", "150亿元", "城市：松江"):
                 assert words in text, words
+            (mobile,) = [i["text"] for i in overlays.items
+                         if i["text"].startswith("中国移动\n")]  # China Mobile's popup
+            assert "类型\t电信运营商" in mobile and "腾讯云首批20家合作企业" in mobile
+            assert "名称\tChina Mobile" in mobile and "定位精度\t市级" in mobile
             for english in ("Tencent", "telecom operator", "Location", "city: Songjiang",
                             "One of the four major operators"):
                 assert english not in text, english
