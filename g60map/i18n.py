@@ -133,6 +133,9 @@ MAP_KEYS: Mapping[str, str] = MappingProxyType({
     "north": "north",
     "no_data": "no_data",
     "credits": "credits",
+    "no_library": "no_library",
+    "layer_districts": "layer_districts",
+    "district": "district",
 })
 
 #: The report's words (HTML page, Word file, slides).

@@ -20,10 +20,12 @@ per feature:
 * **Datum**: AMap and Tencent tiles are in GCJ-02; with those basemaps every geometry is
   shifted to GCJ-02 (:func:`g60map.reference.datum.shift_gdf`) so it sits on the tiles.
 
-Writing is a separate step: :func:`save_map` (atomic; ``self_contained=True`` inlines the
-pinned Leaflet and markercluster, see :mod:`g60map.render.web.assets`), :func:`map_html` (the
-page as a string), :func:`map_fragment` (a ``<div>`` for another page, ids namespaced by a
-prefix) and :func:`map_iframe` (an ``<iframe srcdoc>``, also what Jupyter shows).
+Writing is a separate step: :func:`save_map` (atomic; the pinned Leaflet and markercluster
+are inlined, see :mod:`g60map.render.web.assets`, so the page opens without a network;
+``cdn=True`` links them from a CDN instead, a smaller page that shows a message when they
+cannot be loaded), :func:`map_html` (the page as a string), :func:`map_fragment` (a
+``<div>`` for another page, ids namespaced by a prefix) and :func:`map_iframe` (an
+``<iframe srcdoc>``, also what Jupyter shows).
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ from .basemaps import Basemap, get_basemap
 from .page import CorridorLayers, Page, Payload, render_html
 from .page_assets import configure_map_assets, shared_library_html
 from .payload import map_payload, script_json
+from .plain_page import library_fallback_html
 
 __all__ = [
     "CorridorMap",
@@ -73,6 +76,7 @@ _MAP_TEMPLATE = """
 
 {% macro html(this, kwargs) %}
 <div class="folium-map g60m" id={{ this.get_name()|tojson }}></div>
+{%- if this.self_contained == False %}{{ this.library_fallback() }}{% endif %}
 {% endmacro %}
 
 {% macro script(this, kwargs) %}
@@ -117,6 +121,9 @@ class CorridorMap(folium.Map):
         self.title = title
         self.fragment = False
         self.self_contained: bool | None = None
+        #: As :func:`build_map` was told: link the libraries from a CDN (pages written
+        #: without saying otherwise follow it).
+        self.cdn = False
 
     @property
     def payload(self) -> dict[str, Any]:
@@ -125,6 +132,17 @@ class CorridorMap(folium.Map):
             if isinstance(child, CorridorLayers):
                 return child.payload.data
         return {}
+
+    def library_fallback(self) -> str:
+        """Return the message shown when the linked Leaflet did not load (CDN pages).
+
+        Returns
+        -------
+        str
+            A ``<div role="alert">`` over the map and a script that removes it as soon as
+            it runs with Leaflet loaded; without Leaflet it stays (instead of a blank page).
+        """
+        return library_fallback_html(self.get_name(), self.lang)
 
     def _repr_html_(self, **kwargs: Any) -> str:
         """Inline display in Jupyter: an ``<iframe srcdoc>`` of the page."""
@@ -144,6 +162,7 @@ def build_map(
     metrics: Sequence[str] | None = (),
     scheme: str = "nice",
     metric: str | None = None,
+    cdn: bool = False,
 ) -> CorridorMap:
     """Build the interactive map of the G60 corridor.
 
@@ -196,6 +215,12 @@ def build_map(
         The metric the map opens with; default the first of ``metrics``, else partners
         (the investment total when no corridor city has a partner but one has an
         investment).
+    cdn : bool, default False
+        False: the page inlines the pinned Leaflet and markercluster (about 0.2 MB more)
+        and opens without a network (the basemap tiles still need one; ``basemap="none"``
+        needs nothing). True: it links them from a CDN (jsDelivr), a smaller page that
+        shows a message instead of the map when they cannot be loaded. :func:`save_map`
+        and :func:`map_html` write what this says unless told otherwise.
 
     Returns
     -------
@@ -248,14 +273,26 @@ def build_map(
     page = Page(lang, page_title)
     m.add_to(page)
     m.add_child(CorridorLayers(Payload(data)), name="corridor_layers")
-    configure_map_assets(m, self_contained=False, cluster=True)
-    m.self_contained = False
+    configure_map_assets(m, self_contained=not cdn, cluster=True)
+    m.self_contained = not cdn
+    m.cdn = cdn
     return m
 
 
 def _check_prefix(prefix: object) -> None:
     if not isinstance(prefix, str) or not _PREFIX_RE.fullmatch(prefix):
         raise ValueError(f"prefix must be letters and digits starting with a letter: {prefix!r}")
+
+
+def _inline(m: folium.Map, self_contained: bool | None, cdn: bool | None) -> bool:
+    """Whether a page of ``m`` inlines its libraries: as asked, else as the map was built."""
+    if self_contained is not None and cdn is not None and bool(self_contained) == bool(cdn):
+        raise ValueError("self_contained and cdn say opposite things: give one of them")
+    if cdn is not None:
+        return not cdn
+    if self_contained is not None:
+        return bool(self_contained)
+    return not getattr(m, "cdn", False)
 
 
 def _set_assets(m: folium.Map, self_contained: bool) -> None:
@@ -265,22 +302,33 @@ def _set_assets(m: folium.Map, self_contained: bool) -> None:
             m.self_contained = self_contained
 
 
-def map_html(m: folium.Map, *, self_contained: bool = False) -> str:
+def map_html(
+    m: folium.Map, *, self_contained: bool | None = None, cdn: bool | None = None
+) -> str:
     """Render the map's full HTML page, deterministically.
 
     Parameters
     ----------
     m : folium.Map
         Usually from :func:`build_map`.
-    self_contained : bool, default False
-        Inline Leaflet and markercluster (pinned, checksummed) instead of linking to the
-        CDN: with ``basemap="none"`` the page then makes no request at all.
+    self_contained : bool, optional
+        True: inline Leaflet and markercluster (pinned, checksummed), so the page opens
+        without a network (with ``basemap="none"`` it makes no request at all); False: link
+        them from the CDN. None: as :func:`build_map` was told (``cdn``), inlined for other
+        maps.
+    cdn : bool, optional
+        The opposite of ``self_contained`` (give one of them).
 
     Returns
     -------
     str
+
+    Raises
+    ------
+    ValueError
+        ``self_contained`` and ``cdn`` both given and contradicting each other.
     """
-    _set_assets(m, self_contained)
+    _set_assets(m, _inline(m, self_contained, cdn))
     root = m.get_root()
     if isinstance(m, CorridorMap):
         m.fragment = False
@@ -293,7 +341,8 @@ def save_map(
     m: folium.Map,
     path: str | os.PathLike[str] | None = None,
     *,
-    self_contained: bool = False,
+    self_contained: bool | None = None,
+    cdn: bool | None = None,
 ) -> Path:
     """Write the map's page atomically (a failed write leaves the old file intact).
 
@@ -304,8 +353,9 @@ def save_map(
     path : path-like, optional
         Target file; default ``settings.OUTPUT_DIR / settings.MAP_FILENAME``. Folders are
         created.
-    self_contained : bool, default False
-        See :func:`map_html`.
+    self_contained, cdn : bool, optional
+        See :func:`map_html`: by default the page inlines its libraries (opens offline)
+        unless the map was built with ``cdn=True``.
 
     Returns
     -------
@@ -313,7 +363,7 @@ def save_map(
         The path written.
     """
     target = Path(settings.OUTPUT_DIR) / settings.MAP_FILENAME if path is None else Path(path)
-    return write_text(target, map_html(m, self_contained=self_contained))
+    return write_text(target, map_html(m, self_contained=self_contained, cdn=cdn))
 
 
 def _css_size(value: str | int, name: str) -> str:
@@ -331,7 +381,8 @@ def map_fragment(
     prefix: str | None = None,
     width: str | int = "100%",
     height: str | int = "600px",
-    self_contained: bool = False,
+    self_contained: bool | None = None,
+    cdn: bool | None = None,
 ) -> str:
     """Return the map as an HTML fragment (a ``<div>``) to paste into another page.
 
@@ -350,7 +401,7 @@ def map_fragment(
         the output stays deterministic.
     width, height : str or int
         CSS size of the ``<div>`` (int: pixels).
-    self_contained : bool, default False
+    self_contained, cdn : bool, optional
         See :func:`map_html`.
 
     Returns
@@ -360,12 +411,13 @@ def map_fragment(
         scripts inside.
     """
     width, height = _css_size(width, "width"), _css_size(height, "height")
+    inline = _inline(m, self_contained, cdn)
     if prefix is None:
-        digest = hashlib.sha256(map_html(m, self_contained=self_contained).encode("utf-8"))
+        digest = hashlib.sha256(map_html(m, self_contained=inline).encode("utf-8"))
         prefix = "g" + digest.hexdigest()[:10]
     else:
         _check_prefix(prefix)
-    _set_assets(m, self_contained)
+    _set_assets(m, inline)
     root = m.get_root()
     if not isinstance(root, Page):
         raise TypeError("map_fragment needs a map from g60map.build_map")
@@ -466,7 +518,8 @@ def map_iframe(
     *,
     width: str | int = "100%",
     height: str | int = "600px",
-    self_contained: bool = False,
+    self_contained: bool | None = None,
+    cdn: bool | None = None,
 ) -> str:
     """Return the map as an ``<iframe srcdoc>`` (isolated from the host page).
 
@@ -476,7 +529,7 @@ def map_iframe(
         Usually from :func:`build_map`.
     width, height : str or int
         CSS size of the iframe (int: pixels).
-    self_contained : bool, default False
+    self_contained, cdn : bool, optional
         See :func:`map_html`.
 
     Returns
@@ -485,7 +538,7 @@ def map_iframe(
         One ``<iframe>`` element; the page is HTML-escaped into its ``srcdoc``.
     """
     width, height = _css_size(width, "width"), _css_size(height, "height")
-    page = map_html(m, self_contained=self_contained)
+    page = map_html(m, self_contained=self_contained, cdn=cdn)
     title = html.escape(str(getattr(m, "title", "map")))
     return (
         f'<iframe class="g60m-frame" title="{title}" style="width:{width};height:{height};'

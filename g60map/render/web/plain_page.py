@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from importlib import resources
 
 from ...corridor.model import Corridor, as_corridor
-from ..text import Lang, check_lang
+from ..text import LABELS, Lang, check_lang
 from .assets import (
     CDN_URLS,
     CLUSTER_CSS,
@@ -35,7 +35,7 @@ from .assets import (
 from .basemaps import get_basemap
 from .payload import map_payload, script_json
 
-__all__ = ["DOLLAR_SHIM", "PAGE_SCRIPTS", "icon_fix", "map_page"]
+__all__ = ["DOLLAR_SHIM", "PAGE_SCRIPTS", "icon_fix", "library_fallback_html", "map_page"]
 
 #: Runs after Leaflet. folium's ``Popup`` calls jQuery as ``$(`<div ...>`)[0]`` and
 #: ``Map.keep_in_front`` as ``$(document).ready(f)``; without jQuery this small stand-in
@@ -97,6 +97,32 @@ def icon_fix() -> str:
     )
 
 
+def library_fallback_html(name: str, lang: Lang) -> str:
+    """Return the "Leaflet did not load" message of a map that links its libraries.
+
+    Parameters
+    ----------
+    name : str
+        The map's element id (letters, digits and ``_``).
+    lang : {"en", "zh"}
+
+    Returns
+    -------
+    str
+        A ``<div role="alert">`` over the map, visible until a script finds ``window.L``
+        and removes it (so a page whose CDN cannot be reached says why instead of staying
+        blank), and that script.
+    """
+    text = html.escape(LABELS[lang]["no_library"])
+    return (
+        f'\n<div class="g60m-nolib" id="{name}_nolib" role="alert" style="position:absolute;'
+        "top:0;left:0;right:0;z-index:1000;margin:16px;padding:12px 16px;background:#fff8e1;"
+        "border:1px solid #c77c02;border-radius:4px;color:#3b2a00;font:15px/1.4 "
+        f'system-ui,sans-serif">{text}</div>\n'
+        f'<script>if (window.L) {{ document.getElementById("{name}_nolib").remove(); }}</script>'
+    )
+
+
 @functools.cache
 def _own(name: str) -> str:
     return resources.files("g60map.render.web").joinpath(name).read_text(encoding="utf-8")
@@ -124,7 +150,8 @@ def map_page(
     basemap: str = "osm",
     metrics: Sequence[str] | None = (),
     scheme: str = "nice",
-    self_contained: bool = False,
+    cdn: bool = False,
+    self_contained: bool | None = None,
 ) -> str:
     """Return the page of ``build_map(corridor, ...)`` as ``map_html`` writes it.
 
@@ -134,14 +161,16 @@ def map_page(
         As for :func:`g60map.build_map` (None: the source article's data).
     lang, basemap, metrics, scheme
         As for :func:`g60map.build_map` (the other options at their defaults).
-    self_contained : bool, default False
-        As for :func:`g60map.map_html`.
+    cdn : bool, default False
+        As for :func:`g60map.build_map`: link Leaflet from a CDN instead of inlining it.
+    self_contained : bool, optional
+        As for :func:`g60map.map_html` (overrides ``cdn``).
 
     Returns
     -------
     str
         The page, the same text as ``map_html(build_map(corridor, lang=lang,
-        basemap=basemap, metrics=metrics, scheme=scheme), self_contained=...)``.
+        basemap=basemap, metrics=metrics, scheme=scheme, cdn=cdn), self_contained=...)``.
 
     Raises
     ------
@@ -160,6 +189,8 @@ def map_page(
     """
     lang = check_lang(lang)
     base = get_basemap(basemap)
+    if self_contained is None:
+        self_contained = not cdn
     data = map_payload(as_corridor(corridor), lang=lang, basemap=base, metrics=metrics,
                        scheme=scheme)
     if self_contained:
@@ -178,7 +209,8 @@ def map_page(
         f"<style>{escape_style(_own('g60map.css'))}</style>",
     ]
     body = [
-        f'\n<div class="folium-map g60m" id="{name}"></div>',
+        f'\n<div class="folium-map g60m" id="{name}"></div>'
+        + ("" if self_contained else library_fallback_html(name, lang)),
         f'<script type="application/json" id="{layers}_data">{script_json(data)}</script>',
     ]
     script = [
