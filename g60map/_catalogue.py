@@ -241,6 +241,7 @@ EN: Mapping[str, Any] = {
     ),
     "layer_districts": "Districts (区县)",
     "district": "District",
+    "district_whole": "values of the whole data (time and filters not applied)",
 }
 
 #: Every text in Chinese, under the keys of :data:`EN` and in their order.
@@ -449,4 +450,5 @@ ZH: Mapping[str, Any] = {
     ),
     "layer_districts": "区县",
     "district": "区县",
+    "district_whole": "全部数据的数值（不随时间与筛选变化）",
 }

@@ -136,6 +136,7 @@ MAP_KEYS: Mapping[str, str] = MappingProxyType({
     "no_library": "no_library",
     "layer_districts": "layer_districts",
     "district": "district",
+    "district_whole": "district_whole",
 })
 
 #: The report's words (HTML page, Word file, slides).

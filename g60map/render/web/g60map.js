@@ -68,6 +68,7 @@
  *                at_seat (0 | 1), CNY]], sizes [{value, r, label}], attr (as for
  *                partners, kind -1)}   rows largest first
  *   footer       [text]   sources, exchange rate and datum lines of the legend
+ *   districts    null | the district layer (format in the header of g60map-districts.js)
  * at_seat = 1: the table gave a city, not a place (location_precision "city"); the point is
  * that city's seat, and the page says so instead of zooming in on an address it lacks.
  */
@@ -299,7 +300,9 @@
   /* The overlays of the layer control, in its order: [key, name (HTML)] of each layer. */
   function overlayList(c) {
     var t = c.t, out = [];
-    [["cities", t.layer_cities], ["provinces", t.layer_provinces], ["labels", t.layer_labels],
+    [["cities", t.layer_cities],
+      ["districts", c.d.districts ? c.d.districts.t.layer : ""],  /* off on opening */
+      ["provinces", t.layer_provinces], ["labels", t.layer_labels],
       ["spokes", t.layer_spokes], ["flows", t.layer_flows], ["trunk", t.layer_trunk],
       ["partners", t.layer_partners],
       ["investments", t.layer_investments]].forEach(function (e) {
@@ -354,7 +357,9 @@
     G60Map.layout.start(c);
     G60Map.views.restore(c);
     addTiles(c);
-    overlayList(c).forEach(function (e) { layers[e[0]].addTo(map); });
+    overlayList(c).forEach(function (e) {
+      if (e[0] !== "districts") { layers[e[0]].addTo(map); }
+    });
     /* The markers shown join the cluster group once it is on the map: it then clusters
        them in chunks without blocking the page (off the map, adding is quadratic). */
     G60Map.views.apply(c);

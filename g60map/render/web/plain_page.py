@@ -65,8 +65,8 @@ DOLLAR_SHIM = """\
 
 #: The page script, in load order: the core (payload, codec, ``G60Map.draw``), then what
 #: ``draw`` calls: the layers, the controls, the layout, the reader's view and its export.
-PAGE_SCRIPTS = ("g60map.js", "g60map-layers.js", "g60map-controls.js", "g60map-layout.js",
-            "g60map-views.js", "g60map-export.js")
+PAGE_SCRIPTS = ("g60map.js", "g60map-layers.js", "g60map-districts.js", "g60map-controls.js",
+                "g60map-layout.js", "g60map-views.js", "g60map-export.js")
 
 #: Options of the Leaflet map, as folium 0.20 writes those :func:`build_map` gives.
 _MAP_OPTIONS = """{
