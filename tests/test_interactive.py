@@ -521,7 +521,13 @@ def test_map_fragments_share_libraries_scripts_and_arcs_once(none_map):
         assert 'getElementById("one-arcs")' in frag
         assert len(frag) < 40_000 < len(single)
     data = re.search(r'<script type="application/json" id="[^"]+_data">(.*?)</script>', b)
-    assert json.loads(data.group(1)) == {k: v for k, v in zh.payload.items() if k != "arcs"}
+    expected = {k: v for k, v in zh.payload.items() if k != "arcs"}
+    expected["districts"] = {k: v for k, v in zh.payload["districts"].items() if k != "arcs"}
+    assert json.loads(data.group(1)) == expected
+    district_arcs = re.search(
+        r'<script type="application/json" id="one-district-arcs">(.*?)</script>', shared)
+    assert json.loads(district_arcs.group(1)) == zh.payload["districts"]["arcs"]
+    assert 'getElementById("one-district-arcs")' in b
     # the maps render as before afterwards, and the same call gives the same bytes
     assert map_fragment(none_map, prefix="one", height=300, self_contained=True) == single
     assert map_fragments([none_map, zh], prefixes=["one", "two"], height=300) == (shared,
@@ -529,7 +535,8 @@ def test_map_fragments_share_libraries_scripts_and_arcs_once(none_map):
     # different arcs (GCJ-02 tiles shift every geometry): each map keeps its own
     amap = build_map(basemap="amap")
     shared2, (c, d) = map_fragments([none_map, amap], prefixes=["one", "two"])
-    assert "-arcs" not in shared2 and c.count('"arcs":') == 1 and d.count('"arcs":') == 1
+    # (the boundaries' arcs and the districts')
+    assert "-arcs" not in shared2 and c.count('"arcs":') == 2 and d.count('"arcs":') == 2
     with pytest.raises(ValueError, match="one prefix per map"):
         map_fragments([none_map, zh], prefixes=["one", "one"])
 

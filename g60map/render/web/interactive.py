@@ -445,9 +445,9 @@ def map_fragments(
 
     :func:`map_fragment` with ``self_contained=True`` puts Leaflet, markercluster, the
     map's stylesheet and its drawing script in every fragment (about 0.3 MB a map). Here
-    they are in the first returned string, once, with the boundary arcs when every map
-    has the same ones (maps of one corridor on the same basemap datum do); each fragment
-    then holds its own ``<div>``, options and payload only.
+    they are in the first returned string, once, with the boundary arcs (and those of the
+    districts) when every map has the same ones (maps of one corridor on the same basemap
+    datum do); each fragment then holds its own ``<div>``, options and payload only.
 
     Parameters
     ----------
@@ -485,12 +485,18 @@ def map_fragments(
     arcs = [layer.payload.data.get("arcs") for layer in layers]
     shared_arcs = bool(maps) and arcs[0] is not None and all(a == arcs[0] for a in arcs)
     arcs_id = f"{prefixes[0]}-arcs" if maps else ""
+    # the district layer's arcs, the same way
+    district_arcs = [(layer.payload.data.get("districts") or {}).get("arcs") for layer in layers]
+    shared_districts = (bool(maps) and district_arcs[0] is not None
+                        and all(a == district_arcs[0] for a in district_arcs))
+    district_arcs_id = f"{prefixes[0]}-district-arcs" if maps else ""
     fragments = []
     for m, layer, prefix in zip(maps, layers, prefixes, strict=True):
         root = m.get_root()
         assert isinstance(root, Page)
         layer.own_assets = False
         layer.arcs_from = arcs_id if shared_arcs else None
+        layer.district_arcs_from = district_arcs_id if shared_districts else None
         root.with_assets = False
         try:
             fragments.append(map_fragment(m, prefix=prefix, width=width, height=height,
@@ -498,6 +504,7 @@ def map_fragments(
         finally:
             layer.own_assets = True
             layer.arcs_from = None
+            layer.district_arcs_from = None
             root.with_assets = True
     if not maps:
         return "", fragments
@@ -510,6 +517,9 @@ def map_fragments(
         shared.append(
             f'<script type="application/json" id="{arcs_id}">{script_json(arcs[0])}</script>'
         )
+    if shared_districts:
+        shared.append(f'<script type="application/json" id="{district_arcs_id}">'
+                      f"{script_json(district_arcs[0])}</script>")
     return "\n".join(shared) + "\n", fragments
 
 
