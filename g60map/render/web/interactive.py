@@ -167,7 +167,9 @@ def build_map(
     """Build the interactive map of the G60 corridor.
 
     Layers (each in the layer control): province boundaries; city boundaries (members filled
-    by a metric, Songjiang emphasised, others faint); city seats with labels (and the
+    by a metric, Songjiang emphasised, others faint); the districts (区县) of the nine cities
+    filled by the same metric, with popups (off on opening; cities and districts take turns,
+    :mod:`g60map.render.web.districts`); city seats with labels (and the
     metric's value) placed so they do not overlap; geodesic spokes from Songjiang (length
     and bearing on hover) or, when the investments say where the money comes from, flows
     from each origin to its project, their width proportional to the amount; the
