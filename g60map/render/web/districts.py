@@ -248,7 +248,7 @@ def districts_payload(
     entries = []
     for entry in choices["list"]:
         v = values[entry["key"]][order]
-        classes = classify(v, choices["scheme"], 5)  # type: ignore[arg-type]
+        classes = classify(v, choices["scheme"], 5)
         entries.append({
             "key": entry["key"],
             "bins": [_number(b) for b in classes.bins],
