@@ -59,7 +59,7 @@ def test_build_writes_the_map_without_importing_folium(tmp_path):
 def test_cdn_page_is_the_page_folium_writes(corridor):
     """build --cdn: the small page, linked libraries and the "no Leaflet" message."""
     folium_page = map_html(build_map(corridor, lang="zh", cdn=True))
-    page = map_page(corridor, lang="zh", cdn=True)
+    page = map_page(corridor, lang="zh", self_contained=False)
     assert page == folium_page
     assert '<script src="https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js">' in page
     assert 'id="map_g60_0002_nolib" role="alert"' in page

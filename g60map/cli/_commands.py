@@ -203,7 +203,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     with _step(args, "building the map"):
         page = map_page(corridor, lang=args.lang, basemap=args.basemap,
                         metrics=args.metric or (), scheme=args.scheme,
-                        cdn=args.cdn)
+                        self_contained=args.self_contained)
     with _step(args, "writing the map"):
         path = write_text(Path(args.out) / settings.MAP_FILENAME, page)
     print(path)

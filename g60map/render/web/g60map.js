@@ -67,8 +67,8 @@
  *   investments  {n, cols [label], rows [[x, y, radius (px), title, amount text, [cell],
  *                at_seat (0 | 1), CNY]], sizes [{value, r, label}], attr (as for
  *                partners, kind -1)}   rows largest first
- *   footer       [text]   sources, exchange rate and datum lines of the legend
  *   districts    null | the district layer (format in the header of g60map-districts.js)
+ *   footer       [text]   sources, exchange rate and datum lines of the legend
  * at_seat = 1: the table gave a city, not a place (location_precision "city"); the point is
  * that city's seat, and the page says so instead of zooming in on an address it lacks.
  */

@@ -154,6 +154,7 @@ def build_map(
     *,
     lang: Lang = "en",
     basemap: str = "osm",
+    cdn: bool = False,
     title: str | None = None,
     prefix: str = "g60",
     detail_limit: int | None = None,
@@ -162,7 +163,6 @@ def build_map(
     metrics: Sequence[str] | None = (),
     scheme: str = "nice",
     metric: str | None = None,
-    cdn: bool = False,
 ) -> CorridorMap:
     """Build the interactive map of the G60 corridor.
 
@@ -195,6 +195,12 @@ def build_map(
         A key of :data:`g60map.render.web.basemaps.BASEMAPS`. ``"amap"`` and ``"tencent"``
         tiles are in GCJ-02 and every geometry is shifted to match; ``"none"`` draws no
         tiles (offline).
+    cdn : bool, default False
+        False: the page inlines the pinned Leaflet and markercluster (about 0.2 MB more)
+        and opens without a network (the basemap tiles still need one; ``basemap="none"``
+        needs nothing). True: it links them from a CDN (jsDelivr), a smaller page that
+        shows a message instead of the map when they cannot be loaded. :func:`save_map`
+        and :func:`map_html` write what this says unless told otherwise.
     title : str, optional
         Map title (default: the corridor's name in ``lang``).
     prefix : str, default "g60"
@@ -217,12 +223,6 @@ def build_map(
         The metric the map opens with; default the first of ``metrics``, else partners
         (the investment total when no corridor city has a partner but one has an
         investment).
-    cdn : bool, default False
-        False: the page inlines the pinned Leaflet and markercluster (about 0.2 MB more)
-        and opens without a network (the basemap tiles still need one; ``basemap="none"``
-        needs nothing). True: it links them from a CDN (jsDelivr), a smaller page that
-        shows a message instead of the map when they cannot be loaded. :func:`save_map`
-        and :func:`map_html` write what this says unless told otherwise.
 
     Returns
     -------

@@ -18,7 +18,8 @@ from collections.abc import Sequence
 from importlib import resources
 
 from ...corridor.model import Corridor, as_corridor
-from ..text import LABELS, Lang, check_lang
+from ..text import LABELS as _LABELS
+from ..text import Lang, check_lang
 from .assets import (
     CDN_URLS,
     CLUSTER_CSS,
@@ -113,7 +114,7 @@ def library_fallback_html(name: str, lang: Lang) -> str:
         and removes it (so a page whose CDN cannot be reached says why instead of staying
         blank), and that script.
     """
-    text = html.escape(LABELS[lang]["no_library"])
+    text = html.escape(_LABELS[lang]["no_library"])
     return (
         f'\n<div class="g60m-nolib" id="{name}_nolib" role="alert" style="position:absolute;'
         "top:0;left:0;right:0;z-index:1000;margin:16px;padding:12px 16px;background:#fff8e1;"
@@ -150,8 +151,7 @@ def map_page(
     basemap: str = "osm",
     metrics: Sequence[str] | None = (),
     scheme: str = "nice",
-    cdn: bool = False,
-    self_contained: bool | None = None,
+    self_contained: bool = False,
 ) -> str:
     """Return the page of ``build_map(corridor, ...)`` as ``map_html`` writes it.
 
@@ -161,16 +161,14 @@ def map_page(
         As for :func:`g60map.build_map` (None: the source article's data).
     lang, basemap, metrics, scheme
         As for :func:`g60map.build_map` (the other options at their defaults).
-    cdn : bool, default False
-        As for :func:`g60map.build_map`: link Leaflet from a CDN instead of inlining it.
-    self_contained : bool, optional
-        As for :func:`g60map.map_html` (overrides ``cdn``).
+    self_contained : bool, default False
+        As for :func:`g60map.map_html`.
 
     Returns
     -------
     str
         The page, the same text as ``map_html(build_map(corridor, lang=lang,
-        basemap=basemap, metrics=metrics, scheme=scheme, cdn=cdn), self_contained=...)``.
+        basemap=basemap, metrics=metrics, scheme=scheme), self_contained=...)``.
 
     Raises
     ------
@@ -189,8 +187,6 @@ def map_page(
     """
     lang = check_lang(lang)
     base = get_basemap(basemap)
-    if self_contained is None:
-        self_contained = not cdn
     data = map_payload(as_corridor(corridor), lang=lang, basemap=base, metrics=metrics,
                        scheme=scheme)
     if self_contained:
