@@ -584,3 +584,16 @@ def test_long_texts_are_cut_in_popups_and_kept_whole_in_exports(tmp_path):
     (gj,) = g60map.export_layers(corridor, tmp_path, fmt="geojson", layers=["partners"])
     props = [f["properties"] for f in json.loads(gj.read_text(encoding="utf-8"))["features"]]
     assert sorted(len(p["description"]) for p in props)[0] > 10_000
+
+
+def test_pages_follow_the_cdn_choice_of_build_map(tmp_path):
+    small = build_map(basemap="none", cdn=True)
+    linked = save_map(small, tmp_path / "small.html").read_bytes()
+    assert b'<script src="https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js">' in linked
+    assert b'role="alert"' in linked
+    inlined = map_html(small, self_contained=True)
+    assert "<script src=" not in inlined and 'role="alert"' not in inlined
+    assert map_html(small) == linked.decode("utf-8")  # back to what build_map was told
+    assert "<script src=" not in map_html(build_map(basemap="none"))  # offline by default
+    with pytest.raises(ValueError, match="give one of them"):
+        map_html(small, self_contained=True, cdn=True)
