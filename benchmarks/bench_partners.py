@@ -9,8 +9,8 @@ Each measurement is a fresh process:
   time of that call (imports excluded, first boundary load included) and the process's
   peak RSS (``VmHWM``; the RSS after the imports alone is reported as the baseline);
 * ``map``: load the CSV, ``build_map(load_corridor(partners, investments))`` and
-  ``save_map`` (default, CDN links, and ``self_contained=True``); build time, HTML size,
-  peak RSS;
+  ``save_map`` (CDN links, ``self_contained=False``, and inlined, ``self_contained=True``);
+  build time, HTML size, peak RSS;
 * then headless Chromium opens each self-contained map (offline) and the time to draw it
   is measured as in ``bench_html.py``.
 
@@ -59,7 +59,7 @@ def _child(argv: list[str]) -> None:
         m = build_map(corridor)
         out["build_s"] = time.perf_counter() - t0
         t0 = time.perf_counter()
-        html = save_map(m, Path(argv[2]) / "default.html")
+        html = save_map(m, Path(argv[2]) / "default.html", self_contained=False)  # CDN links
         out["save_s"] = time.perf_counter() - t0
         sc = save_map(m, Path(argv[2]) / "self_contained.html", self_contained=True)
         out["html_bytes"] = html.stat().st_size

@@ -242,6 +242,14 @@ EN: Mapping[str, Any] = {
     "metric_partners": "Partners",
     "metric_partners_per_1000km2": "Partners per 1,000 km²",
     "metric_invest_cny": "Investment (CNY)",
+    "no_library": (
+        "The map cannot be drawn: its library (Leaflet) is loaded from cdn.jsdelivr.net, w"
+        "hich cannot be reached now. Open this page with a network connection, or make the "
+        "offline page, which works anywhere: g60map build (without --cdn)."
+    ),
+    "layer_districts": "Districts (区县)",
+    "district": "District",
+    "district_whole": "values of the whole data (time and filters not applied)",
 }
 
 #: Every text in Chinese, under the keys of :data:`EN` and in their order.
@@ -452,4 +460,11 @@ ZH: Mapping[str, Any] = {
     "metric_partners": "合作伙伴数",
     "metric_partners_per_1000km2": "每千平方公里合作伙伴数",
     "metric_invest_cny": "投资额（人民币）",
+    "no_library": (
+        "地图无法显示：其程序库（Leaflet）需从 cdn.jsdelivr.net 加载，目前无法访问。请联网后打开"
+        "本页，或生成可离线打开的版本：g60map build（不加 --cdn）。"
+    ),
+    "layer_districts": "区县",
+    "district": "区县",
+    "district_whole": "全部数据的数值（不随时间与筛选变化）",
 }

@@ -141,6 +141,10 @@ MAP_KEYS: Mapping[str, str] = MappingProxyType({
     "rate_unit": "rate_unit",
     "no_data": "no_data",
     "credits": "credits",
+    "no_library": "no_library",
+    "layer_districts": "layer_districts",
+    "district": "district",
+    "district_whole": "district_whole",
 })
 
 #: The report's words (HTML page, Word file, slides).

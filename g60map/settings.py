@@ -43,6 +43,7 @@ __all__ = [
     "PARTNER_DETAIL_LIMIT",
     "PARTNER_POINT_LIMIT",
     "PARTNER_GRID_DEG",
+    "MAP_DISTRICT_TOLERANCE_DEG",
     "POPUP_CELL_CHARS",
     "POPUP_TEXT_CHARS",
     "MAP_TIME_MONTHS",
@@ -137,6 +138,11 @@ PARTNER_POINT_LIMIT: int = 50_000
 
 #: Grid cell size (degrees) of the partner counts drawn above :data:`PARTNER_POINT_LIMIT`.
 PARTNER_GRID_DEG: float = 0.05
+
+#: Simplification tolerance (degrees, ~400 m) of the district (区县) outlines on the
+#: interactive map (:func:`shapely.coverage_simplify`: neighbours keep their shared edges).
+#: Changing it makes the packaged precomputed districts unused (they are encoded again).
+MAP_DISTRICT_TOLERANCE_DEG: float = 0.004
 
 #: Longest text (characters) the interactive map shows in one popup cell, title or column
 #: label; longer text is cut and ends with "…". Exports and the loaded tables keep it whole.

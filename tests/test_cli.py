@@ -22,6 +22,30 @@ def test_info_lists_the_nine_cities(capsys):
     assert len(out.strip().splitlines()) == 10
 
 
+def test_build_is_offline_by_default_and_cdn_is_the_small_page(tmp_path, capsys):
+    offline, alias, small = tmp_path / "offline", tmp_path / "alias", tmp_path / "cdn"
+    assert main(["-q", "build", "--out", str(offline), "--basemap", "none"]) == 0
+    assert main(["-q", "build", "--out", str(alias), "--basemap", "none",
+                 "--self-contained"]) == 0
+    assert main(["-q", "build", "--out", str(small), "--basemap", "none", "--cdn"]) == 0
+    page = (offline / "g60_corridor.html").read_bytes()
+    assert (alias / "g60_corridor.html").read_bytes() == page  # --self-contained: a no-op
+    assert b"<script src=" not in page and b"<link rel=" not in page
+    assert b"L.MarkerClusterGroup" in page
+    linked = (small / "g60_corridor.html").read_bytes()
+    assert linked.count(b"<script src=\"https://cdn.jsdelivr.net/npm/") == 2
+    assert b'role="alert"' in linked and b'role="alert"' not in page
+    assert len(page) - len(linked) > 150_000
+
+
+def test_build_cdn_and_self_contained_together_is_a_usage_error(tmp_path, capsys):
+    assert main(["build", "--out", str(tmp_path), "--cdn", "--self-contained"]) == 2
+    assert "not allowed with argument --cdn" in capsys.readouterr().err
+    assert main(["build", "--help"]) == 0
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "--cdn" in help_text and "accepted for compatibility and does nothing" in help_text
+
+
 def test_validate_ok_and_bad(write_csv, capsys):
     good = write_csv("name,city\n中国电信,松江\n", name="g.csv", encoding="gb18030")
     assert main(["validate", good]) == 0

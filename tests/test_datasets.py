@@ -45,4 +45,7 @@ def test_wheel_ships_every_dataset(tmp_path):
     for filename in available.values():
         assert f"g60map/geodata/{filename}" in names, filename
     assert "g60map/cli/__init__.py" in names
+    # the map's scripts and precomputed boundaries
+    for filename in ("g60map-districts.js", "districts.json", "topology.json"):
+        assert f"g60map/render/web/{filename}" in names, filename
     assert any(n.endswith("entry_points.txt") for n in names)

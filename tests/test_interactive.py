@@ -522,7 +522,13 @@ def test_map_fragments_share_libraries_scripts_and_arcs_once(none_map):
         assert 'getElementById("one-arcs")' in frag
         assert len(frag) < 40_000 < len(single)
     data = re.search(r'<script type="application/json" id="[^"]+_data">(.*?)</script>', b)
-    assert json.loads(data.group(1)) == {k: v for k, v in zh.payload.items() if k != "arcs"}
+    expected = {k: v for k, v in zh.payload.items() if k != "arcs"}
+    expected["districts"] = {k: v for k, v in zh.payload["districts"].items() if k != "arcs"}
+    assert json.loads(data.group(1)) == expected
+    district_arcs = re.search(
+        r'<script type="application/json" id="one-district-arcs">(.*?)</script>', shared)
+    assert json.loads(district_arcs.group(1)) == zh.payload["districts"]["arcs"]
+    assert 'getElementById("one-district-arcs")' in b
     # the maps render as before afterwards, and the same call gives the same bytes
     assert map_fragment(none_map, prefix="one", height=300, self_contained=True) == single
     assert map_fragments([none_map, zh], prefixes=["one", "two"], height=300) == (shared,
@@ -530,7 +536,8 @@ def test_map_fragments_share_libraries_scripts_and_arcs_once(none_map):
     # different arcs (GCJ-02 tiles shift every geometry): each map keeps its own
     amap = build_map(basemap="amap")
     shared2, (c, d) = map_fragments([none_map, amap], prefixes=["one", "two"])
-    assert "-arcs" not in shared2 and c.count('"arcs":') == 1 and d.count('"arcs":') == 1
+    # (the boundaries' arcs and the districts')
+    assert "-arcs" not in shared2 and c.count('"arcs":') == 2 and d.count('"arcs":') == 2
     with pytest.raises(ValueError, match="one prefix per map"):
         map_fragments([none_map, zh], prefixes=["one", "one"])
 
@@ -578,3 +585,16 @@ def test_long_texts_are_cut_in_popups_and_kept_whole_in_exports(tmp_path):
     (gj,) = g60map.export_layers(corridor, tmp_path, fmt="geojson", layers=["partners"])
     props = [f["properties"] for f in json.loads(gj.read_text(encoding="utf-8"))["features"]]
     assert sorted(len(p["description"]) for p in props)[0] > 10_000
+
+
+def test_pages_follow_the_cdn_choice_of_build_map(tmp_path):
+    small = build_map(basemap="none", cdn=True)
+    linked = save_map(small, tmp_path / "small.html").read_bytes()
+    assert b'<script src="https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js">' in linked
+    assert b'role="alert"' in linked
+    inlined = map_html(small, self_contained=True)
+    assert "<script src=" not in inlined and 'role="alert"' not in inlined
+    assert map_html(small) == linked.decode("utf-8")  # back to what build_map was told
+    assert "<script src=" not in map_html(build_map(basemap="none"))  # offline by default
+    with pytest.raises(ValueError, match="give one of them"):
+        map_html(small, self_contained=True, cdn=True)

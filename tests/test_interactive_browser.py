@@ -301,3 +301,58 @@ def test_two_embedded_maps_draw_side_by_side(two_maps):
         assert "Synthetic Co. 0001" in overlays.text
         assert "个合作伙伴" in overlays.text  # grid cell tooltips, in Chinese
         _assert_clean(res)
+
+
+# ------------------------------------------------------ offline by default, --cdn says why
+
+
+def test_default_build_draws_with_every_request_blocked(tmp_path):
+    """The default page (OSM tiles) with no network: boundaries and cities drawn."""
+    assert main(["-q", "build", "--out", str(tmp_path)]) == 0
+    with open_page(tmp_path / settings.MAP_FILENAME, settle_ms=300) as res:
+        res.page.wait_for_function(
+            "() => document.querySelectorAll('.leaflet-map-pane svg path').length > 50")
+        paths = count_selector(res.page, ".leaflet-map-pane svg path")
+        labels = count_selector(res.page, ".g60m-label")
+        alert = count_selector(res.page, "[role=alert]")
+        blocked = res.blocked_requests
+        _assert_clean(res)
+    assert paths > 50 and labels == 9 and alert == 0
+    assert blocked and all("tile" in url for url in blocked)  # only the basemap tiles
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_cdn_build_without_network_says_why(tmp_path, lang):
+    assert main(["-q", "build", "--out", str(tmp_path), "--cdn", "--lang", lang]) == 0
+    with open_page(tmp_path / settings.MAP_FILENAME, settle_ms=300) as res:
+        alert = res.page.evaluate("""() => {
+            const el = document.querySelector('[role=alert]');
+            if (!el) { return null; }
+            const b = el.getBoundingClientRect();
+            return {text: el.textContent, visible: b.width > 300 && b.height > 20
+                    && getComputedStyle(el).display !== 'none'};
+        }""")
+        blocked = res.blocked_requests
+    assert any("cdn.jsdelivr.net/npm/leaflet@1.9.3" in url for url in blocked)
+    assert alert is not None and alert["visible"]
+    assert ("cdn.jsdelivr.net" in alert["text"]
+            and ("--cdn" in alert["text"]) and ("Leaflet" in alert["text"]))
+    assert ("联网" in alert["text"]) == (lang == "zh")
+
+
+def test_cdn_page_with_leaflet_loaded_hides_the_message(tmp_path):
+    """The same page once Leaflet is there (served from the pinned copy): no message."""
+    from g60map.render.web.assets import inline_js
+
+    m = build_map(basemap="none", cdn=True)
+    page = save_map(m, tmp_path / "map.html").read_text(encoding="utf-8")
+    for url in re.findall(r'<script src="([^"]+)"></script>', page):
+        name = url.rsplit("/", 1)[1]
+        page = page.replace(f'<script src="{url}"></script>',
+                            f"<script>{inline_js(name)}</script>")
+    (tmp_path / "map.html").write_text(page, encoding="utf-8")
+    with open_page(tmp_path / "map.html", settle_ms=200) as res:
+        res.page.wait_for_function(
+            "() => document.querySelectorAll('.leaflet-map-pane svg path').length > 50")
+        alert = count_selector(res.page, "[role=alert]")
+    assert alert == 0

@@ -34,8 +34,8 @@ def default_map():
 
 
 def test_every_script_file_is_on_the_page_in_order(default_map):
-    order = ("g60map.js", "g60map-layers.js", "g60map-controls.js", "g60map-layout.js",
-             "g60map-views.js", "g60map-export.js")
+    order = ("g60map.js", "g60map-layers.js", "g60map-districts.js", "g60map-controls.js",
+             "g60map-layout.js", "g60map-views.js", "g60map-export.js")
     assert FILES == sorted(order)
     page = map_html(default_map)
     at = [page.index(escape_script(_text(name))) for name in order]

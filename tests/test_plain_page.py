@@ -50,5 +50,17 @@ def test_build_writes_the_map_without_importing_folium(tmp_path):
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert res.stdout.strip().splitlines()[-1] == "[]"
-    page = (tmp_path / "g60_corridor.html").read_text(encoding="utf-8")
+    # bytes: the inlined Leaflet has CR LF line ends that read_text would change
+    page = (tmp_path / "g60_corridor.html").read_bytes().decode("utf-8")
     assert page == map_html(build_map())
+    assert "<script src=" not in page and "cdn.jsdelivr.net" not in page
+
+
+def test_cdn_page_is_the_page_folium_writes(corridor):
+    """build --cdn: the small page, linked libraries and the "no Leaflet" message."""
+    folium_page = map_html(build_map(corridor, lang="zh", cdn=True))
+    page = map_page(corridor, lang="zh", self_contained=False)
+    assert page == folium_page
+    assert '<script src="https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js">' in page
+    assert 'id="map_g60_0002_nolib" role="alert"' in page
+    assert "cdn.jsdelivr.net" in page.split('role="alert"')[1].split("</div>")[0]

@@ -190,10 +190,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="tiles: osm, carto, amap, tencent or none (amap/tencent are GCJ-02: geometry is "
         "shifted to match; none draws no tiles, for offline use)",
     )
-    p.add_argument(
+    # one setting, args.self_contained: True unless --cdn
+    offline = p.add_mutually_exclusive_group()
+    offline.add_argument(
+        "--cdn",
+        action="store_false",
+        dest="self_contained",
+        default=True,
+        help="link Leaflet and markercluster from a CDN (jsDelivr) instead of inlining them: "
+        "a page about 0.2 MB smaller that needs a network to open (it says so when the CDN "
+        "cannot be reached). By default the map inlines them and opens offline",
+    )
+    offline.add_argument(
         "--self-contained",
         action="store_true",
-        help="inline Leaflet and every asset so the map opens offline",
+        default=True,
+        help="accepted for compatibility and does nothing: the map is self-contained (opens "
+        "offline) by default",
     )
     p.add_argument(
         "--metric", action="append", metavar="NAME",

@@ -373,7 +373,9 @@
     layers.labels = drawSeats(c);
     layers.partners = drawPartners(c);
     layers.investments = drawInvestments(c);
+    layers.districts = G.districts ? G.districts.draw(c) : null;  /* g60map-districts.js */
   }
 
-  G.layers = { add: add };
+  G.layers = { add: add, popupOptions: popupOptions, keepMapFocus: keepMapFocus,
+    quietTooltip: quietTooltip };
 })(window);

@@ -175,6 +175,7 @@
       var i = V.codes.indexOf(l.code);
       l.el.setAttribute("data-v", i >= 0 ? valueText(c, m, c.vals[i]) : "");
     });
+    if (G.districts) { G.districts.fill(c); }
   }
 
   /* Redraw for the view (c.view): rows, fills, labels, legend, panel. */

@@ -67,6 +67,7 @@
  *   investments  {n, cols [label], rows [[x, y, radius (px), title, amount text, [cell],
  *                at_seat (0 | 1), CNY]], sizes [{value, r, label}], attr (as for
  *                partners, kind -1)}   rows largest first
+ *   districts    null | the district layer (format in the header of g60map-districts.js)
  *   footer       [text]   sources, exchange rate and datum lines of the legend
  * partners ("detail") and investments may also have: popup 0 (no popup), tipCols [label]
  * (the tooltip's columns; none when empty; without it the tooltip is the title) and tips
@@ -302,7 +303,9 @@
   /* The overlays of the layer control, in its order: [key, name (HTML)] of each layer. */
   function overlayList(c) {
     var t = c.t, out = [];
-    [["cities", t.layer_cities], ["provinces", t.layer_provinces], ["labels", t.layer_labels],
+    [["cities", t.layer_cities],
+      ["districts", c.d.districts ? c.d.districts.t.layer : ""],  /* off on opening */
+      ["provinces", t.layer_provinces], ["labels", t.layer_labels],
       ["spokes", t.layer_spokes], ["flows", t.layer_flows], ["trunk", t.layer_trunk],
       ["partners", t.layer_partners],
       ["investments", t.layer_investments]].forEach(function (e) {
@@ -357,7 +360,9 @@
     G60Map.layout.start(c);
     G60Map.views.restore(c);
     addTiles(c);
-    overlayList(c).forEach(function (e) { layers[e[0]].addTo(map); });
+    overlayList(c).forEach(function (e) {
+      if (e[0] !== "districts") { layers[e[0]].addTo(map); }
+    });
     /* The markers shown join the cluster group once it is on the map: it then clusters
        them in chunks without blocking the page (off the map, adding is quadratic). */
     G60Map.views.apply(c);

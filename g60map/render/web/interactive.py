@@ -20,10 +20,12 @@ per feature:
 * **Datum**: AMap and Tencent tiles are in GCJ-02; with those basemaps every geometry is
   shifted to GCJ-02 (:func:`g60map.reference.datum.shift_gdf`) so it sits on the tiles.
 
-Writing is a separate step: :func:`save_map` (atomic; ``self_contained=True`` inlines the
-pinned Leaflet and markercluster, see :mod:`g60map.render.web.assets`), :func:`map_html` (the
-page as a string), :func:`map_fragment` (a ``<div>`` for another page, ids namespaced by a
-prefix) and :func:`map_iframe` (an ``<iframe srcdoc>``, also what Jupyter shows).
+Writing is a separate step: :func:`save_map` (atomic; the pinned Leaflet and markercluster
+are inlined, see :mod:`g60map.render.web.assets`, so the page opens without a network;
+``cdn=True`` links them from a CDN instead, a smaller page that shows a message when they
+cannot be loaded), :func:`map_html` (the page as a string), :func:`map_fragment` (a
+``<div>`` for another page, ids namespaced by a prefix) and :func:`map_iframe` (an
+``<iframe srcdoc>``, also what Jupyter shows).
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ from .basemaps import Basemap, get_basemap
 from .page import CorridorLayers, Page, Payload, render_html
 from .page_assets import configure_map_assets, shared_library_html
 from .payload import map_payload, script_json
+from .plain_page import library_fallback_html
 
 __all__ = [
     "CorridorMap",
@@ -74,6 +77,7 @@ _MAP_TEMPLATE = """
 
 {% macro html(this, kwargs) %}
 <div class="folium-map g60m" id={{ this.get_name()|tojson }}></div>
+{%- if this.self_contained == False %}{{ this.library_fallback() }}{% endif %}
 {% endmacro %}
 
 {% macro script(this, kwargs) %}
@@ -118,6 +122,9 @@ class CorridorMap(folium.Map):
         self.title = title
         self.fragment = False
         self.self_contained: bool | None = None
+        #: As :func:`build_map` was told: link the libraries from a CDN (pages written
+        #: without saying otherwise follow it).
+        self.cdn = False
 
     @property
     def payload(self) -> dict[str, Any]:
@@ -126,6 +133,17 @@ class CorridorMap(folium.Map):
             if isinstance(child, CorridorLayers):
                 return child.payload.data
         return {}
+
+    def library_fallback(self) -> str:
+        """Return the message shown when the linked Leaflet did not load (CDN pages).
+
+        Returns
+        -------
+        str
+            A ``<div role="alert">`` over the map and a script that removes it as soon as
+            it runs with Leaflet loaded; without Leaflet it stays (instead of a blank page).
+        """
+        return library_fallback_html(self.get_name(), self.lang)
 
     def _repr_html_(self, **kwargs: Any) -> str:
         """Inline display in Jupyter: an ``<iframe srcdoc>`` of the page."""
@@ -137,6 +155,7 @@ def build_map(
     *,
     lang: Lang = "en",
     basemap: str = "osm",
+    cdn: bool = False,
     title: str | None = None,
     prefix: str = "g60",
     detail_limit: int | None = None,
@@ -151,7 +170,9 @@ def build_map(
     """Build the interactive map of the G60 corridor.
 
     Layers (each in the layer control): province boundaries; city boundaries (members filled
-    by a metric, Songjiang emphasised, others faint); city seats with labels (and the
+    by a metric, Songjiang emphasised, others faint); the districts (区县) of the nine cities
+    filled by the same metric, with popups (off on opening; cities and districts take turns,
+    :mod:`g60map.render.web.districts`); city seats with labels (and the
     metric's value) placed so they do not overlap; geodesic spokes from Songjiang (length
     and bearing on hover) or, when the investments say where the money comes from, flows
     from each origin to its project, their width proportional to the amount; the
@@ -177,6 +198,12 @@ def build_map(
         A key of :data:`g60map.render.web.basemaps.BASEMAPS`. ``"amap"`` and ``"tencent"``
         tiles are in GCJ-02 and every geometry is shifted to match; ``"none"`` draws no
         tiles (offline).
+    cdn : bool, default False
+        False: the page inlines the pinned Leaflet and markercluster (about 0.2 MB more)
+        and opens without a network (the basemap tiles still need one; ``basemap="none"``
+        needs nothing). True: it links them from a CDN (jsDelivr), a smaller page that
+        shows a message instead of the map when they cannot be loaded. :func:`save_map`
+        and :func:`map_html` write what this says unless told otherwise.
     title : str, optional
         Map title (default: the corridor's name in ``lang``).
     prefix : str, default "g60"
@@ -260,14 +287,26 @@ def build_map(
     page = Page(lang, page_title)
     m.add_to(page)
     m.add_child(CorridorLayers(Payload(data)), name="corridor_layers")
-    configure_map_assets(m, self_contained=False, cluster=True)
-    m.self_contained = False
+    configure_map_assets(m, self_contained=not cdn, cluster=True)
+    m.self_contained = not cdn
+    m.cdn = cdn
     return m
 
 
 def _check_prefix(prefix: object) -> None:
     if not isinstance(prefix, str) or not _PREFIX_RE.fullmatch(prefix):
         raise ValueError(f"prefix must be letters and digits starting with a letter: {prefix!r}")
+
+
+def _inline(m: folium.Map, self_contained: bool | None, cdn: bool | None) -> bool:
+    """Whether a page of ``m`` inlines its libraries: as asked, else as the map was built."""
+    if self_contained is not None and cdn is not None and bool(self_contained) == bool(cdn):
+        raise ValueError("self_contained and cdn say opposite things: give one of them")
+    if cdn is not None:
+        return not cdn
+    if self_contained is not None:
+        return bool(self_contained)
+    return not getattr(m, "cdn", False)
 
 
 def _set_assets(m: folium.Map, self_contained: bool) -> None:
@@ -277,22 +316,33 @@ def _set_assets(m: folium.Map, self_contained: bool) -> None:
             m.self_contained = self_contained
 
 
-def map_html(m: folium.Map, *, self_contained: bool = False) -> str:
+def map_html(
+    m: folium.Map, *, self_contained: bool | None = None, cdn: bool | None = None
+) -> str:
     """Render the map's full HTML page, deterministically.
 
     Parameters
     ----------
     m : folium.Map
         Usually from :func:`build_map`.
-    self_contained : bool, default False
-        Inline Leaflet and markercluster (pinned, checksummed) instead of linking to the
-        CDN: with ``basemap="none"`` the page then makes no request at all.
+    self_contained : bool, optional
+        True: inline Leaflet and markercluster (pinned, checksummed), so the page opens
+        without a network (with ``basemap="none"`` it makes no request at all); False: link
+        them from the CDN. None: as :func:`build_map` was told (``cdn``), inlined for other
+        maps.
+    cdn : bool, optional
+        The opposite of ``self_contained`` (give one of them).
 
     Returns
     -------
     str
+
+    Raises
+    ------
+    ValueError
+        ``self_contained`` and ``cdn`` both given and contradicting each other.
     """
-    _set_assets(m, self_contained)
+    _set_assets(m, _inline(m, self_contained, cdn))
     root = m.get_root()
     if isinstance(m, CorridorMap):
         m.fragment = False
@@ -305,7 +355,8 @@ def save_map(
     m: folium.Map,
     path: str | os.PathLike[str] | None = None,
     *,
-    self_contained: bool = False,
+    self_contained: bool | None = None,
+    cdn: bool | None = None,
 ) -> Path:
     """Write the map's page atomically (a failed write leaves the old file intact).
 
@@ -316,8 +367,9 @@ def save_map(
     path : path-like, optional
         Target file; default ``settings.OUTPUT_DIR / settings.MAP_FILENAME``. Folders are
         created.
-    self_contained : bool, default False
-        See :func:`map_html`.
+    self_contained, cdn : bool, optional
+        See :func:`map_html`: by default the page inlines its libraries (opens offline)
+        unless the map was built with ``cdn=True``.
 
     Returns
     -------
@@ -325,7 +377,7 @@ def save_map(
         The path written.
     """
     target = Path(settings.OUTPUT_DIR) / settings.MAP_FILENAME if path is None else Path(path)
-    return write_text(target, map_html(m, self_contained=self_contained))
+    return write_text(target, map_html(m, self_contained=self_contained, cdn=cdn))
 
 
 def _css_size(value: str | int, name: str) -> str:
@@ -343,7 +395,8 @@ def map_fragment(
     prefix: str | None = None,
     width: str | int = "100%",
     height: str | int = "600px",
-    self_contained: bool = False,
+    self_contained: bool | None = None,
+    cdn: bool | None = None,
 ) -> str:
     """Return the map as an HTML fragment (a ``<div>``) to paste into another page.
 
@@ -362,7 +415,7 @@ def map_fragment(
         the output stays deterministic.
     width, height : str or int
         CSS size of the ``<div>`` (int: pixels).
-    self_contained : bool, default False
+    self_contained, cdn : bool, optional
         See :func:`map_html`.
 
     Returns
@@ -372,12 +425,13 @@ def map_fragment(
         scripts inside.
     """
     width, height = _css_size(width, "width"), _css_size(height, "height")
+    inline = _inline(m, self_contained, cdn)
     if prefix is None:
-        digest = hashlib.sha256(map_html(m, self_contained=self_contained).encode("utf-8"))
+        digest = hashlib.sha256(map_html(m, self_contained=inline).encode("utf-8"))
         prefix = "g" + digest.hexdigest()[:10]
     else:
         _check_prefix(prefix)
-    _set_assets(m, self_contained)
+    _set_assets(m, inline)
     root = m.get_root()
     if not isinstance(root, Page):
         raise TypeError("map_fragment needs a map from g60map.build_map")
@@ -405,9 +459,9 @@ def map_fragments(
 
     :func:`map_fragment` with ``self_contained=True`` puts Leaflet, markercluster, the
     map's stylesheet and its drawing script in every fragment (about 0.3 MB a map). Here
-    they are in the first returned string, once, with the boundary arcs when every map
-    has the same ones (maps of one corridor on the same basemap datum do); each fragment
-    then holds its own ``<div>``, options and payload only.
+    they are in the first returned string, once, with the boundary arcs (and those of the
+    districts) when every map has the same ones (maps of one corridor on the same basemap
+    datum do); each fragment then holds its own ``<div>``, options and payload only.
 
     Parameters
     ----------
@@ -445,12 +499,18 @@ def map_fragments(
     arcs = [layer.payload.data.get("arcs") for layer in layers]
     shared_arcs = bool(maps) and arcs[0] is not None and all(a == arcs[0] for a in arcs)
     arcs_id = f"{prefixes[0]}-arcs" if maps else ""
+    # the district layer's arcs, the same way
+    district_arcs = [(layer.payload.data.get("districts") or {}).get("arcs") for layer in layers]
+    shared_districts = (bool(maps) and district_arcs[0] is not None
+                        and all(a == district_arcs[0] for a in district_arcs))
+    district_arcs_id = f"{prefixes[0]}-district-arcs" if maps else ""
     fragments = []
     for m, layer, prefix in zip(maps, layers, prefixes, strict=True):
         root = m.get_root()
         assert isinstance(root, Page)
         layer.own_assets = False
         layer.arcs_from = arcs_id if shared_arcs else None
+        layer.district_arcs_from = district_arcs_id if shared_districts else None
         root.with_assets = False
         try:
             fragments.append(map_fragment(m, prefix=prefix, width=width, height=height,
@@ -458,6 +518,7 @@ def map_fragments(
         finally:
             layer.own_assets = True
             layer.arcs_from = None
+            layer.district_arcs_from = None
             root.with_assets = True
     if not maps:
         return "", fragments
@@ -470,6 +531,9 @@ def map_fragments(
         shared.append(
             f'<script type="application/json" id="{arcs_id}">{script_json(arcs[0])}</script>'
         )
+    if shared_districts:
+        shared.append(f'<script type="application/json" id="{district_arcs_id}">'
+                      f"{script_json(district_arcs[0])}</script>")
     return "\n".join(shared) + "\n", fragments
 
 
@@ -478,7 +542,8 @@ def map_iframe(
     *,
     width: str | int = "100%",
     height: str | int = "600px",
-    self_contained: bool = False,
+    self_contained: bool | None = None,
+    cdn: bool | None = None,
 ) -> str:
     """Return the map as an ``<iframe srcdoc>`` (isolated from the host page).
 
@@ -488,7 +553,7 @@ def map_iframe(
         Usually from :func:`build_map`.
     width, height : str or int
         CSS size of the iframe (int: pixels).
-    self_contained : bool, default False
+    self_contained, cdn : bool, optional
         See :func:`map_html`.
 
     Returns
@@ -497,7 +562,7 @@ def map_iframe(
         One ``<iframe>`` element; the page is HTML-escaped into its ``srcdoc``.
     """
     width, height = _css_size(width, "width"), _css_size(height, "height")
-    page = map_html(m, self_contained=self_contained)
+    page = map_html(m, self_contained=self_contained, cdn=cdn)
     title = html.escape(str(getattr(m, "title", "map")))
     return (
         f'<iframe class="g60m-frame" title="{title}" style="width:{width};height:{height};'

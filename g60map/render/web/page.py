@@ -398,6 +398,8 @@ class CorridorLayers(MacroElement):
         #: Id of a ``<script type="application/json">`` element holding the payload's
         #: ``arcs``, shared with other maps of the page; None: the arcs are in the payload.
         self.arcs_from: str | None = None
+        #: The same for the arcs of the district layer (``districts.arcs``).
+        self.district_arcs_from: str | None = None
 
     def data_id(self) -> str:
         """Id of the page's ``<script type="application/json">`` element with the payload."""
@@ -414,10 +416,14 @@ class CorridorLayers(MacroElement):
         data_id = self.data_id()
         payload = self.payload.json
         data = f'JSON.parse(document.getElementById("{data_id}").textContent)'
+        if self.arcs_from is not None or self.district_arcs_from is not None:
+            payload = script_json(self.shared_out())
         if self.arcs_from is not None:
-            payload = script_json({k: v for k, v in self.payload.data.items() if k != "arcs"})
             data = (f"Object.assign({data}, {{arcs: JSON.parse("
                     f'document.getElementById("{self.arcs_from}").textContent)}})')
+        if self.district_arcs_from is not None:
+            data = ("(function (d) { d.districts.arcs = JSON.parse(document.getElementById("
+                    f'"{self.district_arcs_from}").textContent); return d; }})({data})')
         figure.html.add_child(
             Verbatim(f'<script type="application/json" id="{data_id}">{payload}</script>'),
             name=name,
@@ -429,6 +435,22 @@ class CorridorLayers(MacroElement):
             name=name,
         )
         return ""
+
+    def shared_out(self) -> dict[str, Any]:
+        """Return the payload without what other maps of the page hold for it.
+
+        Returns
+        -------
+        dict
+            The payload without ``arcs`` (when :attr:`arcs_from` is set) and without
+            ``districts.arcs`` (when :attr:`district_arcs_from` is set).
+        """
+        data = dict(self.payload.data)
+        if self.arcs_from is not None:
+            data.pop("arcs", None)
+        if self.district_arcs_from is not None and data.get("districts"):
+            data["districts"] = {k: v for k, v in data["districts"].items() if k != "arcs"}
+        return data
 
     @staticmethod
     def css() -> str:

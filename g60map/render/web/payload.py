@@ -60,6 +60,7 @@ from ._cells import (
 from ._fields import FieldChoice, field_choice, field_table, field_text
 from .basemaps import Basemap
 from .codec import encode_ints, encode_path, quantise
+from .districts import districts_payload
 from .flowmap import flows_payload
 from .topology import boundary_topology
 from .views import facets, metrics_payload, row_attributes, time_axis
@@ -518,4 +519,6 @@ def map_payload(
         "partners": partner_payload,
         "investments": invest_payload,
         "footer": footer,
+        "districts": districts_payload(corridor, lang=lang, datum=basemap.datum, scale=scale,
+                                       choices=choices),
     }

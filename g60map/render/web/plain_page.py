@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from importlib import resources
 
 from ...corridor.model import Corridor, as_corridor
+from ..text import LABELS as _LABELS
 from ..text import Lang, check_lang
 from ._fields import FieldChoice
 from .assets import (
@@ -36,7 +37,7 @@ from .assets import (
 from .basemaps import get_basemap
 from .payload import map_payload, script_json
 
-__all__ = ["DOLLAR_SHIM", "PAGE_SCRIPTS", "icon_fix", "map_page"]
+__all__ = ["DOLLAR_SHIM", "PAGE_SCRIPTS", "icon_fix", "library_fallback_html", "map_page"]
 
 #: Runs after Leaflet. folium's ``Popup`` calls jQuery as ``$(`<div ...>`)[0]`` and
 #: ``Map.keep_in_front`` as ``$(document).ready(f)``; without jQuery this small stand-in
@@ -66,8 +67,8 @@ DOLLAR_SHIM = """\
 
 #: The page script, in load order: the core (payload, codec, ``G60Map.draw``), then what
 #: ``draw`` calls: the layers, the controls, the layout, the reader's view and its export.
-PAGE_SCRIPTS = ("g60map.js", "g60map-layers.js", "g60map-controls.js", "g60map-layout.js",
-            "g60map-views.js", "g60map-export.js")
+PAGE_SCRIPTS = ("g60map.js", "g60map-layers.js", "g60map-districts.js", "g60map-controls.js",
+                "g60map-layout.js", "g60map-views.js", "g60map-export.js")
 
 #: Options of the Leaflet map, as folium 0.20 writes those :func:`build_map` gives.
 _MAP_OPTIONS = """{
@@ -95,6 +96,32 @@ def icon_fix() -> str:
         f'iconRetinaUrl: "{asset_data_uri("images/marker-icon-2x.png")}", '
         f'shadowUrl: "{asset_data_uri("images/marker-shadow.png")}"'
         "});\n"
+    )
+
+
+def library_fallback_html(name: str, lang: Lang) -> str:
+    """Return the "Leaflet did not load" message of a map that links its libraries.
+
+    Parameters
+    ----------
+    name : str
+        The map's element id (letters, digits and ``_``).
+    lang : {"en", "zh"}
+
+    Returns
+    -------
+    str
+        A ``<div role="alert">`` over the map, visible until a script finds ``window.L``
+        and removes it (so a page whose CDN cannot be reached says why instead of staying
+        blank), and that script.
+    """
+    text = html.escape(_LABELS[lang]["no_library"])
+    return (
+        f'\n<div class="g60m-nolib" id="{name}_nolib" role="alert" style="position:absolute;'
+        "top:0;left:0;right:0;z-index:1000;margin:16px;padding:12px 16px;background:#fff8e1;"
+        "border:1px solid #c77c02;border-radius:4px;color:#3b2a00;font:15px/1.4 "
+        f'system-ui,sans-serif">{text}</div>\n'
+        f'<script>if (window.L) {{ document.getElementById("{name}_nolib").remove(); }}</script>'
     )
 
 
@@ -183,7 +210,8 @@ def map_page(
         f"<style>{escape_style(_own('g60map.css'))}</style>",
     ]
     body = [
-        f'\n<div class="folium-map g60m" id="{name}"></div>',
+        f'\n<div class="folium-map g60m" id="{name}"></div>'
+        + ("" if self_contained else library_fallback_html(name, lang)),
         f'<script type="application/json" id="{layers}_data">{script_json(data)}</script>',
     ]
     script = [

@@ -1,0 +1,107 @@
+"""The district (区县) layer in headless Chromium (network blocked): the layer list, the
+switch between cities and districts, the metric switch, and popups that stay text."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from g60map.render.web.interactive import build_map, save_map
+from tests._browser import count_selector, open_page, requires_browser
+from tests.test_interactive import PAYLOADS, corridor_map
+
+pytestmark = [pytest.mark.browser, requires_browser]
+
+CITIES_PANE = ".leaflet-g60mCities-pane path"
+
+#: The layer list's overlays: [name, checked].
+LAYERS_JS = """() => Array.from(document.querySelectorAll(
+  '.leaflet-control-layers-overlays label')).map(
+  (l) => [l.textContent.trim(), l.querySelector('input').checked])"""
+
+#: Click the layer list's checkbox of the overlay named `name` (what a reader does).
+CLICK_JS = """(name) => {
+  const label = Array.from(document.querySelectorAll('.leaflet-control-layers-overlays label'))
+    .find((l) => l.textContent.trim() === name);
+  label.querySelector('input').click();
+}"""
+
+FILLS_JS = """() => Array.from(document.querySelectorAll('.leaflet-g60mCities-pane path'))
+  .map((p) => p.getAttribute('fill'))"""
+
+
+@pytest.fixture(scope="module")
+def maps(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("districts")
+    out = {}
+    for lang in ("en", "zh"):
+        m = build_map(basemap="none", lang=lang)
+        out[lang] = (m, save_map(m, folder / f"{lang}.html"))
+    return out
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_switching_to_districts_draws_them_and_hides_the_cities(maps, lang):
+    m, path = maps[lang]
+    d = m.payload["districts"]
+    name, cities = d["t"]["layer"], m.payload["t"]["layer_cities"]
+    n_cities = len(m.payload["cities"])
+    with open_page(path, viewport=(1366, 650)) as res:
+        page = res.page
+        page.wait_for_function("() => window.G60Map && G60Map.instances.length === 1")
+        before = dict(page.evaluate(LAYERS_JS))
+        paths_before = count_selector(page, CITIES_PANE)
+        page.evaluate(CLICK_JS, name)
+        after = dict(page.evaluate(LAYERS_JS))
+        paths = count_selector(page, CITIES_PANE)
+        key = page.evaluate("() => document.querySelector('.g60m-dkey').textContent")
+        fills = page.evaluate(FILLS_JS)
+        # the metric switch recolours the districts: the investment total
+        page.select_option(".g60m-metric select", str(
+            [e["key"] for e in m.payload["choices"]["list"]].index("invest_cny")))
+        key_invest = page.evaluate("() => document.querySelector('.g60m-dkey').textContent")
+        page.evaluate(CLICK_JS, cities)  # back to the cities
+        back = dict(page.evaluate(LAYERS_JS))
+        paths_back = count_selector(page, CITIES_PANE)
+        keys_left = count_selector(page, ".g60m-dkey")
+        errors = res.page_errors + res.unexpected_console_errors
+    assert errors == []
+    assert before[name] is False and before[cities] is True  # listed, off on opening
+    assert paths_before == n_cities
+    assert after[name] is True and after[cities] is False
+    assert paths == len(d["rows"]) == 67
+    by_key = {e["key"]: e for e in d["list"]}
+    top = by_key["partners"]["colors"][-1]
+    assert fills[0] == top and fills.count(top) == 1  # Songjiang: the article's partners
+    assert name in key and by_key["partners"]["labels"][-1] in key
+    assert by_key["invest_cny"]["labels"][-1] in key_invest
+    assert back[name] is False and back[cities] is True
+    assert paths_back == n_cities and keys_left == 0
+
+
+def test_district_popup_shows_a_hostile_column_name_as_text(tmp_path):
+    column = PAYLOADS[0]  # <img src=x onerror=alert(1)>
+    partners = tmp_path / "partners.csv"
+    with open(partners, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["name", "city", column])
+        writer.writerow([PAYLOADS[1], "Songjiang", "12"])
+        writer.writerow(["B", "Hefei", "30"])
+    m = corridor_map(partners, None, basemap="none", metrics=[column])
+    path = save_map(m, tmp_path / "map.html")
+    with open_page(path) as res:
+        page = res.page
+        page.wait_for_function("() => window.G60Map && G60Map.instances.length === 1")
+        text = page.evaluate("""() => {
+          const api = G60Map.instances[0];
+          api.map.addLayer(api.layers.districts);
+          const first = api.layers.districts.getLayers()[0];
+          first.openPopup();
+          return document.querySelector('.leaflet-popup-content').textContent;
+        }""")
+        images = count_selector(page, ".leaflet-popup-content img")
+        dialogs = res.dialogs
+        errors = res.page_errors + res.unexpected_console_errors
+    assert errors == [] and dialogs == [] and images == 0
+    assert text.startswith("Songjiang") and column in text and "12" in text
