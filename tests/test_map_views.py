@@ -69,8 +69,10 @@ def test_the_default_map_shows_hub_members_others_and_the_investment():
     by_code = {c["code"]: c for c in m.payload["cities"]}
     hub = by_code[settings.HUB_CODE]
     assert hub["cls"] >= 0 and shown["colors"][hub["cls"]] != m.payload["style"]["zero"]
+    # natural breaks (the default): no partner is a class of its own, the lightest
     assert [by_code[c]["cls"] for c in settings.MEMBER_CODES if c != settings.HUB_CODE] == \
-        [-1] * 8
+        [0] * 8
+    assert shown["labels"] == ["0", "1–6"] and hub["cls"] == 1
     assert sum(c["cls"] == -2 for c in m.payload["cities"]) == len(by_code) - 9
     invest = next(e for e in v["list"] if e["key"] == "invest_cny")
     assert invest["values"][v["codes"].index(settings.HUB_CODE)] == 15_000_000_000
@@ -88,7 +90,10 @@ def test_class_labels_say_the_bounds():
                  labels[key]]
         for (lo, *hi), nxt in zip(spans, spans[1:], strict=False):
             assert nxt[0] == (hi[0] if hi else lo) + 1
-    assert all(" bn" in x or " m" in x for x in labels["invest_cny"][1:])
+    # amounts: the currency once and units against the numbers, never " m" (metres)
+    assert all(x.startswith("CNY ") and re.search(r"\d(bn|M)$", x)
+               for x in labels["invest_cny"][1:])
+    assert not any(" m" in x for x in labels["invest_cny"])
     zh = build_map(analyst_corridor(), basemap="none", lang="zh")
     assert any("亿" in x for x in _views(zh)["list"][2]["labels"])
 
@@ -163,7 +168,7 @@ def test_flows_replace_the_spokes_with_widths_proportional_to_the_amount():
         assert amounts[inv[amount]] == pytest.approx(amount)
         assert f["w"] == pytest.approx(max(MIN_WIDTH_PX,
                                            settings.FLOW_MAX_WIDTH_PX * amount / largest), abs=0.01)
-        assert re.match(r".+ to .+: CNY [\d.,]+ (bn|m), [\d,]+ km$", f["tip"]), f["tip"]
+        assert re.match(r".+ to .+: CNY [\d.,]+(bn|M), [\d,]+ km$", f["tip"]), f["tip"]
     widths = [f["w"] for f in flows["rows"]]
     assert widths == sorted(widths, reverse=True) and widths[0] == settings.FLOW_MAX_WIDTH_PX
     assert [s["w"] for s in flows["sizes"]] == sorted((s["w"] for s in flows["sizes"]),

@@ -331,8 +331,10 @@ def map_payload(
     point_limit: int | None = None,
     tables: Collection[str] = ("partners", "investments"),
     metrics: Sequence[str] | None = (),
-    scheme: str = "nice",
+    scheme: str | None = None,
     metric: str | None = None,
+    k: int | None = None,
+    cmap: str | None = None,
 ) -> dict[str, Any]:
     """Return the data the page script draws, as JSON-able lists, dicts, str and int.
 
@@ -355,10 +357,12 @@ def map_payload(
     metrics : sequence of str or None, default ()
         Numeric columns offered as choropleth metrics after the built-in ones
         (:func:`g60map.render.web.views.metrics_payload`).
-    scheme : {"nice", "quantiles", "natural_breaks"}, default "nice"
-        Classification of every metric.
+    scheme : {"nice", "quantiles", "natural_breaks"}, optional
+        Classification of every metric (default :data:`g60map.settings.MAP_SCHEME`).
     metric : str, optional
         The metric the map opens with (:func:`g60map.render.web.views.default_metric`).
+    k, cmap : optional
+        Number of classes and their colour map (:func:`g60map.render.web.views.metrics_payload`).
 
     Returns
     -------
@@ -390,7 +394,7 @@ def map_payload(
     axis = time_axis([corridor.partners, corridor.investments], lang)
     found = facets(corridor.partners, corridor.investments, lang, labels)
     choices = metrics_payload(corridor, lang=lang, metrics=metrics, scheme=scheme, metric=metric,
-                               axis=axis, found=found, t=labels)
+                               axis=axis, found=found, t=labels, k=k, cmap=cmap)
     shown = choices["list"][choices["metric"]]
     choices.update(
         time={"unit": axis.unit, "labels": list(axis.labels)} if axis else None,

@@ -123,7 +123,7 @@ def map_page(
     lang: Lang = "en",
     basemap: str = "osm",
     metrics: Sequence[str] | None = (),
-    scheme: str = "nice",
+    scheme: str | None = None,
     self_contained: bool = False,
 ) -> str:
     """Return the page of ``build_map(corridor, ...)`` as ``map_html`` writes it.
