@@ -98,6 +98,13 @@ def test_class_labels_say_the_bounds():
     assert any("亿" in x for x in _views(zh)["list"][2]["labels"])
 
 
+def test_the_class_vectors_are_what_python_gives():
+    """tests/data/class_vectors.json (the page script's check) holds Python's answers now."""
+    from tests._class_vectors import PATH, vectors
+
+    assert json.loads(PATH.read_text("utf-8")) == vectors()
+
+
 def test_time_axis_steps_by_year_or_month():
     years = pd.DataFrame({"date": pd.to_datetime([f"{y}-06-01" for y in YEARS]),
                           "date_precision": "day"})
