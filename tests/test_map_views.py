@@ -98,6 +98,34 @@ def test_class_labels_say_the_bounds():
     assert any("亿" in x for x in _views(zh)["list"][2]["labels"])
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_default_classes_keep_four_member_classes_apart_on_skewed_tables(seed, lang):
+    """Hundreds of partners piled on a few cities, 1 million to 20 billion CNY, a long-tailed
+    custom metric: the default classes give each metric 4+ member colours, and the legend
+    reads amounts as money (CNY 20M–50M, 2,000万–5,000万元) and counts as whole numbers."""
+    from tests._skewed import skewed_corridor
+
+    m = build_map(skewed_corridor(seed), lang=lang, basemap="none", metrics=["employees"])
+    v = _views(m)
+    for entry in v["list"]:
+        colours = {entry["colors"][i] for i in entry["cls"] if i >= 0}
+        assert len(colours) >= 4, (entry["key"], entry["labels"])
+        assert len(entry["labels"]) == settings.MAP_CLASSES
+    # the page's member fills: the shown metric's classes
+    shown = v["list"][v["metric"]]
+    fills = {c["code"]: shown["colors"][c["cls"]] for c in m.payload["cities"] if c["cls"] >= 0}
+    assert len(fills) == 9 and len(set(fills.values())) >= 4
+    labels = {e["key"]: e["labels"] for e in v["list"]}
+    for key in ("partners", "partners.employees"):
+        assert all(re.fullmatch(r"[\d,]+(–[\d,]+)?", x) for x in labels[key]), labels[key]
+    money = labels["invest_cny"]
+    if lang == "en":
+        assert all(re.fullmatch(r"CNY [\d.,]+(M|bn)?–[\d.,]+(M|bn)", x) for x in money), money
+    else:
+        assert all(re.fullmatch(r"[\d.,]+[万亿]?–[\d.,]+[万亿]元", x) for x in money), money
+
+
 def test_the_class_vectors_are_what_python_gives():
     """tests/data/class_vectors.json (the page script's check) holds Python's answers now."""
     from tests._class_vectors import PATH, vectors

@@ -474,3 +474,37 @@ def test_save_static_is_the_one_figure_writer():
     from g60map.render.static import figfile
 
     assert save_static is figfile.save_static and g60map.save_static is figfile.save_static
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("seed", [0, 3])
+def test_skewed_tables_print_four_or_more_member_colours(seed, lang, tmp_path):
+    """The PNG of a skewed table: the default classes paint the members in 4+ colours, the
+    interactive map's, and the legend reads as its legend (en and zh)."""
+    from matplotlib.colors import to_rgb
+
+    from g60map.render.symbology import PRINT
+    from tests._browser import _decode_png
+    from tests._skewed import skewed_corridor
+
+    PRINT_ALPHA = PRINT.member_alpha
+    corridor = skewed_corridor(seed)
+    web = build_map(corridor, basemap="none", lang=lang).payload["choices"]
+    shown = next(e for e in web["list"] if e["key"] == "partners")
+    fig, ax = render_static(corridor, lang=lang, spoke_labels=False, figsize=(8.0, 6.4))
+    if lang == "zh" and fig.g60_lang != "zh":
+        pytest.skip("no CJK font")
+    texts = [t.get_text() for a in ax.artists for t in getattr(a, "get_texts", list)()]
+    assert texts[:len(shown["labels"])] == shown["labels"]
+    path = save_static(fig, tmp_path / "map.png", fmt="png", dpi=100)
+    img = _decode_png(path).astype(int).reshape(-1, 3)
+    # pixels of each class colour at the members' opacity over the paper; a legend swatch
+    # is ~100 of them, a city thousands (the small hub fewer)
+    paper = np.array(to_rgb(fig.get_facecolor())) * 255
+    used = sorted({shown["colors"][i] for i in shown["cls"]})
+    painted = {}
+    for colour in used:
+        want = np.array(to_rgb(colour)) * 255 * PRINT_ALPHA + paper * (1 - PRINT_ALPHA)
+        painted[colour] = int((np.abs(img - want).max(axis=1) <= 3).sum())
+    assert sum(n > 1000 for n in painted.values()) >= 4, painted
