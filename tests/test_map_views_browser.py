@@ -407,6 +407,7 @@ def test_the_default_view_shows_hub_members_others_and_the_investment(lang, tmp_
         ctx.__exit__(None, None, None)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_switching_the_scheme_in_the_legend_reclasses_the_fills(pages, lang):
     """The legend's scheme and k selects re-class in the page, as classify.py classes."""
@@ -442,6 +443,18 @@ def test_switching_the_scheme_in_the_legend_reclasses_the_fills(pages, lang):
             none = [t["legend_none"]] if scheme == "nice" else []
             assert state["classes"][: len(labels) + len(none)] == [*none, *labels]
         assert len(set(seen.values())) == len(seen)  # each choice fills the cities differently
+        # the link keeps the choice
+        before = page.evaluate(STATE_JS)
+        page.click(".g60m-link")
+        url = page.evaluate("() => location.href")
+        assert ".s=natural_breaks" in url and ".k=2" in url
+        page.goto("about:blank")
+        page.goto(url)
+        page.wait_for_function("() => window.G60Map && G60Map.instances.length === 1")
+        res.settle(150)
+        after = page.evaluate(STATE_JS)
+        assert (after["fills"], after["classes"]) == (before["fills"], before["classes"])
+        assert page.eval_on_selector(".g60m-k", "(e) => e.value") == "2"
         _clean(res)
     finally:
         ctx.__exit__(None, None, None)

@@ -269,6 +269,7 @@
      classify.py's): bins, labels, colours from the payload's ramps. */
   function reclass(c, scheme, k) {
     var V = c.d.choices;
+    if (!V.built) { V.built = [V.scheme, V.k]; }  /* the build's: links name other ones */
     V.list.forEach(function (m) {
       var low = Infinity;
       m.values.forEach(function (v) { if (isFinite(v)) { low = Math.min(low, v); } });
@@ -310,5 +311,5 @@
 
   G.classes = { classify: classify, quantiles: quantiles, fisherJenks: fisherJenks,
     niceBreaks: niceBreaks, roundBreaks: roundBreaks, labels: labels, money: money,
-    moneyRange: moneyRange, sig: sig, reclass: reclass, controls: controls };
+    moneyRange: moneyRange, sig: sig, reclass: reclass, controls: controls, schemes: SCHEMES };
 })(window);

@@ -394,11 +394,24 @@
         if (/^\d{1,6}$/.test(x)) { v.off[f][Number(x)] = true; }
       });
     });
+    readClasses(c, q.get(k + "s"), number(q.get(k + "k")));
     var z = number(q.get(k + "z")), y = number(q.get(k + "y")), x = number(q.get(k + "x"));
     c.hashView = isFinite(z) && isFinite(y) && isFinite(x) && Math.abs(y) <= 90 &&
       Math.abs(x) <= 360 ? { z: z, ll: [y, x] } : null;
     c.metric = V.list[v.m];
     return true;
+  }
+
+  /* .s, .k: the scheme and number of classes chosen in the legend (g60map-classes.js). */
+  function readClasses(c, s, n) {
+    var V = c.d.choices, ui = c.ui;
+    if (!V.ramps || (s === null && !isFinite(n))) { return; }
+    var scheme = K.schemes.indexOf(s) >= 0 ? s : V.scheme;
+    var k = n >= 2 && n <= 9 && n % 1 === 0 ? n : V.k;
+    if (scheme === V.scheme && k === V.k) { return; }
+    K.reclass(c, scheme, k);
+    if (ui.scheme) { ui.scheme.value = scheme; ui.k.value = String(k); }
+    ui.shown = null;
   }
 
   /* The hash of the page with this map's view (the other entries kept). */
@@ -415,6 +428,11 @@
     out.set(k + "x", at.lng.toFixed(5));
     out.set(k + "m", c.metric.key);
     if (T) { out.set(k + "t", T.labels[v.t]); out.set(k + "mode", v.mode); }
+    var V = c.d.choices;
+    if (V.built && (V.scheme !== V.built[0] || V.k !== V.built[1])) {
+      out.set(k + "s", V.scheme);
+      out.set(k + "k", String(V.k));
+    }
     ["kind", "prov", "out"].forEach(function (f) {
       var off = Object.keys(v.off[f]).sort(function (a, b) { return a - b; });
       if (off.length) { out.set(k + f, off.join(".")); }
