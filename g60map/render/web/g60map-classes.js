@@ -311,5 +311,6 @@
 
   G.classes = { classify: classify, quantiles: quantiles, fisherJenks: fisherJenks,
     niceBreaks: niceBreaks, roundBreaks: roundBreaks, labels: labels, money: money,
-    moneyRange: moneyRange, sig: sig, reclass: reclass, controls: controls, schemes: SCHEMES };
+    moneyRange: moneyRange, sig: sig, reclass: reclass, controls: controls, schemes: SCHEMES,
+    POWER_FROM: POWER_FROM };
 })(window);

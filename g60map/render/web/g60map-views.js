@@ -22,7 +22,7 @@
   /* ------------------------------------------------------------------ numbers */
 
   /* Numbers and amounts as text.py writes them (g60map-classes.js). */
-  var K = G.classes, POWER_FROM = 1e15;
+  var K = G.classes, POWER_FROM = K.POWER_FROM;
   function money(v, lang, unit) { return K.money(v, lang, unit ? "CNY" : null); }
   function sig(v, n) { return K.sig(v, n); }
 
