@@ -52,7 +52,7 @@ def test_every_metric_is_classed_with_classify_and_summed_in_groups(scheme):
         assert entry["bins"] == pytest.approx(list(classes.bins))
         assert entry["cls"] == classes.index.tolist()
         assert len(entry["colors"]) == len(entry["labels"]) == classes.k
-        assert entry["none"] == (scheme == "nice")
+        assert entry["none"] == (scheme == "nice" or values[np.isfinite(values)].min() > 0)
         assert _group_values(v, entry) == pytest.approx(values, rel=1e-12)
     # the first metric named is shown first, and fills the member cities
     assert v["list"][v["metric"]]["key"] == "partners.employees"
@@ -116,6 +116,8 @@ def test_default_classes_keep_four_member_classes_apart_on_skewed_tables(seed, l
     shown = v["list"][v["metric"]]
     fills = {c["code"]: shown["colors"][c["cls"]] for c in m.payload["cities"] if c["cls"] >= 0}
     assert len(fills) == 9 and len(set(fills.values())) >= 4
+    # every member has partners: a city the slider or a filter leaves none has no class
+    assert v["list"][0]["key"] == "partners" and v["list"][0]["none"] == 1
     labels = {e["key"]: e["labels"] for e in v["list"]}
     for key in ("partners", "partners.employees"):
         assert all(re.fullmatch(r"[\d,]+(–[\d,]+)?", x) for x in labels[key]), labels[key]

@@ -186,7 +186,12 @@ def test_filters_change_counts_fills_and_legend(pages, lang):
         keep_i = i["province_code"] != "340000"
         state = page.evaluate(STATE_JS)
         assert _seen(state) == _expected(corridor, keep_p, keep_i)
-        zero = pages[lang][0].payload["style"]["zero"]
+        # a city left without partners: the class of 0 ("0" here, where some city has
+        # none in the whole data; else no class, the zero fill)
+        entry = pages[lang][0].payload["choices"]["list"][0]
+        zero = pages[lang][0].payload["style"]["zero"] if entry["none"] else \
+            entry["colors"][next(k for k, b in enumerate(entry["bins"]) if b >= 0)]
+        assert entry["key"] == "partners" and entry["labels"][0] == "0"
         for code in ("340100", "340200", "341800"):  # Hefei, Wuhu, Xuancheng
             assert state["labels"][code] == "0" and state["fills"][code] == zero
         assert full["fills"]["340100"] != zero
@@ -440,7 +445,7 @@ def test_switching_the_scheme_in_the_legend_reclasses_the_fills(pages, lang):
             labels = build_map(corridor, lang=lang, basemap="none", metrics=["employees"],
                                metric="partners", scheme=scheme, k=k).payload["choices"][
                                    "list"][0]["labels"]
-            none = [t["legend_none"]] if scheme == "nice" else []
+            none = [t["legend_none"]] if scheme == "nice" or values.min() > 0 else []
             assert state["classes"][: len(labels) + len(none)] == [*none, *labels]
         assert len(set(seen.values())) == len(seen)  # each choice fills the cities differently
         # the link keeps the choice

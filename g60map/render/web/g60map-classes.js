@@ -276,7 +276,7 @@
       var r = classify(m.values, scheme, k);
       m.bins = r.bins;
       m.cls = r.index;
-      m.none = scheme === "nice" ? 1 : 0;
+      m.none = scheme === "nice" || low > 0 ? 1 : 0;  /* as views.py */
       m.labels = labels(r.bins, isFinite(low) ? low : 0, !!m.int, !!m.money,
         scheme === "nice", c.d.lang);
       m.colors = (V.ramps[String(r.bins.length)] || []).slice();

@@ -348,7 +348,8 @@ def metrics_payload(
         ``k``, for the page's own classing), ``metric`` (index of the first shown),
         ``list`` (one entry a metric: ``key``, ``label``, ``money``, ``int``, ``table``
         (0 partners, 1 investments), ``col`` (-1: a count, else a column of the group
-        sums), ``area`` (1: per 1,000 km²), ``none`` (1: values <= 0 have no class),
+        sums), ``area`` (1: per 1,000 km²), ``none`` (1: values <= 0 have no class: the
+        ``"nice"`` scheme's, or every city's value of the whole data is above 0),
         ``bins``, ``labels``, ``colors``, ``values`` and ``cls`` per city), ``cols``
         (the keys of the sums) and ``groups`` (``[table, city, period, kind, count,
         sums...]``).
@@ -397,7 +398,9 @@ def metrics_payload(
             "table": source,
             "col": col,
             "area": int(key == "partners_per_1000km2"),
-            "none": int(scheme == "nice"),
+            # values <= 0 have no class with 1-2-5 steps, and, when every city has more,
+            # when the slider or a filter leaves a city none (not the lowest class)
+            "none": int(scheme == "nice" or _low(values) > 0),
             "bins": [_number(b) for b in classes.bins],
             "labels": class_labels(classes.bins, _low(values), integral=integral,
                                    money=bool(m.money), nice=scheme == "nice", lang=lang),
