@@ -79,6 +79,11 @@ EN: Mapping[str, Any] = {
     "layer_flows": "Investment flows (origin to project)",
     "legend_flow": "Investment flow (width ∝ amount)",
     "legend_metric": "Member cities",
+    "legend_scheme": "Classes",
+    "legend_k": "Number of classes",
+    "scheme_natural_breaks": "natural breaks",
+    "scheme_quantiles": "quantiles",
+    "scheme_nice": "1-2-5 steps",
     "summary": "In view",
     "n_of": "{n} of {total}",
     "time": "Time",
@@ -248,7 +253,6 @@ EN: Mapping[str, Any] = {
         "offline page, which works anywhere: g60map build (without --cdn)."
     ),
     "layer_districts": "Districts (区县)",
-    "district": "District",
     "district_whole": "values of the whole data (time and filters not applied)",
 }
 
@@ -317,6 +321,11 @@ ZH: Mapping[str, Any] = {
     "layer_flows": "投资流向（来源至项目）",
     "legend_flow": "投资流向（线宽与金额成正比）",
     "legend_metric": "成员城市",
+    "legend_scheme": "分级",
+    "legend_k": "分级数",
+    "scheme_natural_breaks": "自然断点",
+    "scheme_quantiles": "分位数",
+    "scheme_nice": "1-2-5 步长",
     "summary": "当前显示",
     "n_of": "{n} / {total}",
     "time": "时间",
@@ -465,6 +474,5 @@ ZH: Mapping[str, Any] = {
         "本页，或生成可离线打开的版本：g60map build（不加 --cdn）。"
     ),
     "layer_districts": "区县",
-    "district": "区县",
     "district_whole": "全部数据的数值（不随时间与筛选变化）",
 }

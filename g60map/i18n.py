@@ -103,6 +103,11 @@ MAP_KEYS: Mapping[str, str] = MappingProxyType({
     "layer_flows": "layer_flows",
     "legend_flow": "legend_flow",
     "legend_metric": "legend_metric",
+    "legend_scheme": "legend_scheme",
+    "legend_k": "legend_k",
+    "scheme_natural_breaks": "scheme_natural_breaks",
+    "scheme_quantiles": "scheme_quantiles",
+    "scheme_nice": "scheme_nice",
     "summary": "summary",
     "n_of": "n_of",
     "time": "time",
@@ -143,7 +148,6 @@ MAP_KEYS: Mapping[str, str] = MappingProxyType({
     "credits": "credits",
     "no_library": "no_library",
     "layer_districts": "layer_districts",
-    "district": "district",
     "district_whole": "district_whole",
 })
 

@@ -47,6 +47,8 @@ __all__ = [
     "POPUP_CELL_CHARS",
     "POPUP_TEXT_CHARS",
     "MAP_TIME_MONTHS",
+    "MAP_SCHEME",
+    "MAP_CLASSES",
     "FLOW_MAX_WIDTH_PX",
     "SPOKE_STEP_KM",
     "TRUNK_CODES",
@@ -156,6 +158,12 @@ POPUP_TEXT_CHARS: int = 600
 #: The interactive map's time slider steps by month when the dates (all given to the month
 #: or day) span at most this many months, else by year.
 MAP_TIME_MONTHS: int = 24
+
+#: Classes of the member cities' fill on both maps (``scheme``, ``k``): natural breaks
+#: (Fisher-Jenks) rounded to nice numbers keep four or more classes apart on skewed
+#: tables, where 1-2-5 steps ("nice") put eight of nine cities in one class.
+MAP_SCHEME: str = "natural_breaks"
+MAP_CLASSES: int = 5
 
 #: Width (pixels) of the interactive map's widest investment flow; widths are
 #: proportional to the amount.

@@ -636,3 +636,41 @@ def test_build_tooltip_and_popup_columns(tmp_path, capsys):
     page = (tmp_path / "g60_corridor.html").read_text(encoding="utf-8")
     assert '"tipCols":["名称","类型"]' in page and '"popup":0' in page
     assert '"tips":[["中国移动","电信运营商"]' in page
+
+
+@pytest.mark.slow
+def test_render_scheme_and_k_class_the_static_map(tmp_path, capsys):
+    """``render --scheme quantiles --k 4``: four classes, in the colours of four classes."""
+    import re
+
+    from g60map import settings
+    from g60map.corridor.classify import classify
+    from g60map.render.symbology import class_colors
+    from tests._skewed import skewed_corridor, skewed_tables
+
+    partners, _ = skewed_tables(3)
+    path = tmp_path / "partners.csv"
+    partners.to_csv(path, index=False)
+    out = tmp_path / "out"
+    argv = ["-q", "render", "--out", str(out), "--partners", str(path), "--format", "svg",
+            "--svg-text", "--scheme", "quantiles", "--k", "4"]
+    assert main(argv) == 0, capsys.readouterr().err
+    svg = (out / "g60_corridor.svg").read_text(encoding="utf-8")
+    counts = skewed_corridor(3).partners_per_city.reindex(settings.MEMBER_CODES).fillna(0)
+    assert classify(counts.to_numpy(float), "quantiles", 4).k == 4
+    fills = set(re.findall(r"fill: ?(#[0-9a-f]{6})", svg))
+    assert set(class_colors(4)) <= fills
+    assert not set(class_colors(5)) - set(class_colors(4)) & fills  # no fifth class
+
+
+@pytest.mark.parametrize(("option", "value", "message"), [
+    ("--k", "12", "from 2 to 9, not '12'"),
+    ("--k", "four", "from 2 to 9, not 'four'"),
+    ("--scheme", "equal", "unknown scheme 'equal'"),
+    ("--cmap", "nope", "unknown colour map 'nope'"),
+])
+def test_bad_class_options_are_usage_errors(option, value, message, capsys):
+    for command in ("build", "render"):
+        assert main([command, option, value]) == 2
+        err = capsys.readouterr().err
+        assert message in err and "on the command line" in err

@@ -249,7 +249,7 @@ def test_default_map_layers(default_map):
     invest = d["investments"]
     assert invest["n"] == 1
     assert invest["rows"][0][2] == pytest.approx(INVESTMENT_MAX_RADIUS_PX)
-    assert "CNY 15 bn" in invest["rows"][0][4] and "2.1 bn" in invest["rows"][0][4]
+    assert "CNY 15bn (US$2.1bn)" in invest["rows"][0][4]
     # size legend: area proportional (r ~ sqrt(value))
     s0, s1 = invest["sizes"][:2]
     assert (s1["r"] / s0["r"]) ** 2 == pytest.approx(s1["value"] / s0["value"], rel=0.02)
@@ -276,7 +276,8 @@ def test_member_classes_follow_partner_counts(synthetic_partner_points):
         assert by_code[code]["partners"] == k
         lo, _, hi = labels[by_code[code]["cls"]].replace(",", "").partition("–")
         assert int(lo) <= k <= int(hi or lo)
-    assert by_code["330100"]["cls"] == -1  # member without partners
+    assert by_code["330100"]["cls"] == 0  # member without partners: the lightest class
+    assert labels[0] == "0"
     assert by_code["310101"]["cls"] == -2  # not a member
 
 

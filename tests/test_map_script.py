@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 from importlib import resources
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -35,7 +36,7 @@ def default_map():
 
 def test_every_script_file_is_on_the_page_in_order(default_map):
     order = ("g60map.js", "g60map-layers.js", "g60map-districts.js", "g60map-controls.js",
-             "g60map-layout.js", "g60map-views.js", "g60map-export.js")
+             "g60map-layout.js", "g60map-classes.js", "g60map-views.js", "g60map-export.js")
     assert FILES == sorted(order)
     page = map_html(default_map)
     at = [page.index(escape_script(_text(name))) for name in order]
@@ -126,18 +127,42 @@ def test_points_mode_lists_other_names_and_seat_points():
 def test_the_page_writes_huge_values_as_text_py_does():
     from g60map.render.text import POWER_FROM, format_money, format_number
 
-    views = _text("g60map-views.js")
-    assert f"POWER_FROM = {POWER_FROM:.0e}".replace("e+", "e") in views
-    start = views.index("  var POWER_FROM")
-    code = re.search(r"function thousands\(n\) \{[^\n]*\}", CORE).group(0) + "\n" + \
-        views[start:views.index("  function valueText")]
+    classes = _text("g60map-classes.js")
+    assert f"POWER_FROM = {POWER_FROM:.0e}".replace("e+", "e") in classes
+    stub = (re.search(r"function thousands\(n\) \{[^\n]*\}", CORE).group(0)
+            + "\nvar window = {G60Map: {_: {el: null, thousands: thousands}}};\n")
     values = [1.7e308, -2.5e15, 9.999e20, 123456789012345678.0, 1e15, 999e12, 4.2e21,
               1.7976931348623157e308]
-    script = (code + "console.log(JSON.stringify(" + json.dumps(values)
-              + ".map(function (v) { return [sig(v, 3, 1e3), money(v, 'en', true), "
-              "money(v, 'zh', true)]; })));")
+    script = (stub + classes + "\nvar K = window.G60Map.classes;\nconsole.log(JSON.stringify("
+              + json.dumps(values) + ".map(function (v) { return [K.sig(v, 3), "
+              "K.money(v, 'en', 'CNY'), K.money(v, 'zh', 'CNY')]; })));")
     out = subprocess.run(["node", "-e", script], capture_output=True, text=True, check=True,
                          timeout=60)
     got = json.loads(out.stdout)
     assert got == [[format_number(v), format_money(v), format_money(v, "zh")] for v in values]
     assert not any("e+" in t or len(t) > 25 for row in got for t in row)
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node to run the page's code")
+def test_page_classes_match_the_class_vectors_in_node():
+    """g60map-classes.js gives Python's breaks, labels and amounts (the browser test does
+    the same in Chromium)."""
+    vectors = Path(__file__).parent / "data" / "class_vectors.json"
+    script = (re.search(r"function thousands\(n\) \{[^\n]*\}", CORE).group(0)
+              + "\nvar window = {G60Map: {_: {el: null, thousands: thousands}}};\n"
+              + _text("g60map-classes.js") + """
+var K = window.G60Map.classes, V = JSON.parse(require("fs").readFileSync(process.argv[1]));
+console.log(JSON.stringify({
+  classes: V.classes.map(function (c) { return K.classify(c.values, c.scheme, c.k); }),
+  labels: V.labels.map(function (c) {
+    return K.labels(c.bins, c.low, c.integral, c.money, c.nice, c.lang); }),
+  money: V.money.map(function (c) { return K.money(c.value, c.lang, c.currency); }),
+  ranges: V.ranges.map(function (c) { return K.moneyRange(c.lo, c.hi, c.lang); })}));""")
+    out = subprocess.run(["node", "-e", script, str(vectors)], capture_output=True, text=True,
+                         check=True, timeout=60)
+    got, want = json.loads(out.stdout), json.loads(vectors.read_text("utf-8"))
+    assert [[c["bins"], c["index"]] for c in got["classes"]] == \
+        [[c["bins"], c["index"]] for c in want["classes"]]
+    assert got["labels"] == [c["labels"] for c in want["labels"]]
+    assert got["money"] == [c["text"] for c in want["money"]]
+    assert got["ranges"] == [c["text"] for c in want["ranges"]]

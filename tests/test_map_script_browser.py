@@ -14,6 +14,8 @@ from tests._browser import count_selector, open_page, requires_browser
 pytestmark = [pytest.mark.browser, requires_browser]
 
 VECTORS = json.loads((Path(__file__).parent / "data" / "codec_vectors.json").read_text("utf-8"))
+CLASS_VECTORS = json.loads(
+    (Path(__file__).parent / "data" / "class_vectors.json").read_text("utf-8"))
 
 DRAWN_JS = """() => Array.from(document.querySelectorAll(
   '.leaflet-g60mCities-pane path, .leaflet-g60mProvinces-pane path'), (p) => p.getAttribute('d'))"""
@@ -47,6 +49,26 @@ def test_page_decoder_matches_the_codec_vectors(page_html):
         assert got["ints"] == [c["values"] for c in VECTORS["ints"]]
         assert got["paths"] == [c["xy"] for c in VECTORS["paths"]]
         assert res.page_errors == [] and res.unexpected_console_errors == []
+
+
+def test_page_classes_and_money_match_the_class_vectors(page_html):
+    """g60map-classes.js gives Python's breaks, classes, legend labels and amounts."""
+    with open_page(page_html, settle_ms=0) as res:
+        got = res.page.evaluate(
+            """(v) => { const K = G60Map.classes; return {
+              classes: v.classes.map((c) => K.classify(c.values, c.scheme, c.k)),
+              labels: v.labels.map((c) => K.labels(c.bins, c.low, c.integral, c.money, c.nice,
+                                                   c.lang)),
+              money: v.money.map((c) => K.money(c.value, c.lang, c.currency)),
+              ranges: v.ranges.map((c) => K.moneyRange(c.lo, c.hi, c.lang)) }; }""",
+            CLASS_VECTORS)
+        assert res.page_errors == [] and res.unexpected_console_errors == []
+    want = CLASS_VECTORS
+    assert [(c["bins"], c["index"]) for c in got["classes"]] == \
+        [(c["bins"], c["index"]) for c in want["classes"]]
+    assert got["labels"] == [c["labels"] for c in want["labels"]]
+    assert got["money"] == [c["text"] for c in want["money"]]
+    assert got["ranges"] == [c["text"] for c in want["ranges"]]
 
 
 def test_other_leaflet_release_draws_plain_polygons_alike(page_html, tmp_path):

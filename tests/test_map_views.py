@@ -52,7 +52,7 @@ def test_every_metric_is_classed_with_classify_and_summed_in_groups(scheme):
         assert entry["bins"] == pytest.approx(list(classes.bins))
         assert entry["cls"] == classes.index.tolist()
         assert len(entry["colors"]) == len(entry["labels"]) == classes.k
-        assert entry["none"] == (scheme == "nice")
+        assert entry["none"] == (scheme == "nice" or values[np.isfinite(values)].min() > 0)
         assert _group_values(v, entry) == pytest.approx(values, rel=1e-12)
     # the first metric named is shown first, and fills the member cities
     assert v["list"][v["metric"]]["key"] == "partners.employees"
@@ -69,8 +69,10 @@ def test_the_default_map_shows_hub_members_others_and_the_investment():
     by_code = {c["code"]: c for c in m.payload["cities"]}
     hub = by_code[settings.HUB_CODE]
     assert hub["cls"] >= 0 and shown["colors"][hub["cls"]] != m.payload["style"]["zero"]
+    # natural breaks (the default): no partner is a class of its own, the lightest
     assert [by_code[c]["cls"] for c in settings.MEMBER_CODES if c != settings.HUB_CODE] == \
-        [-1] * 8
+        [0] * 8
+    assert shown["labels"] == ["0", "1–6"] and hub["cls"] == 1
     assert sum(c["cls"] == -2 for c in m.payload["cities"]) == len(by_code) - 9
     invest = next(e for e in v["list"] if e["key"] == "invest_cny")
     assert invest["values"][v["codes"].index(settings.HUB_CODE)] == 15_000_000_000
@@ -88,9 +90,49 @@ def test_class_labels_say_the_bounds():
                  labels[key]]
         for (lo, *hi), nxt in zip(spans, spans[1:], strict=False):
             assert nxt[0] == (hi[0] if hi else lo) + 1
-    assert all(" bn" in x or " m" in x for x in labels["invest_cny"][1:])
+    # amounts: the currency once and units against the numbers, never " m" (metres)
+    assert all(x.startswith("CNY ") and re.search(r"\d(bn|M)$", x)
+               for x in labels["invest_cny"][1:])
+    assert not any(" m" in x for x in labels["invest_cny"])
     zh = build_map(analyst_corridor(), basemap="none", lang="zh")
     assert any("亿" in x for x in _views(zh)["list"][2]["labels"])
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_default_classes_keep_four_member_classes_apart_on_skewed_tables(seed, lang):
+    """Hundreds of partners piled on a few cities, 1 million to 20 billion CNY, a long-tailed
+    custom metric: the default classes give each metric 4+ member colours, and the legend
+    reads amounts as money (CNY 20M–50M, 2,000万–5,000万元) and counts as whole numbers."""
+    from tests._skewed import skewed_corridor
+
+    m = build_map(skewed_corridor(seed), lang=lang, basemap="none", metrics=["employees"])
+    v = _views(m)
+    for entry in v["list"]:
+        colours = {entry["colors"][i] for i in entry["cls"] if i >= 0}
+        assert len(colours) >= 4, (entry["key"], entry["labels"])
+        assert len(entry["labels"]) == settings.MAP_CLASSES
+    # the page's member fills: the shown metric's classes
+    shown = v["list"][v["metric"]]
+    fills = {c["code"]: shown["colors"][c["cls"]] for c in m.payload["cities"] if c["cls"] >= 0}
+    assert len(fills) == 9 and len(set(fills.values())) >= 4
+    # every member has partners: a city the slider or a filter leaves none has no class
+    assert v["list"][0]["key"] == "partners" and v["list"][0]["none"] == 1
+    labels = {e["key"]: e["labels"] for e in v["list"]}
+    for key in ("partners", "partners.employees"):
+        assert all(re.fullmatch(r"[\d,]+(–[\d,]+)?", x) for x in labels[key]), labels[key]
+    money = labels["invest_cny"]
+    if lang == "en":
+        assert all(re.fullmatch(r"CNY [\d.,]+(M|bn)?–[\d.,]+(M|bn)", x) for x in money), money
+    else:
+        assert all(re.fullmatch(r"[\d.,]+[万亿]?–[\d.,]+[万亿]元", x) for x in money), money
+
+
+def test_the_class_vectors_are_what_python_gives():
+    """tests/data/class_vectors.json (the page script's check) holds Python's answers now."""
+    from tests._class_vectors import PATH, vectors
+
+    assert json.loads(PATH.read_text("utf-8")) == vectors()
 
 
 def test_time_axis_steps_by_year_or_month():
@@ -163,7 +205,7 @@ def test_flows_replace_the_spokes_with_widths_proportional_to_the_amount():
         assert amounts[inv[amount]] == pytest.approx(amount)
         assert f["w"] == pytest.approx(max(MIN_WIDTH_PX,
                                            settings.FLOW_MAX_WIDTH_PX * amount / largest), abs=0.01)
-        assert re.match(r".+ to .+: CNY [\d.,]+ (bn|m), [\d,]+ km$", f["tip"]), f["tip"]
+        assert re.match(r".+ to .+: CNY [\d.,]+(bn|M), [\d,]+ km$", f["tip"]), f["tip"]
     widths = [f["w"] for f in flows["rows"]]
     assert widths == sorted(widths, reverse=True) and widths[0] == settings.FLOW_MAX_WIDTH_PX
     assert [s["w"] for s in flows["sizes"]] == sorted((s["w"] for s in flows["sizes"]),

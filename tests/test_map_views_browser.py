@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from g60map import settings
 from g60map.corridor.classify import classify
 from g60map.corridor.metrics import city_metrics
 from g60map.render.text import LABELS, format_money, format_number
@@ -185,7 +186,12 @@ def test_filters_change_counts_fills_and_legend(pages, lang):
         keep_i = i["province_code"] != "340000"
         state = page.evaluate(STATE_JS)
         assert _seen(state) == _expected(corridor, keep_p, keep_i)
-        zero = pages[lang][0].payload["style"]["zero"]
+        # a city left without partners: the class of 0 ("0" here, where some city has
+        # none in the whole data; else no class, the zero fill)
+        entry = pages[lang][0].payload["choices"]["list"][0]
+        zero = pages[lang][0].payload["style"]["zero"] if entry["none"] else \
+            entry["colors"][next(k for k, b in enumerate(entry["bins"]) if b >= 0)]
+        assert entry["key"] == "partners" and entry["labels"][0] == "0"
         for code in ("340100", "340200", "341800"):  # Hefei, Wuhu, Xuancheng
             assert state["labels"][code] == "0" and state["fills"][code] == zero
         assert full["fills"]["340100"] != zero
@@ -203,7 +209,7 @@ def test_filters_change_counts_fills_and_legend(pages, lang):
 
 def _value_text(value: float, key: str, lang: str) -> str:
     if key == "invest_cny":
-        return format_money(value, lang, None)
+        return format_money(value, lang, "CNY")
     if key == "partners_per_1000km2":
         return format_number(value)
     return f"{int(value):,}"
@@ -225,14 +231,15 @@ def test_the_metric_switch_changes_fills_labels_and_legend(pages, lang):
             page.select_option(".g60m-metric select", str(index))
             state = page.evaluate(STATE_JS)
             values = table[entry["key"]].to_numpy(dtype=float)
-            classes = classify(values, "nice", 5)
+            classes = classify(values, settings.MAP_SCHEME, settings.MAP_CLASSES)
             zero = m.payload["style"]["zero"]
             for code, v, k in zip(table.index, values, classes.index, strict=True):
                 want = entry["colors"][k] if k >= 0 else zero
                 assert state["fills"][code] == want, (entry["key"], code)
                 assert state["labels"][code] == _value_text(v, entry["key"], lang), code
-            assert state["classes"][: len(entry["labels"]) + 1] == \
-                [LABELS[lang]["legend_none"], *entry["labels"]]
+            none = [LABELS[lang]["legend_none"]] if entry["none"] else []
+            assert state["classes"][: len(entry["labels"]) + len(none)] == \
+                [*none, *entry["labels"]]
             seen.append(tuple(state["fills"][c] for c in table.index))
         assert len(set(seen)) == len(entries)  # each metric fills the cities differently
         _clean(res)
@@ -394,11 +401,65 @@ def test_the_default_view_shows_hub_members_others_and_the_investment(lang, tmp_
         assert state["labels"]["310117"] == "6"
         assert {state["labels"][c] for c in state["labels"] if c != "310117"} == {"0"}
         assert state["circles"] == 1
-        assert ("CNY 15 bn" if lang == "en" else "150亿元") in state["summary"]
+        assert ("CNY 15bn" if lang == "en" else "150亿元") in state["summary"]
         res.page.select_option(".g60m-metric select", "2")  # the investment total
         state = res.page.evaluate(STATE_JS)
-        assert state["labels"]["310117"] == ("15 bn" if lang == "en" else "150亿")
+        # amounts by the city names read as money, never as metres ("15 m")
+        assert state["labels"]["310117"] == ("CNY 15bn" if lang == "en" else "150亿元")
         assert state["fills"]["310117"] == hub  # the top class of either metric
+        _clean(res)
+    finally:
+        ctx.__exit__(None, None, None)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_switching_the_scheme_in_the_legend_reclasses_the_fills(pages, lang):
+    """The legend's scheme and k selects re-class in the page, as classify.py classes."""
+    corridor = analyst_corridor()
+    m = pages[lang][0]
+    table = city_metrics(corridor, ["employees"])
+    entry = m.payload["choices"]["list"][0]
+    assert entry["key"] == "partners"
+    values = table["partners"].to_numpy(dtype=float)
+    ctx, res = _open(pages[lang][1])
+    try:
+        page = res.page
+        t = LABELS[lang]
+        options = page.eval_on_selector_all(".g60m-scheme option", "(o) => o.map((e) => e.text)")
+        assert options == [t["scheme_natural_breaks"], t["scheme_quantiles"], t["scheme_nice"]]
+        assert page.eval_on_selector(".g60m-scheme", "(e) => e.value") == settings.MAP_SCHEME
+        seen = {}
+        for scheme, k in [("natural_breaks", 5), ("nice", 5), ("quantiles", 3),
+                          ("natural_breaks", 2)]:
+            page.select_option(".g60m-scheme", scheme)
+            page.select_option(".g60m-k", str(k))
+            state = page.evaluate(STATE_JS)
+            classes = classify(values, scheme, k)
+            ramp = m.payload["choices"]["ramps"][str(classes.k)]
+            zero = m.payload["style"]["zero"]
+            want = {code: ramp[i] if i >= 0 else zero
+                    for code, i in zip(table.index, classes.index, strict=True)}
+            assert {c: state["fills"][c] for c in table.index} == want, (scheme, k)
+            seen[scheme, k] = tuple(want.values())
+            labels = build_map(corridor, lang=lang, basemap="none", metrics=["employees"],
+                               metric="partners", scheme=scheme, k=k).payload["choices"][
+                                   "list"][0]["labels"]
+            none = [t["legend_none"]] if scheme == "nice" or values.min() > 0 else []
+            assert state["classes"][: len(labels) + len(none)] == [*none, *labels]
+        assert len(set(seen.values())) == len(seen)  # each choice fills the cities differently
+        # the link keeps the choice
+        before = page.evaluate(STATE_JS)
+        page.click(".g60m-link")
+        url = page.evaluate("() => location.href")
+        assert ".s=natural_breaks" in url and ".k=2" in url
+        page.goto("about:blank")
+        page.goto(url)
+        page.wait_for_function("() => window.G60Map && G60Map.instances.length === 1")
+        res.settle(150)
+        after = page.evaluate(STATE_JS)
+        assert (after["fills"], after["classes"]) == (before["fills"], before["classes"])
+        assert page.eval_on_selector(".g60m-k", "(e) => e.value") == "2"
         _clean(res)
     finally:
         ctx.__exit__(None, None, None)

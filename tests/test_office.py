@@ -111,8 +111,8 @@ def test_slides_of_a_corridor(dated, lang):
     tables = [s.table for slide in prs.slides for s in slide.shapes if s.has_table]
     assert len(tables[0].rows) == 10  # header + 9 cities
     amounts = [tables[-1].cell(i, 3).text for i in range(1, 5)]
-    assert amounts == (["CNY 200 m", "CNY 150 m", "CNY 50 m", "CNY 8 m"] if lang == "en"
-                       else ["2亿元", "1.5亿元", "5000万元", "800万元"])
+    assert amounts == (["CNY 200M", "CNY 150M", "CNY 50M", "CNY 8M"] if lang == "en"
+                       else ["2亿元", "1.5亿元", "5,000万元", "800万元"])
     assert slides_pptx(dated, lang=lang) == slides_pptx(dated, lang=lang)
 
 

@@ -24,8 +24,8 @@ from g60map import (
     settings,
 )
 from g60map.cli import main
+from g60map.corridor.classify import classify
 from g60map.corridor.summary import summary_table
-from g60map.render.static import figure as static
 from g60map.render.static import mpl
 from g60map.render.static.figure import partner_classes, render_static, save_static
 from g60map.render.static.mpl import find_cjk_font
@@ -266,11 +266,10 @@ def test_member_fill_classes_follow_the_summary_partner_counts():
     (coll,) = [c for c in ax.collections if c.get_gid() == "members"]
     codes = load_boundaries("city").query("is_member")["code"].tolist()
     fills = {code: tuple(fc) for code, fc in zip(codes, coll.get_facecolors(), strict=True)}
-    classes = partner_classes(counts.reindex(codes).fillna(0).to_numpy())
+    cls = dict(zip(codes, classify(counts.reindex(codes).fillna(0).to_numpy(),
+                                   settings.MAP_SCHEME, settings.MAP_CLASSES).index, strict=True))
     for a, b in itertools.combinations(codes, 2):
-        same_class = static._class_index(counts[a], classes) == static._class_index(
-            counts[b], classes)
-        assert (fills[a] == fills[b]) == same_class, (a, b)
+        assert (fills[a] == fills[b]) == (cls[a] == cls[b]), (a, b)
     assert len(set(fills.values())) == 3
 
 
@@ -278,7 +277,6 @@ def test_member_fill_classes_follow_the_summary_partner_counts():
 def test_partner_classes_cover_every_count_once(n):
     classes = partner_classes(n)
     assert classes[0] == (0, 0) and len(classes) <= 6
-    assert len(static._class_colours(len(classes))) == len(classes)
     assert classes[-1][1] >= n
     if n:  # classes of several cities start at 1, whatever their smallest count
         assert partner_classes([n, 1, 0])[1][0] == 1
@@ -290,8 +288,9 @@ def test_partner_classes_cover_every_count_once(n):
         assert sum(lo <= count <= hi for lo, hi in classes) == 1
 
 
+@pytest.mark.parametrize("scheme", ["nice", None])
 @pytest.mark.parametrize("extra", [0, 3])
-def test_static_and_interactive_maps_class_and_fill_each_city_alike(extra):
+def test_static_and_interactive_maps_class_and_fill_each_city_alike(extra, scheme):
     """One classing and one colour per city on both maps (the packaged data: the hub's six
     partners used to be "6-10" in #a63603 on one map and #e6550d on the other)."""
     partners = load_partners()
@@ -304,13 +303,13 @@ def test_static_and_interactive_maps_class_and_fill_each_city_alike(extra):
         partners = gpd.GeoDataFrame(gpd.pd.concat([partners, more], ignore_index=True),
                                     crs=partners.crs)
     corridor = load_corridor(partners, article=True)
-    choices = build_map(corridor, basemap="none").payload["choices"]
+    choices = build_map(corridor, basemap="none", scheme=scheme).payload["choices"]
     shown = next(e for e in choices["list"] if e["key"] == "partners")
     codes = choices["codes"]
     web = {c: (shown["colors"][k] if k >= 0 else "#fdf0e1")
            for c, k in zip(codes, shown["cls"], strict=True)}
 
-    fig, ax = render_static(corridor, spoke_labels=False)
+    fig, ax = render_static(corridor, spoke_labels=False, scheme=scheme)
     (coll,) = [c for c in ax.collections if c.get_gid() == "members"]
     members = load_boundaries("city").query("is_member")["code"].tolist()
     assert sorted(members) == sorted(codes)
@@ -318,10 +317,16 @@ def test_static_and_interactive_maps_class_and_fill_each_city_alike(extra):
                for c, fc in zip(members, coll.get_facecolors(), strict=True)}
     assert printed == web
     assert web[settings.HUB_CODE] == "#a63603"
-    # the same breaks: the static legend's classes are the interactive bins as ranges
-    ranges = partner_classes([corridor.partners_per_city.get(c, 0) for c in members])
-    assert [hi for _, hi in ranges[1:]] == shown["bins"]
-    expected = {0: [5, 10], 3: [2, 5, 10]}[extra]
+    # the same classes: the static legend reads as the interactive one
+    texts = [t.get_text() for t in ax.get_legend().get_texts()] if ax.get_legend() else [
+        t.get_text() for a in ax.artists for t in getattr(a, "get_texts", list)()]
+    labels = ["0", *shown["labels"]] if scheme == "nice" else shown["labels"]
+    assert texts[:len(labels)] == labels
+    if scheme == "nice":
+        ranges = partner_classes([corridor.partners_per_city.get(c, 0) for c in members])
+        assert [hi for _, hi in ranges[1:]] == shown["bins"]
+    expected = {(0, "nice"): [5, 10], (3, "nice"): [2, 5, 10], (0, None): [0, 6],
+                (3, None): [0, 5, 6]}[extra, scheme]
     assert shown["bins"] == expected
 
 
@@ -469,3 +474,37 @@ def test_save_static_is_the_one_figure_writer():
     from g60map.render.static import figfile
 
     assert save_static is figfile.save_static and g60map.save_static is figfile.save_static
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("seed", [0, 3])
+def test_skewed_tables_print_four_or_more_member_colours(seed, lang, tmp_path):
+    """The PNG of a skewed table: the default classes paint the members in 4+ colours, the
+    interactive map's, and the legend reads as its legend (en and zh)."""
+    from matplotlib.colors import to_rgb
+
+    from g60map.render.symbology import PRINT
+    from tests._browser import _decode_png
+    from tests._skewed import skewed_corridor
+
+    PRINT_ALPHA = PRINT.member_alpha
+    corridor = skewed_corridor(seed)
+    web = build_map(corridor, basemap="none", lang=lang).payload["choices"]
+    shown = next(e for e in web["list"] if e["key"] == "partners")
+    fig, ax = render_static(corridor, lang=lang, spoke_labels=False, figsize=(8.0, 6.4))
+    if lang == "zh" and fig.g60_lang != "zh":
+        pytest.skip("no CJK font")
+    texts = [t.get_text() for a in ax.artists for t in getattr(a, "get_texts", list)()]
+    assert texts[:len(shown["labels"])] == shown["labels"]
+    path = save_static(fig, tmp_path / "map.png", fmt="png", dpi=100)
+    img = _decode_png(path).astype(int).reshape(-1, 3)
+    # pixels of each class colour at the members' opacity over the paper; a legend swatch
+    # is ~100 of them, a city thousands (the small hub fewer)
+    paper = np.array(to_rgb(fig.get_facecolor())) * 255
+    used = sorted({shown["colors"][i] for i in shown["cls"]})
+    painted = {}
+    for colour in used:
+        want = np.array(to_rgb(colour)) * 255 * PRINT_ALPHA + paper * (1 - PRINT_ALPHA)
+        painted[colour] = int((np.abs(img - want).max(axis=1) <= 3).sum())
+    assert sum(n > 1000 for n in painted.values()) >= 4, painted

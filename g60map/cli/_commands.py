@@ -203,7 +203,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     with _step(args, "building the map"):
         page = map_page(corridor, lang=args.lang, basemap=args.basemap,
                         metrics=args.metric or (), scheme=args.scheme,
-                        self_contained=args.self_contained,
+                        k=args.k, cmap=args.cmap, self_contained=args.self_contained,
                         tooltip=True if args.tooltip is None else args.tooltip,
                         popup=True if args.popup is None else args.popup)
     with _step(args, "writing the map"):
@@ -238,7 +238,8 @@ def cmd_render(args: argparse.Namespace) -> int:
     corridor = _corridor(args)
     with _step(args, "drawing the static map"):
         fig, _ = render_static(corridor, lang=args.lang, figsize=figsize, title=args.title,
-                               partners_as=args.partners_as)
+                               partners_as=args.partners_as, scheme=args.scheme, k=args.k,
+                               cmap=args.cmap)
     out = Path(args.out) / f"{STATIC_FILENAME}.{fmt}"
     with _step(args, f"writing {fmt.upper()}"):
         path = save_static(fig, out, fmt=fmt, dpi=dpi, svg_text=args.svg_text)

@@ -165,6 +165,57 @@ def _add_common(p: argparse.ArgumentParser, default: Any) -> None:
     )
 
 
+def _class_option(name: str, text: str) -> Any:
+    """Check ``--scheme``, ``--k`` or ``--cmap``; errors are usage errors (exit 2)."""
+    from .._errors import G60InputError  # when the option is given: numpy loads then
+
+    try:
+        if name == "k":
+            from ..corridor.classify import check_k
+
+            try:
+                return check_k(int(text))
+            except ValueError:
+                return check_k(text)  # says what it must be
+        if name == "scheme":
+            from ..corridor.classify import check_scheme
+
+            return check_scheme(text)
+        from ..render.symbology import check_cmap
+
+        return check_cmap(text)
+    except G60InputError as exc:
+        raise argparse.ArgumentTypeError(str(exc.problems[0])) from None
+
+
+def _scheme(text: str) -> str:
+    return _class_option("scheme", text)
+
+
+def _k(text: str) -> int:
+    return _class_option("k", text)
+
+
+def _cmap(text: str) -> str:
+    return _class_option("cmap", text)
+
+
+def _add_classes(p: argparse.ArgumentParser) -> None:
+    """``--scheme``, ``--k``, ``--cmap``: the classes of the member cities' fill."""
+    p.add_argument(
+        "--scheme", type=_scheme, default=None,
+        metavar="{natural_breaks,quantiles,nice}",
+        help="classes of the member cities' fill: natural breaks (Fisher-Jenks, the default) "
+        "or quantiles, both rounded to nice numbers, or 1-2-5 steps (nice); the "
+        "interactive map's legend can switch them",
+    )
+    p.add_argument("--k", type=_k, default=None, metavar="N",
+                   help="number of classes, 2 to 9 (default 5)")
+    p.add_argument("--cmap", type=_cmap, default=None, metavar="NAME",
+                   help="colour map of the classes: Oranges (default), Blues, Greens, Purples, "
+                   "Reds, YlOrRd, YlGnBu or another matplotlib colour map")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the ``g60map`` argument parser (one sub-command per task)."""
     from .. import settings
@@ -214,11 +265,7 @@ def build_parser() -> argparse.ArgumentParser:
         "map's metric switch offers after partners, partners per 1,000 km2 and the investment "
         "total, summed per city; the first one named is shown first (repeatable)",
     )
-    p.add_argument(
-        "--scheme", choices=["nice", "quantiles", "natural_breaks"], default="nice",
-        help="classes of the member cities' fill: 1-2-5 steps (default), quantiles or "
-        "natural breaks (Fisher-Jenks), five at most",
-    )
+    _add_classes(p)
     for flag, what, usual in (("--tooltip", "tooltip", "the name"),
                               ("--popup", "popup", "every column for a reader")):
         p.add_argument(
@@ -272,6 +319,7 @@ def build_parser() -> argparse.ArgumentParser:
                    "year (g60_corridor_years.<format>), when they span several years")
     _add_title(p)
     _add_tables(p, lang=True)
+    _add_classes(p)
 
     p = sub.add_parser("report", help="write the report: one offline HTML page, or Word")
     _add_out(p)

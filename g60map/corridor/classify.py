@@ -5,6 +5,12 @@ The schemes are those of `mapclassify <https://pysal.org/mapclassify/>`_ (``Quan
 load, and the map is built in every ``g60map build``); the tests check the breaks equal
 mapclassify's. ``"nice"`` is ours: upper bounds on the 1-2-5 series, easy to read in a
 legend. Breaks are *upper bounds*: a value belongs to the first class whose bound is >= it.
+
+:func:`classify` rounds the quantile and natural breaks to the "nicest" number that puts
+every value in the same class (:func:`round_breaks`): the legend reads "1,000–2,000", never
+"1,013.7–1,998.2", and the classes are mapclassify's. The page script of the interactive
+map (``g60map-classes.js``) is the twin of this module, checked equal over
+``tests/data/class_vectors.json``.
 """
 
 from __future__ import annotations
@@ -15,9 +21,14 @@ from typing import Literal
 
 import numpy as np
 
+from .._errors import G60InputError
+
 __all__ = [
+    "K_RANGE",
     "SCHEMES",
     "Classes",
+    "check_k",
+    "check_scheme",
     "classify",
     "count_classes",
     "count_ranges",
@@ -25,12 +36,82 @@ __all__ = [
     "nice_breaks",
     "nice_series",
     "quantiles",
+    "round_breaks",
 ]
 
 Scheme = Literal["nice", "quantiles", "natural_breaks"]
 
 #: Classification schemes, by name.
 SCHEMES: tuple[str, ...] = ("nice", "quantiles", "natural_breaks")
+
+#: Fewest and most classes (``k``): nine is the longest ColorBrewer sequential ramp.
+K_RANGE: tuple[int, int] = (2, 9)
+
+#: Other names of the schemes, as ``geopandas.GeoDataFrame.explore(scheme=...)`` (mapclassify)
+#: spells them, compared without case, spaces, "-" and "_".
+_ALIASES = {"naturalbreaks": "natural_breaks", "fisherjenks": "natural_breaks",
+            "quantiles": "quantiles", "nice": "nice"}
+
+
+def check_scheme(scheme: object) -> str:
+    """Return the name in :data:`SCHEMES` of ``scheme`` (mapclassify's names are taken too).
+
+    Parameters
+    ----------
+    scheme : str
+        ``"nice"``, ``"quantiles"`` or ``"natural_breaks"``; ``"NaturalBreaks"``,
+        ``"FisherJenks"``, ``"Quantiles"`` (as in ``GeoDataFrame.explore``) are the same.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    G60InputError
+        Any other value; the message lists the schemes.
+
+    Examples
+    --------
+    >>> check_scheme("FisherJenks"), check_scheme("quantiles")
+    ('natural_breaks', 'quantiles')
+    """
+    key = "".join(ch for ch in str(scheme).lower() if ch not in " -_")
+    if not isinstance(scheme, str) or key not in _ALIASES:
+        raise G60InputError([
+            f"unknown scheme {str(scheme)[:40]!r} (of the classes): use one of "
+            f"{', '.join(SCHEMES)} (scheme=... in Python, --scheme on the command line)"])
+    return _ALIASES[key]
+
+
+def check_k(k: object) -> int:
+    """Return ``k`` (a number of classes) if it is a whole number in :data:`K_RANGE`.
+
+    Parameters
+    ----------
+    k : int
+
+    Returns
+    -------
+    int
+
+    Raises
+    ------
+    G60InputError
+        Not a whole number from 2 to 9; the message says what to pass.
+
+    Examples
+    --------
+    >>> check_k(4)
+    4
+    """
+    lo, hi = K_RANGE
+    ok = isinstance(k, (int, np.integer)) and not isinstance(k, bool) and lo <= int(k) <= hi
+    if not ok or not isinstance(k, (int, np.integer)):
+        raise G60InputError([
+            f"k (the number of classes) must be a whole number from {lo} to {hi}, not "
+            f"{str(k)[:40]!r}: pass k={lo}..{hi} (--k {lo}..{hi} on the command line)"])
+    return int(k)
 
 
 @dataclass(frozen=True)
@@ -228,15 +309,112 @@ def fisher_jenks(values: np.ndarray, k: int = 5) -> tuple[float, ...]:
     return tuple(sorted(bounds))
 
 
-def classify(values: np.ndarray, scheme: Scheme = "nice", k: int = 5) -> Classes:
+def _nicest(lo: float, hi: float) -> float:
+    """Return the "nicest" number ``x`` with ``lo <= x < hi``: 1-2-5, else fewest digits.
+
+    Only between 1e-6 and 1e15 (elsewhere ``lo``), with exact powers of ten, so the page
+    script's twin gives the same number.
+    """
+    a = abs(lo)
+    if not (1e-6 <= a < 1e15) or not hi > lo:
+        return lo
+    exp = _decade(a)
+    for step in (1.0, 2.0, 5.0, 10.0):  # the 1-2-5 number at or above lo
+        x = _at_power(step, exp)
+        if x >= lo and lo >= 0:
+            if x < hi:
+                return x
+            break
+    for digits in range(1, 16):
+        x = _ceil_at(lo, exp - digits + 1)
+        if lo <= x < hi:
+            return x
+    return lo
+
+
+def _pow10(exp: int) -> float:
+    """Return ``10**exp`` (``exp`` >= 0) as the decimal literal reads: exact up to 1e22."""
+    return float(f"1e{exp}")
+
+
+def _decade(a: float) -> int:
+    """Return the exponent of the power of ten at or below ``a`` > 0 (no log rounding)."""
+    exp = math.floor(math.log10(a))
+    if _at_power(1.0, exp) > a:
+        exp -= 1
+    elif _at_power(1.0, exp + 1) <= a:
+        exp += 1
+    return exp
+
+
+def _at_power(mantissa: float, exp: int) -> float:
+    """Return ``mantissa * 10**exp`` with an exact power of ten (divided by one below 1)."""
+    return mantissa * _pow10(exp) if exp >= 0 else mantissa / _pow10(-exp)
+
+
+def _ceil_at(value: float, exp: int) -> float:
+    """Return ``value`` rounded up to a multiple of ``10**exp`` (exact powers of ten)."""
+    if exp >= 0:
+        p = _pow10(exp)
+        return math.ceil(value / p) * p
+    p = _pow10(-exp)
+    return math.ceil(value * p) / p
+
+
+def round_breaks(bins: tuple[float, ...], values: np.ndarray) -> tuple[float, ...]:
+    """Round each break to the nicest number that keeps every value in its class.
+
+    A break between the largest value of its class and the smallest of the next becomes
+    the 1-2-5 number, else the number with the fewest significant digits, in that gap
+    (``18,300,000`` and ``95,000,000``: ``20,000,000``); the last break becomes the
+    largest value rounded up to two significant digits. Classes stay those of ``bins``.
+
+    Parameters
+    ----------
+    bins : tuple of float
+        Upper bounds, increasing.
+    values : array_like of float
+
+    Returns
+    -------
+    tuple of float
+
+    Examples
+    --------
+    >>> round_breaks((3.0, 12.0, 50.0), [1, 2, 3, 10, 11, 12, 50])
+    (5.0, 20.0, 50.0)
+    """
+    v = np.sort(np.asarray(values, dtype=float))
+    v = v[np.isfinite(v)]
+    if not v.size or not bins:
+        return tuple(bins)
+    out: list[float] = []
+    for i, b in enumerate(bins):
+        below = v[v <= b]
+        upper = float(below[-1]) if below.size else float(b)
+        above = v[v > b]
+        if i == len(bins) - 1 or not above.size:
+            x = upper
+            if 1e-6 <= abs(upper) < 1e15:
+                x = _ceil_at(upper, _decade(abs(upper)) - 1)
+            x = x if math.isfinite(x) and x >= upper else upper
+        else:
+            x = _nicest(upper, float(above[0]))
+        out.append(max(x, out[-1]) if out else x)
+    return tuple(out)
+
+
+def classify(values: np.ndarray, scheme: Scheme | str = "nice", k: int = 5) -> Classes:
     """Class the values with one of :data:`SCHEMES`.
 
     Parameters
     ----------
     values : array_like of float
     scheme : {"nice", "quantiles", "natural_breaks"}, default "nice"
+        Also by mapclassify's names (:func:`check_scheme`). Quantile and natural breaks are
+        rounded to nice numbers that keep every value in its class (:func:`round_breaks`).
     k : int, default 5
-        Classes wanted (fewer when the values have fewer distinct levels).
+        Classes wanted, 2 to 9 (fewer when the values have fewer distinct levels).
 
     Returns
     -------
@@ -244,26 +422,26 @@ def classify(values: np.ndarray, scheme: Scheme = "nice", k: int = 5) -> Classes
 
     Raises
     ------
-    ValueError
-        Unknown scheme or ``k`` < 1.
+    G60InputError
+        Unknown scheme or ``k`` not in :data:`K_RANGE` (also a ``ValueError``).
 
     Examples
     --------
     >>> c = classify([0, 1, 4, 9, 30], "nice")
     >>> c.bins, c.index.tolist()
     ((2.0, 10.0, 50.0), [-1, 0, 1, 1, 2])
+    >>> classify([1, 2, 3, 10, 11, 12, 50], "natural_breaks", 3).bins
+    (5.0, 20.0, 50.0)
     """
-    if scheme not in SCHEMES:
-        raise ValueError(f"unknown scheme {scheme!r}; use one of {', '.join(SCHEMES)}")
-    if int(k) < 1:
-        raise ValueError(f"k must be at least 1, not {k!r}")
+    scheme = check_scheme(scheme)
+    k = check_k(k)
     v = np.asarray(values, dtype=float)
     if scheme == "nice":
-        bins = nice_breaks(v, int(k))
+        bins = nice_breaks(v, k)
     elif scheme == "quantiles":
-        bins = quantiles(v, int(k))
+        bins = round_breaks(quantiles(v, k), v)
     else:
-        bins = fisher_jenks(v, int(k))
+        bins = round_breaks(fisher_jenks(v, k), v)
     edges = np.asarray(bins or (0.0,))
     index = np.minimum(np.searchsorted(edges, v, side="left"), max(len(bins) - 1, 0))
     index = np.where(np.isfinite(v), index, -1)

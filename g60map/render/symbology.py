@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..corridor.classify import Classes, count_classes
+from .._errors import G60InputError
+from ..corridor.classify import K_RANGE, Classes, count_classes
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers only
     from matplotlib.typing import LineStyleType
@@ -27,7 +28,11 @@ __all__ = [
     "PRINT",
     "PrintStyle",
     "count_classes",
+    "CMAP",
+    "RAMPS",
+    "check_cmap",
     "class_colors",
+    "class_ramps",
     "fill_colors",
     "class_label",
     "class_of",
@@ -84,16 +89,81 @@ class PrintStyle:
 PRINT = PrintStyle()
 
 
-def class_colors(k: int) -> list[str]:
-    """Return the fills of ``k`` classes: spread over :data:`CLASS_COLORS`, light to dark.
+#: The default colour map of the member cities' classes (``cmap``).
+CMAP = "Oranges"
+
+#: ColorBrewer sequential ramps (9 classes, light to dark; www.colorbrewer2.org, Apache
+#: 2.0), by the names matplotlib gives them; other matplotlib colour maps are sampled.
+RAMPS: dict[str, tuple[str, ...]] = {
+    "Oranges": ("#fff5eb", "#fee6ce", "#fdd0a2", "#fdae6b", "#fd8d3c", "#f16913", "#d94801",
+                "#a63603", "#7f2704"),
+    "Blues": ("#f7fbff", "#deebf7", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5",
+              "#08519c", "#08306b"),
+    "Greens": ("#f7fcf5", "#e5f5e0", "#c7e9c0", "#a1d99b", "#74c476", "#41ab5d", "#238b45",
+               "#006d2c", "#00441b"),
+    "Purples": ("#fcfbfd", "#efedf5", "#dadaeb", "#bcbddc", "#9e9ac8", "#807dba", "#6a51a3",
+                "#54278f", "#3f007d"),
+    "Reds": ("#fff5f0", "#fee0d2", "#fcbba1", "#fc9272", "#fb6a4a", "#ef3b2c", "#cb181d",
+             "#a50f15", "#67000d"),
+    "YlOrRd": ("#ffffcc", "#ffeda0", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a", "#e31a1c",
+               "#bd0026", "#800026"),
+    "YlGnBu": ("#ffffd9", "#edf8b1", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8",
+               "#253494", "#081d58"),
+}
+
+
+def check_cmap(cmap: object) -> str:
+    """Return ``cmap`` if it names a ramp of :data:`RAMPS` or a matplotlib colour map.
+
+    Parameters
+    ----------
+    cmap : str or None
+        None: :data:`CMAP`.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    G60InputError
+        Any other name; the message lists the ColorBrewer names.
+
+    Examples
+    --------
+    >>> check_cmap(None), check_cmap("Blues")
+    ('Oranges', 'Blues')
+    """
+    if cmap is None:
+        return CMAP
+    if isinstance(cmap, str) and cmap in RAMPS:
+        return cmap
+    if isinstance(cmap, str) and cmap.isascii() and cmap.replace("_", "").isalnum():
+        import matplotlib
+
+        if cmap in matplotlib.colormaps:
+            return cmap
+    raise G60InputError([
+        f"unknown colour map {str(cmap)[:40]!r}: use one of {', '.join(RAMPS)} or another "
+        "matplotlib colour map name, such as viridis (cmap=... in Python, --cmap on the "
+        "command line)"])
+
+
+def class_colors(k: int, cmap: str | None = None) -> list[str]:
+    """Return the fills of ``k`` classes, light to dark, from the colour map ``cmap``.
 
     The one colour assignment of every map (interactive and static) and of every document
-    that shows one: one class is the darkest, two the lightest and the darkest.
+    that shows one: one class is the darkest, two the lightest and the darkest. The
+    default map's first five spread over :data:`CLASS_COLORS`; more classes, and other
+    ColorBrewer maps, spread over their 9-class ramp without its near-white first colour
+    (but for nine classes); other matplotlib maps are sampled from 15 % to the darkest end.
 
     Parameters
     ----------
     k : int
-        Number of classes (at most ``len(CLASS_COLORS)`` distinct colours).
+        Number of classes (up to 9 distinct colours).
+    cmap : str, optional
+        :func:`check_cmap`; None: :data:`CMAP`.
 
     Returns
     -------
@@ -103,11 +173,42 @@ def class_colors(k: int) -> list[str]:
     --------
     >>> class_colors(2)
     ['#fdd0a2', '#a63603']
+    >>> class_colors(3, "Blues")
+    ['#deebf7', '#4292c6', '#08306b']
     """
-    top = len(CLASS_COLORS) - 1
+    cmap = check_cmap(cmap)
+    if cmap == CMAP and k <= len(CLASS_COLORS):
+        ramp: tuple[str, ...] = CLASS_COLORS
+    elif cmap in RAMPS:
+        ramp = RAMPS[cmap][1:] if k < len(RAMPS[cmap]) else RAMPS[cmap]
+    else:
+        import matplotlib
+        from matplotlib.colors import to_hex
+
+        sample = matplotlib.colormaps[cmap]
+        return [to_hex(sample(0.15 + 0.85 * (i / (k - 1) if k > 1 else 1.0)), keep_alpha=False)
+                for i in range(k)]
+    top = len(ramp) - 1
     if k <= 1:
-        return [CLASS_COLORS[top]] * k
-    return [CLASS_COLORS[round(i * top / (k - 1))] for i in range(k)]
+        return [ramp[top]] * k
+    return [ramp[round(i * top / (k - 1))] for i in range(k)]
+
+
+def class_ramps(cmap: str | None = None) -> dict[str, list[str]]:
+    """Return :func:`class_colors` of every ``k`` in :data:`g60map.corridor.classify.K_RANGE`.
+
+    What the interactive map's page script picks from when the reader changes ``k``.
+
+    Parameters
+    ----------
+    cmap : str, optional
+
+    Returns
+    -------
+    dict
+        ``{"1": [...], ..., "9": [...]}`` (fewer distinct values than ``k``: fewer classes).
+    """
+    return {str(k): class_colors(k, cmap) for k in range(1, K_RANGE[1] + 1)}
 
 
 def fill_colors(classes: Classes) -> list[str]:

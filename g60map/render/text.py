@@ -28,8 +28,10 @@ __all__ = [
     "POWER_FROM",
     "MAP_LABELS",
     "check_lang",
+    "class_labels",
     "format_money",
     "format_money_both",
+    "format_money_range",
     "format_number",
     "legend_amounts",
     "nice_floor",
@@ -134,6 +136,10 @@ def format_money(
 ) -> str:
     """Write an amount in billions/millions (en) or 亿/万 (zh).
 
+    English writes ``bn`` and ``M`` against the number (``CNY 800M``: never ``800 m``,
+    which reads as metres); Chinese groups the thousands of 万 (``2,000万元``). The page
+    script's ``money()`` (``g60map-classes.js``) is the twin of this function.
+
     Parameters
     ----------
     value : number
@@ -152,26 +158,128 @@ def format_money(
     Examples
     --------
     >>> format_money(15e9), format_money(2.1e9, currency="USD"), format_money(15e9, "zh")
-    ('CNY 15 bn', 'US$2.1 bn', '150亿元')
-    >>> format_money(2.5e8, currency=None)
-    '250 m'
+    ('CNY 15bn', 'US$2.1bn', '150亿元')
+    >>> format_money(8e8), format_money(2.64e6), format_money(2.64e6, "zh")
+    ('CNY 800M', 'CNY 2.64M', '264万元')
+    >>> format_money(2.5e8, currency=None), format_money(2e7, "zh", None)
+    ('250M', '2,000万')
     """
     v = _finite(value)
     if v is None:
         return missing
     if lang == "zh":
-        unit = {"CNY": "元", "USD": "美元", None: ""}[currency]
+        return f"{_amount(v, lang)}{ {'CNY': '元', 'USD': '美元', None: ''}[currency]}"
+    return f"{ {'CNY': 'CNY ', 'USD': 'US$', None: ''}[currency]}{_amount(v, lang)}"
+
+
+def _amount(v: float, lang: Lang) -> str:
+    """Write an amount without its currency: ``15bn``, ``800M``, ``150亿``, ``2,000万``."""
+    if lang == "zh":
         if abs(v) >= 1e8:
-            return f"{_sig(v / 1e8, 4)}亿{unit}"
+            return f"{_grouped(_sig(v / 1e8, 4))}亿"
         if abs(v) >= 1e4:
-            return f"{_sig(v / 1e4, 4)}万{unit}"
-        return f"{_sig(v, 6)}{unit}"
-    sym = {"CNY": "CNY ", "USD": "US$", None: ""}[currency]
+            return f"{_grouped(_sig(v / 1e4, 4))}万"
+        return _grouped(_sig(v, 6))
     if abs(v) >= 1e9:
-        return f"{sym}{format_number(v / 1e9)} bn"
+        return f"{format_number(v / 1e9)}bn"
     if abs(v) >= 1e6:
-        return f"{sym}{format_number(v / 1e6)} m"
-    return f"{sym}{v:,.0f}"
+        return f"{format_number(v / 1e6)}M"
+    return f"{v:,.0f}"
+
+
+def _grouped(text: str) -> str:
+    """``text`` (a whole number of 4 to 6 digits, from :func:`_sig`) with thousands commas."""
+    digits = text.lstrip("-")
+    if digits.isdigit() and len(digits) > 3:
+        return f"{int(text):,}"
+    return text
+
+
+def format_money_range(lo: Any, hi: Any, lang: Lang = "en", currency: str | None = "CNY") -> str:
+    """Write a range of amounts with the currency once: ``CNY 1M–20M``, ``100万–2,000万元``.
+
+    Parameters
+    ----------
+    lo, hi : number
+        Bounds; None for ``lo`` writes ``≤ hi``.
+    lang : {"en", "zh"}
+    currency : {"CNY", "USD"} or None
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> format_money_range(1e6, 2e7), format_money_range(1e6, 2e7, "zh")
+    ('CNY 1M–20M', '100万–2,000万元')
+    >>> format_money_range(None, 5e9)
+    '≤ CNY 5bn'
+    """
+    if lo is None:
+        return f"≤ {format_money(hi, lang, currency)}"
+    a, b = _amount(float(lo), lang), _amount(float(hi), lang)
+    if lang == "zh":
+        return f"{a}–{b}{ {'CNY': '元', 'USD': '美元', None: ''}[currency]}"
+    return f"{ {'CNY': 'CNY ', 'USD': 'US$', None: ''}[currency]}{a}–{b}"
+
+
+def class_labels(bins: Sequence[float], low: float, *, integral: bool, money: bool,
+                 nice: bool, lang: Lang) -> list[str]:
+    """Legend label of each class with upper bounds ``bins``: ``1–5``, ``CNY 1M–20M``.
+
+    Whole bins of whole values (counts) are ranges of whole numbers (the next class starts
+    one above a bound); other classes run from the previous bound (the first from the
+    smallest value ``low``, or ``≤`` its bound with ``nice``, whose first class starts at
+    1). Amounts are written as :func:`format_money_range` writes them, in CNY. The page
+    script's ``labels()`` (``g60map-classes.js``) is the twin of this function.
+
+    Parameters
+    ----------
+    bins : sequence of float
+        Upper bounds, increasing.
+    low : float
+        The smallest value classed.
+    integral : bool
+        The values are whole numbers (counts).
+    money : bool
+        The values are amounts in CNY.
+    nice : bool
+        The classes are the ``"nice"`` scheme's (values <= 0 have no class).
+    lang : {"en", "zh"}
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> class_labels([5, 20, 100], 0, integral=True, money=False, nice=False, lang="en")
+    ['0–5', '6–20', '21–100']
+    >>> class_labels([2e7, 5e9], 1e6, integral=False, money=True, nice=False, lang="zh")
+    ['100万–2,000万元', '2,000万–50亿元']
+    """
+    def fmt(v: float) -> str:
+        return f"{int(v):,}" if integral and abs(v) < POWER_FROM else format_number(v)
+
+    def span(lo: float | None, hi: float) -> str:
+        if money:
+            return format_money_range(lo, hi, lang, "CNY")
+        return f"≤ {fmt(hi)}" if lo is None else f"{fmt(lo)}–{fmt(hi)}"
+
+    whole = integral and not money and all(float(b).is_integer() for b in bins)
+    out = []
+    for i, b in enumerate(bins):
+        b = float(b)
+        if whole:
+            lo = (1 if nice else int(low)) if i == 0 else int(bins[i - 1]) + 1
+            out.append(fmt(lo) if lo >= b else f"{fmt(lo)}–{fmt(b)}")
+        elif i == 0:
+            lo_ = None if nice or not math.isfinite(low) or low >= b else float(low)
+            out.append(span(lo_, b))
+        else:
+            out.append(span(float(bins[i - 1]), b))
+    return out
 
 
 def _finite(value: Any) -> float | None:
@@ -201,14 +309,14 @@ def format_money_both(cny: Any, usd: Any, lang: Lang = "en") -> str:
     Examples
     --------
     >>> format_money_both(15e9, 2.1e9)
-    'CNY 15 bn (US$ 2.1 bn)'
+    'CNY 15bn (US$2.1bn)'
     >>> format_money_both(15e9, 2.1e9, "zh")
     '150亿元（约21亿美元）'
     """
     a, b = format_money(cny, lang, "CNY"), format_money(usd, lang, "USD")
     if not b:
         return a
-    return f"{a}（约{b}）" if lang == "zh" else f"{a} (US$ {b.removeprefix('US$')})"
+    return f"{a}（约{b}）" if lang == "zh" else f"{a} ({b})"
 
 
 def nice_series(upto: float) -> list[int]:

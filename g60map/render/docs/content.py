@@ -4,7 +4,7 @@
 title, lead, key figures, tables (pandas DataFrames of display text, headers in the
 report's language), sources and method (inputs with checksums, software versions). The
 HTML report, the Word report and the slides lay out the same content, so they say the same
-thing; numbers are written for people (``CNY 15 bn``, ``150亿元``, ``1,234``), never as
+thing; numbers are written for people (``CNY 15bn``, ``150亿元``, ``1,234``), never as
 ``0.000000e+00``.
 """
 

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import contextlib
 import warnings
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator
 from typing import Any, Literal
 
 import geopandas as gpd
@@ -48,10 +48,10 @@ from ... import settings
 from ..._errors import G60Warning
 from ..._safetext import safe_text
 from ..._version import dist_version
-from ...corridor.classify import classify, count_ranges
+from ...corridor.classify import check_scheme, classify, count_ranges
 from ...corridor.model import Corridor, as_corridor
 from ..symbology import PRINT, STYLE, ZERO_COLOR, class_colors
-from ..text import LABELS, Lang, check_lang, legend_amounts, sources_line
+from ..text import LABELS, Lang, check_lang, class_labels, legend_amounts, sources_line
 from ..web.payload import drawn_tables
 from ._clearance import clear_legends, data_discs, map_obstacles
 from .badges import BADGE_PT, DOT_PT, draw_badges, draw_dots, partner_groups
@@ -75,6 +75,7 @@ __all__ = [
     "STATIC_FILENAME",
     "STATIC_FORMATS",
     "figure_bytes",
+    "member_classes",
     "partner_classes",
     "render_static",
     "draw_static",
@@ -116,8 +117,8 @@ def partner_classes(counts: Any) -> list[tuple[int, int]]:
 
     ``(0, 0)`` (a member with no partner) followed by the classes of
     :func:`g60map.corridor.classify.classify` (``"nice"``, at most five, on the 1-2-5 scale) over
-    the counts, as ranges: the interactive map's classes of its "partners" metric, so both
-    maps colour a city alike.
+    the counts, as ranges: both maps' classes of their "partners" metric with
+    ``scheme="nice"`` (:func:`member_classes` gives those of every scheme).
 
     Parameters
     ----------
@@ -148,17 +149,49 @@ def partner_classes(counts: Any) -> list[tuple[int, int]]:
     return [(0, 0), *count_ranges(classify(values, "nice", 5).bins)]
 
 
-def _class_colours(n: int) -> list[Any]:
-    """Return the fill colours of ``n`` classes of :func:`partner_classes` (zero first)."""
-    ramp = (ZERO_COLOR, *class_colors(n - 1)) if n > 1 else (ZERO_COLOR,)
-    return [to_rgba(c, PRINT.member_alpha) for c in ramp]
+def member_classes(
+    values: Any, *, scheme: str | None = None, k: int | None = None, cmap: str | None = None,
+    lang: Lang = "en",
+) -> tuple[list[str], list[str], list[str]]:
+    """Return the static map's fill of each member, and its legend's labels and colours.
 
+    The classes and colours of the interactive map's "partners" metric
+    (:func:`g60map.corridor.classify.classify`, :func:`g60map.render.symbology.class_colors`,
+    :func:`g60map.render.text.class_labels`): one classing for both maps. With
+    ``"nice"`` a member without partners has a class of its own, ``0``, first.
 
-def _class_index(count: int, classes: Sequence[tuple[int, int]]) -> int:
-    for i, (lo, hi) in enumerate(classes):
-        if lo <= count <= hi:
-            return i
-    return len(classes) - 1
+    Parameters
+    ----------
+    values : array_like of float
+        Partners of each member city.
+    scheme, k, cmap : optional
+        As for :func:`render_static`.
+    lang : {"en", "zh"}
+
+    Returns
+    -------
+    fills : list of str
+        One colour per value.
+    labels, colours : list of str
+        The legend's rows.
+
+    Examples
+    --------
+    >>> fills, labels, colours = member_classes([0, 2, 9, 30, 31, 120, 400], k=4)
+    >>> labels
+    ['0–10', '11–50', '51–200', '201–400']
+    """
+    v = np.atleast_1d(np.asarray(values, dtype=float))
+    scheme = check_scheme(settings.MAP_SCHEME if scheme is None else scheme)
+    classes = classify(v, scheme, settings.MAP_CLASSES if k is None else k)
+    ramp = class_colors(classes.k, cmap)
+    fills = [ramp[int(i)] if i >= 0 else ZERO_COLOR for i in classes.index]
+    finite = v[np.isfinite(v)]
+    labels = class_labels(classes.bins, float(finite.min()) if finite.size else 0.0,
+                          integral=True, money=False, nice=scheme == "nice", lang=lang)
+    if scheme == "nice":
+        return fills, ["0", *labels], [ZERO_COLOR, *ramp]
+    return fills, labels, list(ramp)
 
 
 def _investment_scale(investments: gpd.GeoDataFrame, crs: str) -> tuple[gpd.GeoDataFrame, float]:
@@ -274,6 +307,9 @@ def render_static(
     spoke_labels: bool = True,
     tables: Collection[str] = ("partners", "investments"),
     partners_as: PartnerStyle = "auto",
+    scheme: str | None = None,
+    k: int | None = None,
+    cmap: str | None = None,
 ) -> tuple[Figure, Axes]:
     """Draw the corridor map with matplotlib and return ``(fig, ax)``.
 
@@ -311,6 +347,13 @@ def render_static(
         Partners as one count badge per district or city (``"badges"``), as one small
         dot per place (``"dots"``), or badges up to
         :data:`g60map.settings.STATIC_BADGE_LIMIT` groups and dots above (``"auto"``).
+    scheme : {"natural_breaks", "quantiles", "nice"}, optional
+        Classes of the members' partner counts, as :func:`g60map.build_map` classes them
+        (default :data:`g60map.settings.MAP_SCHEME`).
+    k : int, optional
+        Number of classes, 2 to 9 (default :data:`g60map.settings.MAP_CLASSES`).
+    cmap : str, optional
+        Colour map of the classes (:func:`g60map.render.symbology.check_cmap`).
 
     Returns
     -------
@@ -347,7 +390,8 @@ def render_static(
     """
     return draw_static(as_corridor(corridor), lang=lang, crs=crs,
                        figsize=(10.0, 8.0) if figsize is None else figsize, title=title,
-                       spoke_labels=spoke_labels, tables=tables, partners_as=partners_as)
+                       spoke_labels=spoke_labels, tables=tables, partners_as=partners_as,
+                       scheme=scheme, k=k, cmap=cmap)
 
 
 def draw_static(
@@ -360,6 +404,9 @@ def draw_static(
     spoke_labels: bool = True,
     tables: Collection[str] = ("partners", "investments"),
     partners_as: PartnerStyle = "auto",
+    scheme: str | None = None,
+    k: int | None = None,
+    cmap: str | None = None,
 ) -> tuple[Figure, Axes]:
     """Draw the map of a :class:`~g60map.Corridor` already built: :func:`render_static`'s work.
 
@@ -369,7 +416,7 @@ def draw_static(
     Parameters
     ----------
     corridor : Corridor
-    lang, crs, figsize, title, spoke_labels, tables, partners_as
+    lang, crs, figsize, title, spoke_labels, tables, partners_as, scheme, k, cmap
         As for :func:`render_static`.
 
     Returns
@@ -393,9 +440,11 @@ def draw_static(
     hub = city_b[city_b["code"] == settings.HUB_CODE]
 
     counts = corridor.partners_per_city.astype(int)
-    classes = partner_classes(counts.reindex(members["code"]).fillna(0).to_numpy(float))
-    colours = _class_colours(len(classes))
-    fills = [colours[_class_index(int(counts.get(c, 0)), classes)] for c in members["code"]]
+    fill_names, class_rows, colour_names = member_classes(
+        counts.reindex(members["code"]).fillna(0).to_numpy(float), scheme=scheme, k=k,
+        cmap=cmap, lang=lang)
+    fills = [to_rgba(c, PRINT.member_alpha) for c in fill_names]
+    colours = [to_rgba(c, PRINT.member_alpha) for c in colour_names]
     inv, pt2_per_cny = _investment_scale(investments, crs)
 
     fig, ax, view = new_map_axes(members.total_bounds, (10.0, 8.0) if figsize is None else figsize)
@@ -442,7 +491,7 @@ def draw_static(
     renderer = canvas_renderer(fig)
     handle = _partner_handle(style, set(groups["level"]), lang)
     fixed = [*scale_bar(ax, crs, font, lang), north_arrow(ax, crs, font, lang)]
-    furniture = legends(ax, classes, colours, trunk, font, lang, partner_handle=handle)
+    furniture = legends(ax, class_rows, colours, trunk, font, lang, partner_handle=handle)
     if pt2_per_cny > 0:
         furniture.append(size_legend(
             ax, legend_amounts(float(inv["amount_cny"].max())), pt2_per_cny,

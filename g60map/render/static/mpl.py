@@ -37,7 +37,7 @@ from pyproj import Geod, Transformer
 from ... import settings
 from ..._errors import G60Warning
 from ...i18n import PRINT_KEYS, section
-from ..symbology import PRINT, STYLE, class_label
+from ..symbology import PRINT, STYLE
 from ..text import LABELS, Lang, format_money, nice_floor
 
 __all__ = [
@@ -373,7 +373,7 @@ def wrap(text: str, font: font_manager.FontProperties, width_px: float, renderer
 
 def legends(
     ax: Axes,
-    classes: Sequence[tuple[int, int]],
+    classes: Sequence[str],
     colours: Sequence[Any],
     trunk: gpd.GeoDataFrame,
     font: font_manager.FontProperties,
@@ -385,8 +385,8 @@ def legends(
     Parameters
     ----------
     ax : matplotlib.axes.Axes
-    classes : sequence of (int, int)
-        Partner-count classes, inclusive bounds.
+    classes : sequence of str
+        Label of each partner-count class (:func:`g60map.render.text.class_labels`).
     colours : sequence of colour
         Fill of each class.
     trunk : geopandas.GeoDataFrame
@@ -405,8 +405,8 @@ def legends(
     small = sized(font, 8)
     handles = [
         Patch(facecolor=colour, edgecolor=STYLE["member"], linewidth=0.8,
-              label=class_label(lo, hi))
-        for (lo, hi), colour in zip(classes, colours, strict=True)
+              label=label)
+        for label, colour in zip(classes, colours, strict=True)
     ]
     classes_legend = Legend(
         ax, handles, [str(h.get_label()) for h in handles], title=t["legend_fill"],

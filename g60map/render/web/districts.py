@@ -43,12 +43,11 @@ from ...corridor.metrics import parse_metric, row_values
 from ...corridor.model import Corridor
 from ...corridor.summary import _district_codes
 from ...reference.datum import shift_gdf
-from ..symbology import class_colors
-from ..text import LABELS, Lang
+from ..text import LABELS, Lang, class_labels
 from ._cells import local_name
 from .codec import encode_topology
 from .topology import BoundaryTopology
-from .views import _class_labels, _number
+from .views import _low, _number
 
 __all__ = ["PACKAGED_FILE", "corridor_districts", "district_topology", "districts_payload",
            "write_packaged"]
@@ -248,13 +247,14 @@ def districts_payload(
     entries = []
     for entry in choices["list"]:
         v = values[entry["key"]][order]
-        classes = classify(v, choices["scheme"], 5)
+        classes = classify(v, choices["scheme"], choices["k"])
         entries.append({
             "key": entry["key"],
             "bins": [_number(b) for b in classes.bins],
-            "labels": _class_labels(classes.bins, v, bool(entry["int"]), bool(entry["money"]),
-                                    choices["scheme"] == "nice", lang),
-            "colors": class_colors(classes.k),
+            "labels": class_labels(classes.bins, _low(v), integral=bool(entry["int"]),
+                                   money=bool(entry["money"]),
+                                   nice=choices["scheme"] == "nice", lang=lang),
+            "colors": choices["ramps"][str(classes.k)],
             "values": [_number(x) for x in v],
             "cls": [int(i) for i in classes.index],
         })

@@ -21,43 +21,15 @@
 
   /* ------------------------------------------------------------------ numbers */
 
-  /* From this size on, n significant digits times a power of ten: 1.7×10³⁰⁸ (text.py's
-     POWER_FROM and _sig()). */
-  var POWER_FROM = 1e15, SUPERSCRIPT = "⁰¹²³⁴⁵⁶⁷⁸⁹";
-  function power(v, n) {
-    var parts = v.toExponential(n - 1).split("e"), exp = String(Number(parts[1]));
-    return String(Number(parts[0])) + "×10" + exp.replace(/-/, "⁻").replace(/[0-9]/g,
-      function (d) { return SUPERSCRIPT.charAt(Number(d)); });
-  }
+  /* Numbers and amounts as text.py writes them (g60map-classes.js). */
+  var K = G.classes, POWER_FROM = K.POWER_FROM;
+  function money(v, lang, unit) { return K.money(v, lang, unit ? "CNY" : null); }
+  function sig(v, n) { return K.sig(v, n); }
 
-  /* n significant digits, as Python's "{:.ng}"; from "whole" on, the whole number with
-     thousands separators (as g60map/render/text.py writes them). */
-  function sig(v, n, whole) {
-    if (Math.abs(v) >= POWER_FROM) { return power(v, n); }
-    var s = Number(v.toPrecision(n));
-    if (Math.abs(s) >= whole || (s !== 0 && Math.abs(s) < 1e-4)) {
-      return thousands(Math.round(v));
-    }
-    return String(s);
-  }
-
-  /* format_money(): bn / m (en), 亿 / 万 (zh); with the unit (CNY, 元) when unit is true. */
-  function money(v, lang, unit) {
-    if (lang === "zh") {
-      var u = unit ? "元" : "";
-      if (Math.abs(v) >= 1e8) { return sig(v / 1e8, 4, 1e4) + "亿" + u; }
-      if (Math.abs(v) >= 1e4) { return sig(v / 1e4, 4, 1e4) + "万" + u; }
-      return sig(v, 6, 1e6) + u;
-    }
-    var sym = unit ? "CNY " : "";
-    if (Math.abs(v) >= 1e9) { return sym + sig(v / 1e9, 3, 1e3) + " bn"; }
-    if (Math.abs(v) >= 1e6) { return sym + sig(v / 1e6, 3, 1e3) + " m"; }
-    return sym + thousands(Math.round(v));
-  }
-
+  /* A city's value: amounts with their currency (CNY 800M, 8亿元: never "800 m"). */
   function valueText(c, m, v) {
-    if (m.money) { return money(v, c.d.lang, false); }
-    return m.int && Math.abs(v) < POWER_FROM ? thousands(Math.round(v)) : sig(v, 3, 1e3);
+    if (m.money) { return money(v, c.d.lang, true); }
+    return m.int && Math.abs(v) < POWER_FROM ? thousands(Math.round(v)) : sig(v, 3);
   }
 
   /* ------------------------------------------------------------------ what is shown */
@@ -232,6 +204,8 @@
     } else {
       head.textContent = t.legend_metric + ": " + V.list[0].label;
     }
+    /* the scheme and k, re-classed in the page (g60map-classes.js) */
+    K.controls(c, body, function () { ui.shown = null; apply(c); });
     ui.classes = el("div", null, null, body);
     legendUpdate(c);
   }
@@ -421,11 +395,24 @@
         if (/^\d{1,6}$/.test(x)) { v.off[f][Number(x)] = true; }
       });
     });
+    readClasses(c, q.get(k + "s"), number(q.get(k + "k")));
     var z = number(q.get(k + "z")), y = number(q.get(k + "y")), x = number(q.get(k + "x"));
     c.hashView = isFinite(z) && isFinite(y) && isFinite(x) && Math.abs(y) <= 90 &&
       Math.abs(x) <= 360 ? { z: z, ll: [y, x] } : null;
     c.metric = V.list[v.m];
     return true;
+  }
+
+  /* .s, .k: the scheme and number of classes chosen in the legend (g60map-classes.js). */
+  function readClasses(c, s, n) {
+    var V = c.d.choices, ui = c.ui;
+    if (!V.ramps || (s === null && !isFinite(n))) { return; }
+    var scheme = K.schemes.indexOf(s) >= 0 ? s : V.scheme;
+    var k = n >= 2 && n <= 9 && n % 1 === 0 ? n : V.k;
+    if (scheme === V.scheme && k === V.k) { return; }
+    K.reclass(c, scheme, k);
+    if (ui.scheme) { ui.scheme.value = scheme; ui.k.value = String(k); }
+    ui.shown = null;
   }
 
   /* The hash of the page with this map's view (the other entries kept). */
@@ -442,6 +429,11 @@
     out.set(k + "x", at.lng.toFixed(5));
     out.set(k + "m", c.metric.key);
     if (T) { out.set(k + "t", T.labels[v.t]); out.set(k + "mode", v.mode); }
+    var V = c.d.choices;
+    if (V.built && (V.scheme !== V.built[0] || V.k !== V.built[1])) {
+      out.set(k + "s", V.scheme);
+      out.set(k + "k", String(V.k));
+    }
     ["kind", "prov", "out"].forEach(function (f) {
       var off = Object.keys(v.off[f]).sort(function (a, b) { return a - b; });
       if (off.length) { out.set(k + f, off.join(".")); }

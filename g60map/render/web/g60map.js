@@ -37,6 +37,8 @@
  *   choices      the metrics of the member cities' fill, the time and the filters:
  *                codes [corridor city code] (the order of every per-city list), area
  *                [km²], prov [index into provs, -1: none], scheme (of the classes),
+ *                k (classes asked), ramps {"1".."9": [CSS colour]} (the colours of k
+ *                classes: the legend's scheme and k selects re-class with them),
  *                metric (index into list: the one shown first), list [{key, label, money
  *                (0 | 1), int (0 | 1: whole numbers), table (0: partners, 1: investments),
  *                col (-1: count the rows, else index into cols), area (1: per 1,000 km²),

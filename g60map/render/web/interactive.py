@@ -162,8 +162,10 @@ def build_map(
     point_limit: int | None = None,
     tables: Collection[str] = ("partners", "investments"),
     metrics: Sequence[str] | None = (),
-    scheme: str = "nice",
+    scheme: str | None = None,
     metric: str | None = None,
+    k: int | None = None,
+    cmap: str | None = None,
     tooltip: FieldChoice = True,
     popup: FieldChoice = True,
 ) -> CorridorMap:
@@ -218,10 +220,18 @@ def build_map(
         ``"partners.employees"`` when both tables have one) offered by the metric switch
         after the built-in partners, partners per 1,000 km² and investment total (CNY);
         each is summed per city (:func:`g60map.corridor.metrics.city_metrics`). None: none.
-    scheme : {"nice", "quantiles", "natural_breaks"}, default "nice"
-        Classes of every metric (:func:`g60map.corridor.classify.classify`, up to five): 1-2-5
-        steps, quantiles or natural breaks (Fisher-Jenks), computed over the nine cities
-        for the whole data and kept when the reader moves the slider or filters.
+    scheme : {"natural_breaks", "quantiles", "nice"}, optional
+        Classes of every metric (:func:`g60map.corridor.classify.classify`), as in
+        ``GeoDataFrame.explore``: natural breaks (Fisher-Jenks, the default,
+        :data:`g60map.settings.MAP_SCHEME`), quantiles (both rounded to nice numbers) or
+        1-2-5 steps, computed over the nine cities for the whole data and kept when the
+        reader moves the slider or filters. The reader can change the scheme and ``k`` in
+        the legend.
+    k : int, optional
+        Number of classes, 2 to 9 (default :data:`g60map.settings.MAP_CLASSES`, 5).
+    cmap : str, optional
+        Colour map of the classes: a ColorBrewer name (``"Oranges"``, the default,
+        ``"Blues"``, ``"YlGnBu"``, ...) or another matplotlib colour map.
     metric : str, optional
         The metric the map opens with; default the first of ``metrics``, else partners
         (the investment total when no corridor city has a partner but one has an
@@ -241,10 +251,11 @@ def build_map(
     Raises
     ------
     ValueError
-        Unknown ``lang``, ``basemap``, ``tables``, ``scheme`` or a bad ``prefix``.
+        Unknown ``lang``, ``basemap``, ``tables`` or a bad ``prefix``.
     G60InputError
         A metric that names no numeric column (the message lists the choices), or a cell
-        of its column that is not a number; a ``tooltip`` or ``popup`` column that neither
+        of its column that is not a number; an unknown ``scheme`` or ``cmap``, ``k`` out
+        of range; a ``tooltip`` or ``popup`` column that neither
         table has (the message lists the columns).
     TypeError
         ``corridor`` is not a :class:`~g60map.Corridor`.
@@ -269,6 +280,8 @@ def build_map(
         metrics=metrics,
         scheme=scheme,
         metric=metric,
+        k=k,
+        cmap=cmap,
         tooltip=tooltip,
         popup=popup,
     )

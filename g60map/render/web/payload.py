@@ -324,8 +324,10 @@ def map_payload(
     point_limit: int | None = None,
     tables: Collection[str] = ("partners", "investments"),
     metrics: Sequence[str] | None = (),
-    scheme: str = "nice",
+    scheme: str | None = None,
     metric: str | None = None,
+    k: int | None = None,
+    cmap: str | None = None,
     tooltip: FieldChoice = True,
     popup: FieldChoice = True,
 ) -> dict[str, Any]:
@@ -350,10 +352,12 @@ def map_payload(
     metrics : sequence of str or None, default ()
         Numeric columns offered as choropleth metrics after the built-in ones
         (:func:`g60map.render.web.views.metrics_payload`).
-    scheme : {"nice", "quantiles", "natural_breaks"}, default "nice"
-        Classification of every metric.
+    scheme : {"nice", "quantiles", "natural_breaks"}, optional
+        Classification of every metric (default :data:`g60map.settings.MAP_SCHEME`).
     metric : str, optional
         The metric the map opens with (:func:`g60map.render.web.views.default_metric`).
+    k, cmap : optional
+        Number of classes and their colour map (:func:`g60map.render.web.views.metrics_payload`).
     tooltip, popup : bool, str or sequence of str, default True
         What a partner's or investment's tooltip and popup show: True the usual fields,
         False nothing, column names those columns (:mod:`g60map.render.web._fields`).
@@ -388,7 +392,7 @@ def map_payload(
     axis = time_axis([corridor.partners, corridor.investments], lang)
     found = facets(corridor.partners, corridor.investments, lang, labels)
     choices = metrics_payload(corridor, lang=lang, metrics=metrics, scheme=scheme, metric=metric,
-                               axis=axis, found=found, t=labels)
+                               axis=axis, found=found, t=labels, k=k, cmap=cmap)
     shown = choices["list"][choices["metric"]]
     choices.update(
         time={"unit": axis.unit, "labels": list(axis.labels)} if axis else None,

@@ -68,7 +68,7 @@ DOLLAR_SHIM = """\
 #: The page script, in load order: the core (payload, codec, ``G60Map.draw``), then what
 #: ``draw`` calls: the layers, the controls, the layout, the reader's view and its export.
 PAGE_SCRIPTS = ("g60map.js", "g60map-layers.js", "g60map-districts.js", "g60map-controls.js",
-                "g60map-layout.js", "g60map-views.js", "g60map-export.js")
+                "g60map-layout.js", "g60map-classes.js", "g60map-views.js", "g60map-export.js")
 
 #: Options of the Leaflet map, as folium 0.20 writes those :func:`build_map` gives.
 _MAP_OPTIONS = """{
@@ -151,8 +151,10 @@ def map_page(
     lang: Lang = "en",
     basemap: str = "osm",
     metrics: Sequence[str] | None = (),
-    scheme: str = "nice",
+    scheme: str | None = None,
     self_contained: bool = False,
+    k: int | None = None,
+    cmap: str | None = None,
     tooltip: FieldChoice = True,
     popup: FieldChoice = True,
 ) -> str:
@@ -162,7 +164,7 @@ def map_page(
     ----------
     corridor : Corridor, optional
         As for :func:`g60map.build_map` (None: the source article's data).
-    lang, basemap, metrics, scheme
+    lang, basemap, metrics, scheme, k, cmap
         As for :func:`g60map.build_map` (the other options at their defaults).
     self_contained : bool, default False
         As for :func:`g60map.map_html`.
@@ -193,7 +195,7 @@ def map_page(
     lang = check_lang(lang)
     base = get_basemap(basemap)
     data = map_payload(as_corridor(corridor), lang=lang, basemap=base, metrics=metrics,
-                       scheme=scheme, tooltip=tooltip, popup=popup)
+                       scheme=scheme, k=k, cmap=cmap, tooltip=tooltip, popup=popup)
     if self_contained:
         for name in LEAFLET_JS + LEAFLET_CSS + CLUSTER_JS + CLUSTER_CSS:
             asset_bytes(name)

@@ -28,11 +28,11 @@ import numpy as np
 import pandas as pd
 
 from ... import settings
-from ...corridor.classify import SCHEMES, classify
+from ...corridor.classify import check_k, check_scheme, classify
 from ...corridor.metrics import BUILTIN, city_metrics, metric_names, parse_metric, row_values
 from ...corridor.model import Corridor
-from ..symbology import class_colors
-from ..text import POWER_FROM, Lang, format_money, format_number
+from ..symbology import check_cmap, class_colors, class_ramps
+from ..text import Lang, class_labels
 
 __all__ = [
     "ALWAYS",
@@ -306,38 +306,18 @@ def _number(value: float) -> float | int:
     return int(value) if value.is_integer() and abs(value) < 2**53 else value
 
 
-def _class_labels(bins: tuple[float, ...], values: np.ndarray, integral: bool, money: bool,
-                  nice: bool, lang: Lang) -> list[str]:
-    def fmt(v: float) -> str:
-        if money:
-            return format_money(v, lang, None)
-        return f"{int(v):,}" if integral and abs(v) < POWER_FROM else format_number(v)
-
-    whole = integral and all(float(b).is_integer() for b in bins)
-    finite = values[np.isfinite(values)]
-    low = float(finite.min()) if finite.size else 0.0
-    out = []
-    for i, b in enumerate(bins):
-        if whole:
-            lo = (1 if nice else int(low)) if i == 0 else int(bins[i - 1]) + 1
-            out.append(fmt(lo) if lo >= b else f"{fmt(lo)}–{fmt(b)}")
-        elif i == 0:
-            out.append(f"≤ {fmt(b)}")
-        else:
-            out.append(f"{fmt(bins[i - 1])}–{fmt(b)}")
-    return out
-
-
 def metrics_payload(
     corridor: Corridor,
     *,
     lang: Lang,
     metrics: Sequence[str] | None = (),
-    scheme: str = "nice",
+    scheme: str | None = None,
     metric: str | None = None,
     axis: TimeAxis | None = None,
     found: Facets | None = None,
     t: Mapping[str, str] | None = None,
+    k: int | None = None,
+    cmap: str | None = None,
 ) -> dict[str, Any]:
     """Return the choropleth's metrics, classes and the groups the page sums.
 
@@ -349,8 +329,9 @@ def metrics_payload(
         Extra metrics: numeric columns of the partners or investments table
         (:func:`g60map.corridor.metrics.parse_metric`), offered after the built-in ones; None:
         none (a string: that one column).
-    scheme : {"nice", "quantiles", "natural_breaks"}, default "nice"
-        Classification (:func:`g60map.corridor.classify.classify`, five classes at most).
+    scheme : {"nice", "quantiles", "natural_breaks"}, optional
+        Classification (:func:`g60map.corridor.classify.classify`); None:
+        :data:`g60map.settings.MAP_SCHEME`.
     metric : str, optional
         The metric shown first (:func:`default_metric`).
     axis : TimeAxis, optional
@@ -359,28 +340,34 @@ def metrics_payload(
         Kinds of the groups (default: from the corridor's tables).
     t : dict, optional
         The map's labels (for :func:`facets`).
+    k : int, optional
+        Number of classes, 2 to 9; None: :data:`g60map.settings.MAP_CLASSES`.
+    cmap : str, optional
+        Colour map of the classes (:func:`g60map.render.symbology.check_cmap`).
 
     Returns
     -------
     dict
         ``codes`` (corridor cities, hub first), ``area`` (km²), ``prov`` (province
-        index of each city), ``scheme``, ``metric`` (index of the first shown),
+        index of each city), ``scheme``, ``k``, ``ramps`` (the class colours of every
+        ``k``, for the page's own classing), ``metric`` (index of the first shown),
         ``list`` (one entry a metric: ``key``, ``label``, ``money``, ``int``, ``table``
         (0 partners, 1 investments), ``col`` (-1: a count, else a column of the group
-        sums), ``area`` (1: per 1,000 km²), ``none`` (1: values <= 0 have no class),
+        sums), ``area`` (1: per 1,000 km²), ``none`` (1: values <= 0 have no class: the
+        ``"nice"`` scheme's, or every city's value of the whole data is above 0),
         ``bins``, ``labels``, ``colors``, ``values`` and ``cls`` per city), ``cols``
         (the keys of the sums) and ``groups`` (``[table, city, period, kind, count,
         sums...]``).
 
     Raises
     ------
-    ValueError
-        Unknown scheme.
     G60InputError
-        A metric naming no numeric column (:func:`g60map.corridor.metrics.parse_metric`).
+        A metric naming no numeric column (:func:`g60map.corridor.metrics.parse_metric`),
+        an unknown scheme or colour map, ``k`` out of range.
     """
-    if scheme not in SCHEMES:
-        raise ValueError(f"unknown scheme {scheme!r}; use one of {', '.join(SCHEMES)}")
+    scheme = check_scheme(settings.MAP_SCHEME if scheme is None else scheme)
+    k = check_k(settings.MAP_CLASSES if k is None else k)
+    cmap = check_cmap(cmap)
     metrics = metric_names(metrics)
     first = default_metric(corridor, metrics, metric)
     names = [*metrics, *([first] if first not in metrics else [])]
@@ -401,7 +388,7 @@ def metrics_payload(
     entries = []
     for key, m in chosen.items():
         values = table[key].to_numpy(dtype=float)
-        classes = classify(values, scheme, 5)  # type: ignore[arg-type]
+        classes = classify(values, scheme, k)
         integral = key != "partners_per_1000km2" and not m.money and bool(
             np.all(np.mod(values[np.isfinite(values)], 1) == 0))
         if key in ("partners", "partners_per_1000km2"):
@@ -416,11 +403,13 @@ def metrics_payload(
             "table": source,
             "col": col,
             "area": int(key == "partners_per_1000km2"),
-            "none": int(scheme == "nice"),
+            # values <= 0 have no class with 1-2-5 steps, and, when every city has more,
+            # when the slider or a filter leaves a city none (not the lowest class)
+            "none": int(scheme == "nice" or _low(values) > 0),
             "bins": [_number(b) for b in classes.bins],
-            "labels": _class_labels(classes.bins, values, integral, m.money,
-                                    scheme == "nice", lang),
-            "colors": class_colors(classes.k),
+            "labels": class_labels(classes.bins, _low(values), integral=integral,
+                                   money=bool(m.money), nice=scheme == "nice", lang=lang),
+            "colors": class_colors(classes.k, cmap),
             "values": [_number(v) for v in values],
             "cls": [int(i) for i in classes.index],
         })
@@ -429,11 +418,19 @@ def metrics_payload(
         "area": [float(summary["area_km2"].get(c, math.nan)) for c in codes],
         "prov": city_prov,
         "scheme": scheme,
+        "k": k,
+        "ramps": class_ramps(cmap),
         "metric": list(chosen).index(first),
         "list": entries,
         "cols": cols,
         "groups": groups,
     }
+
+
+def _low(values: np.ndarray) -> float:
+    """Return the smallest finite value (0 if none): where the first class starts."""
+    finite = values[np.isfinite(values)]
+    return float(finite.min()) if finite.size else 0.0
 
 
 def _groups(corridor: Corridor, codes: list[str], cols: list[str], chosen: dict,
