@@ -254,7 +254,7 @@ def districts_payload(
             "labels": class_labels(classes.bins, _low(v), integral=bool(entry["int"]),
                                    money=bool(entry["money"]),
                                    nice=choices["scheme"] == "nice", lang=lang),
-            "colors": choices["ramps"][str(classes.k)],
+            "colors": choices["ramps"].get(str(classes.k), []),
             "values": [_number(x) for x in v],
             "cls": [int(i) for i in classes.index],
         })
