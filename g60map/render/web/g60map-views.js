@@ -387,7 +387,8 @@
 
   /* The hash holds each map's view under its element id: <id>.z, .y, .x (zoom, centre),
      .m (metric key), .t (period label), .mode, .kind, .prov, .out (indexes left out,
-     joined by "."). Other entries of the hash are kept. */
+     joined by "."), .hide (the keys of the layers switched off, joined by "."; a link
+     without it shows every layer). Other entries of the hash are kept. */
   function key(c) { return c.box.id || "g60map"; }
 
   function params() {
@@ -420,6 +421,10 @@
         if (/^\d{1,6}$/.test(x)) { v.off[f][Number(x)] = true; }
       });
     });
+    v.hide = {};
+    (q.get(k + "hide") || "").split(".").forEach(function (x) {
+      if (c.layers[x] && Object.prototype.hasOwnProperty.call(c.layers, x)) { v.hide[x] = true; }
+    });
     var z = number(q.get(k + "z")), y = number(q.get(k + "y")), x = number(q.get(k + "x"));
     c.hashView = isFinite(z) && isFinite(y) && isFinite(x) && Math.abs(y) <= 90 &&
       Math.abs(x) <= 360 ? { z: z, ll: [y, x] } : null;
@@ -445,6 +450,10 @@
       var off = Object.keys(v.off[f]).sort(function (a, b) { return a - b; });
       if (off.length) { out.set(k + f, off.join(".")); }
     });
+    var hide = (c.overlays || []).filter(function (e) {
+      return !map.hasLayer(c.layers[e[0]]);
+    }).map(function (e) { return e[0]; });
+    if (hide.length) { out.set(k + "hide", hide.join(".")); }
     return "#" + out.toString();
   }
 
@@ -454,13 +463,26 @@
     }
   }
 
+  /* Whether the view has the layer of this key switched off. */
+  function hidden(c, name) { return !!c.view.hide[name]; }
+
+  /* The layers on the map as the view says (a hash changed on an open page). */
+  function showLayers(c) {
+    (c.overlays || []).forEach(function (e) {
+      var layer = c.layers[e[0]], on = !hidden(c, e[0]);
+      if (on !== c.map.hasLayer(layer)) {
+        if (on) { c.map.addLayer(layer); } else { c.map.removeLayer(layer); }
+      }
+    });
+  }
+
   /* ------------------------------------------------------------------ entry points */
 
   /* Before the controls: the rows' attributes and the view from the URL. */
   function setup(c) {
     var d = c.d, V = d.choices, n = V.time ? V.time.labels.length : 0;
     c.view = { m: V.metric, t: Math.max(n - 1, 0), mode: "cum",
-      off: { kind: {}, prov: {}, out: {} } };
+      off: { kind: {}, prov: {}, out: {} }, hide: {} };
     c.metric = V.list[V.metric];
     c.rows = { p: d.partners.attr ? G.decode(d.partners.attr) : [],
       i: G.decode(d.investments.attr || ""), pShown: [], iShown: [] };
@@ -472,6 +494,7 @@
     root.addEventListener("hashchange", function () {
       if (!read(c)) { return; }
       stop(c);
+      showLayers(c);
       apply(c);
       restore(c);
     });
@@ -485,5 +508,5 @@
 
   G.views = { start: setup, apply: apply, legend: legend, addPanel: addPanel,
     restore: restore, state: state, cityValue: cityValue, classOf: classOf, money: money,
-    valueText: valueText };
+    valueText: valueText, hidden: hidden };
 })(window);

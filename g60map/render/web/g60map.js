@@ -66,7 +66,13 @@
  *                          deltas from the previous cell's, count, class)
  *   investments  {n, cols [label], rows [[x, y, radius (px), title, amount text, [cell],
  *                at_seat (0 | 1), CNY]], sizes [{value, r, label}], attr (as for
- *                partners, kind -1)}   rows largest first
+ *                partners, kind -1), find}   rows largest first
+ *   find         (of partners "detail" and "points", and of investments) what the search
+ *                finds a row by besides its title: {words [text], places [[index into
+ *                words]] (city and district, both languages, the first in lang), rows
+ *                (encoded ints, for each row in order: place (-1: none), note (index
+ *                into words, -1: the place's first word), n, then n names (indexes into
+ *                words))}; g60map/render/web/_search.py
  *   footer       [text]   sources, exchange rate and datum lines of the legend
  * at_seat = 1: the table gave a city, not a place (location_precision "city"); the point is
  * that city's seat, and the page says so instead of zooming in on an address it lacks.
@@ -354,7 +360,9 @@
     G60Map.layout.start(c);
     G60Map.views.restore(c);
     addTiles(c);
-    overlayList(c).forEach(function (e) { layers[e[0]].addTo(map); });
+    overlayList(c).forEach(function (e) {
+      if (!G60Map.views.hidden(c, e[0])) { layers[e[0]].addTo(map); }
+    });
     /* The markers shown join the cluster group once it is on the map: it then clusters
        them in chunks without blocking the page (off the map, adding is quadratic). */
     G60Map.views.apply(c);

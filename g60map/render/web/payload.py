@@ -60,6 +60,7 @@ from ._cells import (
     popup_columns,
     table_rows,
 )
+from ._search import search_index
 from .basemaps import Basemap
 from .codec import encode_ints, encode_path, quantise
 from .flowmap import flows_payload
@@ -192,7 +193,8 @@ def _partners_payload(
             records.append([int(xy[i, 0]), int(xy[i, 1]), titles.iat[i], cells, int(outside[i]),
                             alt.iat[i], int(at_seat[i])])
         return {"mode": "detail", "n": n, "cols": labels, "rows": records,
-                "attr": encode_ints(attrs.ravel())}
+                "attr": encode_ints(attrs.ravel()),
+                "find": search_index(partners, "partners", lang)}
     if n <= point_limit:
         order = np.lexsort((xy[:, 0], xy[:, 1]))
         names = titles.to_numpy(dtype=object)[order]
@@ -202,6 +204,7 @@ def _partners_payload(
             "xy": encode_path(xy[order]),
             "names": [str(s)[:80] for s in names],
             "attr": encode_ints(attrs[order].ravel()),
+            "find": search_index(partners.iloc[order], "partners", lang),
         }
         if (alt != "").any():
             out["alt"] = [str(s)[:80] for s in alt.to_numpy(dtype=object)[order]]
@@ -279,7 +282,8 @@ def _investments_payload(
         for v in legend_amounts(vmax)
     ]
     return {"n": n, "cols": labels, "rows": [records[i] for i in order], "sizes": sizes,
-            "attr": encode_ints(attrs[order].ravel())}, order
+            "attr": encode_ints(attrs[order].ravel()),
+            "find": search_index(investments.iloc[order], "investments", lang)}, order
 
 
 def drawn_tables(
