@@ -236,6 +236,15 @@ def test_tab_reaches_the_controls_then_the_cities_before_the_markers(pages, lang
         page.keyboard.press("Escape")
         res.settle(300)
         assert page.evaluate(OPEN_POPUPS_JS) == 0
+        # a click on a seat opens the popup and leaves the keyboard with the map
+        hefei = "Hefei" if lang == "en" else "合肥市"
+        box = page.locator(f"path.g60m-seat[aria-label='{hefei}']").bounding_box()
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        assert page.evaluate(POPUP_JS)["text"].startswith(hefei)
+        assert page.evaluate("() => document.activeElement.classList.contains('g60m')")
+        page.keyboard.press("Escape")
+        res.settle(300)
+        assert page.evaluate(OPEN_POPUPS_JS) == 0
         _clean(res)
     finally:
         ctx.__exit__(None, None, None)

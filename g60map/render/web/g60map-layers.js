@@ -34,7 +34,8 @@
     });
   }
 
-  /* A city's seat in the tab order, named, opening its popup with Enter or Space. */
+  /* A city's seat in the tab order, named, opening its popup with Enter or Space; a click
+     leaves the focus with the map (as on the city), not on the seat. */
   function focusable(c, layer, name, open) {
     layer.on("add", function () {
       var e = layer.getElement();
@@ -45,6 +46,7 @@
       c.L.DomEvent.on(e, "keydown", function (ev) {
         if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); open(); }
       });
+      c.L.DomEvent.on(e, "mousedown", function (ev) { ev.preventDefault(); });
     });
   }
 
