@@ -19,6 +19,11 @@ from tests._browser import open_page, requires_browser
 pytestmark = [pytest.mark.browser, requires_browser]
 
 SIZES = [(1366, 650), (1024, 600), (600, 450), (390, 844), (360, 640)]
+#: Laptop, notebook frame and phone sizes, en and zh: two in the default run, the rest slow.
+FAST = {("en", (1366, 650)), ("zh", (390, 844))}
+EVERY_SIZE = [pytest.param(lang, size, id=f"{lang}-{size[0]}x{size[1]}",
+                           marks=() if (lang, size) in FAST else pytest.mark.slow)
+              for size in SIZES for lang in ("en", "zh")]
 PROJECT_ZH = "长三角超算中心及产业基地"
 
 #: The popup open now, once it and the map stand still (no pan or zoom under way, two
@@ -160,9 +165,9 @@ def test_results_are_keyboard_navigable_and_named_for_assistive_technology(pages
 # ---------------------------------------------------------------------- Escape
 
 
-@pytest.mark.parametrize("lang", ["en", "zh"])
-def test_escape_clears_the_search_and_closes_the_popup(pages, lang):
-    ctx, res = _open(pages[lang])
+@pytest.mark.parametrize(("lang", "size"), EVERY_SIZE)
+def test_escape_clears_the_search_and_closes_the_popup(pages, lang, size):
+    ctx, res = _open(pages[lang], size=size)
     try:
         page = res.page
         _search(page, "hangzhou")
@@ -211,7 +216,7 @@ TAB_JS = """() => { const a = document.activeElement;
   return a.tagName.toLowerCase() + '.' + a.className; }"""
 
 
-@pytest.mark.parametrize(("lang", "size"), [("en", (1366, 650)), ("zh", (390, 844))])
+@pytest.mark.parametrize(("lang", "size"), EVERY_SIZE)
 def test_tab_reaches_the_controls_then_the_cities_before_the_markers(pages, lang, size):
     ctx, res = _open(pages[lang], size=size)
     try:
@@ -238,6 +243,10 @@ def test_tab_reaches_the_controls_then_the_cities_before_the_markers(pages, lang
         assert page.evaluate(OPEN_POPUPS_JS) == 0
         # a click on a seat opens the popup and leaves the keyboard with the map
         hefei = "Hefei" if lang == "en" else "合肥市"
+        page.evaluate("""(name) => { const api = G60Map.instances[0];
+          const dot = api.layers.labels.getLayers().find((l) => l.getElement &&
+            l.getElement().getAttribute('aria-label') === name);
+          api.map.setView(dot.getLatLng(), api.map.getZoom(), {animate: false}); }""", hefei)
         box = page.locator(f"path.g60m-seat[aria-label='{hefei}']").bounding_box()
         page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
         assert page.evaluate(POPUP_JS)["text"].startswith(hefei)
