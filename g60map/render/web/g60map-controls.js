@@ -1,8 +1,8 @@
 /* g60map: the controls of the corridor map (title, full screen, search, layer list, scale,
  * legend; g60map-views.js adds the time and filters panel and the legend's fill section,
- * g60map-export.js the PNG and link buttons), added by G60Map.draw() in g60map.js;
- * g60map-layout.js arranges them. Same safety rule: payload text only through
- * textContent, DOM properties or esc(). MIT licence.
+ * g60map-export.js the PNG and link buttons), added by G60Map.draw() in g60map.js, and
+ * their place in the tab order; g60map-layout.js arranges them. Same safety rule: payload
+ * text only through textContent, DOM properties or esc(). MIT licence.
  */
 (function (root) {
   "use strict";
@@ -126,7 +126,6 @@
         list.setAttribute("role", "listbox");
         list.id = id + "list";
         input.setAttribute("aria-controls", list.id);
-        c.searchInput = input;
         var fold = function () {
           if (!input.value) { b.classList.remove("g60m-search-open"); }
         };
