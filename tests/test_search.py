@@ -48,7 +48,7 @@ def test_investments_are_found_by_investor_project_and_place_in_both_languages(
 
 
 def test_the_packaged_investment_is_found_by_its_investor():
-    data = map_payload(g60map.load_corridor(), lang="zh", basemap=BASEMAPS["none"])
+    data = map_payload(g60map.load_corridor(), lang="en", basemap=BASEMAPS["none"])
     (row,) = _rows(data["investments"]["find"])
     assert "Tencent" in row["names"] and row["note"] == "Tencent"
 
