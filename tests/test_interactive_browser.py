@@ -133,13 +133,14 @@ def test_offline_map_draws_every_layer_without_a_request(offline_map, tmp_path):
         assert page.locator(".g60m-results li").first.inner_text().startswith("Hefei")
         zoom = page.evaluate("() => G60Map.instances[0].map.getZoom()")
         page.press(".g60m-search input", "Enter")
-        page.wait_for_timeout(300)
+        page.wait_for_selector(".leaflet-popup-content")  # once the zoom has ended
         assert "Hefei" in page.locator(".leaflet-popup-content").inner_text()
         assert page.evaluate("() => G60Map.instances[0].map.getZoom()") > zoom
         page.fill(".g60m-search input", "alauda")
         page.press(".g60m-search input", "Enter")
-        page.wait_for_timeout(800)
-        assert "Beijing Alauda" in page.locator(".leaflet-popup-content").inner_text()
+        page.wait_for_function("() => Array.from(document.querySelectorAll("
+                               "'.leaflet-popup-content'), (e) => e.innerText).join()"
+                               ".includes('Beijing Alauda')")
         # full screen with the Fullscreen API, and back
         fullscreen = "() => document.fullscreenElement && document.fullscreenElement.id"
         page.click(".g60m-fs a")

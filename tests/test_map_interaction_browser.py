@@ -148,19 +148,19 @@ def test_search_ranks_exact_then_prefix_then_substring(pages):
         res.settle(300)
         assert page.evaluate(POPUP_JS).startswith("Hangzhou")
         # both languages: a Chinese name finds the partner, the city, in the English map
-        assert _results(page, "中国移动") == [["China Mobile", "Partners"]]
+        assert _results(page, "中国移动") == [["China Mobile", "Partners · Songjiang"]]
         assert _results(page, "杭州")[0][0] == "Hangzhou"
         # investments are found, and the arrow keys choose among the results
         hits = _results(page, "supercomputing")
         assert hits == [["Yangtze River Delta supercomputing center and industrial base",
-                         "Investments"]]
+                         "Investments · Tencent"]]
         page.press(".g60m-search input", "Enter")
         res.settle(300)
         text = page.evaluate(POPUP_JS)
         assert text.startswith("Yangtze River Delta supercomputing")
         assert "Located at the city seat" in text
         hits = _results(page, "china")
-        assert len(hits) >= 2 and all(h[1] == "Partners" for h in hits)
+        assert len(hits) >= 2 and all(h[1] == "Partners · Songjiang" for h in hits)
         page.press(".g60m-search input", "ArrowDown")
         page.press(".g60m-search input", "ArrowDown")
         page.press(".g60m-search input", "Enter")
@@ -211,10 +211,10 @@ def test_search_in_chinese_map_finds_english_names(pages):
         page = res.page
         assert _results(page, "hangzhou")[0][0] == "杭州市"
         assert _results(page, "杭州")[0][0] == "杭州市"
-        assert _results(page, "China Mobile") == [["中国移动", "合作伙伴"]]
+        assert _results(page, "China Mobile") == [["中国移动", "合作伙伴 · 松江区"]]
         # the project's title is Chinese in the zh map (project_zh of the packaged data)
-        assert _results(page, "超算") == [["长三角超算中心及产业基地", "投资"]]
-        assert _results(page, "量子计算") == []
+        assert _results(page, "超算") == [["长三角超算中心及产业基地", "投资 · 松江区"]]
+        assert _results(page, "无此名称") == []
         assert page.inner_text(".g60m-results .g60m-none") == "无匹配结果"
         page.press(".g60m-search input", "Escape")
         assert page.input_value(".g60m-search input") == ""
@@ -261,7 +261,7 @@ def test_search_finds_clustered_points_by_either_name(tmp_path):
     ctx, res = _open(save_map(m, tmp_path / "points.html", self_contained=True))
     try:
         page = res.page
-        assert _results(page, "丙") == [["Gamma Co", "Partners"]]
+        assert _results(page, "丙") == [["Gamma Co", "Partners · Hangzhou"]]
         page.press(".g60m-search input", "Enter")
         page.wait_for_function("() => document.querySelector('.leaflet-popup-content')")
         res.settle(300)

@@ -1,8 +1,8 @@
 /* g60map: the controls of the corridor map (title, full screen, search, layer list, scale,
  * legend; g60map-views.js adds the time and filters panel and the legend's fill section,
- * g60map-export.js the PNG and link buttons), added by G60Map.draw() in g60map.js;
- * g60map-layout.js arranges them. Same safety rule: payload text only through
- * textContent, DOM properties or esc(). MIT licence.
+ * g60map-export.js the PNG and link buttons), added by G60Map.draw() in g60map.js, and
+ * their place in the tab order; g60map-layout.js arranges them. Same safety rule: payload
+ * text only through textContent, DOM properties or esc(). MIT licence.
  */
 (function (root) {
   "use strict";
@@ -88,15 +88,17 @@
     return best;
   }
 
-  /* The best matches of q among the items: exact > prefix > word prefix > substring, then
-     cities before partners before investments, shorter names first. */
+  /* The best matches of q among the items: exact > prefix > word prefix > substring, on
+     a name (item.names) before on a place (item.also: city, district), then cities before
+     partners before investments, shorter names first. */
   function rank(items, q, limit) {
     var hits = [];
     for (var i = 0; i < items.length; i++) {
       var it = items[i];
-      if (!it.keys) { it.keys = it.names.map(norm); }
+      if (!it.keys) { it.keys = it.names.map(norm); it.alsoKeys = (it.also || []).map(norm); }
       var s = score(it.keys, q);
-      if (s < 4) { hits.push({ s: s, i: i, it: it }); }
+      if (s === 4) { s = 4 + score(it.alsoKeys, q); }
+      if (s < 8) { hits.push({ s: s, i: i, it: it }); }
     }
     hits.sort(function (a, b) {
       return a.s - b.s || a.it.rank - b.it.rank ||
@@ -106,7 +108,7 @@
   }
 
   function addSearch(c) {
-    var L = c.L, t = c.t, box = c.box;
+    var L = c.L, t = c.t, box = c.box, id = (box.id || "g60map") + "-result-";
     var Search = L.Control.extend({
       onAdd: function () {
         var b = el("div", "g60m-search leaflet-bar");
@@ -118,36 +120,53 @@
         input.type = "search"; input.placeholder = t.search;
         input.setAttribute("aria-label", t.search);
         input.setAttribute("aria-autocomplete", "list");
+        input.setAttribute("role", "combobox");
+        input.setAttribute("aria-expanded", "false");
         var list = el("ul", "g60m-results", null, b), found = [], active = -1;
         list.setAttribute("role", "listbox");
+        list.id = id + "list";
+        input.setAttribute("aria-controls", list.id);
         var fold = function () {
           if (!input.value) { b.classList.remove("g60m-search-open"); }
         };
         var pick = function (item) {
           list.textContent = ""; found = [];
+          input.setAttribute("aria-expanded", "false");
+          input.removeAttribute("aria-activedescendant");
           /* on a phone the box folds away again, off the result */
           input.value = box.classList.contains("g60m-phone") ? "" : item.label;
           input.blur();
           item.go();
+          /* the map keeps the keyboard: Escape closes the popup, the arrows pan */
+          box.focus({ preventScroll: true });
         };
         var mark = function (i) {
           active = i;
           Array.prototype.forEach.call(list.children, function (li, j) {
             li.classList.toggle("g60m-active", j === i);
             li.setAttribute("aria-selected", j === i ? "true" : "false");
+            if (j === i) {
+              input.setAttribute("aria-activedescendant", li.id);
+              if (li.scrollIntoView) { li.scrollIntoView({ block: "nearest" }); }
+            }
           });
         };
         var update = function () {
           var q = norm(input.value);
           list.textContent = ""; found = []; active = -1;
+          input.removeAttribute("aria-activedescendant");
+          input.setAttribute("aria-expanded", q ? "true" : "false");
           if (!q) { return; }
           found = rank(c.search, q, 8);
           if (!found.length) { el("li", "g60m-none", t.no_match, list); return; }
-          found.forEach(function (item) {
+          found.forEach(function (item, j) {
             var li = el("li", null, null, list);
             li.setAttribute("role", "option");
+            li.id = id + j;
             el("span", "g60m-hit", item.label, li);
-            el("span", "g60m-kind", item.kind, li);
+            var kind = el("span", "g60m-kind", item.note ? item.kind + " \u00b7 " + item.note :
+              item.kind, li);
+            li.title = item.label + "\n" + kind.textContent;
             L.DomEvent.on(li, "click", function () { pick(item); });
           });
         };
@@ -168,7 +187,10 @@
           } else if (e.key === "Enter" && found.length) {
             pick(found[Math.max(active, 0)]);
           } else if (e.key === "Escape") {
+            /* the results close, the box clears, and so does an open popup */
+            e.preventDefault();
             input.value = ""; update();
+            c.map.closePopup();
             if (box.classList.contains("g60m-phone")) { input.blur(); }
           }
         });
@@ -301,6 +323,30 @@
     c.legend = legend;
   }
 
+  /* ------------------------------------------------------------------ keyboard */
+
+  /* Tab reaches the controls (zoom, full screen, PNG and link, search, layer list, time and
+     filters, legend) before anything on the map, then the cities' seats, then an open
+     popup, then the partners' clusters: Leaflet appends the controls after the panes and
+     the panes of ours after its own, so these move ahead in the DOM (the panes' z-index,
+     not their order, decides what is drawn on top). Escape closes an open popup wherever
+     the focus is in the map; the focus leaves a popup so closed for the map. */
+  function keyboard(c) {
+    var map = c.map, box = c.box, panes = map.getPane("mapPane"), popup = null;
+    box.insertBefore(map._controlContainer, box.firstChild);
+    ["g60mSeats", "popupPane"].forEach(function (name) {
+      panes.insertBefore(map.getPane(name), map.getPane("markerPane"));
+    });
+    map.on("popupopen", function (e) { popup = e.popup; });
+    map.on("popupclose", function (e) { if (popup === e.popup) { popup = null; } });
+    box.addEventListener("keydown", function (e) {
+      if (e.key !== "Escape" || e.defaultPrevented || !popup) { return; }
+      var inside = popup.getElement() && popup.getElement().contains(document.activeElement);
+      map.closePopup(popup);
+      if (inside) { box.focus({ preventScroll: true }); }
+    });
+  }
+
   /* Title, full screen, PNG and link buttons and search at the top left and centre, the
      layer list at the top right; at the bottom right, from the bottom up: attribution,
      scale, legend; at the bottom left, time and filters. */
@@ -314,6 +360,7 @@
     c.L.control.scale({ imperial: false, maxWidth: 120, position: "bottomright" }).addTo(c.map);
     addLegend(c);
     G.views.addPanel(c);
+    keyboard(c);
   }
 
   G.controls = { add: add, addLayerList: addLayerList, rank: rank, legendRow: legendRow };

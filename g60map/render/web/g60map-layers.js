@@ -34,6 +34,22 @@
     });
   }
 
+  /* A city's seat in the tab order, named, opening its popup with Enter or Space; a click
+     leaves the focus with the map (as on the city), not on the seat. */
+  function focusable(c, layer, name, open) {
+    layer.on("add", function () {
+      var e = layer.getElement();
+      if (!e) { return; }
+      e.setAttribute("tabindex", "0");
+      e.setAttribute("role", "button");
+      e.setAttribute("aria-label", name);
+      c.L.DomEvent.on(e, "keydown", function (ev) {
+        if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); open(); }
+      });
+      c.L.DomEvent.on(e, "mousedown", function (ev) { ev.preventDefault(); });
+    });
+  }
+
   /* A layer's tooltip stays closed while its popup is open (the popup says more). */
   function quietTooltip(layer, owner) {
     owner = owner || layer;
@@ -186,10 +202,11 @@
       var poly = c.cityByCode[city.code], r = hub ? 6 : 4;
       var dot = L.circleMarker(at, {
         radius: r, color: "#ffffff", weight: 1.5, fillColor: hub ? S.hub : "#333333",
-        fillOpacity: 1, pane: "g60mSeats"
+        fillOpacity: 1, pane: "g60mSeats", className: "g60m-seat"
       });
       dot.bindTooltip(function () { return textNode(city.name); }, { direction: "top" });
       keepMapFocus(dot);
+      focusable(c, dot, city.name, function () { poly.openPopup(at); });
       quietTooltip(dot, poly);
       dot.on("click", function () { poly.openPopup(at); });
       dot.on("mouseover", function () { highlight(c, poly); });
@@ -243,9 +260,12 @@
       }
     });
     var icon = L.divIcon({ className: "g60m-pt", iconSize: [12, 12] });
+    var find = finder(P.find);
     var add = function (m, name, alt, atSeat) {
+      var f = find(c.markers.length);
       c.markers.push(m);
-      c.search.push({ names: [name, alt], label: name, kind: t.layer_partners, rank: 1,
+      c.search.push({ names: [name, alt].concat(f.names), also: f.also, note: f.note,
+        label: name, kind: t.layer_partners, rank: 1,
         go: function () { showMarker(c, layer, m, atSeat); } });
     };
     if (P.mode === "detail") {
@@ -298,7 +318,7 @@
   function drawInvestments(c) {
     var I = c.d.investments, L = c.L, S = c.S;
     if (!I.rows.length) { return null; }
-    var layer = L.featureGroup();
+    var layer = L.featureGroup(), find = finder(I.find);
     I.rows.forEach(function (r, i) {
       var circle = L.circleMarker([r[1] / c.k, r[0] / c.k], {
         radius: r[2], color: S.investment, weight: 1.5, fillColor: S.investment,
@@ -316,12 +336,33 @@
       quietTooltip(circle);
       layer.addLayer(circle);
       c.circles.push(circle);
-      if (r[3]) {
-        c.search.push({ names: [r[3]], label: r[3], kind: c.t.layer_investments, rank: 2,
+      var f = find(i);
+      if (r[3] || f.note) {
+        c.search.push({ names: [r[3]].concat(f.names), also: f.also, note: f.note,
+          label: r[3] || f.note, kind: c.t.layer_investments, rank: 2,
           go: function () { showMarker(c, layer, circle, !!r[6]); } });
       }
     });
     return layer;
+  }
+
+  /* ------------------------------------------------------------------ the search index */
+
+  /* What row j of a table is found by, from its payload "find" (none: nothing more):
+     {names: its other names, also: its place's names, note: shown after the kind}. */
+  function finder(F) {
+    var none = { names: [], also: [], note: "" };
+    if (!F) { return function () { return none; }; }
+    var a = ints(F.rows), at = [], w = F.words;
+    for (var i = 0; i + 2 < a.length; i += 3 + a[i + 2]) { at.push(i); }
+    return function (j) {
+      var k = at[j];
+      if (k === undefined) { return none; }
+      var place = a[k] >= 0 ? F.places[a[k]] || [] : [], names = [];
+      for (var n = 0; n < a[k + 2]; n++) { names.push(w[a[k + 3 + n]]); }
+      return { names: names, also: place.map(function (p) { return w[p]; }),
+        note: a[k + 1] >= 0 ? w[a[k + 1]] : (place.length ? w[place[0]] : "") };
+    };
   }
 
   /* ------------------------------------------------------------------ going to a result */
@@ -331,8 +372,9 @@
   function showCity(c, city) {
     var poly = c.cityByCode[city.code];
     ensureOn(c, c.layers.cities);
-    c.map.fitBounds(poly.getBounds(), c.fitOptions(poly.getBounds(), 10));
-    poly.openPopup(city.seat ? latlng(c, city.seat) : undefined);
+    c.afterMove(function () {
+      c.map.fitBounds(poly.getBounds(), c.fitOptions(poly.getBounds(), 10));
+    }, function () { poly.openPopup(city.seat ? latlng(c, city.seat) : undefined); });
   }
 
   /* A partner or an investment. One placed at its city's seat is shown at the zoom that
@@ -348,15 +390,19 @@
         zoom = map.getBoundsZoom(city.getBounds(), false,
           c.L.point(o.paddingTopLeft).add(o.paddingBottomRight));
       }
-      map.setView(at, Math.min(zoom, map.getMaxZoom()), { animate: !still() });
-      var popup = m.getPopup();
-      popup.setLatLng(at);
-      map.openPopup(popup);
+      c.afterMove(function () {
+        map.setView(at, Math.min(zoom, map.getMaxZoom()), { animate: !still() });
+      }, function () {
+        var popup = m.getPopup();
+        popup.setLatLng(at);
+        map.openPopup(popup);
+      });
     } else if (layer.zoomToShowLayer) {
       layer.zoomToShowLayer(m, function () { m.openPopup(); });
     } else {
-      map.setView(at, Math.max(map.getZoom(), 12), { animate: !still() });
-      m.openPopup();
+      c.afterMove(function () {
+        map.setView(at, Math.max(map.getZoom(), 12), { animate: !still() });
+      }, function () { m.openPopup(); });
     }
   }
 

@@ -308,17 +308,33 @@
     opts.animate = false;
     map.fitBounds(bounds, opts);
 
+    var raf = root.requestAnimationFrame || function (f) { return root.setTimeout(f, 16); };
     c.moving = false;
     map.on("movestart", function () { c.moving = true; });
     map.on("moveend", function () { c.moving = false; });
+    /* move() changes the view, then open() runs when the map stands still again: at once
+       if the view did not change or changed without animation, else when the move ends
+       (an animated zoom starts a frame after it is asked for). */
+    c.afterMove = function (move, open) {
+      var done = false, go = function () {
+        if (!done) { done = true; map.off("moveend", go); open(); }
+      };
+      map.on("moveend", go);
+      move();
+      raf(function () { raf(function () { if (!c.moving) { go(); } }); });
+    };
+    /* A popup is cleared where it opens, unless the map is moving, and again once a move
+       begun with it ends: Leaflet starts an animated zoom (setView, fitBounds: the search
+       going to a result) one frame after it is asked for, so the popup opened on its heels
+       is measured again at the new zoom. */
     map.on("popupopen", function (e) {
       var popup = e.popup;
       if (!popup.options.g60pan) { return; }
-      if (c.moving) {
-        map.once("moveend", function () { clearPopup(c, popup); });
-      } else {
-        clearPopup(c, popup);
-      }
+      var clear = function () {
+        if (c.moving) { map.once("moveend", clear); } else { clearPopup(c, popup); }
+      };
+      clear();
+      raf(function () { raf(function () { if (c.moving) { clear(); } }); });
     });
     map.on("resize", function () { arrange(c); });
   }

@@ -362,7 +362,9 @@
 
   /* The hash holds each map's view under its element id: <id>.z, .y, .x (zoom, centre),
      .m (metric key), .t (period label), .mode, .kind, .prov, .out (indexes left out,
-     joined by "."). Other entries of the hash are kept. */
+     joined by "."), .hide (the keys of the layers switched off, joined by "."; a link
+     without it shows every layer), .show (layers off on opening, the districts, that are
+     on). Other entries of the hash are kept. */
   function key(c) { return c.box.id || "g60map"; }
 
   function params() {
@@ -396,6 +398,13 @@
       });
     });
     readClasses(c, q.get(k + "s"), number(q.get(k + "k")));
+    v.hide = {};
+    v.show = {};
+    ["hide", "show"].forEach(function (w) {
+      (q.get(k + w) || "").split(".").forEach(function (x) {
+        if (c.layers[x] && Object.prototype.hasOwnProperty.call(c.layers, x)) { v[w][x] = true; }
+      });
+    });
     var z = number(q.get(k + "z")), y = number(q.get(k + "y")), x = number(q.get(k + "x"));
     c.hashView = isFinite(z) && isFinite(y) && isFinite(x) && Math.abs(y) <= 90 &&
       Math.abs(x) <= 360 ? { z: z, ll: [y, x] } : null;
@@ -438,6 +447,13 @@
       var off = Object.keys(v.off[f]).sort(function (a, b) { return a - b; });
       if (off.length) { out.set(k + f, off.join(".")); }
     });
+    var hide = [], show = [];
+    (c.overlays || []).forEach(function (e) {
+      var on = map.hasLayer(c.layers[e[0]]);
+      if (on === !!OFF[e[0]]) { (on ? show : hide).push(e[0]); }
+    });
+    if (hide.length) { out.set(k + "hide", hide.join(".")); }
+    if (show.length) { out.set(k + "show", show.join(".")); }
     return "#" + out.toString();
   }
 
@@ -447,13 +463,31 @@
     }
   }
 
+  /* Layers off when the map opens (a link names them in .show when they are on). */
+  var OFF = { districts: true };
+
+  /* Whether the view has the layer of this key switched off. */
+  function hidden(c, name) {
+    return OFF[name] ? !(c.view.show && c.view.show[name]) : !!c.view.hide[name];
+  }
+
+  /* The layers on the map as the view says (a hash changed on an open page). */
+  function showLayers(c) {
+    (c.overlays || []).forEach(function (e) {
+      var layer = c.layers[e[0]], on = !hidden(c, e[0]);
+      if (on !== c.map.hasLayer(layer)) {
+        if (on) { c.map.addLayer(layer); } else { c.map.removeLayer(layer); }
+      }
+    });
+  }
+
   /* ------------------------------------------------------------------ entry points */
 
   /* Before the controls: the rows' attributes and the view from the URL. */
   function setup(c) {
     var d = c.d, V = d.choices, n = V.time ? V.time.labels.length : 0;
     c.view = { m: V.metric, t: Math.max(n - 1, 0), mode: "cum",
-      off: { kind: {}, prov: {}, out: {} } };
+      off: { kind: {}, prov: {}, out: {} }, hide: {} };
     c.metric = V.list[V.metric];
     c.rows = { p: d.partners.attr ? G.decode(d.partners.attr) : [],
       i: G.decode(d.investments.attr || ""), pShown: [], iShown: [] };
@@ -465,6 +499,7 @@
     root.addEventListener("hashchange", function () {
       if (!read(c)) { return; }
       stop(c);
+      showLayers(c);
       apply(c);
       restore(c);
     });
@@ -478,5 +513,5 @@
 
   G.views = { start: setup, apply: apply, legend: legend, addPanel: addPanel,
     restore: restore, state: state, cityValue: cityValue, classOf: classOf, money: money,
-    valueText: valueText };
+    valueText: valueText, hidden: hidden };
 })(window);

@@ -68,8 +68,14 @@
  *                          deltas from the previous cell's, count, class)
  *   investments  {n, cols [label], rows [[x, y, radius (px), title, amount text, [cell],
  *                at_seat (0 | 1), CNY]], sizes [{value, r, label}], attr (as for
- *                partners, kind -1)}   rows largest first
+ *                partners, kind -1), find}   rows largest first
  *   districts    null | the district layer (format in the header of g60map-districts.js)
+ *   find         (of partners "detail" and "points", and of investments) what the search
+ *                finds a row by besides its title: {words [text], places [[index into
+ *                words]] (city and district, both languages, the first in lang), rows
+ *                (encoded ints, for each row in order: place (-1: none), note (index
+ *                into words, -1: the place's first word), n, then n names (indexes into
+ *                words))}; g60map/render/web/_search.py
  *   footer       [text]   sources, exchange rate and datum lines of the legend
  * partners ("detail") and investments may also have: popup 0 (no popup), tipCols [label]
  * (the tooltip's columns; none when empty; without it the tooltip is the title) and tips
@@ -363,7 +369,7 @@
     G60Map.views.restore(c);
     addTiles(c);
     overlayList(c).forEach(function (e) {
-      if (e[0] !== "districts") { layers[e[0]].addTo(map); }
+      if (!G60Map.views.hidden(c, e[0])) { layers[e[0]].addTo(map); }
     });
     /* The markers shown join the cluster group once it is on the map: it then clusters
        them in chunks without blocking the page (off the map, adding is quadratic). */

@@ -58,6 +58,7 @@ from ._cells import (
     placed_at_seat,
 )
 from ._fields import FieldChoice, field_choice, field_table, field_text
+from ._search import search_index
 from .basemaps import Basemap
 from .codec import encode_ints, encode_path, quantise
 from .districts import districts_payload
@@ -174,6 +175,7 @@ def _partners_payload(
                             int(outside[i]), alt.iat[i], int(at_seat[i])])
         return {"mode": "detail", "n": n, "cols": labels, "rows": records,
                 "attr": encode_ints(attrs.ravel()),
+                "find": search_index(partners, "partners", lang),
                 **_tip_payload(partners, lang, "partners", fields, range(n))}
     if n <= point_limit:
         order = np.lexsort((xy[:, 0], xy[:, 1]))
@@ -184,6 +186,7 @@ def _partners_payload(
             "xy": encode_path(xy[order]),
             "names": [str(s)[:80] for s in names],
             "attr": encode_ints(attrs[order].ravel()),
+            "find": search_index(partners.iloc[order], "partners", lang),
         }
         if (alt != "").any():
             out["alt"] = [str(s)[:80] for s in alt.to_numpy(dtype=object)[order]]
@@ -254,6 +257,7 @@ def _investments_payload(
     ]
     return {"n": n, "cols": labels, "rows": [records[i] for i in order], "sizes": sizes,
             "attr": encode_ints(attrs[order].ravel()),
+            "find": search_index(investments.iloc[order], "investments", lang),
             **_tip_payload(investments, lang, "investments", fields, order)}, order
 
 
