@@ -288,7 +288,9 @@ def test_the_link_restores_layers_switched_off(pages, lang):
         res.settle(200)
         shown = page.evaluate(LAYERS_JS)
         assert shown == sorted(set(every) - {"labels", "partners"})
-        assert page.evaluate(CHECKED_JS).count(False) == 2
+        # labels and partners, and the districts (off on opening)
+        assert page.evaluate(CHECKED_JS).count(False) == 3
+        assert "districts" not in shown
         assert page.locator(".g60m-label").count() == 0
         # the hash of the open page edited: the layers follow
         page.evaluate("(h) => { location.hash = h; }",
@@ -303,6 +305,18 @@ def test_the_link_restores_layers_switched_off(pages, lang):
             page.goto(base + "#" + old + tail)
             page.wait_for_function("() => window.G60Map && G60Map.instances.length === 1")
             assert page.evaluate(LAYERS_JS) == every
+        # the districts switched on in place of the cities: the link says so (.show)
+        page.evaluate("""() => { const api = G60Map.instances[0];
+          api.map.addLayer(api.layers.districts); }""")
+        res.settle(200)
+        page.click(".g60m-link")
+        url = page.evaluate("() => location.href")
+        assert ".show=districts" in url
+        page.goto("about:blank")
+        page.goto(url)
+        page.wait_for_function("() => window.G60Map && G60Map.instances.length === 1")
+        res.settle(200)
+        assert "districts" in page.evaluate(LAYERS_JS)
         _clean(res)
     finally:
         ctx.__exit__(None, None, None)
