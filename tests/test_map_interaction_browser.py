@@ -213,7 +213,7 @@ def test_search_in_chinese_map_finds_english_names(pages):
         assert _results(page, "杭州")[0][0] == "杭州市"
         assert _results(page, "China Mobile") == [["中国移动", "合作伙伴 · 松江区"]]
         # the project's title is Chinese in the zh map (project_zh of the packaged data)
-        assert _results(page, "超算") == [["长三角超算中心及产业基地", "投资 · 松江区"]]
+        assert _results(page, "超算") == [["长三角超算中心及产业基地", "投资 · 腾讯"]]
         assert _results(page, "无此名称") == []
         assert page.inner_text(".g60m-results .g60m-none") == "无匹配结果"
         page.press(".g60m-search input", "Escape")
