@@ -345,8 +345,9 @@
     });
   }
 
-  /* The view as a PNG: a promise of {blob, width, height, scale, map: [w, h], key: [w, h]
-     (CSS pixels), tiles ("drawn" | "left out" | "none")}. The map is at the left, as on
+  /* The view as a PNG: a promise of {blob, width, height, scale, map, key, legend ([w, h]
+     in CSS pixels; the legend's top left is KEY_PAD right of and below the key's), lines
+     (of the period and filters, under the legend), tiles ("drawn" | "left out" | "none")}. The map is at the left, as on
      screen but for the legend, which is in the key column at its right, open.
      opts.scale: pixels per CSS pixel (default: the screen's, 1 to 2); 2 for the 2x
      button. */
@@ -387,7 +388,8 @@
       return new Promise(function (ok) {
         canvas.toBlob(function (blob) {
           ok({ blob: blob, width: canvas.width, height: canvas.height, scale: ratio,
-            map: [W, H], key: [key.w, key.h], tiles: tiles });
+            map: [W, H], key: [key.w, key.h], legend: [key.legend.w, key.legend.h],
+            lines: key.lines, tiles: tiles });
         }, "image/png");
       });
     });
