@@ -109,10 +109,9 @@ def test_flows_are_capped_light_and_highlighted_under_the_pointer(pages, size, l
         assert all(f["op"] <= 0.5 for f in flows)
         point = frame.evaluate(POINT_JS)
         assert point is not None
-        offset = frame.evaluate("() => [window.frameElement ? "
-                                "window.frameElement.getBoundingClientRect().left : 0, "
-                                "window.frameElement ? "
-                                "window.frameElement.getBoundingClientRect().top : 0]")
+        offset = [0, 0] if frame == res.page else res.page.evaluate(
+            "() => { const f = document.querySelector('iframe'), r = f.getBoundingClientRect();"
+            " return [r.left + f.clientLeft, r.top + f.clientTop]; }")
         res.page.mouse.move(point[0] + offset[0], point[1] + offset[1])
         res.settle(50)
         hovered = frame.evaluate(FLOWS_JS)
