@@ -13,7 +13,7 @@
   var GAP = 8;
   /* Pixels kept between the opening view's bounds and a control or the map's edge. */
   var INSET = 30;
-  /* Below these widths (px): the phone layout; the layer list and legend start folded. */
+  /* Below these widths (px): the phone layout; the layer list starts folded. */
   var PHONE = 600, NARROW = 760;
   /* The least room (px) for the legend's body that opens it on its own: its summary, the
      metric and the first classes. On a narrow map (a phone, a notebook's frame) the body
