@@ -1,6 +1,7 @@
-"""The key of the corridor map in Chromium: open on the first view at laptop, notebook and
-phone sizes in en and zh, and always in the PNG of the view (with the period and the
-filters), at twice the resolution on request.
+"""The key of the corridor map in Chromium: open on the first view at laptop and phone sizes
+in en and zh (folded in a 600 x 450 notebook frame, where it would crowd the cities), and
+always in the PNG of the view (with the period and the filters), at twice the resolution on
+request.
 
 The map is the analyst's (tests/_analyst.py: time slider, filters, flows), whose legend is
 taller than a laptop's map: the legend must open and the layer list fold. A fast subset runs
