@@ -166,8 +166,8 @@ MAP_SCHEME: str = "natural_breaks"
 MAP_CLASSES: int = 5
 
 #: Width (pixels) of the interactive map's widest investment flow; widths are
-#: proportional to the amount.
-FLOW_MAX_WIDTH_PX: float = 14.0
+#: proportional to the amount. Kept small so that many flows stay apart and readable.
+FLOW_MAX_WIDTH_PX: float = 6.0
 
 #: Largest distance between two vertices of a spoke (km); spokes are densified with
 #: :meth:`pyproj.Geod.npts` so that they draw as geodesics on Web Mercator.

@@ -218,6 +218,18 @@ def test_flows_replace_the_spokes_with_widths_proportional_to_the_amount():
     assert plain.payload["flows"] is None and len(plain.payload["spokes"]) == 8
 
 
+def test_flows_name_their_origin_largest_total_first():
+    corridor = analyst_corridor()
+    flows = build_map(corridor, basemap="none").payload["flows"]
+    total = corridor.flows.groupby("origin")["amount_cny"].sum()
+    expected = sorted(total.index, key=lambda name: (-total[name], name))
+    assert flows["origins"] == expected
+    by_tip = {f["tip"]: flows["origins"][f["o"]] for f in flows["rows"]}
+    assert len(by_tip) == 8
+    assert all(tip.startswith(origin + " to ") for tip, origin in by_tip.items())
+    assert max(f["w"] for f in flows["rows"]) == settings.FLOW_MAX_WIDTH_PX <= 6
+
+
 def test_flows_are_shifted_with_the_basemap_datum():
     corridor = analyst_corridor()
     wgs = build_map(corridor, basemap="none").payload["flows"]["rows"][0]["line"]

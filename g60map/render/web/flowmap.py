@@ -4,8 +4,8 @@
 :func:`g60map.corridor.flows.investment_flows`) into the lines the page script draws: each with its
 width in pixels (``settings.FLOW_MAX_WIDTH_PX`` for the largest amount, proportional below
 it, never thinner than :data:`MIN_WIDTH_PX`), a tooltip (origin, project, amount,
-distance) and the investment it belongs to, so that the flow follows the time slider and
-the filters with its investment.
+distance), its origin (the reader can show the flows of one origin) and the investment it
+belongs to, so that the flow follows the time slider and the filters with its investment.
 """
 
 from __future__ import annotations
@@ -67,8 +67,10 @@ def flows_payload(
     Returns
     -------
     dict or None
-        ``rows`` (``{line, w, tip, i}``, widest first; ``i``: index of the investment in
-        the page's investments) and ``sizes`` (``{value, w, label}`` for the legend).
+        ``rows`` (``{line, w, tip, i, o}``, widest first; ``i``: index of the investment in
+        the page's investments, ``o``: index into ``origins``), ``origins`` (the origins'
+        names, by the total amount of their flows drawn, largest first, then by name) and
+        ``sizes`` (``{value, w, label}`` for the legend).
     """
     if not len(flows) or not len(drawn_rows):
         return None
@@ -77,6 +79,7 @@ def flows_payload(
     ok = np.isfinite(amounts) & (amounts > 0)
     largest = float(amounts[ok].max()) if ok.any() else 0.0
     rows: list[dict[str, Any]] = []
+    total: dict[str, float] = {}  # the amount drawn from each origin
     for k in range(len(flows)):
         i = where.get(int(flows["row"].iat[k]))
         line = flows.geometry.iat[k]
@@ -92,12 +95,18 @@ def flows_payload(
             "w": round(flow_width(amounts[k], largest), 2),
             "tip": tip,
             "i": i,
+            "o": str(flows["origin"].iat[k]),
         })
+        total[rows[-1]["o"]] = total.get(rows[-1]["o"], 0.0) + (amounts[k] if ok[k] else 0.0)
     if not rows:
         return None
+    origins = sorted(total, key=lambda name: (-total[name], name))
+    index = {name: j for j, name in enumerate(origins)}
+    for row in rows:
+        row["o"] = index[row["o"]]
     rows.sort(key=lambda r: -r["w"])  # stable: the widest drawn first, thin ones on top
     sizes = [
         {"value": v, "w": round(flow_width(v, largest), 2), "label": format_money(v, lang, "CNY")}
         for v in legend_amounts(largest)
     ]
-    return {"rows": rows, "sizes": sizes}
+    return {"rows": rows, "origins": origins, "sizes": sizes}

@@ -247,12 +247,23 @@
     sz.style.height = Math.ceil(Math.max(2 * rmax + 2, top + 16)) + "px";
   }
 
-  /* Widths of the investment flows, as lines. */
+  /* Widths of the investment flows, as lines; with several origins, the choice of the
+     one whose flows are shown alone. */
   function legendFlows(c, body) {
-    el("div", "g60m-legend-h", c.t.legend_flow, body);
+    var t = c.t, O = c.d.flows.origins || [];
+    el("div", "g60m-legend-h", t.legend_flow, body);
     c.d.flows.sizes.forEach(function (s) {
       legendRow(body, "line", { borderTopColor: c.S.flow, borderTopWidth: s.w + "px",
         opacity: "0.75" }, s.label);
+    });
+    if (O.length < 2) { return; }
+    var label = el("label", "g60m-flow-origin", t.flow_origin, body);
+    var sel = el("select", null, null, label);
+    el("option", null, t.all_origins, sel).value = "-1";
+    O.forEach(function (name, i) { el("option", null, name, sel).value = String(i); });
+    sel.addEventListener("change", function () {
+      c.flowFrom = Number(sel.value);
+      G.layers.showFlows(c);
     });
   }
 

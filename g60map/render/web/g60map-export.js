@@ -1,6 +1,8 @@
 /* g60map: saving the view of the corridor map. The PNG button draws what the map shows
  * into a canvas, offline: the map's own SVG and canvas layers, its markers and labels,
- * the title, legend, scale and attribution. Basemap tiles come from another server: they
+ * the title, scale and attribution, and beside the map a column with the key: the whole
+ * legend (open, however it is on screen), the period and the filters that leave anything
+ * out; the 2x button draws it at twice the resolution. Basemap tiles come from another server: they
  * are fetched again asking that server for permission (CORS) and drawn when it gives it;
  * otherwise they are left out and the image says so (a canvas with a foreign image in it
  * cannot be saved). The link button puts the view in the URL hash (g60map-views.js) and
@@ -243,21 +245,130 @@
     });
   }
 
-  var CONTROLS = [".g60m-title", ".g60m-legend", ".leaflet-control-scale",
-    ".leaflet-control-attribution"];
+  var CONTROLS = [".g60m-title", ".leaflet-control-scale", ".leaflet-control-attribution"];
 
-  /* The view as a PNG: a promise of {blob, width, height, tiles ("drawn" | "left out" |
-     "none")}. */
-  function png(c) {
-    var W = c.box.clientWidth, H = c.box.clientHeight;
-    var ratio = Math.min(Math.max(root.devicePixelRatio || 1, 1), 2);
+  /* ------------------------------------------------------------------ the key */
+
+  /* Pixels around the key column's content; its least width; the height of its lines. */
+  var KEY_PAD = 10, KEY_WIDTH = 200, KEY_LINE = 16, KEY_FONT = "12px sans-serif";
+
+  /* fn(legend element) with the legend open and its body at its whole height, then the
+     legend as it was (in one go: the page is not drawn in between). */
+  function unfolded(c, fn) {
+    var lg = c.legend, body = lg.body, shown = !body.hidden, max = body.style.maxHeight;
+    lg.show(true);
+    body.style.maxHeight = "none";
+    try { return fn(lg.el); } finally {
+      body.style.maxHeight = max;
+      lg.show(shown);
+    }
+  }
+
+  /* The period and the filters of the view: for each filter of the panel that leaves
+     values out, those values; the origin of the flows when one is chosen. */
+  function viewLines(c) {
+    var t = c.t, T = c.d.choices.time, v = c.view, out = [], off = [], zh = c.d.lang === "zh";
+    var colon = zh ? "：" : ": ", comma = zh ? "，" : ", ";
+    if (T && v) {
+      out.push(t.time + colon + (v.mode === "cum" ? T.labels[0] + " – " + T.labels[v.t] +
+        (zh ? "（" : " (") + t.time_cum + (zh ? "）" : ")") : T.labels[v.t]));
+    }
+    var facets = c.box.querySelectorAll(".g60m-facet");
+    Array.prototype.forEach.call(facets, function (f) {
+      var left = [];
+      Array.prototype.forEach.call(f.querySelectorAll("label"), function (l) {
+        var box_ = l.querySelector("input");
+        if (box_ && !box_.checked) { left.push(l.textContent); }
+      });
+      if (left.length) {
+        off.push(f.querySelector("legend").textContent + comma + t.png_left_out + colon +
+          left.join(comma));
+      }
+    });
+    var from = G.layers.flowOrigin(c);
+    if (from) { off.push(t.flow_origin + colon + from); }
+    if (!off.length && (T || facets.length)) { off.push(t.png_no_filter); }
+    return out.concat(off);
+  }
+
+  /* Text in lines no wider than width (px): broken between words, and between CJK
+     characters. */
+  function wrap(ctx, text, width) {
+    var parts = String(text).match(/[\u2e80-\u9fff\uff00-\uffef]|[^\s\u2e80-\u9fff\uff00-\uffef]+\s*|\s+/g) || [];
+    var lines = [], line = "";
+    parts.forEach(function (p) {
+      if (line && ctx.measureText(line + p).width > width) {
+        lines.push(line.trim());
+        line = p.trim() ? p : "";
+      } else {
+        line += p;
+      }
+    });
+    if (line.trim()) { lines.push(line.trim()); }
+    return lines;
+  }
+
+  /* The key column's size and lines: {w, h, legend: {w, h}, lines}. */
+  function measureKey(c) {
+    var size = unfolded(c, function (e) {
+      var r = e.getBoundingClientRect();
+      return { w: Math.ceil(r.width), h: Math.ceil(r.height) };
+    });
+    size.pad = parseFloat(root.getComputedStyle(c.legend.el).paddingLeft) || 0;
+    var w = Math.max(size.w, KEY_WIDTH), ctx = document.createElement("canvas").getContext("2d");
+    ctx.font = KEY_FONT;
+    var lines = [];
+    viewLines(c).forEach(function (text) {
+      lines = lines.concat(wrap(ctx, text, w - 2 * size.pad));
+    });
+    var h = KEY_PAD + size.h + (lines.length ? 8 + lines.length * KEY_LINE : 0) + KEY_PAD;
+    return { w: w + 2 * KEY_PAD, h: h, legend: size, lines: lines };
+  }
+
+  /* The key column at x0: white, a rule at its left edge, the legend, then the lines. */
+  function drawKey(c, ctx, x0, key, height) {
+    ctx.fillStyle = "#ffffff";
+    ctx.fillRect(x0, 0, key.w, height);
+    ctx.fillStyle = "#cccccc";
+    ctx.fillRect(x0, 0, 1, height);
+    unfolded(c, function (e) {
+      var r = e.getBoundingClientRect();
+      drawBox(ctx, { left: r.left - x0 - KEY_PAD, top: r.top - KEY_PAD }, e);
+    });
+    ctx.font = KEY_FONT;
+    ctx.fillStyle = "#333333";
+    ctx.textBaseline = "middle";
+    ctx.textAlign = "left";
+    key.lines.forEach(function (line, i) {
+      ctx.fillText(line, x0 + KEY_PAD + key.legend.pad,
+        KEY_PAD + key.legend.h + 8 + (i + 0.5) * KEY_LINE);
+    });
+  }
+
+  /* The view as a PNG: a promise of {blob, width, height, scale, map, key, legend ([w, h]
+     in CSS pixels; the legend's top left is KEY_PAD right of and below the key's), lines
+     (of the period and filters, under the legend), tiles ("drawn" | "left out" | "none")}. The map is at the left, as on
+     screen but for the legend, which is in the key column at its right, open.
+     opts.scale: pixels per CSS pixel (default: the screen's, 1 to 2); 2 for the 2x
+     button. */
+  function png(c, opts) {
+    var W = c.box.clientWidth, H = c.box.clientHeight, scale = opts && Number(opts.scale);
+    var ratio = scale > 0 && scale <= 4 ? scale :
+      Math.min(Math.max(root.devicePixelRatio || 1, 1), 2);
+    var key = measureKey(c), CW = W + key.w, CH = Math.max(H, key.h);
     var canvas = document.createElement("canvas");
-    canvas.width = Math.round(W * ratio);
-    canvas.height = Math.round(H * ratio);
+    canvas.width = Math.round(CW * ratio);
+    canvas.height = Math.round(CH * ratio);
     var ctx = canvas.getContext("2d"), o = c.box.getBoundingClientRect(), tiles;
     ctx.scale(ratio, ratio);
+    ctx.fillStyle = "#ffffff";
+    ctx.fillRect(0, 0, CW, CH);
     ctx.fillStyle = c.d.tiles ? "#ffffff" : c.S.background;
     ctx.fillRect(0, 0, W, H);
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(0, 0, W, H);
+    ctx.clip();
     return drawTiles(c, ctx, o).then(function (state) {
       tiles = state;
       return drawLayers(c, ctx, o);
@@ -272,9 +383,13 @@
         ctx.textBaseline = "middle";
         put(ctx, c.t.tiles_left_out, { x: 10, y: H - 20, w: 0, h: 0 }, { textShadow: "w" });
       }
+      ctx.restore();
+      drawKey(c, ctx, W, key, CH);
       return new Promise(function (ok) {
         canvas.toBlob(function (blob) {
-          ok({ blob: blob, width: canvas.width, height: canvas.height, tiles: tiles });
+          ok({ blob: blob, width: canvas.width, height: canvas.height, scale: ratio,
+            map: [W, H], key: [key.w, key.h], legend: [key.legend.w, key.legend.h],
+            lines: key.lines, tiles: tiles });
         }, "image/png");
       });
     });
@@ -312,19 +427,22 @@
     var Tools = L.Control.extend({
       onAdd: function () {
         var bar = el("div", "g60m-tools leaflet-bar");
-        var save = el("a", "g60m-png", "PNG", bar), share = el("a", "g60m-link", "URL", bar);
-        [[save, t.save_png], [share, t.view_link]].forEach(function (e) {
+        var save = el("a", "g60m-png", "PNG", bar), save2 = el("a", "g60m-png2", "2\u00d7", bar);
+        var share = el("a", "g60m-link", "URL", bar);
+        [[save, t.save_png], [save2, t.save_png_2x], [share, t.view_link]].forEach(function (e) {
           e[0].href = "#";
           e[0].title = e[1];
           e[0].setAttribute("role", "button");
           e[0].setAttribute("aria-label", e[1]);
         });
-        L.DomEvent.on(save, "click", function (e) {
-          L.DomEvent.preventDefault(e);
-          save.classList.add("g60m-busy");
-          png(c).then(function (res) {
-            save.classList.remove("g60m-busy");
-            download(res.blob);
+        [[save, null], [save2, { scale: 2 }]].forEach(function (b) {
+          L.DomEvent.on(b[0], "click", function (e) {
+            L.DomEvent.preventDefault(e);
+            b[0].classList.add("g60m-busy");
+            png(c, b[1]).then(function (res) {
+              b[0].classList.remove("g60m-busy");
+              download(res.blob);
+            });
           });
         });
         L.DomEvent.on(share, "click", function (e) {

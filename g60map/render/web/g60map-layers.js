@@ -16,6 +16,17 @@
 
   function latlng(c, xy) { return c.L.latLng(xy[1] / c.k, xy[0] / c.k); }
 
+  /* Fill opacity of the member cities over a basemap, [from zoom, opacity]: the basemap
+     stays readable, the more so zoomed in; MEMBER_FILL without a basemap. */
+  var FILL_BY_ZOOM = [[0, 0.5], [9, 0.36], [11, 0.24]], MEMBER_FILL = 0.72;
+
+  function memberFill(c) {
+    if (!c.d.tiles) { return MEMBER_FILL; }
+    var z = c.map.getZoom(), out = FILL_BY_ZOOM[0][1];
+    FILL_BY_ZOOM.forEach(function (s) { if (z >= s[0]) { out = s[1]; } });
+    return out;
+  }
+
   /* Popups of ours: Leaflet's own auto-pan is off, g60map-layout.js pans them clear of
      every control (popupopen). maxWidth is the widest a popup gets on a large screen. */
   function popupOptions(width) {
@@ -94,7 +105,7 @@
 
   /* City boundaries: others first, then members, the hub last (on top). */
   function drawCities(c) {
-    var L = c.L, d = c.d, S = c.S, layer = L.featureGroup();
+    var L = c.L, d = c.d, S = c.S, layer = L.featureGroup(), members = [];
     var rank = function (city) { return city.role === "hub" ? 2 : (city.cls === -2 ? 0 : 1); };
     var order = d.cities.map(function (city, i) { return i; });
     order.sort(function (a, b) { return rank(d.cities[a]) - rank(d.cities[b]) || a - b; });
@@ -102,7 +113,8 @@
       var city = d.cities[i], member = city.cls !== -2, hub = city.role === "hub";
       var style = member ? {
         color: hub ? S.hub : S.member, weight: hub ? 3.5 : 1.4, opacity: 1,
-        fillColor: city.cls >= 0 ? c.metric.colors[city.cls] : S.zero, fillOpacity: 0.72
+        fillColor: city.cls >= 0 ? c.metric.colors[city.cls] : S.zero,
+        fillOpacity: d.tiles ? FILL_BY_ZOOM[0][1] : MEMBER_FILL
       } : {
         color: S.other, weight: 0.7, opacity: 0.9, fillColor: d.tiles ? "#ffffff" : S.other_fill,
         fillOpacity: d.tiles ? 0.3 : 1
@@ -118,10 +130,19 @@
       poly.on("mouseover", function () { highlight(c, poly); });
       poly.on("mouseout", function () { highlight(c, null); });
       layer.addLayer(poly);
+      if (member) { members.push(poly); }
       c.cityByCode[city.code] = poly;
       if (city.seat) { c.seatCity[city.seat.join(",")] = poly; }
     });
     layer.on("remove", function () { highlight(c, null); });
+    if (d.tiles) {
+      c.map.on("zoomend", function () {
+        var o = memberFill(c);
+        members.forEach(function (poly) {
+          if (poly.options.fillOpacity !== o) { poly.setStyle({ fillOpacity: o }); }
+        });
+      });
+    }
     d.cities.forEach(function (city) {
       c.search.push({ names: [city.name, city.alt], label: city.name, kind: city.prov, rank: 0,
         go: function () { showCity(c, city); } });
@@ -154,26 +175,74 @@
     return layer;
   }
 
+  /* Flows: light until pointed at (the flow under the pointer dark and wider, the others
+     faint); the part of a flow outside the corridor (the opening view's bounds, padded by
+     FLOW_NEAR of their size) thin, dashed and faint, so that lines from far origins do not
+     cross the view in full colour. */
+  var FLOW_OPACITY = 0.45, FLOW_HOVER = 0.9, FLOW_DIM = 0.12, FLOW_FAR = 0.2, FLOW_NEAR = 0.15;
+
   /* Investment flows, origin -> project: width proportional to the amount, widest first
-     (thin ones on top), a ring at the origin; c.flows keeps each with its investment. */
+     (thin ones on top), a ring at the origin; c.flows keeps each with its investment and
+     origin ({i, w, tip, o, line, far, ring, parts}). */
   function drawFlows(c) {
     var F = c.d.flows;
     if (!F) { return null; }
     var L = c.L, layer = L.featureGroup(), color = c.S.flow;
+    var near = L.latLngBounds(c.d.bounds).pad(FLOW_NEAR);
     F.rows.forEach(function (f) {
       var pts = path(f.line, c.k), tip = function () { return textNode(f.tip); };
-      var line = L.polyline(pts, { color: color, weight: f.w, opacity: 0.6, lineCap: "butt",
-        pane: "g60mLines" });
+      var k = 0;
+      while (k < pts.length && !near.contains(pts[k])) { k++; }
+      if (k >= pts.length - 1) { k = 0; }  /* (a flow that never comes near: drawn whole) */
+      var line = L.polyline(k ? pts.slice(k) : pts, { color: color, weight: f.w,
+        opacity: FLOW_OPACITY, lineCap: "butt", pane: "g60mLines" });
+      var far = k ? L.polyline(pts.slice(0, k + 1), { color: color, weight: Math.min(f.w, 1.5),
+        opacity: FLOW_FAR, dashArray: "4 5", pane: "g60mLines" }) : null;
       var ring = L.circleMarker(pts[0], { radius: 3.5, color: color, weight: 1.5,
-        fillColor: "#ffffff", fillOpacity: 1, pane: "g60mLines" });
-      [line, ring].forEach(function (l) {
+        opacity: k ? FLOW_FAR * 2 : 1, fillColor: "#ffffff", fillOpacity: 1,
+        pane: "g60mLines" });
+      var flow = { i: f.i, w: f.w, tip: f.tip, o: f.o, line: line, far: far, ring: ring,
+        parts: far ? [far, line, ring] : [line, ring] };
+      flow.parts.forEach(function (l) {
         l.bindTooltip(tip, { sticky: true });
         keepMapFocus(l);
+        l.on("mouseover", function () { hoverFlow(c, flow); });
+        l.on("mouseout", function () { hoverFlow(c, null); });
         layer.addLayer(l);
       });
-      c.flows.push({ i: f.i, w: f.w, tip: f.tip, line: line, ring: ring });
+      c.flows.push(flow);
     });
     return layer;
+  }
+
+  /* The flow under the pointer dark and wider, the others faint; null: all as drawn. */
+  function hoverFlow(c, flow) {
+    c.flows.forEach(function (f) {
+      var on = f === flow;
+      f.line.setStyle({ opacity: !flow ? FLOW_OPACITY : (on ? FLOW_HOVER : FLOW_DIM),
+        weight: on ? f.w + 2 : f.w });
+      if (f.far) {
+        f.far.setStyle({ opacity: !flow ? FLOW_FAR : (on ? FLOW_HOVER : FLOW_DIM / 2) });
+      }
+    });
+  }
+
+  /* Each flow on the map when its investment is shown (c.rows.iOk) and it comes from the
+     origin the reader chose (c.flowFrom: index into the payload's origins, -1: all). */
+  function showFlows(c) {
+    var ok = c.rows.iOk, from = c.flowFrom >= 0 ? c.flowFrom : -1, layer = c.layers.flows;
+    c.flows.forEach(function (f) {
+      var on = !!ok[f.i] && (from < 0 || f.o === from);
+      if (on === f.shown) { return; }
+      f.shown = on;
+      f.parts.forEach(function (l) { if (on) { layer.addLayer(l); } else { layer.removeLayer(l); } });
+    });
+  }
+
+  /* The name of the origin whose flows are shown alone, or "" (all shown, or no flows). */
+  function flowOrigin(c) {
+    var F = c.d.flows;
+    return F && c.flowFrom >= 0 && F.origins ? String(F.origins[c.flowFrom]) : "";
   }
 
   function drawTrunk(c) {
@@ -423,5 +492,6 @@
   }
 
   G.layers = { add: add, popupOptions: popupOptions, keepMapFocus: keepMapFocus,
-    quietTooltip: quietTooltip };
+    quietTooltip: quietTooltip, showFlows: showFlows, hoverFlow: hoverFlow,
+    flowOrigin: flowOrigin };
 })(window);

@@ -13,8 +13,14 @@
   var GAP = 8;
   /* Pixels kept between the opening view's bounds and a control or the map's edge. */
   var INSET = 30;
-  /* Below these widths (px): the phone layout; the layer list and legend start folded. */
+  /* Below these widths (px): the phone layout; the layer list starts folded. */
   var PHONE = 600, NARROW = 760;
+  /* The least room (px) for the legend's body that opens it on its own: its summary, the
+     metric and the first classes. On a narrow map (a phone, a notebook's frame) the body
+     takes at most NARROW_KEY of the map's height (it scrolls), so the map keeps the rest,
+     or KEY_ROWS when that costs the opening view more than KEY_ZOOM_COST zoom levels; it
+     starts folded when even that does. */
+  var KEY_ROWS = 90, NARROW_KEY = 0.3, KEY_ZOOM_COST = 0.25;
 
   function rect(c, e) {
     var o = c.box.getBoundingClientRect(), r = e.getBoundingClientRect();
@@ -54,10 +60,13 @@
   }
 
   /* The right column, from the top: the layer list, then, above the scale, the legend.
-     The legend opens when it fits there under the folded list (or as the reader chose);
-     the list stays open when it fits above the legend as that leaves it; the legend is
-     never taller than the room left. Then the title, between the top left and top right
-     controls. */
+     The key comes first: the legend opens (unless the reader folded it) when the room
+     under the folded list holds its head and KEY_ROWS pixels of its body, on a narrow map
+     too (there no taller than NARROW_KEY of the map's height, its body scrolling; see
+     start() for its cost to the opening view); the list
+     stays open only when it fits above the legend as that leaves it. The same rule in
+     every language: it reads the measured sizes, not the words. Then the title, between
+     the top left and top right controls. */
   function arrange(c) {
     var box = c.box, W = box.clientWidth, H = box.clientHeight;
     box.classList.toggle("g60m-phone", W < PHONE);
@@ -80,10 +89,12 @@
     var room = function (listOpen) {
       return r.y2 - Math.max(others, top + (listOpen ? c.listOpen : c.listFolded) + GAP);
     };
-    var on = lg.chosen ? shown : W >= NARROW && whole <= room(false);
-    var open = W >= NARROW && (on ? whole : folded) <= room(true);
+    var head = whole - lg.body.offsetHeight;
+    var cap = W < NARROW ? c.keyCap || NARROW_KEY * H : Infinity;
+    var on = lg.chosen ? shown : !(c.keyFolded && W < NARROW) && room(false) - head >= KEY_ROWS;
+    var open = W >= NARROW && (on ? Math.min(whole, head + cap) : folded) <= room(true);
     if (open === c.layerList.g60collapsed) { G.controls.addLayerList(c, c.overlays, !open); }
-    lg.body.style.maxHeight = Math.max(60, room(open) - (whole - lg.body.offsetHeight)) + "px";
+    lg.body.style.maxHeight = Math.max(60, Math.min(room(open) - head, cap)) + "px";
     lg.show(on);
 
     var title = c.title.getContainer(), side = 0;
@@ -149,7 +160,8 @@
       if (b.y2 > H / 2) { o.push([2, H - b.y1 + INSET]); }
       if (b.x1 < W / 2) { o.push([3, b.x2 + INSET]); }
       if (b.x2 > W / 2) { o.push([1, W - b.x1 + INSET]); }
-      return o;
+      /* (a side that leaves less than 60 px of map can never be chosen) */
+      return o.filter(function (ch) { return ch[1] <= (ch[0] % 2 ? W : H) - INSET - 60; });
     });
     /* (a page with many more controls: the smallest padding for each, no search) */
     var combos = choices.reduce(function (n, o) { return n * Math.max(o.length, 1); }, 1);
@@ -305,6 +317,33 @@
     measureLayerList(c);
     arrange(c);
     var bounds = c.L.latLngBounds(c.d.bounds), opts = fitOptions(c, bounds);
+    if (!c.legend.body.hidden && c.box.clientWidth < NARROW) {
+      /* a small map: the legend opens, as tall as NARROW_KEY allows, else KEY_ROWS tall,
+         unless that costs the opening view more than KEY_ZOOM_COST zoom levels (the
+         cities would crowd); then it starts folded */
+      var zoom = function (o) {
+        return map.getBoundsZoom(bounds, false,
+          c.L.point(o.paddingTopLeft).add(o.paddingBottomRight));
+      };
+      c.keyFolded = true;
+      arrange(c);
+      var folded = fitOptions(c, bounds), least = zoom(folded) - KEY_ZOOM_COST;
+      c.keyFolded = false;
+      opts = null;
+      [0, KEY_ROWS].forEach(function (cap) {
+        if (opts) { return; }
+        c.keyCap = cap;
+        arrange(c);
+        var o = fitOptions(c, bounds);
+        if (zoom(o) >= least) { opts = o; }
+      });
+      if (!opts) {
+        c.keyCap = 0;
+        c.keyFolded = true;
+        arrange(c);
+        opts = folded;
+      }
+    }
     opts.animate = false;
     map.fitBounds(bounds, opts);
 

@@ -127,14 +127,7 @@
     if (added && c.map.hasLayer(layer)) {
       c.circles.forEach(function (m, j) { if (R.iShown[j]) { m.bringToFront(); } });
     }
-    c.flows.forEach(function (f) {
-      var ok = R.iOk[f.i];
-      if (ok === f.shown) { return; }
-      f.shown = ok;
-      [f.line, f.ring].forEach(function (l) {
-        if (ok) { c.layers.flows.addLayer(l); } else { c.layers.flows.removeLayer(l); }
-      });
-    });
+    if (c.layers.flows) { G.layers.showFlows(c); }
   }
 
   function fill(c) {

@@ -53,7 +53,8 @@
  *                period only), -2: its table has no dates (always shown)
  *   spokes       [{line: encoded path, tip}]   (none when there are flows)
  *   flows        null | {rows [{line: encoded path, w (width, px), tip, i (index into
- *                investments.rows)}] widest first, sizes [{value, w, label}]}
+ *                investments.rows), o (index into origins)}] widest first, origins [text]
+ *                (largest total first), sizes [{value, w, label}]}
  *   trunk        null | {line: encoded path, tip, note}
  *   partners     {mode, n, ...} by mode:
  *                "none"    nothing more
@@ -378,7 +379,7 @@
 
     var api = { map: map, layers: layers, placeLabels: c.placeLabels, search: c.search,
       view: c.view, flows: c.flows, state: function () { return G60Map.views.state(c); },
-      png: function () { return G60Map.exporter.png(c); } };
+      png: function (opts) { return G60Map.exporter.png(c, opts); } };
     c.api = api;
     map.g60 = api;
     G60Map.instances.push(api);

@@ -1,0 +1,191 @@
+"""Investment flows a reader can follow, in Chromium: capped and light, the flow under the
+pointer highlighted, the flows of one origin shown alone, lines from far origins faint
+outside the corridor; and a member fill that leaves the basemap readable.
+
+The map is the analyst's (tests/_analyst.py) with two investments from far away (Beijing
+and Shenzhen); expected counts come from the corridor's flows, with pandas.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import pytest
+
+import g60map
+from g60map import settings
+from g60map.render.text import LABELS
+from g60map.render.web.interactive import build_map, map_iframe, save_map
+from tests._analyst import analyst_tables
+from tests._browser import open_page, requires_browser
+
+pytestmark = [pytest.mark.browser, requires_browser]
+
+SIZES = [(1366, 650), (1024, 600), "notebook", (390, 844), (360, 640)]
+FAST = {((1366, 650), "zh"), ((390, 844), "en")}
+#: Origins of the ten investments: two far from the corridor, two with none.
+ORIGINS = ("Beijing", "Shenzhen", "", "Nanjing", "Suzhou", "Hefei", "", "Jinhua", "Huangpu",
+           "Hefei")
+
+
+@functools.cache
+def far_corridor() -> g60map.Corridor:
+    partners, investments = analyst_tables()
+    investments["origin_city"] = list(ORIGINS)
+    return g60map.load_corridor(partners, investments, outside="keep")
+
+
+def _params():
+    out = []
+    for size in SIZES:
+        for lang in ("en", "zh"):
+            name = size if isinstance(size, str) else f"{size[0]}x{size[1]}"
+            marks = [] if (size, lang) in FAST else [pytest.mark.slow]
+            out.append(pytest.param(size, lang, id=f"{name}-{lang}", marks=marks))
+    return out
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("flows")
+    out = {}
+    for lang in ("en", "zh"):
+        m = build_map(far_corridor(), lang=lang, basemap="none")
+        out[lang] = save_map(m, folder / f"{lang}.html", self_contained=True)
+        host = folder / f"{lang}-notebook.html"
+        host.write_text(
+            "<!DOCTYPE html><html><head><meta charset='utf-8'><title>notebook</title></head>"
+            "<body style='margin:0;padding:20px 30px'>"
+            + map_iframe(m, width=600, height=450, self_contained=True) + "</body></html>",
+            encoding="utf-8")
+        out[lang + "-notebook"] = host
+    return out
+
+
+def _open(pages, size, lang):
+    notebook = size == "notebook"
+    ctx = open_page(pages[lang + "-notebook"] if notebook else pages[lang],
+                    viewport=(680, 520) if notebook else size, settle_ms=0)
+    res = ctx.__enter__()
+    res.page.emulate_media(reduced_motion="reduce")
+    frame = (next(f for f in res.page.frames if f != res.page.main_frame) if notebook
+             else res.page)
+    frame.wait_for_function("() => window.G60Map && G60Map.instances.length === 1")
+    res.settle(100)
+    return ctx, res, frame
+
+
+#: Each flow's drawn width and opacity (inner part), and its far part's, if any.
+FLOWS_JS = """() => G60Map.instances[0].flows.map((f) => {
+  const a = (l, k) => l && l.getElement() ? Number(l.getElement().getAttribute(k)) : null;
+  return {tip: f.tip, w: a(f.line, 'stroke-width'), op: a(f.line, 'stroke-opacity'),
+          far: f.far ? a(f.far, 'stroke-opacity') : null,
+          dash: f.far && f.far.getElement() ? f.far.getElement().getAttribute('stroke-dasharray')
+            : null,
+          on: G60Map.instances[0].layers.flows.hasLayer(f.line)};
+})"""
+
+#: A point of the widest flow's line that the pointer reaches (page pixels), or null.
+POINT_JS = """() => {
+  const f = G60Map.instances[0].flows[0], e = f.line.getElement();
+  const n = e.getTotalLength(), m = e.getScreenCTM();
+  for (let k = 1; k < 40; k++) {
+    const p = e.getPointAtLength(n * ((k * 7) % 40) / 40);
+    const x = m.a * p.x + m.c * p.y + m.e, y = m.b * p.x + m.d * p.y + m.f;
+    if (document.elementFromPoint(x, y) === e) { return [x, y]; }
+  }
+  return null;
+}"""
+
+
+@pytest.mark.parametrize(("size", "lang"), _params())
+def test_flows_are_capped_light_and_highlighted_under_the_pointer(pages, size, lang):
+    ctx, res, frame = _open(pages, size, lang)
+    try:
+        flows = frame.evaluate(FLOWS_JS)
+        assert len(flows) == len(far_corridor().flows) == 8
+        widths = [f["w"] for f in flows]
+        assert max(widths) == settings.FLOW_MAX_WIDTH_PX <= 6
+        assert all(f["op"] <= 0.5 for f in flows)
+        point = frame.evaluate(POINT_JS)
+        assert point is not None
+        offset = [0, 0] if frame == res.page else res.page.evaluate(
+            "() => { const f = document.querySelector('iframe'), r = f.getBoundingClientRect();"
+            " return [r.left + f.clientLeft, r.top + f.clientTop]; }")
+        res.page.mouse.move(point[0] + offset[0], point[1] + offset[1])
+        res.settle(50)
+        hovered = frame.evaluate(FLOWS_JS)
+        assert hovered[0]["op"] >= 0.85 and hovered[0]["w"] == widths[0] + 2
+        assert all(f["op"] <= 0.15 and f["w"] == w for f, w in zip(hovered[1:], widths[1:],
+                                                                    strict=True))
+        # off the flow: all as drawn again
+        frame.evaluate("() => { G60Map.instances[0].flows[0].line.fire('mouseout'); }")
+        assert frame.evaluate(FLOWS_JS) == flows
+        assert res.page_errors == [] and res.unexpected_console_errors == []
+    finally:
+        ctx.__exit__(None, None, None)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_flows_of_one_origin_are_shown_alone(pages, lang, tmp_path):
+    corridor = far_corridor()
+    ctx, res, frame = _open(pages, (1366, 650), lang)
+    try:
+        select = ".g60m-flow-origin select"
+        options = frame.evaluate(f"() => Array.from(document.querySelectorAll('{select} option'),"
+                                 " (o) => o.textContent)")
+        t = LABELS[lang]
+        assert options[0] == t["all_origins"]
+        by_origin = corridor.flows.groupby("origin")["amount_cny"].sum()
+        assert sorted(options[1:]) == sorted(by_origin.index)
+        assert options[1] == by_origin.idxmax()  # the largest total first
+        for j, origin in enumerate(options[1:]):
+            frame.select_option(select, str(j))
+            drawn = [f for f in frame.evaluate(FLOWS_JS) if f["on"]]
+            assert len(drawn) == int((corridor.flows["origin"] == origin).sum()) >= 1
+            assert all(f["tip"].startswith(origin) for f in drawn)
+        lines = frame.evaluate("async () => (await G60Map.instances[0].png({scale: 1})).lines")
+        assert any(line.startswith(t["flow_origin"]) and line.endswith(options[-1])
+                   for line in lines)
+        frame.select_option(select, "-1")
+        assert sum(f["on"] for f in frame.evaluate(FLOWS_JS)) == 8
+        assert res.page_errors == [] and res.unexpected_console_errors == []
+    finally:
+        ctx.__exit__(None, None, None)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_far_origins_are_faint_outside_the_corridor(pages, lang):
+    ctx, res, frame = _open(pages, (1024, 600), lang)
+    try:
+        flows = frame.evaluate(FLOWS_JS)
+        far = [f for f in flows if f["far"] is not None]
+        assert {f["tip"].split(" ")[0].split("至")[0] for f in far} == {"Beijing", "Shenzhen"}
+        assert all(f["far"] <= 0.25 and f["dash"] for f in far)
+        # the opening view is the corridor's, not the flows'
+        view = frame.evaluate("""() => { const b = G60Map.instances[0].map.getBounds();
+          return [b.contains([39.9, 116.4]), b.contains([22.54, 114.06]),
+                  b.contains([31.03, 121.23])]; }""")
+        assert view == [False, False, True]  # Beijing, Shenzhen out; Songjiang in
+        assert res.page_errors == [] and res.unexpected_console_errors == []
+    finally:
+        ctx.__exit__(None, None, None)
+
+
+def test_member_fill_leaves_the_basemap_readable(tmp_path):
+    path = save_map(build_map(far_corridor(), basemap="osm"), tmp_path / "osm.html",
+                    self_contained=True)
+    with open_page(path, viewport=(1366, 650), settle_ms=0) as res:
+        page = res.page
+        page.emulate_media(reduced_motion="reduce")
+        page.wait_for_function("() => window.G60Map && G60Map.instances.length === 1")
+        member = """(code) => Number(G60Map.instances[0].layers.cities.getLayers()
+          .find((l) => l.g60code === code).getElement().getAttribute('fill-opacity'))"""
+        assert 0.45 <= page.evaluate(member, "330100") <= 0.55  # Hangzhou, at the first view
+        page.evaluate("() => { G60Map.instances[0].map.setView([30.27, 120.15], 11, "
+                      "{animate: false}); }")
+        assert page.evaluate(member, "330100") <= 0.3
+        page.evaluate("() => { G60Map.instances[0].map.setView([30.27, 120.15], 7, "
+                      "{animate: false}); }")
+        assert 0.45 <= page.evaluate(member, "330100") <= 0.55
+        assert res.page_errors == []
