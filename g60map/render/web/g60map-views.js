@@ -197,9 +197,10 @@
     } else {
       head.textContent = t.legend_metric + ": " + V.list[0].label;
     }
-    /* the scheme and k, re-classed in the page (g60map-classes.js) */
-    K.controls(c, body, function () { ui.shown = null; apply(c); });
     ui.classes = el("div", null, null, body);
+    /* the scheme and k, re-classed in the page (g60map-classes.js), under the classes so
+       that a short legend shows the classes first */
+    K.controls(c, body, function () { ui.shown = null; apply(c); });
     legendUpdate(c);
   }
 
