@@ -133,6 +133,7 @@ MAP_KEYS: Mapping[str, str] = MappingProxyType({
     "north": "north",
     "no_data": "no_data",
     "credits": "credits",
+    "sample_points": "sample_points",
 })
 
 #: The report's words (HTML page, Word file, slides).

@@ -140,6 +140,19 @@ def test_dask_sample_of_points_counts_every_row(tables, cluster, monkeypatch):
     sample = want.partners.set_index("row").loc[got.partners["row"]].reset_index()
     pd.testing.assert_frame_equal(got.partners, sample, check_like=True)
     _same_corridor(got, want)
+    # the map says the points are a sample, in both languages; its numbers are every row's
+    from g60map.render.web.basemaps import get_basemap
+    from g60map.render.web.payload import map_payload
+
+    footer = map_payload(got, lang="en", basemap=get_basemap("osm"))["footer"]
+    assert "partners: points are a sample of 50 of 306 rows (the city and district figures " \
+        "count every row)" in footer
+    assert "investments: points are a sample of 50 of 60 rows (the city and district " \
+        "figures count every row)" in footer
+    zh = map_payload(got, lang="zh", basemap=get_basemap("osm"))["footer"]
+    assert "合作伙伴：点位为 306 行中的 50 行样本（城市与区县数字计入全部行）" in zh
+    assert not any("sample" in line for line in map_payload(
+        want, lang="en", basemap=get_basemap("osm"))["footer"])
 
 
 def test_dask_rows_count_from_the_start_of_each_file_of_a_glob(tables, cluster, tmp_path):
