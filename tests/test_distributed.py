@@ -246,6 +246,7 @@ def test_cli_dask_progress_on_stderr_quiet_with_q(tables, cluster, tmp_path, cap
     assert code == 0 and "rows/s" not in err
 
 
+@pytest.mark.slow  # the client waits for the scheduler 20 s before it gives up
 @_SHOWN
 def test_cli_unreachable_scheduler_is_input_error(tables, capsys):
     with socket.socket() as s:  # a port nobody listens on

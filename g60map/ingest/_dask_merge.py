@@ -73,8 +73,11 @@ def merge_outside(parts: list[tuple[Any, int]], seen: set[Problem]) -> Any:
     arrays: dict[str, list[Any]] = {k: [] for k in ("rows", "column", "text", "point", "lon",
                                                     "lat")}
     for n, off in notes:
-        index = {lab: labels.index(lab) if lab in labels else labels.append(lab) or
-                 len(labels) - 1 for lab in n._labels}
+        index = {}
+        for lab in n._labels:
+            if lab not in labels:
+                labels.append(lab)
+            index[lab] = labels.index(lab)
         arrays["column"].append(np.array([index[lab] for lab in n._labels],
                                          dtype=np.intp)[n._column] if len(n._column) else
                                 n._column)

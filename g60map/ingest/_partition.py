@@ -196,3 +196,31 @@ def row_hashes(
     df = read[0] if read is not None else pd.DataFrame()
     df, _ = _excluded(df, label, words)
     return pd.util.hash_pandas_object(df.loc[local], index=False).to_numpy()
+
+
+# Duplicate rows across partitions, found on the workers: the key hashes of each
+# partition's rows stay there; the client gets only the keys that repeat.
+
+
+def light(result: dict[str, Any]) -> dict[str, Any]:
+    """Return a partition's result without its key hashes (what the client gathers)."""
+    return {k: v for k, v in result.items() if k not in ("keys", "key_rows")}
+
+
+def key_bucket(result: dict[str, Any], bucket: int, buckets: int) -> np.ndarray:
+    """Return the key hashes of a partition that fall in ``bucket`` of ``buckets``."""
+    keys = result.get("keys", np.zeros(0, np.uint64))
+    return keys[keys % np.uint64(buckets) == np.uint64(bucket)]
+
+
+def repeated_keys(*parts: np.ndarray) -> np.ndarray:
+    """Return the key hashes that occur more than once among ``parts`` (sorted, unique)."""
+    keys = np.sort(np.concatenate([np.zeros(0, np.uint64), *parts]))
+    return np.unique(keys[1:][keys[1:] == keys[:-1]])
+
+
+def candidate_rows(result: dict[str, Any], repeated: np.ndarray) -> np.ndarray:
+    """Return the rows (from 2) of a partition whose key hash is in ``repeated``."""
+    keys = result.get("keys", np.zeros(0, np.uint64))
+    rows = result.get("key_rows", np.zeros(0, np.int64))
+    return rows[np.isin(keys, repeated)]

@@ -31,7 +31,7 @@ import numpy as np
 from .. import settings
 from .._errors import G60InputError, Problem
 from ._dask_merge import Progress, Sample, fx_note, merge_outside, shift
-from ._partition import DUPLICATE_KIND, LoadOptions, load_partition, row_hashes
+from ._partition import DUPLICATE_KIND, LoadOptions, light, load_partition, row_hashes
 
 __all__ = ["dask_client", "load_table_dask", "check_table_dask", "table_pieces", "Piece"]
 
@@ -185,6 +185,7 @@ def table_pieces(path: str, blocksize: str | int | None = None) -> list[Piece]:
     size = parse_bytes(blocksize or settings.DASK_BLOCKSIZE) if not isinstance(
         blocksize, int) else blocksize
     pieces = []
+    source: Any  # a CsvHeader, a GeoMeta or "frame"
     for file, hive in _files(str(path)):
         label = str(file)
         suffix = file.suffix.lower()
@@ -217,26 +218,29 @@ def table_pieces(path: str, blocksize: str | int | None = None) -> list[Piece]:
 
 
 def _run(client: Any, calls: list[tuple[Any, ...]], progress: Progress,
-         keep: Callable[[int, dict[str, Any]], dict[str, Any]]) -> list[dict[str, Any]]:
-    """Run ``load_partition`` calls on the cluster; ``keep`` trims each result as it lands."""
+         keep: Callable[[int, dict[str, Any]], dict[str, Any]]) -> tuple[list[Any], list[Any]]:
+    """Run ``load_partition`` calls on the cluster; ``keep`` trims each result as it lands.
+
+    Returns the results without their key hashes, and the futures of the whole results
+    (the key hashes stay on the workers, for :func:`_duplicates`).
+    """
     from distributed import as_completed
 
     from .engine import _import_dask
 
     dask = _import_dask()[0]
     tasks = [dask.delayed(load_partition, pure=True)(*call) for call in calls]
-    futures = client.compute(tasks)
-    where = {f.key: i for i, f in enumerate(futures)}
-    results: list[Any] = [None] * len(futures)
-    for future in as_completed(futures):
+    held = client.compute(tasks)
+    lights = [client.submit(light, f) for f in held]
+    where = {f.key: i for i, f in enumerate(lights)}
+    results: list[Any] = [None] * len(held)
+    for future in as_completed(lights):
         i = where[future.key]
         result = future.result()
         progress.step(int(result.get("rows", 0)))
         results[i] = keep(i, result)
         future.release()
-    return results
-
-
+    return results, held
 
 
 @dataclass
@@ -253,41 +257,44 @@ class _Loaded:
     attrs: dict[str, Any]
 
 
-def _duplicates(piece: Piece, results: list[dict[str, Any]], offsets: list[int],
-                first: int, client: Any, words: tuple[str, ...]) -> list[Problem]:
+def _duplicates(piece: Piece, held: list[Any], offsets: list[int], first: int,
+                rows: int, client: Any, words: tuple[str, ...]) -> list[Problem]:
     """Whole-row duplicates across the partitions of one file, as validate names them.
 
-    Only rows whose key cell repeats can be duplicates: those are hashed whole by a second,
-    small pass over their partitions (64-bit hashes).
+    Only rows whose key cell repeats can be duplicates. The key hashes stay on the
+    workers: they are compared there, a bucket of hashes at a time, and only the hashes
+    that repeat come to the client; the rows that have them are hashed whole by a
+    second, small pass over their partitions (64-bit hashes).
     """
     import pandas as pd
 
+    from ._partition import candidate_rows, key_bucket, repeated_keys
     from .engine import _import_dask
 
-    own = range(first, first + len(piece.parts))
-    keys = np.concatenate([results[i]["keys"] for i in own])
-    rows = np.concatenate([results[i]["key_rows"] + offsets[i] for i in own])
-    ordered = np.sort(keys)
-    repeated = ordered[1:][ordered[1:] == ordered[:-1]]
+    own = list(range(first, first + len(piece.parts)))
+    buckets = 1 + rows // 2_000_000  # each comparison holds ~16 MB of hashes
+    found = client.gather([
+        client.submit(repeated_keys, *[client.submit(key_bucket, held[i], b, buckets)
+                                       for i in own]) for b in range(buckets)])
+    repeated = np.concatenate([np.zeros(0, np.uint64), *found])
     if not len(repeated):
         return []
+    candidates = client.gather([client.submit(candidate_rows, held[i], repeated) for i in own])
     dask = _import_dask()[0]
     tasks, blocks = [], []
-    for k, i in enumerate(own):
-        sel = np.isin(results[i]["keys"], repeated)
-        if sel.any():
-            local = results[i]["key_rows"][sel]
+    for k, (i, local) in enumerate(zip(own, candidates, strict=True)):
+        if len(local):
             tasks.append(dask.delayed(row_hashes, pure=True)(
                 piece.parts[k], piece.label, piece.source, piece.hive, words, local))
             blocks.append(local + offsets[i])
     hashes = np.concatenate(client.gather(client.compute(tasks)))
-    rows = np.concatenate(blocks)
+    at = np.concatenate(blocks)
     dup = pd.Series(hashes).duplicated(keep="first").to_numpy()
     if not dup.any():
         return []
-    firsts = pd.Series(rows).groupby(hashes).transform("first").to_numpy()
+    firsts = pd.Series(at).groupby(hashes).transform("first").to_numpy()
     return [Problem(piece.label, int(r), None, f"duplicate of row {int(f)} (delete one of them)",
-                    DUPLICATE_KIND) for r, f in zip(rows[dup], firsts[dup], strict=True)]
+                    DUPLICATE_KIND) for r, f in zip(at[dup], firsts[dup], strict=True)]
 
 
 def _load(pieces: list[Piece], options: LoadOptions, client: Any, show: bool) -> _Loaded:
@@ -297,7 +304,8 @@ def _load(pieces: list[Piece], options: LoadOptions, client: Any, show: bool) ->
     from ._csv_blocks import CsvHeader
     from .tables import sort_problems
 
-    calls = [(part, p.label, p.source, p.hive, options) for p in pieces for part in p.parts]
+    calls: list[tuple[Any, ...]] = [(part, p.label, p.source, p.hive, options)
+                                    for p in pieces for part in p.parts]
     owner = [k for k, p in enumerate(pieces) for _ in p.parts]
     sample = Sample(options.sample)
 
@@ -308,16 +316,17 @@ def _load(pieces: list[Piece], options: LoadOptions, client: Any, show: bool) ->
     def run(todo: list[int], what: str) -> None:
         progress = Progress(what, len(todo), show)
         try:
-            done = _run(client, [calls[i] for i in todo], progress,
-                        lambda j, r: keep(todo[j], r))
+            done, futures = _run(client, [calls[i] for i in todo], progress,
+                                 lambda j, r: keep(todo[j], r))
         except pd.errors.ParserError as exc:
             p = pieces[owner[todo[0]]]
             width = len(p.source.names) if isinstance(p.source, CsvHeader) else 0
             raise _csv_blocks.csv_parser_error(p.label, exc, width) from None
-        for i, r in zip(todo, done, strict=True):
-            results[i] = r
+        for i, r, f in zip(todo, done, futures, strict=True):
+            results[i], held[i] = r, f
 
     results: list[dict[str, Any]] = [{}] * len(calls)
+    held: list[Any] = [None] * len(calls)  # the whole results, on the workers
     run(list(range(len(calls))), f"loading {options.kind}")
     again = sorted({owner[i] for i, r in enumerate(results) if r.get("undecodable")})
     for k in again:  # a block that is not UTF-8: the whole file's encoding decides
@@ -331,7 +340,7 @@ def _load(pieces: list[Piece], options: LoadOptions, client: Any, show: bool) ->
         run([i for i in range(len(calls)) if owner[i] in again], f"loading {options.kind}")
 
     offsets = [0] * len(calls)
-    firsts = {}
+    firsts, totals = {}, {}
     for k in range(len(pieces)):
         own = [i for i in range(len(calls)) if owner[i] == k]
         firsts[k] = own[0] if own else 0
@@ -339,6 +348,7 @@ def _load(pieces: list[Piece], options: LoadOptions, client: Any, show: bool) ->
         for i in own:
             offsets[i] = total
             total += results[i]["rows"]
+        totals[k] = total
         if total == 0:
             raise G60InputError([Problem(pieces[k].label, None, None, _NO_ROWS)])
     seen: set[Problem] = set()
@@ -347,7 +357,7 @@ def _load(pieces: list[Piece], options: LoadOptions, client: Any, show: bool) ->
     if read:
         raise G60InputError(read)
     dups = [p for k, piece in enumerate(pieces) if piece.parts
-            for p in _duplicates(piece, results, offsets, firsts[k], client,
+            for p in _duplicates(piece, held, offsets, firsts[k], totals[k], client,
                                  options.exclude_status)]
     errors = [p for i, r in enumerate(results) for p in shift(r["problems"], offsets[i], seen)]
     skipped_dups: list[Problem] = []
@@ -356,11 +366,12 @@ def _load(pieces: list[Piece], options: LoadOptions, client: Any, show: bool) ->
 
         skipped_dups = [skipped_problem(p) for p in dups]
         drop: dict[int, list[int]] = {}
-        for p in dups:  # the partition of each duplicate, and its row there
-            k = next(k for k, piece in enumerate(pieces) if piece.label == p.file)
+        for dup in dups:  # the partition of each duplicate, and its row there
+            row = int(dup.row or 0)
+            k = next(k for k, piece in enumerate(pieces) if piece.label == dup.file)
             i = max(i for i in range(len(calls)) if owner[i] == k and results[i]["rows"]
-                    and offsets[i] + 2 <= int(p.row))
-            drop.setdefault(i, []).append(int(p.row) - offsets[i])
+                    and offsets[i] + 2 <= row)
+            drop.setdefault(i, []).append(row - offsets[i])
         for i, rows in drop.items():
             calls[i] = (*calls[i], tuple(rows))
         run(sorted(drop), f"loading {options.kind} without duplicate rows")
