@@ -322,3 +322,20 @@ def test_cli_against_a_separately_started_cluster(tables, separate_cluster, tmp_
     assert code == 0, err
     for path in sorted((tmp_path / "p").iterdir()):
         assert (tmp_path / "d" / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+def test_g60map_scheduler_setting_is_the_cluster_of_every_dask_command(tables, cluster,
+                                                                       monkeypatch):
+    import distributed
+
+    from g60map.ingest.engine import count_partners_by_city
+
+    def no_local_cluster(*args, **kwargs):
+        raise AssertionError("a local cluster was started")
+
+    monkeypatch.setattr(distributed, "LocalCluster", no_local_cluster)
+    monkeypatch.setattr(settings, "DASK_SCHEDULER", cluster)
+    counts = count_partners_by_city(tables["partners"], engine="dask", outside="keep")
+    corridor, _ = _run(load_corridor, tables["partners"], engine="dask")
+    assert counts["partners"].tolist() == corridor.summary["partners"].tolist()
+    assert int(counts["partners"].sum()) == 300  # 306 rows, 6 outside the corridor
