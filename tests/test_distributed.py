@@ -339,3 +339,27 @@ def test_g60map_scheduler_setting_is_the_cluster_of_every_dask_command(tables, c
     corridor, _ = _run(load_corridor, tables["partners"], engine="dask")
     assert counts["partners"].tolist() == corridor.summary["partners"].tolist()
     assert int(counts["partners"].sum()) == 300  # 306 rows, 6 outside the corridor
+
+
+@pytest.mark.parametrize("on_bad_rows", ["error", "skip"])
+def test_dask_registry_export_by_status_is_the_pandas_one(tmp_path, cluster, monkeypatch,
+                                                          on_bad_rows):
+    """Chinese headers, registered addresses, capital and founding dates, rows by status."""
+    from g60map.reference.synthetic import make_registry
+
+    monkeypatch.setattr(settings, "DASK_BLOCKSIZE", "8kB")
+    table = make_registry(400, seed=11)
+    table["登记状态"] = np.where(np.arange(len(table)) % 9 == 4, "注销", "存续")
+    path = tmp_path / "registry.csv"
+    path.write_text(table.to_csv(index=False, lineterminator="\n"), encoding="utf-8")
+    kw = dict(exclude_status="注销,吊销", on_bad_rows=on_bad_rows)
+    want, want_warnings = _run(load_corridor, str(path), **kw)
+    got, got_warnings = _run(load_corridor, str(path), engine="dask", scheduler=cluster, **kw)
+    assert got_warnings == want_warnings
+    if isinstance(want, G60InputError):
+        assert got.problems == want.problems
+        return
+    _same_corridor(got, want)
+    pd.testing.assert_frame_equal(got.partners, want.partners)
+    assert got.partners.attrs["excluded_by_status"] == want.partners.attrs["excluded_by_status"]
+    assert len(want.partners) == 400 - 44  # every 9th row left out by status
