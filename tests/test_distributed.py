@@ -97,7 +97,7 @@ def _same_corridor(a, b) -> None:
     assert a.inputs == b.inputs
 
 
-@pytest.mark.parametrize("datum", ["wgs84", "gcj02"])
+@pytest.mark.parametrize("datum", ["wgs84", pytest.param("gcj02", marks=pytest.mark.slow)])
 @pytest.mark.parametrize("on_bad_rows", ["error", "skip"])
 @pytest.mark.parametrize("table", ["partners", "bad"])
 def test_dask_corridor_is_the_pandas_corridor(tables, cluster, monkeypatch, datum, on_bad_rows,
@@ -123,6 +123,7 @@ def test_dask_corridor_is_the_pandas_corridor(tables, cluster, monkeypatch, datu
         assert "(4 bad row(s) skipped)" in got.sources[0]
 
 
+@pytest.mark.slow
 def test_dask_sample_of_points_counts_every_row(tables, cluster, monkeypatch):
     monkeypatch.setattr(settings, "DASK_BLOCKSIZE", "4kB")
     monkeypatch.setattr(settings, "DASK_SAMPLE_POINTS", 50)
@@ -168,6 +169,7 @@ def test_dask_rows_count_from_the_start_of_each_file_of_a_glob(tables, cluster, 
             [(p.row, p.column, p.message) for p in want.problems]
 
 
+@pytest.mark.slow
 def test_dask_reads_a_partitioned_parquet_dataset(tables, cluster, tmp_path):
     table = pd.read_csv(tables["partners"], dtype=str, keep_default_na=False)
     folder = tmp_path / "partners"
@@ -208,7 +210,7 @@ def _cli(args, capsys):
     return code, out, err
 
 
-@pytest.mark.parametrize("fmt", ["csv", "geojson"])
+@pytest.mark.parametrize("fmt", ["csv", pytest.param("geojson", marks=pytest.mark.slow)])
 @_SHOWN
 def test_cli_export_dask_writes_the_pandas_bytes(tables, cluster, tmp_path, capsys, fmt):
     common = ["export", "--format", fmt, "--partners", tables["partners"], "--investments",
@@ -341,6 +343,7 @@ def test_g60map_scheduler_setting_is_the_cluster_of_every_dask_command(tables, c
     assert int(counts["partners"].sum()) == 300  # 306 rows, 6 outside the corridor
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("on_bad_rows", ["error", "skip"])
 def test_dask_registry_export_by_status_is_the_pandas_one(tmp_path, cluster, monkeypatch,
                                                           on_bad_rows):
