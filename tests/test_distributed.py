@@ -154,6 +154,15 @@ def test_dask_sample_of_points_counts_every_row(tables, cluster, monkeypatch):
     assert "合作伙伴：点位为 306 行中的 50 行样本（城市与区县数字计入全部行）" in zh
     assert not any("sample" in line for line in map_payload(
         want, lang="en", basemap=get_basemap("osm"))["footer"])
+    # and the static map's credits line
+    import matplotlib.pyplot as plt
+
+    from g60map.render.static.figure import render_static
+
+    fig, _ = render_static(got, lang="en")
+    credits = " ".join(" ".join(t.get_text() for t in fig.texts).split())
+    plt.close(fig)
+    assert "partners: points are a sample of 50 of 306 rows" in credits
 
 
 def test_dask_rows_count_from_the_start_of_each_file_of_a_glob(tables, cluster, tmp_path):
