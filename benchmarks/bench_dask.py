@@ -203,8 +203,199 @@ def main(argv: list[str] | None = None) -> dict:
     return results
 
 
+# ------------------------------------------------------------------ the whole pipeline
+# ``--corridor``: load_corridor(..., engine="dask") of a registry-like table (points, 5 %
+# addresses, rows outside the corridor, a few bad rows skipped), as ``g60map build`` runs it.
+
+
+def write_corridor_csv(n: int, out: Path, chunk: int = 1_000_000, seed: int = 24) -> Path:
+    """Write ``corridor_<n>.csv``: points, 5 % addresses, 1 % outside, 1 bad row in 100k."""
+    import numpy as np
+    import pandas as pd
+
+    from g60map.reference.synthetic import make_partners, make_registry
+
+    path = out / f"corridor_{n}.csv"
+    if path.exists():
+        return path
+    out.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".csv.tmp")
+    addresses = make_registry(20_000, seed=seed)["注册地址"].to_numpy()
+    with open(tmp, "w", encoding="utf-8", newline="") as fh:
+        for k, start in enumerate(range(0, n, chunk)):
+            m = min(chunk, n - start)
+            rng = np.random.default_rng(seed + k)
+            df = make_partners(m, seed=seed + k, city_only=0)[["name", "kind", "lon", "lat"]]
+            ids = pd.Series(np.arange(start + 1, start + m + 1)).map("{:09d}".format)
+            df["name"] = "Co. " + ids.to_numpy()  # distinct across the chunks
+            df["address"] = ""
+            pick = rng.random(m)
+            addr = pick < 0.05
+            df.loc[addr, "address"] = rng.choice(addresses, int(addr.sum()))
+            df.loc[addr, ["lon", "lat"]] = np.nan
+            beyond = (pick >= 0.05) & (pick < 0.06)  # Nanjing, Ningbo, Anqing...
+            spots = np.array([[118.79, 32.06], [121.55, 29.87], [117.05, 30.52]])
+            df.loc[beyond, ["lon", "lat"]] = spots[rng.integers(0, 3, int(beyond.sum()))]
+            df["lon"] = df["lon"].map(lambda v: "" if v != v else f"{v:.5f}")
+            bad = np.arange(m) % 100_000 == 99_999
+            df.loc[bad, "lon"] = "n/a"
+            df.to_csv(fh, index=False, header=k == 0, float_format="%.5f", lineterminator="\n")
+            print(f"  wrote {start + m:,} / {n:,} rows", file=sys.stderr)
+    tmp.replace(path)
+    return path
+
+
+def _worker_peak_mb() -> float:
+    """``VmHWM`` of a worker (defined here: sent by value, workers lack ``_common``)."""
+    for line in open("/proc/self/status", encoding="ascii"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _corridor_child(argv: list[str]) -> None:
+    """Child: ``engine path budget_gb [scheduler]``; prints the numbers as one JSON line."""
+    engine, path, budget = argv[0], argv[1], float(argv[2])
+    scheduler = argv[3] if len(argv) > 3 else None
+    if budget > 0:
+        import resource
+
+        limit = int(budget * 2**30)
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+    import logging
+    import os
+    import warnings
+
+    warnings.simplefilter("ignore")
+    os.environ.setdefault("G60MAP_MAX_INPUT_BYTES", str(8 * 2**30))
+    from g60map import settings
+    from g60map.corridor.model import load_corridor
+
+    settings.MAX_INPUT_BYTES = 8 * 2**30
+    out: dict = {}
+    kw = dict(on_bad_rows="skip")
+    if engine == "pandas":
+        t0 = time.perf_counter()
+        corridor = load_corridor(path, **kw)
+        out["load_s"] = time.perf_counter() - t0
+    else:
+        from distributed import Client, LocalCluster
+
+        t0 = time.perf_counter()
+        cluster = None if scheduler else LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
+            memory_limit="2GB", scheduler_kwargs={"dashboard": False},
+            silence_logs=logging.ERROR)
+        address = scheduler or cluster.scheduler_address
+        with Client(address) as client:
+            client.run(lambda: __import__("g60map.ingest.tables"))  # workers ready
+            out["cluster_s"] = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            corridor = load_corridor(path, engine="dask", scheduler=address, **kw)
+            out["load_s"] = time.perf_counter() - t0
+            out["worker_peak_rss_mb"] = max(client.run(_worker_peak_mb).values())
+        if cluster is not None:
+            cluster.close()
+    out["partners"] = corridor.summary["partners"].tolist()
+    out["districts"] = corridor.district_summary["partners"].tolist()
+    out["rows"] = int(corridor.partners.attrs.get("rows_total", len(corridor.partners)))
+    out["points_back"] = len(corridor.partners)
+    out["sources"] = list(corridor.sources)
+    out["peak_rss_mb"] = peak_rss_mb()
+    print(json.dumps(out))
+
+
+def _separate_cluster(folder: Path) -> tuple[str, list]:
+    """Start ``dask scheduler`` and ``dask worker`` (2 processes) as a user would."""
+    import socket
+    import subprocess
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    address = f"tcp://127.0.0.1:{port}"
+    dask_bin = str(Path(sys.executable).with_name("dask"))
+    folder.mkdir(parents=True, exist_ok=True)
+    procs = [subprocess.Popen([dask_bin, "scheduler", "--host", "127.0.0.1", "--port",
+                               str(port), "--no-dashboard"], cwd=folder,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+    procs.append(subprocess.Popen(
+        [dask_bin, "worker", address, "--nworkers", "2", "--nthreads", "1", "--memory-limit",
+         "2GB", "--no-dashboard", "--local-directory", str(folder)], cwd=folder,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+    from distributed import Client
+
+    for _ in range(120):
+        try:
+            with Client(address, timeout="5s") as client:
+                client.wait_for_workers(2, timeout=60)
+            return address, procs
+        except (OSError, TimeoutError):
+            time.sleep(0.5)
+    raise SystemExit(f"no scheduler at {address}")
+
+
+def corridor_main(args: argparse.Namespace) -> dict:
+    """The whole pipeline: dask (local and separate cluster) vs pandas under a budget."""
+    me = [sys.executable, str(Path(__file__).resolve()), "--corridor-child"]
+    made = run_child([sys.executable, str(Path(__file__).resolve()), "--write-corridor",
+                      str(args.rows)])
+    if made["rc"] != 0:
+        raise SystemExit(made["stderr"][-2000:])
+    path = DATA / f"corridor_{args.rows}.csv"
+    results = {"local": child_json([*me, "dask", str(path), "0"])}
+    address, procs = _separate_cluster(DATA / "dask-cluster")
+    try:
+        results["separate"] = child_json([*me, "dask", str(path), "0", address])
+    finally:
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            proc.wait(timeout=30)
+    for n in args.pandas_rows:
+        made = run_child([sys.executable, str(Path(__file__).resolve()), "--write-corridor",
+                          str(n)])
+        small = DATA / f"corridor_{n}.csv"
+        res = run_child([*me, "pandas", str(small), str(args.pandas_budget_gb)],
+                        env={"MALLOC_ARENA_MAX": "2", "ARROW_DEFAULT_MEMORY_POOL": "system"})
+        ok = res["rc"] == 0
+        data = json.loads(res["stdout"].strip().splitlines()[-1]) if ok else {}
+        results[f"pandas {n}"] = {"ok": ok, "wall_s": res["wall_s"], **data,
+                                  "error": "" if ok else res["stderr"].strip()[-200:]}
+        if n == args.rows and ok:
+            results["same"] = data["partners"] == results["local"]["partners"]
+    rows = []
+    for key, r in results.items():
+        if not isinstance(r, dict):
+            continue
+        n = args.rows if key in ("local", "separate") else int(key.split()[1])
+        rows.append([key, f"{n:,}", f"{r.get('cluster_s', 0):.1f}" if "cluster_s" in r else "-",
+                     f"{r['load_s']:.1f}" if "load_s" in r else "failed",
+                     f"{r['peak_rss_mb']:.0f}" if "peak_rss_mb" in r else "-",
+                     f"{r['worker_peak_rss_mb']:.0f}" if "worker_peak_rss_mb" in r else "-",
+                     f"{r.get('points_back', '-')}"])
+    print(table(["run", "rows", "cluster start s", "load_corridor s", "client peak MB",
+                 "worker peak MB", "points back"], rows))
+    same = results["local"]["partners"] == results["separate"]["partners"] and \
+        results["local"]["districts"] == results["separate"]["districts"]
+    print(f"\nlocal and separate cluster: same city and district counts: {same}")
+    print(f"partners per city: {results['local']['partners']}")
+    print(json.dumps({k: v for k, v in results.items()}, default=str)[:4000], file=sys.stderr)
+    return results
+
+
 if __name__ == "__main__":
-    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+    if len(sys.argv) > 1 and sys.argv[1] == "--corridor-child":
+        _corridor_child(sys.argv[2:])
+    elif len(sys.argv) > 1 and sys.argv[1] == "--write-corridor":
+        write_corridor_csv(int(sys.argv[2]), DATA)
+    elif len(sys.argv) > 1 and sys.argv[1] == "--corridor":
+        p = argparse.ArgumentParser(description="load_corridor with the dask engine")
+        p.add_argument("--rows", type=int, default=10_000_000)
+        p.add_argument("--pandas-rows", type=int, nargs="*", default=[1_000_000, 2_000_000])
+        p.add_argument("--pandas-budget-gb", type=float, default=4.0)
+        corridor_main(p.parse_args(sys.argv[2:]))
+    elif len(sys.argv) > 1 and sys.argv[1] == "--child":
         _child(sys.argv[2:])
     elif len(sys.argv) > 1 and sys.argv[1] == "--write-big":
         write_big_csv(int(sys.argv[2]), DATA)

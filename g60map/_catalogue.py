@@ -108,6 +108,8 @@ EN: Mapping[str, Any] = {
     "tiles_left_out": "Basemap tiles left out: their server does not allow copying them",
     "value_in_view": "in view",
     "spoke_tip": "Songjiang to {name}: {km} km, bearing {deg}°",
+    "sample_points": "{table}: points are a sample of {n} of {total} rows (the city and "
+                     "district figures count every row)",
     "flow_tip": "{origin} to {project}: {amount}, {km} km",
     "save_png_2x": "Save this view as PNG at twice the resolution",
     "png_left_out": "left out",
@@ -355,6 +357,7 @@ ZH: Mapping[str, Any] = {
     "tiles_left_out": "底图瓦片未包含：其服务器不允许复制",
     "value_in_view": "当前",
     "spoke_tip": "松江至{name}：{km} 公里，方位角 {deg}°",
+    "sample_points": "{table}：点位为 {total} 行中的 {n} 行样本（城市与区县数字计入全部行）",
     "flow_tip": "{origin}至{project}：{amount}，{km} 公里",
     "save_png_2x": "将当前视图保存为两倍分辨率的PNG",
     "png_left_out": "未显示",

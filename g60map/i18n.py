@@ -154,6 +154,7 @@ MAP_KEYS: Mapping[str, str] = MappingProxyType({
     "no_library": "no_library",
     "layer_districts": "layer_districts",
     "district_whole": "district_whole",
+    "sample_points": "sample_points",
 })
 
 #: The report's words (HTML page, Word file, slides).

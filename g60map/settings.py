@@ -384,3 +384,36 @@ STATIC_SIZES: dict[str, tuple[tuple[float, float], int]] = {
 #: Most partner groups (districts, or cities where no district is known) the static map
 #: draws as count badges; above it, partners are drawn as small dots, one per place.
 STATIC_BADGE_LIMIT: int = 80
+
+#: Address of a running dask scheduler (``tcp://host:8786``) that the dask engine
+#: (``load_corridor(..., engine="dask")``, ``g60map build --engine dask``) connects to;
+#: empty: a :class:`distributed.LocalCluster` sized to this machine is started. Set it for
+#: the command line with ``G60MAP_SCHEDULER=tcp://host:8786`` (or ``--scheduler``).
+DASK_SCHEDULER: str = os.environ.get("G60MAP_SCHEDULER", "").strip()
+
+#: Worker processes of the local dask cluster (one thread each); 0: one per CPU core.
+#: ``G60MAP_DASK_WORKERS=4``.
+DASK_WORKERS: int = _env_int("G60MAP_DASK_WORKERS", 0)
+
+#: Memory limit of each local dask worker (bytes, or a string such as ``"2GB"``; "auto":
+#: the machine's memory shared among the workers). A worker spills partitions to disk
+#: before it reaches it. ``G60MAP_DASK_WORKER_MEMORY=2GB``.
+DASK_WORKER_MEMORY: str = os.environ.get("G60MAP_DASK_WORKER_MEMORY", "").strip() or "auto"
+
+#: Bytes of CSV per partition of the dask engine (a worker holds a few partitions at a
+#: time, each about 8 times its size once parsed and placed).
+DASK_BLOCKSIZE: str = os.environ.get("G60MAP_DASK_BLOCKSIZE", "").strip() or "32MB"
+
+#: Most points of a table that the dask engine brings back to the client (a sample chosen
+#: by a hash of each row, so the same table gives the same sample); maps draw these and
+#: count every row in the city and district layers. Raise it:
+#: ``g60map.settings.DASK_SAMPLE_POINTS = 50_000``, or ``G60MAP_DASK_SAMPLE_POINTS=50000``.
+DASK_SAMPLE_POINTS: int = _env_int("G60MAP_DASK_SAMPLE_POINTS", 10_000)
+
+#: Seconds between two progress lines of the dask engine on stderr.
+DASK_PROGRESS_SECONDS: float = 2.0
+
+__all__ += [
+    "DASK_SCHEDULER", "DASK_WORKERS", "DASK_WORKER_MEMORY", "DASK_BLOCKSIZE",
+    "DASK_SAMPLE_POINTS", "DASK_PROGRESS_SECONDS",
+]

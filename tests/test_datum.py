@@ -142,3 +142,17 @@ def test_the_same_place_from_amap_and_baidu_lands_on_its_wgs84_point():
     assert apart < 0.01  # the two sources agree to a centimetre
     _, _, raw = GEOD.inv(116.404, 39.915, *wgs)
     assert raw > 400  # read as WGS-84, the AMap point would be ~0.6 km off
+
+
+@pytest.mark.parametrize("datum", ["gcj02", "bd09"])
+def test_a_points_wgs84_does_not_depend_on_the_other_points(datum):
+    """A table read in parts (the dask engine) gives each point the coordinates of the whole."""
+    from g60map.reference.datum import to_wgs84
+
+    rng = np.random.default_rng(5)
+    lon = rng.uniform(116.0, 122.0, 300)
+    lat = rng.uniform(28.0, 33.0, 300)
+    whole = np.column_stack(to_wgs84(lon, lat, datum))
+    one_by_one = np.array([np.ravel(to_wgs84(lon[i: i + 1], lat[i: i + 1], datum))[:2]
+                           for i in range(len(lon))])
+    assert whole.tobytes() == one_by_one.tobytes()

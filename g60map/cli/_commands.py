@@ -115,6 +115,8 @@ def _corridor(args: argparse.Namespace) -> Corridor:
     from ..ingest.tables import load_investments, load_partners
 
     loaded: dict[str, Any] = {}
+    if getattr(args, "engine", "pandas") == "dask":
+        return _dask_corridor(args)
     with _recording_problems(args):
         for kind, loader in (("partners", load_partners), ("investments", load_investments)):
             path = getattr(args, kind)
@@ -127,6 +129,18 @@ def _corridor(args: argparse.Namespace) -> Corridor:
         with _step(args, f"loading the corridor ({what})"):
             return load_corridor(loaded.get("partners"), loaded.get("investments"),
                                  datum=args.datum)
+
+
+def _dask_corridor(args: argparse.Namespace) -> Corridor:
+    """Build the corridor with the tables loaded on a dask cluster (``--engine dask``)."""
+    from ..corridor.model import load_corridor
+
+    what = ", ".join(k for k in ("partners", "investments") if getattr(args, k)) or \
+        "the source article's tables"
+    with _recording_problems(args), _step(args, f"loading the corridor ({what}, dask engine)"):
+        return load_corridor(args.partners, args.investments, datum=args.datum,
+                             exclude_status=args.exclude_status, on_bad_rows=args.on_bad_rows,
+                             engine="dask", scheduler=args.scheduler, progress=not args.quiet)
 
 
 def _sheet(args: argparse.Namespace, table: str) -> str | None:
@@ -152,9 +166,17 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from ..ingest.tables import check_table
 
     target = _problems_target(args)
-    errors, notes = check_table(args.file, args.kind, datum=args.datum, sheet=args.sheet,
-                                exclude_status=args.exclude_status,
-                                on_bad_rows=args.on_bad_rows)
+    if args.engine == "dask":
+        from ..ingest.distributed import check_table_dask
+
+        errors, notes = check_table_dask(args.file, args.kind, datum=args.datum,
+                                         exclude_status=args.exclude_status,
+                                         on_bad_rows=args.on_bad_rows,
+                                         scheduler=args.scheduler, progress=not args.quiet)
+    else:
+        errors, notes = check_table(args.file, args.kind, datum=args.datum, sheet=args.sheet,
+                                    exclude_status=args.exclude_status,
+                                    on_bad_rows=args.on_bad_rows)
     if target:
         write_problems(target, errors, notes)
     # The columns read under a standard name come first, then the rows left out by status,

@@ -104,6 +104,21 @@ def _add_tables(p: argparse.ArgumentParser, lang: bool = False) -> None:
     _add_problems(p)
     _add_exclude_status(p)
     _add_on_bad_rows(p)
+    _add_engine(p)
+
+
+def _add_engine(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--engine", choices=["pandas", "dask"], default="pandas",
+        help="pandas: load the tables in memory (default); dask: load them in partitions on "
+        "a dask.distributed cluster, for tables too big for memory (CSV, CSV globs, "
+        "Parquet files and datasets; needs pip install g60map[dask])",
+    )
+    p.add_argument(
+        "--scheduler", metavar="ADDRESS", default=None,
+        help="with --engine dask: the address of a running dask scheduler (tcp://host:8786; "
+        "default G60MAP_SCHEDULER, else a local cluster sized to this machine)",
+    )
 
 
 def _add_on_bad_rows(p: argparse.ArgumentParser) -> None:
@@ -282,6 +297,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_problems(p)
     _add_exclude_status(p)
     _add_on_bad_rows(p)
+    _add_engine(p)
 
     p = sub.add_parser("info", help="print the corridor cities")
 

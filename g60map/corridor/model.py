@@ -246,9 +246,11 @@ def _table_input(label: str, frame: pd.DataFrame, packaged: bool) -> InputFile:
                          _sha256_file(path))
     if file and os.path.isfile(str(file)):
         path = Path(str(file))
-        return InputFile(label, safe_text(path.name), len(frame), _sha256_file(path))
+        return InputFile(label, safe_text(path.name),
+                         int(frame.attrs.get("rows_total", len(frame))), _sha256_file(path))
     dump = pd.DataFrame(frame).to_csv(index=False, lineterminator="\n").encode("utf-8")
-    return InputFile(label, "in-memory table (checksum of its CSV dump)", len(frame),
+    return InputFile(label, "in-memory table (checksum of its CSV dump)",
+                     int(frame.attrs.get("rows_total", len(frame))),
                      hashlib.sha256(dump).hexdigest())
 
 
@@ -404,6 +406,9 @@ def load_corridor(
     resolution: Literal["simplified", "full"] = "simplified",
     exclude_status: str | Sequence[str] = (),
     on_bad_rows: Literal["error", "skip"] = "error",
+    engine: Literal["pandas", "dask"] = "pandas",
+    scheduler: str | None = None,
+    progress: bool = False,
 ) -> Corridor:
     """Build the :class:`Corridor` from the tables, once, for every output to draw from.
 
@@ -428,6 +433,17 @@ def load_corridor(
     on_bad_rows : {"error", "skip"}, default "error"
         Rows with a problem: raised together, or left out and listed in a warning
         (passed to the loaders); :attr:`Corridor.sources` counts the rows skipped.
+    engine : {"pandas", "dask"}, default "pandas"
+        ``"dask"``: tables given as paths (CSV, CSV globs, Parquet files and datasets)
+        are loaded on a dask.distributed cluster (:mod:`g60map.ingest.distributed`):
+        the summaries count every row, the tables hold at most
+        :data:`g60map.settings.DASK_SAMPLE_POINTS` of them (``attrs["rows_total"]``
+        counts all).
+    scheduler : str, optional
+        Dask engine: address of a running scheduler (``tcp://host:8786``); default
+        :data:`g60map.settings.DASK_SCHEDULER`, else a local cluster.
+    progress : bool, default False
+        Dask engine: rows done, rate and time left on stderr.
 
     Returns
     -------
@@ -447,6 +463,17 @@ def load_corridor(
     >>> sorted(mine.packaged), len(mine.investments)
     ([], 0)
     """
+    if engine not in ("pandas", "dask"):
+        raise ValueError(f"engine must be 'pandas' or 'dask', not {engine!r}")
+    figures: dict[str, Any] = {}
+    if engine == "dask":  # paths loaded on the cluster; the summaries count every row
+        from ._partitioned import load_dask_tables
+
+        given, figures = load_dask_tables(
+            {"partners": partners, "investments": investments}, outside=outside,
+            datum=datum, exclude_status=exclude_status, on_bad_rows=on_bad_rows,
+            resolution=resolution, scheduler=scheduler, progress=progress)
+        partners, investments = given["partners"], given["investments"]
     tables, packaged = resolve_tables(
         partners, investments, article=article, outside=outside, datum=datum,
         exclude_status=exclude_status,
@@ -457,6 +484,15 @@ def load_corridor(
     summary = corridor_summary(
         tables["partners"], tables["investments"], boundaries["city"], cities=cities
     )
+    district_of = (functools.partial(_district_summary, tables, boundaries)
+                   if "district" in boundaries else None)
+    if any(figures.values()):
+        from ._partitioned import with_city_figures, with_district_figures
+
+        summary = with_city_figures(summary, figures["partners"], figures["investments"])
+        if district_of is not None:
+            district_of = functools.partial(with_district_figures, district_of,
+                                            figures["partners"], figures["investments"])
     overview = corridor_overview(summary=summary, cities=cities)
     spokes = corridor_spokes(cities)
     try:
@@ -475,11 +511,7 @@ def load_corridor(
         investments=tables["investments"],
         flows=investment_flows(tables["investments"], cities, boundaries["city"]),
         summary=summary,
-        district_summary_of=(
-            functools.partial(_district_summary, tables, boundaries)
-            if "district" in boundaries
-            else None
-        ),
+        district_summary_of=district_of,
         overview=overview,
         sources=_sources(tables, packaged),
         packaged=packaged,

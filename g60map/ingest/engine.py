@@ -395,6 +395,10 @@ def _count_dask(
         ]
 
     if scheduler is None:
+        from .. import settings
+
+        scheduler = settings.DASK_SCHEDULER or None  # G60MAP_SCHEDULER
+    if scheduler is None:
         cluster = LocalCluster(
             n_workers=n_workers,
             threads_per_worker=1,

@@ -141,12 +141,14 @@ def gcj02_to_wgs84(
     glon = np.asarray(lon, dtype=float)
     glat = np.asarray(lat, dtype=float)
     wlon, wlat = glon.copy(), glat.copy()
-    for _ in range(max_iter):
+    active = np.ones(np.shape(wlon), dtype=bool)  # each point stops once it has converged,
+    for _ in range(max_iter):  # so its result does not depend on the other points
         flon, flat = wgs84_to_gcj02(wlon, wlat)
         elon, elat = flon - glon, flat - glat
-        wlon = wlon - elon
-        wlat = wlat - elat
-        if np.all(np.abs(elon) < tol) and np.all(np.abs(elat) < tol):
+        wlon = np.where(active, wlon - elon, wlon)
+        wlat = np.where(active, wlat - elat, wlat)
+        active &= ~((np.abs(elon) < tol) & (np.abs(elat) < tol))
+        if not active.any():
             break
     return wlon, wlat
 
@@ -202,11 +204,14 @@ def bd09_to_gcj02(
     blon = np.asarray(lon, dtype=float)
     blat = np.asarray(lat, dtype=float)
     glon, glat = blon - 0.0065, blat - 0.006
+    active = np.ones(np.shape(glon), dtype=bool)  # per point, as in gcj02_to_wgs84
     for _ in range(max_iter):
         flon, flat = gcj02_to_bd09(glon, glat)
         elon, elat = flon - blon, flat - blat
-        glon, glat = glon - elon, glat - elat
-        if np.all(np.abs(elon) < tol) and np.all(np.abs(elat) < tol):
+        glon = np.where(active, glon - elon, glon)
+        glat = np.where(active, glat - elat, glat)
+        active &= ~((np.abs(elon) < tol) & (np.abs(elat) < tol))
+        if not active.any():
             break
     return glon, glat
 

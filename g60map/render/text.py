@@ -23,6 +23,7 @@ from ..i18n import MAP_KEYS, TEXT, section
 __all__ = [
     "ARTICLE_TITLE",
     "LABELS",
+    "sample_lines",
     "LANGS",
     "Lang",
     "POWER_FROM",
@@ -448,6 +449,39 @@ def source_in(line: str, lang: Lang) -> str:
             values["kind"] = kinds[values["kind"]]
             return str(text[key]).format(**values)
     return line
+
+
+def sample_lines(tables: Mapping[str, pd.DataFrame], lang: Lang) -> list[str]:
+    """Return one line per table drawn from a sample of its rows (the dask engine).
+
+    Parameters
+    ----------
+    tables : mapping of str to pandas.DataFrame
+        ``{"partners": corridor.partners, ...}``; a table whose ``attrs["rows_total"]``
+        is larger than its length holds a sample of the rows.
+    lang : {"en", "zh"}
+
+    Returns
+    -------
+    list of str
+        ``partners: points are a sample of 10,000 of 2,000,000 rows (...)``; empty when
+        every table is whole.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"a": [1, 2]})
+    >>> frame.attrs["rows_total"] = 5
+    >>> sample_lines({"partners": frame}, "en")[0][:46]
+    'partners: points are a sample of 2 of 5 rows ('
+    """
+    out = []
+    for name, frame in tables.items():
+        total = int(frame.attrs.get("rows_total", len(frame)))
+        if total > len(frame):
+            label = LABELS[lang].get(name, name) if lang == "zh" else name
+            out.append(LABELS[lang]["sample_points"].format(
+                table=label, n=f"{len(frame):,}", total=f"{total:,}"))
+    return out
 
 
 # ----------------------------------------------------------------------------- dates

