@@ -102,3 +102,21 @@ def test_metric_names_none_is_none_and_a_string_is_one_name():
     with pytest.raises(TypeError, match="as text, not int 3"):
         metric_names(["a", 3])
     assert list(city_metrics(load_corridor(), None).columns) == list(BUILTIN)
+
+
+def test_a_metric_of_a_sampled_table_is_refused_not_summed_from_the_sample():
+    """The dask engine brings back a sample of a big table's rows: a column metric summed
+    from it would be wrong without a word, so it is an input error saying what to do."""
+    import pandas as pd
+
+    partners = pd.DataFrame({"name": ["A", "B"], "city": ["Hefei", "Wuhu"],
+                             "staff": [10, 20]})
+    corridor = g60map.load_corridor(partners)
+    assert city_metrics(corridor, ["staff"])["staff"].sum() == 30
+    corridor.partners.attrs["rows_total"] = 2_000
+    with pytest.raises(g60map.G60InputError) as err:
+        city_metrics(corridor, ["staff"])
+    assert "a sample of 2 of the 2,000 rows" in str(err.value)
+    assert "--engine pandas" in str(err.value)
+    # the built-in metrics still work (counted from every row)
+    assert "partners" in city_metrics(corridor, ["partners"]).columns

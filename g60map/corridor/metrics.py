@@ -157,6 +157,16 @@ def row_values(corridor: Corridor, metric: Metric) -> pd.Series:
         raise ValueError(f"{metric.key} is built in: it has no column of its own")
     frame = getattr(corridor, metric.table)
     file = str(frame.attrs.get("file", metric.table))
+    total = int(frame.attrs.get("rows_total", len(frame)))
+    if total > len(frame):
+        raise G60InputError([Problem(
+            file, None, metric.column,
+            f"the metric {metric.key} sums this column over every row, but the dask engine "
+            f"brought back a sample of {len(frame):,} of the {total:,} rows: use "
+            "--engine pandas (engine='pandas') for a metric of your own columns; the "
+            "built-in metrics (partners, partners per 1,000 km2, the investment total) "
+            "are counted from every row with either engine",
+            "metric of a sample")])
     text = frame[metric.column].astype("string").str.strip()
     filled = text.fillna("").ne("")
     numbers = pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce")
