@@ -112,7 +112,7 @@ def test_a_metric_of_a_sampled_table_is_refused_not_summed_from_the_sample():
     partners = pd.DataFrame({"name": ["A", "B"], "city": ["Hefei", "Wuhu"],
                              "staff": [10, 20]})
     corridor = g60map.load_corridor(partners)
-    assert city_metrics(corridor, ["staff"])["staff"].sum() == 30
+    assert city_metrics(corridor, ["staff"])["partners.staff"].sum() == 30
     corridor.partners.attrs["rows_total"] = 2_000
     with pytest.raises(g60map.G60InputError) as err:
         city_metrics(corridor, ["staff"])
