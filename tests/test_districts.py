@@ -111,4 +111,4 @@ def test_district_layer_is_on_the_page_and_off_on_opening(packaged_map):
     page = map_html(packaged_map)
     assert '"districts":{"arcs":' in page
     assert "G.districts = { draw: draw, fill: fill };" in page
-    assert 'if (e[0] !== "districts")' in page
+    assert 'var OFF = { districts: true };' in page
