@@ -210,6 +210,11 @@ class Corridor:
 # building
 
 
+#: The options of :func:`_load_table` (outside, datum, on_bad_rows; no exclude_status) with
+#: which the packaged tables are read as shipped (:mod:`g60map.reference.packaged`).
+_PACKAGED_OPTIONS = ("warn", "wgs84", "error")
+
+
 def _wgs84(gdf: gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
     return as_wgs84(gdf, what, fresh_index=True)
 
@@ -218,6 +223,14 @@ def _load_table(
     kind: Kind, value: TableInput, outside: Outside, datum: str,
     exclude_status: str | Sequence[str] = (), on_bad_rows: str = "error",
 ) -> gpd.GeoDataFrame:
+    if value is None and (outside, datum, on_bad_rows) == _PACKAGED_OPTIONS and \
+            not exclude_status:
+        # the packaged table with the default options: shipped already loaded and joined
+        from ..reference.packaged import packaged_table
+
+        shipped = packaged_table(kind)
+        if shipped is not None:
+            return _wgs84(shipped, kind)
     from ..ingest.tables import is_loaded, load_investments, load_partners
 
     loader = load_partners if kind == "partners" else load_investments
