@@ -4,6 +4,8 @@ for the packaged data with the default options, and the maps are byte-identical.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 from geopandas.testing import assert_geodataframe_equal
@@ -100,3 +102,20 @@ def test_other_options_and_a_changed_csv_load_the_csv(monkeypatch):
         assert len(calls) == 3
     finally:
         packaged._cached.cache_clear()
+
+
+def test_default_build_reads_no_table_and_no_place_table(tmp_path):
+    # the packaged tables are shipped joined: the build needs neither the readers and
+    # checks of g60map.ingest nor the national place table
+    code = (
+        "import sys\n"
+        "from g60map.cli import main\n"
+        f"assert main(['-q', 'build', '--out', {str(tmp_path)!r}]) == 0\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('g60map.ingest.',"
+        " 'g60map.reference.places', 'g60map.reference.names'))))\n"
+    )
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert res.stdout.strip().splitlines()[-1] == "[]"
+    page = (tmp_path / "g60_corridor.html").read_text(encoding="utf-8")
+    assert page == map_page(load_corridor())
