@@ -34,7 +34,13 @@ def _same(shipped, loaded) -> None:
 @pytest.mark.parametrize("kind", TABLES)
 def test_shipped_tables_equal_what_the_loaders_compute(kind):
     # the loaders read geodata/<kind>.csv through the whole ingest path
-    _same(packaged_table(kind), LOADERS[kind]())
+    shipped = packaged_table(kind)
+    assert shipped is not None, "rebuild: python scripts/build_packaged.py"
+    try:
+        _same(shipped, LOADERS[kind]())
+    except AssertionError as exc:
+        raise AssertionError(f"geodata/packaged_{kind}.parquet is not what the loaders give "
+                             f"now; rebuild: python scripts/build_packaged.py\n{exc}") from exc
 
 
 def test_build_script_writes_the_same_bytes_and_frames(tmp_path):
