@@ -31,6 +31,9 @@ available: dict[str, str] = {
     "provenance": "README.md",
     "packaged_partners": "packaged_partners.parquet",
     "packaged_investments": "packaged_investments.parquet",
+    "packaged_summary": "packaged_summary.parquet",
+    "packaged_spokes": "packaged_spokes.parquet",
+    "packaged_trunk": "packaged_trunk.parquet",
     "packaged_tables": "packaged_tables.json",
 }
 
