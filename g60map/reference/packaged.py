@@ -55,6 +55,10 @@ Kind = Literal["partners", "investments"]
 TABLES: tuple[Kind, ...] = ("partners", "investments")
 
 #: The frames of the default corridor shipped besides the tables (``Corridor`` attributes).
+#: Another frame computed from packaged data only (the district summary of a default map
+#: with districts) ships the same way: its name here, its files in :data:`SOURCES`
+#: (``admin_districts``, ``boundaries_district``), a dataset name ``packaged_<name>``, and
+#: :func:`g60map.load_corridor` taking it from :func:`packaged_corridor`.
 CORRIDOR_FRAMES: tuple[str, ...] = ("summary", "spokes", "trunk")
 
 #: The packaged files (dataset names) the shipped frames are computed from.
