@@ -69,9 +69,10 @@ SOURCES: tuple[str, ...] = ("partners", "investments", "cities", "admin_units",
 #: default) means they are computed again.
 SETTINGS: tuple[str, ...] = (
     "WGS84", "MEMBER_CODES", "HUB_CODE", "TRUNK_CODES", "JOIN_RESOLUTION", "HEADER_ALIASES",
-    "HEADER_FALLBACKS", "EMPTY_MARKERS", "CURRENCIES", "AMOUNT_UNITS", "USD_CNY_RATE",
-    "USD_CNY_RATE_DATE", "USD_CNY_RATE_SOURCE", "FX_DEFAULT_DATE", "FX_SOURCE",
-    "EARLIEST_DATE", "EQUAL_AREA_CRS", "METRIC_CRS", "SPOKE_STEP_KM",
+    "HEADER_FALLBACKS", "STATUS_HEADERS", "EMPTY_MARKERS", "CURRENCIES", "AMOUNT_UNITS",
+    "USD_CNY_RATE", "USD_CNY_RATE_DATE", "USD_CNY_RATE_SOURCE", "FX_DEFAULT_DATE", "FX_SOURCE",
+    "EARLIEST_DATE", "LATEST_DATE_YEARS_AHEAD", "MAX_INPUT_BYTES", "MAX_COLUMNS",
+    "MAX_CELL_CHARS", "EQUAL_AREA_CRS", "SPOKE_STEP_KM",
 )
 
 #: The dataset name (:func:`g60map.reference.datasets.get_path`) of the manifest.
