@@ -62,9 +62,10 @@ def _recording_problems(args: argparse.Namespace) -> Iterator[None]:
     file, written when the block succeeds and when it fails on bad input.
     """
     from .. import settings
-    from ..ingest.problems import write_problems
 
     target = _problems_target(args)
+    if target:  # the writer of the problems file only when there is one
+        from ..ingest.problems import write_problems
     notes: list[Any] = []
     shown = warnings.showwarning
 
@@ -112,15 +113,17 @@ def _corridor(args: argparse.Namespace) -> Corridor:
     loaded here (with ``--sheet`` for a workbook), each in a step of its own.
     """
     from ..corridor.model import load_corridor
-    from ..ingest.tables import load_investments, load_partners
 
     loaded: dict[str, Any] = {}
     if getattr(args, "engine", "pandas") == "dask":
         return _dask_corridor(args)
     with _recording_problems(args):
-        for kind, loader in (("partners", load_partners), ("investments", load_investments)):
+        for kind in ("partners", "investments"):
             path = getattr(args, kind)
             if path:
+                from ..ingest import tables  # not needed for the packaged tables
+
+                loader = tables.load_partners if kind == "partners" else tables.load_investments
                 with _step(args, f"loading {kind} ({path})"):
                     loaded[kind] = loader(path, datum=args.datum, sheet=_sheet(args, kind),
                                           exclude_status=args.exclude_status,

@@ -22,8 +22,6 @@ import pandas as pd
 from .. import settings
 from .._errors import G60InputError, Problem
 from .._frames import as_wgs84
-from ..reference.names import english_codes
-from ..reference.places import MUNICIPALITIES, national_units, parse_addresses, place_of
 from .geodesy import geodesic_inv, geodesic_line
 
 __all__ = ["FLOW_COLUMNS", "has_origins", "investment_flows"]
@@ -74,8 +72,9 @@ def _places(cities: gpd.GeoDataFrame) -> dict[str, tuple]:
     return out
 
 
-#: Province-level units that are a place an investment can come from (not a province).
-_CITY_LIKE = MUNICIPALITIES | {"810000", "820000"}
+#: Province-level units that are a place an investment can come from (not a province),
+#: with the municipalities (:data:`g60map.reference.places.MUNICIPALITIES`).
+_CITY_LIKE = frozenset({"810000", "820000"})
 _HAN = re.compile(r"[\u3400-\u9fff]")
 
 
@@ -89,6 +88,9 @@ class _Origins:
     """
 
     def __init__(self, cities: gpd.GeoDataFrame, city_boundaries: gpd.GeoDataFrame) -> None:
+        # the national place table only for origins: not on the path of tables without them
+        from ..reference.places import national_units
+
         self._seats = _places(cities)
         self._polys = city_boundaries.set_index(city_boundaries["code"].astype(str)).geometry
         self._units = national_units()
@@ -105,6 +107,8 @@ class _Origins:
     @staticmethod
     def _listed(codes: tuple[str, ...]) -> str:
         """``江苏省泰州市 (321200) or 浙江省台州市 (331000)``."""
+        from ..reference.places import place_of
+
         names = []
         for code in codes:
             place = place_of(code)
@@ -114,6 +118,9 @@ class _Origins:
         return " or ".join(names)
 
     def _resolve(self, name: str) -> tuple | str:
+        from ..reference.names import english_codes
+        from ..reference.places import MUNICIPALITIES, parse_addresses
+
         hit = self._seats.get(name.lower()) or self._seats.get(name.rstrip("市区县").lower())
         if hit is not None:
             return hit
@@ -123,7 +130,7 @@ class _Origins:
                 return (f"origin {name!r}: {place.message}" if place.candidates
                         else f"unknown origin {name!r} ({place.message or 'no place found'}; "
                         "give origin_lon/origin_lat)")
-            if place.level == "province" and place.code not in _CITY_LIKE:
+            if place.level == "province" and place.code not in _CITY_LIKE | MUNICIPALITIES:
                 return (f"origin {name!r} names the province {place.province_zh} only (name "
                         "its city, e.g. 广东省深圳市, or give origin_lon/origin_lat)")
             return self._at(place.code)

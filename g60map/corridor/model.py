@@ -21,6 +21,7 @@ line says so.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import os
@@ -210,6 +211,33 @@ class Corridor:
 # building
 
 
+#: The options of :func:`_load_table` (outside, datum, on_bad_rows; no exclude_status) with
+#: which the packaged tables are read as shipped (:mod:`g60map.reference.packaged`).
+_PACKAGED_OPTIONS = ("warn", "wgs84", "error")
+#: Whether the packaged frames are read as shipped (False: computed, to rebuild them).
+_READ_SHIPPED = True
+
+
+@contextlib.contextmanager
+def _computing() -> Iterator[None]:
+    """Compute the packaged frames in the block instead of reading them as shipped.
+
+    For ``scripts/build_packaged.py`` and the tests that compare both; not thread-safe.
+    """
+    global _READ_SHIPPED
+    before, _READ_SHIPPED = _READ_SHIPPED, False
+    try:
+        yield
+    finally:
+        _READ_SHIPPED = before
+
+
+def _shipped(outside: str, datum: str, exclude_status: object, on_bad_rows: str) -> bool:
+    """Whether packaged data loaded with these options may be read as shipped."""
+    return (_READ_SHIPPED and (outside, datum, on_bad_rows) == _PACKAGED_OPTIONS
+            and not exclude_status)
+
+
 def _wgs84(gdf: gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
     return as_wgs84(gdf, what, fresh_index=True)
 
@@ -218,6 +246,13 @@ def _load_table(
     kind: Kind, value: TableInput, outside: Outside, datum: str,
     exclude_status: str | Sequence[str] = (), on_bad_rows: str = "error",
 ) -> gpd.GeoDataFrame:
+    if value is None and _shipped(outside, datum, exclude_status, on_bad_rows):
+        # the packaged table with the default options: shipped already loaded and joined
+        from ..reference.packaged import packaged_table
+
+        shipped = packaged_table(kind)
+        if shipped is not None:
+            return _wgs84(shipped, kind)
     from ..ingest.tables import is_loaded, load_investments, load_partners
 
     loader = load_partners if kind == "partners" else load_investments
@@ -481,9 +516,19 @@ def load_corridor(
     )
     cities = _wgs84(load_cities(), "cities")
     boundaries = _boundary_levels(resolution)
-    summary = corridor_summary(
-        tables["partners"], tables["investments"], boundaries["city"], cities=cities
-    )
+    shipped = None
+    if packaged == frozenset(_KINDS) and resolution == "simplified" and \
+            _shipped(outside, datum, exclude_status, on_bad_rows):
+        from ..reference.packaged import packaged_corridor
+
+        shipped = packaged_corridor()  # the default corridor's figures, computed at build time
+    if shipped is not None:
+        summary, overview = shipped["summary"], shipped["overview"]
+        spokes, trunk = shipped["spokes"], shipped["trunk"]
+    else:
+        summary = corridor_summary(
+            tables["partners"], tables["investments"], boundaries["city"], cities=cities
+        )
     district_of = (functools.partial(_district_summary, tables, boundaries)
                    if "district" in boundaries else None)
     if any(figures.values()):
@@ -493,12 +538,13 @@ def load_corridor(
         if district_of is not None:
             district_of = functools.partial(with_district_figures, district_of,
                                             figures["partners"], figures["investments"])
-    overview = corridor_overview(summary=summary, cities=cities)
-    spokes = corridor_spokes(cities)
-    try:
-        trunk = g60_trunk(cities)
-    except G60InputError:
-        trunk = gpd.GeoDataFrame(geometry=[], crs=settings.WGS84)
+    if shipped is None:
+        overview = corridor_overview(summary=summary, cities=cities)
+        spokes = corridor_spokes(cities)
+        try:
+            trunk = g60_trunk(cities)
+        except G60InputError:
+            trunk = gpd.GeoDataFrame(geometry=[], crs=settings.WGS84)
     inputs = [
         _table_input(kind, tables[kind], kind in packaged) for kind in _KINDS
     ] + _reference_inputs(list(boundaries))

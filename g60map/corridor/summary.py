@@ -25,7 +25,6 @@ import shapely
 from .. import settings
 from .._errors import G60InputError
 from .._frames import as_wgs84
-from ..ingest.join import locate_in, prepared_polygons
 from ..reference.boundaries import load_boundaries
 from .axis import corridor_spokes, g60_trunk
 from .geodesy import DISTANCE_METHOD, city_seats, geodesic_inv, require_columns
@@ -83,6 +82,8 @@ def _city_codes_of(points: gpd.GeoDataFrame, polygons: gpd.GeoDataFrame) -> pd.S
 
 def _codes_of_points(points: gpd.GeoDataFrame, polygons: gpd.GeoDataFrame) -> np.ndarray:
     """Code of the polygon of ``polygons`` each point lies in ("" for none or no point)."""
+    from ..ingest.join import locate_in, prepared_polygons  # tables without city codes only
+
     geom = points.geometry
     usable = ~(geom.isna() | geom.is_empty).to_numpy()
     lon = np.full(len(points), np.nan)

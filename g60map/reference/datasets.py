@@ -29,6 +29,12 @@ available: dict[str, str] = {
     "boundaries_district": "boundaries_district.parquet",
     "boundaries_district_full": "boundaries_district_full.parquet",
     "provenance": "README.md",
+    "packaged_partners": "packaged_partners.parquet",
+    "packaged_investments": "packaged_investments.parquet",
+    "packaged_summary": "packaged_summary.parquet",
+    "packaged_spokes": "packaged_spokes.parquet",
+    "packaged_trunk": "packaged_trunk.parquet",
+    "packaged_tables": "packaged_tables.json",
 }
 
 
