@@ -176,4 +176,4 @@ def test_default_build_reads_no_table_and_no_place_table(tmp_path):
                          check=True)
     assert res.stdout.strip().splitlines()[-1] == "[]"
     page = (tmp_path / "g60_corridor.html").read_text(encoding="utf-8")
-    assert page == map_page(load_corridor())
+    assert page == map_page(load_corridor(), self_contained=True)
