@@ -175,5 +175,6 @@ def test_default_build_reads_no_table_and_no_place_table(tmp_path):
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert res.stdout.strip().splitlines()[-1] == "[]"
-    page = (tmp_path / "g60_corridor.html").read_text(encoding="utf-8")
+    # bytes: the inlined Leaflet keeps its CR LF line ends
+    page = (tmp_path / "g60_corridor.html").read_bytes().decode("utf-8")
     assert page == map_page(load_corridor(), self_contained=True)
