@@ -508,3 +508,25 @@ def test_skewed_tables_print_four_or_more_member_colours(seed, lang, tmp_path):
         want = np.array(to_rgb(colour)) * 255 * PRINT_ALPHA + paper * (1 - PRINT_ALPHA)
         painted[colour] = int((np.abs(img - want).max(axis=1) <= 3).sum())
     assert sum(n > 1000 for n in painted.values()) >= 4, painted
+
+
+def test_badges_of_a_sample_show_the_counts_of_every_row():
+    """The dask engine's sample of points: a badge shows its district's (or city's) count
+    of every row, as the pandas engine's badge does, not the sample's."""
+    import g60map
+    from g60map import settings as s
+    from g60map.reference.synthetic import make_partners
+    from g60map.render.static.badges import partner_groups, whole_counts
+
+    table = make_partners(300, seed=5, city_only=0).drop(
+        columns=["city_code_expected", "founded"])
+    whole = g60map.load_corridor(table)
+    full = partner_groups(whole.partners, whole.boundaries, s.EQUAL_AREA_CRS)
+    sample = whole.partners.iloc[::3]
+    groups = partner_groups(sample, whole.boundaries, s.EQUAL_AREA_CRS)
+    assert groups["n"].sum() < full["n"].sum()
+    counted = whole_counts(groups, whole.summary, whole.district_summary)
+    expected = full.set_index(["level", "code"])["n"]
+    got = counted.set_index(["level", "code"])["n"]
+    assert (got == expected.reindex(got.index)).all()
+    assert list(counted["n"]) == sorted(counted["n"], reverse=True)

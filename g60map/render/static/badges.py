@@ -35,6 +35,7 @@ __all__ = [
     "draw_badges",
     "draw_dots",
     "partner_groups",
+    "whole_counts",
 ]
 
 #: Columns of :func:`partner_groups`.
@@ -140,6 +141,47 @@ def partner_groups(
             "area": unit["geometry"] if unit is not None else None,
         })
     out = pd.DataFrame(rows, columns=list(GROUP_COLUMNS))
+    rank = out["level"].map({"district": 0, "city": 1, "place": 2})
+    order = np.lexsort((out["y"].to_numpy(), out["x"].to_numpy(), out["code"].to_numpy(),
+                        rank.to_numpy(), -out["n"].to_numpy()))
+    return out.iloc[order].reset_index(drop=True)
+
+
+def whole_counts(groups: pd.DataFrame, summary: pd.DataFrame,
+                 district_summary: pd.DataFrame) -> pd.DataFrame:
+    """Return ``groups`` of a *sample* of the partners with the counts of every row.
+
+    The dask engine brings back a sample of a big table's points, and counts every row
+    per city and per district on the workers (:attr:`g60map.Corridor.summary`,
+    :attr:`g60map.Corridor.district_summary`). A district's badge then shows its
+    district count, a city's badge the city count less its districts' counts; a place
+    outside every city keeps the sample's count.
+
+    Parameters
+    ----------
+    groups : pandas.DataFrame
+        From :func:`partner_groups` of the sample.
+    summary, district_summary : pandas.DataFrame
+        ``code`` and ``partners`` columns (``city_code`` too for districts).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The same groups, counts replaced, most partners first.
+    """
+    district = district_summary.set_index(district_summary["code"].astype(str))
+    city = summary.set_index(summary["code"].astype(str))["partners"]
+    in_districts = district.groupby(district["city_code"].astype(str))["partners"].sum()
+    out = groups.copy()
+    codes = out["code"].astype(str)
+    is_district, is_city = out["level"].eq("district"), out["level"].eq("city")
+    n = out["n"].astype("int64").to_numpy().copy()
+    n[is_district.to_numpy()] = codes[is_district].map(district["partners"]).astype(
+        float).fillna(0)
+    n[is_city.to_numpy()] = (codes[is_city].map(city).astype(float).fillna(0)
+                             - codes[is_city].map(in_districts).astype(float).fillna(0)
+                             ).clip(lower=0)
+    out["n"] = n
     rank = out["level"].map({"district": 0, "city": 1, "place": 2})
     order = np.lexsort((out["y"].to_numpy(), out["x"].to_numpy(), out["code"].to_numpy(),
                         rank.to_numpy(), -out["n"].to_numpy()))

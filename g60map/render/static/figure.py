@@ -62,7 +62,7 @@ from ..text import (
 )
 from ..web.payload import drawn_tables
 from ._clearance import clear_legends, data_discs, map_obstacles
-from .badges import BADGE_PT, DOT_PT, draw_badges, draw_dots, partner_groups
+from .badges import BADGE_PT, DOT_PT, draw_badges, draw_dots, partner_groups, whole_counts
 from .figfile import STATIC_FORMATS, ImageFormat, figure_bytes, save_static, static_size
 from .mpl import (
     PRINT_TEXT,
@@ -457,6 +457,8 @@ def draw_static(
 
     fig, ax, view = new_map_axes(members.total_bounds, (10.0, 8.0) if figsize is None else figsize)
     groups = partner_groups(partners, corridor.boundaries, crs)
+    if int(partners.attrs.get("rows_total", len(partners))) > len(partners):
+        groups = whole_counts(groups, corridor.summary, corridor.district_summary)
     in_view = ((groups["x"] >= view[0]) & (groups["x"] <= view[2])
                & (groups["y"] >= view[1]) & (groups["y"] <= view[3]))
     groups = groups[in_view.to_numpy(bool)].reset_index(drop=True)
