@@ -184,17 +184,17 @@ def test_rows_skipped_are_counted_in_the_sources(tmp_path):
 
 
 def test_district_boundaries_are_read_only_when_asked_for(monkeypatch):
-    from g60map.corridor import model
+    from g60map.corridor import _levels
     from g60map.corridor.summary import district_summary
 
     read = []
-    real = model.load_boundaries
+    real = _levels.load_boundaries
 
     def spy(level, resolution="simplified"):
         read.append(level)
         return real(level, resolution)
 
-    monkeypatch.setattr(model, "load_boundaries", spy)
+    monkeypatch.setattr(_levels, "load_boundaries", spy)
     c = load_corridor()
     assert "district" in c.boundaries and list(c.boundaries) == ["province", "city", "district"]
     assert read == ["province", "city"]

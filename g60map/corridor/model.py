@@ -38,8 +38,9 @@ from .. import settings
 from .._errors import G60InputError
 from .._frames import as_wgs84
 from .._safetext import safe_text
-from ..reference.boundaries import Resolution, load_boundaries
+from ..reference.boundaries import Resolution
 from ..reference.cities import load_cities
+from ._levels import boundary_levels as _boundary_levels
 from .axis import corridor_spokes, g60_trunk
 from .flows import investment_flows
 from .summary import corridor_overview, corridor_summary, district_summary
@@ -333,49 +334,6 @@ def _sources(tables: dict[str, gpd.GeoDataFrame], packaged: frozenset[str]) -> t
             tail += f" ({skipped:,} bad row(s) skipped)"
         lines.append(safe_text(f"{kind}: {name}{tail}{fx}"))
     return tuple(lines)
-
-
-class _Levels(Mapping[str, gpd.GeoDataFrame]):
-    """Boundaries per level, each read from the packaged file when first asked for."""
-
-    def __init__(self, levels: Sequence[str], resolution: Resolution) -> None:
-        self._levels = tuple(levels)
-        self._resolution = resolution
-        self._frames: dict[str, gpd.GeoDataFrame] = {}
-
-    def __getitem__(self, level: str) -> gpd.GeoDataFrame:
-        if level not in self._levels:
-            raise KeyError(level)
-        if level not in self._frames:
-            self._frames[level] = _wgs84(load_boundaries(level, self._resolution),  # type: ignore[arg-type]
-                                         f"{level} boundaries")
-        return self._frames[level]
-
-    def __contains__(self, level: object) -> bool:
-        return level in self._levels  # without reading the level
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._levels)
-
-    def __len__(self) -> int:
-        return len(self._levels)
-
-
-def _boundary_levels(resolution: Resolution) -> _Levels:
-    """Province and city boundaries read now, district boundaries when first asked for."""
-    from ..reference.datasets import get_path
-
-    levels = ["province", "city"]
-    suffix = "_full" if resolution == "full" else ""
-    try:
-        if get_path(f"boundaries_district{suffix}").is_file():
-            levels.append("district")
-    except (ValueError, OSError):
-        pass
-    out = _Levels(levels, resolution)
-    for level in ("province", "city"):
-        out[level]
-    return out
 
 
 def resolve_tables(
