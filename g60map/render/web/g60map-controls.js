@@ -262,6 +262,9 @@
     var sel = el("select", null, null, label);
     el("option", null, t.all_origins, sel).value = "-1";
     O.forEach(function (name, i) { el("option", null, name, sel).value = String(i); });
+    /* (a link may have chosen the origin: g60map-views.js reads .from into c.flowFrom) */
+    sel.value = String(c.flowFrom >= 0 ? c.flowFrom : -1);
+    c.ui.from = sel;
     sel.addEventListener("change", function () {
       c.flowFrom = Number(sel.value);
       G.layers.showFlows(c);

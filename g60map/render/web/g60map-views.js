@@ -358,7 +358,9 @@
      .m (metric key), .t (period label), .mode, .kind, .prov, .out (indexes left out,
      joined by "."), .hide (the keys of the layers switched off, joined by "."; a link
      without it shows every layer), .show (layers off on opening, the districts, that are
-     on). Other entries of the hash are kept. */
+     on), .from (the index of the flow origin shown alone, as in the payload's origins;
+     a link without it shows the flows of every origin). Other entries of the hash are
+     kept. */
   function key(c) { return c.box.id || "g60map"; }
 
   function params() {
@@ -399,11 +401,20 @@
         if (c.layers[x] && Object.prototype.hasOwnProperty.call(c.layers, x)) { v[w][x] = true; }
       });
     });
+    readFrom(c, number(q.get(k + "from")));
     var z = number(q.get(k + "z")), y = number(q.get(k + "y")), x = number(q.get(k + "x"));
     c.hashView = isFinite(z) && isFinite(y) && isFinite(x) && Math.abs(y) <= 90 &&
       Math.abs(x) <= 360 ? { z: z, ll: [y, x] } : null;
     c.metric = V.list[v.m];
     return true;
+  }
+
+  /* .from: the flow origin shown alone (-1, all, when the index is no origin's); the
+     "Flows from" select of the legend follows. */
+  function readFrom(c, n) {
+    var O = (c.d.flows && c.d.flows.origins) || [];
+    c.flowFrom = n >= 0 && n < O.length && n % 1 === 0 ? n : -1;
+    if (c.ui.from) { c.ui.from.value = String(c.flowFrom); }
   }
 
   /* .s, .k: the scheme and number of classes chosen in the legend (g60map-classes.js). */
@@ -441,6 +452,7 @@
       var off = Object.keys(v.off[f]).sort(function (a, b) { return a - b; });
       if (off.length) { out.set(k + f, off.join(".")); }
     });
+    if (c.flowFrom >= 0) { out.set(k + "from", String(c.flowFrom)); }
     var hide = [], show = [];
     (c.overlays || []).forEach(function (e) {
       var on = map.hasLayer(c.layers[e[0]]);
