@@ -23,6 +23,8 @@
   if (!G || G.districts) { return; }
   var _ = G._, el = _.el, card = _.card, table = _.table, textNode = _.textNode;
   var path = _.path, shape = _.shape;
+  /* The districts' fill opacity; their key's swatches are its colours at it, over white. */
+  var FILL = 0.72;
 
   /* The districts' entry of the metric shown (same key as c.metric). */
   function shown(c) {
@@ -71,13 +73,15 @@
     var control = c.districtKey, box = control && control.getContainer();
     if (!box || !control._map) { return; }
     var D = c.d.districts, m = shown(c), S = c.S, row = G.controls.legendRow;
+    var fillOf = function (color) { return G.layers.overWhite(color, FILL); };
     box.textContent = "";
     el("div", "g60m-legend-h", D.t.layer + " · " + c.metric.label, box);
     if (c.metric.none) {
-      row(box, "fill", { background: S.zero, borderColor: "#555555" }, c.t.legend_none);
+      row(box, "fill", { background: fillOf(S.zero), borderColor: "#555555" },
+        c.t.legend_none);
     }
     m.labels.forEach(function (label, i) {
-      row(box, "fill", { background: m.colors[i], borderColor: "#555555" }, label);
+      row(box, "fill", { background: fillOf(m.colors[i]), borderColor: "#555555" }, label);
     });
     el("div", "g60m-dkey-note", D.t.whole, box);
   }
@@ -113,7 +117,7 @@
     D.rows.forEach(function (row, i) {
       var poly = new c.Poly(shape(arcs, row.shape), {
         pane: "g60mCities", color: "#555555", weight: 0.8, opacity: 0.9,
-        fillColor: c.S.zero, fillOpacity: 0.72
+        fillColor: c.S.zero, fillOpacity: FILL
       });
       poly.bindTooltip(function () { return textNode(row.name); },
         { sticky: true, className: "g60m-tip" });

@@ -202,23 +202,33 @@
        that a short legend shows the classes first */
     K.controls(c, body, function () { ui.shown = null; apply(c); });
     legendUpdate(c);
+    /* over a basemap the fill lightens as the map zooms in: so do the swatches */
+    if (c.d.tiles) { c.map.on("zoomend", function () { legendUpdate(c); }); }
   }
 
   /* Returns whether anything changed (nothing does when the map is first drawn). */
   function legendUpdate(c) {
     var ui = c.ui, m = c.metric, S = c.S, row = G.controls.legendRow;
     var text = summaryLines(c).join(" · ");
-    if (!ui.classes || (ui.summary.textContent === text && ui.shown === m)) { return false; }
+    /* the swatches: the class colours at the fill's opacity over white, as on the map */
+    var a = G.layers.memberFill(c), fillOf = function (color) {
+      return G.layers.overWhite(color, a);
+    };
+    if (!ui.classes || (ui.summary.textContent === text && ui.shown === m && ui.alpha === a)) {
+      return false;
+    }
     ui.summary.textContent = text;
     ui.summary.title = c.t.summary;
     ui.shown = m;
+    ui.alpha = a;
     if (ui.metric) { ui.metric.value = String(c.view.m); }
     ui.classes.textContent = "";
     if (m.none) {
-      row(ui.classes, "fill", { background: S.zero, borderColor: S.member }, c.t.legend_none);
+      row(ui.classes, "fill", { background: fillOf(S.zero), borderColor: S.member },
+        c.t.legend_none);
     }
     m.labels.forEach(function (label, i) {
-      row(ui.classes, "fill", { background: m.colors[i], borderColor: S.member }, label);
+      row(ui.classes, "fill", { background: fillOf(m.colors[i]), borderColor: S.member }, label);
     });
     return true;
   }
