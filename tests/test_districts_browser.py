@@ -105,3 +105,42 @@ def test_district_popup_shows_a_hostile_column_name_as_text(tmp_path):
         errors = res.page_errors + res.unexpected_console_errors
     assert errors == [] and dialogs == [] and images == 0
     assert text.startswith("Songjiang") and column in text and "12" in text
+
+
+#: The district layer on, and each district's fill and the district key's rows.
+DISTRICTS_JS = """() => {
+  const api = G60Map.instances[0];
+  if (!api.map.hasLayer(api.layers.districts)) { api.map.addLayer(api.layers.districts); }
+  return {fills: api.layers.districts.getLayers().map((l) => l.options.fillColor),
+          key: Array.from(document.querySelectorAll('.g60m-dkey .g60m-legend-row span'),
+                          (s) => s.textContent)};
+}"""
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_legend_scheme_and_k_reclass_the_districts(maps, lang):
+    from g60map.corridor.classify import classify
+
+    m, path = maps[lang]
+    d, choices = m.payload["districts"], m.payload["choices"]
+    entry = d["list"][[e["key"] for e in choices["list"]].index(
+        choices["list"][choices["metric"]]["key"])]
+    values = [float(v) for v in entry["values"]]
+    zero = m.payload["style"]["zero"]
+    with open_page(path, viewport=(1366, 650)) as res:
+        page = res.page
+        page.wait_for_function("() => window.G60Map && G60Map.instances.length === 1")
+        seen = set()
+        for scheme, k in [("quantiles", 3), ("natural_breaks", 6), ("nice", 4)]:
+            page.select_option(".g60m-scheme", scheme)
+            page.select_option(".g60m-k", str(k))
+            state = page.evaluate(DISTRICTS_JS)
+            classes = classify(values, scheme, k)
+            ramp = choices["ramps"][str(classes.k)]
+            assert state["fills"] == [ramp[i] if i >= 0 else zero for i in classes.index]
+            built = build_map(basemap="none", lang=lang, scheme=scheme, k=k)
+            want = built.payload["districts"]["list"][d["list"].index(entry)]["labels"]
+            assert state["key"][-len(want):] == want, (scheme, k)
+            seen.add(tuple(state["fills"]))
+        assert len(seen) >= 2  # the choices fill the districts differently (one city's data)
+        assert res.page_errors == [] and res.unexpected_console_errors == []
