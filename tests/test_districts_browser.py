@@ -1,5 +1,6 @@
 """The district (区县) layer in headless Chromium (network blocked): the layer list, the
-switch between cities and districts, the metric switch, and popups that stay text."""
+switch between cities and districts, the metric switch and the legend's classes, the search,
+the district key clear of the other controls, and popups that stay text."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 from g60map.render.web.interactive import build_map, save_map
 from tests._browser import count_selector, open_page, requires_browser
 from tests.test_interactive import PAYLOADS, corridor_map
+from tests.test_map_search_browser import POPUP_JS, RESULTS_JS, _search
 
 pytestmark = [pytest.mark.browser, requires_browser]
 
@@ -143,4 +145,68 @@ def test_the_legend_scheme_and_k_reclass_the_districts(maps, lang):
             assert state["key"][-len(want):] == want, (scheme, k)
             seen.add(tuple(state["fills"]))
         assert len(seen) >= 2  # the choices fill the districts differently (one city's data)
+        assert res.page_errors == [] and res.unexpected_console_errors == []
+
+
+SIZES = [(1366, 650), (1024, 600), (600, 450), (390, 844), (360, 640)]
+FAST = {("en", (1366, 650)), ("zh", (360, 640))}
+EVERY_SIZE = [pytest.param(lang, size, id=f"{lang}-{size[0]}x{size[1]}",
+                           marks=() if (lang, size) in FAST else pytest.mark.slow)
+              for size in SIZES for lang in ("en", "zh")]
+
+#: Whether the districts and the cities are on the map, and the visible controls' boxes.
+CONTROLS_JS = """() => {
+  const api = G60Map.instances[0], box = api.map.getContainer(), o = box.getBoundingClientRect();
+  return {districts: api.map.hasLayer(api.layers.districts),
+          cities: api.map.hasLayer(api.layers.cities),
+          controls: Array.from(box.querySelectorAll('.leaflet-control'))
+            .filter((e) => e.offsetWidth && e.offsetHeight).map((e) => {
+              const r = e.getBoundingClientRect();
+              return {name: e.className.split(' ')[0], x1: r.left - o.left, y1: r.top - o.top,
+                      x2: r.right - o.left, y2: r.bottom - o.top}; }),
+          W: box.clientWidth, H: box.clientHeight};
+}"""
+
+
+def _apart(controls) -> None:
+    for i, a in enumerate(controls):
+        assert 0 <= a["x1"] and 0 <= a["y1"], a
+        for b in controls[i + 1:]:
+            assert (min(a["x2"], b["x2"]) - max(a["x1"], b["x1"]) <= 0.5
+                    or min(a["y2"], b["y2"]) - max(a["y1"], b["y1"]) <= 0.5), (a, b)
+
+
+@pytest.mark.parametrize(("lang", "size"), EVERY_SIZE)
+def test_the_search_finds_a_district_and_its_key_is_clear_of_the_controls(maps, lang, size):
+    m, path = maps[lang]
+    rows = m.payload["districts"]["rows"]
+    row = next(r for r in rows if r["code"] == "330411")  # Xiuzhou, Jiaxing
+    kind = m.payload["districts"]["t"]["district"]
+    with open_page(path, viewport=size, settle_ms=0) as res:
+        page = res.page
+        page.emulate_media(reduced_motion="reduce")
+        page.wait_for_function("() => window.G60Map && G60Map.instances.length === 1")
+        res.settle(100)
+        # by either name: the district, with its city
+        for query in ("xiuzhou", "秀洲"):
+            hits = _search(page, query)
+            assert hits[0] == [row["name"], f"{kind} · {row['city']}"], (query, hits)
+        # the hub is found once, as the city
+        names = [h[0] for h in _search(page, "松江区")]
+        assert len(names) == len(set(names))
+        _search(page, "秀洲")
+        page.press(".g60m-search input", "Enter")
+        popup = page.evaluate(POPUP_JS)
+        assert popup["text"].startswith(row["name"]) and popup["bad"] == []
+        state = page.evaluate(CONTROLS_JS)
+        assert state["districts"] is True and state["cities"] is False
+        page.keyboard.press("Escape")
+        res.settle(100)
+        assert page.evaluate(RESULTS_JS) == []
+        # the district key (bottom left) is clear of every other control
+        state = page.evaluate(CONTROLS_JS)
+        assert "g60m-dkey" in {c["name"] for c in state["controls"]}
+        _apart(state["controls"])
+        for c in state["controls"]:
+            assert c["x2"] <= state["W"] + 0.5 and c["y2"] <= state["H"] + 0.5, c
         assert res.page_errors == [] and res.unexpected_console_errors == []
