@@ -210,3 +210,49 @@ def test_the_search_finds_a_district_and_its_key_is_clear_of_the_controls(maps, 
         for c in state["controls"]:
             assert c["x2"] <= state["W"] + 0.5 and c["y2"] <= state["H"] + 0.5, c
         assert res.page_errors == [] and res.unexpected_console_errors == []
+
+
+#: The PNG of the view: its bytes (base64), the map's size, the district key's box in the
+#: key column, and the district key's swatch colours on the page.
+DISTRICT_PNG_JS = """async () => {
+  const r = await G60Map.instances[0].png({scale: 1});
+  const buf = new Uint8Array(await r.blob.arrayBuffer());
+  let bin = '';
+  for (let i = 0; i < buf.length; i += 8192) {
+    bin += String.fromCharCode.apply(null, buf.subarray(i, i + 8192));
+  }
+  const sw = Array.from(document.querySelectorAll('.g60m-dkey .g60m-sw-fill'),
+                        (e) => getComputedStyle(e).backgroundColor);
+  return {data: btoa(bin), map: r.map, dkey: r.dkey, swatches: sw};
+}"""
+
+
+@pytest.mark.parametrize(("lang", "size"), EVERY_SIZE)
+def test_the_png_carries_the_district_key(maps, lang, size, tmp_path):
+    import base64
+
+    import numpy as np
+
+    from tests._browser import _decode_png
+
+    _m, path = maps[lang]
+    with open_page(path, viewport=size, settle_ms=0) as res:
+        page = res.page
+        page.emulate_media(reduced_motion="reduce")
+        page.wait_for_function("() => window.G60Map && G60Map.instances.length === 1")
+        assert page.evaluate(DISTRICT_PNG_JS)["dkey"] is None  # the layer off: no key
+        page.evaluate(DISTRICTS_JS)
+        out = page.evaluate(DISTRICT_PNG_JS)
+        png = tmp_path / "view.png"
+        png.write_bytes(base64.b64decode(out["data"]))
+        image = _decode_png(png)
+        W = out["map"][0]
+        w, h, top = out["dkey"]
+        assert image.shape[0] >= top + h and image.shape[1] >= W + 10 + w
+        # every class swatch of the district key, in its box in the key column
+        box = image[int(top):int(top + h), W + 10:W + 10 + w].reshape(-1, 3).astype(int)
+        assert len(out["swatches"]) >= 2
+        for css in out["swatches"]:
+            rgb = [int(float(p)) for p in css[css.index("(") + 1:css.index(")")].split(",")][:3]
+            assert np.all(box == np.array(rgb), axis=1).sum() >= 60, css
+        assert res.page_errors == [] and res.unexpected_console_errors == []
