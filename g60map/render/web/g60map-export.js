@@ -336,7 +336,8 @@
       var r = e.getBoundingClientRect();
       return { w: Math.ceil(r.width), h: Math.ceil(r.height) };
     });
-    var w = Math.max(size.w, dkey ? dkey.w : 0, KEY_WIDTH), ctx = document.createElement("canvas").getContext("2d");
+    var w = Math.max(size.w, dkey ? dkey.w : 0, KEY_WIDTH);
+    var ctx = document.createElement("canvas").getContext("2d");
     ctx.font = KEY_FONT;
     var lines = [];
     viewLines(c).forEach(function (text) {
