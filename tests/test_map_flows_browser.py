@@ -1,6 +1,6 @@
 """Investment flows a reader can follow, in Chromium: capped and light, the flow under the
-pointer highlighted, the flows of one origin shown alone, lines from far origins faint
-outside the corridor; and a member fill that leaves the basemap readable.
+pointer highlighted, the flows of one origin shown alone (and kept in the page's link), lines
+from far origins faint outside the corridor; and a member fill that leaves the basemap readable.
 
 The map is the analyst's (tests/_analyst.py) with two investments from far away (Beijing
 and Shenzhen); expected counts come from the corridor's flows, with pandas.
@@ -149,6 +149,49 @@ def test_the_flows_of_one_origin_are_shown_alone(pages, lang, tmp_path):
                    for line in lines)
         frame.select_option(select, "-1")
         assert sum(f["on"] for f in frame.evaluate(FLOWS_JS)) == 8
+        assert res.page_errors == [] and res.unexpected_console_errors == []
+    finally:
+        ctx.__exit__(None, None, None)
+
+
+@pytest.mark.parametrize(("size", "lang"), [
+    pytest.param((1366, 650), "en", id="1366x650-en"),
+    pytest.param((390, 844), "zh", id="390x844-zh", marks=pytest.mark.slow)])
+def test_the_link_restores_the_flow_origin(pages, size, lang):
+    corridor = far_corridor()
+    ctx, res, frame = _open(pages, size, lang)
+    try:
+        page = res.page
+        select = ".g60m-flow-origin select"
+        last = frame.evaluate(f"() => document.querySelectorAll('{select} option').length") - 2
+        origin = frame.evaluate(f"() => document.querySelectorAll('{select} option')[{last + 1}]"
+                                ".textContent")
+        frame.select_option(select, str(last))
+        url = page.evaluate("() => G60Map.instances[0].state()")
+        key = page.evaluate("() => G60Map.instances[0].map.getContainer().id") + ".from="
+        assert f"{key}{last}" in url.split("&")
+        page.goto(pages[lang].as_uri() + url)
+        page.wait_for_function("() => window.G60Map && G60Map.instances.length === 1")
+        res.settle(200)
+        # the select and the flows drawn are those of the origin the link chose
+        assert page.evaluate(f"() => document.querySelector('{select}').value") == str(last)
+        drawn = [f for f in page.evaluate(FLOWS_JS) if f["on"]]
+        assert len(drawn) == int((corridor.flows["origin"] == origin).sum()) >= 1
+        assert all(f["tip"].startswith(origin) for f in drawn)
+        # the hash edited on the open page: no .from (or one that is no origin) shows all
+        for tail in ("", "99", "-2", "1.5", "x"):
+            hash_ = "&".join(p for p in url[1:].split("&") if not p.startswith(key))
+            if tail:
+                hash_ += f"&{key}{tail}"
+            page.evaluate("(h) => { location.hash = h; }", hash_)
+            res.settle(100)
+            assert page.evaluate(f"() => document.querySelector('{select}').value") == "-1"
+            assert sum(f["on"] for f in page.evaluate(FLOWS_JS)) == 8
+            assert key not in page.evaluate("() => G60Map.instances[0].state()")
+            # and back to the link's origin
+            page.evaluate("(h) => { location.hash = h; }", url[1:])
+            res.settle(100)
+            assert len([f for f in page.evaluate(FLOWS_JS) if f["on"]]) == len(drawn)
         assert res.page_errors == [] and res.unexpected_console_errors == []
     finally:
         ctx.__exit__(None, None, None)

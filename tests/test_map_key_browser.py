@@ -1,5 +1,5 @@
 """The key of the corridor map in Chromium: open on the first view at laptop and phone sizes
-in en and zh (folded in a 600 x 450 notebook frame, where it would crowd the cities), and
+in en and zh (a 600 x 450 notebook frame too), and
 always in the PNG of the view (with the period and the filters), at twice the resolution on
 request.
 
@@ -24,7 +24,7 @@ pytestmark = [pytest.mark.browser, requires_browser]
 
 #: (width, height) of the page, or "notebook": a 600 x 450 output frame of a notebook.
 SIZES = [(1366, 650), (1024, 600), "notebook", (390, 844), (360, 640)]
-FAST = {((1366, 650), "en"), ((360, 640), "zh")}
+FAST = {((1366, 650), "en"), ("notebook", "en"), ((360, 640), "zh")}
 
 
 def _params():
@@ -106,10 +106,10 @@ def test_the_key_is_open_on_the_first_view(pages, size, lang):
         key = opened.frame.evaluate(KEY_JS)
         assert (key["W"], key["H"]) == opened.size
         # the layer list is folded (list and legend do not fit together at these sizes);
-        # the legend is open, but in the notebook's frame, where its least height would
-        # cost the opening view more than a quarter zoom level (the cities would crowd)
+        # the legend is open at every size, the notebook's frame too (the search box
+        # folds into a button on a narrow map, which leaves the legend its room)
         assert key["list"] is False
-        assert key["legend"] is (size != "notebook")
+        assert key["legend"] is True
         if key["legend"]:
             # its summary and first member class are in view, inside its visible body
             assert key["summary"].startswith("2019") and "2023" in key["summary"]
@@ -230,3 +230,60 @@ def test_the_2x_button_downloads_twice_the_pixels(pages, tmp_path):
         assert opened.res.page_errors == [] and opened.res.unexpected_console_errors == []
     finally:
         opened.close()
+
+
+#: The fill colours and opacities of the member cities as drawn, and the legend's swatches.
+SWATCH_JS = """() => {
+  const c = G60Map.instances[0], box = c.map.getContainer();
+  const fills = c.layers.cities.getLayers().filter((l) => l.options.weight > 1)
+    .map((l) => [l.getElement().getAttribute('fill'),
+                 Number(l.getElement().getAttribute('fill-opacity'))]);
+  const sw = Array.from(box.querySelectorAll('.g60m-legend-body .g60m-sw-fill'),
+                        (e) => getComputedStyle(e).backgroundColor);
+  return {fills, sw};
+}"""
+
+
+def _over_white(color: str, alpha: float) -> tuple[int, int, int]:
+    rgb = [int(color[i:i + 2], 16) for i in (1, 3, 5)]
+    return tuple(int(255 - alpha * (255 - v) + 0.5) for v in rgb)
+
+
+def _matches(state) -> None:
+    swatches = {_rgb(s) for s in state["sw"]}
+    for fill, alpha in state["fills"]:
+        assert alpha < 1
+        assert _over_white(fill, alpha) in swatches, (fill, alpha, swatches)
+        # the full colour of a fill drawn at less than full opacity is no swatch
+        assert _over_white(fill, 1) not in swatches, (fill, swatches)
+
+
+@pytest.mark.parametrize(("size", "lang"), _params())
+def test_the_legend_swatches_match_the_fill_on_the_map(pages, size, lang):
+    opened = _Opened(pages, size, lang)
+    try:
+        state = opened.frame.evaluate(SWATCH_JS)
+        assert len({f for f, _ in state["fills"]}) >= 3  # several classes on the map
+        _matches(state)
+        assert opened.res.page_errors == [] and opened.res.unexpected_console_errors == []
+    finally:
+        opened.close()
+
+
+def test_the_legend_swatches_lighten_with_the_fill_over_a_basemap(tmp_path):
+    path = save_map(build_map(analyst_corridor(), basemap="osm"), tmp_path / "osm.html",
+                    self_contained=True)
+    with open_page(path, viewport=(1366, 650), settle_ms=0) as res:
+        page = res.page
+        page.emulate_media(reduced_motion="reduce")
+        page.wait_for_function("() => window.G60Map && G60Map.instances.length === 1")
+        first = page.evaluate(SWATCH_JS)
+        _matches(first)
+        page.evaluate("() => { G60Map.instances[0].map.setView([30.27, 120.15], 11, "
+                      "{animate: false}); }")
+        res.settle(50)
+        zoomed = page.evaluate(SWATCH_JS)
+        _matches(zoomed)
+        # lighter: every swatch of the zoomed-in view is brighter than on the first view
+        assert sum(map(sum, map(_rgb, zoomed["sw"]))) > sum(map(sum, map(_rgb, first["sw"])))
+        assert res.page_errors == []

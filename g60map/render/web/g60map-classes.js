@@ -265,6 +265,24 @@
 
   var SCHEMES = ["natural_breaks", "quantiles", "nice"];
 
+  /* The districts' entry of metric m (g60map-districts.js), classed as the cities are:
+     the same scheme and k over the districts' values (as districts.py classes them). */
+  function reclassDistricts(c, m, scheme, k) {
+    var D = c.d.districts, V = c.d.choices;
+    if (!D) { return; }
+    D.list.forEach(function (e) {
+      if (e.key !== m.key) { return; }
+      var low = Infinity;
+      e.values.forEach(function (v) { if (isFinite(v)) { low = Math.min(low, v); } });
+      var r = classify(e.values, scheme, k);
+      e.bins = r.bins;
+      e.cls = r.index;
+      e.labels = labels(r.bins, isFinite(low) ? low : 0, !!m.int, !!m.money,
+        scheme === "nice", c.d.lang);
+      e.colors = (V.ramps[String(r.bins.length)] || []).slice();
+    });
+  }
+
   /* Re-class every metric of the map with scheme and k (the page's own, the same as
      classify.py's): bins, labels, colours from the payload's ramps. */
   function reclass(c, scheme, k) {
@@ -280,6 +298,7 @@
       m.labels = labels(r.bins, isFinite(low) ? low : 0, !!m.int, !!m.money,
         scheme === "nice", c.d.lang);
       m.colors = (V.ramps[String(r.bins.length)] || []).slice();
+      reclassDistricts(c, m, scheme, k);
     });
     V.scheme = scheme;
     V.k = k;

@@ -112,7 +112,8 @@
     var Search = L.Control.extend({
       onAdd: function () {
         var b = el("div", "g60m-search leaflet-bar");
-        /* on a phone the box folds into this button (g60m-phone, see g60map-layout.js) */
+        /* on a narrow map (a phone, a notebook's frame) the box folds into this button
+           (g60m-narrow, see g60map-layout.js), so the legend has room on the first view */
         var open = el("a", "g60m-search-btn", null, b);
         open.href = "#"; open.title = t.search;
         open.setAttribute("role", "button"); open.setAttribute("aria-label", t.search);
@@ -133,8 +134,8 @@
           list.textContent = ""; found = [];
           input.setAttribute("aria-expanded", "false");
           input.removeAttribute("aria-activedescendant");
-          /* on a phone the box folds away again, off the result */
-          input.value = box.classList.contains("g60m-phone") ? "" : item.label;
+          /* on a narrow map the box folds away again, off the result */
+          input.value = box.classList.contains("g60m-narrow") ? "" : item.label;
           input.blur();
           item.go();
           /* the map keeps the keyboard: Escape closes the popup, the arrows pan */
@@ -191,7 +192,7 @@
             e.preventDefault();
             input.value = ""; update();
             c.map.closePopup();
-            if (box.classList.contains("g60m-phone")) { input.blur(); }
+            if (box.classList.contains("g60m-narrow")) { input.blur(); }
           }
         });
         L.DomEvent.disableClickPropagation(b);
@@ -261,6 +262,9 @@
     var sel = el("select", null, null, label);
     el("option", null, t.all_origins, sel).value = "-1";
     O.forEach(function (name, i) { el("option", null, name, sel).value = String(i); });
+    /* (a link may have chosen the origin: g60map-views.js reads .from into c.flowFrom) */
+    sel.value = String(c.flowFrom >= 0 ? c.flowFrom : -1);
+    c.ui.from = sel;
     sel.addEventListener("change", function () {
       c.flowFrom = Number(sel.value);
       G.layers.showFlows(c);

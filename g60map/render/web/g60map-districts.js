@@ -2,8 +2,9 @@
  * metric of the metric switch, each with a popup (name in both languages, city, the value
  * of every metric), and their classes in a key of their own while the layer is on. It is
  * off when the map opens; cities and districts take turns (showing one hides the other),
- * so one fill is on the map at a time. g60map-layers.js calls G60Map.districts.draw();
- * g60map-views.js calls G60Map.districts.fill() when the metric changes.
+ * so one fill is on the map at a time; the search finds them by name (either language).
+ * g60map-layers.js calls G60Map.districts.draw(); g60map-views.js calls
+ * G60Map.districts.fill() when the metric changes.
  *
  * Payload entry (g60map/render/web/districts.py writes it; the rest of the payload is in
  * the header of g60map.js):
@@ -23,6 +24,8 @@
   if (!G || G.districts) { return; }
   var _ = G._, el = _.el, card = _.card, table = _.table, textNode = _.textNode;
   var path = _.path, shape = _.shape;
+  /* The districts' fill opacity; their key's swatches are its colours at it, over white. */
+  var FILL = 0.72;
 
   /* The districts' entry of the metric shown (same key as c.metric). */
   function shown(c) {
@@ -35,7 +38,21 @@
 
   function valueText(c, m, v) { return G.views.valueText(c, m, v); }
 
+  /* On a phone a district's popup has no room beside the district key: the key steps
+     aside while the popup is open. Called as Leaflet builds the popup's content, before
+     the popup is placed clear of the controls (g60map-layout.js). */
+  function keyAside(c, aside) {
+    var box = c.districtKey && c.districtKey.getContainer();
+    if (!box) { return; }
+    var hide = aside && c.box.classList.contains("g60m-phone");
+    if (box.hidden !== hide) {
+      box.hidden = hide;
+      if (!hide && c.arrange) { c.arrange(); }
+    }
+  }
+
   function districtCard(c, i) {
+    keyAside(c, true);
     var D = c.d.districts, row = D.rows[i], body = card(row.name, row.alt);
     var labels = [D.t.city], values = [row.city];
     c.d.choices.list.forEach(function (m) {
@@ -71,13 +88,15 @@
     var control = c.districtKey, box = control && control.getContainer();
     if (!box || !control._map) { return; }
     var D = c.d.districts, m = shown(c), S = c.S, row = G.controls.legendRow;
+    var fillOf = function (color) { return G.layers.overWhite(color, FILL); };
     box.textContent = "";
     el("div", "g60m-legend-h", D.t.layer + " · " + c.metric.label, box);
     if (c.metric.none) {
-      row(box, "fill", { background: S.zero, borderColor: "#555555" }, c.t.legend_none);
+      row(box, "fill", { background: fillOf(S.zero), borderColor: "#555555" },
+        c.t.legend_none);
     }
     m.labels.forEach(function (label, i) {
-      row(box, "fill", { background: m.colors[i], borderColor: "#555555" }, label);
+      row(box, "fill", { background: fillOf(m.colors[i]), borderColor: "#555555" }, label);
     });
     el("div", "g60m-dkey-note", D.t.whole, box);
   }
@@ -102,6 +121,15 @@
     });
   }
 
+  /* A district found by the search: the layer on (the cities off), the district in
+     view, then its popup. */
+  function showDistrict(c, layer, poly) {
+    if (!c.map.hasLayer(layer)) { c.map.addLayer(layer); }
+    c.afterMove(function () {
+      c.map.fitBounds(poly.getBounds(), c.fitOptions(poly.getBounds(), 11));
+    }, function () { poly.openPopup(); });
+  }
+
   /* The layer (a feature group), or null when the payload has no districts. */
   function draw(c) {
     var D = c.d.districts;
@@ -113,7 +141,7 @@
     D.rows.forEach(function (row, i) {
       var poly = new c.Poly(shape(arcs, row.shape), {
         pane: "g60mCities", color: "#555555", weight: 0.8, opacity: 0.9,
-        fillColor: c.S.zero, fillOpacity: 0.72
+        fillColor: c.S.zero, fillOpacity: FILL
       });
       poly.bindTooltip(function () { return textNode(row.name); },
         { sticky: true, className: "g60m-tip" });
@@ -122,15 +150,23 @@
       helpers.quietTooltip(poly);
       layer.addLayer(poly);
       c.districtPolys.push(poly);
+      /* the search finds it by either name (its city too), after the cities; a district
+         that is a city of the map (the hub) is found as that city */
+      if (c.cityByCode[row.code]) { return; }
+      c.search.push({ names: [row.name, row.alt], also: [row.city], label: row.name,
+        kind: D.t.district, note: row.city, rank: 0.5,
+        go: function () { showDistrict(c, layer, poly); } });
     });
     fill(c);
     var cities = c.layers.cities;
     layer.on("add", function () {
       keyBox(c).addTo(map);
       drawKey(c);
+      if (c.arrange) { c.arrange(); }  /* clear of the other controls (g60map-layout.js) */
       if (cities) { takeTurns(map, layer, cities); }
     });
     layer.on("remove", function () { if (c.districtKey) { c.districtKey.remove(); } });
+    map.on("popupclose", function () { keyAside(c, false); });
     if (cities) {
       cities.on("add", function () { takeTurns(map, cities, layer); });
     }

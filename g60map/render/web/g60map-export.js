@@ -2,8 +2,9 @@
  * into a canvas, offline: the map's own SVG and canvas layers, its markers and labels,
  * the title, scale and attribution, and beside the map a column with the key: the whole
  * legend (open, however it is on screen), the period and the filters that leave anything
- * out; the 2x button draws it at twice the resolution. Basemap tiles come from another server: they
- * are fetched again asking that server for permission (CORS) and drawn when it gives it;
+ * out, the district key when that layer is on; the 2x button draws it at twice the
+ * resolution. Basemap tiles come from another server: they are fetched again asking that
+ * server for permission (CORS) and drawn when it gives it;
  * otherwise they are left out and the image says so (a canvas with a foreign image in it
  * cannot be saved). The link button puts the view in the URL hash (g60map-views.js) and
  * copies the address. Same safety rule as the other files. MIT licence.
@@ -264,6 +265,22 @@
     }
   }
 
+  /* fn(the district key) with the key whole (shown, not scrolled), then the key as it
+     was; null when the district layer is off (g60map-districts.js). */
+  function wholeDistrictKey(c, fn) {
+    var k = c.districtKey, e = k && k._map ? k.getContainer() : null;
+    if (!e) { return null; }
+    var hidden = e.hidden, max = e.style.maxHeight, scroll = e.style.overflowY;
+    e.hidden = false;
+    e.style.maxHeight = "none";
+    e.style.overflowY = "visible";
+    try { return fn(e); } finally {
+      e.hidden = hidden;
+      e.style.maxHeight = max;
+      e.style.overflowY = scroll;
+    }
+  }
+
   /* The period and the filters of the view: for each filter of the panel that leaves
      values out, those values; the origin of the flows when one is chosen. */
   function viewLines(c) {
@@ -315,14 +332,22 @@
       return { w: Math.ceil(r.width), h: Math.ceil(r.height) };
     });
     size.pad = parseFloat(root.getComputedStyle(c.legend.el).paddingLeft) || 0;
-    var w = Math.max(size.w, KEY_WIDTH), ctx = document.createElement("canvas").getContext("2d");
+    var dkey = wholeDistrictKey(c, function (e) {
+      var r = e.getBoundingClientRect();
+      return { w: Math.ceil(r.width), h: Math.ceil(r.height) };
+    });
+    var w = Math.max(size.w, dkey ? dkey.w : 0, KEY_WIDTH);
+    var ctx = document.createElement("canvas").getContext("2d");
     ctx.font = KEY_FONT;
     var lines = [];
     viewLines(c).forEach(function (text) {
       lines = lines.concat(wrap(ctx, text, w - 2 * size.pad));
     });
-    var h = KEY_PAD + size.h + (lines.length ? 8 + lines.length * KEY_LINE : 0) + KEY_PAD;
-    return { w: w + 2 * KEY_PAD, h: h, legend: size, lines: lines };
+    var h = KEY_PAD + size.h + (lines.length ? 8 + lines.length * KEY_LINE : 0);
+    /* the district key, when the layer is on, under the lines */
+    if (dkey) { dkey.y = h + 8; h = dkey.y + dkey.h; }
+    h += KEY_PAD;
+    return { w: w + 2 * KEY_PAD, h: h, legend: size, lines: lines, dkey: dkey };
   }
 
   /* The key column at x0: white, a rule at its left edge, the legend, then the lines. */
@@ -343,11 +368,19 @@
       ctx.fillText(line, x0 + KEY_PAD + key.legend.pad,
         KEY_PAD + key.legend.h + 8 + (i + 0.5) * KEY_LINE);
     });
+    if (key.dkey) {
+      wholeDistrictKey(c, function (e) {
+        var r = e.getBoundingClientRect();
+        drawBox(ctx, { left: r.left - x0 - KEY_PAD, top: r.top - key.dkey.y }, e);
+      });
+    }
   }
 
   /* The view as a PNG: a promise of {blob, width, height, scale, map, key, legend ([w, h]
      in CSS pixels; the legend's top left is KEY_PAD right of and below the key's), lines
-     (of the period and filters, under the legend), tiles ("drawn" | "left out" | "none")}. The map is at the left, as on
+     (of the period and filters, under the legend), tiles ("drawn" | "left out" | "none"),
+     dkey ([w, h, top] of the district key under the lines, KEY_PAD from the column's left;
+     null when the district layer is off)}. The map is at the left, as on
      screen but for the legend, which is in the key column at its right, open.
      opts.scale: pixels per CSS pixel (default: the screen's, 1 to 2); 2 for the 2x
      button. */
@@ -389,7 +422,8 @@
         canvas.toBlob(function (blob) {
           ok({ blob: blob, width: canvas.width, height: canvas.height, scale: ratio,
             map: [W, H], key: [key.w, key.h], legend: [key.legend.w, key.legend.h],
-            lines: key.lines, tiles: tiles });
+            lines: key.lines, tiles: tiles,
+            dkey: key.dkey ? [key.dkey.w, key.dkey.h, key.dkey.y] : null });
         }, "image/png");
       });
     });

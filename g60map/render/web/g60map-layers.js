@@ -27,6 +27,17 @@
     return out;
   }
 
+  /* Colour "#rrggbb" as drawn at opacity a over white, as an opaque "rgb(r, g, b)": a
+     legend swatch the reader can match with the fill on the map (other colours as given). */
+  function overWhite(color, a) {
+    var m = /^#([0-9a-f]{6})$/i.exec(String(color));
+    if (!m) { return color; }
+    var n = parseInt(m[1], 16);
+    return "rgb(" + [16, 8, 0].map(function (sh) {
+      return Math.round(255 - a * (255 - ((n >> sh) & 255)));
+    }).join(", ") + ")";
+  }
+
   /* Popups of ours: Leaflet's own auto-pan is off, g60map-layout.js pans them clear of
      every control (popupopen). maxWidth is the widest a popup gets on a large screen. */
   function popupOptions(width) {
@@ -492,6 +503,7 @@
   }
 
   G.layers = { add: add, popupOptions: popupOptions, keepMapFocus: keepMapFocus,
+    memberFill: memberFill, overWhite: overWhite,
     quietTooltip: quietTooltip, showFlows: showFlows, hoverFlow: hoverFlow,
     flowOrigin: flowOrigin };
 })(window);

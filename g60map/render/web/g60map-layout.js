@@ -104,6 +104,45 @@
     });
     title.style.maxWidth = Math.max(120, W - 2 * (side + GAP)) + "px";
     if (c.panel) { placePanel(c, W, H); }
+    if (c.districtKey && c.districtKey.getContainer() && c.districtKey._map) {
+      placeDistrictKey(c, W);
+    }
+  }
+
+  /* The district key (g60map-districts.js), at the bottom left over the panel: raised
+     above any control it would cover (on a phone, the legend of the bottom right), its
+     rows scrolling when that leaves it less room than it needs. */
+  function placeDistrictKey(c, W) {
+    var e = c.districtKey.getContainer(), lift = 0, r;
+    e.style.marginBottom = "";
+    e.style.maxHeight = "";
+    e.style.overflowY = "";
+    e.style.maxWidth = Math.max(140, Math.min(220, W - 2 * 10)) + "px";
+    var others = controlBoxes(c).filter(function (b) { return b.el !== e; });
+    for (var pass = 0; pass < 4; pass++) {
+      r = rect(c, e);
+      var hit = 0;
+      others.forEach(function (b) {
+        if (b.y1 > r.y1 - GAP && overlap({ x1: r.x1 - GAP, y1: r.y1 - GAP, x2: r.x2 + GAP,
+          y2: r.y2 + GAP }, b) > 0) {
+          hit = Math.max(hit, r.y2 - b.y1 + GAP);
+        }
+      });
+      if (!hit) { break; }
+      lift += hit;
+      e.style.marginBottom = (10 + lift) + "px";
+    }
+    r = rect(c, e);
+    var top = GAP;
+    others.forEach(function (b) {
+      if (b.y1 < r.y1 && b.x1 < r.x2 + GAP && b.x2 > r.x1 - GAP) {
+        top = Math.max(top, b.y2 + GAP);
+      }
+    });
+    if (r.y1 < top) {
+      e.style.maxHeight = Math.max(60, r.y2 - top) + "px";
+      e.style.overflowY = "auto";
+    }
   }
 
   /* The time and filters panel, at the bottom left: open when the map is wide enough (or
@@ -116,7 +155,9 @@
     e.style.maxWidth = Math.max(140, W - 2 * 10) + "px";
     p.body.style.maxHeight = "";
     p.show(p.chosen ? shown : W >= NARROW && H >= 520);
-    var others = controlBoxes(c).filter(function (b) { return b.el !== e; });
+    /* (the district key sits on the panel and moves with it: g60map-districts.js) */
+    var dkey = c.districtKey && c.districtKey.getContainer();
+    var others = controlBoxes(c).filter(function (b) { return b.el !== e && b.el !== dkey; });
     var lift = 0, r;
     for (var pass = 0; pass < 4; pass++) {
       r = rect(c, e);

@@ -202,23 +202,33 @@
        that a short legend shows the classes first */
     K.controls(c, body, function () { ui.shown = null; apply(c); });
     legendUpdate(c);
+    /* over a basemap the fill lightens as the map zooms in: so do the swatches */
+    if (c.d.tiles) { c.map.on("zoomend", function () { legendUpdate(c); }); }
   }
 
   /* Returns whether anything changed (nothing does when the map is first drawn). */
   function legendUpdate(c) {
     var ui = c.ui, m = c.metric, S = c.S, row = G.controls.legendRow;
     var text = summaryLines(c).join(" · ");
-    if (!ui.classes || (ui.summary.textContent === text && ui.shown === m)) { return false; }
+    /* the swatches: the class colours at the fill's opacity over white, as on the map */
+    var a = G.layers.memberFill(c), fillOf = function (color) {
+      return G.layers.overWhite(color, a);
+    };
+    if (!ui.classes || (ui.summary.textContent === text && ui.shown === m && ui.alpha === a)) {
+      return false;
+    }
     ui.summary.textContent = text;
     ui.summary.title = c.t.summary;
     ui.shown = m;
+    ui.alpha = a;
     if (ui.metric) { ui.metric.value = String(c.view.m); }
     ui.classes.textContent = "";
     if (m.none) {
-      row(ui.classes, "fill", { background: S.zero, borderColor: S.member }, c.t.legend_none);
+      row(ui.classes, "fill", { background: fillOf(S.zero), borderColor: S.member },
+        c.t.legend_none);
     }
     m.labels.forEach(function (label, i) {
-      row(ui.classes, "fill", { background: m.colors[i], borderColor: S.member }, label);
+      row(ui.classes, "fill", { background: fillOf(m.colors[i]), borderColor: S.member }, label);
     });
     return true;
   }
@@ -358,7 +368,9 @@
      .m (metric key), .t (period label), .mode, .kind, .prov, .out (indexes left out,
      joined by "."), .hide (the keys of the layers switched off, joined by "."; a link
      without it shows every layer), .show (layers off on opening, the districts, that are
-     on). Other entries of the hash are kept. */
+     on), .from (the index of the flow origin shown alone, as in the payload's origins;
+     a link without it shows the flows of every origin). Other entries of the hash are
+     kept. */
   function key(c) { return c.box.id || "g60map"; }
 
   function params() {
@@ -399,11 +411,20 @@
         if (c.layers[x] && Object.prototype.hasOwnProperty.call(c.layers, x)) { v[w][x] = true; }
       });
     });
+    readFrom(c, number(q.get(k + "from")));
     var z = number(q.get(k + "z")), y = number(q.get(k + "y")), x = number(q.get(k + "x"));
     c.hashView = isFinite(z) && isFinite(y) && isFinite(x) && Math.abs(y) <= 90 &&
       Math.abs(x) <= 360 ? { z: z, ll: [y, x] } : null;
     c.metric = V.list[v.m];
     return true;
+  }
+
+  /* .from: the flow origin shown alone (-1, all, when the index is no origin's); the
+     "Flows from" select of the legend follows. */
+  function readFrom(c, n) {
+    var O = (c.d.flows && c.d.flows.origins) || [];
+    c.flowFrom = n >= 0 && n < O.length && n % 1 === 0 ? n : -1;
+    if (c.ui.from) { c.ui.from.value = String(c.flowFrom); }
   }
 
   /* .s, .k: the scheme and number of classes chosen in the legend (g60map-classes.js). */
@@ -441,6 +462,7 @@
       var off = Object.keys(v.off[f]).sort(function (a, b) { return a - b; });
       if (off.length) { out.set(k + f, off.join(".")); }
     });
+    if (c.flowFrom >= 0) { out.set(k + "from", String(c.flowFrom)); }
     var hide = [], show = [];
     (c.overlays || []).forEach(function (e) {
       var on = map.hasLayer(c.layers[e[0]]);
