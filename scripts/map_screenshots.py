@@ -38,7 +38,7 @@ from g60map.render.web.interactive import build_map, map_iframe, save_map  # noq
 
 CHROMIUM = "/usr/bin/chromium"
 LIMIT = 200_000
-COLOURS = 192
+COLOURS = 128
 
 #: Page sizes: a laptop, a phone, and a notebook page holding a 600 x 450 output frame.
 SIZES = {"laptop": (1366, 650), "phone": (390, 844), "notebook": (680, 520)}
