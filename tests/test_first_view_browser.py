@@ -5,9 +5,9 @@ laptop, small laptop, notebook-frame and phone sizes: readable without a click.
 
 On open: the legend is open with its first class rows in view, the member cities show four
 or more fills when the metric has four or more values, no two controls overlap and none runs
-past the window, city labels read money in unambiguous units (``CNY 800M``, ``8亿元``), and
-no popup or tooltip shows an internal column. A fast subset runs by default; every table,
-size and language with ``-m slow``.
+past the window (nor once the district layer and its key are on), city labels read money
+in unambiguous units (``CNY 800M``, ``8亿元``), and no popup or tooltip shows an internal
+column. A fast subset runs by default; every table, size and language with ``-m slow``.
 """
 
 from __future__ import annotations
@@ -114,6 +114,16 @@ MONEY_JS = """() => {
   const option = Array.from(select.options).find((o) => /Investment|投资额/.test(o.textContent));
   select.value = option.value; select.dispatchEvent(new Event('change'));
   return option.textContent;
+}"""
+
+#: Tick "Districts" in the layer list, as a reader does.
+DISTRICTS_JS = """() => {
+  const api = G60Map.instances[0], box = api.map.getContainer();
+  const name = api.layers.districts.options.name || '';
+  const inputs = Array.from(box.querySelectorAll('.leaflet-control-layers-overlays label'));
+  const label = inputs.find((l) => /Districts|区县/.test(l.textContent)) || inputs[0];
+  label.querySelector('input').click();
+  return name;
 }"""
 
 #: Money by a city's name: ``CNY 2.5M``, ``CNY 20bn``; ``2,500万元``, ``200亿元``.
@@ -229,3 +239,38 @@ def test_no_internal_column_in_tooltips_or_popups(pages, table, lang):
         assert len(overlays.items) > 600  # cities, partners, investments, flows
         _check_no_internals(overlays.text)
         assert res.page_errors == [] and res.blocked_requests == []
+
+
+#: The district key (bottom left) is laid out before the layout measures it: it covers the
+#: PNG / 2x / URL buttons and the search box on a laptop, and sits under the legend on a
+#: phone.
+DISTRICT_KEY = "the district key overlaps the tools and search (laptop) or the legend (phone)"
+
+
+def _district_params():
+    out = []
+    for size in SIZES:
+        for lang in ("en", "zh"):
+            marks = [pytest.mark.xfail(strict=False, reason=DISTRICT_KEY)]
+            if (size, lang) != ((1366, 650), "en"):
+                marks.append(pytest.mark.slow)
+            out.append(pytest.param(size, lang, id=f"{_name(size)}-{lang}", marks=marks))
+    return out
+
+
+@pytest.mark.parametrize(("size", "lang"), _district_params())
+def test_the_district_key_is_clear_of_every_control(pages, size, lang):
+    opened = _Opened(pages, "skewed", size, lang)
+    try:
+        opened.frame.evaluate(DISTRICTS_JS)
+        opened.res.settle(300)
+        view = opened.view()
+        controls = view["controls"]
+        assert "g60m-dkey" in {c["name"] for c in controls}
+        for i, a in enumerate(controls):
+            assert _inside(a, view), ("control past the window", a)
+            for b in controls[i + 1:]:
+                assert not _cut(a, b), ("controls overlap, districts on", a, b)
+        assert opened.res.page_errors == []
+    finally:
+        opened.close()
