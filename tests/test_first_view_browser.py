@@ -241,9 +241,9 @@ def test_no_internal_column_in_tooltips_or_popups(pages, table, lang):
         assert res.page_errors == [] and res.blocked_requests == []
 
 
-#: The district key (bottom left) is laid out before the layout measures it: it covers the
-#: PNG / 2x / URL buttons and the search box on a laptop, and sits under the legend on a
-#: phone.
+#: Once the district layer is on, its key (bottom left, above the time and filters panel)
+#: covers the PNG / 2x / URL buttons and the search box on a laptop, and sits under the
+#: legend on a phone (all sizes but 390 x 844 in English).
 DISTRICT_KEY = "the district key overlaps the tools and search (laptop) or the legend (phone)"
 
 
