@@ -91,7 +91,7 @@
     var fillOf = function (color) { return G.layers.overWhite(color, FILL); };
     box.textContent = "";
     el("div", "g60m-legend-h", D.t.layer + " · " + c.metric.label, box);
-    if (c.metric.none) {
+    if (c.metric.none && m.cls.some(function (k) { return k < 0; })) {
       row(box, "fill", { background: fillOf(S.zero), borderColor: "#555555" },
         c.t.legend_none);
     }

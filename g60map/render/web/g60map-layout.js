@@ -139,6 +139,14 @@
         top = Math.max(top, b.y2 + GAP);
       }
     });
+    /* no room above the open time and filters panel (a laptop's top left holds the tools
+       and search): the panel folds while the key is shown, unless the reader opened it */
+    var p = c.panel;
+    if (r.y2 - top < 90 && p && !p.body.hidden && !p.chosen) {
+      p.show(false);
+      placeDistrictKey(c, W);
+      return;
+    }
     if (r.y1 < top) {
       e.style.maxHeight = Math.max(60, r.y2 - top) + "px";
       e.style.overflowY = "auto";

@@ -214,16 +214,20 @@
     var a = G.layers.memberFill(c), fillOf = function (color) {
       return G.layers.overWhite(color, a);
     };
-    if (!ui.classes || (ui.summary.textContent === text && ui.shown === m && ui.alpha === a)) {
+    /* the "none" row only when a city has no class (no row a real class needs) */
+    var none = !!m.none && (c.vals || []).some(function (v) { return classOf(m, v) < 0; });
+    if (!ui.classes || (ui.summary.textContent === text && ui.shown === m && ui.alpha === a &&
+        ui.none === none)) {
       return false;
     }
+    ui.none = none;
     ui.summary.textContent = text;
     ui.summary.title = c.t.summary;
     ui.shown = m;
     ui.alpha = a;
     if (ui.metric) { ui.metric.value = String(c.view.m); }
     ui.classes.textContent = "";
-    if (m.none) {
+    if (none) {
       row(ui.classes, "fill", { background: fillOf(S.zero), borderColor: S.member },
         c.t.legend_none);
     }
