@@ -25,9 +25,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 from collections.abc import Mapping, Sequence
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -45,8 +43,7 @@ from ...corridor.summary import _district_codes
 from ...reference.datum import shift_gdf
 from ..text import LABELS, Lang, class_labels
 from ._cells import local_name
-from .codec import encode_topology
-from .topology import BoundaryTopology
+from .topology import BoundaryTopology, encode_shapes, read_shipped, shipped_text
 from .views import _low, _number
 
 __all__ = ["PACKAGED_FILE", "corridor_districts", "district_topology", "districts_payload",
@@ -90,31 +87,13 @@ def _fingerprint(districts: gpd.GeoDataFrame, scale: int, tolerance: float) -> s
 
 
 def _encode(districts: gpd.GeoDataFrame, scale: int, tolerance: float) -> BoundaryTopology:
-    geoms = shapely.coverage_simplify(districts.geometry.values, tolerance)
-    topo = encode_topology(geoms, scale)
-    return BoundaryTopology(
-        arcs=tuple(topo.encoded_arcs()),
-        shapes=tuple(topo.shapes),
-        bounds=tuple(
-            (float(x0), float(y0), float(x1), float(y1))
-            for x0, y0, x1, y1 in shapely.bounds(geoms)
-        ),
-    )
+    return encode_shapes(shapely.coverage_simplify(districts.geometry.values, tolerance), scale)
 
 
 @functools.cache
 def _packaged() -> tuple[str, BoundaryTopology] | None:
     """Return the shipped topology and its fingerprint, or None without a readable file."""
-    try:
-        text = resources.files(__package__).joinpath(PACKAGED_FILE).read_text(encoding="utf-8")
-        data = json.loads(text)
-    except (OSError, ValueError):
-        return None
-    if data.get("format") != _FORMAT:
-        return None
-    topo = BoundaryTopology(arcs=tuple(data["arcs"]), shapes=tuple(data["shapes"]),
-                            bounds=tuple(tuple(b) for b in data["bounds"]))
-    return data["fingerprint"], topo
+    return read_shipped(PACKAGED_FILE)
 
 
 _CACHE: dict[tuple[str, str], BoundaryTopology] = {}
@@ -295,17 +274,9 @@ def write_packaged(path: str | Path | None = None) -> Path:
     tol = float(settings.MAP_DISTRICT_TOLERANCE_DEG)
     districts = corridor_districts(load_corridor())
     topo = _encode(districts, scale, tol)
-    data = {
-        "format": _FORMAT,
-        "fingerprint": _fingerprint(districts, scale, tol),
-        "scale": scale,
-        "tolerance": tol,
-        "arcs": list(topo.arcs),
-        "shapes": list(topo.shapes),
-        "bounds": [list(b) for b in topo.bounds],
-    }
+    text = shipped_text(topo, fingerprint=_fingerprint(districts, scale, tol), scale=scale,
+                        tolerance=tol)
     target = Path(__file__).with_name(PACKAGED_FILE) if path is None else Path(path)
-    text = json.dumps(data, ensure_ascii=True, sort_keys=True, separators=(",", ":")) + "\n"
     _packaged.cache_clear()
     _CACHE.clear()
     return write_text(target, text)

@@ -30,7 +30,8 @@ from ..._atomic import write_text
 from ...reference.datum import shift_gdf
 from .codec import encode_topology
 
-__all__ = ["PACKAGED_FILE", "BoundaryTopology", "boundary_topology", "fingerprint",
+__all__ = ["PACKAGED_FILE", "BoundaryTopology", "boundary_topology", "encode_shapes",
+           "fingerprint", "read_shipped", "shipped_text",
            "write_packaged"]
 
 #: The precomputed topology of the packaged boundaries, next to this module.
@@ -81,8 +82,20 @@ def fingerprint(cities: gpd.GeoDataFrame, provinces: gpd.GeoDataFrame, scale: in
     return digest.hexdigest()
 
 
-def _encode(cities: gpd.GeoDataFrame, provinces: gpd.GeoDataFrame, scale: int) -> BoundaryTopology:
-    geoms = [*cities.geometry.values, *provinces.geometry.values]
+def encode_shapes(geoms: Any, scale: int) -> BoundaryTopology:
+    """Return the shared-arc topology of polygons: arcs, shapes and each one's bounds.
+
+    Parameters
+    ----------
+    geoms : sequence of shapely geometries
+        Polygons or multipolygons, in the datum drawn.
+    scale : int
+        Units per degree of the quantised coordinates.
+
+    Returns
+    -------
+    BoundaryTopology
+    """
     topo = encode_topology(geoms, scale)
     return BoundaryTopology(
         arcs=tuple(topo.encoded_arcs()),
@@ -94,11 +107,14 @@ def _encode(cities: gpd.GeoDataFrame, provinces: gpd.GeoDataFrame, scale: int) -
     )
 
 
-@functools.cache
-def _packaged() -> tuple[str, BoundaryTopology] | None:
-    """Return the shipped topology and its fingerprint, or None without a readable file."""
+def read_shipped(name: str) -> tuple[str, BoundaryTopology] | None:
+    """Return a topology file shipped next to this module and its fingerprint.
+
+    None when the file is missing, unreadable or of another format (then the caller
+    encodes the boundaries itself).
+    """
     try:
-        text = resources.files(__package__).joinpath(PACKAGED_FILE).read_text(encoding="utf-8")
+        text = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
         data = json.loads(text)
     except (OSError, ValueError):
         return None
@@ -110,6 +126,23 @@ def _packaged() -> tuple[str, BoundaryTopology] | None:
         bounds=tuple(tuple(b) for b in data["bounds"]),
     )
     return data["fingerprint"], topo
+
+
+def shipped_text(topo: BoundaryTopology, **fields: Any) -> str:
+    """Return the text of a shipped topology file: ``fields`` and the topology, as JSON."""
+    data = {"format": _FORMAT, **fields, "arcs": list(topo.arcs),
+            "shapes": list(topo.shapes), "bounds": [list(b) for b in topo.bounds]}
+    return json.dumps(data, ensure_ascii=True, sort_keys=True, separators=(",", ":")) + "\n"
+
+
+def _encode(cities: gpd.GeoDataFrame, provinces: gpd.GeoDataFrame, scale: int) -> BoundaryTopology:
+    return encode_shapes([*cities.geometry.values, *provinces.geometry.values], scale)
+
+
+@functools.cache
+def _packaged() -> tuple[str, BoundaryTopology] | None:
+    """Return the shipped topology and its fingerprint, or None without a readable file."""
+    return read_shipped(PACKAGED_FILE)
 
 
 _CACHE: dict[tuple[str, str], BoundaryTopology] = {}
@@ -178,16 +211,8 @@ def write_packaged(path: str | Path | None = None) -> Path:
     scale = int(10**settings.COORD_DECIMALS)
     cities, provinces = load_boundaries("city"), load_boundaries("province")
     topo = _encode(cities, provinces, scale)
-    data = {
-        "format": _FORMAT,
-        "fingerprint": fingerprint(cities, provinces, scale),
-        "scale": scale,
-        "arcs": list(topo.arcs),
-        "shapes": list(topo.shapes),
-        "bounds": [list(b) for b in topo.bounds],
-    }
+    text = shipped_text(topo, fingerprint=fingerprint(cities, provinces, scale), scale=scale)
     target = Path(__file__).with_name(PACKAGED_FILE) if path is None else Path(path)
-    text = json.dumps(data, ensure_ascii=True, sort_keys=True, separators=(",", ":")) + "\n"
     _packaged.cache_clear()
     _CACHE.clear()
     return write_text(target, text)
