@@ -602,3 +602,40 @@ def open_all_popups(page: Any, *, settle_ms: int = 100) -> OverlayContents:
     return OverlayContents(
         maps=int(raw["maps"]), items=list(raw["items"]), errors=list(raw["errors"])
     )
+
+
+# ---------------------------------------------------------------------- map sizes
+
+#: (width, height) of the page, or "notebook": a 600 x 450 output frame of a notebook.
+SIZES = [(1366, 650), (1024, 600), "notebook", (390, 844), (360, 640)]
+
+
+def size_params(fast: set) -> list:
+    """Return ``pytest.param(size, lang)`` for every size of :data:`SIZES` in en and zh;
+    those not in ``fast`` (``{(size, lang)}``) are marked slow."""
+    out = []
+    for size in SIZES:
+        for lang in ("en", "zh"):
+            name = size if isinstance(size, str) else f"{size[0]}x{size[1]}"
+            marks = [] if (size, lang) in fast else [pytest.mark.slow]
+            out.append(pytest.param(size, lang, id=f"{name}-{lang}", marks=marks))
+    return out
+
+
+def map_pages(folder: Path, corridor: Any) -> dict[str, Path]:
+    """Write the corridor's map in en and zh, each alone and in a 600 x 450 notebook frame
+    (``"en"``, ``"en-notebook"``, ...), offline (``--basemap none``, self-contained)."""
+    from g60map.render.web.interactive import build_map, map_iframe, save_map
+
+    out = {}
+    for lang in ("en", "zh"):
+        m = build_map(corridor, lang=lang, basemap="none")
+        out[lang] = save_map(m, folder / f"{lang}.html", self_contained=True)
+        host = folder / f"{lang}-notebook.html"
+        host.write_text(
+            "<!DOCTYPE html><html><head><meta charset='utf-8'><title>notebook</title></head>"
+            "<body style='margin:0;padding:20px 30px'>"
+            + map_iframe(m, width=600, height=450, self_contained=True) + "</body></html>",
+            encoding="utf-8")
+        out[lang + "-notebook"] = host
+    return out

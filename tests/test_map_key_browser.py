@@ -16,42 +16,22 @@ import numpy as np
 import pytest
 
 from g60map.render.text import LABELS
-from g60map.render.web.interactive import build_map, map_iframe, save_map
+from g60map.render.web.interactive import build_map, save_map
 from tests._analyst import analyst_corridor
-from tests._browser import _decode_png, open_page, requires_browser
+from tests._browser import _decode_png, map_pages, open_page, requires_browser, size_params
 
 pytestmark = [pytest.mark.browser, requires_browser]
 
-#: (width, height) of the page, or "notebook": a 600 x 450 output frame of a notebook.
-SIZES = [(1366, 650), (1024, 600), "notebook", (390, 844), (360, 640)]
 FAST = {((1366, 650), "en"), ("notebook", "en"), ((360, 640), "zh")}
 
 
 def _params():
-    out = []
-    for size in SIZES:
-        for lang in ("en", "zh"):
-            name = size if isinstance(size, str) else f"{size[0]}x{size[1]}"
-            marks = [] if (size, lang) in FAST else [pytest.mark.slow]
-            out.append(pytest.param(size, lang, id=f"{name}-{lang}", marks=marks))
-    return out
+    return size_params(FAST)
 
 
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("key")
-    out = {}
-    for lang in ("en", "zh"):
-        m = build_map(analyst_corridor(), lang=lang, basemap="none")
-        out[lang] = save_map(m, folder / f"{lang}.html", self_contained=True)
-        host = folder / f"{lang}-notebook.html"
-        host.write_text(
-            "<!DOCTYPE html><html><head><meta charset='utf-8'><title>notebook</title></head>"
-            "<body style='margin:0;padding:20px 30px'>"
-            + map_iframe(m, width=600, height=450, self_contained=True) + "</body></html>",
-            encoding="utf-8")
-        out[lang + "-notebook"] = host
-    return out
+    return map_pages(tmp_path_factory.mktemp("key"), analyst_corridor())
 
 
 class _Opened:
