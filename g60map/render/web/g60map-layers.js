@@ -404,7 +404,8 @@
         radius: r[2], color: S.investment, weight: 1.5, fillColor: S.investment,
         fillOpacity: 0.28, pane: "g60mInvest"
       });
-      bindTip(I, i, circle, r[4] ? r[3] + ": " + r[4] : r[3], { sticky: true });
+      bindTip(I, i, circle, r[4] ? r[3] + (c.d.lang === "zh" ? "：" : ": ") + r[4] : r[3],
+        { sticky: true });
       keepMapFocus(circle);
       if (I.popup !== 0) {
         circle.bindPopup(function () {

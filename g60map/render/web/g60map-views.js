@@ -165,6 +165,7 @@
 
   function summaryLines(c) {
     var d = c.d, t = c.t, T = d.choices.time, s = c.sum, v = c.view, out = [];
+    var colon = d.lang === "zh" ? "：" : ": ";
     var of = function (n, total) {
       return n === total ? thousands(total) :
         t.n_of.replace("{n}", thousands(n)).replace("{total}", thousands(total));
@@ -173,11 +174,11 @@
       out.push(v.mode === "cum" ? T.labels[0] + " – " + T.labels[v.t] : T.labels[v.t]);
     }
     if (d.partners.n) {
-      out.push(t.partners + ": " + (c.rows.p.length || !d.partners.n ?
+      out.push(t.partners + colon + (c.rows.p.length || !d.partners.n ?
         of(s.p, d.partners.n) : thousands(d.partners.n) + " (" + t.grid_unfiltered + ")"));
     }
     if (d.investments.n) {
-      out.push(t.investments + ": " + of(s.i, d.investments.n) +
+      out.push(t.investments + colon + of(s.i, d.investments.n) +
         (s.i ? " · " + money(s.cny, d.lang, true) : ""));
     }
     if (s.undated) { out.push(t.undated.replace("{n}", thousands(s.undated))); }
@@ -195,7 +196,7 @@
       sel.addEventListener("change", function () { setMetric(c, Number(sel.value)); });
       ui.metric = sel;
     } else {
-      head.textContent = t.legend_metric + ": " + V.list[0].label;
+      head.textContent = t.legend_metric + (c.d.lang === "zh" ? "：" : ": ") + V.list[0].label;
     }
     ui.classes = el("div", null, null, body);
     /* the scheme and k, re-classed in the page (g60map-classes.js), under the classes so
