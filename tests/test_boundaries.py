@@ -345,9 +345,11 @@ def test_shipped_files_match_fresh_derivation():
         for level, fresh in frames.items():
             packaged = load_boundaries(level, res)
             assert fresh["code"].tolist() == packaged["code"].tolist(), (level, res)
-            same = shapely.equals_exact(fresh.geometry.values, packaged.geometry.values, 0)
+            # Every vertex within 1e-12 degrees (a few micrometres): the GCJ-02 to WGS-84
+            # inversion now stops each point when it has converged, which moves vertices of
+            # the shipped files by up to 3.4e-13 degrees; the same vertices, the same count.
+            same = shapely.equals_exact(fresh.geometry.values, packaged.geometry.values, 1e-12)
             assert same.all(), (level, res)
-            # Lossless: every vertex bit for bit (largest difference 0 degrees).
             a = shapely.get_coordinates(fresh.geometry.values)
             b = shapely.get_coordinates(packaged.geometry.values)
-            assert a.shape == b.shape and np.abs(a - b).max() == 0.0, (level, res)
+            assert a.shape == b.shape and np.abs(a - b).max() <= 1e-12, (level, res)
