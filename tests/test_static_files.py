@@ -206,3 +206,20 @@ def test_a_tab_and_a_replaced_character_draw_without_a_missing_glyph(lang):
         import matplotlib.pyplot as plt
 
         plt.close(fig)
+
+
+def test_characters_no_font_draws_are_shown_as_replacement_without_a_warning(tmp_path):
+    """A C1 control (U+0085) and an unassigned code point (U+CD224) in a title: drawn as
+    U+FFFD, with no missing-glyph warning (found by the fuzz harness)."""
+    import warnings
+
+    import g60map
+    from g60map.render.static.figure import render_static, save_static
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig, _ = render_static(g60map.load_corridor(), title="oQ\x85ê\U000cd224~s")
+        path = save_static(fig, tmp_path / "t.svg", fmt="svg", svg_text=True)
+    svg = path.read_text(encoding="utf-8")
+    assert "\ufffd" in svg and "\x85" not in svg and "\U000cd224" not in svg
+    assert fig.texts[0].get_text() == "oQ\x85ê\U000cd224~s"  # given back afterwards

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 import matplotlib
+from matplotlib import font_manager
 from matplotlib import patheffects as pe
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
@@ -37,7 +38,7 @@ from matplotlib.text import Text
 
 from ... import settings
 from ..._atomic import write_bytes
-from ..._safetext import safe_text
+from ..._safetext import REPLACEMENT, safe_text
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers only
     from matplotlib.typing import RcKeyType
@@ -122,6 +123,25 @@ def _halo(text: Text) -> tuple[float, str] | None:
     return None
 
 
+_C1 = re.compile("[\x80-\x9f]")
+
+
+def _drawable(text: Text, value: str) -> str:
+    """``value`` with each character none of the text's fonts can draw shown as U+FFFD."""
+    if value.isascii():
+        return value
+    try:
+        paths = font_manager.fontManager._find_fonts_by_props(text.get_fontproperties())
+        fonts = [font_manager.get_font(p) for p in paths]
+    except (AttributeError, OSError, RuntimeError, ValueError):
+        return value
+    return "".join(
+        ch if ch.isspace() or ch == REPLACEMENT or any(f.get_char_index(ord(ch)) for f in fonts)
+        else REPLACEMENT
+        for ch in value
+    )
+
+
 @contextlib.contextmanager
 def _storable_text(fig: Figure) -> Iterator[None]:
     """Show what no file can store as U+FFFD in every text while the figure is written.
@@ -133,7 +153,8 @@ def _storable_text(fig: Figure) -> Iterator[None]:
     saved = []
     for text in fig.findobj(Text):
         value = text.get_text()
-        clean = safe_text(value).replace("\t", " ")  # no font has a glyph for a tab
+        # no font has a glyph for a tab (drawn as a space) or a C1 control (U+0080-U+009F)
+        clean = _drawable(text, _C1.sub(REPLACEMENT, safe_text(value).replace("\t", " ")))
         if clean != value:
             saved.append((text, value))
             text.set_text(clean)
